@@ -1,0 +1,95 @@
+// parity-train: the headless command line of Parity Workbench. Accepts the
+// original framework's configuration files unchanged (SPEC §2).
+#include "CliOptions.h"
+#include "ConsoleObserver.h"
+
+#include "config/SweepConfig.h"
+#include "training/CancelToken.h"
+#include "training/RunDescription.h"
+#include "training/Trainer.h"
+#include "util/Error.h"
+
+#include <torch/version.h>
+
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+
+namespace {
+
+parity::CancelToken g_cancel;
+
+extern "C" void onInterrupt(int)
+{
+    // First Ctrl-C: finish the current batch and stop, keeping checkpoints.
+    // A second one ends the process at once.
+    g_cancel.cancel();
+    std::signal(SIGINT, SIG_DFL);
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    using namespace parity;
+    CliOptions options;
+    try {
+        options = CliOptions::parse(argc, argv);
+    } catch (const Error& e) {
+        std::fprintf(stderr, "parity-train: %s\n\n%s", e.what(), CliOptions::usage().c_str());
+        return 2;
+    }
+    if (options.help) {
+        std::fputs(CliOptions::usage().c_str(), stdout);
+        return 0;
+    }
+    if (options.version) {
+        std::printf("parity-train %s (LibTorch %s)\n", PARITY_VERSION, TORCH_VERSION);
+        return 0;
+    }
+
+    try {
+        const SweepConfig sweep = SweepConfig::load(options.configPath, options.overrides);
+        if (!options.describe && !sweep.source().contains("save_dir")) {
+            std::fprintf(stderr, "parity-train: missing SAVE_DIR (or \"save_dir\" in %s)\n\n%s",
+                         options.configPath.c_str(), CliOptions::usage().c_str());
+            return 2;
+        }
+        if (options.describe) {
+            std::printf("%s: %zu run%s\n\n", options.configPath.c_str(), sweep.runs().size(),
+                        sweep.runs().size() == 1 ? "" : "s");
+            for (const auto& run : sweep.runs())
+                std::printf("%s\n", describeRunText(run).c_str());
+            return 0;
+        }
+        if (!options.continueFrom.empty() && sweep.runs().size() > 1)
+            throw Error("--continue-from resumes one run, but " + options.configPath + " describes "
+                        + std::to_string(sweep.runs().size()) + " runs");
+
+        std::signal(SIGINT, onInterrupt);
+        ConsoleObserver console;
+        int index = 0;
+        for (const auto& run : sweep.runs()) {
+            TrainerOptions trainerOptions;
+            trainerOptions.continueFrom = options.continueFrom;
+            trainerOptions.onlyTest = options.onlyTest;
+            trainerOptions.checkpointCycle = options.checkpointCycle;
+            trainerOptions.runIndex = index++;
+            Trainer trainer(run, trainerOptions, &console, &g_cancel);
+            const RunSummary summary = trainer.run();
+            std::printf("Results: %s\n", summary.runDir.c_str());
+            std::fflush(stdout);
+            if (summary.stopped)
+                return 130;
+        }
+    } catch (const Error& e) {
+        std::fflush(stdout);
+        std::fprintf(stderr, "parity-train: error: %s\n", e.what());
+        return 1;
+    } catch (const std::exception& e) {
+        std::fflush(stdout);
+        std::fprintf(stderr, "parity-train: internal error: %s\n", e.what());
+        return 3;
+    }
+    return 0;
+}

@@ -1,0 +1,133 @@
+#include "catalog/Catalog.h"
+
+#include "coders/AdditionEncoder.h"
+#include "coders/ConcatenationEncoder.h"
+#include "coders/SubtractionDecoder.h"
+#include "data/MnistFiles.h"
+#include "models/BaseMlp.h"
+
+#include <algorithm>
+
+namespace parity {
+
+namespace {
+
+DatasetEntry mnistFamily(const std::string& name, std::vector<std::string> classNames, std::string defaultDir)
+{
+    DatasetEntry d;
+    d.name = name;
+    d.numClasses = 10;
+    d.shape = {1, 28, 28};
+    d.classNames = std::move(classNames);
+    d.defaultDataDir = std::move(defaultDir);
+    d.valFromTrain = true;
+    d.load = [](const std::string& dir) {
+        MnistFiles files = loadMnistDirectory(dir, 10);
+        RawDataset raw;
+        raw.train = std::move(files.train);
+        raw.test = std::move(files.test);
+        return raw;
+    };
+    // torchvision's ToTensor: uint8 -> float in [0, 1].
+    d.toInput = [](const at::Tensor& images) { return images.to(at::kFloat).div_(255.0f); };
+    return d;
+}
+
+std::string onlyFlat784(const DatasetEntry& d)
+{
+    if (d.shape.numel() != 784)
+        return "base-mlp takes 784 inputs (28x28 grey); " + d.name + " has " + d.shape.toString() + " samples";
+    return "";
+}
+
+template <typename Entry>
+const Entry* findByName(const std::vector<Entry>& entries, const std::string& name)
+{
+    for (const auto& e : entries) {
+        if (e.className == name)
+            return &e;
+        if (std::find(e.aliases.begin(), e.aliases.end(), name) != e.aliases.end())
+            return &e;
+    }
+    return nullptr;
+}
+
+} // namespace
+
+const Catalog& Catalog::instance()
+{
+    static const Catalog catalog;
+    return catalog;
+}
+
+Catalog::Catalog()
+{
+    // Datasets (SPEC §4).
+    m_datasets.push_back(mnistFamily("mnist", {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"}, ""));
+    m_datasets.push_back(mnistFamily("fashion-mnist",
+                                     {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt",
+                                      "Sneaker", "Bag", "Ankle boot"},
+                                     "/usr/share/datasets/fashion-mnist"));
+
+    // Base / parity model architectures.
+    m_models.push_back({"base-mlp", onlyFlat784, [](const DatasetEntry& d) {
+                            return std::make_shared<BaseMlp>(d.shape.numel(), d.numClasses);
+                        }});
+
+    // Encoders.
+    m_encoders.push_back({"coders.summation.AdditionEncoder", {"add"}, false,
+                          [](int, const ImageShape&) { return std::string(); },
+                          [](int k, int r, const ImageShape& s) { return std::make_shared<AdditionEncoder>(k, r, s); }});
+    m_encoders.push_back({"coders.image.ConcatenationEncoder", {"concat"}, false,
+                          [](int k, const ImageShape& s) {
+                              if (k != 2 && k != 4)
+                                  return "coders.image.ConcatenationEncoder needs k = 2 or 4, not k = "
+                                         + std::to_string(k);
+                              if (s.height % 2 || s.width % 2)
+                                  return "coders.image.ConcatenationEncoder needs even image height and width, not "
+                                         + s.toString();
+                              return std::string();
+                          },
+                          [](int k, int r, const ImageShape& s) {
+                              return std::make_shared<ConcatenationEncoder>(k, r, s);
+                          }});
+
+    // Decoders.
+    m_decoders.push_back({"coders.summation.SubtractionDecoder", {"sub"}, false,
+                          [](int k, int r, int64_t c) { return std::make_shared<SubtractionDecoder>(k, r, c); }});
+
+    // Losses.
+    m_losses.push_back({"torch.nn.MSELoss", {"mse", "MSE"}, false, [] { return std::make_unique<MseLoss>(); }});
+}
+
+const DatasetEntry* Catalog::dataset(const std::string& name) const
+{
+    for (const auto& d : m_datasets)
+        if (d.name == name)
+            return &d;
+    return nullptr;
+}
+
+const ModelEntry* Catalog::model(const std::string& name) const
+{
+    for (const auto& m : m_models)
+        if (m.name == name)
+            return &m;
+    return nullptr;
+}
+
+const EncoderEntry* Catalog::encoder(const std::string& n) const { return findByName(m_encoders, n); }
+const DecoderEntry* Catalog::decoder(const std::string& n) const { return findByName(m_decoders, n); }
+const LossEntry* Catalog::loss(const std::string& n) const { return findByName(m_losses, n); }
+
+bool isKnownButUnavailable(const std::string& name)
+{
+    static const std::vector<std::string> pending = {
+        "cifar10", "cifar100", "cat_v_dog", "gcommands", "cub",
+        "resnet18", "resnet152", "vgg11", "lenet",
+        "coders.mlp.MLPEncoder", "mlp", "coders.conv.ConvEncoder", "conv", "coders.mlp.MLPDecoder",
+        "loss.kldiv.KLDivLoss", "kldiv", "torch.nn.CrossEntropyLoss", "ce", "crossentropy"};
+    return std::find(pending.begin(), pending.end(), name) != pending.end();
+}
+
+} // namespace parity

@@ -1,0 +1,97 @@
+#pragma once
+#include "coders/Decoder.h"
+#include "coders/Encoder.h"
+#include "data/ImageShape.h"
+#include "data/RawDataset.h"
+#include "losses/Loss.h"
+#include "models/Network.h"
+
+#include <ATen/ATen.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace parity {
+
+/// A dataset the core can read (SPEC §4).
+struct DatasetEntry {
+    std::string name;
+    int64_t numClasses = 10;
+    ImageShape shape;
+    std::vector<std::string> classNames;
+    std::string defaultDataDir;   ///< "" when there is no standard location
+    /// True for the downloadable sets whose val split is drawn from train.
+    bool valFromTrain = true;
+    std::function<RawDataset(const std::string& dir)> load;
+    /// The base transform after decoding: uint8 (N, C, H, W) -> model input
+    /// float (N, C, H, W) (e.g. ToTensor's /255, then normalisation).
+    std::function<at::Tensor(const at::Tensor& images)> toInput;
+};
+
+/// A base / parity model architecture.
+struct ModelEntry {
+    std::string name;
+    /// "" when the architecture fits the dataset, else why not.
+    std::function<std::string(const DatasetEntry&)> unsupportedReason;
+    std::function<std::shared_ptr<Network>(const DatasetEntry&)> create;
+};
+
+struct EncoderEntry {
+    std::string className;
+    std::vector<std::string> aliases;
+    bool learnable = false;
+    /// "" when (k, image) is allowed, else why not.
+    std::function<std::string(int k, const ImageShape&)> unsupportedReason;
+    std::function<std::shared_ptr<Encoder>(int k, int r, const ImageShape&)> create;
+};
+
+struct DecoderEntry {
+    std::string className;
+    std::vector<std::string> aliases;
+    bool learnable = false;
+    std::function<std::shared_ptr<Decoder>(int k, int r, int64_t numClasses)> create;
+};
+
+struct LossEntry {
+    std::string className;
+    std::vector<std::string> aliases;
+    /// KLDiv and CrossEntropy: only with a trained encoder and decoder.
+    bool needsTrainedCoders = false;
+    std::function<std::unique_ptr<Loss>()> create;
+};
+
+/// Every component the core knows, by the name a config file uses. New
+/// datasets, models, coders and losses are one registration line each in
+/// Catalog.cpp.
+class Catalog {
+public:
+    static const Catalog& instance();
+
+    const DatasetEntry* dataset(const std::string& name) const;
+    const ModelEntry* model(const std::string& name) const;
+    const EncoderEntry* encoder(const std::string& nameOrAlias) const;
+    const DecoderEntry* decoder(const std::string& nameOrAlias) const;
+    const LossEntry* loss(const std::string& nameOrAlias) const;
+
+    const std::vector<DatasetEntry>& datasets() const { return m_datasets; }
+    const std::vector<ModelEntry>& models() const { return m_models; }
+    const std::vector<EncoderEntry>& encoders() const { return m_encoders; }
+    const std::vector<DecoderEntry>& decoders() const { return m_decoders; }
+    const std::vector<LossEntry>& losses() const { return m_losses; }
+
+private:
+    Catalog();
+    std::vector<DatasetEntry> m_datasets;
+    std::vector<ModelEntry> m_models;
+    std::vector<EncoderEntry> m_encoders;
+    std::vector<DecoderEntry> m_decoders;
+    std::vector<LossEntry> m_losses;
+};
+
+/// Names the original framework accepts but this build does not provide yet
+/// (its catalogue is being completed): a config naming one is told so.
+bool isKnownButUnavailable(const std::string& name);
+
+} // namespace parity

@@ -1,0 +1,40 @@
+#pragma once
+#include <torch/nn/module.h>
+
+#include <ATen/ATen.h>
+
+namespace parity {
+
+/// D: rebuilds an unavailable prediction from the available ones and the
+/// parity model's outputs.
+class Decoder : public torch::nn::Module {
+public:
+    Decoder(int k, int r, int64_t numClasses) : m_k(k), m_r(r), m_numClasses(numClasses) {}
+
+    /// The original's interface: `in` is (N, k + r, C) — the k base outputs
+    /// followed by the r parity outputs, the erased entry already zeroed.
+    /// Returns (N, k, C); entry e is the reconstruction of position e.
+    virtual at::Tensor forward(const at::Tensor& in) = 0;
+
+    /// What the parity model must output for exact recovery when the decoder
+    /// is fixed: (B, k, C) base outputs -> (B, C). Default: their sum.
+    virtual at::Tensor combine(const at::Tensor& baseOutputs) const { return baseOutputs.sum(1); }
+
+    /// Reconstructions for every single-erasure scenario at once:
+    /// base (B, k, C), parity (B, r, C) -> (B, k, C) where [b, e] is the
+    /// rebuilt output of position e when e is the one erased (SPEC §3.5).
+    /// The default builds the k erased copies of the decoder input, runs
+    /// forward() and picks entry e of scenario e; closed-form decoders
+    /// override it.
+    virtual at::Tensor reconstructAll(const at::Tensor& base, const at::Tensor& parity);
+
+    int k() const { return m_k; }
+    int r() const { return m_r; }
+
+protected:
+    int m_k;
+    int m_r;
+    int64_t m_numClasses;
+};
+
+} // namespace parity

@@ -1,0 +1,106 @@
+#include "config/RunConfig.h"
+
+#include "util/Error.h"
+
+#include <filesystem>
+
+namespace parity {
+
+int defaultBatchSize(int k) { return k == 2 ? 64 : 32; }
+
+std::string RunConfig::runDir() const
+{
+    namespace fs = std::filesystem;
+    return (fs::path(saveDir) / dataset / model / ("k" + std::to_string(k)) / loss / encoder / decoder).string();
+}
+
+std::string RunConfig::header() const
+{
+    return dataset + " " + model + " " + std::to_string(k) + " " + loss + " " + encoder + " " + decoder;
+}
+
+nlohmann::json RunConfig::toJson() const
+{
+    return {
+        {"dataset", dataset},
+        {"model", model},
+        {"k", k},
+        {"r", r},
+        {"loss", loss},
+        {"loss_class", lossClass},
+        {"encoder", encoder},
+        {"encoder_class", encoderClass},
+        {"decoder", decoder},
+        {"decoder_class", decoderClass},
+        {"train_encoder", trainEncoder},
+        {"train_parity_model", trainParityModel},
+        {"train_decoder", trainDecoder},
+        {"num_epoch", numEpochs},
+        {"batch_size", batchSize},
+        {"lr", lr},
+        {"weight_decay", weightDecay},
+        {"val_size", valSize},
+        {"seed", seed},
+        {"threads", threads},
+        {"device", device},
+        {"data_dir", dataDir},
+        {"save_dir", saveDir},
+        {"base_weights", baseWeights},
+        {"models_dir", modelsDir},
+        {"base_train_epochs", baseTrainEpochs},
+    };
+}
+
+RunConfig RunConfig::fromJson(const nlohmann::json& j)
+{
+    RunConfig c;
+    try {
+        c.dataset = j.at("dataset").get<std::string>();
+        c.model = j.at("model").get<std::string>();
+        c.k = j.at("k").get<int>();
+        c.r = j.value("r", 1);
+        c.loss = j.at("loss").get<std::string>();
+        c.lossClass = j.value("loss_class", c.loss);
+        c.encoder = j.at("encoder").get<std::string>();
+        c.encoderClass = j.value("encoder_class", c.encoder);
+        c.decoder = j.at("decoder").get<std::string>();
+        c.decoderClass = j.value("decoder_class", c.decoder);
+        c.trainEncoder = j.at("train_encoder").get<bool>();
+        c.trainParityModel = j.at("train_parity_model").get<bool>();
+        c.trainDecoder = j.at("train_decoder").get<bool>();
+        c.numEpochs = j.at("num_epoch").get<int>();
+        c.batchSize = j.at("batch_size").get<int>();
+        c.lr = j.at("lr").get<double>();
+        c.weightDecay = j.at("weight_decay").get<double>();
+        c.valSize = j.at("val_size").get<int>();
+        c.seed = j.at("seed").get<std::uint64_t>();
+        c.threads = j.value("threads", 0);
+        c.device = j.value("device", std::string("cpu"));
+        c.dataDir = j.value("data_dir", std::string());
+        c.saveDir = j.value("save_dir", std::string("save"));
+        c.baseWeights = j.value("base_weights", std::string());
+        c.modelsDir = j.value("models_dir", std::string());
+        c.baseTrainEpochs = j.value("base_train_epochs", 5);
+    } catch (const nlohmann::json::exception& e) {
+        throw Error(std::string("run configuration is incomplete or mistyped: ") + e.what());
+    }
+    return c;
+}
+
+std::string RunConfig::describeMismatch(const RunConfig& saved, const RunConfig& current)
+{
+    const auto a = saved.toJson();
+    const auto b = current.toJson();
+    // What defines the model and the data it sees; epochs, threads, paths may change.
+    static const char* kKeys[] = {"dataset", "model", "k", "r", "loss_class", "encoder_class", "decoder_class",
+                                  "train_encoder", "train_parity_model", "train_decoder", "batch_size", "lr",
+                                  "weight_decay", "val_size", "seed"};
+    for (const char* key : kKeys) {
+        if (a.at(key) != b.at(key))
+            return std::string("'") + key + "' differs: the checkpoint has " + a.at(key).dump()
+                   + ", the configuration " + b.at(key).dump();
+    }
+    return "";
+}
+
+} // namespace parity

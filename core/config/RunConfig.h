@@ -1,0 +1,60 @@
+#pragma once
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <string>
+
+namespace parity {
+
+/// Everything that defines one training run, resolved: one point of a sweep
+/// (SPEC §2) plus our own keys. Component names keep the spelling the config
+/// used (the original writes them into the result path), `*Class` hold the
+/// canonical dotted class names.
+struct RunConfig {
+    std::string dataset = "fashion-mnist";
+    std::string model = "base-mlp";
+    int k = 2;
+    int r = 1;
+    std::string loss = "torch.nn.MSELoss";
+    std::string lossClass = "torch.nn.MSELoss";
+    std::string encoder = "coders.summation.AdditionEncoder";
+    std::string encoderClass = "coders.summation.AdditionEncoder";
+    std::string decoder = "coders.summation.SubtractionDecoder";
+    std::string decoderClass = "coders.summation.SubtractionDecoder";
+    bool trainEncoder = false;
+    bool trainParityModel = true;
+    bool trainDecoder = false;
+
+    int numEpochs = 10;
+    int batchSize = 64;        ///< groups per minibatch: 64 for k = 2, else 32 (SPEC §2)
+    double lr = 1e-3;
+    double weightDecay = 1e-5;
+    int valSize = 5000;
+    std::uint64_t seed = 1;
+    int threads = 0;           ///< 0: all cores
+    std::string device = "cpu";
+
+    std::string dataDir;       ///< empty: the dataset's default location
+    std::string saveDir = "save";
+    std::string baseWeights;   ///< empty: cached, bundled, or trained in-app
+    std::string modelsDir;     ///< empty: the per-user default
+    int baseTrainEpochs = 5;   ///< epochs when the base model must be trained here
+
+    /// `<save_dir>/<dataset>/<model>/k<k>/<loss>/<encoder>/<decoder>` (SPEC §2).
+    std::string runDir() const;
+    /// `<dataset> <model> <k> <loss> <encoder> <decoder>` (SPEC §3.0).
+    std::string header() const;
+
+    nlohmann::json toJson() const;
+    /// Inverse of toJson(); throws parity::Error on a missing or mistyped key.
+    static RunConfig fromJson(const nlohmann::json& j);
+
+    /// Keys whose values must agree between a checkpoint and a run resuming
+    /// from it. Returns "" when they agree, else a sentence naming the key.
+    static std::string describeMismatch(const RunConfig& checkpoint, const RunConfig& current);
+};
+
+/// Batch size in groups used by the original for a given k.
+int defaultBatchSize(int k);
+
+} // namespace parity

@@ -1,0 +1,323 @@
+#include "config/SweepConfig.h"
+
+#include "catalog/Catalog.h"
+#include "util/AtomicFile.h"
+#include "util/Error.h"
+
+#include <torch/cuda.h>
+
+#include <limits>
+#include <set>
+#include <sstream>
+
+namespace parity {
+
+namespace {
+
+const std::set<std::string> kOriginalKeys = {"num_epoch", "k_vals", "enc_dec_types", "datasets", "models",
+                                             "losses", "train_encoder", "train_parity_model", "train_decoder",
+                                             "ec_r"};
+const std::set<std::string> kOwnKeys = {"data_dir", "save_dir", "base_weights", "models_dir", "seed",
+                                        "threads", "device", "val_size", "batch_size", "lr", "weight_decay",
+                                        "base_train_epochs", "description"};
+
+std::string listNames(const std::vector<std::string>& names)
+{
+    std::string out;
+    for (const auto& n : names)
+        out += (out.empty() ? "" : ", ") + n;
+    return out;
+}
+
+class Collector {
+public:
+    void add(const std::string& problem) { m_problems.push_back(problem); }
+    bool empty() const { return m_problems.empty(); }
+    [[noreturn]] void raise(const std::string& source) const
+    {
+        std::ostringstream ss;
+        ss << source << ": invalid configuration";
+        if (m_problems.size() == 1)
+            ss << ": " << m_problems.front();
+        else
+            for (const auto& p : m_problems)
+                ss << "\n  - " << p;
+        throw Error(ss.str());
+    }
+
+private:
+    std::vector<std::string> m_problems;
+};
+
+// A sweep axis: a JSON list (or a single value, taken as a one-element list).
+std::vector<nlohmann::json> axis(const nlohmann::json& j, const char* key, Collector& problems)
+{
+    if (!j.contains(key)) {
+        problems.add(std::string("missing key '") + key + "'");
+        return {};
+    }
+    const auto& v = j.at(key);
+    if (v.is_array()) {
+        if (v.empty())
+            problems.add(std::string("'") + key + "' is an empty list: nothing to run");
+        return std::vector<nlohmann::json>(v.begin(), v.end());
+    }
+    return {v};
+}
+
+template <typename T>
+std::optional<T> scalar(const nlohmann::json& j, const char* key, Collector& problems, const char* what)
+{
+    if (!j.contains(key))
+        return std::nullopt;
+    const auto& v = j.at(key);
+    bool ok = false;
+    if constexpr (std::is_same_v<T, bool>)
+        ok = v.is_boolean();
+    else if constexpr (std::is_same_v<T, std::string>)
+        ok = v.is_string();
+    else if constexpr (std::is_floating_point_v<T>)
+        ok = v.is_number();
+    else if constexpr (std::is_unsigned_v<T>)
+        ok = v.is_number_unsigned() || (v.is_number_integer() && v.get<int64_t>() >= 0);
+    else
+        ok = v.is_number_integer() && v.get<int64_t>() >= std::numeric_limits<int>::min()
+             && (v.is_number_unsigned() ? v.get<uint64_t>() <= uint64_t(std::numeric_limits<int>::max())
+                                        : v.get<int64_t>() <= std::numeric_limits<int>::max());
+    if (!ok) {
+        problems.add(std::string("'") + key + "' must be " + what + ", not " + v.dump());
+        return std::nullopt;
+    }
+    return v.get<T>();
+}
+
+} // namespace
+
+std::vector<std::string> validateRun(const RunConfig& run)
+{
+    std::vector<std::string> why;
+    const Catalog& catalog = Catalog::instance();
+    auto unknown = [&](const std::string& kind, const std::string& name, const std::vector<std::string>& known) {
+        if (isKnownButUnavailable(name))
+            why.push_back(kind + " '" + name + "' of the original framework is not available in this build yet");
+        else
+            why.push_back("unknown " + kind + " '" + name + "' (known: " + listNames(known) + ")");
+    };
+
+    const DatasetEntry* dataset = catalog.dataset(run.dataset);
+    if (!dataset) {
+        std::vector<std::string> known;
+        for (const auto& d : catalog.datasets())
+            known.push_back(d.name);
+        unknown("dataset", run.dataset, known);
+    }
+    const ModelEntry* model = catalog.model(run.model);
+    if (!model) {
+        std::vector<std::string> known;
+        for (const auto& m : catalog.models())
+            known.push_back(m.name);
+        unknown("model", run.model, known);
+    } else if (dataset) {
+        const std::string reason = model->unsupportedReason(*dataset);
+        if (!reason.empty())
+            why.push_back(reason);
+    }
+
+    if (run.k < 2)
+        why.push_back("k must be at least 2, not " + std::to_string(run.k));
+    if (run.r != 1)
+        why.push_back("only r = 1 exists (ec_r = " + std::to_string(run.r) + ")");
+
+    const EncoderEntry* encoder = catalog.encoder(run.encoderClass);
+    if (!encoder) {
+        std::vector<std::string> known;
+        for (const auto& e : catalog.encoders())
+            known.push_back(e.className);
+        unknown("encoder", run.encoder, known);
+    } else if (dataset && run.k >= 2) {
+        const std::string reason = encoder->unsupportedReason(run.k, dataset->shape);
+        if (!reason.empty())
+            why.push_back(reason);
+    }
+    const DecoderEntry* decoder = catalog.decoder(run.decoderClass);
+    if (!decoder) {
+        std::vector<std::string> known;
+        for (const auto& d : catalog.decoders())
+            known.push_back(d.className);
+        unknown("decoder", run.decoder, known);
+    }
+    const LossEntry* loss = catalog.loss(run.lossClass);
+    if (!loss) {
+        std::vector<std::string> known;
+        for (const auto& l : catalog.losses())
+            known.push_back(l.className);
+        unknown("loss", run.loss, known);
+    }
+
+    if (encoder) {
+        if (run.trainEncoder && !encoder->learnable)
+            why.push_back("train_encoder is true but " + encoder->className + " has nothing to learn");
+        if (!run.trainEncoder && encoder->learnable)
+            why.push_back(encoder->className + " is learned, so train_encoder must be true (it would stay random)");
+    }
+    if (decoder) {
+        if (run.trainDecoder && !decoder->learnable)
+            why.push_back("train_decoder is true but " + decoder->className + " has nothing to learn");
+        if (!run.trainDecoder && decoder->learnable)
+            why.push_back(decoder->className + " is learned, so train_decoder must be true (it would stay random)");
+    }
+    if (loss && loss->needsTrainedCoders && !(run.trainEncoder && run.trainDecoder))
+        why.push_back(loss->className + " needs both the encoder and the decoder to be trained");
+    if (!run.trainEncoder && !run.trainDecoder && !run.trainParityModel)
+        why.push_back("nothing to train: train_encoder, train_parity_model and train_decoder are all false");
+
+    if (run.numEpochs < 1)
+        why.push_back("num_epoch must be at least 1");
+    if (run.batchSize < 1)
+        why.push_back("batch_size must be at least 1");
+    if (!(run.lr > 0))
+        why.push_back("lr must be positive");
+    if (run.weightDecay < 0)
+        why.push_back("weight_decay must not be negative");
+    if (run.valSize < run.k)
+        why.push_back("val_size must hold at least one group of k samples");
+    if (run.threads < 0)
+        why.push_back("threads must be 0 (all cores) or more");
+    if (run.baseTrainEpochs < 1)
+        why.push_back("base_train_epochs must be at least 1");
+    if (run.device != "cpu" && run.device != "cuda")
+        why.push_back("device must be \"cpu\" or \"cuda\", not \"" + run.device + "\"");
+    else if (run.device == "cuda" && !torch::cuda::is_available())
+        why.push_back("device \"cuda\" was asked for, but this LibTorch build has no CUDA device available "
+                      "(Debian's libtorch-dev is CPU-only); use \"cpu\"");
+    return why;
+}
+
+SweepConfig SweepConfig::load(const std::string& path, const nlohmann::json& overrides)
+{
+    const std::string text = readWholeFile(path);
+    nlohmann::json j;
+    try {
+        j = nlohmann::json::parse(text);
+    } catch (const nlohmann::json::parse_error& e) {
+        throw Error(path + ": not valid JSON: " + e.what());
+    }
+    return fromJson(j, path, overrides);
+}
+
+SweepConfig SweepConfig::fromJson(const nlohmann::json& input, const std::string& source,
+                                  const nlohmann::json& overrides)
+{
+    Collector problems;
+    if (!input.is_object())
+        throw Error(source + ": invalid configuration: the top level must be a JSON object");
+    nlohmann::json j = input;
+    for (auto it = overrides.begin(); it != overrides.end(); ++it)
+        j[it.key()] = it.value();
+
+    for (auto it = j.begin(); it != j.end(); ++it)
+        if (!kOriginalKeys.count(it.key()) && !kOwnKeys.count(it.key()))
+            problems.add("unknown key '" + it.key() + "'");
+
+    RunConfig base;
+    if (auto v = scalar<int>(j, "num_epoch", problems, "a whole number"))
+        base.numEpochs = *v;
+    else if (!j.contains("num_epoch"))
+        problems.add("missing key 'num_epoch'");
+    if (auto v = scalar<bool>(j, "train_encoder", problems, "true or false"))
+        base.trainEncoder = *v;
+    if (auto v = scalar<bool>(j, "train_parity_model", problems, "true or false"))
+        base.trainParityModel = *v;
+    if (auto v = scalar<bool>(j, "train_decoder", problems, "true or false"))
+        base.trainDecoder = *v;
+    if (auto v = scalar<int>(j, "ec_r", problems, "a whole number"))
+        base.r = *v;
+    if (auto v = scalar<std::string>(j, "data_dir", problems, "a string"))
+        base.dataDir = *v;
+    if (auto v = scalar<std::string>(j, "save_dir", problems, "a string"))
+        base.saveDir = *v;
+    if (auto v = scalar<std::string>(j, "base_weights", problems, "a string"))
+        base.baseWeights = *v;
+    if (auto v = scalar<std::string>(j, "models_dir", problems, "a string"))
+        base.modelsDir = *v;
+    if (auto v = scalar<std::uint64_t>(j, "seed", problems, "a non-negative whole number"))
+        base.seed = *v;
+    if (auto v = scalar<int>(j, "threads", problems, "a whole number"))
+        base.threads = *v;
+    if (auto v = scalar<std::string>(j, "device", problems, "a string"))
+        base.device = *v;
+    if (auto v = scalar<int>(j, "val_size", problems, "a whole number"))
+        base.valSize = *v;
+    std::optional<int> batchSize = scalar<int>(j, "batch_size", problems, "a whole number");
+    if (auto v = scalar<double>(j, "lr", problems, "a number"))
+        base.lr = *v;
+    if (auto v = scalar<double>(j, "weight_decay", problems, "a number"))
+        base.weightDecay = *v;
+    if (auto v = scalar<int>(j, "base_train_epochs", problems, "a whole number"))
+        base.baseTrainEpochs = *v;
+
+    const auto datasets = axis(j, "datasets", problems);
+    const auto models = axis(j, "models", problems);
+    const auto kVals = axis(j, "k_vals", problems);
+    const auto losses = axis(j, "losses", problems);
+    const auto encDec = axis(j, "enc_dec_types", problems);
+
+    auto asString = [&](const nlohmann::json& v, const char* key) -> std::string {
+        if (!v.is_string()) {
+            problems.add(std::string("'") + key + "' entries must be strings, not " + v.dump());
+            return {};
+        }
+        return v.get<std::string>();
+    };
+
+    SweepConfig sweep;
+    sweep.m_source = j;
+    if (!problems.empty())
+        problems.raise(source);
+
+    const Catalog& catalog = Catalog::instance();
+    std::set<std::string> seen;
+    for (const auto& ds : datasets)
+        for (const auto& mo : models)
+            for (const auto& kv : kVals)
+                for (const auto& lo : losses)
+                    for (const auto& ed : encDec) {
+                        RunConfig run = base;
+                        run.dataset = asString(ds, "datasets");
+                        run.model = asString(mo, "models");
+                        if (!kv.is_number_integer()) {
+                            problems.add("'k_vals' entries must be whole numbers, not " + kv.dump());
+                            continue;
+                        }
+                        run.k = kv.get<int>();
+                        run.loss = asString(lo, "losses");
+                        if (!ed.is_array() || ed.size() != 2 || !ed[0].is_string() || !ed[1].is_string()) {
+                            problems.add("'enc_dec_types' entries must be [encoder, decoder] pairs, not "
+                                         + ed.dump());
+                            continue;
+                        }
+                        run.encoder = ed[0].get<std::string>();
+                        run.decoder = ed[1].get<std::string>();
+                        const auto* enc = catalog.encoder(run.encoder);
+                        const auto* dec = catalog.decoder(run.decoder);
+                        const auto* los = catalog.loss(run.loss);
+                        run.encoderClass = enc ? enc->className : run.encoder;
+                        run.decoderClass = dec ? dec->className : run.decoder;
+                        run.lossClass = los ? los->className : run.loss;
+                        run.batchSize = batchSize.value_or(defaultBatchSize(run.k));
+
+                        std::vector<std::string> why = validateRun(run);
+                        for (const auto& w : why) {
+                            // Report each distinct reason once, with the run it concerns.
+                            const std::string line = "[" + run.header() + "] " + w;
+                            if (seen.insert(line).second)
+                                problems.add(line);
+                        }
+                        sweep.m_runs.push_back(run);
+                    }
+    if (!problems.empty())
+        problems.raise(source);
+    return sweep;
+}
+
+} // namespace parity

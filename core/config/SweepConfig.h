@@ -1,0 +1,37 @@
+#pragma once
+#include "config/RunConfig.h"
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+namespace parity {
+
+/// A configuration file as the original framework reads it (SPEC §2): every
+/// list is a sweep axis, every combination one run, in the nesting order
+/// datasets, models, k_vals, losses, enc_dec_types. Our own keys (data_dir,
+/// save_dir, seed, ...) apply to every run.
+class SweepConfig {
+public:
+    /// Parses and validates. `overrides` (from command-line flags) replace keys
+    /// of the file before expansion. `sourceName` names the file in errors.
+    /// Throws parity::Error listing every problem found.
+    static SweepConfig fromJson(const nlohmann::json& j, const std::string& sourceName,
+                                const nlohmann::json& overrides = nlohmann::json::object());
+    static SweepConfig load(const std::string& path,
+                            const nlohmann::json& overrides = nlohmann::json::object());
+
+    const std::vector<RunConfig>& runs() const { return m_runs; }
+    const nlohmann::json& source() const { return m_source; }
+
+private:
+    nlohmann::json m_source;
+    std::vector<RunConfig> m_runs;
+};
+
+/// Checks one run against the catalogue and the rules of SPEC §2. Returns the
+/// reasons it is invalid (empty when valid).
+std::vector<std::string> validateRun(const RunConfig& run);
+
+} // namespace parity

@@ -1,0 +1,317 @@
+#include "data/IdxReader.h"
+
+#include "util/Error.h"
+
+#include <zlib.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <climits>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <memory>
+#include <new>
+#include <vector>
+
+namespace parity {
+namespace {
+
+constexpr std::uint32_t kImageMagic = 0x00000803;
+constexpr std::uint32_t kLabelMagic = 0x00000801;
+/// Compressed bytes read from disk per step when inflating.
+constexpr std::size_t kInputChunkBytes = std::size_t(1) << 20;
+/// At most this much output per inflate() call (avail_out is a 32-bit uInt).
+constexpr std::size_t kMaxInflateStep = std::size_t(1) << 30;
+
+std::string hex32(std::uint32_t value)
+{
+    char text[16];
+    std::snprintf(text, sizeof(text), "0x%08X", value);
+    return text;
+}
+
+std::uint32_t readBigEndian32(const std::uint8_t* bytes)
+{
+    return (std::uint32_t(bytes[0]) << 24) | (std::uint32_t(bytes[1]) << 16) |
+           (std::uint32_t(bytes[2]) << 8) | std::uint32_t(bytes[3]);
+}
+
+std::string prefix(const std::string& path)
+{
+    return "IDX file '" + path + "': ";
+}
+
+struct FreeDeleter {
+    void operator()(void* p) const { std::free(p); }
+};
+
+/// Sequential reader of the bytes of an IDX file, decompressing on the fly when the
+/// file starts with the gzip magic bytes. read() returns fewer bytes than asked only
+/// at the end of the data; any I/O or gzip problem throws parity::Error.
+class IdxByteStream {
+public:
+    explicit IdxByteStream(const std::string& path) : m_path(path)
+    {
+        namespace fs = std::filesystem;
+        std::error_code ec;
+        const fs::file_status status = fs::status(path, ec);
+        if (!fs::exists(status))
+            throw Error(prefix(path) + "file not found");
+        if (!fs::is_regular_file(status))
+            throw Error(prefix(path) + "not a regular file");
+        m_fileSize = fs::file_size(path, ec);
+        if (ec)
+            throw Error(prefix(path) + "cannot determine the file size: " + ec.message());
+
+        m_file = std::fopen(path.c_str(), "rb");
+        if (!m_file)
+            throw Error(prefix(path) + "cannot open: " + std::strerror(errno));
+
+        std::uint8_t head[2] = {0, 0};
+        const std::size_t got = std::fread(head, 1, 2, m_file);
+        checkReadError();
+        m_gzip = got == 2 && head[0] == 0x1f && head[1] == 0x8b;
+        if (std::fseek(m_file, 0, SEEK_SET) != 0)
+            throw Error(prefix(path) + "cannot seek: " + std::strerror(errno));
+
+        if (m_gzip) {
+            m_input.resize(kInputChunkBytes);
+            std::memset(&m_zs, 0, sizeof(m_zs));
+            if (inflateInit2(&m_zs, 16 + MAX_WBITS) != Z_OK)
+                throw std::bad_alloc();
+            m_zsInitialised = true;
+        }
+    }
+
+    ~IdxByteStream()
+    {
+        if (m_zsInitialised)
+            inflateEnd(&m_zs);
+        if (m_file)
+            std::fclose(m_file);
+    }
+
+    IdxByteStream(const IdxByteStream&) = delete;
+    IdxByteStream& operator=(const IdxByteStream&) = delete;
+
+    bool isGzip() const { return m_gzip; }
+    std::uint64_t fileSize() const { return m_fileSize; }
+
+    /// Reads up to n bytes into dst; returns fewer only at the end of the data.
+    std::size_t read(std::uint8_t* dst, std::size_t n)
+    {
+        if (!m_gzip) {
+            const std::size_t got = std::fread(dst, 1, n, m_file);
+            checkReadError();
+            return got;
+        }
+        std::size_t total = 0;
+        while (total < n) {
+            const std::size_t step = std::min(n - total, kMaxInflateStep);
+            const std::size_t got = inflateInto(dst + total, step);
+            total += got;
+            if (got < step)
+                break;
+        }
+        return total;
+    }
+
+private:
+    void checkReadError()
+    {
+        if (std::ferror(m_file))
+            throw Error(prefix(m_path) + "read error: " + std::strerror(errno));
+    }
+
+    /// Reads the next chunk of compressed input; false at the end of the file.
+    bool refillInput()
+    {
+        const std::size_t got = std::fread(m_input.data(), 1, m_input.size(), m_file);
+        checkReadError();
+        m_zs.next_in = m_input.data();
+        m_zs.avail_in = static_cast<uInt>(got);
+        return got > 0;
+    }
+
+    std::size_t inflateInto(std::uint8_t* dst, std::size_t n)
+    {
+        m_zs.next_out = dst;
+        m_zs.avail_out = static_cast<uInt>(n);
+        while (m_zs.avail_out > 0 && !m_finished) {
+            if (m_zs.avail_in == 0 && !refillInput()) {
+                if (m_betweenMembers) {
+                    m_finished = true;
+                    break;
+                }
+                throw Error(prefix(m_path) + "gzip stream is truncated (unexpected end of file)");
+            }
+            if (m_betweenMembers) {
+                // More bytes after a complete gzip member: they must form another member.
+                inflateReset(&m_zs);
+                m_betweenMembers = false;
+                m_inExtraMember = true;
+            }
+            const int rc = inflate(&m_zs, Z_NO_FLUSH);
+            if (rc == Z_OK)
+                continue;
+            if (rc == Z_STREAM_END) {
+                m_betweenMembers = true;
+                m_inExtraMember = false;
+                continue;
+            }
+            if (rc == Z_MEM_ERROR)
+                throw std::bad_alloc();
+            const std::string detail = m_zs.msg ? m_zs.msg : ("zlib error " + std::to_string(rc));
+            if (m_inExtraMember && m_zs.total_in < 10)
+                throw Error(prefix(m_path) + "unexpected bytes after the end of the gzip stream (" +
+                            detail + ")");
+            throw Error(prefix(m_path) + "corrupt gzip stream (" + detail + ")");
+        }
+        return n - m_zs.avail_out;
+    }
+
+    std::string m_path;
+    std::FILE* m_file = nullptr;
+    std::uint64_t m_fileSize = 0;
+    bool m_gzip = false;
+    z_stream m_zs{};
+    bool m_zsInitialised = false;
+    std::vector<std::uint8_t> m_input;
+    bool m_betweenMembers = false; ///< a gzip member just ended
+    bool m_inExtraMember = false;  ///< inflating a member after the first one
+    bool m_finished = false;
+};
+
+struct IdxPayload {
+    std::vector<std::int64_t> dims;
+    at::Tensor bytes; ///< uint8, 1-D, the product of dims long
+};
+
+/// Reads and validates an IDX file of unsigned bytes with the given magic number.
+IdxPayload readIdxPayload(const std::string& path, std::uint32_t expectedMagic)
+{
+    const bool images = expectedMagic == kImageMagic;
+    const char* kind = images ? "image" : "label";
+    IdxByteStream in(path);
+
+    std::uint8_t header[16];
+    if (in.read(header, 4) < 4)
+        throw Error(prefix(path) + "file is too short to be an IDX " + kind + " file");
+    const std::uint32_t magic = readBigEndian32(header);
+    if (magic != expectedMagic) {
+        std::string message = prefix(path) + "not an IDX " + kind + " file: magic number " +
+                              hex32(magic) + ", expected " + hex32(expectedMagic);
+        if (magic == kLabelMagic)
+            message += " (this looks like an IDX label file)";
+        else if (magic == kImageMagic)
+            message += " (this looks like an IDX image file)";
+        throw Error(message);
+    }
+
+    const int numDims = static_cast<int>(expectedMagic & 0xff);
+    const std::size_t headerBytes = 4 + 4 * static_cast<std::size_t>(numDims);
+    if (in.read(header + 4, headerBytes - 4) < headerBytes - 4)
+        throw Error(prefix(path) + "truncated header");
+
+    IdxPayload result;
+    bool anyZero = false;
+    for (int d = 0; d < numDims; ++d) {
+        const std::uint32_t size = readBigEndian32(header + 4 + 4 * d);
+        result.dims.push_back(size);
+        anyZero = anyZero || size == 0;
+    }
+    // Product of the dims, saturated just above the limit (each factor is < 2^32).
+    std::uint64_t payload = anyZero ? 0 : 1;
+    for (std::int64_t size : result.dims) {
+        if (payload == 0)
+            break;
+        const std::uint64_t factor = static_cast<std::uint64_t>(size);
+        payload = payload > kMaxIdxPayloadBytes / factor ? kMaxIdxPayloadBytes + 1 : payload * factor;
+    }
+    std::string claim = "header claims " + std::to_string(result.dims[0]) + " " + kind + "s";
+    if (images)
+        claim += " of " + std::to_string(result.dims[1]) + "x" + std::to_string(result.dims[2]);
+    if (payload > kMaxIdxPayloadBytes)
+        throw Error(prefix(path) + claim + ", more than the " +
+                    std::to_string(kMaxIdxPayloadBytes >> 30) + " GiB this reader accepts");
+    if (images && (result.dims[1] == 0 || result.dims[2] == 0))
+        throw Error(prefix(path) + claim + ": images must have at least one row and column");
+    claim += " (" + std::to_string(payload) + " bytes)";
+
+    if (!in.isGzip()) {
+        // Raw file: the size on disk must match the header exactly.
+        const std::uint64_t available =
+            in.fileSize() > headerBytes ? in.fileSize() - headerBytes : 0;
+        if (available < payload)
+            throw Error(prefix(path) + "file is truncated: " + claim + " but only " +
+                        std::to_string(available) + " bytes of data follow the header");
+        if (available > payload)
+            throw Error(prefix(path) + claim + " but " + std::to_string(available - payload) +
+                        " unexpected trailing bytes follow the data");
+        result.bytes = at::empty({static_cast<std::int64_t>(payload)}, at::kByte);
+        const std::size_t got = in.read(result.bytes.data_ptr<std::uint8_t>(), payload);
+        if (got < payload)
+            throw Error(prefix(path) + "file is truncated: " + claim + " but only " +
+                        std::to_string(got) + " bytes could be read");
+    } else if (payload == 0) {
+        result.bytes = at::empty({0}, at::kByte);
+    } else {
+        // Gzip: the header's claim is unchecked until the stream ends, so grow the buffer
+        // only as decompressed data actually arrives (start near a plausible size).
+        std::uint64_t capacity =
+            std::min<std::uint64_t>(payload, std::max<std::uint64_t>(1 << 20, 8 * in.fileSize()));
+        std::unique_ptr<std::uint8_t, FreeDeleter> buffer(
+            static_cast<std::uint8_t*>(std::malloc(capacity)));
+        if (!buffer)
+            throw std::bad_alloc();
+        std::uint64_t size = 0;
+        while (size < payload) {
+            if (size == capacity) {
+                const std::uint64_t grown = std::min<std::uint64_t>(payload, capacity * 2);
+                void* moved = std::realloc(buffer.get(), grown);
+                if (!moved)
+                    throw std::bad_alloc();
+                buffer.release();
+                buffer.reset(static_cast<std::uint8_t*>(moved));
+                capacity = grown;
+            }
+            const std::size_t want = capacity - size;
+            const std::size_t got = in.read(buffer.get() + size, want);
+            size += got;
+            if (got < want)
+                break;
+        }
+        if (size < payload)
+            throw Error(prefix(path) + "file is truncated: " + claim + " but the decompressed data holds only " +
+                        std::to_string(size) + " bytes");
+        result.bytes = at::from_blob(
+            buffer.get(), {static_cast<std::int64_t>(payload)}, [](void* p) { std::free(p); },
+            at::TensorOptions().dtype(at::kByte));
+        buffer.release();
+    }
+
+    std::uint8_t extra[64];
+    const std::size_t trailing = in.read(extra, sizeof(extra));
+    if (trailing > 0)
+        throw Error(prefix(path) + claim + " but unexpected trailing data follows it" +
+                    (in.isGzip() ? " in the decompressed stream" : ""));
+    return result;
+}
+
+} // namespace
+
+at::Tensor readIdxImages(const std::string& path)
+{
+    IdxPayload payload = readIdxPayload(path, kImageMagic);
+    return payload.bytes.view({payload.dims[0], 1, payload.dims[1], payload.dims[2]});
+}
+
+at::Tensor readIdxLabels(const std::string& path)
+{
+    IdxPayload payload = readIdxPayload(path, kLabelMagic);
+    return payload.bytes.to(at::kLong);
+}
+
+} // namespace parity

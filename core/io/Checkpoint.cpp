@@ -1,0 +1,67 @@
+#include "io/Checkpoint.h"
+
+#include "io/TorchFile.h"
+#include "util/Error.h"
+
+#include <ATen/core/Dict.h>
+#include <ATen/core/ivalue.h>
+
+namespace parity {
+
+void Checkpoint::save(const std::string& path) const
+{
+    c10::impl::GenericDict top(c10::StringType::get(), c10::AnyType::get());
+    top.insert("format", std::string(kFormat));
+    top.insert("version", int64_t(1));
+    top.insert("config", config.toJson().dump());
+    top.insert("epoch", int64_t(epoch));
+    top.insert("best_val_acc", bestValAcc);
+    for (const auto& [name, dict] : tensors) {
+        c10::Dict<std::string, at::Tensor> d;
+        for (const auto& [key, value] : dict)
+            d.insert(key, value);
+        top.insert(name, d);
+    }
+    writeTorchFile(path, c10::IValue(top));
+}
+
+Checkpoint Checkpoint::load(const std::string& path)
+{
+    const TorchValue root = readTorchFile(path);
+    if (root.kind != TorchValue::Kind::Dict)
+        throw Error(path + ": not a Parity Workbench checkpoint (the file holds no dictionary)");
+    const TorchValue* format = root.find("format");
+    if (!format || format->kind != TorchValue::Kind::String || format->string != kFormat)
+        throw Error(path + ": not a Parity Workbench checkpoint (no '" + std::string(kFormat)
+                    + "' marker; a state_dict file can be used as base weights instead)");
+    Checkpoint c;
+    const TorchValue* config = root.find("config");
+    const TorchValue* epoch = root.find("epoch");
+    const TorchValue* best = root.find("best_val_acc");
+    if (!config || config->kind != TorchValue::Kind::String || !epoch || epoch->kind != TorchValue::Kind::Int
+        || !best || (best->kind != TorchValue::Kind::Double && best->kind != TorchValue::Kind::Int))
+        throw Error(path + ": damaged checkpoint (config, epoch or best_val_acc missing)");
+    try {
+        c.config = RunConfig::fromJson(nlohmann::json::parse(config->string));
+    } catch (const nlohmann::json::exception& e) {
+        throw Error(path + ": damaged checkpoint: its configuration is not valid JSON");
+    } catch (const Error& e) {
+        throw Error(path + ": damaged checkpoint: " + e.what());
+    }
+    c.epoch = int(epoch->integer);
+    c.bestValAcc = best->kind == TorchValue::Kind::Double ? best->real : double(best->integer);
+    for (const auto& [key, value] : root.entries) {
+        if (key.kind != TorchValue::Kind::String || value.kind != TorchValue::Kind::Dict)
+            continue;
+        StateDict dict;
+        for (const auto& [name, tensor] : value.entries) {
+            if (name.kind != TorchValue::Kind::String || tensor.kind != TorchValue::Kind::Tensor)
+                throw Error(path + ": damaged checkpoint: entry '" + key.string + "' holds a non-tensor");
+            dict.emplace_back(name.string, tensor.tensor);
+        }
+        c.tensors[key.string] = std::move(dict);
+    }
+    return c;
+}
+
+} // namespace parity

@@ -1,0 +1,179 @@
+#include "io/ResultWriter.h"
+
+#include "training/ReconstructionMetrics.h"
+#include "util/AtomicFile.h"
+#include "util/Error.h"
+
+#include <charconv>
+#include <cmath>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace fs = std::filesystem;
+
+namespace parity {
+
+namespace {
+const char* kSplits[] = {"train", "val", "test"};
+
+void appendLine(const fs::path& file, const std::string& line)
+{
+    std::ofstream out(file, std::ios::app);
+    out << line << '\n';
+    if (!out)
+        throw Error("cannot write " + file.string());
+}
+
+// Keeps the first `keep` lines of a file (or those `keepLine` accepts).
+template <typename Pred>
+void filterLines(const fs::path& file, Pred keepLine)
+{
+    if (!fs::exists(file))
+        return;
+    std::ifstream in(file);
+    std::string line, kept;
+    size_t index = 0;
+    while (std::getline(in, line)) {
+        if (keepLine(index, line))
+            kept += line + '\n';
+        ++index;
+    }
+    in.close();
+    writeFileAtomically(file.string(), kept);
+}
+} // namespace
+
+std::string pythonFloatRepr(double value)
+{
+    if (std::isnan(value))
+        return "nan";
+    if (std::isinf(value))
+        return value > 0 ? "inf" : "-inf";
+    if (value == 0)
+        return std::signbit(value) ? "-0.0" : "0.0";
+    char buf[64];
+    auto res = std::to_chars(buf, buf + sizeof buf, value, std::chars_format::scientific);
+    std::string sci(buf, res.ptr);
+    // sci: [-]d[.ddd]e[+-]XX
+    const bool negative = sci[0] == '-';
+    if (negative)
+        sci.erase(0, 1);
+    const size_t ePos = sci.find('e');
+    std::string digits = sci.substr(0, ePos);
+    const int exponent = std::stoi(sci.substr(ePos + 1));
+    digits.erase(std::remove(digits.begin(), digits.end(), '.'), digits.end());
+    std::string out;
+    if (exponent >= -5 && exponent < 16) {
+        if (exponent < 0) {
+            out = "0." + std::string(size_t(-exponent - 1), '0') + digits;
+        } else if (size_t(exponent + 1) >= digits.size()) {
+            out = digits + std::string(size_t(exponent + 1) - digits.size(), '0') + ".0";
+        } else {
+            out = digits.substr(0, size_t(exponent + 1)) + "." + digits.substr(size_t(exponent + 1));
+        }
+    } else {
+        out = digits.substr(0, 1);
+        if (digits.size() > 1)
+            out += "." + digits.substr(1);
+        char e[16];
+        std::snprintf(e, sizeof e, "e%c%02d", exponent < 0 ? '-' : '+', std::abs(exponent));
+        out += e;
+    }
+    return negative ? "-" + out : out;
+}
+
+ResultWriter::ResultWriter(std::string runDir, int64_t numClasses)
+    : m_runDir(std::move(runDir))
+    , m_numClasses(numClasses)
+{
+}
+
+std::vector<std::string> ResultWriter::metricNames() const
+{
+    auto names = ReconstructionMetrics::metricNames(m_numClasses);
+    names.push_back("loss");
+    return names;
+}
+
+std::string ResultWriter::startFresh()
+{
+    std::error_code ec;
+    fs::create_directories(m_runDir, ec);
+    if (ec)
+        throw Error("cannot create the run directory " + m_runDir + ": " + ec.message());
+    std::vector<fs::path> old;
+    for (const auto& entry : fs::directory_iterator(m_runDir)) {
+        const std::string name = entry.path().filename().string();
+        const bool result = entry.is_regular_file()
+                            && ((name.size() > 4 && name.compare(name.size() - 4, 4, ".txt") == 0)
+                                || name == "metrics.csv" || name == "run.json" || name == "current.pth"
+                                || name == "best.pth" || name == "only_test.json");
+        if (result)
+            old.push_back(entry.path());
+    }
+    if (old.empty())
+        return "";
+    char stamp[32];
+    const std::time_t now = std::time(nullptr);
+    std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", std::localtime(&now));
+    fs::path dest = fs::path(m_runDir) / ("previous-" + std::string(stamp));
+    for (int i = 2; fs::exists(dest); ++i)
+        dest = fs::path(m_runDir) / ("previous-" + std::string(stamp) + "-" + std::to_string(i));
+    fs::create_directories(dest, ec);
+    if (ec)
+        throw Error("cannot create " + dest.string() + ": " + ec.message());
+    for (const auto& p : old) {
+        fs::rename(p, dest / p.filename(), ec);
+        if (ec)
+            throw Error("cannot move " + p.string() + " aside: " + ec.message());
+    }
+    return dest.filename().string();
+}
+
+void ResultWriter::keepEpochsUpTo(int lastEpoch)
+{
+    std::error_code ec;
+    fs::create_directories(m_runDir, ec);
+    for (const char* split : kSplits)
+        for (const auto& metric : metricNames())
+            filterLines(fs::path(m_runDir) / (std::string(split) + "_" + metric + ".txt"),
+                        [&](size_t index, const std::string&) { return int(index) <= lastEpoch; });
+    filterLines(fs::path(m_runDir) / "metrics.csv", [&](size_t index, const std::string& line) {
+        if (index == 0)
+            return true;
+        return std::atoi(line.c_str()) <= lastEpoch;
+    });
+}
+
+void ResultWriter::appendEpoch(int epoch, const std::vector<SplitResult>& splits, double epochSeconds)
+{
+    const auto names = ReconstructionMetrics::metricNames(m_numClasses);
+    const fs::path csv = fs::path(m_runDir) / "metrics.csv";
+    if (!fs::exists(csv) || fs::file_size(csv) == 0) {
+        std::string header = "epoch,split,loss";
+        for (const auto& n : names)
+            header += "," + n;
+        header += ",groups,split_seconds,epoch_seconds";
+        appendLine(csv, header);
+    }
+    for (const auto& s : splits) {
+        std::ostringstream row;
+        row << epoch << ',' << s.split << ',' << pythonFloatRepr(s.metrics.loss);
+        for (const auto& n : names)
+            row << ',' << pythonFloatRepr(s.metrics.value(n));
+        row << ',' << s.groups << ',' << pythonFloatRepr(s.seconds) << ',' << pythonFloatRepr(epochSeconds);
+        appendLine(csv, row.str());
+        for (const auto& n : names)
+            appendLine(fs::path(m_runDir) / (s.split + "_" + n + ".txt"), pythonFloatRepr(s.metrics.value(n)));
+        appendLine(fs::path(m_runDir) / (s.split + "_loss.txt"), pythonFloatRepr(s.metrics.loss));
+    }
+}
+
+void ResultWriter::writeRunJson(const nlohmann::json& info) const
+{
+    writeFileAtomically((fs::path(m_runDir) / "run.json").string(), info.dump(2) + "\n");
+}
+
+} // namespace parity

@@ -1,0 +1,43 @@
+#pragma once
+#include "training/TrainingEvents.h"
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+namespace parity {
+
+/// Formats a double as Python's repr() does (shortest round-trip digits,
+/// scientific notation below 1e-4 and from 1e16): the original writes its
+/// result files with "{}".format(value).
+std::string pythonFloatRepr(double value);
+
+/// The result files of one run directory (SPEC §3.7): one line per epoch in
+/// `<split>_<metric>.txt` (top-n only for n <= classes), plus metrics.csv
+/// (a row per epoch and split with every metric and the seconds taken) and
+/// run.json (resolved configuration, environment, base-model accuracies).
+class ResultWriter {
+public:
+    ResultWriter(std::string runDir, int64_t numClasses);
+
+    /// A fresh run: result files and checkpoints of an earlier run in the same
+    /// directory are moved into `previous-<timestamp>/` (nothing is lost).
+    /// Returns that folder's name, or "" when there was nothing to move.
+    std::string startFresh();
+    /// A resumed run: drop entries of epochs after `lastEpoch` (written after
+    /// the checkpoint we resume from), so each epoch is recorded once.
+    void keepEpochsUpTo(int lastEpoch);
+
+    void appendEpoch(int epoch, const std::vector<SplitResult>& splits, double epochSeconds);
+    void writeRunJson(const nlohmann::json& info) const;
+
+    const std::string& runDir() const { return m_runDir; }
+    std::vector<std::string> metricNames() const;   ///< file stems without split, incl. "loss"
+
+private:
+    std::string m_runDir;
+    int64_t m_numClasses;
+};
+
+} // namespace parity

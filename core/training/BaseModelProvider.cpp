@@ -1,0 +1,152 @@
+#include "training/BaseModelProvider.h"
+
+#include "BuildConfig.h"
+
+#include "data/PreparedData.h"
+#include "io/StateDict.h"
+#include "training/AdamOptimizer.h"
+#include "training/CancelToken.h"
+#include "util/Error.h"
+#include "util/Random.h"
+
+#include <torch/csrc/autograd/grad_mode.h>
+#include <torch/utils.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <unistd.h>
+
+namespace fs = std::filesystem;
+
+namespace parity {
+
+std::string BaseModelProvider::defaultModelsDir()
+{
+    if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg && *xdg)
+        return (fs::path(xdg) / "parity-workbench" / "models").string();
+    const char* home = std::getenv("HOME");
+    return (fs::path(home && *home ? home : "/tmp") / ".local" / "share" / "parity-workbench" / "models").string();
+}
+
+std::string BaseModelProvider::cachePath(const std::string& modelsDir, const std::string& dataset,
+                                         const std::string& model)
+{
+    return (fs::path(modelsDir.empty() ? defaultModelsDir() : modelsDir) / dataset / model / "model.pt").string();
+}
+
+std::vector<std::string> BaseModelProvider::bundledPaths(const std::string& dataset, const std::string& model)
+{
+    std::vector<fs::path> roots;
+    if (const char* env = std::getenv("PARITY_RESOURCE_DIR"); env && *env)
+        roots.emplace_back(env);
+    std::error_code ec;
+    const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+    if (!ec)
+        roots.push_back(exe.parent_path().parent_path() / "share" / "parity-workbench");
+    roots.emplace_back(PARITY_INSTALLED_RESOURCE_DIR);
+    roots.emplace_back(PARITY_SOURCE_RESOURCE_DIR);
+    std::vector<std::string> out;
+    for (const auto& root : roots) {
+        const fs::path file = root / "base_models" / dataset / model / "model.pt";
+        if (fs::is_regular_file(file, ec))
+            out.push_back(file.string());
+    }
+    return out;
+}
+
+BaseModelProvider::Result BaseModelProvider::obtain(const RunConfig& config, const DatasetEntry& dataset,
+                                                    const ModelEntry& modelEntry, const RawDataset& raw,
+                                                    TrainingObserver* observer, const CancelToken* cancel)
+{
+    Result result;
+    result.model = modelEntry.create(dataset);
+    auto load = [&](const std::string& path) {
+        loadStateDict(*result.model, readStateDict(path), path);
+        result.source = path;
+    };
+
+    if (!config.baseWeights.empty() && config.baseWeights != "train") {
+        if (!fs::exists(config.baseWeights))
+            throw Error(config.baseWeights + ": base-model weights file not found");
+        load(config.baseWeights);
+    } else {
+        const std::string cache = cachePath(config.modelsDir, dataset.name, modelEntry.name);
+        const auto bundled = bundledPaths(dataset.name, modelEntry.name);
+        if (config.baseWeights.empty() && !bundled.empty()) {
+            load(bundled.front());
+        } else if (config.baseWeights.empty() && fs::exists(cache)) {
+            load(cache);
+        } else {
+            if (observer)
+                observer->message("No trained " + modelEntry.name + " base model for " + dataset.name
+                                  + ": training one (" + std::to_string(config.baseTrainEpochs) + " epochs).");
+            torch::manual_seed(deriveSeed(config.seed, kSeedBaseTraining));
+            result.model = modelEntry.create(dataset);   // initialised from the seeded generator
+            train(*result.model, dataset, raw, config.baseTrainEpochs, config.seed, observer, cancel);
+            std::error_code ec;
+            fs::create_directories(fs::path(cache).parent_path(), ec);
+            if (ec)
+                throw Error("cannot create the models directory " + fs::path(cache).parent_path().string() + ": "
+                            + ec.message());
+            writeStateDict(cache, stateDictOf(*result.model));
+            result.source = "trained here, cached in " + cache;
+            if (observer)
+                observer->message("Base model cached in " + cache);
+        }
+    }
+    result.model->eval();
+    for (auto& p : result.model->parameters())
+        p.set_requires_grad(false);
+    return result;
+}
+
+void BaseModelProvider::train(Network& model, const DatasetEntry& dataset, const RawDataset& raw, int epochs,
+                              std::uint64_t seed, TrainingObserver* observer, const CancelToken* cancel)
+{
+    constexpr int kBatch = 64;
+    std::vector<at::Tensor> params;
+    for (auto& p : model.parameters())
+        params.push_back(p);
+    AdamOptimizer opt(params, AdamOptimizer::Options{});
+    SplitPlan plan{"train", nullptr, {}, true};
+    plan.indices.resize(size_t(raw.train.size()));
+    for (size_t i = 0; i < plan.indices.size(); ++i)
+        plan.indices[i] = int64_t(i);
+    const at::Tensor inputs = dataset.toInput(raw.train.images);
+    const at::Tensor labels = raw.train.labels.to(at::kLong);
+
+    for (int epoch = 0; epoch < epochs; ++epoch) {
+        model.train();
+        double lossSum = 0;
+        int64_t steps = 0;
+        const auto batches = epochBatches(plan, 1, kBatch, deriveSeed(seed, kSeedBaseTraining), epoch);
+        for (const auto& b : batches) {
+            if (cancel && cancel->isCancelled())
+                throw Cancelled();
+            const at::Tensor idx = at::from_blob(const_cast<int64_t*>(b.data()), {int64_t(b.size())}, at::kLong);
+            opt.zeroGrad();
+            auto loss = at::cross_entropy_loss(model.forward(inputs.index_select(0, idx)).reshape({idx.size(0), -1}),
+                                               labels.index_select(0, idx));
+            loss.backward();
+            opt.step();
+            lossSum += loss.item<double>();
+            ++steps;
+            if (observer && steps % 50 == 0)
+                observer->progress("Training base model, epoch " + std::to_string(epoch + 1), steps,
+                                   int64_t(batches.size()));
+        }
+        model.eval();
+        const at::Tensor testOut = DatasetPreparer::baseOutputs(model, dataset, raw.test.images);
+        const int64_t correct = testOut.argmax(1).eq(raw.test.labels.to(at::kLong)).sum().item<int64_t>();
+        if (observer) {
+            char line[160];
+            std::snprintf(line, sizeof line, "Base model training epoch %d/%d: loss=%.4f, test accuracy %lld / %lld = %.4f",
+                          epoch + 1, epochs, steps ? lossSum / double(steps) : 0.0, (long long)correct,
+                          (long long)raw.test.size(), raw.test.size() ? double(correct) / double(raw.test.size()) : 0.0);
+            observer->message(line);
+        }
+    }
+    model.eval();
+}
+
+} // namespace parity

@@ -1,0 +1,102 @@
+#include "training/RunDescription.h"
+
+#include "catalog/Catalog.h"
+#include "training/BaseModelProvider.h"
+
+#include <filesystem>
+#include <sstream>
+
+namespace fs = std::filesystem;
+
+namespace parity {
+
+namespace {
+std::string withThousands(int64_t n)
+{
+    std::string s = std::to_string(n);
+    for (int i = int(s.size()) - 3; i > 0; i -= 3)
+        s.insert(size_t(i), ",");
+    return s;
+}
+} // namespace
+
+nlohmann::json describeRun(const RunConfig& c)
+{
+    const Catalog& catalog = Catalog::instance();
+    const DatasetEntry* dataset = catalog.dataset(c.dataset);
+    const ModelEntry* model = catalog.model(c.model);
+    nlohmann::json j = {{"header", c.header()}, {"run_dir", c.runDir()}, {"config", c.toJson()}};
+    if (!dataset || !model)
+        return j;
+    const std::string dir = c.dataDir.empty() ? dataset->defaultDataDir : c.dataDir;
+    j["data"] = {{"dir", dir}, {"found", !dir.empty() && fs::is_directory(dir)}, {"classes", dataset->numClasses},
+                 {"shape", dataset->shape.toString()}};
+
+    auto net = model->create(*dataset);
+    j["base_model"] = {{"architecture", c.model}, {"parameters", countParameters(*net)}};
+    j["parity_model"] = {{"architecture", c.model},
+                         {"parameters", countParameters(*net)},
+                         {"trained", c.trainParityModel},
+                         {"initialisation", c.trainParityModel ? "fresh" : "copy of the base model"}};
+    std::string weights;
+    if (!c.baseWeights.empty() && c.baseWeights != "train")
+        weights = c.baseWeights + (fs::exists(c.baseWeights) ? "" : " (missing!)");
+    else {
+        const auto bundled = BaseModelProvider::bundledPaths(c.dataset, c.model);
+        const std::string cache = BaseModelProvider::cachePath(c.modelsDir, c.dataset, c.model);
+        if (c.baseWeights.empty() && !bundled.empty())
+            weights = bundled.front() + " (bundled)";
+        else if (c.baseWeights.empty() && fs::exists(cache))
+            weights = cache + " (cached)";
+        else
+            weights = "none yet: trained here for " + std::to_string(c.baseTrainEpochs) + " epochs, cached in " + cache;
+    }
+    j["base_model"]["weights"] = weights;
+
+    if (const auto* e = catalog.encoder(c.encoderClass)) {
+        auto enc = e->create(c.k, c.r, dataset->shape);
+        j["encoder"] = {{"class", e->className}, {"parameters", countParameters(*enc)}, {"trained", c.trainEncoder},
+                        {"code_input", enc->codeInputShape().toString()}};
+    }
+    if (const auto* d = catalog.decoder(c.decoderClass)) {
+        auto dec = d->create(c.k, c.r, dataset->numClasses);
+        j["decoder"] = {{"class", d->className}, {"parameters", countParameters(*dec)}, {"trained", c.trainDecoder}};
+    }
+    j["loss"] = c.lossClass;
+    return j;
+}
+
+std::string describeRunText(const RunConfig& c)
+{
+    const nlohmann::json j = describeRun(c);
+    std::ostringstream s;
+    s << j["header"].get<std::string>() << "\n";
+    s << "  results:      " << j["run_dir"].get<std::string>() << "\n";
+    if (j.contains("data"))
+        s << "  data:         " << c.dataset << " from " << j["data"]["dir"].get<std::string>()
+          << (j["data"]["found"].get<bool>() ? " (found)" : " (NOT FOUND)") << ", "
+          << j["data"]["classes"].get<int>() << " classes, " << j["data"]["shape"].get<std::string>() << "\n";
+    if (j.contains("base_model"))
+        s << "  base model:   " << c.model << ", " << withThousands(j["base_model"]["parameters"].get<int64_t>())
+          << " parameters, weights: " << j["base_model"]["weights"].get<std::string>() << "\n";
+    if (j.contains("parity_model"))
+        s << "  parity model: " << c.model << ", " << withThousands(j["parity_model"]["parameters"].get<int64_t>())
+          << " parameters, " << (c.trainParityModel ? "trained from a fresh initialisation" : "frozen copy of the base model")
+          << "\n";
+    if (j.contains("encoder"))
+        s << "  encoder:      " << j["encoder"]["class"].get<std::string>() << ", "
+          << withThousands(j["encoder"]["parameters"].get<int64_t>()) << " parameters"
+          << (c.trainEncoder ? ", trained" : ", fixed") << ", code input "
+          << j["encoder"]["code_input"].get<std::string>() << "\n";
+    if (j.contains("decoder"))
+        s << "  decoder:      " << j["decoder"]["class"].get<std::string>() << ", "
+          << withThousands(j["decoder"]["parameters"].get<int64_t>()) << " parameters"
+          << (c.trainDecoder ? ", trained" : ", fixed") << "\n";
+    s << "  loss:         " << c.lossClass << "\n";
+    s << "  training:     " << c.numEpochs << " epochs, " << c.batchSize << " groups of k = " << c.k
+      << " per batch, Adam lr " << c.lr << " weight decay " << c.weightDecay << ", val_size " << c.valSize
+      << ", seed " << c.seed << "\n";
+    return s.str();
+}
+
+} // namespace parity

@@ -1,0 +1,486 @@
+#include "training/Trainer.h"
+
+#include "config/SweepConfig.h"
+#include "io/Checkpoint.h"
+#include "io/ResultWriter.h"
+#include "training/BaseModelProvider.h"
+#include "training/CancelToken.h"
+#include "training/ReconstructionMetrics.h"
+#include "util/AtomicFile.h"
+#include "util/Error.h"
+#include "util/Random.h"
+
+#include <c10/core/InferenceMode.h>
+#include <torch/csrc/autograd/grad_mode.h>
+#include <torch/utils.h>
+#include <torch/version.h>
+
+#include <chrono>
+#include <cmath>
+#include <ctime>
+#include <filesystem>
+
+namespace fs = std::filesystem;
+
+namespace parity {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double secondsSince(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+
+std::vector<at::Tensor> parametersOf(torch::nn::Module& m)
+{
+    std::vector<at::Tensor> out;
+    for (auto& p : m.parameters())
+        out.push_back(p);
+    return out;
+}
+
+void freeze(torch::nn::Module& m)
+{
+    for (auto& p : m.parameters())
+        p.set_requires_grad(false);
+}
+
+std::string nowText()
+{
+    char buf[32];
+    const std::time_t t = std::time(nullptr);
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S%z", std::localtime(&t));
+    return buf;
+}
+
+nlohmann::json metricsJson(const SplitMetrics& m)
+{
+    nlohmann::json j = {{"loss", m.loss}};
+    for (const auto& [key, value] : m.accuracy)
+        j[key] = value;
+    return j;
+}
+
+std::vector<std::pair<std::string, at::Tensor>> asPairs(const StateDict& d) { return d; }
+
+} // namespace
+
+Trainer::Trainer(RunConfig config, TrainerOptions options, TrainingObserver* observer, const CancelToken* cancel)
+    : m_config(std::move(config))
+    , m_options(std::move(options))
+    , m_observer(observer)
+    , m_cancel(cancel)
+{
+}
+
+Trainer::~Trainer() = default;
+
+void Trainer::emit(const std::string& line)
+{
+    if (m_observer)
+        m_observer->message(line);
+}
+
+RawDataset Trainer::loadData()
+{
+    m_dataset = Catalog::instance().dataset(m_config.dataset);
+    const std::string dir = m_config.dataDir.empty() ? m_dataset->defaultDataDir : m_config.dataDir;
+    if (dir.empty())
+        throw Error(m_config.dataset + " has no standard location on this system: give its data directory "
+                    "(config key data_dir or --data-dir)");
+    if (!fs::is_directory(dir))
+        throw Error(dir + ": data directory for " + m_config.dataset + " not found"
+                    + (m_config.dataset == "fashion-mnist" ? " (install Debian's dataset-fashion-mnist package)" : ""));
+    if (m_observer)
+        m_observer->progress("Reading " + m_config.dataset, 0, 1);
+    RawDataset raw = m_dataset->load(dir);
+    if (m_observer)
+        m_observer->progress("Reading " + m_config.dataset, 1, 1);
+    return raw;
+}
+
+void Trainer::setUpModels(const RawDataset& raw, const Checkpoint* checkpoint)
+{
+    const Catalog& catalog = Catalog::instance();
+    const ModelEntry* modelEntry = catalog.model(m_config.model);
+
+    // Base model F: from the checkpoint when resuming, so the run goes on
+    // against the very outputs it started with.
+    if (checkpoint && checkpoint->tensors.count("base_model")) {
+        m_baseModel = modelEntry->create(*m_dataset);
+        loadStateDict(*m_baseModel, checkpoint->tensors.at("base_model"), m_options.continueFrom + " (base_model)");
+        m_baseModel->eval();
+        freeze(*m_baseModel);
+        m_baseSource = m_options.continueFrom;
+    } else {
+        auto base = BaseModelProvider::obtain(m_config, *m_dataset, *modelEntry, raw, m_observer, m_cancel);
+        m_baseModel = base.model;
+        m_baseSource = base.source;
+    }
+
+    // Fresh components from a seeded generator: the same seed, the same start.
+    torch::manual_seed(deriveSeed(m_config.seed, kSeedParityInit));
+    m_encoder = catalog.encoder(m_config.encoderClass)->create(m_config.k, m_config.r, m_dataset->shape);
+    m_decoder = catalog.decoder(m_config.decoderClass)->create(m_config.k, m_config.r, m_dataset->numClasses);
+    m_loss = catalog.loss(m_config.lossClass)->create();
+    m_parityModel = modelEntry->create(*m_dataset);
+    if (m_config.trainParityModel) {
+        initFreshWeights(*m_parityModel);
+    } else {
+        // SPEC §5: the parity model is a copy of the trained base model
+        // (the original left it random by loading into the wrong object).
+        copyWeights(*m_baseModel, *m_parityModel);
+        freeze(*m_parityModel);
+        m_parityModel->eval();
+    }
+
+    AdamOptimizer::Options opt;
+    opt.lr = m_config.lr;
+    opt.weightDecay = m_config.weightDecay;
+    if (m_config.trainParityModel)
+        m_parityOpt = std::make_unique<AdamOptimizer>(parametersOf(*m_parityModel), opt);
+    if (m_config.trainEncoder)
+        m_encoderOpt = std::make_unique<AdamOptimizer>(parametersOf(*m_encoder), opt);
+    else
+        freeze(*m_encoder);
+    if (m_config.trainDecoder)
+        m_decoderOpt = std::make_unique<AdamOptimizer>(parametersOf(*m_decoder), opt);
+    else
+        freeze(*m_decoder);
+}
+
+void Trainer::restore(const Checkpoint& c)
+{
+    const std::string& path = m_options.continueFrom;
+    auto need = [&](const char* key) -> const StateDict& {
+        auto it = c.tensors.find(key);
+        if (it == c.tensors.end())
+            throw Error(path + ": damaged checkpoint: no '" + std::string(key) + "' entry");
+        return it->second;
+    };
+    if (m_config.trainParityModel) {
+        loadStateDict(*m_parityModel, need("parity_model"), path + " (parity_model)");
+        m_parityOpt->loadState(asPairs(need("opt")), path + " (opt)");
+    }
+    if (m_config.trainEncoder) {
+        loadStateDict(*m_encoder, need("encoder"), path + " (encoder)");
+        m_encoderOpt->loadState(asPairs(need("encoder_opt")), path + " (encoder_opt)");
+    }
+    if (m_config.trainDecoder) {
+        loadStateDict(*m_decoder, need("decoder"), path + " (decoder)");
+        m_decoderOpt->loadState(asPairs(need("decoder_opt")), path + " (decoder_opt)");
+    }
+    m_startEpoch = c.epoch + 1;   // SPEC §5: continue with the next epoch
+    m_bestVal = c.bestValAcc;
+}
+
+RunSummary Trainer::run()
+{
+    m_startedAt = nowText();
+    const auto problems = validateRun(m_config);
+    if (!problems.empty()) {
+        std::string text = "invalid run " + m_config.header() + ":";
+        for (const auto& p : problems)
+            text += "\n  - " + p;
+        throw Error(text);
+    }
+    if (m_options.onlyTest && m_options.continueFrom.empty())
+        throw Error("--only-test needs a checkpoint to test (--continue-from FILE)");
+    if (m_options.checkpointCycle < 1)
+        throw Error("the checkpoint cycle must be at least 1 epoch");
+
+    m_threads = applyThreadSettings(m_config.threads);
+    m_summary = RunSummary{};
+    m_summary.runIndex = m_options.runIndex;
+    m_summary.header = m_config.header();
+    m_summary.runDir = m_config.runDir();
+    emit(m_config.header());
+
+    std::optional<Checkpoint> checkpoint;
+    if (!m_options.continueFrom.empty()) {
+        checkpoint = Checkpoint::load(m_options.continueFrom);
+        const std::string mismatch = RunConfig::describeMismatch(checkpoint->config, m_config);
+        if (!mismatch.empty())
+            throw Error(m_options.continueFrom + ": made with a different configuration: " + mismatch);
+    }
+
+    try {
+        const RawDataset raw = loadData();
+        setUpModels(raw, checkpoint ? &*checkpoint : nullptr);
+        if (checkpoint)
+            restore(*checkpoint);
+
+        DatasetPreparer preparer(*m_dataset, m_encoder->codeInputShape(), m_config.k, m_config.valSize,
+                                 m_config.seed);
+        m_data = preparer.prepare(raw, *m_baseModel, m_observer, m_cancel);
+        for (const auto& acc : m_data.baseAccuracies) {
+            emit("Base model " + acc.split + " accuracy is " + std::to_string(acc.correct) + " / "
+                 + std::to_string(acc.total) + " = " + pythonFloatRepr(acc.accuracy()));
+        }
+        for (const auto& notice : m_data.notices)
+            emit(notice);
+        m_summary.baseAccuracies = m_data.baseAccuracies;
+
+        m_results = std::make_unique<ResultWriter>(m_config.runDir(), m_dataset->numClasses);
+        if (m_options.onlyTest) {
+            runOnlyTest(*checkpoint);
+            return m_summary;
+        }
+        if (checkpoint) {
+            m_results->keepEpochsUpTo(checkpoint->epoch);
+            emit("Resuming from " + m_options.continueFrom + " after epoch " + std::to_string(checkpoint->epoch)
+                 + " (best val reconstruction top-1 " + pythonFloatRepr(m_bestVal) + ")");
+        } else {
+            const std::string moved = m_results->startFresh();
+            if (!moved.empty())
+                emit("Results of an earlier run in " + m_config.runDir() + " moved to " + moved + "/");
+        }
+        m_summary.epochsCompleted = m_startEpoch;
+        m_results->writeRunJson(runInfo("running"));
+
+        for (int epoch = m_startEpoch; epoch < m_config.numEpochs; ++epoch) {
+            const auto t0 = Clock::now();
+            std::vector<SplitResult> splits;
+            splits.push_back(runSplit(m_data.train, epoch, true));
+            splits.push_back(runSplit(m_data.val, epoch, false));
+            splits.push_back(runSplit(m_data.test, epoch, false));
+            const double seconds = secondsSince(t0);
+
+            const double valTop1 = splits[1].metrics.value("reconstruction_top1");
+            const bool improved = valTop1 > m_bestVal;
+            if (improved)
+                m_bestVal = valTop1;
+            m_results->appendEpoch(epoch, splits, seconds);
+            saveCheckpoints(epoch, improved);
+
+            EpochSummary summary;
+            summary.runIndex = m_options.runIndex;
+            summary.epoch = epoch;
+            for (const auto& s : splits)
+                summary.splits[s.split] = s.metrics;
+            summary.seconds = seconds;
+            summary.improvedBest = improved;
+            summary.bestValReconstructionTop1 = m_bestVal;
+            m_summary.epochsCompleted = epoch + 1;
+            m_summary.bestValReconstructionTop1 = m_bestVal;
+            m_summary.lastEpoch = summary.splits;
+            if (m_observer)
+                m_observer->epochFinished(summary);
+            m_results->writeRunJson(runInfo("running"));
+        }
+        m_results->writeRunJson(runInfo("finished"));
+    } catch (const Cancelled&) {
+        m_summary.stopped = true;
+        if (m_results)
+            m_results->writeRunJson(runInfo("stopped"));
+        emit("Stopped; the last checkpoint is kept.");
+    }
+    if (m_observer)
+        m_observer->runFinished(m_summary);
+    return m_summary;
+}
+
+void Trainer::runOnlyTest(const Checkpoint& checkpoint)
+{
+    const SplitResult test = runSplit(m_data.test, checkpoint.epoch, false);
+    std::string line = "Test after epoch " + std::to_string(checkpoint.epoch) + ":";
+    for (const auto& [key, value] : test.metrics.accuracy)
+        line += " " + key + "=" + pythonFloatRepr(value);
+    line += " loss=" + pythonFloatRepr(test.metrics.loss);
+    emit(line);
+    nlohmann::json j = {{"checkpoint", m_options.continueFrom},
+                        {"epoch", checkpoint.epoch},
+                        {"test", metricsJson(test.metrics)}};
+    std::error_code ec;
+    fs::create_directories(m_config.runDir(), ec);
+    writeFileAtomically((fs::path(m_config.runDir()) / "only_test.json").string(), j.dump(2) + "\n");
+    m_summary.lastEpoch["test"] = test.metrics;
+    if (m_observer)
+        m_observer->runFinished(m_summary);
+}
+
+SplitResult Trainer::runSplit(const SplitPlan& split, int epoch, bool train)
+{
+    const auto t0 = Clock::now();
+    const auto batches = epochBatches(split, m_config.k, m_config.batchSize, m_config.seed, epoch);
+    const PreparedSet& set = *split.set;
+    const int64_t k = m_config.k;
+    const int64_t numClasses = m_dataset->numClasses;
+    const int64_t* allLabels = set.labels.data_ptr<int64_t>();
+    const int64_t* allArgmax = set.baseArgmax.data_ptr<int64_t>();
+
+    if (m_config.trainParityModel)
+        m_parityModel->train(train);
+    if (m_config.trainEncoder)
+        m_encoder->train(train);
+    if (m_config.trainDecoder)
+        m_decoder->train(train);
+
+    ReconstructionMetrics metrics(numClasses);
+    std::vector<int64_t> rowArgmax, rowLabels;
+    BatchStats stats;
+    stats.runIndex = m_options.runIndex;
+    stats.epoch = epoch;
+    stats.split = split.name;
+    stats.batches = int64_t(batches.size());
+    int64_t groupsDone = 0;
+    double tGather = 0, tForward = 0, tBackward = 0, tOptimizer = 0, tMetrics = 0;
+    auto lap = [](Clock::time_point& t) {
+        const auto now = Clock::now();
+        const double s = std::chrono::duration<double>(now - t).count();
+        t = now;
+        return s;
+    };
+
+    for (size_t bi = 0; bi < batches.size(); ++bi) {
+        if (m_cancel && m_cancel->isCancelled())
+            throw Cancelled();
+        const auto& batch = batches[bi];
+        const int64_t n = int64_t(batch.size());
+        const int64_t groups = n / k;
+        const at::Tensor idx = at::from_blob(const_cast<int64_t*>(batch.data()), {n}, at::kLong);
+
+        auto t = Clock::now();
+        std::optional<c10::InferenceMode> inference;
+        if (!train)
+            inference.emplace();
+        const at::Tensor data = set.codeInputs.index_select(0, idx).view({groups, k, -1});
+        const at::Tensor base = set.baseOutputs.index_select(0, idx).view({groups, k, numClasses});
+        tGather += lap(t);
+        const at::Tensor parity = m_encoder->forward(data);
+        const at::Tensor out = m_parityModel->forward(parity).view({groups, m_config.r, numClasses});
+
+        at::Tensor loss, reconstructed;
+        if (!m_config.trainDecoder) {
+            loss = m_loss->parityLoss(out.select(1, 0), m_decoder->combine(base));
+            torch::NoGradGuard noGrad;
+            reconstructed = m_decoder->reconstructAll(base, out.detach());
+        } else {
+            reconstructed = m_decoder->reconstructAll(base, out);
+            const at::Tensor labels = set.labels.index_select(0, idx).view({groups, k});
+            loss = m_loss->maskedLoss(reconstructed, base, labels);
+        }
+        tForward += lap(t);
+
+        if (train) {
+            if (m_parityOpt)
+                m_parityOpt->zeroGrad();
+            if (m_encoderOpt)
+                m_encoderOpt->zeroGrad();
+            if (m_decoderOpt)
+                m_decoderOpt->zeroGrad();
+            loss.backward();
+            tBackward += lap(t);
+            if (m_parityOpt)
+                m_parityOpt->step();
+            if (m_encoderOpt)
+                m_encoderOpt->step();
+            if (m_decoderOpt)
+                m_decoderOpt->step();
+            tOptimizer += lap(t);
+        }
+
+        const double lossValue = loss.item<double>();
+        if (!std::isfinite(lossValue))
+            throw Error("the " + split.name + " loss became " + pythonFloatRepr(lossValue) + " in epoch "
+                        + std::to_string(epoch) + ", batch " + std::to_string(bi + 1)
+                        + "; stopped (the best checkpoint is kept). Try a lower learning rate.");
+        rowArgmax.resize(size_t(n));
+        rowLabels.resize(size_t(n));
+        for (int64_t i = 0; i < n; ++i) {
+            rowArgmax[size_t(i)] = allArgmax[batch[size_t(i)]];
+            rowLabels[size_t(i)] = allLabels[batch[size_t(i)]];
+        }
+        const at::Tensor rec = reconstructed.detach().contiguous();
+        metrics.add(rec.data_ptr<float>(), n, rowArgmax.data(), rowLabels.data());
+        metrics.addLoss(lossValue);
+        groupsDone += groups;
+        tMetrics += lap(t);
+
+        if (m_observer) {
+            stats.batch = int64_t(bi) + 1;
+            stats.batchLoss = lossValue;
+            stats.runningLoss = metrics.runningLoss();
+            stats.runningTop1 = metrics.overall(1);
+            stats.runningTop5 = metrics.overall(5);
+            stats.elapsedSeconds = secondsSince(t0);
+            stats.groupsPerSecond = stats.elapsedSeconds > 0 ? double(groupsDone) / stats.elapsedSeconds : 0;
+            stats.etaSeconds = stats.batch ? stats.elapsedSeconds / double(stats.batch)
+                                                 * double(stats.batches - stats.batch)
+                                           : 0;
+            m_observer->batchFinished(stats);
+        }
+    }
+
+    SplitResult result;
+    result.runIndex = m_options.runIndex;
+    result.epoch = epoch;
+    result.split = split.name;
+    result.metrics = metrics.value();
+    result.seconds = secondsSince(t0);
+    result.groups = groupsDone;
+    result.phaseSeconds = {{"gather", tGather},
+                           {"forward", tForward},
+                           {"backward", tBackward},
+                           {"optimizer", tOptimizer},
+                           {"metrics", tMetrics}};
+    if (m_observer)
+        m_observer->splitFinished(result);
+    return result;
+}
+
+void Trainer::saveCheckpoints(int epoch, bool improved)
+{
+    const bool cycle = epoch % m_options.checkpointCycle == 0 || epoch + 1 == m_config.numEpochs;
+    if (!cycle && !improved)
+        return;
+    Checkpoint c;
+    c.config = m_config;
+    c.epoch = epoch;
+    c.bestValAcc = m_bestVal;
+    c.tensors["base_model"] = stateDictOf(*m_baseModel);
+    if (m_config.trainParityModel) {
+        c.tensors["parity_model"] = stateDictOf(*m_parityModel);
+        c.tensors["opt"] = m_parityOpt->state();
+    }
+    if (m_config.trainEncoder) {
+        c.tensors["encoder"] = stateDictOf(*m_encoder);
+        c.tensors["encoder_opt"] = m_encoderOpt->state();
+    }
+    if (m_config.trainDecoder) {
+        c.tensors["decoder"] = stateDictOf(*m_decoder);
+        c.tensors["decoder_opt"] = m_decoderOpt->state();
+    }
+    const fs::path dir = m_config.runDir();
+    if (cycle)
+        c.save((dir / "current.pth").string());
+    if (improved)
+        c.save((dir / "best.pth").string());
+}
+
+nlohmann::json Trainer::runInfo(const std::string& status) const
+{
+    nlohmann::json base = {{"source", m_baseSource}};
+    for (const auto& acc : m_data.baseAccuracies)
+        base[acc.split + "_accuracy"] = {{"correct", acc.correct}, {"total", acc.total}, {"accuracy", acc.accuracy()}};
+    nlohmann::json j = {
+        {"format", "parity-workbench-run"},
+        {"version", 1},
+        {"status", status},
+        {"header", m_config.header()},
+        {"config", m_config.toJson()},
+        {"seed", m_config.seed},
+        {"threads", {{"torch", m_threads.torchThreads}, {"blas", m_threads.blasThreads}, {"blas_library", m_threads.blas}}},
+        {"libtorch_version", TORCH_VERSION},
+        {"parity_workbench_version", PARITY_VERSION},
+        {"base_model", base},
+        {"started", m_startedAt},
+        {"updated", nowText()},
+        {"epochs_completed", m_summary.epochsCompleted},
+        {"best_val_reconstruction_top1", m_bestVal},
+        {"dataset_preparation_seconds", m_data.seconds},
+        {"classes", m_dataset ? m_dataset->classNames : std::vector<std::string>{}},
+    };
+    return j;
+}
+
+} // namespace parity

@@ -1,0 +1,77 @@
+#pragma once
+#include "catalog/Catalog.h"
+#include "config/RunConfig.h"
+#include "data/PreparedData.h"
+#include "training/AdamOptimizer.h"
+#include "training/TrainingEvents.h"
+#include "util/Threads.h"
+
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace parity {
+
+class CancelToken;
+class ResultWriter;
+struct Checkpoint;
+
+struct TrainerOptions {
+    std::string continueFrom;   ///< checkpoint to resume from ("" = fresh run)
+    bool onlyTest = false;      ///< needs continueFrom: run the test split once
+    int checkpointCycle = 1;    ///< write `current.pth` every N epochs (and after the last)
+    int runIndex = 0;           ///< position in a sweep, echoed in events
+};
+
+/// One run of SPEC §3: base model, dataset preparation, then per epoch a
+/// training pass, a validation pass and a test pass, result files and
+/// checkpoints. Reports through a TrainingObserver; checks the CancelToken
+/// every batch. Same seed and thread count give identical metrics, and a
+/// resumed run continues exactly as the uninterrupted one would have.
+class Trainer {
+public:
+    Trainer(RunConfig config, TrainerOptions options, TrainingObserver* observer = nullptr,
+            const CancelToken* cancel = nullptr);
+    ~Trainer();
+
+    /// Runs to the end (or until cancelled: summary.stopped). Throws
+    /// parity::Error for bad input; files already saved stay intact.
+    RunSummary run();
+
+    const RunConfig& config() const { return m_config; }
+
+private:
+    RawDataset loadData();
+    void setUpModels(const RawDataset& raw, const Checkpoint* checkpoint);
+    void restore(const Checkpoint& checkpoint);
+    void runOnlyTest(const Checkpoint& checkpoint);
+    SplitResult runSplit(const SplitPlan& split, int epoch, bool train);
+    void saveCheckpoints(int epoch, bool improved);
+    nlohmann::json runInfo(const std::string& status) const;
+    void emit(const std::string& line);
+
+    RunConfig m_config;
+    TrainerOptions m_options;
+    TrainingObserver* m_observer;
+    const CancelToken* m_cancel;
+
+    const DatasetEntry* m_dataset = nullptr;
+    ThreadSettings m_threads;
+    std::string m_baseSource;
+    std::shared_ptr<Network> m_baseModel;
+    std::shared_ptr<Network> m_parityModel;
+    std::shared_ptr<Encoder> m_encoder;
+    std::shared_ptr<Decoder> m_decoder;
+    std::unique_ptr<Loss> m_loss;
+    std::unique_ptr<AdamOptimizer> m_parityOpt;
+    std::unique_ptr<AdamOptimizer> m_encoderOpt;
+    std::unique_ptr<AdamOptimizer> m_decoderOpt;
+    std::unique_ptr<ResultWriter> m_results;
+    PreparedData m_data;
+    RunSummary m_summary;
+    int m_startEpoch = 0;
+    double m_bestVal = 0;
+    std::string m_startedAt;
+};
+
+} // namespace parity

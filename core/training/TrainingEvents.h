@@ -1,0 +1,88 @@
+#pragma once
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace parity {
+
+/// Plain value structs handed to observers (no tensors), so a GUI can copy
+/// them across threads.
+
+struct SplitMetrics {
+    double loss = 0;
+    /// "reconstruction_top1", "overall_top5", ... for n <= number of classes.
+    std::map<std::string, double> accuracy;
+    double value(const std::string& metric) const;   ///< "loss" or an accuracy key
+};
+
+struct BatchStats {
+    int runIndex = 0;
+    int epoch = 0;
+    std::string split;          ///< "train", "val", "test"
+    int64_t batch = 0;          ///< 1-based within the split
+    int64_t batches = 0;
+    double batchLoss = 0;
+    double runningLoss = 0;
+    double runningTop1 = 0;     ///< overall top-1 so far this split
+    double runningTop5 = 0;
+    double groupsPerSecond = 0;
+    double elapsedSeconds = 0;
+    double etaSeconds = 0;
+};
+
+struct SplitResult {
+    int runIndex = 0;
+    int epoch = 0;
+    std::string split;
+    SplitMetrics metrics;
+    double seconds = 0;
+    int64_t groups = 0;
+    /// Where the split's time went: "gather", "forward", "backward",
+    /// "optimizer", "metrics" (seconds; the rest is loop overhead).
+    std::map<std::string, double> phaseSeconds;
+};
+
+struct EpochSummary {
+    int runIndex = 0;
+    int epoch = 0;
+    std::map<std::string, SplitMetrics> splits;
+    double seconds = 0;
+    bool improvedBest = false;
+    double bestValReconstructionTop1 = 0;
+};
+
+struct BaseAccuracy {
+    std::string split;
+    int64_t correct = 0;
+    int64_t total = 0;
+    double accuracy() const { return total ? double(correct) / double(total) : 0.0; }
+};
+
+struct RunSummary {
+    int runIndex = 0;
+    std::string runDir;
+    std::string header;
+    int epochsCompleted = 0;
+    double bestValReconstructionTop1 = 0;
+    std::vector<BaseAccuracy> baseAccuracies;
+    std::map<std::string, SplitMetrics> lastEpoch;
+    bool stopped = false;
+};
+
+/// Long work in the core reports through this interface (all callbacks are
+/// invoked on the training thread; default implementations do nothing).
+class TrainingObserver {
+public:
+    virtual ~TrainingObserver() = default;
+    /// A line the CLI prints as is (header, base-model accuracy, notices).
+    virtual void message(const std::string& line) {}
+    /// Dataset preparation / base-model training progress.
+    virtual void progress(const std::string& stage, int64_t done, int64_t total) {}
+    virtual void batchFinished(const BatchStats& stats) {}
+    virtual void splitFinished(const SplitResult& result) {}
+    virtual void epochFinished(const EpochSummary& summary) {}
+    virtual void runFinished(const RunSummary& summary) {}
+};
+
+} // namespace parity

@@ -1,0 +1,53 @@
+#include "util/Threads.h"
+
+#include <ATen/Parallel.h>
+
+#include <cstdlib>
+#include <dlfcn.h>
+#include <sched.h>
+#include <thread>
+
+namespace parity {
+
+int availableCores()
+{
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof set, &set) == 0) {
+        const int n = CPU_COUNT(&set);
+        if (n > 0)
+            return n;
+    }
+    const unsigned n = std::thread::hardware_concurrency();
+    return n ? int(n) : 1;
+}
+
+ThreadSettings applyThreadSettings(int requested)
+{
+    ThreadSettings s;
+    const int n = requested > 0 ? requested : availableCores();
+    using SetThreads = void (*)(int);
+    using GetConfig = char* (*)();
+    auto setBlas = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"));
+    auto blasConfig = reinterpret_cast<GetConfig>(dlsym(RTLD_DEFAULT, "openblas_get_config"));
+    s.blas = blasConfig ? std::string("OpenBLAS ") + blasConfig() : std::string("reference BLAS or unknown");
+
+    // Matrix products dominate, and they run inside BLAS: BLAS gets the
+    // threads. LibTorch's OpenMP pool stays at one thread: with both pools
+    // busy-waiting on 2 cores an epoch measured 14 s instead of 0.6 s
+    // (bench/README.md). PARITY_TORCH_THREADS / PARITY_BLAS_THREADS override
+    // the split for experiments.
+    int blasThreads = n;
+    if (const char* env = std::getenv("PARITY_BLAS_THREADS"); env && *env)
+        blasThreads = std::max(1, std::atoi(env));
+    int torchThreads = 1;
+    if (const char* env = std::getenv("PARITY_TORCH_THREADS"); env && *env)
+        torchThreads = std::max(1, std::atoi(env));
+    at::set_num_threads(torchThreads);
+    if (setBlas)
+        setBlas(blasThreads);
+    s.torchThreads = torchThreads;
+    s.blasThreads = setBlas ? blasThreads : 0;
+    return s;
+}
+
+} // namespace parity

@@ -44,13 +44,10 @@ AdamOptimizer::AdamOptimizer(std::vector<at::Tensor> parameters, Options options
 
 void AdamOptimizer::zeroGrad()
 {
-    for (auto& p : m_params) {
-        auto& g = p.mutable_grad();
-        if (!g.defined())
-            g = at::zeros_like(p);
-        else
-            std::memset(g.data_ptr<float>(), 0, sizeof(float) * g.numel());
-    }
+    // Undefined rather than zeroed (PyTorch's set_to_none): backward then
+    // hands its gradient buffers over instead of adding them into ours.
+    for (auto& p : m_params)
+        p.mutable_grad() = at::Tensor();
 }
 
 void AdamOptimizer::step()
@@ -69,8 +66,9 @@ void AdamOptimizer::step()
         const auto& g = p.grad();
         if (!g.defined())
             continue;
+        const at::Tensor gc = g.is_contiguous() ? g : g.contiguous();
         float* pp = p.data_ptr<float>();
-        const float* gp = g.data_ptr<float>();
+        const float* gp = gc.data_ptr<float>();
         float* mp = m_expAvg[i].data_ptr<float>();
         float* vp = m_expAvgSq[i].data_ptr<float>();
         at::parallel_for(0, p.numel(), 1 << 16, [&](int64_t begin, int64_t end) {

@@ -27,7 +27,7 @@ public:
 
     AdamOptimizer(std::vector<at::Tensor> parameters, Options options);
 
-    /// Sets every gradient to zero (allocating it when absent).
+    /// Clears every gradient (to undefined, like zero_grad(set_to_none=True)).
     void zeroGrad();
     void step();
 

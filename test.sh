@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# One command: installs what is missing, builds everything, runs the whole
+# test suite through ctest. GUI tests (when built) run offscreen.
+set -euo pipefail
+cd "$(dirname "$0")"
+source scripts/setup.sh
+
+parity_install "${PARITY_CORE_PACKAGES[@]}" "${PARITY_TEST_PACKAGES[@]}"
+parity_build build
+export QT_QPA_PLATFORM=offscreen
+ctest --test-dir build --output-on-failure -j"$(nproc)"

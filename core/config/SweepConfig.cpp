@@ -190,6 +190,9 @@ std::vector<std::string> validateRun(const RunConfig& run)
     else if (run.device == "cuda" && !torch::cuda::is_available())
         why.push_back("device \"cuda\" was asked for, but this LibTorch build has no CUDA device available "
                       "(Debian's libtorch-dev is CPU-only); use \"cpu\"");
+    else if (run.device == "cuda")
+        why.push_back("device \"cuda\": a CUDA device is present, but this build's trainer runs on the CPU only "
+                      "so far; use \"cpu\"");
     return why;
 }
 
@@ -262,14 +265,6 @@ SweepConfig SweepConfig::fromJson(const nlohmann::json& input, const std::string
     const auto losses = axis(j, "losses", problems);
     const auto encDec = axis(j, "enc_dec_types", problems);
 
-    auto asString = [&](const nlohmann::json& v, const char* key) -> std::string {
-        if (!v.is_string()) {
-            problems.add(std::string("'") + key + "' entries must be strings, not " + v.dump());
-            return {};
-        }
-        return v.get<std::string>();
-    };
-
     SweepConfig sweep;
     sweep.m_source = j;
     if (!problems.empty())
@@ -277,23 +272,35 @@ SweepConfig SweepConfig::fromJson(const nlohmann::json& input, const std::string
 
     const Catalog& catalog = Catalog::instance();
     std::set<std::string> seen;
+    // The same bad entry shows up in many combinations: report it once.
+    auto addOnce = [&](const std::string& line) {
+        if (seen.insert(line).second)
+            problems.add(line);
+    };
+    auto asString = [&](const nlohmann::json& v, const char* key, std::string& out) {
+        if (!v.is_string()) {
+            addOnce(std::string("'") + key + "' entries must be strings, not " + v.dump());
+            return false;
+        }
+        out = v.get<std::string>();
+        return true;
+    };
     for (const auto& ds : datasets)
         for (const auto& mo : models)
             for (const auto& kv : kVals)
                 for (const auto& lo : losses)
                     for (const auto& ed : encDec) {
                         RunConfig run = base;
-                        run.dataset = asString(ds, "datasets");
-                        run.model = asString(mo, "models");
-                        if (!kv.is_number_integer()) {
-                            problems.add("'k_vals' entries must be whole numbers, not " + kv.dump());
+                        if (!asString(ds, "datasets", run.dataset) || !asString(mo, "models", run.model)
+                            || !asString(lo, "losses", run.loss))
+                            continue;
+                        if (!kv.is_number_integer() || kv.get<int64_t>() < 0 || kv.get<int64_t>() > 1000) {
+                            addOnce("'k_vals' entries must be whole numbers, not " + kv.dump());
                             continue;
                         }
                         run.k = kv.get<int>();
-                        run.loss = asString(lo, "losses");
                         if (!ed.is_array() || ed.size() != 2 || !ed[0].is_string() || !ed[1].is_string()) {
-                            problems.add("'enc_dec_types' entries must be [encoder, decoder] pairs, not "
-                                         + ed.dump());
+                            addOnce("'enc_dec_types' entries must be [encoder, decoder] pairs, not " + ed.dump());
                             continue;
                         }
                         run.encoder = ed[0].get<std::string>();
@@ -306,13 +313,8 @@ SweepConfig SweepConfig::fromJson(const nlohmann::json& input, const std::string
                         run.lossClass = los ? los->className : run.loss;
                         run.batchSize = batchSize.value_or(defaultBatchSize(run.k));
 
-                        std::vector<std::string> why = validateRun(run);
-                        for (const auto& w : why) {
-                            // Report each distinct reason once, with the run it concerns.
-                            const std::string line = "[" + run.header() + "] " + w;
-                            if (seen.insert(line).second)
-                                problems.add(line);
-                        }
+                        for (const auto& why : validateRun(run))
+                            addOnce("[" + run.header() + "] " + why);
                         sweep.m_runs.push_back(run);
                     }
     if (!problems.empty())

@@ -192,6 +192,11 @@ void checkZip(const std::string& bytes, const std::string& name)
             fail("'" + entry.name + "' lies outside the file; the file is truncated");
         if (le16(data + pos + 8) & 0x61)   // encrypted, strongly encrypted or patch data
             fail("'" + entry.name + "' is encrypted");
+        // miniz "extracts" a directory without writing to the buffer: a directory
+        // entry with data would come back as uninitialised memory.
+        const bool directory = (le32(data + pos + 38) & 0x10) || (nameLen > 0 && entry.name.back() == '/');
+        if (directory && (entry.packed != 0 || unpacked != 0))
+            fail("damaged zip entry '" + entry.name + "'");
         if (entry.method == 0) {
             if (unpacked != entry.packed)
                 fail("damaged size of '" + entry.name + "'");

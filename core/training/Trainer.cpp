@@ -60,8 +60,6 @@ nlohmann::json metricsJson(const SplitMetrics& m)
     return j;
 }
 
-std::vector<std::pair<std::string, at::Tensor>> asPairs(const StateDict& d) { return d; }
-
 } // namespace
 
 Trainer::Trainer(RunConfig config, TrainerOptions options, TrainingObserver* observer, const CancelToken* cancel)
@@ -159,15 +157,15 @@ void Trainer::restore(const Checkpoint& c)
     };
     if (m_config.trainParityModel) {
         loadStateDict(*m_parityModel, need("parity_model"), path + " (parity_model)");
-        m_parityOpt->loadState(asPairs(need("opt")), path + " (opt)");
+        m_parityOpt->loadState(need("opt"), path + " (opt)");
     }
     if (m_config.trainEncoder) {
         loadStateDict(*m_encoder, need("encoder"), path + " (encoder)");
-        m_encoderOpt->loadState(asPairs(need("encoder_opt")), path + " (encoder_opt)");
+        m_encoderOpt->loadState(need("encoder_opt"), path + " (encoder_opt)");
     }
     if (m_config.trainDecoder) {
         loadStateDict(*m_decoder, need("decoder"), path + " (decoder)");
-        m_decoderOpt->loadState(asPairs(need("decoder_opt")), path + " (decoder_opt)");
+        m_decoderOpt->loadState(need("decoder_opt"), path + " (decoder_opt)");
     }
     m_startEpoch = c.epoch + 1;   // SPEC §5: continue with the next epoch
     m_bestVal = c.bestValAcc;
@@ -331,20 +329,49 @@ SplitResult Trainer::runSplit(const SplitPlan& split, int epoch, bool train)
         return s;
     };
 
+    // The split's samples in this epoch's order, gathered once: each batch is
+    // then a contiguous slice instead of a scattered per-batch gather.
+    auto gatherStart = Clock::now();
+    std::vector<int64_t> order;
+    order.reserve(split.indices.size());
+    for (const auto& b : batches)
+        order.insert(order.end(), b.begin(), b.end());
+    bool identity = int64_t(order.size()) == set.size();
+    for (size_t i = 0; identity && i < order.size(); ++i)
+        identity = order[i] == int64_t(i);
+    at::Tensor epochInputs = set.codeInputs, epochOutputs = set.baseOutputs;
+    if (!identity) {
+        // Reused buffers: a fresh 170 MB tensor per epoch costs more in page
+        // faults than the copy itself.
+        const at::Tensor orderT = at::from_blob(order.data(), {int64_t(order.size())}, at::kLong);
+        auto& buffers = m_epochBuffers[split.name];
+        if (!buffers.first.defined()) {
+            buffers.first = at::empty({0}, at::kFloat);
+            buffers.second = at::empty({0}, at::kFloat);
+        }
+        at::index_select_out(buffers.first, set.codeInputs, 0, orderT);
+        at::index_select_out(buffers.second, set.baseOutputs, 0, orderT);
+        epochInputs = buffers.first;
+        epochOutputs = buffers.second;
+    }
+    tGather += lap(gatherStart);
+    int64_t offset = 0;
+
     for (size_t bi = 0; bi < batches.size(); ++bi) {
         if (m_cancel && m_cancel->isCancelled())
             throw Cancelled();
         const auto& batch = batches[bi];
         const int64_t n = int64_t(batch.size());
         const int64_t groups = n / k;
-        const at::Tensor idx = at::from_blob(const_cast<int64_t*>(batch.data()), {n}, at::kLong);
+        const at::Tensor idx = at::from_blob(const_cast<int64_t*>(batch.data()), {n}, at::kLong);  // labels only
 
         auto t = Clock::now();
         std::optional<c10::InferenceMode> inference;
         if (!train)
             inference.emplace();
-        const at::Tensor data = set.codeInputs.index_select(0, idx).view({groups, k, -1});
-        const at::Tensor base = set.baseOutputs.index_select(0, idx).view({groups, k, numClasses});
+        const at::Tensor data = epochInputs.narrow(0, offset, n).view({groups, k, -1});
+        const at::Tensor base = epochOutputs.narrow(0, offset, n).view({groups, k, numClasses});
+        offset += n;
         tGather += lap(t);
         const at::Tensor parity = m_encoder->forward(data);
         const at::Tensor out = m_parityModel->forward(parity).view({groups, m_config.r, numClasses});

@@ -6,6 +6,7 @@
 #include "training/TrainingEvents.h"
 #include "util/Threads.h"
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -68,6 +69,7 @@ private:
     std::unique_ptr<AdamOptimizer> m_decoderOpt;
     std::unique_ptr<ResultWriter> m_results;
     PreparedData m_data;
+    std::map<std::string, std::pair<at::Tensor, at::Tensor>> m_epochBuffers;   ///< per split: inputs, outputs
     RunSummary m_summary;
     int m_startEpoch = 0;
     double m_bestVal = 0;

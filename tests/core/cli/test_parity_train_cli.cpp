@@ -1,0 +1,111 @@
+// The parity-train command line, run as a user would (issue: core, items 6-7).
+#include "TestPaths.h"
+#include "support/TinyDataset.h"
+
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cstdio>
+#include <fstream>
+#include <sys/wait.h>
+
+namespace {
+
+struct Result {
+    int exitCode = -1;
+    std::string output;   // stdout and stderr
+};
+
+Result runCli(const std::string& args)
+{
+    Result r;
+    const std::string command = std::string(PARITY_TRAIN_EXE) + " " + args + " 2>&1";
+    std::FILE* pipe = ::popen(command.c_str(), "r");
+    std::array<char, 4096> buf{};
+    while (size_t n = std::fread(buf.data(), 1, buf.size(), pipe))
+        r.output.append(buf.data(), n);
+    const int status = ::pclose(pipe);
+    r.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return r;
+}
+
+void writeFile(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
+
+const char* kTinyConfig = R"({
+  "num_epoch": 2, "k_vals": [2], "enc_dec_types": [["add", "sub"]],
+  "datasets": ["mnist"], "models": ["base-mlp"], "losses": ["mse"], "batch_size": 16 })";
+
+} // namespace
+
+TEST(ParityTrainCli, DescribeListsRunsWithParameterCountsAndTrainsNothing)
+{
+    parity::test::TempDir tmp;
+    const Result r = runCli(std::string(PARITY_SOURCE_DIR) + "/config/fashion-mnist.json " + tmp.path()
+                            + " --describe --data-dir " + tmp / "absent");
+    EXPECT_EQ(r.exitCode, 0) << r.output;
+    EXPECT_NE(r.output.find("3 runs"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("fashion-mnist base-mlp 4 torch.nn.MSELoss"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("178,110 parameters"), std::string::npos) << r.output;   // SPEC §7
+    EXPECT_NE(r.output.find("NOT FOUND"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("32 groups of k = 3"), std::string::npos) << r.output;
+    EXPECT_TRUE(std::filesystem::is_empty(tmp.path()));
+}
+
+TEST(ParityTrainCli, TrainsTwoEpochsAndPrintsTheOriginalLines)
+{
+    parity::test::TempDir tmp;
+    parity::test::writeTinyMnist(tmp / "data", 400, 120);
+    writeFile(tmp / "c.json", kTinyConfig);
+    const Result r = runCli(tmp / "c.json" + " " + tmp / "save" + " --data-dir " + tmp / "data" + " --seed 3");
+    ASSERT_EQ(r.exitCode, 0) << r.output;
+    EXPECT_EQ(r.output.rfind("mnist base-mlp 2 mse add sub\n", 0), 0u) << r.output;
+    EXPECT_NE(r.output.find("Base model train accuracy is "), std::string::npos);
+    EXPECT_NE(r.output.find("Base model test accuracy is "), std::string::npos);
+    EXPECT_EQ(r.output.find("Base model val accuracy"), std::string::npos);
+    EXPECT_NE(r.output.find("Epoch 1. val. Top-1="), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("it/s"), std::string::npos);
+    EXPECT_EQ(r.output.find("Epoch 0. test"), std::string::npos);   // test is computed, not printed
+    EXPECT_NE(r.output.find("Results: " + tmp / "save/mnist/base-mlp/k2/mse/add/sub"), std::string::npos);
+}
+
+TEST(ParityTrainCli, InvalidConfigIsRejectedBeforeAnyWorkWithItsReason)
+{
+    parity::test::TempDir tmp;
+    writeFile(tmp / "bad.json", R"({"num_epoch": 1, "k_vals": [3], "enc_dec_types": [["concat", "sub"]],
+        "datasets": ["mnist"], "models": ["base-mlp"], "losses": ["mse"], "train_encoder": true})");
+    const Result r = runCli(tmp / "bad.json" + " " + tmp / "save");
+    EXPECT_EQ(r.exitCode, 1);
+    EXPECT_NE(r.output.find("bad.json"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("k = 2 or 4"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("train_encoder"), std::string::npos) << r.output;
+    EXPECT_FALSE(std::filesystem::exists(tmp / "save"));
+}
+
+TEST(ParityTrainCli, CudaOnACpuOnlyBuildIsAClearError)
+{
+    parity::test::TempDir tmp;
+    writeFile(tmp / "c.json", kTinyConfig);
+    const Result r = runCli(tmp / "c.json" + " " + tmp / "save" + " --device cuda");
+    EXPECT_EQ(r.exitCode, 1);
+    EXPECT_NE(r.output.find("cuda"), std::string::npos) << r.output;
+}
+
+TEST(ParityTrainCli, UsageErrors)
+{
+    EXPECT_EQ(runCli("").exitCode, 2);
+    EXPECT_EQ(runCli("x.json --epochs zero").exitCode, 2);
+    EXPECT_EQ(runCli("x.json --no-such-flag").exitCode, 2);
+    const Result missing = runCli("/nonexistent/config.json save");
+    EXPECT_EQ(missing.exitCode, 1);
+    EXPECT_NE(missing.output.find("/nonexistent/config.json"), std::string::npos) << missing.output;
+    EXPECT_EQ(runCli("--help").exitCode, 0);
+}
+
+TEST(ParityTrainCli, MissingSaveDirIsAUsageError)
+{
+    parity::test::TempDir tmp;
+    writeFile(tmp / "c.json", kTinyConfig);
+    const Result r = runCli(tmp / "c.json");
+    EXPECT_EQ(r.exitCode, 2);
+    EXPECT_NE(r.output.find("SAVE_DIR"), std::string::npos) << r.output;
+}

@@ -5,7 +5,10 @@
 // the matrix-product floor of an epoch measured with the same BLAS.
 //
 //   parity_bench_epoch [--epochs N] [--data-dir DIR] [--threads N]
+#include "catalog/Catalog.h"
 #include "config/SweepConfig.h"
+#include "data/PreparedData.h"
+#include "training/BaseModelProvider.h"
 #include "training/Trainer.h"
 #include "util/Threads.h"
 
@@ -142,6 +145,29 @@ int main(int argc, char** argv)
         phased += median(values);
     }
     std::printf(" loop/other %.3f s\n", median(observer.trainSeconds) - phased);
+    // Start-up broken down: reading the files, the base model, preparation.
+    {
+        const auto& catalog = parity::Catalog::instance();
+        const auto& dataset = *catalog.dataset("fashion-mnist");
+        const auto run = parity::SweepConfig::fromJson(cfg, "bench").runs().front();
+        std::vector<double> read, base, prep;
+        for (int i = 0; i < 3; ++i) {
+            auto t0 = Clock::now();
+            const auto raw = dataset.load(dataDir);
+            auto t1 = Clock::now();
+            auto model = parity::BaseModelProvider::obtain(run, dataset, *catalog.model("base-mlp"), raw, nullptr, nullptr);
+            auto t2 = Clock::now();
+            parity::DatasetPreparer preparer(dataset, dataset.shape, 2, 5000, 1);
+            const auto prepared = preparer.prepare(raw, *model.model, nullptr, nullptr);
+            auto t3 = Clock::now();
+            read.push_back(std::chrono::duration<double>(t1 - t0).count());
+            base.push_back(std::chrono::duration<double>(t2 - t1).count());
+            prep.push_back(std::chrono::duration<double>(t3 - t2).count());
+        }
+        std::printf("start-up parts (medians of 3): read IDX files %.3f s, base weights %.3f s, "
+                    "preparation (base model over 70,000 samples, splits) %.3f s\n",
+                    median(read), median(base), median(prep));
+    }
     std::vector<double> floors;
     for (int i = 0; i < 3; ++i)
         floors.push_back(gemmFloor(27500, 7500, 64));

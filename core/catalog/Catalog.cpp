@@ -3,6 +3,7 @@
 #include "coders/AdditionEncoder.h"
 #include "coders/ConcatenationEncoder.h"
 #include "coders/SubtractionDecoder.h"
+#include "data/ImageTransforms.h"
 #include "data/MnistFiles.h"
 #include "models/BaseMlp.h"
 
@@ -29,7 +30,7 @@ DatasetEntry mnistFamily(const std::string& name, std::vector<std::string> class
         return raw;
     };
     // torchvision's ToTensor: uint8 -> float in [0, 1].
-    d.toInput = [](const at::Tensor& images) { return images.to(at::kFloat).div_(255.0f); };
+    d.toInput = [](const at::Tensor& images) { return bytesToUnitFloat(images); };
     return d;
 }
 

@@ -43,7 +43,9 @@ std::shared_ptr<PreparedSet> DatasetPreparer::prepareSet(const ImageSet& set, Ne
         throw Error(set.source + ": the " + name + " split holds no samples");
     const bool resize = !(m_codeShape == m_dataset.shape);
     auto out = std::make_shared<PreparedSet>();
-    out->codeInputs = at::empty({n, m_codeShape.numel()}, at::kFloat);
+    // The base transform of every sample at once; without a resize it is
+    // also the code transform, so the encoder inputs are this very tensor.
+    const at::Tensor input = m_dataset.toInput(set.images);
     out->baseOutputs = at::empty({n, m_dataset.numClasses}, at::kFloat);
     out->labels = set.labels.to(at::kLong).contiguous();
 
@@ -51,21 +53,19 @@ std::shared_ptr<PreparedSet> DatasetPreparer::prepareSet(const ImageSet& set, Ne
         if (cancel && cancel->isCancelled())
             throw Cancelled();
         const int64_t len = std::min(kChunk, n - start);
-        const at::Tensor images = set.images.narrow(0, start, len);
-        const at::Tensor input = m_dataset.toInput(images);
-        auto logits = baseModel.forward(input).reshape({len, -1});
+        auto logits = baseModel.forward(input.narrow(0, start, len)).reshape({len, -1});
         if (logits.size(1) != m_dataset.numClasses)
             throw Error("the base model gives " + std::to_string(logits.size(1)) + " outputs but "
                         + m_dataset.name + " has " + std::to_string(m_dataset.numClasses) + " classes");
         out->baseOutputs.narrow(0, start, len).copy_(logits);
-        if (resize) {
-            at::Tensor small = resizeBilinearLikePil(images, m_codeShape.height, m_codeShape.width);
-            out->codeInputs.narrow(0, start, len).copy_(m_dataset.toInput(small).reshape({len, -1}));
-        } else {
-            out->codeInputs.narrow(0, start, len).copy_(input.reshape({len, -1}));
-        }
         if (observer)
             observer->progress("Preparing " + name + " split", start + len, n);
+    }
+    if (resize) {
+        const at::Tensor small = resizeBilinearLikePil(set.images, m_codeShape.height, m_codeShape.width);
+        out->codeInputs = m_dataset.toInput(small).reshape({n, -1});
+    } else {
+        out->codeInputs = input.reshape({n, -1});
     }
     out->baseArgmax = out->baseOutputs.argmax(1).contiguous();
     return out;

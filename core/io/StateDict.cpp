@@ -82,7 +82,7 @@ StateDict readStateDict(const std::string& path, const std::string& entry)
             if (!sub->isDict())
                 throw Error(path + ": not a state_dict: entry '" + name + "' is " + article(sub->kind)
                             + ", not a dict of tensors");
-            return toStateDict(*sub, path, "entry '" + name + "' ");
+            return toStateDict(*sub, path, "entry '" + name + "': ");
         }
     }
     std::string what = firstNonTensor->isString() ? "'" + firstNonTensor->string + "'" : "an entry";

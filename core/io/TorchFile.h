@@ -51,7 +51,8 @@ TorchValue readTorchFile(const std::string& path);
 TorchValue readTorchBytes(const std::string& bytes, const std::string& sourceName);
 
 /// Writes `value` as Python's torch.save would (zip format, pickle protocol 2),
-/// atomically. Python's torch.load (also with weights_only=True), LibTorch's
+/// atomically. Python's torch.load (also with weights_only=True, the default
+/// since torch 2.6; torch 1.13's weights-only loader lacks floats), LibTorch's
 /// torch::pickle_load and readTorchFile read it. Supports None, bool, int,
 /// double, string, tensors (detached, saved to CPU), lists, tuples and dicts.
 /// Throws parity::Error naming the file.

@@ -21,3 +21,15 @@ at::Tensor BaseMlp::forward(const at::Tensor& input)
 }
 
 } // namespace parity
+
+namespace parity {
+
+std::vector<torch::nn::Linear> BaseMlp::linearChain()
+{
+    std::vector<torch::nn::Linear> layers;
+    for (size_t i = 0; i < m_layers->size(); i += 2)
+        layers.push_back(m_layers->ptr<torch::nn::LinearImpl>(i));
+    return layers;
+}
+
+} // namespace parity

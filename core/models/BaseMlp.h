@@ -11,6 +11,7 @@ class BaseMlp : public Network {
 public:
     explicit BaseMlp(int64_t inputSize = 784, int64_t numClasses = 10);
     at::Tensor forward(const at::Tensor& input) override;
+    std::vector<torch::nn::Linear> linearChain() override;
 
 private:
     int64_t m_inputSize;

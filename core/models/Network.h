@@ -1,5 +1,8 @@
 #pragma once
 #include <torch/nn/module.h>
+#include <torch/nn/modules/linear.h>
+
+#include <vector>
 
 #include <ATen/ATen.h>
 
@@ -11,6 +14,11 @@ namespace parity {
 class Network : public torch::nn::Module {
 public:
     virtual at::Tensor forward(const at::Tensor& input) = 0;
+
+    /// For networks that are a plain chain Linear, ReLU, Linear, ..., Linear
+    /// on flattened input: the Linear layers in order (the trainer then may
+    /// use a fused step without autograd). Empty for everything else.
+    virtual std::vector<torch::nn::Linear> linearChain() { return {}; }
 };
 
 /// Fresh-parity-model initialisation (SPEC §4): Linear weights ~ N(0, 0.01)

@@ -17,6 +17,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <ctime>
 #include <filesystem>
 
@@ -144,6 +145,14 @@ void Trainer::setUpModels(const RawDataset& raw, const Checkpoint* checkpoint)
         m_decoderOpt = std::make_unique<AdamOptimizer>(parametersOf(*m_decoder), opt);
     else
         freeze(*m_decoder);
+
+    // The paper's main case trains without autograd (same arithmetic, far
+    // fewer tensor operations). PARITY_NO_FUSED=1 forces the generic path.
+    const char* noFused = std::getenv("PARITY_NO_FUSED");
+    auto chain = m_parityModel->linearChain();
+    if (m_config.trainParityModel && !m_config.trainEncoder && !m_config.trainDecoder && m_config.r == 1
+        && m_config.lossClass == "torch.nn.MSELoss" && !chain.empty() && !(noFused && *noFused == '1'))
+        m_fusedStep = std::make_unique<FusedMlpStep>(std::move(chain));
 }
 
 void Trainer::restore(const Checkpoint& c)
@@ -373,40 +382,57 @@ SplitResult Trainer::runSplit(const SplitPlan& split, int epoch, bool train)
         const at::Tensor base = epochOutputs.narrow(0, offset, n).view({groups, k, numClasses});
         offset += n;
         tGather += lap(t);
-        const at::Tensor parity = m_encoder->forward(data);
-        const at::Tensor out = m_parityModel->forward(parity).view({groups, m_config.r, numClasses});
-
-        at::Tensor loss, reconstructed;
-        if (!m_config.trainDecoder) {
-            loss = m_loss->parityLoss(out.select(1, 0), m_decoder->combine(base));
-            torch::NoGradGuard noGrad;
-            reconstructed = m_decoder->reconstructAll(base, out.detach());
-        } else {
-            reconstructed = m_decoder->reconstructAll(base, out);
-            const at::Tensor labels = set.labels.index_select(0, idx).view({groups, k});
-            loss = m_loss->maskedLoss(reconstructed, base, labels);
-        }
-        tForward += lap(t);
-
-        if (train) {
-            if (m_parityOpt)
-                m_parityOpt->zeroGrad();
-            if (m_encoderOpt)
-                m_encoderOpt->zeroGrad();
-            if (m_decoderOpt)
-                m_decoderOpt->zeroGrad();
-            loss.backward();
+        double lossValue = 0;
+        at::Tensor reconstructed;
+        if (train && m_fusedStep) {
+            at::Tensor parity, target;
+            {
+                torch::NoGradGuard noGrad;
+                parity = m_encoder->forward(data).select(1, 0);
+                target = m_decoder->combine(base);
+            }
+            const at::Tensor out = m_fusedStep->run(parity, target, &lossValue);
+            tForward += lap(t);
             tBackward += lap(t);
-            if (m_parityOpt)
-                m_parityOpt->step();
-            if (m_encoderOpt)
-                m_encoderOpt->step();
-            if (m_decoderOpt)
-                m_decoderOpt->step();
+            m_parityOpt->step();
             tOptimizer += lap(t);
+            torch::NoGradGuard noGrad;
+            reconstructed = m_decoder->reconstructAll(base, out.view({groups, m_config.r, numClasses}));
+        } else {
+            const at::Tensor parity = m_encoder->forward(data);
+            const at::Tensor out = m_parityModel->forward(parity).view({groups, m_config.r, numClasses});
+            at::Tensor loss;
+            if (!m_config.trainDecoder) {
+                loss = m_loss->parityLoss(out.select(1, 0), m_decoder->combine(base));
+                torch::NoGradGuard noGrad;
+                reconstructed = m_decoder->reconstructAll(base, out.detach());
+            } else {
+                reconstructed = m_decoder->reconstructAll(base, out);
+                const at::Tensor labels = set.labels.index_select(0, idx).view({groups, k});
+                loss = m_loss->maskedLoss(reconstructed, base, labels);
+            }
+            tForward += lap(t);
+
+            if (train) {
+                if (m_parityOpt)
+                    m_parityOpt->zeroGrad();
+                if (m_encoderOpt)
+                    m_encoderOpt->zeroGrad();
+                if (m_decoderOpt)
+                    m_decoderOpt->zeroGrad();
+                loss.backward();
+                tBackward += lap(t);
+                if (m_parityOpt)
+                    m_parityOpt->step();
+                if (m_encoderOpt)
+                    m_encoderOpt->step();
+                if (m_decoderOpt)
+                    m_decoderOpt->step();
+                tOptimizer += lap(t);
+            }
+            lossValue = loss.item<double>();
         }
 
-        const double lossValue = loss.item<double>();
         if (!std::isfinite(lossValue))
             throw Error("the " + split.name + " loss became " + pythonFloatRepr(lossValue) + " in epoch "
                         + std::to_string(epoch) + ", batch " + std::to_string(bi + 1)

@@ -3,6 +3,7 @@
 #include "config/RunConfig.h"
 #include "data/PreparedData.h"
 #include "training/AdamOptimizer.h"
+#include "training/FusedMlpStep.h"
 #include "training/TrainingEvents.h"
 #include "util/Threads.h"
 
@@ -67,6 +68,7 @@ private:
     std::unique_ptr<AdamOptimizer> m_parityOpt;
     std::unique_ptr<AdamOptimizer> m_encoderOpt;
     std::unique_ptr<AdamOptimizer> m_decoderOpt;
+    std::unique_ptr<FusedMlpStep> m_fusedStep;   ///< the autograd-free step, where it applies
     std::unique_ptr<ResultWriter> m_results;
     PreparedData m_data;
     std::map<std::string, std::pair<at::Tensor, at::Tensor>> m_epochBuffers;   ///< per split: inputs, outputs

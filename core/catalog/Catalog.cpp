@@ -31,6 +31,9 @@ DatasetEntry mnistFamily(const std::string& name, std::vector<std::string> class
     };
     // torchvision's ToTensor: uint8 -> float in [0, 1].
     d.toInput = [](const at::Tensor& images) { return bytesToUnitFloat(images); };
+    d.byteTable.resize(256);
+    for (int b = 0; b < 256; ++b)
+        d.byteTable[size_t(b)] = float(b) / 255.0f;   // == bytesToUnitFloat
     return d;
 }
 

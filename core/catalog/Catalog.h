@@ -28,6 +28,10 @@ struct DatasetEntry {
     /// The base transform after decoding: uint8 (N, C, H, W) -> model input
     /// float (N, C, H, W) (e.g. ToTensor's /255, then normalisation).
     std::function<at::Tensor(const at::Tensor& images)> toInput;
+    /// Optional: when toInput maps each byte of channel c to table[c * 256 + b]
+    /// (ToTensor, Normalize), that table. Prepared code inputs then stay bytes
+    /// (4x less memory) and become floats batch by batch, bit for bit the same.
+    std::vector<float> byteTable;
 };
 
 /// A base / parity model architecture.

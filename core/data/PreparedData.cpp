@@ -9,6 +9,8 @@
 #include <torch/csrc/autograd/grad_mode.h>
 
 #include <chrono>
+#include <cstring>
+#include <thread>
 #include <numeric>
 
 namespace parity {
@@ -42,18 +44,22 @@ std::shared_ptr<PreparedSet> DatasetPreparer::prepareSet(const ImageSet& set, Ne
     if (n == 0)
         throw Error(set.source + ": the " + name + " split holds no samples");
     const bool resize = !(m_codeShape == m_dataset.shape);
+    const bool byteTable = !m_dataset.byteTable.empty();
     auto out = std::make_shared<PreparedSet>();
-    // The base transform of every sample at once; without a resize it is
-    // also the code transform, so the encoder inputs are this very tensor.
-    const at::Tensor input = m_dataset.toInput(set.images);
     out->baseOutputs = at::empty({n, m_dataset.numClasses}, at::kFloat);
     out->labels = set.labels.to(at::kLong).contiguous();
+    // With a byte table the inputs are converted chunk by chunk into one
+    // reused buffer; otherwise the base transform of every sample at once,
+    // which without a resize is also the code transform.
+    const at::Tensor input = byteTable ? at::Tensor() : m_dataset.toInput(set.images);
 
     for (int64_t start = 0; start < n; start += kChunk) {
         if (cancel && cancel->isCancelled())
             throw Cancelled();
         const int64_t len = std::min(kChunk, n - start);
-        auto logits = baseModel.forward(input.narrow(0, start, len)).reshape({len, -1});
+        const at::Tensor chunk = byteTable ? m_dataset.toInput(set.images.narrow(0, start, len))
+                                           : input.narrow(0, start, len);
+        auto logits = baseModel.forward(chunk).reshape({len, -1});
         if (logits.size(1) != m_dataset.numClasses)
             throw Error("the base model gives " + std::to_string(logits.size(1)) + " outputs but "
                         + m_dataset.name + " has " + std::to_string(m_dataset.numClasses) + " classes");
@@ -61,11 +67,18 @@ std::shared_ptr<PreparedSet> DatasetPreparer::prepareSet(const ImageSet& set, Ne
         if (observer)
             observer->progress("Preparing " + name + " split", start + len, n);
     }
-    if (resize) {
-        const at::Tensor small = resizeBilinearLikePil(set.images, m_codeShape.height, m_codeShape.width);
-        out->codeInputs = m_dataset.toInput(small).reshape({n, -1});
+    const at::Tensor codeImages =
+        resize ? resizeBilinearLikePil(set.images, m_codeShape.height, m_codeShape.width) : set.images;
+    if (byteTable) {
+        out->codeBytes = codeImages.reshape({n, -1}).contiguous();
+        out->codeTable = at::from_blob(const_cast<float*>(m_dataset.byteTable.data()),
+                                       {int64_t(m_dataset.byteTable.size() / 256), 256}, at::kFloat)
+                             .clone();
+        if (out->codeTable.size(0) != m_codeShape.channels)
+            throw Error(m_dataset.name + ": the byte table has " + std::to_string(out->codeTable.size(0))
+                        + " channels, the images " + std::to_string(m_codeShape.channels));
     } else {
-        out->codeInputs = input.reshape({n, -1});
+        out->codeInputs = resize ? m_dataset.toInput(codeImages).reshape({n, -1}) : input.reshape({n, -1});
     }
     out->baseArgmax = out->baseOutputs.argmax(1).contiguous();
     return out;
@@ -123,6 +136,63 @@ PreparedData DatasetPreparer::prepare(const RawDataset& raw, Network& baseModel,
     }
     data.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return data;
+}
+
+namespace {
+
+// Rows of bytes -> floats through per-channel tables. When every table is
+// ToTensor's b / 255 the division is done in SIMD registers instead of a
+// table lookup: the same IEEE-rounded quotient, about four times faster.
+__attribute__((target_clones("avx2", "default"))) void convertRows(const uint8_t* src, const int64_t* indices,
+                                                                   int64_t begin, int64_t end, int64_t d,
+                                                                   int64_t channels, const float* table,
+                                                                   bool unitScale, float* out)
+{
+    const int64_t plane = d / channels;
+    for (int64_t r = begin; r < end; ++r) {
+        const uint8_t* __restrict row = src + indices[r] * d;
+        float* __restrict dst = out + r * d;
+        if (unitScale) {
+            for (int64_t j = 0; j < d; ++j)
+                dst[j] = float(row[j]) / 255.0f;
+            continue;
+        }
+        for (int64_t c = 0; c < channels; ++c) {
+            const float* t = table + c * 256;
+            for (int64_t j = c * plane; j < (c + 1) * plane; ++j)
+                dst[j] = t[row[j]];
+        }
+    }
+}
+
+} // namespace
+
+void PreparedSet::gatherCodeInputs(const int64_t* indices, int64_t n, float* out) const
+{
+    const int64_t d = codeDim();
+    if (!codeBytes.defined()) {
+        const float* src = codeInputs.data_ptr<float>();
+        for (int64_t r = 0; r < n; ++r)
+            std::memcpy(out + r * d, src + indices[r] * d, sizeof(float) * size_t(d));
+        return;
+    }
+    const uint8_t* src = codeBytes.data_ptr<uint8_t>();
+    const float* table = codeTable.data_ptr<float>();
+    const int64_t channels = codeTable.size(0);
+    bool unitScale = true;
+    for (int64_t c = 0; c < channels && unitScale; ++c)
+        for (int b = 0; b < 256 && unitScale; ++b)
+            unitScale = table[c * 256 + b] == float(b) / 255.0f;
+    // A whole split at a time (epoch start): the second core is idle then
+    // (BLAS is not running), so half the rows go to a helper thread.
+    if (n * d >= (int64_t(1) << 22)) {
+        const int64_t half = n / 2;
+        std::thread helper(convertRows, src, indices, half, n, d, channels, table, unitScale, out);
+        convertRows(src, indices, 0, half, d, channels, table, unitScale, out);
+        helper.join();
+    } else {
+        convertRows(src, indices, 0, n, d, channels, table, unitScale, out);
+    }
 }
 
 std::vector<std::vector<int64_t>> epochBatches(const SplitPlan& split, int k, int groupsPerBatch,

@@ -18,11 +18,18 @@ class CancelToken;
 /// encoder input (code transform, flattened), the base model's output
 /// (logits) and argmax, and the true label.
 struct PreparedSet {
-    at::Tensor codeInputs;   ///< float (N, D)
+    at::Tensor codeInputs;   ///< float (N, D); undefined when codeBytes holds them
+    at::Tensor codeBytes;    ///< uint8 (N, D) when the code transform is a byte table
+    at::Tensor codeTable;    ///< float (channels, 256) for codeBytes
     at::Tensor baseOutputs;  ///< float (N, C)
     at::Tensor baseArgmax;   ///< int64 (N)
     at::Tensor labels;       ///< int64 (N)
     int64_t size() const { return labels.defined() ? labels.size(0) : 0; }
+    int64_t codeDim() const { return codeBytes.defined() ? codeBytes.size(1) : codeInputs.size(1); }
+
+    /// The encoder inputs of samples `indices[0..n)`, in that order, as float
+    /// rows written to `out` (n x codeDim(), contiguous).
+    void gatherCodeInputs(const int64_t* indices, int64_t n, float* out) const;
 };
 
 /// The samples of one of train / val / test: indices into a PreparedSet.

@@ -345,24 +345,18 @@ SplitResult Trainer::runSplit(const SplitPlan& split, int epoch, bool train)
     order.reserve(split.indices.size());
     for (const auto& b : batches)
         order.insert(order.end(), b.begin(), b.end());
-    bool identity = int64_t(order.size()) == set.size();
-    for (size_t i = 0; identity && i < order.size(); ++i)
-        identity = order[i] == int64_t(i);
-    at::Tensor epochInputs = set.codeInputs, epochOutputs = set.baseOutputs;
-    if (!identity) {
-        // Reused buffers: a fresh 170 MB tensor per epoch costs more in page
-        // faults than the copy itself.
-        const at::Tensor orderT = at::from_blob(order.data(), {int64_t(order.size())}, at::kLong);
-        auto& buffers = m_epochBuffers[split.name];
-        if (!buffers.first.defined()) {
-            buffers.first = at::empty({0}, at::kFloat);
-            buffers.second = at::empty({0}, at::kFloat);
-        }
-        at::index_select_out(buffers.first, set.codeInputs, 0, orderT);
-        at::index_select_out(buffers.second, set.baseOutputs, 0, orderT);
-        epochInputs = buffers.first;
-        epochOutputs = buffers.second;
+    // One reused buffer per split: a fresh 170 MB tensor per epoch costs more
+    // in page faults than the copy itself.
+    at::Tensor& epochInputs = m_epochBuffers[split.name].first;
+    at::Tensor& epochOutputs = m_epochBuffers[split.name].second;
+    const int64_t rows = int64_t(order.size());
+    if (!epochInputs.defined() || epochInputs.size(0) != rows) {
+        epochInputs = at::empty({rows, set.codeDim()}, at::kFloat);
+        epochOutputs = at::empty({rows, numClasses}, at::kFloat);
     }
+    set.gatherCodeInputs(order.data(), rows, epochInputs.data_ptr<float>());
+    at::index_select_out(epochOutputs, set.baseOutputs, 0,
+                         at::from_blob(order.data(), {rows}, at::kLong));
     tGather += lap(gatherStart);
     int64_t offset = 0;
 

@@ -2,10 +2,18 @@
 
 #include "coders/AdditionEncoder.h"
 #include "coders/ConcatenationEncoder.h"
+#include "coders/ConvEncoder.h"
+#include "coders/MlpDecoder.h"
+#include "coders/MlpEncoder.h"
 #include "coders/SubtractionDecoder.h"
 #include "data/ImageTransforms.h"
+#include "losses/CrossEntropyLoss.h"
+#include "losses/KlDivLoss.h"
 #include "data/MnistFiles.h"
 #include "models/BaseMlp.h"
+#include "models/LeNet.h"
+#include "models/ResNet.h"
+#include "models/Vgg.h"
 
 #include <algorithm>
 
@@ -44,6 +52,19 @@ std::string onlyFlat784(const DatasetEntry& d)
     return "";
 }
 
+// The original ties each architecture to the datasets it was built for.
+std::function<std::string(const DatasetEntry&)> onlyFor(std::string model, std::vector<std::string> names)
+{
+    return [model, names](const DatasetEntry& d) -> std::string {
+        if (std::find(names.begin(), names.end(), d.name) != names.end())
+            return "";
+        std::string list;
+        for (const auto& n : names)
+            list += (list.empty() ? "" : ", ") + n;
+        return model + " is defined for " + list + ", not " + d.name;
+    };
+}
+
 template <typename Entry>
 const Entry* findByName(const std::vector<Entry>& entries, const std::string& name)
 {
@@ -77,6 +98,20 @@ Catalog::Catalog()
     m_models.push_back({"base-mlp", onlyFlat784, [](const DatasetEntry& d) {
                             return std::make_shared<BaseMlp>(d.shape.numel(), d.numClasses);
                         }});
+    m_models.push_back({"resnet18", onlyFor("resnet18", {"mnist", "fashion-mnist", "cifar10", "cifar100", "cat_v_dog"}),
+                        [](const DatasetEntry& d) -> std::shared_ptr<Network> {
+                            if (d.name == "cat_v_dog")
+                                return makeResNet18ImageNet(d.numClasses, d.shape.height, d.shape.width);
+                            if (d.name == "cifar10" || d.name == "cifar100")
+                                return makeResNet18Cifar(d.shape.channels, d.numClasses);
+                            return makeResNet18Grey28(d.numClasses);
+                        }});
+    m_models.push_back({"resnet152", onlyFor("resnet152", {"cifar100"}),
+                        [](const DatasetEntry& d) { return makeResNet152Cifar(d.numClasses); }});
+    m_models.push_back({"vgg11", onlyFor("vgg11", {"gcommands"}),
+                        [](const DatasetEntry& d) { return makeVgg11(d.numClasses); }});
+    m_models.push_back({"lenet", onlyFor("lenet", {"gcommands"}),
+                        [](const DatasetEntry& d) { return makeLeNet(d.numClasses); }});
 
     // Encoders.
     m_encoders.push_back({"coders.summation.AdditionEncoder", {"add"}, false,
@@ -96,12 +131,25 @@ Catalog::Catalog()
                               return std::make_shared<ConcatenationEncoder>(k, r, s);
                           }});
 
+    m_encoders.push_back({"coders.mlp.MLPEncoder", {"mlp"}, true,
+                          [](int k, const ImageShape& s) { return MlpEncoder::unsupportedReason(k, s); },
+                          [](int k, int r, const ImageShape& s) { return std::make_shared<MlpEncoder>(k, r, s); }});
+    m_encoders.push_back({"coders.conv.ConvEncoder", {"conv"}, true,
+                          [](int, const ImageShape&) { return std::string(); },
+                          [](int k, int r, const ImageShape& s) { return std::make_shared<ConvEncoder>(k, r, s); }});
+
     // Decoders.
     m_decoders.push_back({"coders.summation.SubtractionDecoder", {"sub"}, false,
                           [](int k, int r, int64_t c) { return std::make_shared<SubtractionDecoder>(k, r, c); }});
 
+    m_decoders.push_back({"coders.mlp.MLPDecoder", {"mlp"}, true,
+                          [](int k, int r, int64_t c) { return std::make_shared<MlpDecoder>(k, r, c); }});
+
     // Losses.
     m_losses.push_back({"torch.nn.MSELoss", {"mse", "MSE"}, false, [] { return std::make_unique<MseLoss>(); }});
+    m_losses.push_back({"loss.kldiv.KLDivLoss", {"kldiv", "KLDiv"}, true, [] { return std::make_unique<KlDivLoss>(); }});
+    m_losses.push_back({"torch.nn.CrossEntropyLoss", {"ce", "crossentropy", "CrossEntropy"}, true,
+                        [] { return std::make_unique<CrossEntropyLoss>(); }});
 }
 
 const DatasetEntry* Catalog::dataset(const std::string& name) const
@@ -128,9 +176,7 @@ bool isKnownButUnavailable(const std::string& name)
 {
     static const std::vector<std::string> pending = {
         "cifar10", "cifar100", "cat_v_dog", "gcommands", "cub",
-        "resnet18", "resnet152", "vgg11", "lenet",
-        "coders.mlp.MLPEncoder", "mlp", "coders.conv.ConvEncoder", "conv", "coders.mlp.MLPDecoder",
-        "loss.kldiv.KLDivLoss", "kldiv", "torch.nn.CrossEntropyLoss", "ce", "crossentropy"};
+    };
     return std::find(pending.begin(), pending.end(), name) != pending.end();
 }
 

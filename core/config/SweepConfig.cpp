@@ -21,11 +21,13 @@ const std::set<std::string> kOwnKeys = {"data_dir", "save_dir", "base_weights", 
                                         "threads", "device", "val_size", "batch_size", "lr", "weight_decay",
                                         "base_train_epochs", "description"};
 
-std::string listNames(const std::vector<std::string>& names)
+// "a, b, c" from the names of catalogue entries.
+template <typename Entries, typename Name>
+std::string listNames(const Entries& entries, Name name)
 {
     std::string out;
-    for (const auto& n : names)
-        out += (out.empty() ? "" : ", ") + n;
+    for (const auto& e : entries)
+        out += (out.empty() ? "" : ", ") + name(e);
     return out;
 }
 
@@ -97,26 +99,21 @@ std::vector<std::string> validateRun(const RunConfig& run)
 {
     std::vector<std::string> why;
     const Catalog& catalog = Catalog::instance();
-    auto unknown = [&](const std::string& kind, const std::string& name, const std::vector<std::string>& known) {
+    auto unknown = [&](const std::string& kind, const std::string& name, const std::string& known) {
         if (isKnownButUnavailable(name))
             why.push_back(kind + " '" + name + "' of the original framework is not available in this build yet");
         else
-            why.push_back("unknown " + kind + " '" + name + "' (known: " + listNames(known) + ")");
+            why.push_back("unknown " + kind + " '" + name + "' (known: " + known + ")");
     };
+    auto byName = [](const auto& e) { return e.name; };
+    auto byClass = [](const auto& e) { return e.className; };
 
     const DatasetEntry* dataset = catalog.dataset(run.dataset);
-    if (!dataset) {
-        std::vector<std::string> known;
-        for (const auto& d : catalog.datasets())
-            known.push_back(d.name);
-        unknown("dataset", run.dataset, known);
-    }
+    if (!dataset)
+        unknown("dataset", run.dataset, listNames(catalog.datasets(), byName));
     const ModelEntry* model = catalog.model(run.model);
     if (!model) {
-        std::vector<std::string> known;
-        for (const auto& m : catalog.models())
-            known.push_back(m.name);
-        unknown("model", run.model, known);
+        unknown("model", run.model, listNames(catalog.models(), byName));
     } else if (dataset) {
         const std::string reason = model->unsupportedReason(*dataset);
         if (!reason.empty())
@@ -130,29 +127,18 @@ std::vector<std::string> validateRun(const RunConfig& run)
 
     const EncoderEntry* encoder = catalog.encoder(run.encoderClass);
     if (!encoder) {
-        std::vector<std::string> known;
-        for (const auto& e : catalog.encoders())
-            known.push_back(e.className);
-        unknown("encoder", run.encoder, known);
+        unknown("encoder", run.encoder, listNames(catalog.encoders(), byClass));
     } else if (dataset && run.k >= 2) {
         const std::string reason = encoder->unsupportedReason(run.k, dataset->shape);
         if (!reason.empty())
             why.push_back(reason);
     }
     const DecoderEntry* decoder = catalog.decoder(run.decoderClass);
-    if (!decoder) {
-        std::vector<std::string> known;
-        for (const auto& d : catalog.decoders())
-            known.push_back(d.className);
-        unknown("decoder", run.decoder, known);
-    }
+    if (!decoder)
+        unknown("decoder", run.decoder, listNames(catalog.decoders(), byClass));
     const LossEntry* loss = catalog.loss(run.lossClass);
-    if (!loss) {
-        std::vector<std::string> known;
-        for (const auto& l : catalog.losses())
-            known.push_back(l.className);
-        unknown("loss", run.loss, known);
-    }
+    if (!loss)
+        unknown("loss", run.loss, listNames(catalog.losses(), byClass));
 
     if (encoder) {
         if (run.trainEncoder && !encoder->learnable)

@@ -408,20 +408,15 @@ SplitResult Trainer::runSplit(const SplitPlan& split, int epoch, bool train)
             tForward += lap(t);
 
             if (train) {
-                if (m_parityOpt)
-                    m_parityOpt->zeroGrad();
-                if (m_encoderOpt)
-                    m_encoderOpt->zeroGrad();
-                if (m_decoderOpt)
-                    m_decoderOpt->zeroGrad();
+                AdamOptimizer* const all[] = {m_parityOpt.get(), m_encoderOpt.get(), m_decoderOpt.get()};
+                for (auto* opt : all)
+                    if (opt)
+                        opt->zeroGrad();
                 loss.backward();
                 tBackward += lap(t);
-                if (m_parityOpt)
-                    m_parityOpt->step();
-                if (m_encoderOpt)
-                    m_encoderOpt->step();
-                if (m_decoderOpt)
-                    m_decoderOpt->step();
+                for (auto* opt : all)
+                    if (opt)
+                        opt->step();
                 tOptimizer += lap(t);
             }
             lossValue = loss.item<double>();

@@ -43,7 +43,8 @@ TEST(ParityTrainCli, DescribeListsRunsWithParameterCountsAndTrainsNothing)
     const Result r = runCli(std::string(PARITY_SOURCE_DIR) + "/config/fashion-mnist.json " + tmp.path()
                             + " --describe --data-dir " + tmp / "absent");
     EXPECT_EQ(r.exitCode, 0) << r.output;
-    EXPECT_NE(r.output.find("3 runs"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("6 runs"), std::string::npos) << r.output;   // base-mlp and resnet18, k = 2, 3, 4
+    EXPECT_NE(r.output.find("2,776,522 parameters"), std::string::npos) << r.output;   // resnet18, 28x28 grey
     EXPECT_NE(r.output.find("fashion-mnist base-mlp 4 torch.nn.MSELoss"), std::string::npos) << r.output;
     EXPECT_NE(r.output.find("178,110 parameters"), std::string::npos) << r.output;   // SPEC §7
     EXPECT_NE(r.output.find("NOT FOUND"), std::string::npos) << r.output;

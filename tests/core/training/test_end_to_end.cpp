@@ -1,6 +1,7 @@
 // End-to-end runs of the Trainer on generated data (issue: core).
 #include "support/TinyDataset.h"
 
+#include "catalog/Catalog.h"
 #include "config/SweepConfig.h"
 #include "io/Checkpoint.h"
 #include "io/StateDict.h"
@@ -210,4 +211,51 @@ TEST(EndToEnd, MissingDataDirectoryIsAClearError)
     } catch (const Error& e) {
         EXPECT_NE(std::string(e.what()).find(tmp / "nowhere"), std::string::npos) << e.what();
     }
+}
+
+// Learned mode (issue 4 item 3): encoder and decoder learn, the parity model
+// is a frozen copy of the base model (SPEC §5), for each loss.
+class LearnedMode : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(LearnedMode, TrainsEncoderAndDecoderAroundAFrozenParityModel)
+{
+    test::TempDir tmp;
+    test::writeTinyMnist(tmp / "data", 400, 120);
+    auto j = tinyConfig(tmp / "data", tmp / "save", 2);
+    j["enc_dec_types"] = nlohmann::json::array({nlohmann::json::array({"mlp", "mlp"})});
+    j["losses"] = {GetParam()};
+    j["train_encoder"] = true;
+    j["train_decoder"] = true;
+    j["train_parity_model"] = false;
+    const RunConfig config = onlyRun(j);
+    const RunSummary s = Trainer(config, {}).run();
+    EXPECT_EQ(s.epochsCompleted, 2);
+    const Checkpoint c = Checkpoint::load(config.runDir() + "/current.pth");
+    EXPECT_TRUE(c.tensors.count("encoder"));
+    EXPECT_TRUE(c.tensors.count("decoder"));
+    EXPECT_TRUE(c.tensors.count("encoder_opt"));
+    EXPECT_FALSE(c.tensors.count("parity_model"));   // frozen: nothing to save
+    const auto losses = linesOf(config.runDir() + "/train_loss.txt");
+    ASSERT_EQ(losses.size(), 2u);
+    EXPECT_LT(std::stod(losses[1]), std::stod(losses[0]));   // it learns
+}
+
+INSTANTIATE_TEST_SUITE_P(Losses, LearnedMode, ::testing::Values("mse", "kldiv", "ce"));
+
+TEST(EndToEnd, ResNet18ParityModelOnGreyImagesTrainsItsOwnBaseModel)
+{
+    test::TempDir tmp;
+    test::writeTinyMnist(tmp / "data", 200, 60);
+    auto j = tinyConfig(tmp / "data", tmp / "save", 1);
+    j["models"] = {"resnet18"};
+    j["base_weights"] = "train";
+    j["base_train_epochs"] = 1;
+    j["models_dir"] = tmp / "models";
+    const RunConfig config = onlyRun(j);
+    const RunSummary s = Trainer(config, {}).run();
+    EXPECT_EQ(s.epochsCompleted, 1);
+    EXPECT_TRUE(fs::exists(tmp / "models/mnist/resnet18/model.pt"));
+    EXPECT_EQ(readStateDict(tmp / "models/mnist/resnet18/model.pt").size(),
+              stateDictOf(*Catalog::instance().model("resnet18")->create(*Catalog::instance().dataset("mnist"))).size());
+    EXPECT_EQ(linesOf(config.runDir() + "/val_overall_top1.txt").size(), 1u);
 }

@@ -58,41 +58,43 @@ BaseModelProvider::Result BaseModelProvider::obtain(const RunConfig& config, con
                                                     const ModelEntry& modelEntry, const RawDataset& raw,
                                                     TrainingObserver* observer, const CancelToken* cancel)
 {
-    Result result;
-    result.model = modelEntry.create(dataset);
-    auto load = [&](const std::string& path) {
-        loadStateDict(*result.model, readStateDict(path), path);
-        result.source = path;
-    };
-
+    // Decide where the weights come from first, so the model is built once
+    // (a resnet152 costs ~58M random draws to initialise).
+    std::string weights;
+    const std::string cache = cachePath(config.modelsDir, dataset.name, modelEntry.name);
     if (!config.baseWeights.empty() && config.baseWeights != "train") {
         if (!fs::exists(config.baseWeights))
             throw Error(config.baseWeights + ": base-model weights file not found");
-        load(config.baseWeights);
-    } else {
-        const std::string cache = cachePath(config.modelsDir, dataset.name, modelEntry.name);
+        weights = config.baseWeights;
+    } else if (config.baseWeights.empty()) {
         const auto bundled = bundledPaths(dataset.name, modelEntry.name);
-        if (config.baseWeights.empty() && !bundled.empty()) {
-            load(bundled.front());
-        } else if (config.baseWeights.empty() && fs::exists(cache)) {
-            load(cache);
-        } else {
-            if (observer)
-                observer->message("No trained " + modelEntry.name + " base model for " + dataset.name
-                                  + ": training one (" + std::to_string(config.baseTrainEpochs) + " epochs).");
-            torch::manual_seed(deriveSeed(config.seed, kSeedBaseTraining));
-            result.model = modelEntry.create(dataset);   // initialised from the seeded generator
-            train(*result.model, dataset, raw, config.baseTrainEpochs, config.seed, observer, cancel);
-            std::error_code ec;
-            fs::create_directories(fs::path(cache).parent_path(), ec);
-            if (ec)
-                throw Error("cannot create the models directory " + fs::path(cache).parent_path().string() + ": "
-                            + ec.message());
-            writeStateDict(cache, stateDictOf(*result.model));
-            result.source = "trained here, cached in " + cache;
-            if (observer)
-                observer->message("Base model cached in " + cache);
-        }
+        if (!bundled.empty())
+            weights = bundled.front();
+        else if (fs::exists(cache))
+            weights = cache;
+    }
+
+    Result result;
+    if (!weights.empty()) {
+        result.model = modelEntry.create(dataset);
+        loadStateDict(*result.model, readStateDict(weights), weights);
+        result.source = weights;
+    } else {
+        if (observer)
+            observer->message("No trained " + modelEntry.name + " base model for " + dataset.name
+                              + ": training one (" + std::to_string(config.baseTrainEpochs) + " epochs).");
+        torch::manual_seed(deriveSeed(config.seed, kSeedBaseTraining));
+        result.model = modelEntry.create(dataset);   // initialised from the seeded generator
+        train(*result.model, dataset, raw, config.baseTrainEpochs, config.seed, observer, cancel);
+        std::error_code ec;
+        fs::create_directories(fs::path(cache).parent_path(), ec);
+        if (ec)
+            throw Error("cannot create the models directory " + fs::path(cache).parent_path().string() + ": "
+                        + ec.message());
+        writeStateDict(cache, stateDictOf(*result.model));
+        result.source = "trained here, cached in " + cache;
+        if (observer)
+            observer->message("Base model cached in " + cache);
     }
     result.model->eval();
     for (auto& p : result.model->parameters())

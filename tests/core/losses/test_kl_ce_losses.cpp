@@ -3,6 +3,7 @@
 // original's MaskedLoss(loss.kldiv.KLDivLoss / torch.nn.CrossEntropyLoss with
 // reduction "none") over its (B*k, k, C) erasure layout.
 #include "coders/Decoder.h"
+#include "support/OriginalErasureLayout.h"
 #include "losses/CrossEntropyLoss.h"
 #include "losses/KlDivLoss.h"
 #include "util/Error.h"
@@ -19,51 +20,27 @@ namespace {
 
 constexpr int64_t kC = 10;
 
-/// One linear map of the whole (k+1) x C input to k x C.
-class LinearProbeDecoder : public Decoder {
-public:
-    LinearProbeDecoder(int k, at::Tensor weight) : Decoder(k, 1, kC), m_weight(std::move(weight)) {}
-    at::Tensor forward(const at::Tensor& in) override
-    {
-        return at::matmul(in.reshape({in.size(0), -1}), m_weight).reshape({in.size(0), m_k, kC});
-    }
-
-private:
-    at::Tensor m_weight;
-};
-
-/// The original trainer's masked loss, step for step (parity_model_trainer.py
-/// __forward with a trained decoder, loss/masked_loss.py, loss/kldiv.py).
+/// The original's MaskedLoss (loss/kldiv.py, or CrossEntropyLoss with
+/// reduction "none") over its erasure layout.
 at::Tensor originalMasked(const at::Tensor& base, const at::Tensor& parityOut, const at::Tensor& trueLabels,
                           Decoder& dec, bool crossEntropy)
 {
-    const int64_t b = base.size(0), k = base.size(1), c = base.size(2);
-    auto eraseMask = torch::ones({k, k + 1, c});
-    auto accMask = torch::zeros({k, k}, torch::kUInt8);
-    for (int64_t i = 0; i < k; ++i) {
-        eraseMask[i][i].fill_(0);
-        accMask[i][i] = 1;
-    }
-    auto inDecode = torch::cat({base, parityOut}, 1).repeat({1, k, 1}).view({b * k, k + 1, c})
-                    * eraseMask.repeat({b, 1, 1});
-    const auto decoded = dec.forward(inDecode);
-    const auto labels = base.repeat({1, k, 1}).view({b * k, k, c});
-    const auto tl = trueLabels.repeat({1, k}).view({b * k, k});
-    const auto mask = accMask.repeat({b, 1}).view(-1).to(torch::kFloat);
-    const int64_t numAttempt = mask.nonzero().size(0);
-    const auto predictions = decoded.view({-1, c});
+    const int64_t c = base.size(2);
+    const auto layout = test::originalErasure(base, parityOut, trueLabels, dec);
+    const auto predictions = layout.decoded.view({-1, c});
     at::Tensor loss;
     if (crossEntropy) {
-        loss = torch::nn::functional::cross_entropy(
-            predictions, tl.view(-1), torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kNone));
-        loss = loss * mask;
+        loss = torch::nn::functional::cross_entropy(predictions, layout.trueLabels.view(-1),
+                                                    torch::nn::functional::CrossEntropyFuncOptions().reduction(
+                                                        torch::kNone));
+        loss = loss * layout.mask;
     } else {
         const auto preds = torch::log_softmax(predictions, 1);
-        const auto targets = torch::softmax(labels.view({-1, c}), 1);
+        const auto targets = torch::softmax(layout.baseTargets.view({-1, c}), 1);
         loss = torch::kl_div(preds, targets, at::Reduction::None);
-        loss = loss * mask.unsqueeze(1).expand_as(loss);
+        loss = loss * layout.mask.unsqueeze(1).expand_as(loss);
     }
-    return loss.sum() / double(numAttempt);
+    return loss.sum() / double(layout.numAttempt);
 }
 
 // ---------------------------------------------------------------- KLDiv
@@ -162,12 +139,12 @@ TEST_P(KlCeOriginal, EqualsOriginalMaskedLoss)
     const auto w0 = torch::randn({(k + 1) * kC, k * kC}) / 5.0;
 
     auto wOrig = w0.clone().requires_grad_(true);
-    LinearProbeDecoder decOrig(k, wOrig);
+    test::LinearProbeDecoder decOrig(k, wOrig);
     const auto orig = originalMasked(base, parityOut, labels, decOrig, crossEntropy);
     orig.backward();
 
     auto wOurs = w0.clone().requires_grad_(true);
-    LinearProbeDecoder decOurs(k, wOurs);
+    test::LinearProbeDecoder decOurs(k, wOurs);
     std::unique_ptr<Loss> loss;
     if (crossEntropy)
         loss = std::make_unique<CrossEntropyLoss>();

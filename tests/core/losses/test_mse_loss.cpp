@@ -2,6 +2,7 @@
 // the masked form equals the original's MaskedLoss(MSELoss(reduction=none))
 // over its (B*k, k, C) erasure layout (erase_mask / acc_mask).
 #include "coders/Decoder.h"
+#include "support/OriginalErasureLayout.h"
 #include "losses/Loss.h"
 
 #include <gtest/gtest.h>
@@ -15,50 +16,20 @@ namespace {
 
 constexpr int64_t kC = 10;
 
-/// A learnable-looking decoder: one linear map of the whole (k+1) x C input to
-/// k x C, so every output position differs and depends on every input.
-class LinearProbeDecoder : public Decoder {
-public:
-    LinearProbeDecoder(int k, at::Tensor weight) : Decoder(k, 1, kC), m_weight(std::move(weight)) {}
-    at::Tensor forward(const at::Tensor& in) override
-    {
-        return at::matmul(in.reshape({in.size(0), -1}), m_weight).reshape({in.size(0), m_k, kC});
-    }
-
-private:
-    at::Tensor m_weight;   // ((k+1) C, k C)
-};
-
 struct OriginalMasked {
     at::Tensor decoded;   // (B*k, k, C)
     at::Tensor loss;
 };
 
-/// The original's trainer (parity_model_trainer.py __forward with a trained
-/// decoder) and loss/masked_loss.py, step for step.
+/// The original's MaskedLoss(MSELoss(reduction=none)) over its erasure layout.
 OriginalMasked originalMaskedMse(const at::Tensor& base, const at::Tensor& parityOut, Decoder& dec)
 {
-    const int64_t b = base.size(0), k = base.size(1), c = base.size(2);
-    auto eraseMask = torch::ones({k, k + 1, c});
-    auto accMask = torch::zeros({k, k}, torch::kUInt8);
-    for (int64_t i = 0; i < k; ++i) {
-        eraseMask[i][i].fill_(0);
-        accMask[i][i] = 1;
-    }
-    auto inDecode = torch::cat({base, parityOut}, 1);
-    const auto mbEmask = eraseMask.repeat({b, 1, 1});
-    const auto mbAmask = accMask.repeat({b, 1});
-    inDecode = inDecode.repeat({1, k, 1}).view({b * k, k + 1, c}) * mbEmask;
-    auto decoded = dec.forward(inDecode);
-    const auto labels = base.repeat({1, k, 1}).view({b * k, k, c});
-
-    const auto predictions = decoded.view({-1, c});
-    const auto targets = labels.view({-1, c});
-    const auto mask = mbAmask.view(-1).to(torch::kFloat);
-    const int64_t numAttempt = mask.nonzero().size(0);
-    auto perElement = torch::mse_loss(predictions, targets, at::Reduction::None);   // (B*k*k, C)
-    auto masked = perElement * mask.unsqueeze(1).expand_as(perElement);
-    return {decoded, masked.sum() / double(numAttempt)};
+    const int64_t c = base.size(2);
+    const auto layout = test::originalErasure(base, parityOut, torch::zeros({base.size(0), base.size(1)}, torch::kLong), dec);
+    auto perElement = torch::mse_loss(layout.decoded.view({-1, c}), layout.baseTargets.view({-1, c}),
+                                      at::Reduction::None);   // (B*k*k, C)
+    auto masked = perElement * layout.mask.unsqueeze(1).expand_as(perElement);
+    return {layout.decoded, masked.sum() / double(layout.numAttempt)};
 }
 
 // Parity form: mean over all elements, also for an output shaped (B, 1, C).
@@ -91,7 +62,7 @@ TEST_P(MseMaskedLoss, EqualsOriginalMaskedLoss)
 
     // Original.
     auto wOrig = w0.clone().requires_grad_(true);
-    LinearProbeDecoder decOrig(k, wOrig);
+    test::LinearProbeDecoder decOrig(k, wOrig);
     const auto orig = originalMaskedMse(base, parityOut, decOrig);
     orig.loss.backward();
 
@@ -107,7 +78,7 @@ TEST_P(MseMaskedLoss, EqualsOriginalMaskedLoss)
 
     // Ours through Decoder::reconstructAll (the trainer's path), with gradient.
     auto wOurs = w0.clone().requires_grad_(true);
-    LinearProbeDecoder decOurs(k, wOurs);
+    test::LinearProbeDecoder decOurs(k, wOurs);
     const auto viaDecoder = loss.maskedLoss(decOurs.reconstructAll(base, parityOut), base, labels);
     EXPECT_NEAR(viaDecoder.item<double>(), orig.loss.item<double>(), 1e-5 * std::abs(orig.loss.item<double>()));
     viaDecoder.backward();

@@ -1,0 +1,14 @@
+#include "common/Metatypes.h"
+
+namespace parity::gui {
+
+void registerMetatypes()
+{
+    qRegisterMetaType<parity::BatchStats>();
+    qRegisterMetaType<parity::SplitResult>();
+    qRegisterMetaType<parity::EpochSummary>();
+    qRegisterMetaType<parity::RunSummary>();
+    qRegisterMetaType<parity::BaseAccuracy>();
+}
+
+} // namespace parity::gui

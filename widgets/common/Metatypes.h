@@ -1,0 +1,17 @@
+#pragma once
+// The core's plain event structs travel through queued signals between the
+// training thread and the GUI: registered here once.
+#include "training/TrainingEvents.h"
+
+#include <QMetaType>
+
+Q_DECLARE_METATYPE(parity::BatchStats)
+Q_DECLARE_METATYPE(parity::SplitResult)
+Q_DECLARE_METATYPE(parity::EpochSummary)
+Q_DECLARE_METATYPE(parity::RunSummary)
+Q_DECLARE_METATYPE(parity::BaseAccuracy)
+
+namespace parity::gui {
+/// Registers the structs above with Qt's meta-type system (idempotent).
+void registerMetatypes();
+} // namespace parity::gui

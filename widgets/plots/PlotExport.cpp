@@ -1,6 +1,6 @@
 #include "plots/PlotExport.h"
 
-#include <qcustomplot.h>
+#include "plots/QcpInclude.h"
 
 #include <QFileInfo>
 

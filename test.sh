@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 source scripts/setup.sh
 
-parity_install "${PARITY_CORE_PACKAGES[@]}" "${PARITY_TEST_PACKAGES[@]}"
+parity_install "${PARITY_CORE_PACKAGES[@]}" "${PARITY_GUI_PACKAGES[@]}" "${PARITY_TEST_PACKAGES[@]}"
 parity_build build
 export QT_QPA_PLATFORM=offscreen
 ctest --test-dir build --output-on-failure -j"$(nproc)"

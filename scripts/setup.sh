@@ -3,6 +3,7 @@
 
 PARITY_CORE_PACKAGES=(build-essential cmake libtorch-dev libopenblas0-pthread nlohmann-json3-dev zlib1g-dev
                       dataset-fashion-mnist)
+PARITY_GUI_PACKAGES=(qt6-base-dev libqcustomplot-dev)
 PARITY_TEST_PACKAGES=(libgtest-dev)
 
 parity_missing_packages() {

@@ -1,13 +1,54 @@
-#include "common/Metatypes.h"
+#include "MainWindow.h"
+#include "ScriptedSession.h"
 
 #include <QApplication>
-#include <QMainWindow>
+#include <QCommandLineParser>
+#include <QIcon>
 
 int main(int argc, char** argv)
 {
     QApplication app(argc, argv);
-    parity::gui::registerMetatypes();
-    QMainWindow window;
+    QApplication::setOrganizationName(QStringLiteral("ParityWorkbench"));
+    QApplication::setApplicationName(QStringLiteral("parity-workbench"));
+    QApplication::setApplicationDisplayName(QStringLiteral("Parity Workbench"));
+    QApplication::setApplicationVersion(QStringLiteral(PARITY_VERSION));
+    QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/parity-workbench.svg")));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Train parity models: configure, run, watch, inspect, compare."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption config(QStringLiteral("config"),
+                                    QStringLiteral("Open this configuration (the JSON parity-train reads)."),
+                                    QStringLiteral("FILE"));
+    const QCommandLineOption start(QStringLiteral("start"), QStringLiteral("Start the configuration's runs."));
+    const QCommandLineOption screenshot(QStringLiteral("screenshot"),
+                                        QStringLiteral("When the runs end, save the main window as PNG."),
+                                        QStringLiteral("MAIN.png"));
+    const QCommandLineOption inspectorShot(
+        QStringLiteral("inspector-screenshot"),
+        QStringLiteral("When the runs end, save the inspector on a validation group as PNG."),
+        QStringLiteral("INSPECT.png"));
+    const QCommandLineOption quit(QStringLiteral("quit-when-done"),
+                                  QStringLiteral("Quit when the runs (and screenshots) are done: exit code 0, "
+                                                 "or 1 when a run failed."));
+    parser.addOptions({config, start, screenshot, inspectorShot, quit});
+    parser.process(app);
+
+    parity::gui::ScriptedSession::Options options;
+    options.config = parser.value(config);
+    options.start = parser.isSet(start);
+    options.screenshot = parser.value(screenshot);
+    options.inspectorScreenshot = parser.value(inspectorShot);
+    options.quitWhenDone = parser.isSet(quit);
+    const bool scripted = options.start || options.quitWhenDone || !options.screenshot.isEmpty()
+                          || !options.inspectorScreenshot.isEmpty();
+
+    parity::gui::MainWindow window;
+    window.setInteractive(!scripted);
     window.show();
+    auto* session = new parity::gui::ScriptedSession(&window, options);
+    if (!session->begin() && options.quitWhenDone)
+        return 1;
     return app.exec();
 }

@@ -19,6 +19,40 @@ std::string RunConfig::header() const
     return dataset + " " + model + " " + std::to_string(k) + " " + loss + " " + encoder + " " + decoder;
 }
 
+nlohmann::json RunConfig::toConfigFile() const
+{
+    nlohmann::json j = {
+        {"datasets", {dataset}},
+        {"models", {model}},
+        {"k_vals", {k}},
+        {"losses", {loss}},
+        {"enc_dec_types", nlohmann::json::array({nlohmann::json::array({encoder, decoder})})},
+        {"train_encoder", trainEncoder},
+        {"train_parity_model", trainParityModel},
+        {"train_decoder", trainDecoder},
+        {"num_epoch", numEpochs},
+        {"batch_size", batchSize},
+        {"lr", lr},
+        {"weight_decay", weightDecay},
+        {"val_size", valSize},
+        {"seed", seed},
+        {"threads", threads},
+        {"device", device},
+        {"save_dir", saveDir},
+        {"base_train_epochs", baseTrainEpochs},
+    };
+    if (r != 1)
+        j["ec_r"] = r;
+    // Empty means "the default": leave the key out so the file stays portable.
+    if (!dataDir.empty())
+        j["data_dir"] = dataDir;
+    if (!baseWeights.empty())
+        j["base_weights"] = baseWeights;
+    if (!modelsDir.empty())
+        j["models_dir"] = modelsDir;
+    return j;
+}
+
 nlohmann::json RunConfig::toJson() const
 {
     return {

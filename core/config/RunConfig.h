@@ -46,6 +46,9 @@ struct RunConfig {
     std::string header() const;
 
     nlohmann::json toJson() const;
+    /// This run as a configuration file the CLI (and the original framework,
+    /// for its keys) accepts: one-element sweep axes plus our own keys.
+    nlohmann::json toConfigFile() const;
     /// Inverse of toJson(); throws parity::Error on a missing or mistyped key.
     static RunConfig fromJson(const nlohmann::json& j);
 

@@ -226,6 +226,8 @@ RunSummary Trainer::run()
         for (const auto& notice : m_data.notices)
             emit(notice);
         m_summary.baseAccuracies = m_data.baseAccuracies;
+        if (m_observer)
+            m_observer->baseModelEvaluated(m_data.baseAccuracies);
 
         m_results = std::make_unique<ResultWriter>(m_config.runDir(), m_dataset->numClasses);
         if (m_options.onlyTest) {
@@ -280,6 +282,18 @@ RunSummary Trainer::run()
         if (m_results)
             m_results->writeRunJson(runInfo("stopped"));
         emit("Stopped; the last checkpoint is kept.");
+    } catch (const std::exception& e) {
+        // The record says why the run ended; checkpoints already saved stay.
+        if (m_results) {
+            nlohmann::json info = runInfo("failed");
+            info["error"] = e.what();
+            try {
+                m_results->writeRunJson(info);
+            } catch (const std::exception&) {
+                // e.g. a full disk: the original error is the one to report
+            }
+        }
+        throw;
     }
     if (m_observer)
         m_observer->runFinished(m_summary);

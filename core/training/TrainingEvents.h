@@ -79,6 +79,9 @@ public:
     virtual void message(const std::string& line) {}
     /// Dataset preparation / base-model training progress.
     virtual void progress(const std::string& stage, int64_t done, int64_t total) {}
+    /// The dataset is prepared: the base model's accuracy on train and test
+    /// (the ceiling for overall accuracy).
+    virtual void baseModelEvaluated(const std::vector<BaseAccuracy>& accuracies) {}
     virtual void batchFinished(const BatchStats& stats) {}
     virtual void splitFinished(const SplitResult& result) {}
     virtual void epochFinished(const EpochSummary& summary) {}

@@ -9,6 +9,7 @@ void registerMetatypes()
     qRegisterMetaType<parity::EpochSummary>();
     qRegisterMetaType<parity::RunSummary>();
     qRegisterMetaType<parity::BaseAccuracy>();
+    qRegisterMetaType<std::vector<parity::BaseAccuracy>>();
 }
 
 } // namespace parity::gui

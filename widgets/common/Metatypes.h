@@ -5,11 +5,14 @@
 
 #include <QMetaType>
 
+#include <vector>
+
 Q_DECLARE_METATYPE(parity::BatchStats)
 Q_DECLARE_METATYPE(parity::SplitResult)
 Q_DECLARE_METATYPE(parity::EpochSummary)
 Q_DECLARE_METATYPE(parity::RunSummary)
 Q_DECLARE_METATYPE(parity::BaseAccuracy)
+Q_DECLARE_METATYPE(std::vector<parity::BaseAccuracy>)
 
 namespace parity::gui {
 /// Registers the structs above with Qt's meta-type system (idempotent).

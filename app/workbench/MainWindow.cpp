@@ -1,0 +1,305 @@
+#include "MainWindow.h"
+
+#include "InspectorPage.h"
+#include "MonitorPage.h"
+#include "RunController.h"
+#include "RunPanel.h"
+#include "RunsPage.h"
+#include "export/MetricsExport.h"
+#include "form/ExperimentForm.h"
+#include "run/LogPane.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDir>
+#include <QDockWidget>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QKeySequence>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QSettings>
+#include <QStandardPaths>
+#include <QStatusBar>
+#include <QTabWidget>
+
+#include <cstdio>
+
+namespace parity::gui {
+
+MainWindow::MainWindow(QWidget* parent)
+    : QMainWindow(parent)
+    , m_controller(new RunController(this))
+    , m_runPanel(new RunPanel(m_controller))
+    , m_log(new LogPane)
+    , m_monitor(new MonitorPage(m_controller))
+    , m_inspector(new InspectorPage(m_controller))
+    , m_runs(new RunsPage(m_controller))
+    , m_tabs(new QTabWidget)
+{
+    setObjectName(QStringLiteral("MainWindow"));
+    setWindowIcon(QIcon(QStringLiteral(":/icons/parity-workbench.svg")));
+    m_tabs->setObjectName(QStringLiteral("tabs"));
+    m_tabs->addTab(m_monitor, tr("&Training"));
+    m_tabs->addTab(m_inspector, tr("&Inspector"));
+    m_tabs->addTab(m_runs, tr("R&uns"));
+    setCentralWidget(m_tabs);
+
+    m_runDock = new QDockWidget(tr("Experiment"), this);
+    m_runDock->setObjectName(QStringLiteral("ExperimentDock"));
+    m_runDock->setWidget(m_runPanel);
+    m_runDock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
+    addDockWidget(Qt::LeftDockWidgetArea, m_runDock);
+    m_logDock = new QDockWidget(tr("Log"), this);
+    m_logDock->setObjectName(QStringLiteral("LogDock"));
+    m_logDock->setWidget(m_log);
+    addDockWidget(Qt::BottomDockWidgetArea, m_logDock);
+
+    connect(m_controller, &RunController::messageLogged, m_log, &LogPane::appendMessage);
+    connect(m_controller, &RunController::batchFinished, m_log, &LogPane::noteBatch);
+    connect(m_controller, &RunController::splitFinished, m_log, &LogPane::noteSplitFinished);
+    connect(m_controller, &RunController::runFailed, this, &MainWindow::reportError);
+    connect(m_controller, &RunController::runStarted, this, [this](int, const QString& dir) {
+        statusBar()->showMessage(tr("Running: %1").arg(dir));
+        m_tabs->setCurrentWidget(m_monitor);
+    });
+    connect(m_controller, &RunController::runFinished, this, [this](const parity::RunSummary& s) {
+        const QString dir = QString::fromStdString(s.runDir);
+        m_log->appendMessage(s.stopped ? tr("Stopped after %1 epochs; results and checkpoint in %2")
+                                             .arg(s.epochsCompleted)
+                                             .arg(dir)
+                                       : tr("Results: %1").arg(dir));
+        m_runs->refresh();
+    });
+    connect(m_controller, &RunController::queueFinished, this, [this](bool ok) {
+        statusBar()->showMessage(ok ? tr("Finished") : tr("Ended early: see the log"), 10000);
+        if (m_closeRequested)
+            close();
+    });
+    connect(m_runPanel, &RunPanel::errorOccurred, this, &MainWindow::reportError);
+    connect(m_runPanel, &RunPanel::configPathChanged, this, &MainWindow::updateTitle);
+    connect(m_runs, &RunsPage::runOpened, this, [this](const RunRecord& record) {
+        m_monitor->showRecord(record);
+        m_inspector->openRun(record.runDir);
+        m_tabs->setCurrentWidget(m_monitor);
+    });
+    connect(m_runPanel->form(), &ExperimentForm::configChanged, this, [this] {
+        m_runs->setSaveDir(QString::fromStdString(m_runPanel->form()->config().saveDir));
+    });
+
+    buildMenus();
+    restoreSettings();
+    updateTitle();
+    statusBar()->showMessage(tr("Ready"));
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::buildMenus()
+{
+    auto add = [this](QMenu* menu, const QString& text, const QKeySequence& keys, auto slot) {
+        QAction* a = menu->addAction(text);
+        a->setShortcut(keys);
+        connect(a, &QAction::triggered, this, slot);
+        return a;
+    };
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    add(file, tr("&New experiment"), QKeySequence::New, [this] { m_runPanel->newConfig(); });
+    add(file, tr("&Open configuration…"), QKeySequence::Open, [this] { openConfigDialog(); });
+    add(file, tr("&Save configuration"), QKeySequence::Save, [this] { saveConfigDialog(false); });
+    add(file, tr("Save configuration &as…"), QKeySequence::SaveAs, [this] { saveConfigDialog(true); });
+    file->addSeparator();
+    add(file, tr("Export metrics as &CSV…"), QKeySequence(), [this] { exportMetrics(QStringLiteral("csv")); });
+    add(file, tr("Export metrics as &JSON…"), QKeySequence(), [this] { exportMetrics(QStringLiteral("json")); });
+    add(file, tr("Export &plot (PNG/PDF)…"), QKeySequence(tr("Ctrl+E")), [this] { exportPlot(); });
+    add(file, tr("Export &inspector view (PNG)…"), QKeySequence(tr("Ctrl+Shift+E")), [this] { exportInspector(); });
+    file->addSeparator();
+    add(file, tr("&Quit"), QKeySequence::Quit, [this] { close(); });
+
+    QMenu* run = menuBar()->addMenu(tr("&Run"));
+    add(run, tr("&Start"), QKeySequence(tr("Ctrl+R")), [this] { m_runPanel->start(); });
+    add(run, tr("S&top"), QKeySequence(tr("Ctrl+.")), [this] { m_runPanel->stop(); });
+    add(run, tr("&Resume…"), QKeySequence(tr("Ctrl+Shift+R")), [this] { m_runPanel->chooseResume(); });
+    add(run, tr("&Test only…"), QKeySequence(tr("Ctrl+T")), [this] { m_runPanel->chooseTestOnly(); });
+
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    view->addAction(m_runDock->toggleViewAction());
+    view->addAction(m_logDock->toggleViewAction());
+    add(view, tr("&Training plots"), QKeySequence(tr("Ctrl+1")), [this] { m_tabs->setCurrentIndex(0); });
+    add(view, tr("&Inspector"), QKeySequence(tr("Ctrl+2")), [this] { m_tabs->setCurrentIndex(1); });
+    add(view, tr("&Runs"), QKeySequence(tr("Ctrl+3")), [this] { m_tabs->setCurrentIndex(2); });
+
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    add(help, tr("&About Parity Workbench"), QKeySequence(), [this] {
+        QMessageBox::about(this, tr("About Parity Workbench"),
+                           tr("<b>Parity Workbench %1</b><p>Train parity models for learned coded computation: "
+                              "F<sub>p</sub>(X<sub>1</sub>+…+X<sub>k</sub>) learns to match "
+                              "F(X<sub>1</sub>)+…+F(X<sub>k</sub>).</p>")
+                               .arg(QStringLiteral(PARITY_VERSION)));
+    });
+}
+
+bool MainWindow::openConfig(const QString& path)
+{
+    QString error;
+    if (!m_runPanel->openConfig(path, &error)) {
+        reportError(error);
+        return false;
+    }
+    const int runs = m_controller->queue()->size();
+    m_log->appendMessage(tr("Opened %1 (%n run(s))", nullptr, runs).arg(path));
+    QSettings().setValue(QStringLiteral("lastConfigDir"), QFileInfo(path).absolutePath());
+    return true;
+}
+
+void MainWindow::reportError(const QString& message)
+{
+    m_log->appendError(message);
+    statusBar()->showMessage(message.section(QLatin1Char('\n'), 0, 0), 15000);
+    if (!m_interactive) {
+        std::fprintf(stderr, "error: %s\n", message.toLocal8Bit().constData());
+        return;
+    }
+    auto* box = new QMessageBox(QMessageBox::Warning, tr("Parity Workbench"), message, QMessageBox::Ok, this);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();   // not exec(): the queue and the plots go on
+}
+
+void MainWindow::openConfigDialog()
+{
+    const QString dir = QSettings().value(QStringLiteral("lastConfigDir"), QDir::currentPath()).toString();
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open configuration"), dir,
+                                                      tr("Configurations (*.json);;All files (*)"));
+    if (!path.isEmpty())
+        openConfig(path);
+}
+
+void MainWindow::saveConfigDialog(bool askPath)
+{
+    QString path = m_runPanel->configPath();
+    if (askPath || path.isEmpty()) {
+        const QString dir = QSettings().value(QStringLiteral("lastConfigDir"), QDir::currentPath()).toString();
+        path = QFileDialog::getSaveFileName(this, tr("Save configuration"), QDir(dir).filePath("experiment.json"),
+                                            tr("Configurations (*.json)"));
+        if (path.isEmpty())
+            return;
+    }
+    QString error;
+    if (!m_runPanel->saveConfig(path, &error))
+        reportError(error);
+    else
+        statusBar()->showMessage(tr("Saved %1").arg(path), 5000);
+}
+
+void MainWindow::exportMetrics(const QString& format)
+{
+    const RunRecord& record = m_monitor->record();
+    if (record.epochs.empty()) {
+        reportError(tr("No metrics to export yet: run an experiment or open a run in the Runs tab."));
+        return;
+    }
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export metrics"),
+                                                      QDir(record.runDir).filePath("metrics-export." + format),
+                                                      format == QLatin1String("csv") ? tr("CSV (*.csv)")
+                                                                                     : tr("JSON (*.json)"));
+    if (path.isEmpty())
+        return;
+    QString error;
+    const bool ok = format == QLatin1String("csv") ? writeMetricsCsv(record, path, &error)
+                                                   : writeMetricsJson(record, path, &error);
+    if (!ok)
+        reportError(error);
+    else
+        statusBar()->showMessage(tr("Exported %1").arg(path), 5000);
+}
+
+void MainWindow::exportPlot()
+{
+    QString error;
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export plot"), QDir::currentPath(),
+                                                      tr("PNG image (*.png);;PDF document (*.pdf)"));
+    if (path.isEmpty())
+        return;
+    const bool ok = m_tabs->currentWidget() == m_runs ? m_runs->exportPlot(path, &error)
+                                                      : m_monitor->exportPlots(path, &error);
+    if (!ok)
+        reportError(error);
+    else
+        statusBar()->showMessage(tr("Exported %1").arg(path), 5000);
+}
+
+void MainWindow::exportInspector()
+{
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export inspector view"), QDir::currentPath(),
+                                                      tr("PNG image (*.png)"));
+    if (path.isEmpty())
+        return;
+    QString error;
+    if (!m_inspector->exportImage(path, &error))
+        reportError(error);
+}
+
+void MainWindow::updateTitle()
+{
+    const QString path = m_runPanel->configPath();
+    setWindowTitle(path.isEmpty() ? tr("Parity Workbench")
+                                  : tr("%1 — Parity Workbench").arg(QFileInfo(path).fileName()));
+}
+
+void MainWindow::restoreSettings()
+{
+    QSettings settings;
+    if (!restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray()))
+        resize(1400, 900);
+    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    m_tabs->setCurrentIndex(settings.value(QStringLiteral("window/tab"), 0).toInt());
+    // The last experiment comes back; the very first start gets the defaults,
+    // with results under the user's documents.
+    const QByteArray last = settings.value(QStringLiteral("experiment")).toByteArray();
+    parity::RunConfig config;
+    bool restored = false;
+    if (!last.isEmpty()) {
+        try {
+            config = parity::RunConfig::fromJson(nlohmann::json::parse(last.toStdString()));
+            restored = true;
+        } catch (const std::exception&) {
+            restored = false;   // a settings file from another version: start from the defaults
+        }
+    }
+    if (!restored) {
+        config = parity::RunConfig{};
+        config.saveDir = (QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation)
+                          + QStringLiteral("/parity-workbench"))
+                             .toStdString();
+    }
+    m_runPanel->form()->setConfig(config);
+    m_runs->setSaveDir(QString::fromStdString(config.saveDir));
+}
+
+void MainWindow::saveSettings() const
+{
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/state"), saveState());
+    settings.setValue(QStringLiteral("window/tab"), m_tabs->currentIndex());
+    settings.setValue(QStringLiteral("experiment"),
+                      QByteArray::fromStdString(m_runPanel->form()->config().toJson().dump()));
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    if (m_controller->isBusy()) {
+        // Finish the current batch, keep the checkpoint, then close.
+        m_closeRequested = true;
+        m_log->appendMessage(tr("Closing: stopping the run after the current batch…"));
+        m_controller->stop();
+        event->ignore();
+        return;
+    }
+    saveSettings();
+    event->accept();
+}
+
+} // namespace parity::gui

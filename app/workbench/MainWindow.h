@@ -1,0 +1,66 @@
+#pragma once
+#include <QMainWindow>
+
+class QTabWidget;
+class QDockWidget;
+
+namespace parity::gui {
+
+class RunController;
+class RunPanel;
+class LogPane;
+class MonitorPage;
+class InspectorPage;
+class RunsPage;
+
+/// Assembles the pages around one RunController: the run panel (form, queue,
+/// run control, progress) on the left, the live plots, the inspector and the
+/// run browser as tabs, the log below. Menus, shortcuts, remembered layout.
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    explicit MainWindow(QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    RunController* controller() const { return m_controller; }
+    RunPanel* runPanel() const { return m_runPanel; }
+    MonitorPage* monitorPage() const { return m_monitor; }
+    InspectorPage* inspectorPage() const { return m_inspector; }
+    RunsPage* runsPage() const { return m_runs; }
+    LogPane* log() const { return m_log; }
+    QTabWidget* tabs() const { return m_tabs; }
+
+    bool openConfig(const QString& path);
+    /// Shows a problem in the log and a message box (unless running scripted).
+    void reportError(const QString& message);
+    /// No message boxes (scripted runs and tests): errors go to the log and stderr.
+    void setInteractive(bool interactive) { m_interactive = interactive; }
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+
+private:
+    void buildMenus();
+    void restoreSettings();
+    void saveSettings() const;
+    void openConfigDialog();
+    void saveConfigDialog(bool askPath);
+    void exportMetrics(const QString& format);
+    void exportPlot();
+    void exportInspector();
+    void updateTitle();
+
+    RunController* m_controller;
+    RunPanel* m_runPanel;
+    LogPane* m_log;
+    MonitorPage* m_monitor;
+    InspectorPage* m_inspector;
+    RunsPage* m_runs;
+    QTabWidget* m_tabs;
+    QDockWidget* m_runDock;
+    QDockWidget* m_logDock;
+    bool m_interactive = true;
+    bool m_closeRequested = false;
+};
+
+} // namespace parity::gui

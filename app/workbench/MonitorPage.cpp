@@ -1,0 +1,96 @@
+#include "MonitorPage.h"
+
+#include "RunController.h"
+#include "browser/RunRecordLoader.h"
+#include "plots/AccuracyPlot.h"
+#include "plots/LossPlot.h"
+#include "plots/QcpInclude.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QSplitter>
+#include <QVBoxLayout>
+
+namespace parity::gui {
+
+MonitorPage::MonitorPage(RunController* controller, QWidget* parent)
+    : QWidget(parent)
+    , m_controller(controller)
+    , m_loss(new LossPlot)
+    , m_accuracy(new AccuracyPlot)
+{
+    auto* split = new QSplitter(Qt::Vertical);
+    split->addWidget(m_loss);
+    split->addWidget(m_accuracy);
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(split);
+
+    connect(controller, &RunController::runStarted, this, &MonitorPage::onRunStarted);
+    connect(controller, &RunController::baseModelEvaluated, this,
+            [this](const std::vector<parity::BaseAccuracy>& accuracies) {
+                m_record.baseAccuracies = accuracies;
+                m_accuracy->setBaseAccuracies(accuracies);
+            });
+    connect(controller, &RunController::batchFinished, m_loss, &LossPlot::addBatch);
+    connect(controller, &RunController::epochFinished, this, [this](const parity::EpochSummary& summary) {
+        m_record.epochs.push_back(summary);
+        m_record.bestValReconstructionTop1 = summary.bestValReconstructionTop1;
+        m_loss->addEpoch(summary);
+        m_accuracy->addEpoch(summary);
+    });
+    connect(controller, &RunController::runFinished, this, [this](const parity::RunSummary& summary) {
+        m_record.status = summary.stopped ? QStringLiteral("stopped") : QStringLiteral("finished");
+    });
+    connect(controller, &RunController::runFailed, this, [this] { m_record.status = QStringLiteral("failed"); });
+}
+
+void MonitorPage::onRunStarted()
+{
+    const parity::RunConfig& config = m_controller->currentConfig();
+    m_record = RunRecord{};
+    m_record.runDir = m_controller->currentRunDir();
+    m_record.header = QString::fromStdString(config.header());
+    m_record.status = QStringLiteral("running");
+    m_record.config = QJsonDocument::fromJson(QByteArray::fromStdString(config.toJson().dump())).object();
+    m_loss->clear();
+    m_accuracy->clear();
+    // A resumed run shows its earlier epochs too (the trainer drops any the
+    // checkpoint does not cover, and so do we).
+    const auto& entry = m_controller->queue()->entry(m_controller->currentRow());
+    if (!entry.request.continueFrom.isEmpty()) {
+        QString error;
+        RunRecord earlier;
+        if (loadRunRecord(m_record.runDir, &earlier, &error)) {
+            for (const auto& e : earlier.epochs) {
+                m_record.epochs.push_back(e);
+                m_loss->addEpoch(e);
+                m_accuracy->addEpoch(e);
+            }
+        }
+    }
+}
+
+void MonitorPage::showRecord(const RunRecord& record)
+{
+    m_record = record;
+    m_loss->showRecord(record);
+    m_accuracy->showRecord(record);
+}
+
+bool MonitorPage::exportPlots(const QString& path, QString* error)
+{
+    const QFileInfo info(path);
+    const QString second = info.dir().filePath(info.completeBaseName() + QStringLiteral("-accuracy.")
+                                               + info.suffix());
+    return m_loss->exportImage(path, error) && m_accuracy->exportImage(second, error);
+}
+
+void MonitorPage::replotNow()
+{
+    m_loss->customPlot()->replot();
+    m_accuracy->customPlot()->replot();
+}
+
+} // namespace parity::gui

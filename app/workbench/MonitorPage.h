@@ -1,0 +1,40 @@
+#pragma once
+#include "common/RunRecord.h"
+
+#include <QWidget>
+
+namespace parity::gui {
+
+class RunController;
+class LossPlot;
+class AccuracyPlot;
+
+/// The live plots: loss (per batch and per epoch) and accuracy per epoch,
+/// fed by the controller during a run, or showing a run opened in the browser.
+/// Keeps the record of what it shows, for export.
+class MonitorPage : public QWidget {
+    Q_OBJECT
+public:
+    explicit MonitorPage(RunController* controller, QWidget* parent = nullptr);
+
+    LossPlot* lossPlot() const { return m_loss; }
+    AccuracyPlot* accuracyPlot() const { return m_accuracy; }
+    /// The run shown: the live one, or the one opened last.
+    const RunRecord& record() const { return m_record; }
+    void showRecord(const RunRecord& record);
+    /// Saves the loss plot as `path` and the accuracy plot next to it
+    /// (`<name>-accuracy.<ext>`), PNG or PDF by suffix.
+    bool exportPlots(const QString& path, QString* error);
+    /// Redraws now (scripted screenshots).
+    void replotNow();
+
+private:
+    void onRunStarted();
+
+    RunController* m_controller;
+    LossPlot* m_loss;
+    AccuracyPlot* m_accuracy;
+    RunRecord m_record;
+};
+
+} // namespace parity::gui

@@ -1,0 +1,87 @@
+#pragma once
+#include "RunQueueModel.h"
+#include "RunRequest.h"
+#include "common/Metatypes.h"
+#include "training/CancelToken.h"
+
+#include <QObject>
+#include <QThread>
+
+#include <memory>
+
+namespace parity::gui {
+
+class TrainingWorker;
+
+/// Owns the training thread and works through the run queue, one run at a
+/// time. Pages connect to its signals, which only ever carry events of the
+/// current run (each run is numbered; late events of an earlier run are
+/// dropped). Stop finishes the current batch and keeps the checkpoint.
+class RunController : public QObject {
+    Q_OBJECT
+public:
+    enum class State { Idle, Running, Stopping };
+    Q_ENUM(State)
+
+    explicit RunController(QObject* parent = nullptr);
+    ~RunController() override;
+
+    RunQueueModel* queue() { return &m_queue; }
+    State state() const { return m_state; }
+    bool isBusy() const { return m_state != State::Idle; }
+    /// Row of the queue entry being run, or -1.
+    int currentRow() const { return m_currentRow; }
+    QString currentRunDir() const { return m_currentRunDir; }
+    /// The configuration of the current (or last) run.
+    const parity::RunConfig& currentConfig() const { return m_currentConfig; }
+
+public Q_SLOTS:
+    /// Replaces the queue (not while busy).
+    void setQueue(const std::vector<parity::gui::RunRequest>& requests);
+    /// Runs the queued entries in order; stopped or failed ones are queued
+    /// again first (a stopped one resumes from its checkpoint). False when busy
+    /// or nothing is queued.
+    bool start();
+    /// Replaces the queue by one request and runs it.
+    bool startSingle(const parity::gui::RunRequest& request);
+    void stop();
+    /// Blocks until the training thread is idle (used when the app quits).
+    void stopAndWait();
+
+Q_SIGNALS:
+    void stateChanged(parity::gui::RunController::State state);
+    void runStarted(int row, const QString& runDir);
+    void messageLogged(const QString& line);
+    void progressReported(const QString& stage, qint64 done, qint64 total);
+    void baseModelEvaluated(const std::vector<parity::BaseAccuracy>& accuracies);
+    void batchFinished(const parity::BatchStats& stats);
+    void splitFinished(const parity::SplitResult& result);
+    void epochFinished(const parity::EpochSummary& summary);
+    void checkpointWritten(const QString& path, int epoch);
+    void runFinished(const parity::RunSummary& summary);
+    void runFailed(const QString& message);
+    /// The queue has nothing left to run (or a stop ended it). `ok`: no run failed or was stopped.
+    void queueFinished(bool ok);
+    /// Internal: hands a request to the worker thread.
+    void requestRun(int runId, const parity::gui::RunRequest& request);
+
+private:
+    void launchNext();
+    void setState(State state);
+    void onRunFinished(int runId, const parity::RunSummary& summary);
+    void onRunFailed(int runId, const QString& message);
+    bool isCurrent(int runId) const { return runId == m_runId; }
+
+    QThread m_thread;
+    parity::CancelToken m_cancel;
+    TrainingWorker* m_worker = nullptr;
+    RunQueueModel m_queue;
+    State m_state = State::Idle;
+    int m_runId = 0;
+    int m_currentRow = -1;
+    QString m_currentRunDir;
+    parity::RunConfig m_currentConfig;
+    bool m_queueOk = true;
+};
+
+} // namespace parity::gui

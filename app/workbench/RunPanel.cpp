@@ -1,0 +1,330 @@
+#include "RunPanel.h"
+
+#include "config/SweepConfig.h"
+#include "form/ExperimentForm.h"
+#include "run/ProgressPanel.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLabel>
+#include <QListView>
+#include <QPushButton>
+#include <QSaveFile>
+#include <QScrollArea>
+#include <QSplitter>
+#include <QVBoxLayout>
+
+namespace parity::gui {
+
+RunPanel::RunPanel(RunController* controller, QWidget* parent)
+    : QWidget(parent)
+    , m_controller(controller)
+    , m_form(new ExperimentForm)
+    , m_queueView(new QListView)
+    , m_progress(new ProgressPanel)
+    , m_start(new QPushButton(tr("Start")))
+    , m_stop(new QPushButton(tr("Stop")))
+    , m_resume(new QPushButton(tr("Resume…")))
+    , m_testOnly(new QPushButton(tr("Test only…")))
+{
+    m_start->setObjectName(QStringLiteral("start"));
+    m_stop->setObjectName(QStringLiteral("stop"));
+    m_resume->setObjectName(QStringLiteral("resume"));
+    m_testOnly->setObjectName(QStringLiteral("test_only"));
+    m_queueView->setObjectName(QStringLiteral("queue"));
+    m_start->setToolTip(tr("Run the queue in order (Ctrl+R)"));
+    m_stop->setToolTip(tr("Finish the current batch and stop; the last checkpoint is kept (Ctrl+.)"));
+    m_resume->setToolTip(tr("Continue a run from its directory's current.pth"));
+    m_testOnly->setToolTip(tr("Evaluate a checkpoint on the test split once"));
+
+    auto* scroll = new QScrollArea;
+    scroll->setWidget(m_form);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+
+    m_queueView->setModel(controller->queue());
+    m_queueView->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_queueView->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    auto* queueBox = new QGroupBox(tr("Queue"));
+    auto* queueLayout = new QVBoxLayout(queueBox);
+    queueLayout->addWidget(m_queueView);
+
+    auto* split = new QSplitter(Qt::Vertical);
+    split->addWidget(scroll);
+    split->addWidget(queueBox);
+    split->setStretchFactor(0, 4);
+    split->setStretchFactor(1, 1);
+
+    auto* buttons = new QHBoxLayout;
+    for (QPushButton* b : {m_start, m_stop, m_resume, m_testOnly})
+        buttons->addWidget(b);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->addWidget(split, 1);
+    layout->addLayout(buttons);
+    layout->addWidget(m_progress);
+
+    connect(m_start, &QPushButton::clicked, this, &RunPanel::start);
+    connect(m_stop, &QPushButton::clicked, this, &RunPanel::stop);
+    connect(m_resume, &QPushButton::clicked, this, &RunPanel::chooseResume);
+    connect(m_testOnly, &QPushButton::clicked, this, &RunPanel::chooseTestOnly);
+    connect(m_form, &ExperimentForm::configChanged, this, &RunPanel::onFormChanged);
+    connect(m_queueView->selectionModel(), &QItemSelectionModel::currentChanged, this,
+            &RunPanel::onSelectionChanged);
+    connect(controller->queue(), &QAbstractItemModel::modelReset, this, [this] {
+        if (m_controller->queue()->size() > 0)
+            m_queueView->setCurrentIndex(m_controller->queue()->index(0));
+    });
+
+    connect(controller, &RunController::stateChanged, this, &RunPanel::updateButtons);
+    connect(controller, &RunController::runStarted, this, [this](int row, const QString&) {
+        const auto& e = m_controller->queue()->entry(row);
+        m_progress->startRun(e.request.config.numEpochs);
+        m_queueView->setCurrentIndex(m_controller->queue()->index(row));
+    });
+    connect(controller, &RunController::progressReported, m_progress, &ProgressPanel::showStage);
+    connect(controller, &RunController::batchFinished, m_progress, &ProgressPanel::showBatch);
+    connect(controller, &RunController::epochFinished, m_progress, &ProgressPanel::epochDone);
+    connect(controller, &RunController::queueFinished, this, [this](bool ok) {
+        m_progress->showIdle(ok ? tr("Finished") : tr("Ended early (stopped or failed): see the log"));
+    });
+
+    newConfig();
+    updateButtons();
+}
+
+void RunPanel::newConfig()
+{
+    if (m_controller->isBusy())
+        return;
+    parity::RunConfig defaults;   // Fashion-MNIST, base-mlp, k = 2, add/sub, MSE
+    m_loading = true;
+    m_controller->setQueue({RunRequest{defaults, {}, false}});
+    m_form->setConfig(defaults);
+    m_loading = false;
+    m_configPath.clear();
+    Q_EMIT configPathChanged(m_configPath);
+    updateButtons();
+}
+
+bool RunPanel::openConfig(const QString& path, QString* error)
+{
+    if (m_controller->isBusy()) {
+        if (error)
+            *error = tr("A run is in progress: stop it before opening another configuration.");
+        return false;
+    }
+    std::vector<RunRequest> requests;
+    try {
+        const auto sweep = parity::SweepConfig::load(path.toStdString());
+        for (const auto& run : sweep.runs())
+            requests.push_back({run, {}, false});
+    } catch (const std::exception& e) {
+        if (error)
+            *error = QString::fromStdString(e.what());
+        return false;
+    }
+    if (requests.empty()) {
+        if (error)
+            *error = tr("%1: describes no run").arg(path);
+        return false;
+    }
+    m_loading = true;
+    m_controller->setQueue(requests);
+    m_form->setConfig(requests.front().config);
+    m_loading = false;
+    m_configPath = QFileInfo(path).absoluteFilePath();
+    Q_EMIT configPathChanged(m_configPath);
+    updateButtons();
+    return true;
+}
+
+bool RunPanel::saveConfig(const QString& path, QString* error)
+{
+    const std::string text = m_form->config().toConfigFile().dump(2) + "\n";
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(text.data(), qint64(text.size())) != qint64(text.size())
+        || !file.commit()) {
+        if (error)
+            *error = tr("%1: could not be written (%2)").arg(path, file.errorString());
+        return false;
+    }
+    m_configPath = QFileInfo(path).absoluteFilePath();
+    Q_EMIT configPathChanged(m_configPath);
+    return true;
+}
+
+void RunPanel::onSelectionChanged()
+{
+    const int row = m_queueView->currentIndex().row();
+    if (row < 0 || row >= m_controller->queue()->size())
+        return;
+    m_loading = true;
+    m_form->setConfig(m_controller->queue()->entry(row).request.config);
+    m_loading = false;
+    updateButtons();
+}
+
+void RunPanel::onFormChanged()
+{
+    if (!m_loading) {
+        RunQueueModel* queue = m_controller->queue();
+        int row = m_queueView->currentIndex().row();
+        if (queue->size() == 0) {
+            m_controller->setQueue({RunRequest{m_form->config(), {}, false}});
+            row = 0;
+        } else if (row >= 0 && row < queue->size() && queue->entry(row).status != RunQueueModel::Status::Running) {
+            const auto& entry = queue->entry(row);
+            RunRequest request = entry.request;
+            const parity::RunConfig edited = m_form->config();
+            // More epochs for a run that has a checkpoint continue it; any change
+            // to what defines the model starts afresh.
+            const QString checkpoint =
+                QDir(QString::fromStdString(request.config.runDir())).filePath(QStringLiteral("current.pth"));
+            const bool compatible = parity::RunConfig::describeMismatch(request.config, edited).empty()
+                                    && request.config.runDir() == edited.runDir();
+            const bool hadRun = entry.status != RunQueueModel::Status::Queued || !request.continueFrom.isEmpty();
+            request.continueFrom = compatible && hadRun && QFileInfo::exists(checkpoint) ? checkpoint : QString();
+            request.onlyTest = false;
+            request.config = edited;
+            queue->setRequest(row, request);
+            queue->setStatus(row, RunQueueModel::Status::Queued);
+        }
+    }
+    updateButtons();
+}
+
+void RunPanel::updateButtons()
+{
+    const bool busy = m_controller->isBusy();
+    QStringList problems;
+    const RunQueueModel* queue = m_controller->queue();
+    for (int i = 0; i < queue->size(); ++i) {
+        for (const auto& p : parity::validateRun(queue->entry(i).request.config))
+            problems << (queue->size() > 1 ? tr("run %1: ").arg(i + 1) : QString()) + QString::fromStdString(p);
+    }
+    m_start->setEnabled(!busy && problems.isEmpty() && queue->size() > 0);
+    m_start->setToolTip(problems.isEmpty() ? tr("Run the queue in order (Ctrl+R)")
+                                           : tr("Cannot start:\n") + problems.join(QLatin1Char('\n')));
+    m_stop->setEnabled(m_controller->state() == RunController::State::Running);
+    m_resume->setEnabled(!busy);
+    m_testOnly->setEnabled(!busy);
+    m_form->setEnabled(!busy);
+}
+
+bool RunPanel::start()
+{
+    if (m_controller->isBusy())
+        return false;
+    RunQueueModel* queue = m_controller->queue();
+    bool anythingLeft = false;
+    for (int i = 0; i < queue->size(); ++i)
+        anythingLeft |= queue->entry(i).status != RunQueueModel::Status::Finished;
+    if (!anythingLeft) {
+        // Everything ran: Start runs the queue again from scratch.
+        for (int i = 0; i < queue->size(); ++i) {
+            RunRequest r = queue->entry(i).request;
+            r.continueFrom.clear();
+            r.onlyTest = false;
+            queue->setRequest(i, r);
+            queue->setStatus(i, RunQueueModel::Status::Queued);
+        }
+    }
+    return m_controller->start();
+}
+
+void RunPanel::stop() { m_controller->stop(); }
+
+bool RunPanel::readRunConfig(const QString& runDir, parity::RunConfig* config, QString* error)
+{
+    const QString path = QDir(runDir).filePath(QStringLiteral("run.json"));
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        *error = tr("%1: cannot be read (%2); is this a run directory?").arg(path, file.errorString());
+        return false;
+    }
+    const QByteArray bytes = file.readAll();
+    try {
+        const auto j = nlohmann::json::parse(bytes.toStdString());
+        *config = parity::RunConfig::fromJson(j.at("config"));
+    } catch (const std::exception& e) {
+        *error = tr("%1: not a readable run record: %2").arg(path, QString::fromStdString(e.what()));
+        return false;
+    }
+    return true;
+}
+
+bool RunPanel::resumeFrom(const QString& runDir, QString* error)
+{
+    QString problem;
+    parity::RunConfig config;
+    const QString checkpoint = QDir(runDir).filePath(QStringLiteral("current.pth"));
+    if (m_controller->isBusy())
+        problem = tr("A run is in progress.");
+    else if (!QFileInfo::exists(checkpoint))
+        problem = tr("%1: no checkpoint to resume from").arg(checkpoint);
+    else
+        readRunConfig(runDir, &config, &problem);
+    if (!problem.isEmpty()) {
+        if (error)
+            *error = problem;
+        Q_EMIT errorOccurred(problem);
+        return false;
+    }
+    m_loading = true;
+    m_controller->setQueue({RunRequest{config, checkpoint, false}});
+    m_form->setConfig(config);
+    m_loading = false;
+    updateButtons();
+    return m_controller->start();
+}
+
+bool RunPanel::testOnly(const QString& checkpoint, QString* error)
+{
+    QString problem;
+    parity::RunConfig config;
+    if (m_controller->isBusy())
+        problem = tr("A run is in progress.");
+    else if (!QFileInfo::exists(checkpoint))
+        problem = tr("%1: no such checkpoint").arg(checkpoint);
+    else
+        readRunConfig(QFileInfo(checkpoint).absolutePath(), &config, &problem);
+    if (!problem.isEmpty()) {
+        if (error)
+            *error = problem;
+        Q_EMIT errorOccurred(problem);
+        return false;
+    }
+    m_loading = true;
+    m_controller->setQueue({RunRequest{config, checkpoint, true}});
+    m_form->setConfig(config);
+    m_loading = false;
+    return m_controller->start();
+}
+
+void RunPanel::chooseResume()
+{
+    const QString start = QString::fromStdString(m_form->config().runDir());
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Resume the run in…"),
+                                                          QFileInfo::exists(start) ? start : QDir::currentPath());
+    if (!dir.isEmpty())
+        resumeFrom(dir);
+}
+
+void RunPanel::chooseTestOnly()
+{
+    const QString start = QString::fromStdString(m_form->config().runDir());
+    const QString path = QFileDialog::getOpenFileName(this, tr("Test a checkpoint"),
+                                                      QDir(start).filePath(QStringLiteral("best.pth")),
+                                                      tr("Checkpoints (*.pth);;All files (*)"));
+    if (!path.isEmpty())
+        testOnly(path);
+}
+
+} // namespace parity::gui

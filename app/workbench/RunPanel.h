@@ -1,0 +1,66 @@
+#pragma once
+#include "RunController.h"
+
+#include <QWidget>
+
+class QListView;
+class QPushButton;
+
+namespace parity::gui {
+
+class ExperimentForm;
+class ProgressPanel;
+
+/// The left side of the workbench: the experiment form, the queue of runs a
+/// sweep file expands to, Start / Stop / Resume / Test only, and the progress
+/// of the current run. The form edits the selected queue entry.
+class RunPanel : public QWidget {
+    Q_OBJECT
+public:
+    explicit RunPanel(RunController* controller, QWidget* parent = nullptr);
+
+    ExperimentForm* form() const { return m_form; }
+    ProgressPanel* progress() const { return m_progress; }
+    QString configPath() const { return m_configPath; }
+
+    /// Loads a config file the CLI accepts (one run or a sweep). On failure
+    /// nothing changes and `error` names the file and the problem.
+    bool openConfig(const QString& path, QString* error);
+    /// Writes the form's run as a config file the CLI accepts.
+    bool saveConfig(const QString& path, QString* error);
+    /// Back to the defaults (Fashion-MNIST, base-mlp, k = 2, add/sub, MSE).
+    void newConfig();
+
+public Q_SLOTS:
+    bool start();
+    void stop();
+    /// Continues the run in `runDir` from its current.pth (its config comes from run.json).
+    bool resumeFrom(const QString& runDir, QString* error = nullptr);
+    /// Evaluates a checkpoint on the test split once.
+    bool testOnly(const QString& checkpoint, QString* error = nullptr);
+    void chooseResume();
+    void chooseTestOnly();
+
+Q_SIGNALS:
+    void errorOccurred(const QString& message);
+    void configPathChanged(const QString& path);
+
+private:
+    void onFormChanged();
+    void onSelectionChanged();
+    void updateButtons();
+    static bool readRunConfig(const QString& runDir, parity::RunConfig* config, QString* error);
+
+    RunController* m_controller;
+    ExperimentForm* m_form;
+    QListView* m_queueView;
+    ProgressPanel* m_progress;
+    QPushButton* m_start;
+    QPushButton* m_stop;
+    QPushButton* m_resume;
+    QPushButton* m_testOnly;
+    QString m_configPath;
+    bool m_loading = false;
+};
+
+} // namespace parity::gui

@@ -1,0 +1,47 @@
+#pragma once
+#include <QObject>
+#include <QString>
+
+namespace parity::gui {
+
+class MainWindow;
+
+/// The scripted mode used for docs and checks:
+///   parity-workbench --config FILE --start --screenshot MAIN.png
+///                    --inspector-screenshot INSPECT.png --quit-when-done
+/// opens the config, starts it, and when the queue ends saves the main window
+/// (plots visible) and the inspector (on a validation group) as PNG, then
+/// quits with 0, or 1 when a run failed or a file could not be written.
+class ScriptedSession : public QObject {
+    Q_OBJECT
+public:
+    struct Options {
+        QString config;
+        bool start = false;
+        QString screenshot;
+        QString inspectorScreenshot;
+        bool quitWhenDone = false;
+    };
+
+    ScriptedSession(MainWindow* window, Options options);
+
+    /// Opens and starts as asked; false when the config cannot be used.
+    bool begin();
+    int exitCode() const { return m_exitCode; }
+
+Q_SIGNALS:
+    void finished(int exitCode);
+
+private:
+    void onQueueFinished(bool ok);
+    void takeMainScreenshot();
+    void takeInspectorScreenshot();
+    void done();
+
+    MainWindow* m_window;
+    Options m_options;
+    int m_exitCode = 0;
+    bool m_ending = false;
+};
+
+} // namespace parity::gui

@@ -1,0 +1,146 @@
+// Issue 3: the worker thread and the run queue, driven by real short runs.
+#include "RunController.h"
+#include "RunQueueModel.h"
+
+#include "support/GuiTestRuns.h"
+
+#include <QAbstractItemModelTester>
+#include <QDir>
+#include <QFileInfo>
+#include <QSignalSpy>
+#include <QTest>
+
+using parity::gui::RunController;
+using parity::gui::RunQueueModel;
+using parity::gui::RunRequest;
+
+class RunControllerTest : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void queueModelIsAWellBehavedModel()
+    {
+        RunQueueModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        parity::RunConfig a, b;
+        b.k = 3;
+        model.setRequests({RunRequest{a, {}, false}, RunRequest{b, {}, false}});
+        QCOMPARE(model.rowCount(), 2);
+        QVERIFY(model.data(model.index(1)).toString().contains(QStringLiteral(" 3 ")));
+        model.setStatus(0, RunQueueModel::Status::Running);
+        model.setStatus(0, RunQueueModel::Status::Failed, QStringLiteral("boom"));
+        QCOMPARE(model.data(model.index(0), Qt::ToolTipRole).toString(), QStringLiteral("boom"));
+        QCOMPARE(model.nextQueued(), 1);
+        model.requeueUnfinished();
+        QCOMPARE(model.nextQueued(), 0);
+        model.clear();
+        QCOMPARE(model.rowCount(), 0);
+    }
+
+    void aRunDrivesEverySignal()
+    {
+        parity::test::TempDir tmp;
+        parity::test::writeTinyMnist(tmp / "data", 600, 200);
+        RunController controller;
+        QSignalSpy started(&controller, &RunController::runStarted);
+        QSignalSpy base(&controller, &RunController::baseModelEvaluated);
+        QSignalSpy batches(&controller, &RunController::batchFinished);
+        QSignalSpy splits(&controller, &RunController::splitFinished);
+        QSignalSpy epochs(&controller, &RunController::epochFinished);
+        QSignalSpy checkpoints(&controller, &RunController::checkpointWritten);
+        QSignalSpy finished(&controller, &RunController::runFinished);
+        QSignalSpy queueDone(&controller, &RunController::queueFinished);
+        QSignalSpy messages(&controller, &RunController::messageLogged);
+
+        QVERIFY(controller.startSingle({parity::test::tinyRunConfig(tmp / "data", tmp / "save", 2), {}, false}));
+        QVERIFY(controller.isBusy());
+        QTRY_COMPARE_WITH_TIMEOUT(queueDone.count(), 1, 120000);
+        QCOMPARE(queueDone.at(0).at(0).toBool(), true);
+        QCOMPARE(started.count(), 1);
+        QCOMPARE(base.count(), 1);
+        QVERIFY(batches.count() > 10);
+        QCOMPARE(splits.count(), 6);   // train, val, test per epoch
+        QCOMPARE(epochs.count(), 2);
+        QCOMPARE(checkpoints.count(), 2);
+        QCOMPARE(finished.count(), 1);
+        const auto summary = finished.at(0).at(0).value<parity::RunSummary>();
+        QCOMPARE(summary.epochsCompleted, 2);
+        QVERIFY(!summary.stopped);
+        QVERIFY(QFileInfo::exists(QDir(controller.currentRunDir()).filePath("current.pth")));
+        bool sawHeader = false;
+        for (const auto& m : messages)
+            sawHeader |= m.at(0).toString().startsWith(QStringLiteral("mnist base-mlp 2"));
+        QVERIFY(sawHeader);
+        QVERIFY(!controller.isBusy());
+        QCOMPARE(controller.queue()->entry(0).status, RunQueueModel::Status::Finished);
+    }
+
+    void stopThenResumeContinuesFromTheCheckpoint()
+    {
+        parity::test::TempDir tmp;
+        parity::test::writeTinyMnist(tmp / "data", 600, 200);
+        const auto config = parity::test::tinyRunConfig(tmp / "data", tmp / "save", 4);
+        RunController controller;
+        QSignalSpy epochs(&controller, &RunController::epochFinished);
+        QSignalSpy finished(&controller, &RunController::runFinished);
+        QSignalSpy queueDone(&controller, &RunController::queueFinished);
+        QSignalSpy messages(&controller, &RunController::messageLogged);
+        // Stop as soon as the first epoch is reported: the run ends after the
+        // batch in progress, with epoch 0's checkpoint on disk.
+        connect(&controller, &RunController::epochFinished, &controller, [&controller](const parity::EpochSummary& s) {
+            if (s.epoch == 0)
+                controller.stop();
+        });
+        QVERIFY(controller.startSingle({config, {}, false}));
+        QTRY_COMPARE_WITH_TIMEOUT(queueDone.count(), 1, 120000);
+        QCOMPARE(queueDone.at(0).at(0).toBool(), false);
+        const auto stopped = finished.at(0).at(0).value<parity::RunSummary>();
+        QVERIFY(stopped.stopped);
+        QVERIFY(stopped.epochsCompleted >= 1 && stopped.epochsCompleted < 4);
+        QCOMPARE(controller.queue()->entry(0).status, RunQueueModel::Status::Stopped);
+
+        disconnect(&controller, &RunController::epochFinished, &controller, nullptr);
+        epochs.clear();
+        QVERIFY(controller.start());   // a stopped entry resumes
+        QTRY_COMPARE_WITH_TIMEOUT(queueDone.count(), 2, 120000);
+        QCOMPARE(queueDone.at(1).at(0).toBool(), true);
+        const auto resumed = finished.at(1).at(0).value<parity::RunSummary>();
+        QCOMPARE(resumed.epochsCompleted, 4);
+        QCOMPARE(epochs.count(), 4 - stopped.epochsCompleted);
+        QCOMPARE(epochs.first().at(0).value<parity::EpochSummary>().epoch, stopped.epochsCompleted);
+        bool sawResume = false;
+        for (const auto& m : messages)
+            sawResume |= m.at(0).toString().startsWith(QStringLiteral("Resuming from"));
+        QVERIFY(sawResume);
+        // One row per epoch and split: nothing lost, nothing doubled.
+        const QStringList rows =
+            parity::test::fileLines(QDir(controller.currentRunDir()).filePath(QStringLiteral("metrics.csv")));
+        QCOMPARE(rows.size(), 1 + 4 * 3);
+    }
+
+    void aBadRunFailsWithItsReasonAndTheQueueGoesOn()
+    {
+        parity::test::TempDir tmp;
+        parity::test::writeTinyMnist(tmp / "data", 300, 100);
+        RunController controller;
+        QSignalSpy failed(&controller, &RunController::runFailed);
+        QSignalSpy finished(&controller, &RunController::runFinished);
+        QSignalSpy queueDone(&controller, &RunController::queueFinished);
+        auto bad = parity::test::tinyRunConfig(tmp / "missing", tmp / "save", 1);
+        auto good = parity::test::tinyRunConfig(tmp / "data", tmp / "save", 1);
+        good.k = 3;
+        good.batchSize = 8;
+        controller.setQueue({RunRequest{bad, {}, false}, RunRequest{good, {}, false}});
+        QVERIFY(controller.start());
+        QTRY_COMPARE_WITH_TIMEOUT(queueDone.count(), 1, 120000);
+        QCOMPARE(queueDone.at(0).at(0).toBool(), false);
+        QCOMPARE(failed.count(), 1);
+        QVERIFY2(failed.at(0).at(0).toString().contains(QString::fromStdString(tmp / "missing")),
+                 qPrintable(failed.at(0).at(0).toString()));
+        QCOMPARE(finished.count(), 1);   // the second run still ran
+        QCOMPARE(controller.queue()->entry(0).status, RunQueueModel::Status::Failed);
+        QCOMPARE(controller.queue()->entry(1).status, RunQueueModel::Status::Finished);
+    }
+};
+
+QTEST_MAIN(RunControllerTest)
+#include "RunControllerTest.moc"

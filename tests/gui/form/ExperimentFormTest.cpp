@@ -1,0 +1,173 @@
+// Issue 3: the experiment form offers only what SPEC §2 allows, checks the
+// data directory on the spot and round-trips the CLI's configuration.
+#include "form/ExperimentForm.h"
+
+#include "support/TinyDataset.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QLineEdit>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QTest>
+
+using parity::gui::ExperimentForm;
+
+namespace {
+const QString kAdd = QStringLiteral("coders.summation.AdditionEncoder");
+const QString kSub = QStringLiteral("coders.summation.SubtractionDecoder");
+const QString kMlpEnc = QStringLiteral("coders.mlp.MLPEncoder");
+const QString kMlpDec = QStringLiteral("coders.mlp.MLPDecoder");
+const QString kKl = QStringLiteral("loss.kldiv.KLDivLoss");
+const QString kMse = QStringLiteral("torch.nn.MSELoss");
+} // namespace
+
+class ExperimentFormTest : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void defaultsAreTheReferenceExperiment()
+    {
+        ExperimentForm form;
+        const parity::RunConfig c = form.config();
+        QCOMPARE(QString::fromStdString(c.dataset), QStringLiteral("fashion-mnist"));
+        QCOMPARE(QString::fromStdString(c.model), QStringLiteral("base-mlp"));
+        QCOMPARE(c.k, 2);
+        QCOMPARE(QString::fromStdString(c.encoderClass), kAdd);
+        QCOMPARE(QString::fromStdString(c.decoderClass), kSub);
+        QCOMPARE(QString::fromStdString(c.lossClass), kMse);
+        QVERIFY(form.isValid());
+    }
+
+    void choiceRules_data()
+    {
+        QTest::addColumn<QString>("encoder");
+        QTest::addColumn<QString>("decoder");
+        QTest::addColumn<QString>("loss");
+        QTest::addColumn<QString>("field");
+        QTest::addColumn<QString>("value");
+        QTest::addColumn<bool>("enabled");
+        QTest::addColumn<QString>("whyContains");
+
+        QTest::newRow("KLDiv needs learned coders") << kAdd << kSub << kMse << "loss" << kKl << false << "KLDiv";
+        QTest::newRow("CrossEntropy needs learned coders")
+            << kAdd << kSub << kMse << "loss" << "torch.nn.CrossEntropyLoss" << false << "encoder and the decoder";
+        QTest::newRow("KLDiv with learned coders") << kMlpEnc << kMlpDec << kMse << "loss" << kKl << true << "";
+        QTest::newRow("fixed encoder refused under KLDiv")
+            << kMlpEnc << kMlpDec << kKl << "encoder" << kAdd << false << "trained";
+        QTest::newRow("MSE always allowed") << kAdd << kSub << kMse << "loss" << kMse << true << "";
+        QTest::newRow("cuda without a CUDA build") << kAdd << kSub << kMse << "device" << "cuda" << false << "cuda";
+        QTest::newRow("model for another input shape")
+            << kAdd << kSub << kMse << "model" << "vgg11" << false << "";
+    }
+
+    void choiceRules()
+    {
+        QFETCH(QString, encoder);
+        QFETCH(QString, decoder);
+        QFETCH(QString, loss);
+        QFETCH(QString, field);
+        QFETCH(QString, value);
+        QFETCH(bool, enabled);
+        QFETCH(QString, whyContains);
+
+        parity::RunConfig c;
+        c.encoder = c.encoderClass = encoder.toStdString();
+        c.decoder = c.decoderClass = decoder.toStdString();
+        c.loss = c.lossClass = loss.toStdString();
+        c.trainEncoder = encoder == kMlpEnc;
+        c.trainDecoder = decoder == kMlpDec;
+        ExperimentForm form;
+        form.setConfig(c);
+        QVERIFY2(form.isValid(), qPrintable(form.problems().join('\n')));
+        QCOMPARE(form.isChoiceEnabled(field, value), enabled);
+        if (!enabled) {
+            QVERIFY(!form.choiceToolTip(field, value).isEmpty());
+            QVERIFY2(form.choiceToolTip(field, value).contains(whyContains, Qt::CaseInsensitive),
+                     qPrintable(form.choiceToolTip(field, value)));
+        }
+    }
+
+    void learnedCodersAreTrainedFixedOnesNot()
+    {
+        ExperimentForm form;
+        auto* encoder = form.findChild<QComboBox*>(QStringLiteral("encoder"));
+        auto* trainEncoder = form.findChild<QCheckBox*>(QStringLiteral("train_encoder"));
+        QVERIFY(encoder && trainEncoder);
+        QVERIFY(!trainEncoder->isChecked());
+        encoder->setCurrentIndex(encoder->findData(kMlpEnc));
+        QVERIFY(trainEncoder->isChecked());
+        QVERIFY(!trainEncoder->isEnabled());
+        QVERIFY(form.config().trainEncoder);
+    }
+
+    void batchSizeFollowsK()
+    {
+        ExperimentForm form;
+        auto* k = form.findChild<QSpinBox*>(QStringLiteral("k"));
+        auto* batch = form.findChild<QSpinBox*>(QStringLiteral("batch_size"));
+        QCOMPARE(batch->value(), 64);
+        k->setValue(3);
+        QCOMPARE(batch->value(), 32);
+        batch->setValue(50);   // the user's choice stays
+        k->setValue(4);
+        QCOMPARE(batch->value(), 50);
+    }
+
+    void configRoundTripsKeepingSpellings()
+    {
+        parity::RunConfig c;
+        c.dataset = "mnist";
+        c.k = 3;
+        c.batchSize = 32;
+        c.encoder = "AdditionEncoder";   // an alias the config file used: part of the run path
+        c.numEpochs = 7;
+        c.lr = 0.0005;
+        c.seed = 42;
+        c.saveDir = "/tmp/somewhere";
+        c.baseWeights = "train";
+        ExperimentForm form;
+        form.setConfig(c);
+        const parity::RunConfig back = form.config();
+        QCOMPARE(back.toJson().dump(), c.toJson().dump());
+    }
+
+    void dataDirectoryIsCheckedOnTheSpot()
+    {
+        parity::test::TempDir tmp;
+        parity::test::writeTinyMnist(tmp / "data", 120, 40);
+        parity::RunConfig c;
+        c.dataset = "mnist";
+        c.dataDir = tmp / "data";
+        ExperimentForm form;
+        QSignalSpy checked(&form, &ExperimentForm::dataChecked);
+        form.setConfig(c);
+        QTRY_VERIFY_WITH_TIMEOUT(form.dataReadable(), 10000);
+        QVERIFY2(form.dataStatus().contains(QStringLiteral("120 train")), qPrintable(form.dataStatus()));
+        QVERIFY(form.dataStatus().contains(QStringLiteral("40 test")));
+
+        auto* dir = form.findChild<QLineEdit*>(QStringLiteral("data_dir"));
+        dir->setText(QString::fromStdString(tmp / "nowhere"));
+        QTRY_VERIFY_WITH_TIMEOUT(!form.dataStatus().isEmpty() && !form.dataReadable(), 10000);
+        QVERIFY2(form.dataStatus().contains(QStringLiteral("nowhere")), qPrintable(form.dataStatus()));
+    }
+
+    void truncatedDataFileIsNamed()
+    {
+        parity::test::TempDir tmp;
+        parity::test::writeTinyMnist(tmp / "data", 60, 20);
+        // Cut the training images short.
+        const std::string images = tmp / "data/train-images-idx3-ubyte";
+        std::filesystem::resize_file(images, 1000);
+        parity::RunConfig c;
+        c.dataset = "mnist";
+        c.dataDir = tmp / "data";
+        ExperimentForm form;
+        form.setConfig(c);
+        QTRY_VERIFY_WITH_TIMEOUT(!form.dataStatus().isEmpty(), 10000);
+        QVERIFY(!form.dataReadable());
+        QVERIFY2(form.dataStatus().contains(QStringLiteral("train-images-idx3-ubyte")), qPrintable(form.dataStatus()));
+    }
+};
+
+QTEST_MAIN(ExperimentFormTest)
+#include "ExperimentFormTest.moc"

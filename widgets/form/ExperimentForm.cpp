@@ -1,0 +1,506 @@
+#include "form/ExperimentForm.h"
+
+#include "config/SweepConfig.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDir>
+#include <QDoubleSpinBox>
+#include <QFileDialog>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QLocale>
+#include <QSpinBox>
+#include <QStandardItemModel>
+#include <QToolButton>
+#include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <algorithm>
+#include <set>
+
+namespace parity::gui {
+
+namespace {
+
+enum BaseMode { kBaseAuto = 0, kBaseTrain = 1, kBaseFile = 2 };
+
+/// "coders.summation.AdditionEncoder" -> "AdditionEncoder"
+QString shortName(const std::string& className)
+{
+    const QString s = QString::fromStdString(className);
+    return s.section(QLatin1Char('.'), -1);
+}
+
+void setItemEnabled(QComboBox* combo, int row, bool enabled, const QString& why)
+{
+    auto* model = qobject_cast<QStandardItemModel*>(combo->model());
+    if (!model)
+        return;
+    QStandardItem* item = model->item(row);
+    item->setEnabled(enabled);
+    item->setToolTip(why);
+}
+
+QWidget* withButton(QWidget* field, QToolButton* button)
+{
+    auto* box = new QWidget;
+    auto* row = new QHBoxLayout(box);
+    row->setContentsMargins(0, 0, 0, 0);
+    row->addWidget(field, 1);
+    row->addWidget(button);
+    return box;
+}
+
+} // namespace
+
+ExperimentForm::ExperimentForm(QWidget* parent)
+    : QWidget(parent)
+{
+    build();
+    fillChoices();
+    m_probeTimer.setSingleShot(true);
+    m_probeTimer.setInterval(250);   // typing a path checks it once, when the typing pauses
+    connect(&m_probeTimer, &QTimer::timeout, this, &ExperimentForm::startProbe);
+    setConfig(parity::RunConfig{});
+}
+
+ExperimentForm::~ExperimentForm()
+{
+    if (m_probe)
+        m_probe->waitForFinished();
+}
+
+void ExperimentForm::build()
+{
+    auto named = [](auto* w, const char* name) {
+        w->setObjectName(QLatin1String(name));
+        return w;
+    };
+    auto browseButton = [this](QLineEdit* target, bool directory, const QString& title) {
+        auto* b = new QToolButton;
+        b->setText(QStringLiteral("…"));
+        b->setToolTip(title);
+        connect(b, &QToolButton::clicked, this, [this, target, directory, title] {
+            const QString start = target->text().isEmpty() ? QDir::currentPath() : target->text();
+            const QString path = directory ? QFileDialog::getExistingDirectory(this, title, start)
+                                           : QFileDialog::getOpenFileName(this, title, start,
+                                                                          tr("Weights (*.pt *.pth);;All files (*)"));
+            if (!path.isEmpty())
+                target->setText(path);
+        });
+        return b;
+    };
+
+    auto* data = new QGroupBox(tr("Data"));
+    auto* dataForm = new QFormLayout(data);
+    m_dataset = named(new QComboBox, "dataset");
+    m_dataDir = named(new QLineEdit, "data_dir");
+    m_dataDir->setClearButtonEnabled(true);
+    m_dataStatus = named(new QLabel, "data_status");
+    m_dataStatus->setWordWrap(true);
+    m_dataStatus->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    dataForm->addRow(tr("Dataset"), m_dataset);
+    dataForm->addRow(tr("Data directory"), withButton(m_dataDir, browseButton(m_dataDir, true, tr("Data directory"))));
+    dataForm->addRow(QString(), m_dataStatus);
+
+    auto* models = new QGroupBox(tr("Models"));
+    auto* modelForm = new QFormLayout(models);
+    m_model = named(new QComboBox, "model");
+    m_model->setToolTip(tr("Architecture of the base model F; the parity model uses the same one (SPEC §4)"));
+    m_baseMode = named(new QComboBox, "base_weights_mode");
+    m_baseMode->addItem(tr("Bundled or cached, else train here"));
+    m_baseMode->addItem(tr("Train here"));
+    m_baseMode->addItem(tr("Import weights file"));
+    m_baseWeights = named(new QLineEdit, "base_weights");
+    m_baseWeights->setPlaceholderText(tr("state_dict saved with torch.save, or a checkpoint"));
+    m_baseBrowse = browseButton(m_baseWeights, false, tr("Base model weights"));
+    m_baseEpochs = named(new QSpinBox, "base_train_epochs");
+    m_baseEpochs->setRange(1, 1000);
+    modelForm->addRow(tr("Architecture"), m_model);
+    modelForm->addRow(tr("Base model"), m_baseMode);
+    modelForm->addRow(tr("Weights file"), withButton(m_baseWeights, m_baseBrowse));
+    modelForm->addRow(tr("Base training epochs"), m_baseEpochs);
+
+    auto* coding = new QGroupBox(tr("Coding"));
+    auto* codingForm = new QFormLayout(coding);
+    m_k = named(new QSpinBox, "k");
+    m_k->setRange(2, 16);
+    m_encoder = named(new QComboBox, "encoder");
+    m_decoder = named(new QComboBox, "decoder");
+    m_loss = named(new QComboBox, "loss");
+    m_trainEncoder = named(new QCheckBox(tr("encoder")), "train_encoder");
+    m_trainParity = named(new QCheckBox(tr("parity model")), "train_parity_model");
+    m_trainDecoder = named(new QCheckBox(tr("decoder")), "train_decoder");
+    auto* learns = new QWidget;
+    auto* learnRow = new QHBoxLayout(learns);
+    learnRow->setContentsMargins(0, 0, 0, 0);
+    learnRow->addWidget(m_trainEncoder);
+    learnRow->addWidget(m_trainParity);
+    learnRow->addWidget(m_trainDecoder);
+    learnRow->addStretch();
+    codingForm->addRow(tr("k (queries per group)"), m_k);
+    codingForm->addRow(tr("Encoder"), m_encoder);
+    codingForm->addRow(tr("Decoder"), m_decoder);
+    codingForm->addRow(tr("Loss"), m_loss);
+    codingForm->addRow(tr("Trained"), learns);
+
+    auto* training = new QGroupBox(tr("Training"));
+    auto* trainForm = new QFormLayout(training);
+    m_epochs = named(new QSpinBox, "num_epoch");
+    m_epochs->setRange(1, 100000);
+    m_batchSize = named(new QSpinBox, "batch_size");
+    m_batchSize->setRange(1, 65536);
+    m_batchSize->setToolTip(tr("Groups of k queries per minibatch (the original: 64 for k = 2, else 32)"));
+    m_lr = named(new QDoubleSpinBox, "lr");
+    m_lr->setDecimals(6);
+    m_lr->setRange(0.000001, 10.0);
+    m_lr->setSingleStep(0.0001);
+    m_weightDecay = named(new QDoubleSpinBox, "weight_decay");
+    m_weightDecay->setDecimals(7);
+    m_weightDecay->setRange(0.0, 1.0);
+    m_weightDecay->setSingleStep(0.00001);
+    m_valSize = named(new QSpinBox, "val_size");
+    m_valSize->setRange(1, 10000000);
+    m_seed = named(new QSpinBox, "seed");
+    m_seed->setRange(0, std::numeric_limits<int>::max());
+    m_threads = named(new QSpinBox, "threads");
+    m_threads->setRange(0, 1024);
+    m_threads->setSpecialValueText(tr("all cores"));
+    m_device = named(new QComboBox, "device");
+    m_device->addItem(QStringLiteral("cpu"));
+    m_device->addItem(QStringLiteral("cuda"));
+    trainForm->addRow(tr("Epochs"), m_epochs);
+    trainForm->addRow(tr("Batch size (groups)"), m_batchSize);
+    trainForm->addRow(tr("Learning rate"), m_lr);
+    trainForm->addRow(tr("Weight decay"), m_weightDecay);
+    trainForm->addRow(tr("Validation samples"), m_valSize);
+    trainForm->addRow(tr("Seed"), m_seed);
+    trainForm->addRow(tr("Threads"), m_threads);
+    trainForm->addRow(tr("Device"), m_device);
+
+    auto* output = new QGroupBox(tr("Output"));
+    auto* outForm = new QFormLayout(output);
+    m_saveDir = named(new QLineEdit, "save_dir");
+    outForm->addRow(tr("Save directory"), withButton(m_saveDir, browseButton(m_saveDir, true, tr("Save directory"))));
+
+    m_problemsLabel = named(new QLabel, "problems");
+    m_problemsLabel->setWordWrap(true);
+    m_problemsLabel->setStyleSheet(QStringLiteral("color: #b00020"));
+
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    for (QWidget* w : {static_cast<QWidget*>(data), static_cast<QWidget*>(models), static_cast<QWidget*>(coding),
+                       static_cast<QWidget*>(training), static_cast<QWidget*>(output),
+                       static_cast<QWidget*>(m_problemsLabel)})
+        layout->addWidget(w);
+    layout->addStretch();
+
+    for (QComboBox* c : {m_dataset, m_model, m_baseMode, m_encoder, m_decoder, m_loss, m_device})
+        connect(c, &QComboBox::currentIndexChanged, this, &ExperimentForm::onEdited);
+    for (QSpinBox* s : {m_k, m_baseEpochs, m_epochs, m_batchSize, m_valSize, m_seed, m_threads})
+        connect(s, &QSpinBox::valueChanged, this, &ExperimentForm::onEdited);
+    for (QDoubleSpinBox* s : {m_lr, m_weightDecay})
+        connect(s, &QDoubleSpinBox::valueChanged, this, &ExperimentForm::onEdited);
+    for (QCheckBox* c : {m_trainEncoder, m_trainParity, m_trainDecoder})
+        connect(c, &QCheckBox::toggled, this, &ExperimentForm::onEdited);
+    for (QLineEdit* e : {m_dataDir, m_baseWeights, m_saveDir})
+        connect(e, &QLineEdit::textChanged, this, &ExperimentForm::onEdited);
+    // k = 2 trains with 64 groups per batch, larger k with 32 (SPEC §2): follow
+    // the default unless the user chose another size.
+    connect(m_k, &QSpinBox::valueChanged, this, [this](int k) {
+        if (m_updating)
+            return;
+        const int other = k == 2 ? parity::defaultBatchSize(3) : parity::defaultBatchSize(2);
+        if (m_batchSize->value() == other)
+            m_batchSize->setValue(parity::defaultBatchSize(k));
+    });
+}
+
+void ExperimentForm::fillChoices()
+{
+    const CatalogInfo& info = catalogInfo();
+    for (const auto& d : info.datasets) {
+        m_dataset->addItem(QString::fromStdString(d.name), QString::fromStdString(d.name));
+        if (!d.available)
+            setItemEnabled(m_dataset, m_dataset->count() - 1, false,
+                           tr("%1 of the original framework is not available in this build yet")
+                               .arg(QString::fromStdString(d.name)));
+    }
+    for (const auto& m : info.models)
+        m_model->addItem(QString::fromStdString(m.name), QString::fromStdString(m.name));
+    for (const auto& e : info.encoders)
+        m_encoder->addItem(shortName(e.name), QString::fromStdString(e.name));
+    for (const auto& d : info.decoders)
+        m_decoder->addItem(shortName(d.name), QString::fromStdString(d.name));
+    for (const auto& l : info.losses)
+        m_loss->addItem(shortName(l.name), QString::fromStdString(l.name));
+}
+
+QComboBox* ExperimentForm::comboFor(const QString& field) const
+{
+    return findChild<QComboBox*>(field);
+}
+
+void ExperimentForm::setConfig(const parity::RunConfig& c)
+{
+    m_updating = true;
+    m_loaded = c;
+    auto select = [](QComboBox* combo, const std::string& value) {
+        const int i = combo->findData(QString::fromStdString(value));
+        combo->setCurrentIndex(i >= 0 ? i : 0);
+    };
+    select(m_dataset, c.dataset);
+    m_dataDir->setText(QString::fromStdString(c.dataDir));
+    select(m_model, c.model);
+    if (c.baseWeights.empty())
+        m_baseMode->setCurrentIndex(kBaseAuto);
+    else if (c.baseWeights == "train")
+        m_baseMode->setCurrentIndex(kBaseTrain);
+    else {
+        m_baseMode->setCurrentIndex(kBaseFile);
+        m_baseWeights->setText(QString::fromStdString(c.baseWeights));
+    }
+    if (c.baseWeights.empty() || c.baseWeights == "train")
+        m_baseWeights->clear();
+    m_baseEpochs->setValue(c.baseTrainEpochs);
+    m_k->setValue(c.k);
+    select(m_encoder, c.encoderClass);
+    select(m_decoder, c.decoderClass);
+    select(m_loss, c.lossClass);
+    m_trainEncoder->setChecked(c.trainEncoder);
+    m_trainParity->setChecked(c.trainParityModel);
+    m_trainDecoder->setChecked(c.trainDecoder);
+    m_epochs->setValue(c.numEpochs);
+    m_batchSize->setValue(c.batchSize);
+    m_lr->setValue(c.lr);
+    m_weightDecay->setValue(c.weightDecay);
+    m_valSize->setValue(c.valSize);
+    m_seed->setValue(int(std::min<std::uint64_t>(c.seed, std::uint64_t(std::numeric_limits<int>::max()))));
+    m_threads->setValue(c.threads);
+    m_device->setCurrentIndex(c.device == "cuda" ? 1 : 0);
+    m_saveDir->setText(QString::fromStdString(c.saveDir));
+    m_updating = false;
+    onEdited();
+}
+
+parity::RunConfig ExperimentForm::config() const
+{
+    parity::RunConfig c = m_loaded;
+    c.dataset = m_dataset->currentData().toString().toStdString();
+    c.dataDir = m_dataDir->text().trimmed().toStdString();
+    c.model = m_model->currentData().toString().toStdString();
+    switch (m_baseMode->currentIndex()) {
+    case kBaseTrain: c.baseWeights = "train"; break;
+    case kBaseFile: c.baseWeights = m_baseWeights->text().trimmed().toStdString(); break;
+    default: c.baseWeights.clear();
+    }
+    c.baseTrainEpochs = m_baseEpochs->value();
+    c.k = m_k->value();
+    // A name keeps the config file's spelling while its class is unchanged (it is part of the run's path).
+    auto pick = [](QComboBox* combo, std::string& name, std::string& cls) {
+        const std::string chosen = combo->currentData().toString().toStdString();
+        if (chosen != cls)
+            name = chosen;
+        cls = chosen;
+    };
+    pick(m_encoder, c.encoder, c.encoderClass);
+    pick(m_decoder, c.decoder, c.decoderClass);
+    pick(m_loss, c.loss, c.lossClass);
+    c.trainEncoder = m_trainEncoder->isChecked();
+    c.trainParityModel = m_trainParity->isChecked();
+    c.trainDecoder = m_trainDecoder->isChecked();
+    c.numEpochs = m_epochs->value();
+    c.batchSize = m_batchSize->value();
+    c.lr = m_lr->value();
+    c.weightDecay = m_weightDecay->value();
+    c.valSize = m_valSize->value();
+    c.seed = std::uint64_t(m_seed->value());
+    c.threads = m_threads->value();
+    c.device = m_device->currentText().toStdString();
+    c.saveDir = m_saveDir->text().trimmed().toStdString();
+    return c;
+}
+
+void ExperimentForm::onEdited()
+{
+    if (m_updating)
+        return;
+    m_updating = true;
+    deriveTrainFlags();
+    const bool fromFile = m_baseMode->currentIndex() == kBaseFile;
+    m_baseWeights->setEnabled(fromFile);
+    m_baseBrowse->setEnabled(fromFile);
+    refreshRules();
+    m_updating = false;
+    scheduleProbe();
+    Q_EMIT configChanged();
+}
+
+void ExperimentForm::deriveTrainFlags()
+{
+    // A learned coder is always trained, a fixed one never (SPEC §2): the
+    // boxes show it and cannot contradict it.
+    const CatalogInfo& info = catalogInfo();
+    auto learnable = [](const std::vector<ComponentInfo>& list, const QString& name) {
+        for (const auto& c : list) {
+            if (QString::fromStdString(c.name) == name)
+                return c.learnable;
+        }
+        return false;
+    };
+    const bool encLearns = learnable(info.encoders, m_encoder->currentData().toString());
+    const bool decLearns = learnable(info.decoders, m_decoder->currentData().toString());
+    m_trainEncoder->setChecked(encLearns);
+    m_trainEncoder->setEnabled(false);
+    m_trainEncoder->setToolTip(encLearns ? tr("%1 is learned: it is trained").arg(m_encoder->currentText())
+                                         : tr("%1 has nothing to learn").arg(m_encoder->currentText()));
+    m_trainDecoder->setChecked(decLearns);
+    m_trainDecoder->setEnabled(false);
+    m_trainDecoder->setToolTip(decLearns ? tr("%1 is learned: it is trained").arg(m_decoder->currentText())
+                                         : tr("%1 has nothing to learn").arg(m_decoder->currentText()));
+    m_trainParity->setToolTip(tr("Train the parity model (off: it stays a copy of the base model, the learned "
+                                 "mode of SPEC §5)"));
+}
+
+parity::RunConfig ExperimentForm::withChoice(const parity::RunConfig& base, const QString& field,
+                                             const QString& value) const
+{
+    parity::RunConfig c = base;
+    const std::string v = value.toStdString();
+    const CatalogInfo& info = catalogInfo();
+    auto learnable = [&](const std::vector<ComponentInfo>& list) {
+        for (const auto& e : list) {
+            if (e.name == v)
+                return e.learnable;
+        }
+        return false;
+    };
+    if (field == QLatin1String("dataset"))
+        c.dataset = v;
+    else if (field == QLatin1String("model"))
+        c.model = v;
+    else if (field == QLatin1String("encoder")) {
+        c.encoder = c.encoderClass = v;
+        c.trainEncoder = learnable(info.encoders);
+    } else if (field == QLatin1String("decoder")) {
+        c.decoder = c.decoderClass = v;
+        c.trainDecoder = learnable(info.decoders);
+    } else if (field == QLatin1String("loss"))
+        c.loss = c.lossClass = v;
+    else if (field == QLatin1String("device"))
+        c.device = v;
+    return c;
+}
+
+void ExperimentForm::refreshRules()
+{
+    const parity::RunConfig current = config();
+    const auto now = parity::validateRun(current);
+    const std::set<std::string> currentProblems(now.begin(), now.end());
+    // A choice is disabled when it would add a problem the form does not
+    // already have; its tooltip gives the core's reason.
+    for (const QString& field : {QStringLiteral("dataset"), QStringLiteral("model"), QStringLiteral("encoder"),
+                                QStringLiteral("decoder"), QStringLiteral("loss"), QStringLiteral("device")}) {
+        QComboBox* combo = comboFor(field);
+        for (int i = 0; i < combo->count(); ++i) {
+            const QString value = field == QLatin1String("device") ? combo->itemText(i) : combo->itemData(i).toString();
+            const auto problems = parity::validateRun(withChoice(current, field, value));
+            QStringList added;
+            for (const auto& p : problems) {
+                if (!currentProblems.count(p))
+                    added << QString::fromStdString(p);
+            }
+            setItemEnabled(combo, i, added.isEmpty(), added.join(QLatin1Char('\n')));
+        }
+    }
+    m_problems.clear();
+    for (const auto& p : now)
+        m_problems << QString::fromStdString(p);
+    m_problemsLabel->setText(m_problems.isEmpty() ? QString()
+                                                  : QStringLiteral("• ") + m_problems.join(QStringLiteral("\n• ")));
+    m_problemsLabel->setVisible(!m_problems.isEmpty());
+}
+
+bool ExperimentForm::isChoiceEnabled(const QString& field, const QString& value) const
+{
+    QComboBox* combo = comboFor(field);
+    if (!combo)
+        return false;
+    int i = combo->findData(value);
+    if (i < 0)
+        i = combo->findText(value);
+    auto* model = qobject_cast<QStandardItemModel*>(combo->model());
+    return i >= 0 && model && model->item(i)->isEnabled();
+}
+
+QString ExperimentForm::choiceToolTip(const QString& field, const QString& value) const
+{
+    QComboBox* combo = comboFor(field);
+    if (!combo)
+        return {};
+    int i = combo->findData(value);
+    if (i < 0)
+        i = combo->findText(value);
+    auto* model = qobject_cast<QStandardItemModel*>(combo->model());
+    return i >= 0 && model ? model->item(i)->toolTip() : QString();
+}
+
+QString ExperimentForm::dataStatus() const { return m_dataText; }
+
+void ExperimentForm::scheduleProbe()
+{
+    const QString key = m_dataset->currentData().toString() + QLatin1Char('|') + m_dataDir->text().trimmed();
+    if (key == m_probeKey)
+        return;
+    m_probeKey = key;
+    m_dataText.clear();
+    m_dataStatus->setText(tr("Checking the data…"));
+    m_probeTimer.start();
+}
+
+void ExperimentForm::startProbe()
+{
+    if (m_probe && m_probe->isRunning()) {
+        m_probeTimer.start();   // one check at a time; the newest wins
+        return;
+    }
+    const std::string dataset = m_dataset->currentData().toString().toStdString();
+    const std::string dir = m_dataDir->text().trimmed().toStdString();
+    const QString key = m_probeKey;
+    delete m_probe;
+    m_probe = new QFutureWatcher<parity::DataProbe>(this);
+    connect(m_probe, &QFutureWatcher<parity::DataProbe>::finished, this, [this, key] {
+        if (key == m_probeKey)
+            onProbeDone();
+        else
+            m_probeTimer.start();
+    });
+    m_probe->setFuture(QtConcurrent::run([dataset, dir] { return parity::probeData(dataset, dir); }));
+}
+
+void ExperimentForm::onProbeDone()
+{
+    const parity::DataProbe p = m_probe->result();
+    QLocale locale(QLocale::English);
+    m_dataReadable = p.readable;
+    if (p.readable) {
+        QString counts = tr("%1 train").arg(locale.toString(qlonglong(p.trainCount)));
+        if (p.valCount > 0)
+            counts += tr(", %1 val").arg(locale.toString(qlonglong(p.valCount)));
+        counts += tr(", %1 test samples").arg(locale.toString(qlonglong(p.testCount)));
+        m_dataText = tr("✓ %1 in %2").arg(counts, QString::fromStdString(p.dir));
+        m_dataStatus->setStyleSheet(QStringLiteral("color: #1b5e20"));
+    } else {
+        m_dataText = tr("✗ %1").arg(QString::fromStdString(p.problem));
+        m_dataStatus->setStyleSheet(QStringLiteral("color: #b00020"));
+    }
+    m_dataStatus->setText(m_dataText);
+    m_dataStatus->setToolTip(m_dataText);
+    Q_EMIT dataChecked(p.readable, m_dataText);
+}
+
+} // namespace parity::gui

@@ -105,7 +105,12 @@ AccuracyPlot::AccuracyPlot(QWidget* parent)
             .arg(100.0 * value, 0, 'f', 2);
     });
     // A series shown again from outside the legend must still obey the filters.
-    connect(interactor(), &PlotInteractor::userHiddenChanged, this, [this] { applyFilters(); });
+    // (No legend rebuild here: this runs inside the legend's click signal.)
+    connect(interactor(), &PlotInteractor::userHiddenChanged, this, [this](QCPAbstractPlottable* plottable, bool) {
+        for (const Series& s : m_series)
+            if (s.graph == plottable)
+                s.graph->setVisible(passesFilters(s) && !interactor()->isUserHidden(s.graph));
+    });
 
     refreshTopNCombo();
     applyFilters();

@@ -38,6 +38,7 @@ PlotInteractor::PlotInteractor(QCustomPlot* plot, RedrawThrottle* throttle, QObj
     m_tracer->setVisible(false);
     m_label->setLayer(kOverlayLayer);
     m_label->setPositionAlignment(Qt::AlignLeft | Qt::AlignBottom);
+    m_label->position->setType(QCPItemPosition::ptAbsolute); // pixel offset from the tracer
     m_label->position->setParentAnchor(m_tracer->position);
     m_label->position->setCoords(8, -6);
     m_label->setPadding(QMargins(4, 2, 4, 2));

@@ -276,6 +276,10 @@ void LossPlotTest::hoverReadout()
     QCOMPARE(changed.count(), 1);
     QCOMPARE(changed.at(0).at(0).toString(), text);
 
+    // A click on a curve pins the read-out to the clicked point.
+    Q_EMIT plot.customPlot()->plottableClick(plot.series("test loss"), 0, nullptr);
+    QVERIFY2(plot.readout().startsWith("test loss · epoch 1: 3"), qPrintable(plot.readout()));
+
     // Far from every point: no read-out.
     QVERIFY(plot.readoutAt(QPoint(2, 2)).isEmpty());
     // A hidden series is not read out.

@@ -1,0 +1,320 @@
+#include "plots/AccuracyPlot.h"
+#include "plots/QcpInclude.h"
+#include "plots/RedrawThrottle.h"
+
+#include <QComboBox>
+#include <QElapsedTimer>
+#include <QImage>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using parity::gui::AccuracyPlot;
+
+namespace
+{
+
+/// Accuracies that tell apart split, kind and n: split base + kind offset + n/100.
+double accuracyOf(const std::string& split, const std::string& kind, int n, int epoch)
+{
+    const double splitBase = split == "train" ? 0.5 : split == "val" ? 0.4 : 0.3;
+    return splitBase + (kind == "overall" ? 0.1 : 0.0) + n / 100.0 + epoch / 1000.0;
+}
+
+parity::EpochSummary epoch(int index, const std::vector<int>& ns = { 1, 2, 5, 10 })
+{
+    parity::EpochSummary e;
+    e.epoch = index;
+    for (const std::string split : { "train", "val", "test" })
+        for (const std::string kind : { "reconstruction", "overall" })
+            for (const int n : ns)
+                e.splits[split].accuracy[kind + "_top" + std::to_string(n)] = accuracyOf(split, kind, n, index);
+    return e;
+}
+
+std::vector<parity::BaseAccuracy> bases()
+{
+    return { { "train", 900, 1000 }, { "test", 8947, 10000 } };
+}
+
+} // namespace
+
+class AccuracyPlotTest : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void floodIsThrottled();
+    void epochLandsOnSeries_data();
+    void epochLandsOnSeries();
+    void batchesAreIgnored();
+    void topNChoices();
+    void topNFallsBackToDataN();
+    void baseLines();
+    void filtersHideSeriesAndLegendEntries();
+    void legendClickTogglesSeries();
+    void showRecord();
+    void hoverReadout();
+    void exportImage_data();
+    void exportImage();
+};
+
+void AccuracyPlotTest::floodIsThrottled()
+{
+    AccuracyPlot plot;
+    plot.resize(900, 500);
+    plot.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&plot));
+    QCoreApplication::processEvents();
+    const int before = plot.redrawCount();
+    QElapsedTimer clock;
+    clock.start();
+    parity::BatchStats batch;
+    batch.split = "train";
+    batch.batches = 100;
+    for (int i = 0; i < 2000; ++i) {
+        batch.batch = i % 100 + 1;
+        plot.addBatch(batch);
+        if (i % 10 == 0)
+            plot.addEpoch(epoch(i / 10));
+    }
+    QTest::qWait(300);
+    const double seconds = clock.elapsed() / 1000.0;
+    const int redraws = plot.redrawCount() - before;
+    QVERIFY(redraws >= 1);
+    QVERIFY2(
+        redraws <= int(seconds * 25) + 2, qPrintable(QStringLiteral("%1 redraws in %2 s").arg(redraws).arg(seconds)));
+    QCOMPARE(plot.pointCount("val reconstruction top-1"), 200);
+}
+
+void AccuracyPlotTest::epochLandsOnSeries_data()
+{
+    QTest::addColumn<QString>("split");
+    QTest::addColumn<QString>("kind");
+    QTest::addColumn<int>("n");
+    for (const char* split : { "train", "val", "test" })
+        for (const char* kind : { "reconstruction", "overall" })
+            for (const int n : { 1, 5 })
+                QTest::addRow("%s %s top-%d", split, kind, n) << split << kind << n;
+}
+
+void AccuracyPlotTest::epochLandsOnSeries()
+{
+    QFETCH(QString, split);
+    QFETCH(QString, kind);
+    QFETCH(int, n);
+    AccuracyPlot plot;
+    plot.addEpoch(epoch(0));
+    plot.addEpoch(epoch(1));
+    const QString name = AccuracyPlot::seriesName(split, kind, n);
+    QCOMPARE(name, QStringLiteral("%1 %2 top-%3").arg(split, kind).arg(n));
+    QCOMPARE(plot.pointCount(name), 2);
+    QCPGraph* graph = plot.series(name);
+    QCOMPARE(graph->data()->at(1)->key, 2.0);
+    QCOMPARE(graph->data()->at(1)->value, accuracyOf(split.toStdString(), kind.toStdString(), n, 1));
+}
+
+void AccuracyPlotTest::batchesAreIgnored()
+{
+    AccuracyPlot plot;
+    plot.addBatch(parity::BatchStats {});
+    for (const QString& name : plot.seriesNames())
+        QCOMPARE(plot.pointCount(name), 0);
+    QCOMPARE(plot.seriesNames().size(), 12);
+}
+
+void AccuracyPlotTest::topNChoices()
+{
+    AccuracyPlot plot;
+    QCOMPARE(plot.topN(), AccuracyPlot::kDefaultTopN);
+    plot.addEpoch(epoch(0));
+    QCOMPARE(plot.availableTopN(), (std::vector<int> { 2, 5, 10 }));
+    auto* combo = plot.findChild<QComboBox*>();
+    QVERIFY(combo);
+    QCOMPARE(combo->count(), 3);
+    QCOMPARE(combo->currentText(), QStringLiteral("5"));
+
+    combo->setCurrentIndex(combo->findText("10"));
+    QCOMPARE(plot.topN(), 10);
+    QCOMPARE(plot.pointCount("val overall top-5"), -1); // renamed
+    QCOMPARE(plot.pointCount("val overall top-10"), 1);
+    QCOMPARE(plot.series("val overall top-10")->data()->at(0)->value, accuracyOf("val", "overall", 10, 0));
+    plot.addEpoch(epoch(1));
+    QCOMPARE(plot.pointCount("val overall top-10"), 2);
+
+    plot.setTopN(2);
+    QCOMPARE(combo->currentText(), QStringLiteral("2"));
+    QCOMPARE(plot.pointCount("test reconstruction top-2"), 2);
+    QCOMPARE(plot.pointCount("test reconstruction top-1"), 2);
+}
+
+void AccuracyPlotTest::topNFallsBackToDataN()
+{
+    AccuracyPlot plot;
+    plot.addEpoch(epoch(0, { 1, 2, 3 })); // no top-5 in this data (3 classes)
+    QCOMPARE(plot.topN(), 2);
+    QCOMPARE(plot.pointCount("train overall top-2"), 1);
+    plot.addEpoch(epoch(1, { 1, 2, 3 }));
+    QCOMPARE(plot.pointCount("train overall top-2"), 2);
+}
+
+void AccuracyPlotTest::baseLines()
+{
+    AccuracyPlot plot;
+    QCOMPARE(plot.baseLineCount(), 0);
+    const int itemsBefore = plot.customPlot()->itemCount();
+    plot.setBaseAccuracies(bases());
+    QCOMPARE(plot.baseLineLabels(), (QStringList { "base train 0.9000", "base test 0.8947" }));
+    QCOMPARE(plot.customPlot()->itemCount(), itemsBefore + 4); // a line and a label each
+    auto lines = [&] {
+        QList<QCPItemStraightLine*> found;
+        for (int i = 0; i < plot.customPlot()->itemCount(); ++i)
+            if (auto* line = qobject_cast<QCPItemStraightLine*>(plot.customPlot()->item(i)))
+                found << line;
+        return found;
+    };
+    QCOMPARE(lines().size(), 2);
+    QCOMPARE(lines().at(1)->point1->coords().y(), 0.8947);
+    QVERIFY(lines().at(1)->visible());
+
+    plot.setShown("test", false); // follows its split
+    QVERIFY(!lines().at(1)->visible());
+    QVERIFY(lines().at(0)->visible());
+    plot.setShown("base", false);
+    QVERIFY(!lines().at(0)->visible());
+
+    plot.setBaseAccuracies(bases()); // replaces, does not add
+    QCOMPARE(plot.customPlot()->itemCount(), itemsBefore + 4);
+    plot.clear();
+    QCOMPARE(plot.baseLineCount(), 0);
+    QCOMPARE(plot.customPlot()->itemCount(), itemsBefore);
+}
+
+void AccuracyPlotTest::filtersHideSeriesAndLegendEntries()
+{
+    AccuracyPlot plot;
+    plot.addEpoch(epoch(0));
+    QCPLegend* legend = plot.customPlot()->legend;
+    QCOMPARE(legend->itemCount(), 6); // default: 3 splits x 2 kinds, top-1 only
+    QVERIFY(!plot.isSeriesVisible("val overall top-5"));
+
+    plot.setShown("top-n", true);
+    QCOMPARE(legend->itemCount(), 12);
+    QVERIFY(plot.isSeriesVisible("val overall top-5"));
+
+    plot.setShown("val", false);
+    QCOMPARE(legend->itemCount(), 8);
+    QVERIFY(!plot.isSeriesVisible("val overall top-1"));
+    QVERIFY(!legend->itemWithPlottable(plot.series("val overall top-1")));
+
+    QVERIFY(plot.setSeriesVisible("train overall top-1", false)); // as a legend click
+    plot.setShown("overall", false);
+    QCOMPARE(legend->itemCount(), 4);
+    QVERIFY(plot.isSeriesVisible("train reconstruction top-1"));
+    QVERIFY(!plot.isSeriesVisible("train overall top-1"));
+
+    // Showing a series from outside the legend does not override a filter.
+    QVERIFY(plot.setSeriesVisible("train overall top-1", true));
+    QVERIFY(!plot.isSeriesVisible("train overall top-1"));
+    plot.setShown("overall", true);
+    QVERIFY(plot.isSeriesVisible("train overall top-1"));
+    for (const QString& f : AccuracyPlot::filterNames())
+        plot.setShown(f, true);
+    QCOMPARE(legend->itemCount(), 12);
+}
+
+void AccuracyPlotTest::legendClickTogglesSeries()
+{
+    AccuracyPlot plot;
+    plot.resize(900, 500);
+    plot.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&plot));
+    plot.addEpoch(epoch(0));
+    plot.customPlot()->replot();
+    QCPGraph* graph = plot.series("test overall top-1");
+    QCPPlottableLegendItem* item = plot.customPlot()->legend->itemWithPlottable(graph);
+    QVERIFY(item);
+    QTest::mouseClick(plot.customPlot(), Qt::LeftButton, {}, item->rect().center());
+    QVERIFY(!graph->visible());
+    QCOMPARE(item->textColor(), QColor(160, 160, 160));
+
+    // Hidden by the legend stays hidden (and greyed) across a filter change.
+    plot.setShown("val", false);
+    item = plot.customPlot()->legend->itemWithPlottable(graph);
+    QVERIFY(item);
+    QVERIFY(!graph->visible());
+    QCOMPARE(item->textColor(), QColor(160, 160, 160));
+
+    plot.customPlot()->replot();
+    QTest::mouseClick(plot.customPlot(), Qt::LeftButton, {}, item->rect().center());
+    QVERIFY(graph->visible());
+}
+
+void AccuracyPlotTest::showRecord()
+{
+    AccuracyPlot plot;
+    plot.addEpoch(epoch(7)); // replaced by the record
+    parity::gui::RunRecord record;
+    record.baseAccuracies = bases();
+    for (int i = 0; i < 3; ++i)
+        record.epochs.push_back(epoch(i));
+    plot.showRecord(record);
+    for (const QString& name : plot.seriesNames())
+        QCOMPARE(plot.pointCount(name), 3);
+    QCOMPARE(plot.baseLineLabels().size(), 2);
+    QVERIFY(plot.isFollowingData());
+    plot.throttle()->flush();
+    QCOMPARE(plot.customPlot()->xAxis->range().upper, 3.5);
+}
+
+void AccuracyPlotTest::hoverReadout()
+{
+    AccuracyPlot plot;
+    plot.resize(900, 500);
+    plot.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&plot));
+    plot.addEpoch(epoch(0));
+    plot.addEpoch(epoch(1));
+    plot.throttle()->flush();
+    QCPGraph* graph = plot.series("train reconstruction top-1");
+    const QPoint at(qRound(graph->keyAxis()->coordToPixel(2.0)),
+        qRound(graph->valueAxis()->coordToPixel(graph->data()->at(1)->value)));
+    const QString text = plot.readoutAt(at);
+    QVERIFY2(text.startsWith("train reconstruction top-1") && text.contains("epoch 2") && text.contains("0.5110"),
+        qPrintable(text));
+}
+
+void AccuracyPlotTest::exportImage_data()
+{
+    QTest::addColumn<QString>("fileName");
+    QTest::addColumn<bool>("ok");
+    QTest::newRow("png") << "accuracy.png" << true;
+    QTest::newRow("pdf") << "accuracy.pdf" << true;
+    QTest::newRow("unsupported") << "accuracy.svg" << false;
+}
+
+void AccuracyPlotTest::exportImage()
+{
+    QFETCH(QString, fileName);
+    QFETCH(bool, ok);
+    QTemporaryDir dir;
+    AccuracyPlot plot;
+    plot.setBaseAccuracies(bases());
+    plot.addEpoch(epoch(0));
+    plot.addEpoch(epoch(1));
+    const QString path = dir.filePath(fileName);
+    QString error;
+    QCOMPARE(plot.exportImage(path, &error), ok);
+    if (!ok) {
+        QVERIFY(error.contains("unsupported"));
+        return;
+    }
+    if (fileName.endsWith(".png")) {
+        QVERIFY(!QImage(path).isNull());
+    } else {
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QCOMPARE(file.read(4), QByteArray("%PDF"));
+    }
+}
+
+QTEST_MAIN(AccuracyPlotTest)
+#include "AccuracyPlotTest.moc"

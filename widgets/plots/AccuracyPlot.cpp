@@ -1,0 +1,342 @@
+#include "plots/AccuracyPlot.h"
+
+#include "plots/PlotInteractor.h"
+#include "plots/QcpInclude.h"
+#include "plots/SplitColours.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QFrame>
+#include <QHBoxLayout>
+#include <QRegularExpression>
+
+#include <cmath>
+
+namespace parity::gui
+{
+
+namespace
+{
+const QStringList kSplits { QStringLiteral("train"), QStringLiteral("val"), QStringLiteral("test") };
+const QStringList kKinds { QStringLiteral("reconstruction"), QStringLiteral("overall") };
+const QString kTopOne = QStringLiteral("top-1");
+const QString kTopN = QStringLiteral("top-n");
+const QString kBase = QStringLiteral("base");
+const QColor kHiddenText(160, 160, 160);
+
+QFrame* separator(QWidget* parent)
+{
+    auto* line = new QFrame(parent);
+    line->setFrameShape(QFrame::VLine);
+    line->setFrameShadow(QFrame::Sunken);
+    return line;
+}
+} // namespace
+
+QStringList AccuracyPlot::filterNames()
+{
+    return kSplits + kKinds + QStringList { kTopOne, kTopN, kBase };
+}
+
+QString AccuracyPlot::seriesName(const QString& split, const QString& kind, int n)
+{
+    return QStringLiteral("%1 %2 top-%3").arg(split, kind).arg(n);
+}
+
+AccuracyPlot::AccuracyPlot(QWidget* parent)
+    : LivePlot(parent)
+    , m_topNCombo(new QComboBox(this))
+{
+    QCustomPlot* plot = customPlot();
+    plot->yAxis->setLabel(tr("accuracy"));
+    plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignRight);
+    QSharedPointer<QCPAxisTickerFixed> epochTicker(new QCPAxisTickerFixed);
+    epochTicker->setTickStep(1.0);
+    epochTicker->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
+    plot->xAxis->setTicker(epochTicker);
+
+    for (const QString& split : kSplits) {
+        const QColor colour = splitColour(split);
+        for (const QString& kind : kKinds) {
+            for (const bool topOne : { true, false }) {
+                QCPGraph* graph = plot->addGraph();
+                graph->setName(seriesName(split, kind, topOne ? 1 : m_topN));
+                QPen pen(topOne ? colour : colour.lighter(125), topOne ? 2.0 : 1.5);
+                pen.setStyle(kind == QLatin1String("overall") ? Qt::DashLine : Qt::SolidLine);
+                graph->setPen(pen);
+                graph->setScatterStyle(QCPScatterStyle(
+                    topOne ? QCPScatterStyle::ssCircle : QCPScatterStyle::ssSquare, pen.color(), Qt::white, 6));
+                m_series.push_back(Series { graph, split, kind, topOne });
+            }
+        }
+    }
+
+    for (const QString& name : filterNames()) {
+        auto* box = new QCheckBox(name == kTopN ? tr("top-") : name, this);
+        box->setChecked(name != kTopN); // top-1 only by default: keeps the legend short
+        connect(box, &QCheckBox::toggled, this, [this] { applyFilters(); });
+        m_filters[name] = box;
+    }
+    m_filters[kBase]->setText(tr("base lines"));
+    m_filters[kBase]->setToolTip(tr("The base model's accuracy: the ceiling for overall accuracy"));
+    for (const QString& split : kSplits)
+        toolbar()->addWidget(m_filters[split]);
+    toolbar()->addWidget(separator(this));
+    for (const QString& kind : kKinds)
+        toolbar()->addWidget(m_filters[kind]);
+    toolbar()->addWidget(separator(this));
+    toolbar()->addWidget(m_filters[kTopOne]);
+    toolbar()->addWidget(m_filters[kTopN]);
+    toolbar()->addWidget(m_topNCombo);
+    toolbar()->addWidget(separator(this));
+    toolbar()->addWidget(m_filters[kBase]);
+    m_topNCombo->setToolTip(tr("n of the top-n accuracy"));
+    connect(m_topNCombo, &QComboBox::currentIndexChanged, this, [this](int index) {
+        if (index >= 0)
+            setTopN(m_topNCombo->itemData(index).toInt());
+    });
+    finishToolbar();
+
+    interactor()->setFormatter([](const QCPGraph* graph, double key, double value) {
+        return QStringLiteral("%1 · epoch %2: %3 (%4%)")
+            .arg(graph->name())
+            .arg(qint64(std::round(key)))
+            .arg(value, 0, 'f', 4)
+            .arg(100.0 * value, 0, 'f', 2);
+    });
+    // A series shown again from outside the legend must still obey the filters.
+    // (No legend rebuild here: this runs inside the legend's click signal.)
+    connect(interactor(), &PlotInteractor::userHiddenChanged, this, [this](QCPAbstractPlottable* plottable, bool) {
+        for (const Series& s : m_series)
+            if (s.graph == plottable)
+                s.graph->setVisible(passesFilters(s) && !interactor()->isUserHidden(s.graph));
+    });
+
+    refreshTopNCombo();
+    applyFilters();
+}
+
+AccuracyPlot::~AccuracyPlot() = default;
+
+void AccuracyPlot::addPoint(const Series& series, const EpochSummary& summary)
+{
+    const auto split = summary.splits.find(series.split.toStdString());
+    if (split == summary.splits.end())
+        return;
+    const std::string key = QStringLiteral("%1_top%2").arg(series.kind).arg(series.topOne ? 1 : m_topN).toStdString();
+    const auto accuracy = split->second.accuracy.find(key);
+    if (accuracy != split->second.accuracy.end())
+        series.graph->addData(summary.epoch + 1, accuracy->second);
+}
+
+void AccuracyPlot::addEpoch(const EpochSummary& summary)
+{
+    m_epochs.push_back(summary);
+    const int before = m_topN;
+    noteAvailableN(summary);
+    const bool rebuilt = m_topN != before; // the top-n series were redone from m_epochs, this one included
+    for (const Series& s : m_series)
+        if (s.topOne || !rebuilt)
+            addPoint(s, summary);
+    dataChanged();
+}
+
+void AccuracyPlot::noteAvailableN(const EpochSummary& summary)
+{
+    static const QRegularExpression topKey(QStringLiteral("^(?:reconstruction|overall)_top(\\d+)$"));
+    const std::size_t count = m_availableN.size();
+    for (const auto& [split, metrics] : summary.splits)
+        for (const auto& [key, value] : metrics.accuracy) {
+            const auto match = topKey.match(QString::fromStdString(key));
+            if (match.hasMatch() && match.captured(1).toInt() > 1)
+                m_availableN.insert(match.captured(1).toInt());
+        }
+    if (m_availableN.size() == count)
+        return;
+    if (!m_availableN.count(m_topN)) {
+        // The wished n is not in the data: the default if there, else the smallest.
+        m_topN = m_availableN.count(kDefaultTopN) ? kDefaultTopN : *m_availableN.begin();
+        rebuildTopN();
+    }
+    refreshTopNCombo();
+}
+
+void AccuracyPlot::refreshTopNCombo()
+{
+    const QSignalBlocker block(m_topNCombo);
+    m_topNCombo->clear();
+    if (m_availableN.empty())
+        m_topNCombo->addItem(QString::number(m_topN), m_topN);
+    for (const int n : m_availableN)
+        m_topNCombo->addItem(QString::number(n), n);
+    m_topNCombo->setCurrentIndex(m_topNCombo->findData(m_topN));
+    m_topNCombo->setEnabled(!m_availableN.empty());
+}
+
+void AccuracyPlot::setTopN(int n)
+{
+    if (n < 2 || n == m_topN)
+        return;
+    m_topN = n;
+    rebuildTopN();
+    refreshTopNCombo();
+    dataChanged();
+}
+
+void AccuracyPlot::rebuildTopN()
+{
+    for (const Series& s : m_series) {
+        if (s.topOne)
+            continue;
+        s.graph->setName(seriesName(s.split, s.kind, m_topN));
+        s.graph->data()->clear();
+        for (const EpochSummary& epoch : m_epochs)
+            addPoint(s, epoch);
+    }
+    interactor()->hideReadout();
+}
+
+void AccuracyPlot::setBaseAccuracies(const std::vector<BaseAccuracy>& accuracies)
+{
+    removeBaseLines();
+    QCustomPlot* plot = customPlot();
+    QFont labelFont = font();
+    labelFont.setPointSizeF(labelFont.pointSizeF() * 0.9);
+    for (const BaseAccuracy& base : accuracies) {
+        BaseLine b;
+        b.split = QString::fromStdString(base.split);
+        b.accuracy = base.accuracy();
+        const QColor colour = splitColour(b.split);
+        b.line = new QCPItemStraightLine(plot);
+        b.line->point1->setCoords(0, b.accuracy);
+        b.line->point2->setCoords(1, b.accuracy);
+        b.line->setPen(QPen(colour, 1.5, Qt::DashDotLine));
+        b.label = new QCPItemText(plot);
+        b.label->position->setTypeX(QCPItemPosition::ptAxisRectRatio);
+        b.label->position->setTypeY(QCPItemPosition::ptPlotCoords);
+        b.label->position->setCoords(0.99, b.accuracy);
+        // Alternate above/below the line: train and test bases are often close.
+        const bool above = m_baseLines.size() % 2 == 0;
+        b.label->setPositionAlignment(Qt::AlignRight | (above ? Qt::AlignBottom : Qt::AlignTop));
+        b.label->setText(QStringLiteral("base %1 %2").arg(b.split).arg(b.accuracy, 0, 'f', 4));
+        b.label->setColor(colour.darker(130));
+        b.label->setFont(labelFont);
+        m_baseLines.push_back(b);
+    }
+    applyFilters();
+}
+
+void AccuracyPlot::removeBaseLines()
+{
+    for (const BaseLine& b : m_baseLines) {
+        customPlot()->removeItem(b.line);
+        customPlot()->removeItem(b.label);
+    }
+    m_baseLines.clear();
+}
+
+QStringList AccuracyPlot::baseLineLabels() const
+{
+    QStringList labels;
+    for (const BaseLine& b : m_baseLines)
+        labels << b.label->text();
+    return labels;
+}
+
+void AccuracyPlot::showRecord(const RunRecord& record)
+{
+    clear();
+    setBaseAccuracies(record.baseAccuracies);
+    for (const EpochSummary& epoch : record.epochs)
+        addEpoch(epoch);
+    resetView();
+}
+
+void AccuracyPlot::clear()
+{
+    interactor()->hideReadout();
+    m_epochs.clear();
+    m_availableN.clear();
+    for (const Series& s : m_series)
+        s.graph->data()->clear();
+    removeBaseLines();
+    refreshTopNCombo();
+    resetView();
+}
+
+void AccuracyPlot::setShown(const QString& filter, bool shown)
+{
+    const auto it = m_filters.find(filter);
+    if (it != m_filters.end())
+        it->second->setChecked(shown); // applyFilters through toggled
+}
+
+bool AccuracyPlot::isShown(const QString& filter) const
+{
+    const auto it = m_filters.find(filter);
+    return it != m_filters.end() && it->second->isChecked();
+}
+
+bool AccuracyPlot::passesFilters(const Series& series) const
+{
+    return isShown(series.split) && isShown(series.kind) && isShown(series.topOne ? kTopOne : kTopN);
+}
+
+void AccuracyPlot::applyFilters()
+{
+    // The legend lists only what the filters let through, in a fixed order;
+    // series hidden by a legend click stay listed, greyed.
+    QCPLegend* legend = customPlot()->legend;
+    legend->clearItems();
+    for (const Series& s : m_series) {
+        const bool on = passesFilters(s);
+        const bool userHidden = interactor()->isUserHidden(s.graph);
+        s.graph->setVisible(on && !userHidden);
+        if (!on)
+            continue;
+        s.graph->addToLegend(legend);
+        if (userHidden)
+            legend->itemWithPlottable(s.graph)->setTextColor(kHiddenText);
+    }
+    for (const BaseLine& b : m_baseLines) {
+        const bool on = isShown(kBase) && (!kSplits.contains(b.split) || isShown(b.split));
+        b.line->setVisible(on);
+        b.label->setVisible(on);
+    }
+    interactor()->hideReadout();
+    dataChanged();
+}
+
+void AccuracyPlot::fitAxes()
+{
+    bool any = false;
+    double lo = 0, hi = 1, lastEpoch = 1;
+    const auto include = [&](double v) {
+        lo = any ? qMin(lo, v) : v;
+        hi = any ? qMax(hi, v) : v;
+        any = true;
+    };
+    for (const Series& s : m_series) {
+        if (!s.graph->visible() || s.graph->data()->isEmpty())
+            continue;
+        bool ok = false;
+        const QCPRange values = s.graph->getValueRange(ok);
+        if (!ok)
+            continue;
+        include(values.lower);
+        include(values.upper);
+        lastEpoch = qMax(lastEpoch, s.graph->data()->constEnd()[-1].key);
+    }
+    for (const BaseLine& b : m_baseLines)
+        if (b.line->visible())
+            include(b.accuracy);
+    if (!any) {
+        lo = 0;
+        hi = 1;
+    }
+    const double pad = qMax(0.02, 0.05 * (hi - lo));
+    customPlot()->xAxis->setRange(0.5, lastEpoch + 0.5);
+    customPlot()->yAxis->setRange(qMax(0.0, lo - pad), hi + pad);
+}
+
+} // namespace parity::gui

@@ -1,0 +1,92 @@
+#pragma once
+#include "plots/LivePlot.h"
+
+#include <map>
+#include <set>
+
+class QCheckBox;
+class QComboBox;
+class QCPItemStraightLine;
+class QCPItemText;
+
+namespace parity::gui
+{
+
+/// Accuracy per epoch (x = epoch + 1) of each split (train, val, test; one
+/// colour each) and kind (reconstruction: solid, overall: dashed), for top-1
+/// (circles) and one chosen top-n (squares; n from the data, default 5).
+/// Series are named "<split> <kind> top-<n>", e.g. "val reconstruction top-1".
+/// The base model's accuracies are horizontal reference lines labelled
+/// "base test 0.8947": the ceiling for overall accuracy.
+/// Toolbar check boxes choose the splits, kinds and metrics in the plot and
+/// the legend (whose entries then hide/show single series on click).
+class AccuracyPlot : public LivePlot
+{
+    Q_OBJECT
+public:
+    static constexpr int kDefaultTopN = 5;
+    /// "train", "val", "test", "reconstruction", "overall", "top-1", "top-n", "base".
+    static QStringList filterNames();
+    static QString seriesName(const QString& split, const QString& kind, int n);
+
+    explicit AccuracyPlot(QWidget* parent = nullptr);
+    ~AccuracyPlot() override;
+
+    void addEpoch(const parity::EpochSummary& summary) override;
+    void setBaseAccuracies(const std::vector<parity::BaseAccuracy>& accuracies) override;
+    /// The record's epochs and base accuracies.
+    void showRecord(const RunRecord& record) override;
+    /// Removes epochs and base lines.
+    void clear() override;
+
+    /// The n of the top-n series; n must be one the data has (availableTopN) or,
+    /// before any data, is taken as the wish for later.
+    void setTopN(int n);
+    int topN() const { return m_topN; }
+    /// The n > 1 for which the epochs so far have "..._top<n>" accuracies.
+    std::vector<int> availableTopN() const { return { m_availableN.begin(), m_availableN.end() }; }
+
+    /// Toolbar filters, by the names of filterNames().
+    void setShown(const QString& filter, bool shown);
+    bool isShown(const QString& filter) const;
+
+    /// Labels of the base lines, e.g. "base test 0.8947" (shown or not).
+    QStringList baseLineLabels() const;
+    int baseLineCount() const { return int(m_baseLines.size()); }
+
+protected:
+    void fitAxes() override;
+
+private:
+    /// One graph per split x kind x {top-1, top-n}.
+    struct Series {
+        QCPGraph* graph = nullptr;
+        QString split;
+        QString kind;
+        bool topOne = true;
+    };
+    struct BaseLine {
+        QString split;
+        double accuracy = 0;
+        QCPItemStraightLine* line = nullptr;
+        QCPItemText* label = nullptr;
+    };
+
+    void addPoint(const Series& series, const parity::EpochSummary& summary);
+    void rebuildTopN();
+    void noteAvailableN(const parity::EpochSummary& summary);
+    void refreshTopNCombo();
+    void applyFilters();
+    void removeBaseLines();
+    bool passesFilters(const Series& series) const;
+
+    std::vector<Series> m_series;
+    std::vector<BaseLine> m_baseLines;
+    std::vector<parity::EpochSummary> m_epochs; ///< to redo the top-n series when n changes
+    std::set<int> m_availableN;
+    std::map<QString, QCheckBox*> m_filters;
+    QComboBox* m_topNCombo;
+    int m_topN = kDefaultTopN;
+};
+
+} // namespace parity::gui

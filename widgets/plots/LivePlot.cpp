@@ -1,0 +1,135 @@
+#include "plots/LivePlot.h"
+
+#include "plots/PlotExport.h"
+#include "plots/PlotInteractor.h"
+#include "plots/QcpInclude.h"
+#include "plots/RedrawThrottle.h"
+
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPushButton>
+#include <QVBoxLayout>
+
+namespace parity::gui
+{
+
+LivePlot::LivePlot(QWidget* parent)
+    : QWidget(parent)
+    , m_plot(new QCustomPlot(this))
+    , m_throttle(new RedrawThrottle(m_plot, this))
+    , m_interactor(new PlotInteractor(m_plot, m_throttle, this))
+    , m_toolbar(new QHBoxLayout)
+{
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(2);
+    m_toolbar->setContentsMargins(4, 2, 4, 0);
+    layout->addLayout(m_toolbar);
+    layout->addWidget(m_plot, 1);
+
+    m_plot->setMinimumSize(320, 200);
+    m_plot->legend->setVisible(true);
+    QFont legendFont = font();
+    legendFont.setPointSizeF(legendFont.pointSizeF() * 0.9);
+    m_plot->legend->setFont(legendFont);
+    m_plot->legend->setBrush(QColor(255, 255, 255, 210));
+    m_plot->xAxis->setLabel(tr("epoch"));
+
+    connect(m_throttle, &RedrawThrottle::aboutToRedraw, this, [this] {
+        if (m_follow)
+            fitAxes();
+    });
+    connect(m_interactor, &PlotInteractor::viewChangedByUser, this, [this] { m_follow = false; });
+    connect(m_interactor, &PlotInteractor::readoutChanged, this, &LivePlot::readoutChanged);
+}
+
+LivePlot::~LivePlot() = default;
+
+void LivePlot::finishToolbar()
+{
+    auto* reset = new QPushButton(tr("Reset view"), this);
+    reset->setToolTip(tr("Fit the axes to the visible data and follow new data again"));
+    connect(reset, &QPushButton::clicked, this, &LivePlot::resetView);
+    m_toolbar->addWidget(reset);
+    m_toolbar->addStretch(1);
+    m_readoutLabel = new QLabel(this);
+    m_readoutLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_readoutLabel->setMinimumWidth(200);
+    m_readoutLabel->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
+    connect(m_interactor, &PlotInteractor::readoutChanged, m_readoutLabel, &QLabel::setText);
+    m_toolbar->addWidget(m_readoutLabel);
+}
+
+int LivePlot::redrawCount() const
+{
+    return m_throttle->redrawCount();
+}
+
+void LivePlot::dataChanged()
+{
+    m_throttle->request();
+}
+
+void LivePlot::resetView()
+{
+    m_follow = true;
+    fitAxes();
+    m_throttle->request();
+}
+
+bool LivePlot::exportImage(const QString& path, QString* error)
+{
+    m_interactor->hideReadout();
+    if (m_follow)
+        fitAxes();
+    return savePlot(m_plot, path, error);
+}
+
+QStringList LivePlot::seriesNames() const
+{
+    QStringList names;
+    for (int i = 0; i < m_plot->graphCount(); ++i)
+        names << m_plot->graph(i)->name();
+    return names;
+}
+
+QCPGraph* LivePlot::series(const QString& name) const
+{
+    for (int i = 0; i < m_plot->graphCount(); ++i)
+        if (m_plot->graph(i)->name() == name)
+            return m_plot->graph(i);
+    return nullptr;
+}
+
+int LivePlot::pointCount(const QString& name) const
+{
+    const QCPGraph* graph = series(name);
+    return graph ? graph->dataCount() : -1;
+}
+
+bool LivePlot::setSeriesVisible(const QString& name, bool visible)
+{
+    QCPGraph* graph = series(name);
+    if (!graph)
+        return false;
+    m_interactor->setUserHidden(graph, !visible);
+    return true;
+}
+
+bool LivePlot::isSeriesVisible(const QString& name) const
+{
+    const QCPGraph* graph = series(name);
+    return graph && graph->visible();
+}
+
+QString LivePlot::readoutAt(const QPoint& pos)
+{
+    return m_interactor->showReadoutAt(pos);
+}
+
+QString LivePlot::readout() const
+{
+    return m_interactor->readout();
+}
+
+} // namespace parity::gui

@@ -1,0 +1,94 @@
+#pragma once
+#include "common/RunRecord.h"
+#include "training/TrainingEvents.h"
+
+#include <QStringList>
+#include <QWidget>
+
+#include <vector>
+
+class QCustomPlot;
+class QCPGraph;
+class QHBoxLayout;
+class QLabel;
+
+namespace parity::gui
+{
+
+class PlotInteractor;
+class RedrawThrottle;
+
+/// What LossPlot and AccuracyPlot share: a QCustomPlot under a small toolbar
+/// (subclasses add their controls, then "Reset view" and the hover read-out
+/// follow), redraws through a RedrawThrottle, zoom/pan, legend toggles and
+/// hover read-out through a PlotInteractor, and axes that follow new data
+/// until the user drags or zooms ("Reset view" follows again).
+/// Series are QCPGraphs, found by their legend name.
+class LivePlot : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit LivePlot(QWidget* parent = nullptr);
+    ~LivePlot() override;
+
+    /// Live events (the main window may feed every plot the same stream).
+    virtual void addBatch(const parity::BatchStats& stats) { }
+    virtual void addEpoch(const parity::EpochSummary& summary) = 0;
+    virtual void setBaseAccuracies(const std::vector<parity::BaseAccuracy>& accuracies) { }
+    /// Replaces the contents with a finished (or loaded) run.
+    virtual void showRecord(const RunRecord& record) = 0;
+    /// Removes all data; the series themselves and the toolbar settings stay.
+    virtual void clear() = 0;
+
+    QCustomPlot* customPlot() const { return m_plot; }
+    RedrawThrottle* throttle() const { return m_throttle; }
+    PlotInteractor* interactor() const { return m_interactor; }
+    int redrawCount() const;
+
+    /// PNG or PDF by suffix (savePlot), without the hover read-out.
+    bool exportImage(const QString& path, QString* error = nullptr);
+
+    /// Legend names of all series, in legend order.
+    QStringList seriesNames() const;
+    /// The series named `name`, or nullptr.
+    QCPGraph* series(const QString& name) const;
+    /// Number of points of the series (as displayed: one per raw point), -1 if unknown.
+    int pointCount(const QString& name) const;
+    /// As a click on the legend entry does; false if there is no such series.
+    bool setSeriesVisible(const QString& name, bool visible);
+    bool isSeriesVisible(const QString& name) const;
+
+    /// Hover read-out as if the mouse were at `pos` (plot widget pixels); "" if no point is near.
+    QString readoutAt(const QPoint& pos);
+    QString readout() const;
+
+    /// True while the axes follow new data (until the user drags or zooms).
+    bool isFollowingData() const { return m_follow; }
+
+public Q_SLOTS:
+    /// Rescales the axes to the visible data and follows new data again.
+    void resetView();
+
+Q_SIGNALS:
+    void readoutChanged(const QString& text);
+
+protected:
+    /// Fits the axes to the visible data (called before a redraw while following).
+    virtual void fitAxes() = 0;
+    /// Toolbar layout for the subclass's controls (left of "Reset view").
+    QHBoxLayout* toolbar() const { return m_toolbar; }
+    /// Call after adding data: redraw soon (and refit while following).
+    void dataChanged();
+    /// Adds "Reset view" and the read-out label; call once the subclass's controls are in.
+    void finishToolbar();
+
+private:
+    QCustomPlot* m_plot;
+    RedrawThrottle* m_throttle;
+    PlotInteractor* m_interactor;
+    QHBoxLayout* m_toolbar;
+    QLabel* m_readoutLabel = nullptr;
+    bool m_follow = true;
+};
+
+} // namespace parity::gui

@@ -49,8 +49,8 @@ ComparePlot::ComparePlot(QWidget* parent)
     m_plot->xAxis->setLabel(tr("Epoch"));
     m_plot->xAxis->ticker()->setTickStepStrategy(QCPAxisTicker::tssReadability);
 
-    connect(m_split, &QComboBox::currentIndexChanged, this, &ComparePlot::rebuildGraphs);
-    connect(m_metric, &QComboBox::currentIndexChanged, this, &ComparePlot::rebuildGraphs);
+    connect(m_split, &QComboBox::currentIndexChanged, this, &ComparePlot::onChooserChanged);
+    connect(m_metric, &QComboBox::currentIndexChanged, this, &ComparePlot::onChooserChanged);
     connect(reset, &QPushButton::clicked, this, &ComparePlot::resetView);
     connect(exportButton, &QPushButton::clicked, this, &ComparePlot::onExportClicked);
     connect(m_plot, &QCustomPlot::legendClick, this, &ComparePlot::onLegendClick);
@@ -74,8 +74,6 @@ void ComparePlot::setRecords(std::vector<RunRecord> records)
 
 void ComparePlot::fillChoosers()
 {
-    const QString oldSplit = split();
-    const QString oldMetric = metric();
     QStringList splits;
     QStringList metrics { QStringLiteral("loss") };
     for (const auto& r : m_records) {
@@ -88,7 +86,7 @@ void ComparePlot::fillChoosers()
     }
     if (splits.isEmpty())
         splits = QStringList { QStringLiteral("train"), QStringLiteral("val"), QStringLiteral("test") };
-    // Updating both combos fires rebuildGraphs(); it runs again once at the end.
+    // Refilling the combos would fire onChooserChanged() for every item.
     const QSignalBlocker blockSplit(m_split);
     const QSignalBlocker blockMetric(m_metric);
     m_split->clear();
@@ -97,12 +95,17 @@ void ComparePlot::fillChoosers()
     m_metric->clear();
     for (const auto& m : metrics)
         m_metric->addItem(metricLabel(m), m);
-    // Keep the user's choice; by default val reconstruction top-1, the
-    // number the trainer picks the best checkpoint by.
-    const int s = m_split->findData(oldSplit.isEmpty() ? QStringLiteral("val") : oldSplit);
+    const int s = m_split->findData(m_wantedSplit);
     m_split->setCurrentIndex(s >= 0 ? s : 0);
-    const int m = m_metric->findData(oldMetric.isEmpty() ? QStringLiteral("reconstruction_top1") : oldMetric);
+    const int m = m_metric->findData(m_wantedMetric);
     m_metric->setCurrentIndex(m >= 0 ? m : 0);
+}
+
+void ComparePlot::onChooserChanged()
+{
+    m_wantedSplit = split();
+    m_wantedMetric = metric();
+    rebuildGraphs();
 }
 
 bool ComparePlot::setMetric(const QString& splitName, const QString& metricName)
@@ -117,7 +120,7 @@ bool ComparePlot::setMetric(const QString& splitName, const QString& metricName)
         m_split->setCurrentIndex(s);
         m_metric->setCurrentIndex(m);
     }
-    rebuildGraphs();
+    onChooserChanged();
     return true;
 }
 

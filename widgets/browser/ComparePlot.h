@@ -54,11 +54,16 @@ public Q_SLOTS:
 private:
     void fillChoosers();
     void rebuildGraphs();
+    void onChooserChanged();
     void onLegendClick(QCPLegend* legend, QCPAbstractLegendItem* item, QMouseEvent* event);
     void onExportClicked();
 
     std::vector<RunRecord> m_records;
     QSet<int> m_hidden; // graph indices the user switched off
+    // The curve asked for; kept while records lacking it come and go. By
+    // default val reconstruction top-1, the number the best checkpoint follows.
+    QString m_wantedSplit = QStringLiteral("val");
+    QString m_wantedMetric = QStringLiteral("reconstruction_top1");
     QComboBox* m_split = nullptr;
     QComboBox* m_metric = nullptr;
     QCustomPlot* m_plot = nullptr;

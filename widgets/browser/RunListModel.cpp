@@ -26,6 +26,13 @@ void collect(const QString& dir, int depth, QStringList* out)
         collect(d.filePath(sub), depth + 1, out);
 }
 
+// "coders.summation.AdditionEncoder" -> "AdditionEncoder": the table stays
+// narrow; the tooltip keeps the full class name.
+QString shortClassName(const QString& name)
+{
+    return name.mid(name.lastIndexOf(QLatin1Char('.')) + 1);
+}
+
 bool insidePrevious(const QString& dir)
 {
     return QFileInfo(dir).fileName().startsWith(QLatin1String("previous-"));
@@ -121,11 +128,11 @@ QVariant RunListModel::displayValue(const Entry& e, int column) const
         return r.config.contains(QStringLiteral("k")) ? QVariant(r.config.value(QStringLiteral("k")).toInt())
                                                       : QVariant();
     case EncoderColumn:
-        return r.config.value(QStringLiteral("encoder")).toString();
+        return shortClassName(r.config.value(QStringLiteral("encoder")).toString());
     case DecoderColumn:
-        return r.config.value(QStringLiteral("decoder")).toString();
+        return shortClassName(r.config.value(QStringLiteral("decoder")).toString());
     case LossColumn:
-        return r.config.value(QStringLiteral("loss")).toString();
+        return shortClassName(r.config.value(QStringLiteral("loss")).toString());
     case EpochsColumn:
         return e.error.isEmpty() ? QVariant(int(r.epochs.size())) : QVariant();
     case BestValColumn:
@@ -174,8 +181,18 @@ QVariant RunListModel::data(const QModelIndex& index, int role) const
     case Qt::ToolTipRole:
         if (!e.error.isEmpty())
             return e.error;
-        return index.column() == DirectoryColumn || index.column() == RunColumn ? e.record.runDir
-                                                                                : displayValue(e, index.column());
+        switch (index.column()) {
+        case RunColumn:
+        case DirectoryColumn:
+            return e.record.runDir;
+        case EncoderColumn:
+            return e.record.config.value(QStringLiteral("encoder")).toString();
+        case DecoderColumn:
+            return e.record.config.value(QStringLiteral("decoder")).toString();
+        case LossColumn:
+            return e.record.config.value(QStringLiteral("loss")).toString();
+        }
+        return displayValue(e, index.column());
     case Qt::ForegroundRole:
         if (!e.error.isEmpty())
             return QBrush(QColor(180, 30, 30));

@@ -95,7 +95,10 @@ private Q_SLOTS:
         QCOMPARE(text(k3, RunListModel::BestValColumn),
             QString::number(model.recordAt(k3).bestValReconstructionTop1, 'f', 4));
         QVERIFY(!text(k3, RunListModel::UpdatedColumn).isEmpty());
-        QVERIFY(!text(k3, RunListModel::EncoderColumn).isEmpty());
+        QCOMPARE(text(k3, RunListModel::EncoderColumn), QStringLiteral("AdditionEncoder"));
+        QCOMPARE(text(k3, RunListModel::LossColumn), QStringLiteral("MSELoss"));
+        QCOMPARE(model.index(k3, RunListModel::DecoderColumn).data(Qt::ToolTipRole).toString(),
+            QStringLiteral("coders.summation.SubtractionDecoder"));
         QVERIFY(text(k3, RunListModel::DirectoryColumn).startsWith("mnist/base-mlp/k3/"));
         QCOMPARE(model.rowOfRunDir(model.runDirAt(k3)), k3);
 

@@ -2,13 +2,62 @@
 
 #include <QFileInfo>
 
-namespace parity::gui {
+#include <algorithm>
+#include <set>
+
+namespace parity::gui
+{
 
 QString RunRecord::displayName() const
 {
     if (!header.isEmpty())
         return header;
     return QFileInfo(runDir).fileName();
+}
+
+QStringList RunRecord::accuracyMetricNames() const
+{
+    // Keys look like "<kind>_top<n>"; order by n, reconstruction before overall.
+    std::set<std::pair<int, int>> keys; // (n, 0 = reconstruction / 1 = overall)
+    std::set<std::string> others;
+    for (const auto& epoch : epochs)
+        for (const auto& [split, metrics] : epoch.splits)
+            for (const auto& [name, value] : metrics.accuracy) {
+                const auto pos = name.rfind("_top");
+                const std::string kind = pos == std::string::npos ? std::string() : name.substr(0, pos);
+                const int n = pos == std::string::npos ? 0 : std::atoi(name.c_str() + pos + 4);
+                if (n > 0 && kind == "reconstruction")
+                    keys.insert({ n, 0 });
+                else if (n > 0 && kind == "overall")
+                    keys.insert({ n, 1 });
+                else
+                    others.insert(name);
+            }
+    QStringList names;
+    for (const auto& [n, kind] : keys)
+        names << QStringLiteral("%1_top%2")
+                     .arg(kind == 0 ? QStringLiteral("reconstruction") : QStringLiteral("overall"))
+                     .arg(n);
+    for (const auto& name : others)
+        names << QString::fromStdString(name);
+    return names;
+}
+
+QStringList RunRecord::splitNames() const
+{
+    static const QStringList kOrder = { QStringLiteral("train"), QStringLiteral("val"), QStringLiteral("test") };
+    std::set<QString> present;
+    for (const auto& epoch : epochs)
+        for (const auto& entry : epoch.splits)
+            present.insert(QString::fromStdString(entry.first));
+    QStringList names;
+    for (const auto& split : kOrder)
+        if (present.count(split))
+            names << split;
+    for (const auto& split : present)
+        if (!kOrder.contains(split))
+            names << split;
+    return names;
 }
 
 } // namespace parity::gui

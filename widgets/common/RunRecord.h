@@ -7,21 +7,39 @@
 #include <QString>
 #include <QStringList>
 
+#include <map>
 #include <vector>
 
-namespace parity::gui {
+namespace parity::gui
+{
+
+/// What metrics.csv holds beyond an EpochSummary: size and time of one split.
+struct SplitTiming {
+    int64_t groups = 0;
+    double seconds = 0;
+};
 
 struct RunRecord {
-    QString runDir;                     ///< absolute path of the run directory
-    QString header;                     ///< "<dataset> <model> <k> <loss> <encoder> <decoder>"
-    QString status;                     ///< run.json "status": running, finished, stopped, failed, ...
-    QJsonObject config;                 ///< run.json "config" (the resolved RunConfig)
-    QStringList classNames;             ///< run.json "classes"
-    std::vector<parity::BaseAccuracy> baseAccuracies;   ///< train and test
-    std::vector<parity::EpochSummary> epochs;           ///< in epoch order, one per completed epoch
+    QString runDir; ///< absolute path of the run directory
+    QString header; ///< "<dataset> <model> <k> <loss> <encoder> <decoder>"
+    QString status; ///< run.json "status": running, finished, stopped, failed, ...
+    QJsonObject config; ///< run.json "config" (the resolved RunConfig)
+    QStringList classNames; ///< run.json "classes"
+    std::vector<parity::BaseAccuracy> baseAccuracies; ///< train and test
+    std::vector<parity::EpochSummary> epochs; ///< in epoch order, one per completed epoch
     double bestValReconstructionTop1 = 0;
-    QString started;                    ///< ISO 8601 as in run.json
+    int epochsCompleted = 0; ///< run.json "epochs_completed" (else epochs.size())
+    QString started; ///< ISO 8601 as in run.json
     QString updated;
+    /// Groups and seconds per epoch, then per split; empty when the source
+    /// (the original's txt files) does not say.
+    std::map<int, std::map<std::string, SplitTiming>> splitTimings;
+
+    /// The accuracy keys the epochs hold, in the original's order:
+    /// reconstruction_top1, overall_top1, reconstruction_top2, ...
+    QStringList accuracyMetricNames() const;
+    /// The splits the epochs hold, in train, val, test order.
+    QStringList splitNames() const;
 
     /// A short name for legends and lists: the header, else the directory name.
     QString displayName() const;

@@ -1,0 +1,152 @@
+// ComparePlot with made-up records: one graph per run, metric choice, legend
+// toggles, image export.
+#include "browser/ComparePlot.h"
+#include "plots/QcpInclude.h"
+
+#include <QTemporaryDir>
+#include <QtTest>
+
+using parity::gui::ComparePlot;
+using parity::gui::RunRecord;
+
+namespace
+{
+RunRecord makeRecord(const QString& header, int epochs, double offset)
+{
+    RunRecord r;
+    r.header = header;
+    r.runDir = "/runs/" + header;
+    for (int e = 0; e < epochs; ++e) {
+        parity::EpochSummary s;
+        s.epoch = e;
+        for (const char* split : { "train", "val", "test" }) {
+            auto& m = s.splits[split];
+            m.loss = 10.0 - e - offset;
+            m.accuracy["reconstruction_top1"] = 0.1 * e + offset;
+            m.accuracy["overall_top1"] = 0.05 * e + offset;
+            m.accuracy["reconstruction_top5"] = 0.2 * e + offset;
+            m.accuracy["overall_top5"] = 0.15 * e + offset;
+        }
+        r.epochs.push_back(s);
+    }
+    return r;
+}
+} // namespace
+
+class ComparePlotTest : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void oneGraphPerRecordWithItsName()
+    {
+        ComparePlot plot;
+        QCOMPARE(plot.graphCount(), 0);
+        plot.setRecords({ makeRecord("run A", 3, 0.0), makeRecord("run B", 5, 0.25) });
+        QCOMPARE(plot.graphCount(), 2);
+        QCOMPARE(plot.plot()->legend->itemCount(), 2);
+        QCOMPARE(plot.plot()->graph(0)->name(), QStringLiteral("run A"));
+        QCOMPARE(plot.plot()->graph(1)->name(), QStringLiteral("run B"));
+        QCOMPARE(plot.split(), QStringLiteral("val"));
+        QCOMPARE(plot.metric(), QStringLiteral("reconstruction_top1"));
+        QCOMPARE(plot.plot()->graph(0)->dataCount(), 3);
+        QCOMPARE(plot.plot()->graph(1)->dataCount(), 5);
+        QCOMPARE(plot.plot()->graph(1)->data()->at(4)->value, 0.1 * 4 + 0.25);
+        QCOMPARE(plot.availableMetrics(),
+            QStringList({ "loss", "reconstruction_top1", "overall_top1", "reconstruction_top5", "overall_top5" }));
+        QCOMPARE(plot.availableSplits(), QStringList({ "train", "val", "test" }));
+    }
+
+    void metricChoice_data()
+    {
+        QTest::addColumn<QString>("split");
+        QTest::addColumn<QString>("metric");
+        QTest::addColumn<double>("lastOfA"); // run A, epoch 2
+        QTest::newRow("train loss") << "train"
+                                    << "loss" << 8.0;
+        QTest::newRow("test overall top-5") << "test"
+                                            << "overall_top5" << 0.3;
+        QTest::newRow("val reconstruction top-5") << "val"
+                                                  << "reconstruction_top5" << 0.4;
+    }
+    void metricChoice()
+    {
+        QFETCH(QString, split);
+        QFETCH(QString, metric);
+        QFETCH(double, lastOfA);
+        ComparePlot plot;
+        plot.setRecords({ makeRecord("run A", 3, 0.0), makeRecord("run B", 2, 0.25) });
+        QVERIFY(plot.setMetric(split, metric));
+        QCOMPARE(plot.split(), split);
+        QCOMPARE(plot.metric(), metric);
+        QCOMPARE(plot.graphCount(), 2);
+        QCOMPARE(plot.plot()->graph(0)->data()->at(2)->value, lastOfA);
+        QVERIFY(plot.plot()->yAxis->label().contains(ComparePlot::metricLabel(metric)));
+    }
+
+    void unknownMetricIsRefused()
+    {
+        ComparePlot plot;
+        plot.setRecords({ makeRecord("run A", 3, 0.0) });
+        QVERIFY(!plot.setMetric("val", "overall_top20"));
+        QVERIFY(!plot.setMetric("nosplit", "loss"));
+        QCOMPARE(plot.metric(), QStringLiteral("reconstruction_top1"));
+    }
+
+    void legendTogglesSurviveAMetricChange()
+    {
+        ComparePlot plot;
+        plot.setRecords({ makeRecord("run A", 3, 0.0), makeRecord("run B", 2, 0.25) });
+        plot.setGraphVisible(1, false);
+        QVERIFY(plot.isGraphVisible(0));
+        QVERIFY(!plot.isGraphVisible(1));
+        QVERIFY(plot.setMetric("train", "loss"));
+        QVERIFY(!plot.isGraphVisible(1));
+        plot.setGraphVisible(1, true);
+        QVERIFY(plot.isGraphVisible(1));
+    }
+
+    void resetFitsTheVisibleData()
+    {
+        ComparePlot plot;
+        plot.setRecords({ makeRecord("run A", 3, 0.0), makeRecord("run B", 5, 0.25) });
+        plot.plot()->xAxis->setRange(100, 200);
+        plot.resetView();
+        QVERIFY(plot.plot()->xAxis->range().contains(0));
+        QVERIFY(plot.plot()->xAxis->range().contains(4));
+        QVERIFY(plot.plot()->yAxis->range().contains(0.65));
+    }
+
+    void exportsAnImage_data()
+    {
+        QTest::addColumn<QString>("name");
+        QTest::addColumn<bool>("ok");
+        QTest::newRow("png") << "compare.png" << true;
+        QTest::newRow("pdf") << "compare.pdf" << true;
+        QTest::newRow("unsupported") << "compare.bmpx" << false;
+    }
+    void exportsAnImage()
+    {
+        QFETCH(QString, name);
+        QFETCH(bool, ok);
+        QTemporaryDir tmp;
+        ComparePlot plot;
+        plot.resize(640, 480);
+        plot.setRecords({ makeRecord("run A", 3, 0.0), makeRecord("run B", 5, 0.25) });
+        QString error;
+        QCOMPARE(plot.exportImage(tmp.filePath(name), &error), ok);
+        QCOMPARE(QFileInfo(tmp.filePath(name)).size() > 0, ok);
+        QCOMPARE(error.isEmpty(), ok);
+    }
+
+    void noRecordsIsAnEmptyPlot()
+    {
+        ComparePlot plot;
+        plot.setRecords({ makeRecord("run A", 3, 0.0) });
+        plot.setRecords({});
+        QCOMPARE(plot.graphCount(), 0);
+        plot.resetView();
+    }
+};
+
+QTEST_MAIN(ComparePlotTest)
+#include "ComparePlotTest.moc"

@@ -1,0 +1,153 @@
+// RunBrowser on runs parity-train made: listing, opening (button and double
+// click), comparing, exporting, and a damaged run that must not break it.
+#include "browser/RunBrowser.h"
+#include "browser/ComparePlot.h"
+#include "browser/RunListModel.h"
+#include "support/CliRun.h"
+
+#include <QHeaderView>
+#include <QPushButton>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using parity::gui::RunBrowser;
+using parity::gui::RunListModel;
+using parity::gui::RunRecord;
+
+class RunBrowserTest : public QObject
+{
+    Q_OBJECT
+    QTemporaryDir m_tmp;
+    QString m_save;
+
+    static int rowOfK(const RunListModel* model, int k)
+    {
+        for (int row = 0; row < model->rowCount(); ++row)
+            if (model->recordAt(row).config.value("k").toInt() == k)
+                return row;
+        return -1;
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(m_tmp.isValid());
+        m_save = m_tmp.filePath("save");
+        const auto run = parity::test::runParityTrain(m_tmp.path(), m_save, { 2, 3 }, 2);
+        QVERIFY2(run.exitCode == 0, qPrintable(run.output));
+        const QString broken = m_save + "/mnist/base-mlp/k5/mse/add/sub";
+        parity::test::copyFiles(parity::test::runDirFor(m_save, 2), broken);
+        parity::test::writeAll(broken + "/metrics.csv", "epoch,split,loss\n0,train");
+    }
+
+    void listsAndOpensRuns()
+    {
+        RunBrowser browser;
+        browser.resize(900, 700);
+        browser.show();
+        QSignalSpy scanned(&browser, &RunBrowser::runsScanned);
+        browser.setRoot(m_save);
+        QCOMPARE(scanned.count(), 1);
+        QCOMPARE(scanned.first().first().toInt(), 3);
+        QCOMPARE(browser.model()->rowCount(), 3);
+        QVERIFY2(browser.statusText().contains("1 unreadable"), qPrintable(browser.statusText()));
+
+        std::vector<RunRecord> opened;
+        connect(&browser, &RunBrowser::runOpened, this, [&](const RunRecord& r) { opened.push_back(r); });
+        QVERIFY(!browser.openSelected()); // nothing selected
+        QVERIFY(opened.empty());
+
+        const int k3 = rowOfK(browser.model(), 3);
+        browser.selectRows({ k3 });
+        QCOMPARE(browser.selectedRows(), QList<int> { k3 });
+        QVERIFY(browser.openSelected());
+        QCOMPARE(opened.size(), size_t(1));
+        QCOMPARE(opened[0].runDir, browser.model()->runDirAt(k3));
+        QCOMPARE(opened[0].epochs.size(), size_t(2));
+
+        // A double click opens too.
+        QTableView* view = browser.view();
+        const int viewRow = [&] {
+            for (int r = 0; r < view->model()->rowCount(); ++r)
+                if (view->model()->index(r, RunListModel::KColumn).data().toInt() == 2)
+                    return r;
+            return -1;
+        }();
+        QVERIFY(viewRow >= 0);
+        QVERIFY(QTest::qWaitForWindowExposed(&browser));
+        const QModelIndex cell = view->model()->index(viewRow, RunListModel::KColumn);
+        view->scrollTo(cell);
+        const QPoint center = view->visualRect(cell).center();
+        // The view opens on a double click only where the press before it landed.
+        QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, center);
+        QTest::mouseDClick(view->viewport(), Qt::LeftButton, {}, center);
+        QTRY_COMPARE(opened.size(), size_t(2));
+        QCOMPARE(opened[1].config.value("k").toInt(), 2);
+    }
+
+    void aBrokenRunShowsItsErrorAndOpensNothing()
+    {
+        RunBrowser browser;
+        browser.setRoot(m_save);
+        int opened = 0;
+        connect(&browser, &RunBrowser::runOpened, this, [&] { ++opened; });
+        const int broken = rowOfK(browser.model(), 5);
+        QVERIFY(broken >= 0);
+        browser.selectRows({ broken });
+        QVERIFY(!browser.openSelected());
+        QCOMPARE(opened, 0);
+        QVERIFY2(browser.statusText().contains("k5/mse/add/sub/metrics.csv"), qPrintable(browser.statusText()));
+        QVERIFY(!browser.exportSelected(m_tmp.filePath("broken.csv")));
+        QVERIFY(!QFile::exists(m_tmp.filePath("broken.csv")));
+    }
+
+    void comparesTheSelectedRuns()
+    {
+        RunBrowser browser;
+        browser.setRoot(m_save);
+        browser.selectRows({ rowOfK(browser.model(), 2), rowOfK(browser.model(), 3), rowOfK(browser.model(), 5) });
+        QCOMPARE(browser.selectedRows().size(), 3);
+        QCOMPARE(browser.compareSelected(), 2); // the broken run is skipped, with a word why
+        QVERIFY(browser.statusText().contains("Skipped"));
+        QCOMPARE(browser.comparePlot()->graphCount(), 2);
+        QCOMPARE(browser.comparePlot()->split(), QStringLiteral("val"));
+        QCOMPARE(browser.comparePlot()->metric(), QStringLiteral("reconstruction_top1"));
+    }
+
+    void exportsTheSelectedRun_data()
+    {
+        QTest::addColumn<QString>("fileName");
+        QTest::newRow("csv") << QStringLiteral("out.csv");
+        QTest::newRow("json") << QStringLiteral("out.json");
+    }
+    void exportsTheSelectedRun()
+    {
+        QFETCH(QString, fileName);
+        RunBrowser browser;
+        browser.setRoot(m_save);
+        const int k2 = rowOfK(browser.model(), 2);
+        browser.selectRows({ k2 });
+        const QString path = m_tmp.filePath(fileName);
+        QVERIFY2(browser.exportSelected(path), qPrintable(browser.statusText()));
+        const QByteArray written = parity::test::readAll(path);
+        if (fileName.endsWith(".csv"))
+            QCOMPARE(written, parity::test::readAll(browser.model()->runDirAt(k2) + "/metrics.csv"));
+        else
+            QVERIFY(written.contains("\"epochs\""));
+    }
+
+    void sortingTheViewKeepsSelectionOnModelRows()
+    {
+        RunBrowser browser;
+        browser.setRoot(m_save);
+        browser.view()->sortByColumn(RunListModel::KColumn, Qt::DescendingOrder);
+        const int k2 = rowOfK(browser.model(), 2);
+        browser.selectRows({ k2 });
+        QCOMPARE(browser.selectedRows(), QList<int> { k2 });
+        QCOMPARE(browser.selectedRecords().front().config.value("k").toInt(), 2);
+    }
+};
+
+QTEST_MAIN(RunBrowserTest)
+#include "RunBrowserTest.moc"

@@ -1,0 +1,153 @@
+// RunListModel over a save directory filled by parity-train: two runs of a
+// sweep, a rerun that moved older results into previous-<timestamp>/, a
+// result directory of the original framework and a damaged run.
+#include "browser/RunListModel.h"
+#include "support/CliRun.h"
+
+#include <QAbstractItemModelTester>
+#include <QSortFilterProxyModel>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using parity::gui::RunListModel;
+
+class RunListModelTest : public QObject
+{
+    Q_OBJECT
+    QTemporaryDir m_tmp;
+    QString m_save;
+
+    int rowWhere(const RunListModel& model, int k, bool previous)
+    {
+        for (int row = 0; row < model.rowCount(); ++row)
+            if (model.recordAt(row).config.value("k").toInt() == k && model.isPreviousAt(row) == previous
+                && model.errorAt(row).isEmpty() && !model.recordAt(row).status.isEmpty())
+                return row;
+        return -1;
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(m_tmp.isValid());
+        m_save = m_tmp.filePath("save");
+        auto run = parity::test::runParityTrain(m_tmp.path(), m_save, { 2, 3 }, 2);
+        QVERIFY2(run.exitCode == 0, qPrintable(run.output));
+        // A fresh run of k = 2 moves the first one's results aside.
+        run = parity::test::runParityTrain(m_tmp.path(), m_save, { 2 }, 1);
+        QVERIFY2(run.exitCode == 0, qPrintable(run.output));
+
+        const QString k2 = parity::test::runDirFor(m_save, 2);
+        const QString original = m_save + "/fashion-mnist/base-mlp/k4/mse/add/sub";
+        parity::test::copyFiles(k2, original);
+        for (const auto& name : QDir(original).entryList(QDir::Files))
+            if (!name.endsWith(".txt"))
+                QFile::remove(original + "/" + name);
+        const QString broken = m_save + "/mnist/base-mlp/k5/mse/add/sub";
+        parity::test::copyFiles(k2, broken);
+        parity::test::writeAll(broken + "/run.json", "{ broken");
+    }
+
+    void passesTheModelTester()
+    {
+        RunListModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.setRoot(m_save);
+        QVERIFY(model.rowCount() >= 2);
+        model.refresh();
+        model.setRoot(m_tmp.filePath("absent"));
+        QCOMPARE(model.rowCount(), 0);
+        model.setRoot(m_save);
+        QSortFilterProxyModel proxy;
+        proxy.setSourceModel(&model);
+        proxy.setSortRole(RunListModel::SortRole);
+        QAbstractItemModelTester proxyTester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        for (int column = 0; column < RunListModel::ColumnCount; ++column)
+            proxy.sort(column, Qt::DescendingOrder);
+        model.refresh();
+    }
+
+    void listsTheCliRunsPreviousResultsOriginalAndBrokenRuns()
+    {
+        RunListModel model;
+        model.setRoot(m_save);
+        QCOMPARE(model.rowCount(), 5); // k2, k2 previous, k3, original k4, broken k5
+
+        const int k2 = rowWhere(model, 2, false);
+        const int k2previous = rowWhere(model, 2, true);
+        const int k3 = rowWhere(model, 3, false);
+        QVERIFY(k2 >= 0 && k2previous >= 0 && k3 >= 0);
+        QCOMPARE(model.recordAt(k2).epochs.size(), size_t(1));
+        QCOMPARE(model.recordAt(k2previous).epochs.size(), size_t(2));
+        QCOMPARE(model.recordAt(k3).epochs.size(), size_t(2));
+        QVERIFY(QFileInfo(model.runDirAt(k2previous)).fileName().startsWith("previous-"));
+        QCOMPARE(QFileInfo(model.runDirAt(k2previous)).absolutePath(), model.runDirAt(k2));
+
+        auto text = [&](int row, int column) { return model.index(row, column).data().toString(); };
+        QCOMPARE(text(k3, RunListModel::DatasetColumn), QStringLiteral("mnist"));
+        QCOMPARE(text(k3, RunListModel::ModelColumn), QStringLiteral("base-mlp"));
+        QCOMPARE(text(k3, RunListModel::KColumn), QStringLiteral("3"));
+        QCOMPARE(text(k3, RunListModel::EpochsColumn), QStringLiteral("2"));
+        QCOMPARE(text(k3, RunListModel::StatusColumn), QStringLiteral("finished"));
+        QCOMPARE(text(k2previous, RunListModel::StatusColumn), QStringLiteral("previous, finished"));
+        QVERIFY(text(k2previous, RunListModel::RunColumn).contains("previous-"));
+        QVERIFY(model.index(k2previous, 0).data(RunListModel::IsPreviousRole).toBool());
+        QCOMPARE(text(k3, RunListModel::BestValColumn),
+            QString::number(model.recordAt(k3).bestValReconstructionTop1, 'f', 4));
+        QVERIFY(!text(k3, RunListModel::UpdatedColumn).isEmpty());
+        QCOMPARE(text(k3, RunListModel::EncoderColumn), QStringLiteral("AdditionEncoder"));
+        QCOMPARE(text(k3, RunListModel::LossColumn), QStringLiteral("MSELoss"));
+        QCOMPARE(model.index(k3, RunListModel::DecoderColumn).data(Qt::ToolTipRole).toString(),
+            QStringLiteral("coders.summation.SubtractionDecoder"));
+        QVERIFY(text(k3, RunListModel::DirectoryColumn).startsWith("mnist/base-mlp/k3/"));
+        QCOMPARE(model.rowOfRunDir(model.runDirAt(k3)), k3);
+
+        int original = -1, broken = -1;
+        for (int row = 0; row < model.rowCount(); ++row) {
+            if (model.recordAt(row).config.value("k").toInt() == 4)
+                original = row;
+            if (model.recordAt(row).config.value("k").toInt() == 5)
+                broken = row;
+        }
+        QVERIFY(original >= 0 && broken >= 0);
+        QCOMPARE(text(original, RunListModel::StatusColumn), QStringLiteral("original format"));
+        QCOMPARE(text(original, RunListModel::DatasetColumn), QStringLiteral("fashion-mnist"));
+        QCOMPARE(model.recordAt(original).epochs.size(), size_t(1));
+        QVERIFY(model.errorAt(original).isEmpty());
+
+        QCOMPARE(text(broken, RunListModel::StatusColumn), QStringLiteral("unreadable"));
+        const QString tip = model.index(broken, RunListModel::StatusColumn).data(Qt::ToolTipRole).toString();
+        QVERIFY2(tip.contains("/k5/mse/add/sub/run.json"), qPrintable(tip));
+        QCOMPARE(model.index(broken, 0).data(RunListModel::ErrorRole).toString(), model.errorAt(broken));
+        QCOMPARE(text(broken, RunListModel::DatasetColumn), QStringLiteral("mnist")); // from the path
+    }
+
+    void sortsNumbersAsNumbers()
+    {
+        RunListModel model;
+        model.setRoot(m_save);
+        QSortFilterProxyModel proxy;
+        proxy.setSourceModel(&model);
+        proxy.setSortRole(RunListModel::SortRole);
+        proxy.sort(RunListModel::KColumn, Qt::AscendingOrder);
+        QStringList ks;
+        for (int row = 0; row < proxy.rowCount(); ++row)
+            ks << proxy.index(row, RunListModel::KColumn).data().toString();
+        QCOMPARE(ks, QStringList({ "2", "2", "3", "4", "5" }));
+        proxy.sort(RunListModel::EpochsColumn, Qt::DescendingOrder);
+        QCOMPARE(proxy.index(0, RunListModel::EpochsColumn).data().toInt(), 2);
+        QVERIFY(proxy.index(4, RunListModel::EpochsColumn).data().isNull()); // the broken run
+    }
+
+    void headersNameEveryColumn()
+    {
+        RunListModel model;
+        for (int column = 0; column < RunListModel::ColumnCount; ++column)
+            QVERIFY(!model.headerData(column, Qt::Horizontal).toString().isEmpty());
+        QCOMPARE(model.headerData(RunListModel::BestValColumn, Qt::Horizontal).toString(),
+            QStringLiteral("Best val recon. top-1"));
+    }
+};
+
+QTEST_MAIN(RunListModelTest)
+#include "RunListModelTest.moc"

@@ -1,0 +1,260 @@
+#include "browser/ComparePlot.h"
+
+#include "plots/PlotExport.h"
+#include "plots/QcpInclude.h"
+
+#include <QComboBox>
+#include <QFileDialog>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QVBoxLayout>
+
+namespace parity::gui
+{
+
+namespace
+{
+const QColor kColors[] = { QColor(31, 119, 180), QColor(255, 127, 14), QColor(44, 160, 44), QColor(214, 39, 40),
+    QColor(148, 103, 189), QColor(140, 86, 75), QColor(227, 119, 194), QColor(127, 127, 127), QColor(188, 189, 34),
+    QColor(23, 190, 207) };
+constexpr int kColorCount = int(sizeof kColors / sizeof kColors[0]);
+} // namespace
+
+ComparePlot::ComparePlot(QWidget* parent)
+    : QWidget(parent)
+    , m_split(new QComboBox(this))
+    , m_metric(new QComboBox(this))
+    , m_plot(new QCustomPlot(this))
+{
+    auto* reset = new QPushButton(tr("Reset view"), this);
+    auto* exportButton = new QPushButton(tr("Export image..."), this);
+    auto* bar = new QHBoxLayout;
+    bar->addWidget(new QLabel(tr("Split:"), this));
+    bar->addWidget(m_split);
+    bar->addWidget(new QLabel(tr("Metric:"), this));
+    bar->addWidget(m_metric);
+    bar->addStretch(1);
+    bar->addWidget(reset);
+    bar->addWidget(exportButton);
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addLayout(bar);
+    layout->addWidget(m_plot, 1);
+
+    m_plot->setMinimumSize(300, 200);
+    m_plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
+    m_plot->legend->setVisible(true);
+    m_plot->xAxis->setLabel(tr("Epoch"));
+    m_plot->xAxis->ticker()->setTickStepStrategy(QCPAxisTicker::tssReadability);
+
+    connect(m_split, &QComboBox::currentIndexChanged, this, &ComparePlot::onChooserChanged);
+    connect(m_metric, &QComboBox::currentIndexChanged, this, &ComparePlot::onChooserChanged);
+    connect(reset, &QPushButton::clicked, this, &ComparePlot::resetView);
+    connect(exportButton, &QPushButton::clicked, this, &ComparePlot::onExportClicked);
+    connect(m_plot, &QCustomPlot::legendClick, this, &ComparePlot::onLegendClick);
+    fillChoosers();
+}
+
+QString ComparePlot::metricLabel(const QString& metric)
+{
+    QString label = metric;
+    label.replace(QLatin1String("_top"), QLatin1String(" top-"));
+    return label;
+}
+
+void ComparePlot::setRecords(std::vector<RunRecord> records)
+{
+    m_records = std::move(records);
+    m_hidden.clear();
+    fillChoosers();
+    rebuildGraphs();
+}
+
+void ComparePlot::fillChoosers()
+{
+    QStringList splits;
+    QStringList metrics { QStringLiteral("loss") };
+    for (const auto& r : m_records) {
+        for (const auto& s : r.splitNames())
+            if (!splits.contains(s))
+                splits << s;
+        for (const auto& m : r.accuracyMetricNames())
+            if (!metrics.contains(m))
+                metrics << m;
+    }
+    if (splits.isEmpty())
+        splits = QStringList { QStringLiteral("train"), QStringLiteral("val"), QStringLiteral("test") };
+    // Refilling the combos would fire onChooserChanged() for every item.
+    const QSignalBlocker blockSplit(m_split);
+    const QSignalBlocker blockMetric(m_metric);
+    m_split->clear();
+    for (const auto& s : splits)
+        m_split->addItem(s, s);
+    m_metric->clear();
+    for (const auto& m : metrics)
+        m_metric->addItem(metricLabel(m), m);
+    const int s = m_split->findData(m_wantedSplit);
+    m_split->setCurrentIndex(s >= 0 ? s : 0);
+    const int m = m_metric->findData(m_wantedMetric);
+    m_metric->setCurrentIndex(m >= 0 ? m : 0);
+}
+
+void ComparePlot::onChooserChanged()
+{
+    m_wantedSplit = split();
+    m_wantedMetric = metric();
+    rebuildGraphs();
+}
+
+bool ComparePlot::setMetric(const QString& splitName, const QString& metricName)
+{
+    const int s = m_split->findData(splitName);
+    const int m = m_metric->findData(metricName);
+    if (s < 0 || m < 0)
+        return false;
+    {
+        const QSignalBlocker blockSplit(m_split);
+        const QSignalBlocker blockMetric(m_metric);
+        m_split->setCurrentIndex(s);
+        m_metric->setCurrentIndex(m);
+    }
+    onChooserChanged();
+    return true;
+}
+
+QString ComparePlot::split() const
+{
+    return m_split->currentData().toString();
+}
+QString ComparePlot::metric() const
+{
+    return m_metric->currentData().toString();
+}
+
+QStringList ComparePlot::availableSplits() const
+{
+    QStringList list;
+    for (int i = 0; i < m_split->count(); ++i)
+        list << m_split->itemData(i).toString();
+    return list;
+}
+
+QStringList ComparePlot::availableMetrics() const
+{
+    QStringList list;
+    for (int i = 0; i < m_metric->count(); ++i)
+        list << m_metric->itemData(i).toString();
+    return list;
+}
+
+void ComparePlot::rebuildGraphs()
+{
+    m_plot->clearGraphs();
+    const std::string splitName = split().toStdString();
+    const std::string metricName = metric().toStdString();
+    for (size_t i = 0; i < m_records.size(); ++i) {
+        const RunRecord& r = m_records[i];
+        QVector<double> xs, ys;
+        for (const auto& e : r.epochs) {
+            const auto s = e.splits.find(splitName);
+            if (s == e.splits.end())
+                continue;
+            if (metricName != "loss" && !s->second.accuracy.count(metricName))
+                continue;
+            xs << e.epoch;
+            ys << s->second.value(metricName);
+        }
+        QCPGraph* graph = m_plot->addGraph();
+        graph->setName(r.displayName());
+        graph->setData(xs, ys, true);
+        graph->setPen(QPen(kColors[int(i) % kColorCount], 2));
+        graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, 5));
+        graph->setVisible(!m_hidden.contains(int(i)));
+        if (auto* item = m_plot->legend->itemWithPlottable(graph))
+            item->setTextColor(graph->visible() ? Qt::black : Qt::gray);
+    }
+    m_plot->yAxis->setLabel(QStringLiteral("%1 %2").arg(split(), metricLabel(metric())));
+    resetView();
+}
+
+void ComparePlot::resetView()
+{
+    bool any = false;
+    for (int i = 0; i < m_plot->graphCount(); ++i) {
+        QCPGraph* g = m_plot->graph(i);
+        if (!g->visible() || g->data()->isEmpty())
+            continue;
+        g->rescaleAxes(any);
+        any = true;
+    }
+    if (!any) {
+        m_plot->xAxis->setRange(0, 1);
+        m_plot->yAxis->setRange(0, 1);
+    } else {
+        // A little room so points on the border stay visible; a one-epoch
+        // run has a zero-width x range.
+        const QCPRange x = m_plot->xAxis->range();
+        m_plot->xAxis->setRange(x.lower - 0.5, x.upper + 0.5);
+        m_plot->yAxis->scaleRange(1.1, m_plot->yAxis->range().center());
+        if (m_plot->yAxis->range().size() == 0)
+            m_plot->yAxis->setRange(m_plot->yAxis->range().lower - 0.5, m_plot->yAxis->range().upper + 0.5);
+    }
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+int ComparePlot::graphCount() const
+{
+    return m_plot->graphCount();
+}
+
+bool ComparePlot::isGraphVisible(int index) const
+{
+    return index >= 0 && index < m_plot->graphCount() && m_plot->graph(index)->visible();
+}
+
+void ComparePlot::setGraphVisible(int index, bool visible)
+{
+    if (index < 0 || index >= m_plot->graphCount())
+        return;
+    if (visible)
+        m_hidden.remove(index);
+    else
+        m_hidden.insert(index);
+    QCPGraph* graph = m_plot->graph(index);
+    graph->setVisible(visible);
+    if (auto* item = m_plot->legend->itemWithPlottable(graph))
+        item->setTextColor(visible ? Qt::black : Qt::gray);
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void ComparePlot::onLegendClick(QCPLegend*, QCPAbstractLegendItem* item, QMouseEvent*)
+{
+    auto* plItem = qobject_cast<QCPPlottableLegendItem*>(item);
+    if (!plItem)
+        return;
+    for (int i = 0; i < m_plot->graphCount(); ++i)
+        if (m_plot->graph(i) == plItem->plottable()) {
+            setGraphVisible(i, !m_plot->graph(i)->visible());
+            return;
+        }
+}
+
+bool ComparePlot::exportImage(const QString& path, QString* error)
+{
+    return savePlot(m_plot, path, error);
+}
+
+void ComparePlot::onExportClicked()
+{
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Export plot"), QString(), tr("PNG image (*.png);;PDF document (*.pdf)"));
+    if (path.isEmpty())
+        return;
+    QString error;
+    if (!exportImage(path, &error))
+        QMessageBox::warning(this, tr("Export plot"), error);
+}
+
+} // namespace parity::gui

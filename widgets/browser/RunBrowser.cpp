@@ -1,0 +1,259 @@
+#include "browser/RunBrowser.h"
+
+#include "browser/ComparePlot.h"
+#include "browser/RunListModel.h"
+#include "export/MetricsExport.h"
+
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QItemSelectionModel>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QSortFilterProxyModel>
+#include <QSplitter>
+#include <QTableView>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+namespace parity::gui
+{
+
+RunBrowser::RunBrowser(QWidget* parent)
+    : QWidget(parent)
+    , m_model(new RunListModel(this))
+    , m_proxy(new QSortFilterProxyModel(this))
+    , m_rootEdit(new QLineEdit(this))
+    , m_view(new QTableView(this))
+    , m_compare(new ComparePlot(this))
+    , m_open(new QPushButton(tr("Open"), this))
+    , m_compareButton(new QPushButton(tr("Compare"), this))
+    , m_export(new QPushButton(tr("Export..."), this))
+    , m_status(new QLabel(this))
+{
+    m_proxy->setSourceModel(m_model);
+    m_proxy->setSortRole(RunListModel::SortRole);
+    m_proxy->setSortCaseSensitivity(Qt::CaseInsensitive);
+
+    m_view->setModel(m_proxy);
+    m_view->setSortingEnabled(true);
+    m_view->sortByColumn(RunListModel::RunColumn, Qt::AscendingOrder);
+    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_view->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_view->setAlternatingRowColors(true);
+    m_view->verticalHeader()->hide();
+    m_view->horizontalHeader()->setStretchLastSection(true);
+
+    m_rootEdit->setPlaceholderText(tr("Save directory (the runs' save_dir)"));
+    auto* browseButton = new QToolButton(this);
+    browseButton->setText(QStringLiteral("..."));
+    browseButton->setToolTip(tr("Choose the save directory"));
+    auto* refreshButton = new QPushButton(tr("Refresh"), this);
+    m_export->setToolTip(tr("Write the selected run's metrics as CSV or JSON"));
+    m_compareButton->setToolTip(tr("Overlay the selected runs in the plot below"));
+    m_status->setWordWrap(true);
+    m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
+
+    auto* top = new QHBoxLayout;
+    top->addWidget(new QLabel(tr("Save directory:"), this));
+    top->addWidget(m_rootEdit, 1);
+    top->addWidget(browseButton);
+    top->addWidget(refreshButton);
+    auto* buttons = new QHBoxLayout;
+    buttons->addWidget(m_open);
+    buttons->addWidget(m_compareButton);
+    buttons->addWidget(m_export);
+    buttons->addStretch(1);
+    auto* tablePane = new QWidget(this);
+    auto* tableLayout = new QVBoxLayout(tablePane);
+    tableLayout->setContentsMargins(0, 0, 0, 0);
+    tableLayout->addWidget(m_view, 1);
+    tableLayout->addLayout(buttons);
+    auto* splitter = new QSplitter(Qt::Vertical, this);
+    splitter->addWidget(tablePane);
+    splitter->addWidget(m_compare);
+    splitter->setStretchFactor(0, 1);
+    splitter->setStretchFactor(1, 1);
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(top);
+    layout->addWidget(splitter, 1);
+    layout->addWidget(m_status);
+
+    connect(m_rootEdit, &QLineEdit::returnPressed, this, [this] { setRoot(m_rootEdit->text()); });
+    connect(browseButton, &QToolButton::clicked, this, &RunBrowser::browse);
+    connect(refreshButton, &QPushButton::clicked, this, &RunBrowser::refresh);
+    connect(m_open, &QPushButton::clicked, this, &RunBrowser::openSelected);
+    connect(m_compareButton, &QPushButton::clicked, this, &RunBrowser::compareSelected);
+    connect(m_export, &QPushButton::clicked, this, &RunBrowser::askExport);
+    connect(m_view, &QTableView::doubleClicked, this, &RunBrowser::openIndex);
+    connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this, &RunBrowser::updateButtons);
+    connect(m_model, &QAbstractItemModel::modelReset, this, &RunBrowser::updateButtons);
+    updateButtons();
+}
+
+void RunBrowser::setRoot(const QString& saveDir)
+{
+    m_rootEdit->setText(saveDir);
+    m_model->setRoot(saveDir);
+    int unreadable = 0;
+    for (int row = 0; row < m_model->rowCount(); ++row)
+        unreadable += m_model->errorAt(row).isEmpty() ? 0 : 1;
+    if (!QFileInfo(saveDir).isDir())
+        setStatus(tr("%1 is not a directory").arg(saveDir));
+    else if (unreadable)
+        setStatus(
+            tr("%1 runs, %2 unreadable (hover over a row for the reason)").arg(m_model->rowCount()).arg(unreadable));
+    else
+        setStatus(tr("%1 runs").arg(m_model->rowCount()));
+    m_view->resizeColumnsToContents();
+    Q_EMIT runsScanned(m_model->rowCount());
+}
+
+QString RunBrowser::root() const
+{
+    return m_model->root();
+}
+
+QString RunBrowser::statusText() const
+{
+    return m_status->text();
+}
+
+void RunBrowser::refresh()
+{
+    setRoot(m_rootEdit->text());
+}
+
+void RunBrowser::browse()
+{
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Save directory"), m_rootEdit->text());
+    if (!dir.isEmpty())
+        setRoot(dir);
+}
+
+QList<int> RunBrowser::selectedRows() const
+{
+    QList<int> rows;
+    auto proxyRows = m_view->selectionModel()->selectedRows();
+    std::sort(proxyRows.begin(), proxyRows.end(),
+        [](const QModelIndex& a, const QModelIndex& b) { return a.row() < b.row(); });
+    for (const auto& index : proxyRows)
+        rows << m_proxy->mapToSource(index).row();
+    return rows;
+}
+
+void RunBrowser::selectRows(const QList<int>& modelRows)
+{
+    QItemSelection selection;
+    for (int row : modelRows) {
+        const QModelIndex index = m_proxy->mapFromSource(m_model->index(row, 0));
+        selection.select(index, index);
+    }
+    m_view->selectionModel()->select(selection, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+}
+
+std::vector<RunRecord> RunBrowser::selectedRecords()
+{
+    std::vector<RunRecord> records;
+    QStringList errors;
+    for (int row : selectedRows()) {
+        if (m_model->errorAt(row).isEmpty())
+            records.push_back(m_model->recordAt(row));
+        else
+            errors << m_model->errorAt(row);
+    }
+    if (!errors.isEmpty())
+        setStatus(tr("Skipped unreadable runs: %1").arg(errors.join(QStringLiteral("; "))));
+    return records;
+}
+
+bool RunBrowser::openSelected()
+{
+    const QList<int> rows = selectedRows();
+    if (rows.isEmpty()) {
+        setStatus(tr("Select a run to open"));
+        return false;
+    }
+    openIndex(m_proxy->mapFromSource(m_model->index(rows.first(), 0)));
+    return m_model->errorAt(rows.first()).isEmpty();
+}
+
+void RunBrowser::openIndex(const QModelIndex& proxyIndex)
+{
+    if (!proxyIndex.isValid())
+        return;
+    const int row = m_proxy->mapToSource(proxyIndex).row();
+    if (!m_model->errorAt(row).isEmpty()) {
+        setStatus(m_model->errorAt(row));
+        return;
+    }
+    const RunRecord& record = m_model->recordAt(row);
+    setStatus(tr("Opened %1").arg(record.runDir));
+    Q_EMIT runOpened(record);
+}
+
+int RunBrowser::compareSelected()
+{
+    std::vector<RunRecord> records = selectedRecords();
+    const int count = int(records.size());
+    m_compare->setRecords(std::move(records));
+    if (count > 0 && selectedRows().size() == count)
+        setStatus(tr("Comparing %1 runs").arg(count));
+    return count;
+}
+
+bool RunBrowser::exportSelected(const QString& path)
+{
+    const QList<int> rows = selectedRows();
+    if (rows.isEmpty()) {
+        setStatus(tr("Select a run to export"));
+        return false;
+    }
+    if (!m_model->errorAt(rows.first()).isEmpty()) {
+        setStatus(m_model->errorAt(rows.first()));
+        return false;
+    }
+    const RunRecord& record = m_model->recordAt(rows.first());
+    QString error;
+    const bool json = QFileInfo(path).suffix().compare(QLatin1String("json"), Qt::CaseInsensitive) == 0;
+    const bool ok = json ? writeMetricsJson(record, path, &error) : writeMetricsCsv(record, path, &error);
+    setStatus(ok ? tr("Wrote %1").arg(path) : error);
+    return ok;
+}
+
+void RunBrowser::askExport()
+{
+    const QList<int> rows = selectedRows();
+    if (rows.isEmpty())
+        return;
+    const RunRecord& record = m_model->recordAt(rows.first());
+    QString stem = record.displayName();
+    stem.replace(QLatin1Char(' '), QLatin1Char('_'));
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export metrics"),
+        QDir::home().filePath(stem + QStringLiteral("-metrics.csv")), tr("CSV (*.csv);;JSON (*.json)"));
+    if (path.isEmpty())
+        return;
+    if (!exportSelected(path))
+        QMessageBox::warning(this, tr("Export metrics"), statusText());
+}
+
+void RunBrowser::updateButtons()
+{
+    const int count = int(m_view->selectionModel()->selectedRows().size());
+    m_open->setEnabled(count >= 1);
+    m_export->setEnabled(count >= 1);
+    m_compareButton->setEnabled(count >= 1);
+}
+
+void RunBrowser::setStatus(const QString& text)
+{
+    m_status->setText(text);
+    m_status->setToolTip(text);
+}
+
+} // namespace parity::gui

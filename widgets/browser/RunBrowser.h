@@ -1,0 +1,81 @@
+#pragma once
+// The "Runs" page: find, open, compare and export finished runs.
+#include "common/RunRecord.h"
+
+#include <QWidget>
+
+#include <vector>
+
+class QLabel;
+class QLineEdit;
+class QModelIndex;
+class QPushButton;
+class QSortFilterProxyModel;
+class QTableView;
+
+namespace parity::gui
+{
+
+class ComparePlot;
+class RunListModel;
+
+/// A save directory chooser over a sortable table of its runs (RunListModel)
+/// and a ComparePlot below. "Open" (or a double click) hands one run to
+/// whoever shows runs (`runOpened`); "Compare" overlays the selected runs;
+/// "Export..." writes the selected run's metrics as CSV or JSON. A run that
+/// does not load shows its error in the status line and its tooltip.
+class RunBrowser : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit RunBrowser(QWidget* parent = nullptr);
+
+    void setRoot(const QString& saveDir);
+    QString root() const;
+
+    RunListModel* model() const { return m_model; }
+    QTableView* view() const { return m_view; }
+    ComparePlot* comparePlot() const { return m_compare; }
+    QString statusText() const;
+
+    /// Model rows (not view rows) of the selected runs, in view order.
+    QList<int> selectedRows() const;
+    /// Selects these model rows (replacing the selection).
+    void selectRows(const QList<int>& modelRows);
+
+    /// The selected runs that loaded; errors of the others go to the status line.
+    std::vector<RunRecord> selectedRecords();
+
+public Q_SLOTS:
+    void refresh();
+    /// Emits runOpened for the first selected run; false if none loads.
+    bool openSelected();
+    /// Shows the selected runs in the compare plot; returns how many.
+    int compareSelected();
+    /// Writes the first selected run's metrics to `path` (.json or else CSV).
+    bool exportSelected(const QString& path);
+
+Q_SIGNALS:
+    void runOpened(const parity::gui::RunRecord& record);
+    /// After a scan: how many runs the save directory holds.
+    void runsScanned(int count);
+
+private:
+    void browse();
+    void askExport();
+    void openIndex(const QModelIndex& proxyIndex);
+    void updateButtons();
+    void setStatus(const QString& text);
+
+    RunListModel* m_model = nullptr;
+    QSortFilterProxyModel* m_proxy = nullptr;
+    QLineEdit* m_rootEdit = nullptr;
+    QTableView* m_view = nullptr;
+    ComparePlot* m_compare = nullptr;
+    QPushButton* m_open = nullptr;
+    QPushButton* m_compareButton = nullptr;
+    QPushButton* m_export = nullptr;
+    QLabel* m_status = nullptr;
+};
+
+} // namespace parity::gui

@@ -1,0 +1,44 @@
+#pragma once
+// Reads a finished (or running) run back from its directory, in either of the
+// two layouts a save directory can hold.
+#include "common/RunRecord.h"
+
+#include <QString>
+
+namespace parity::gui
+{
+
+/// Loads a RunRecord from a run directory. The workbench writes run.json and
+/// metrics.csv next to the original framework's per-metric text files
+/// (`<split>_<metric>.txt`, one line per epoch); a result directory of the
+/// original Python framework has only the text files. Every function returns
+/// false with a message naming the file and the problem instead of throwing.
+class RunRecordLoader
+{
+public:
+    enum class Layout {
+        None, ///< not a run directory
+        Workbench, ///< run.json and/or metrics.csv
+        Original, ///< only `<split>_<metric>.txt` files
+    };
+
+    static Layout detect(const QString& dir);
+
+    /// run.json + metrics.csv where present, else the text files. A run
+    /// without run.json gets its identity from the directory path
+    /// (`<dataset>/<model>/k<k>/<loss>/<encoder>/<decoder>`).
+    static bool load(const QString& dir, RunRecord* record, QString* error);
+
+    /// The pieces of load(), usable on their own.
+    static bool readRunJson(const QString& path, RunRecord* record, QString* error);
+    static bool readMetricsCsv(const QString& path, RunRecord* record, QString* error);
+    static bool readOriginalTextFiles(const QString& dir, RunRecord* record, QString* error);
+    /// Fills config keys dataset, model, k, loss, encoder, decoder and the
+    /// header from the path; false when the path does not have that shape.
+    static bool identityFromPath(const QString& dir, RunRecord* record);
+
+    /// True for names like "train_loss.txt", "val_reconstruction_top1.txt".
+    static bool isOriginalMetricFile(const QString& fileName);
+};
+
+} // namespace parity::gui

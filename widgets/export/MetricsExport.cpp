@@ -1,0 +1,126 @@
+#include "export/MetricsExport.h"
+
+#include "io/ResultWriter.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSaveFile>
+
+#include <cmath>
+
+namespace parity::gui
+{
+
+namespace
+{
+
+bool writeAtomically(const QString& path, const QByteArray& bytes, QString* error)
+{
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly)) {
+        if (error)
+            *error = QStringLiteral("%1: cannot write (%2)").arg(path, file.errorString());
+        return false;
+    }
+    file.write(bytes);
+    if (!file.commit()) {
+        if (error)
+            *error = QStringLiteral("%1: cannot write (%2)").arg(path, file.errorString());
+        return false;
+    }
+    return true;
+}
+
+// The core's own number format, so an export of a loaded run matches its
+// metrics.csv byte for byte.
+QByteArray number(double value)
+{
+    return QByteArray::fromStdString(parity::pythonFloatRepr(value));
+}
+
+QJsonValue jsonNumber(double value)
+{
+    return std::isfinite(value) ? QJsonValue(value) : QJsonValue();
+}
+
+SplitTiming timingOf(const RunRecord& record, int epoch, const std::string& split)
+{
+    const auto e = record.splitTimings.find(epoch);
+    if (e == record.splitTimings.end())
+        return {};
+    const auto s = e->second.find(split);
+    return s == e->second.end() ? SplitTiming {} : s->second;
+}
+
+} // namespace
+
+bool writeMetricsCsv(const RunRecord& record, const QString& path, QString* error)
+{
+    const QStringList metrics = record.accuracyMetricNames();
+    const QStringList splits = record.splitNames();
+    QByteArray out = "epoch,split,loss";
+    for (const auto& m : metrics)
+        out += ',' + m.toUtf8();
+    out += ",groups,split_seconds,epoch_seconds\n";
+    for (const auto& epoch : record.epochs) {
+        for (const auto& splitName : splits) {
+            const std::string split = splitName.toStdString();
+            const auto found = epoch.splits.find(split);
+            if (found == epoch.splits.end())
+                continue;
+            const SplitMetrics& s = found->second;
+            out += QByteArray::number(epoch.epoch) + ',' + splitName.toUtf8() + ',' + number(s.loss);
+            for (const auto& m : metrics) {
+                const auto a = s.accuracy.find(m.toStdString());
+                out += ',' + (a == s.accuracy.end() ? QByteArray("nan") : number(a->second));
+            }
+            const SplitTiming t = timingOf(record, epoch.epoch, split);
+            out += ',' + QByteArray::number(qint64(t.groups)) + ',' + number(t.seconds) + ',' + number(epoch.seconds)
+                + '\n';
+        }
+    }
+    return writeAtomically(path, out, error);
+}
+
+bool writeMetricsJson(const RunRecord& record, const QString& path, QString* error)
+{
+    QJsonObject base;
+    for (const auto& acc : record.baseAccuracies)
+        base.insert(QString::fromStdString(acc.split) + QStringLiteral("_accuracy"),
+            QJsonObject { { QStringLiteral("correct"), qint64(acc.correct) },
+                { QStringLiteral("total"), qint64(acc.total) },
+                { QStringLiteral("accuracy"), jsonNumber(acc.accuracy()) } });
+    QJsonArray epochs;
+    for (const auto& epoch : record.epochs) {
+        QJsonObject splits;
+        for (const auto& [split, metrics] : epoch.splits) {
+            QJsonObject accuracy;
+            for (const auto& [name, value] : metrics.accuracy)
+                accuracy.insert(QString::fromStdString(name), jsonNumber(value));
+            const SplitTiming t = timingOf(record, epoch.epoch, split);
+            splits.insert(QString::fromStdString(split),
+                QJsonObject { { QStringLiteral("loss"), jsonNumber(metrics.loss) },
+                    { QStringLiteral("groups"), qint64(t.groups) },
+                    { QStringLiteral("seconds"), jsonNumber(t.seconds) }, { QStringLiteral("accuracy"), accuracy } });
+        }
+        epochs.append(QJsonObject { { QStringLiteral("epoch"), epoch.epoch },
+            { QStringLiteral("seconds"), jsonNumber(epoch.seconds) }, { QStringLiteral("splits"), splits } });
+    }
+    const QJsonObject root {
+        { QStringLiteral("format"), QStringLiteral("parity-workbench-metrics") },
+        { QStringLiteral("header"), record.header },
+        { QStringLiteral("status"), record.status },
+        { QStringLiteral("run_dir"), record.runDir },
+        { QStringLiteral("config"), record.config },
+        { QStringLiteral("classes"), QJsonArray::fromStringList(record.classNames) },
+        { QStringLiteral("base_model"), base },
+        { QStringLiteral("best_val_reconstruction_top1"), jsonNumber(record.bestValReconstructionTop1) },
+        { QStringLiteral("started"), record.started },
+        { QStringLiteral("updated"), record.updated },
+        { QStringLiteral("epochs"), epochs },
+    };
+    return writeAtomically(path, QJsonDocument(root).toJson(QJsonDocument::Indented), error);
+}
+
+} // namespace parity::gui

@@ -1,0 +1,23 @@
+#pragma once
+// A run's metrics written for spreadsheets and scripts.
+#include "common/RunRecord.h"
+
+#include <QString>
+
+namespace parity::gui
+{
+
+/// metrics.csv as the core writes it: a row per epoch and split, columns
+/// epoch,split,loss,<accuracies in the original's order>,groups,split_seconds,
+/// epoch_seconds (groups and seconds 0 where the record does not know them).
+/// Written atomically; false with `error` filled on failure.
+bool writeMetricsCsv(const RunRecord& record, const QString& path, QString* error = nullptr);
+
+/// One JSON object: format "parity-workbench-metrics", header, status, config,
+/// classes, base_model {<split>_accuracy: {correct, total, accuracy}},
+/// best_val_reconstruction_top1 and "epochs": [{epoch, seconds, splits:
+/// {<split>: {loss, groups, seconds, accuracy: {<metric>: value}}}}].
+/// Non-finite values are written as null. Written atomically.
+bool writeMetricsJson(const RunRecord& record, const QString& path, QString* error = nullptr);
+
+} // namespace parity::gui

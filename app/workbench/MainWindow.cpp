@@ -40,7 +40,7 @@ MainWindow::MainWindow(QWidget* parent)
     , m_tabs(new QTabWidget)
 {
     setObjectName(QStringLiteral("MainWindow"));
-    setWindowIcon(QIcon(QStringLiteral(":/icons/parity-workbench.svg")));
+    setWindowIcon(QIcon(QStringLiteral(":/icons/parity-workbench.png")));
     m_tabs->setObjectName(QStringLiteral("tabs"));
     m_tabs->addTab(m_monitor, tr("&Training"));
     m_tabs->addTab(m_inspector, tr("&Inspector"));

@@ -62,7 +62,7 @@ void MonitorPage::onRunStarted()
     if (!entry.request.continueFrom.isEmpty()) {
         QString error;
         RunRecord earlier;
-        if (loadRunRecord(m_record.runDir, &earlier, &error)) {
+        if (RunRecordLoader::load(m_record.runDir, &earlier, &error)) {
             for (const auto& e : earlier.epochs) {
                 m_record.epochs.push_back(e);
                 m_loss->addEpoch(e);

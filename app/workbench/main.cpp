@@ -12,7 +12,7 @@ int main(int argc, char** argv)
     QApplication::setApplicationName(QStringLiteral("parity-workbench"));
     QApplication::setApplicationDisplayName(QStringLiteral("Parity Workbench"));
     QApplication::setApplicationVersion(QStringLiteral(PARITY_VERSION));
-    QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/parity-workbench.svg")));
+    QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/parity-workbench.png")));
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Train parity models: configure, run, watch, inspect, compare."));

@@ -10,6 +10,7 @@ void registerMetatypes()
     qRegisterMetaType<parity::RunSummary>();
     qRegisterMetaType<parity::BaseAccuracy>();
     qRegisterMetaType<std::vector<parity::BaseAccuracy>>();
+    qRegisterMetaType<parity::gui::RunRecord>();
 }
 
 } // namespace parity::gui

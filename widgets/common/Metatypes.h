@@ -1,6 +1,7 @@
 #pragma once
 // The core's plain event structs travel through queued signals between the
 // training thread and the GUI: registered here once.
+#include "common/RunRecord.h"
 #include "training/TrainingEvents.h"
 
 #include <QMetaType>
@@ -13,6 +14,7 @@ Q_DECLARE_METATYPE(parity::EpochSummary)
 Q_DECLARE_METATYPE(parity::RunSummary)
 Q_DECLARE_METATYPE(parity::BaseAccuracy)
 Q_DECLARE_METATYPE(std::vector<parity::BaseAccuracy>)
+Q_DECLARE_METATYPE(parity::gui::RunRecord)
 
 namespace parity::gui {
 /// Registers the structs above with Qt's meta-type system (idempotent).

@@ -20,6 +20,7 @@
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include <algorithm>
 #include <exception>
 
 namespace parity::gui {
@@ -291,7 +292,7 @@ void InspectorView::showGroup(const QString& split, qint64 group)
             fail(tr("The %1 split holds no complete group").arg(split));
             return;
         }
-        group = qBound<qint64>(0, group, count - 1);
+        group = std::clamp<qint64>(group, 0, count - 1);
         m_shown = m_inspector->inspect(s, group);
         {
             const QSignalBlocker b1(m_split), b2(m_group);

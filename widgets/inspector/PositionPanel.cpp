@@ -87,8 +87,8 @@ void PositionPanel::setPosition(int index, const parity::InspectedPosition& p,
                                 className(classNames, p.reconstructedPrediction).toHtmlEscaped(), mark));
 
     const int64_t c = int64_t(p.baseOutput.size());
-    QVector<double> keys(qsizetype(c));
-    QVector<QString> labels(qsizetype(c));
+    QVector<double> keys(static_cast<qsizetype>(c));
+    QVector<QString> labels(static_cast<qsizetype>(c));
     for (int64_t i = 0; i < c; ++i) {
         keys[qsizetype(i)] = double(i);
         labels[qsizetype(i)] = className(classNames, i);

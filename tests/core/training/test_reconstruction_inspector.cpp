@@ -134,7 +134,7 @@ TEST_F(InspectorTest, GroupHoldsKImagesAndKPositionsOverTheClasses)
 
 TEST_F(InspectorTest, MatchingFractionIsTheTrainersReconstructionTop1)
 {
-    for (const std::string file : {best(), current()}) {
+    for (const std::string& file : {best(), current()}) {
         auto inspector = ReconstructionInspector::open(file, nullptr, nullptr, GroupOrder::EpochOrder);
         const int epoch = inspector->epoch();
         ASSERT_TRUE(s_addSub->epochs.count(epoch)) << file;

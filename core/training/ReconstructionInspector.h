@@ -1,0 +1,123 @@
+#pragma once
+// Torch-free on purpose: the Qt widgets include this header (pimpl).
+#include "config/RunConfig.h"
+#include "training/TrainingEvents.h"
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace parity {
+
+class CancelToken;
+
+/// An image for display: channels x height x width floats in [0, 1], CHW.
+struct InspectedImage {
+    int channels = 0;
+    int height = 0;
+    int width = 0;
+    std::vector<float> pixels;
+};
+
+/// One erasure position of a group: what the base model said about sample
+/// `sample` and what the decoder rebuilt when that position was erased.
+struct InspectedPosition {
+    int64_t sample = 0;                 ///< index into the split's underlying sample set
+    int64_t label = 0;                  ///< true label
+    std::vector<float> baseOutput;      ///< F(X_i), the logits the trainer uses (C values)
+    std::vector<float> reconstructed;   ///< D(...) with position i erased (C values)
+    int64_t basePrediction = 0;         ///< argmax of baseOutput
+    int64_t reconstructedPrediction = 0;///< argmax of reconstructed (ties: lowest index, as the metrics)
+    bool matchesBase = false;           ///< reconstructedPrediction == basePrediction (reconstruction top-1 hit)
+    bool correct = false;               ///< reconstructedPrediction == label (overall top-1 hit)
+};
+
+/// Everything shown for one group of k queries.
+struct InspectedGroup {
+    std::string split;
+    int64_t group = 0;
+    int64_t groupCount = 0;
+    std::vector<InspectedImage> inputs;      ///< the k decoded input images (raw samples / 255)
+    InspectedImage parityQuery;              ///< E(X_1..X_k), min-max scaled to [0, 1]
+    std::vector<InspectedPosition> positions;///< one per erasure position, k in all
+    std::vector<std::string> classNames;
+};
+
+/// How a split is cut into groups of k.
+enum class GroupOrder {
+    /// Samples indices[g*k .. g*k+k) of the split, never reshuffled: group g
+    /// stays the same queries from epoch to epoch (watching a run).
+    SplitOrder,
+    /// The order the trainer used in the checkpoint's epoch (train and val are
+    /// reshuffled every epoch, test never is), evaluated in the trainer's
+    /// minibatches: the fraction of matching positions is then exactly the
+    /// reconstruction_top1 the trainer reported for that epoch.
+    EpochOrder,
+};
+
+/// Looks inside a trained (or training) run: for one group of k queries the
+/// inputs, the parity query, and for each erasure position the base model's
+/// output next to the decoder's reconstruction (SPEC §3.5-3.6).
+///
+/// open() rebuilds what the trainer had: the base model from the checkpoint,
+/// the data prepared the same way with the same seed (so the splits are the
+/// trainer's), fresh components from the trainer's seed for whatever the run
+/// does not train, and the trained weights from the checkpoint. Base outputs
+/// are the prepared ones the trainer uses; reconstructions come from
+/// Decoder::reconstructAll in inference mode, as in the trainer's val/test
+/// passes. Thread-safe: calls are serialised internally, so one thread may
+/// reload weights while another inspects.
+class ReconstructionInspector {
+public:
+    /// Opens a best.pth / current.pth written by the Trainer. Prepares the
+    /// dataset (as long as the trainer's own preparation), reporting progress
+    /// to `observer`; `cancel` stops it (parity::Cancelled). Throws
+    /// parity::Error naming the file for a missing, truncated or foreign
+    /// checkpoint, missing data, or weights that do not fit.
+    static std::unique_ptr<ReconstructionInspector> open(const std::string& checkpoint,
+                                                         TrainingObserver* observer = nullptr,
+                                                         const CancelToken* cancel = nullptr,
+                                                         GroupOrder order = GroupOrder::SplitOrder);
+    ~ReconstructionInspector();
+    ReconstructionInspector(const ReconstructionInspector&) = delete;
+    ReconstructionInspector& operator=(const ReconstructionInspector&) = delete;
+
+    /// Cheap refresh during a run: loads only the weights (and epoch) of
+    /// another checkpoint of the same run. Throws parity::Error naming the file
+    /// when its configuration or base model differs (open it anew instead);
+    /// the previous weights stay in place then.
+    void reloadWeights(const std::string& checkpoint);
+
+    /// Changes how splits are cut into groups (see GroupOrder).
+    void setGroupOrder(GroupOrder order);
+    GroupOrder groupOrder() const;
+
+    /// "train", "val", "test".
+    static std::vector<std::string> splits();
+    /// Complete groups of k in the split. Throws parity::Error for an unknown split.
+    int64_t groupCount(const std::string& split) const;
+    /// Group `group` (0 <= group < groupCount) of `split`. Throws parity::Error
+    /// for an unknown split or a group out of range.
+    InspectedGroup inspect(const std::string& split, int64_t group) const;
+    /// The first group after `after` (wrapping around; `after` itself last)
+    /// where some position's reconstruction argmax differs from the base
+    /// model's; nullopt when there is none. Evaluates whole minibatches.
+    std::optional<int64_t> nextMismatch(const std::string& split, int64_t after) const;
+    /// Fraction of (group, erased position) pairs of the split whose
+    /// reconstruction argmax matches the base argmax (reconstruction top-1).
+    double reconstructionTop1(const std::string& split) const;
+
+    int epoch() const;                     ///< last completed epoch of the loaded checkpoint (0-based)
+    RunConfig config() const;
+    std::string checkpointPath() const;    ///< the file the current weights came from
+    std::vector<std::string> classNames() const;
+
+private:
+    struct Impl;
+    explicit ReconstructionInspector(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> m;
+};
+
+} // namespace parity

@@ -1,0 +1,209 @@
+// InspectorView on a checkpoint of a tiny parity-train run (issue:
+// gui-inspector, items 3-4).
+#include "TestPaths.h"
+#include "support/TinyDataset.h"
+
+#include "inspector/InspectorView.h"
+
+#include <QFile>
+#include <QFileInfo>
+#include <QImage>
+#include <QProcess>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+using parity::gui::InspectorView;
+
+namespace {
+constexpr int kTimeoutMs = 120000;
+
+bool hasMismatch(const parity::InspectedGroup& g)
+{
+    for (const auto& p : g.positions)
+        if (!p.matchesBase)
+            return true;
+    return false;
+}
+} // namespace
+
+class InspectorViewTest : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void opensACheckpointWithoutBlocking();
+    void showsEverySplit_data();
+    void showsEverySplit();
+    void nextMismatchMovesToAMismatchingGroup();
+    void refreshKeepsTheShownGroup();
+    void badCheckpointFailsNamingTheFile();
+    void exportsALoadablePng();
+
+private:
+    void openAndWait(InspectorView& view, const QString& path);
+
+    QTemporaryDir m_tmp;
+    QString m_best;
+    QString m_current;
+};
+
+void InspectorViewTest::initTestCase()
+{
+    QVERIFY(m_tmp.isValid());
+    const QString data = m_tmp.filePath(QStringLiteral("data"));
+    parity::test::writeTinyMnist(data.toStdString(), 600, 120);
+    const QString config = m_tmp.filePath(QStringLiteral("c.json"));
+    QFile f(config);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(R"({"num_epoch": 2, "k_vals": [2], "enc_dec_types": [["add", "sub"]], "datasets": ["mnist"],
+               "models": ["base-mlp"], "losses": ["mse"], "batch_size": 16, "val_size": 100})");
+    f.close();
+    QProcess cli;
+    cli.setProcessChannelMode(QProcess::MergedChannels);
+    cli.start(QStringLiteral(PARITY_TRAIN_EXE),
+              {config, m_tmp.filePath(QStringLiteral("save")), QStringLiteral("--data-dir"), data,
+               QStringLiteral("--seed"), QStringLiteral("3")});
+    QVERIFY(cli.waitForFinished(kTimeoutMs));
+    QVERIFY2(cli.exitCode() == 0, cli.readAll().constData());
+    const QString dir = m_tmp.filePath(QStringLiteral("save/mnist/base-mlp/k2/mse/add/sub"));
+    m_best = dir + QStringLiteral("/best.pth");
+    m_current = dir + QStringLiteral("/current.pth");
+    QVERIFY(QFileInfo::exists(m_best));
+    QVERIFY(QFileInfo::exists(m_current));
+}
+
+void InspectorViewTest::openAndWait(InspectorView& view, const QString& path)
+{
+    QSignalSpy loaded(&view, &InspectorView::loaded);
+    QSignalSpy failed(&view, &InspectorView::failed);
+    view.openCheckpoint(path);
+    QTRY_COMPARE_WITH_TIMEOUT(loaded.count() + failed.count(), 1, kTimeoutMs);
+    QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.first().first().toString()));
+}
+
+void InspectorViewTest::opensACheckpointWithoutBlocking()
+{
+    InspectorView view;
+    view.resize(1200, 900);
+    view.show();
+    QSignalSpy loaded(&view, &InspectorView::loaded);
+    QSignalSpy shown(&view, &InspectorView::groupShown);
+    view.openCheckpoint(m_best);
+    // The data are prepared off the GUI thread: the call returns at once.
+    QVERIFY(view.isBusy());
+    QCOMPARE(loaded.count(), 0);
+    QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, kTimeoutMs);
+    QVERIFY(!view.isBusy());
+    QTRY_COMPARE(shown.count(), 1);
+    QCOMPARE(shown.first().first().toLongLong(), 0);
+    QCOMPARE(view.currentSplit(), QStringLiteral("val"));
+    QCOMPARE(view.inputImageCount(), 2);
+    QCOMPARE(view.barChartCount(), 2);
+    QVERIFY(view.shownGroup().has_value());
+    QCOMPARE(view.shownGroup()->positions.size(), size_t(2));
+    QCOMPARE(view.shownGroup()->classNames.size(), size_t(10));
+}
+
+void InspectorViewTest::showsEverySplit_data()
+{
+    QTest::addColumn<QString>("split");
+    QTest::addColumn<qint64>("group");
+    QTest::addColumn<qint64>("expected");
+    QTest::newRow("train") << QStringLiteral("train") << qint64(5) << qint64(5);
+    QTest::newRow("val") << QStringLiteral("val") << qint64(49) << qint64(49);
+    QTest::newRow("test") << QStringLiteral("test") << qint64(7) << qint64(7);
+    QTest::newRow("val, past the end") << QStringLiteral("val") << qint64(1000) << qint64(49);
+}
+
+void InspectorViewTest::showsEverySplit()
+{
+    QFETCH(QString, split);
+    QFETCH(qint64, group);
+    QFETCH(qint64, expected);
+    InspectorView view;
+    openAndWait(view, m_best);
+    QSignalSpy shown(&view, &InspectorView::groupShown);
+    view.showGroup(split, group);
+    QCOMPARE(shown.count(), 1);
+    QCOMPARE(shown.first().first().toLongLong(), expected);
+    QCOMPARE(view.currentSplit(), split);
+    QCOMPARE(view.currentGroup(), expected);
+    QCOMPARE(view.inputImageCount(), 2);
+    QCOMPARE(view.barChartCount(), 2);
+}
+
+void InspectorViewTest::nextMismatchMovesToAMismatchingGroup()
+{
+    InspectorView view;
+    openAndWait(view, m_best);
+    view.showGroup(QStringLiteral("val"), 0);
+    QSignalSpy shown(&view, &InspectorView::groupShown);
+    view.showNextMismatch();
+    QVERIFY2(shown.count() == 1, "no group of the tiny run's val split has a mismatch");
+    QVERIFY(hasMismatch(*view.shownGroup()));
+    const qint64 first = view.currentGroup();
+    view.showNextMismatch();
+    QCOMPARE(shown.count(), 2);
+    QVERIFY(hasMismatch(*view.shownGroup()));
+    const qint64 second = view.currentGroup();
+    // Nothing was skipped: the groups in between (wrapping) all match.
+    const qint64 groups = view.shownGroup()->groupCount;
+    for (qint64 g = 1; g < first; ++g) {
+        view.showGroup(QStringLiteral("val"), g);
+        QVERIFY2(!hasMismatch(*view.shownGroup()), qPrintable(QStringLiteral("group %1 skipped").arg(g)));
+    }
+    for (qint64 g = (first + 1) % groups; g != second; g = (g + 1) % groups) {
+        view.showGroup(QStringLiteral("val"), g);
+        QVERIFY2(!hasMismatch(*view.shownGroup()), qPrintable(QStringLiteral("group %1 skipped").arg(g)));
+    }
+}
+
+void InspectorViewTest::refreshKeepsTheShownGroup()
+{
+    InspectorView view;
+    openAndWait(view, m_best);
+    view.showGroup(QStringLiteral("test"), 11);
+    QSignalSpy refreshed(&view, &InspectorView::weightsRefreshed);
+    QSignalSpy failed(&view, &InspectorView::failed);
+    view.refreshWeights(m_current);
+    QTRY_COMPARE_WITH_TIMEOUT(refreshed.count() + failed.count(), 1, kTimeoutMs);
+    QCOMPARE(failed.count(), 0);
+    QCOMPARE(refreshed.first().first().toInt(), 1);   // current.pth holds the last epoch
+    QCOMPARE(view.currentSplit(), QStringLiteral("test"));
+    QCOMPARE(view.currentGroup(), qint64(11));
+}
+
+void InspectorViewTest::badCheckpointFailsNamingTheFile()
+{
+    InspectorView view;
+    QSignalSpy failed(&view, &InspectorView::failed);
+    QSignalSpy loaded(&view, &InspectorView::loaded);
+    view.openCheckpoint(m_tmp.filePath(QStringLiteral("nowhere.pth")));
+    QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, kTimeoutMs);
+    QVERIFY2(failed.first().first().toString().contains(QStringLiteral("nowhere.pth")),
+             qPrintable(failed.first().first().toString()));
+    QCOMPARE(loaded.count(), 0);
+    QVERIFY(!view.isLoaded());
+    QVERIFY(!view.isBusy());
+}
+
+void InspectorViewTest::exportsALoadablePng()
+{
+    InspectorView view;
+    view.resize(1000, 800);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    openAndWait(view, m_best);
+    const QString png = m_tmp.filePath(QStringLiteral("inspector.png"));
+    QString error;
+    QVERIFY2(view.exportImage(png, &error), qPrintable(error));
+    const QImage image(png);
+    QVERIFY(!image.isNull());
+    QCOMPARE(image.size(), view.size() * view.devicePixelRatio());
+    QVERIFY(!view.exportImage(m_tmp.filePath(QStringLiteral("missing-dir/x.png")), &error));
+    QVERIFY(error.contains(QStringLiteral("x.png")));
+}
+
+QTEST_MAIN(InspectorViewTest)
+#include "InspectorViewTest.moc"

@@ -1,0 +1,403 @@
+#include "inspector/InspectorView.h"
+
+#include "inspector/InspectedImageConversion.h"
+#include "inspector/PositionPanel.h"
+#include "training/CancelToken.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QFileInfo>
+#include <QFutureWatcher>
+#include <QGridLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPixmap>
+#include <QPushButton>
+#include <QRandomGenerator>
+#include <QScrollArea>
+#include <QSignalBlocker>
+#include <QSpinBox>
+#include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <algorithm>
+#include <exception>
+
+namespace parity::gui {
+
+namespace {
+
+constexpr int kImageHeight = 112;   // input tiles are enlarged to about this height
+
+struct OpenResult {
+    std::shared_ptr<parity::ReconstructionInspector> inspector;
+    QString error;
+};
+
+QString classText(const std::vector<std::string>& names, int64_t c)
+{
+    if (c >= 0 && c < int64_t(names.size()))
+        return QString::fromStdString(names[size_t(c)]);
+    return QString::number(c);
+}
+
+// Runs `work` on the global thread pool and hands its result to `done` on
+// the GUI thread, unless `owner` is gone by then.
+template <typename T, typename Work, typename Done>
+void runAsync(QObject* owner, Work work, Done done)
+{
+    auto* watcher = new QFutureWatcher<T>(owner);
+    QObject::connect(watcher, &QFutureWatcher<T>::finished, owner, [watcher, done]() {
+        done(watcher->result());
+        watcher->deleteLater();
+    });
+    watcher->setFuture(QtConcurrent::run(std::move(work)));
+}
+
+} // namespace
+
+InspectorView::InspectorView(QWidget* parent)
+    : QWidget(parent)
+{
+    buildControls();
+    setBusy(false, tr("Open a checkpoint (best.pth or current.pth) to inspect its reconstructions."));
+}
+
+InspectorView::~InspectorView()
+{
+    // A preparation still running stops at its next chunk; its result is dropped.
+    if (m_cancel)
+        m_cancel->cancel();
+}
+
+void InspectorView::buildControls()
+{
+    auto* layout = new QVBoxLayout(this);
+
+    auto* controls = new QHBoxLayout;
+    m_source = new QLabel(tr("No checkpoint"), this);
+    m_source->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    controls->addWidget(m_source, 1);
+    controls->addWidget(new QLabel(tr("Split"), this));
+    m_split = new QComboBox(this);
+    m_split->addItems({QStringLiteral("train"), QStringLiteral("val"), QStringLiteral("test")});
+    m_split->setCurrentText(QStringLiteral("val"));
+    controls->addWidget(m_split);
+    controls->addWidget(new QLabel(tr("Group"), this));
+    m_group = new QSpinBox(this);
+    m_group->setRange(0, 0);
+    controls->addWidget(m_group);
+    m_groupCount = new QLabel(this);
+    controls->addWidget(m_groupCount);
+    m_random = new QPushButton(tr("Random"), this);
+    controls->addWidget(m_random);
+    m_nextMismatch = new QPushButton(tr("Next mismatch"), this);
+    m_nextMismatch->setToolTip(tr("The next group where some reconstruction's top class differs from the base "
+                                  "model's"));
+    controls->addWidget(m_nextMismatch);
+    m_softmax = new QCheckBox(tr("Softmax"), this);
+    m_softmax->setToolTip(tr("Show probabilities (softmax of each output) instead of raw outputs"));
+    m_softmax->setChecked(true);
+    controls->addWidget(m_softmax);
+    m_epochOrder = new QCheckBox(tr("Epoch order"), this);
+    m_epochOrder->setToolTip(tr("Group the samples as the trainer did in the checkpoint's epoch (train and val "
+                                "are reshuffled every epoch); off: the split's fixed order"));
+    controls->addWidget(m_epochOrder);
+    layout->addLayout(controls);
+
+    m_status = new QLabel(this);
+    m_status->setWordWrap(true);
+    layout->addWidget(m_status);
+
+    auto* content = new QWidget;
+    auto* contentLayout = new QVBoxLayout(content);
+    m_imagesLayout = new QHBoxLayout;
+    contentLayout->addLayout(m_imagesLayout);
+    m_panelsLayout = new QGridLayout;
+    contentLayout->addLayout(m_panelsLayout, 1);
+    auto* scroll = new QScrollArea(this);
+    scroll->setWidgetResizable(true);
+    scroll->setWidget(content);
+    layout->addWidget(scroll, 1);
+
+    connect(m_split, &QComboBox::currentTextChanged, this,
+            [this](const QString& split) { showGroup(split, m_group->value()); });
+    connect(m_group, &QSpinBox::valueChanged, this, [this](int g) { showGroup(currentSplit(), g); });
+    connect(m_random, &QPushButton::clicked, this, &InspectorView::showRandomGroup);
+    connect(m_nextMismatch, &QPushButton::clicked, this, &InspectorView::showNextMismatch);
+    connect(m_softmax, &QCheckBox::toggled, this, &InspectorView::setSoftmax);
+    connect(m_epochOrder, &QCheckBox::toggled, this, &InspectorView::setEpochOrder);
+}
+
+void InspectorView::setBusy(bool busy, const QString& text)
+{
+    m_busy = busy;
+    const bool usable = !busy && m_inspector;
+    for (QWidget* w : {static_cast<QWidget*>(m_split), static_cast<QWidget*>(m_group),
+                       static_cast<QWidget*>(m_random), static_cast<QWidget*>(m_nextMismatch),
+                       static_cast<QWidget*>(m_epochOrder)})
+        w->setEnabled(usable);
+    m_status->setText(text);
+}
+
+void InspectorView::openCheckpoint(const QString& path)
+{
+    if (m_cancel)
+        m_cancel->cancel();
+    auto cancel = std::make_shared<parity::CancelToken>();
+    m_cancel = cancel;
+    const int request = ++m_request;
+    const bool epochOrder = m_epochOrder->isChecked();
+    setBusy(true, tr("Loading %1…").arg(QFileInfo(path).fileName()));
+    const std::string file = path.toStdString();
+    runAsync<OpenResult>(
+        this,
+        [file, cancel, epochOrder]() {
+            OpenResult r;
+            try {
+                r.inspector = parity::ReconstructionInspector::open(
+                    file, nullptr, cancel.get(),
+                    epochOrder ? parity::GroupOrder::EpochOrder : parity::GroupOrder::SplitOrder);
+            } catch (const std::exception& e) {
+                r.error = QString::fromStdString(e.what());
+            }
+            return r;
+        },
+        [this, request](const OpenResult& r) {
+            if (request != m_request)
+                return;   // superseded by a newer request
+            m_cancel.reset();
+            if (!r.inspector) {
+                fail(r.error);
+                return;
+            }
+            adoptInspector(r.inspector);
+            Q_EMIT loaded();
+            showGroup(currentSplit(), 0);
+        });
+}
+
+void InspectorView::refreshWeights(const QString& path)
+{
+    if (!m_inspector) {
+        openCheckpoint(path);
+        return;
+    }
+    const int request = ++m_request;
+    auto inspector = m_inspector;
+    const std::string file = path.toStdString();
+    setBusy(true, tr("Loading the weights of %1…").arg(QFileInfo(path).fileName()));
+    runAsync<QString>(
+        this,
+        [inspector, file]() {
+            try {
+                inspector->reloadWeights(file);
+            } catch (const std::exception& e) {
+                return QString::fromStdString(e.what());
+            }
+            return QString();
+        },
+        [this, request, inspector](const QString& error) {
+            if (request != m_request || inspector != m_inspector)
+                return;
+            if (!error.isEmpty()) {
+                fail(error);
+                return;
+            }
+            setBusy(false, QString());
+            updateSourceLabel();
+            showGroup(currentSplit(), currentGroup());
+            Q_EMIT weightsRefreshed(m_inspector->epoch());
+        });
+}
+
+void InspectorView::adoptInspector(std::shared_ptr<parity::ReconstructionInspector> inspector)
+{
+    m_inspector = std::move(inspector);
+    m_shown.reset();
+    rebuildTiles(m_inspector->config().k);
+    updateSourceLabel();
+    setBusy(false, QString());
+}
+
+void InspectorView::updateSourceLabel()
+{
+    const QString path = QString::fromStdString(m_inspector->checkpointPath());
+    const parity::RunConfig config = m_inspector->config();
+    m_source->setText(tr("<b>%1</b> after epoch %2 &mdash; %3")
+                          .arg(QFileInfo(path).fileName().toHtmlEscaped())
+                          .arg(m_inspector->epoch())
+                          .arg(QString::fromStdString(config.header()).toHtmlEscaped()));
+    m_source->setToolTip(path);
+}
+
+void InspectorView::rebuildTiles(int k)
+{
+    while (QLayoutItem* item = m_imagesLayout->takeAt(0)) {
+        delete item->widget();
+        delete item;
+    }
+    for (PositionPanel* p : m_panels)
+        delete p;
+    m_panels.clear();
+    m_inputImages.clear();
+    m_inputCaptions.clear();
+
+    auto addTile = [this](QLabel*& image, QLabel*& caption) {
+        auto* tile = new QWidget;
+        auto* v = new QVBoxLayout(tile);
+        v->setContentsMargins(4, 0, 4, 0);
+        image = new QLabel(tile);
+        image->setAlignment(Qt::AlignCenter);
+        caption = new QLabel(tile);
+        caption->setAlignment(Qt::AlignCenter);
+        v->addWidget(image);
+        v->addWidget(caption);
+        m_imagesLayout->addWidget(tile);
+    };
+    for (int i = 0; i < k; ++i) {
+        QLabel *image = nullptr, *caption = nullptr;
+        addTile(image, caption);
+        m_inputImages.push_back(image);
+        m_inputCaptions.push_back(caption);
+    }
+    auto* plus = new QLabel(QStringLiteral("&rarr;"));
+    plus->setTextFormat(Qt::RichText);
+    m_imagesLayout->addWidget(plus);
+    QLabel* parityCaption = nullptr;
+    addTile(m_parityImage, parityCaption);
+    parityCaption->setText(tr("parity query P = E(X1..X%1)\n(min-max scaled)").arg(k));
+    m_imagesLayout->addStretch(1);
+
+    const int columns = k <= 1 ? 1 : 2;
+    for (int i = 0; i < k; ++i) {
+        auto* panel = new PositionPanel;
+        m_panelsLayout->addWidget(panel, i / columns, i % columns);
+        m_panels.push_back(panel);
+    }
+}
+
+QString InspectorView::currentSplit() const { return m_split->currentText(); }
+
+qint64 InspectorView::currentGroup() const { return m_shown ? m_shown->group : m_group->value(); }
+
+void InspectorView::showGroup(const QString& split, qint64 group)
+{
+    if (!m_inspector)
+        return;
+    try {
+        const std::string s = split.toStdString();
+        const int64_t count = m_inspector->groupCount(s);
+        if (count == 0) {
+            fail(tr("The %1 split holds no complete group").arg(split));
+            return;
+        }
+        group = std::clamp<qint64>(group, 0, count - 1);
+        m_shown = m_inspector->inspect(s, group);
+        {
+            const QSignalBlocker b1(m_split), b2(m_group);
+            m_split->setCurrentText(split);
+            m_group->setRange(0, int(count - 1));
+            m_group->setValue(int(group));
+        }
+        m_groupCount->setText(tr("of %1").arg(count));
+        render();
+    } catch (const std::exception& e) {
+        fail(QString::fromStdString(e.what()));
+        return;
+    }
+    Q_EMIT groupShown(group);
+}
+
+void InspectorView::render()
+{
+    const parity::InspectedGroup& g = *m_shown;
+    const size_t k = std::min(g.inputs.size(), m_inputImages.size());
+    for (size_t i = 0; i < k; ++i) {
+        const auto& img = g.inputs[i];
+        m_inputImages[i]->setPixmap(QPixmap::fromImage(toQImage(img, scaleFor(img, kImageHeight))));
+        const int64_t label = i < g.positions.size() ? g.positions[i].label : -1;
+        m_inputCaptions[i]->setText(tr("X%1: %2").arg(i + 1).arg(classText(g.classNames, label)));
+    }
+    m_parityImage->setPixmap(
+        QPixmap::fromImage(toQImage(g.parityQuery, scaleFor(g.parityQuery, kImageHeight))));
+    int matched = 0;
+    for (size_t i = 0; i < g.positions.size() && i < m_panels.size(); ++i) {
+        m_panels[i]->setPosition(int(i), g.positions[i], g.classNames, m_softmax->isChecked());
+        matched += g.positions[i].matchesBase;
+    }
+    m_status->setText(tr("%1 group %2 of %3: %4 of %5 reconstructions match the base model's prediction")
+                          .arg(QString::fromStdString(g.split))
+                          .arg(g.group)
+                          .arg(g.groupCount)
+                          .arg(matched)
+                          .arg(g.positions.size()));
+}
+
+void InspectorView::showNextMismatch()
+{
+    if (!m_inspector)
+        return;
+    try {
+        const auto next = m_inspector->nextMismatch(currentSplit().toStdString(), currentGroup());
+        if (!next) {
+            m_status->setText(tr("No group of the %1 split has a mismatch: every reconstruction matches the base "
+                                 "model's prediction.")
+                                  .arg(currentSplit()));
+            return;
+        }
+        showGroup(currentSplit(), *next);
+    } catch (const std::exception& e) {
+        fail(QString::fromStdString(e.what()));
+    }
+}
+
+void InspectorView::showRandomGroup()
+{
+    if (!m_inspector)
+        return;
+    const int64_t count = m_inspector->groupCount(currentSplit().toStdString());
+    if (count > 0)
+        showGroup(currentSplit(), qint64(QRandomGenerator::global()->bounded(quint64(count))));
+}
+
+void InspectorView::setSoftmax(bool on)
+{
+    if (m_softmax->isChecked() != on) {
+        m_softmax->setChecked(on);   // comes back here through toggled()
+        return;
+    }
+    if (m_shown)
+        render();
+}
+
+void InspectorView::setEpochOrder(bool on)
+{
+    if (m_epochOrder->isChecked() != on) {
+        m_epochOrder->setChecked(on);
+        return;
+    }
+    if (!m_inspector)
+        return;
+    m_inspector->setGroupOrder(on ? parity::GroupOrder::EpochOrder : parity::GroupOrder::SplitOrder);
+    showGroup(currentSplit(), currentGroup());
+}
+
+void InspectorView::fail(const QString& message)
+{
+    setBusy(false, tr("<span style='color:#c62828'>%1</span>").arg(message.toHtmlEscaped()));
+    Q_EMIT failed(message);
+}
+
+bool InspectorView::exportImage(const QString& path, QString* error)
+{
+    const QPixmap pixmap = grab();
+    if (pixmap.isNull() || !pixmap.save(path, "PNG")) {
+        if (error)
+            *error = tr("%1: could not be written").arg(path);
+        return false;
+    }
+    return true;
+}
+
+} // namespace parity::gui

@@ -1,0 +1,111 @@
+#pragma once
+#include "training/ReconstructionInspector.h"
+
+#include <QString>
+#include <QWidget>
+
+#include <memory>
+#include <optional>
+#include <vector>
+
+class QCheckBox;
+class QComboBox;
+class QGridLayout;
+class QHBoxLayout;
+class QLabel;
+class QPushButton;
+class QSpinBox;
+
+namespace parity {
+class CancelToken;
+}
+
+namespace parity::gui {
+
+class PositionPanel;
+
+/// The reconstruction inspector: for one group of k queries of a run's
+/// train / val / test split, the k input images, the parity query, and per
+/// erasure position the base model's output next to the decoder's
+/// reconstruction (bar chart pair), marked matched or not.
+///
+/// Opening a checkpoint prepares the run's data, so it runs off the GUI
+/// thread ("Loading…" meanwhile); a newer open supersedes an older one.
+/// Inspecting a group evaluates one minibatch on the GUI thread.
+class InspectorView : public QWidget {
+    Q_OBJECT
+public:
+    explicit InspectorView(QWidget* parent = nullptr);
+    ~InspectorView() override;
+
+    /// Opens a best.pth / current.pth asynchronously: loaded() or failed().
+    /// Shows group 0 of the val split once loaded.
+    void openCheckpoint(const QString& path);
+    /// During a run, after each epoch: reloads only the weights of `path`
+    /// (same run) asynchronously and shows the same group again, then
+    /// emits weightsRefreshed(). Opens it when nothing is loaded yet.
+    void refreshWeights(const QString& path);
+    /// Shows group `group` of `split` ("train", "val", "test"); emits
+    /// groupShown() or failed().
+    void showGroup(const QString& split, qint64 group);
+    /// The next group (wrapping) of the current split where some position's
+    /// reconstruction argmax differs from the base model's.
+    void showNextMismatch();
+    void showRandomGroup();
+    /// Probabilities (softmax of each output vector) or raw outputs.
+    void setSoftmax(bool on);
+    /// Cut splits into groups as the trainer did in the checkpoint's epoch
+    /// (true) or in the split's fixed order (false, the default).
+    void setEpochOrder(bool on);
+
+    bool isLoaded() const { return m_inspector != nullptr; }
+    bool isBusy() const { return m_busy; }
+    QString currentSplit() const;
+    qint64 currentGroup() const;
+    /// The group on screen, if any.
+    const std::optional<parity::InspectedGroup>& shownGroup() const { return m_shown; }
+
+    int inputImageCount() const { return int(m_inputImages.size()); }
+    int barChartCount() const { return int(m_panels.size()); }
+    /// Saves the view as it looks now as a PNG; false (and `error`) on failure.
+    bool exportImage(const QString& path, QString* error = nullptr);
+
+Q_SIGNALS:
+    void loaded();
+    void weightsRefreshed(int epoch);
+    void groupShown(qint64 group);
+    void failed(const QString& message);
+
+private:
+    void buildControls();
+    void setBusy(bool busy, const QString& text);
+    void adoptInspector(std::shared_ptr<parity::ReconstructionInspector> inspector);
+    void rebuildTiles(int k);
+    void updateSourceLabel();
+    void render();
+    void fail(const QString& message);
+
+    std::shared_ptr<parity::ReconstructionInspector> m_inspector;
+    std::shared_ptr<parity::CancelToken> m_cancel;   ///< of the open in flight
+    int m_request = 0;                               ///< numbers async requests; late answers are dropped
+    bool m_busy = false;
+    std::optional<parity::InspectedGroup> m_shown;
+
+    QLabel* m_source = nullptr;
+    QComboBox* m_split = nullptr;
+    QSpinBox* m_group = nullptr;
+    QLabel* m_groupCount = nullptr;
+    QPushButton* m_random = nullptr;
+    QPushButton* m_nextMismatch = nullptr;
+    QCheckBox* m_softmax = nullptr;
+    QCheckBox* m_epochOrder = nullptr;
+    QLabel* m_status = nullptr;
+    QHBoxLayout* m_imagesLayout = nullptr;
+    QGridLayout* m_panelsLayout = nullptr;
+    std::vector<QLabel*> m_inputImages;
+    std::vector<QLabel*> m_inputCaptions;
+    QLabel* m_parityImage = nullptr;
+    std::vector<PositionPanel*> m_panels;
+};
+
+} // namespace parity::gui

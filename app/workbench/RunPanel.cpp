@@ -92,7 +92,7 @@ RunPanel::RunPanel(RunController* controller, QWidget* parent)
     connect(controller, &RunController::batchFinished, m_progress, &ProgressPanel::showBatch);
     connect(controller, &RunController::epochFinished, m_progress, &ProgressPanel::epochDone);
     connect(controller, &RunController::queueFinished, this, [this](bool ok) {
-        m_progress->showIdle(ok ? tr("Finished") : tr("Ended early (stopped or failed): see the log"));
+        m_progress->showDone(ok ? tr("Finished") : tr("Ended early (stopped or failed): see the log"), ok);
     });
 
     newConfig();

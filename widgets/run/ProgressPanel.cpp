@@ -93,6 +93,16 @@ void ProgressPanel::showIdle(const QString& text)
     m_label->setText(text);
 }
 
+void ProgressPanel::showDone(const QString& text, bool complete)
+{
+    m_timer.stop();
+    if (complete) {
+        m_bar->setValue(m_bar->maximum());
+        m_bar->setFormat(tr("Done — %1 epochs").arg(m_numEpochs));
+    }
+    m_label->setText(text);
+}
+
 QString ProgressPanel::text() const { return m_bar->format() + QLatin1Char('\n') + m_label->text(); }
 
 int ProgressPanel::value() const { return m_bar->value(); }

@@ -25,6 +25,8 @@ public:
     /// Preparation stages (loading, base model, dataset preparation).
     void showStage(const QString& stage, qint64 done, qint64 total);
     void showIdle(const QString& text);
+    /// The run ended: the bar says how far it got.
+    void showDone(const QString& text, bool complete);
 
     QString text() const;
     int value() const;

@@ -55,6 +55,7 @@ int main(int argc, char** argv)
     long batches = 0;
     QObject::connect(controller, &parity::gui::RunController::batchFinished, [&batches] { ++batches; });
     std::vector<double> latencies;
+    std::vector<double> waits;   // posting -> start of handling
     QElapsedTimer clock;
     clock.start();
     bool training = false;
@@ -70,6 +71,7 @@ int main(int argc, char** argv)
         QMetaObject::invokeMethod(
             &window,
             [&, posted] {
+                waits.push_back(double(clock.nsecsElapsed() - posted) / 1e6);
                 QTabWidget* tabs = window.tabs();
                 tabs->setCurrentIndex(tabs->currentIndex() == 0 ? 2 : 0);   // a click on a tab
                 tabs->setCurrentIndex(0);
@@ -83,13 +85,17 @@ int main(int argc, char** argv)
     QObject::connect(controller, &parity::gui::RunController::queueFinished, [&](bool ok) {
         probe.stop();
         std::sort(latencies.begin(), latencies.end());
+        std::sort(waits.begin(), waits.end());
         auto pct = [&](double q) {
             return latencies.empty() ? 0.0 : latencies[size_t(q * double(latencies.size() - 1))];
         };
+        auto waitPct = [&](double q) { return waits.empty() ? 0.0 : waits[size_t(q * double(waits.size() - 1))]; };
         std::printf("run %s; %ld batch events reached the GUI\n", ok ? "finished" : "FAILED", batches);
         std::printf("event-loop latency over %zu probes (click + resize, every %d ms): median %.2f ms, "
                     "p95 %.2f ms, max %.2f ms\n",
                     latencies.size(), intervalMs, pct(0.5), pct(0.95), latencies.empty() ? 0.0 : latencies.back());
+        std::printf("of which waiting in the queue: median %.2f ms, p95 %.2f ms, max %.2f ms; run took %.1f s\n",
+                    waitPct(0.5), waitPct(0.95), waits.empty() ? 0.0 : waits.back(), double(clock.nsecsElapsed()) / 1e9);
         QCoreApplication::exit(ok ? 0 : 1);
     });
     probe.start();

@@ -54,8 +54,8 @@ RunController::RunController(QObject* parent)
     connect(m_worker, &TrainingWorker::runFinished, this, &RunController::onRunFinished);
     connect(m_worker, &TrainingWorker::runFailed, this, &RunController::onRunFailed);
 
-    // The GUI thread stays responsive even while every core trains.
-    m_thread.start(QThread::LowPriority);
+    // The worker lowers the training threads' priority itself (TrainingWorker).
+    m_thread.start();
 }
 
 RunController::~RunController()

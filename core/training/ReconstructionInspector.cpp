@@ -6,7 +6,6 @@
 #include "io/Checkpoint.h"
 #include "io/StateDict.h"
 #include "util/Error.h"
-#include "util/Random.h"
 #include "util/Threads.h"
 
 #include <c10/core/InferenceMode.h>
@@ -306,16 +305,14 @@ std::unique_ptr<ReconstructionInspector> ReconstructionInspector::open(const std
     s.base->eval();
     freeze(*s.base);
 
-    // The components the run does not train are the trainer's fresh ones:
-    // same seed, same creation order as Trainer::setUpModels.
-    torch::manual_seed(deriveSeed(config.seed, kSeedParityInit));
+    // Components the run does not train hold no random weights: validateRun
+    // refuses untrained learned coders, and an untrained parity model is a
+    // copy of the base model. So the global generator is neither reseeded nor
+    // needed here (reseeding it could disturb a trainer running beside us).
     s.encoder = catalog.encoder(config.encoderClass)->create(config.k, config.r, s.dataset->shape);
     s.decoder = catalog.decoder(config.decoderClass)->create(config.k, config.r, s.dataset->numClasses);
-    catalog.loss(config.lossClass)->create();
     s.parity = modelEntry->create(*s.dataset);
-    if (config.trainParityModel)
-        initFreshWeights(*s.parity);
-    else
+    if (!config.trainParityModel)
         copyWeights(*s.base, *s.parity);
     for (torch::nn::Module* module : {static_cast<torch::nn::Module*>(s.encoder.get()),
                                       static_cast<torch::nn::Module*>(s.decoder.get()),

@@ -63,8 +63,8 @@ enum class GroupOrder {
 ///
 /// open() rebuilds what the trainer had: the base model from the checkpoint,
 /// the data prepared the same way with the same seed (so the splits are the
-/// trainer's), fresh components from the trainer's seed for whatever the run
-/// does not train, and the trained weights from the checkpoint. Base outputs
+/// trainer's), the fixed coders, and the trained weights from the checkpoint
+/// (an untrained parity model is the base model's copy). Base outputs
 /// are the prepared ones the trainer uses; reconstructions come from
 /// Decoder::reconstructAll in inference mode, as in the trainer's val/test
 /// passes. Thread-safe: calls are serialised internally, so one thread may

@@ -7,6 +7,7 @@
 #include "coders/MlpEncoder.h"
 #include "coders/SubtractionDecoder.h"
 #include "data/CifarFiles.h"
+#include "data/ClassFolders.h"
 #include "data/GCommandsFolder.h"
 #include "data/ImageFolderSource.h"
 #include "data/ImageAugment.h"
@@ -65,6 +66,7 @@ DatasetEntry cifarFamily(const std::string& name, int numClasses, const std::vec
     d.trainAugment = [](const uint8_t* src, uint8_t* dst, std::mt19937_64& rng) {
         randomCropFlip(src, dst, 3, 32, 32, 4, rng);
     };
+    d.checkDir = [numClasses](const std::string& dir) { return missingCifarFiles(dir, numClasses); };
     return d;
 }
 
@@ -78,6 +80,7 @@ DatasetEntry gcommands()
     d.classNames = gcommandsClassNames();
     d.valFromTrain = false;
     d.load = [](const std::string& dir) { return loadGCommandsDirectory(dir, 30); };
+    d.checkDir = [](const std::string& dir) { return missingSplitFolders(dir, {"train", "valid|val", "test"}); };
     // The spectrogram is the model input already (z-scored by the loader).
     d.toInput = [](const at::Tensor& spectrograms) { return spectrograms.to(at::kFloat).contiguous(); };
     return d;
@@ -94,6 +97,7 @@ DatasetEntry catVDog()
     d.classNames = {"cat", "dog"};
     d.valFromTrain = false;
     d.load = [](const std::string& dir) { return loadImageFolderSplits(dir, 2); };
+    d.checkDir = [](const std::string& dir) { return missingSplitFolders(dir, {"train", "val", "test"}); };
     d.toInput = [table = normalizedByteTable({0.485f, 0.456f, 0.406f}, {0.229f, 0.224f, 0.225f})](
                     const at::Tensor& images) { return applyByteTable(images, table); };
     return d;

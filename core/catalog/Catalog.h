@@ -39,6 +39,10 @@ struct DatasetEntry {
     /// encoder's resize and the byte table. (Sets decoded on demand do this
     /// in SampleSource::loadForCode instead.)
     std::function<void(const uint8_t* src, uint8_t* dst, std::mt19937_64& rng)> trainAugment;
+    /// Optional quick look at a data directory without reading it (for
+    /// --describe): "" when the files the loader needs seem to be there,
+    /// else what is missing. Without it, an existing directory counts.
+    std::function<std::string(const std::string& dir)> checkDir;
 };
 
 /// A base / parity model architecture.

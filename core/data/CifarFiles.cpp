@@ -103,6 +103,15 @@ RawDataset loadCifarDirectory(const std::string& dir, int numClasses)
     return raw;
 }
 
+std::string missingCifarFiles(const std::string& dir, int numClasses)
+{
+    const std::string testName = numClasses == 10 ? "test_batch.bin" : "test.bin";
+    const std::string archiveFolder = numClasses == 10 ? "cifar-10-batches-bin" : "cifar-100-binary";
+    if (hasFile(dir, testName) || hasFile(fs::path(dir) / archiveFolder, testName))
+        return "";
+    return "no " + testName + " in it or in " + archiveFolder + "/";
+}
+
 const std::vector<std::string>& cifar10ClassNames()
 {
     static const std::vector<std::string> names = {"airplane", "automobile", "bird",  "cat",  "deer",

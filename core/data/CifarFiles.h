@@ -21,6 +21,10 @@ ImageSet readCifarBatches(const std::vector<std::string>& files, int labelBytes,
 /// error says to use the binary version.
 RawDataset loadCifarDirectory(const std::string& dir, int numClasses);
 
+/// "" when `dir` (or its archive folder) holds the test file of CIFAR-10 /
+/// CIFAR-100, else what is missing; reads nothing.
+std::string missingCifarFiles(const std::string& dir, int numClasses);
+
 /// The class names in label order.
 const std::vector<std::string>& cifar10ClassNames();
 const std::vector<std::string>& cifar100ClassNames();   ///< the 100 fine labels

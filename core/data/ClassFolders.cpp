@@ -60,6 +60,24 @@ ClassFolderListing listClassFiles(const std::string& dir, const std::vector<std:
     return out;
 }
 
+std::string missingSplitFolders(const std::string& dir, const std::vector<std::string>& names)
+{
+    std::string missing;
+    for (const auto& alternatives : names) {
+        bool found = false;
+        size_t start = 0;
+        while (!found && start <= alternatives.size()) {
+            const size_t bar = std::min(alternatives.find('|', start), alternatives.size());
+            std::error_code ec;
+            found = fs::is_directory(fs::path(dir) / alternatives.substr(start, bar - start), ec);
+            start = bar + 1;
+        }
+        if (!found)
+            missing += (missing.empty() ? "" : ", ") + alternatives + "/";
+    }
+    return missing.empty() ? "" : "no " + missing + " folder in it";
+}
+
 std::string lowerExtension(const std::string& path)
 {
     std::string ext = fs::path(path).extension().string();

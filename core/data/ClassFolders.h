@@ -27,6 +27,10 @@ std::vector<std::string> listClassFolders(const std::string& dir);
 ClassFolderListing listClassFiles(const std::string& dir, const std::vector<std::string>& classes,
                                   const std::function<bool(const std::string& path)>& accept);
 
+/// "" when `dir` has every split folder in `names` ("valid|val": either),
+/// else which are missing.
+std::string missingSplitFolders(const std::string& dir, const std::vector<std::string>& names);
+
 /// The extension of `path`, lower-cased, with the dot (".wav").
 std::string lowerExtension(const std::string& path);
 

@@ -1,5 +1,6 @@
 // The parity-train command line, run as a user would (issue: core, items 6-7).
 #include "TestPaths.h"
+#include "support/TinyCifar.h"
 #include "support/TinyDataset.h"
 
 #include <gtest/gtest.h>
@@ -116,7 +117,7 @@ TEST(ParityTrainCli, MissingSaveDirIsAUsageError)
 TEST(ParityTrainCli, DescribeResolvesTheNewDatasets)
 {
     parity::test::TempDir tmp;
-    std::filesystem::create_directories(tmp / "cifar");
+    parity::test::writeTinyCifar(tmp / "cifar/cifar-10-batches-bin", 10, 2, 2);
     const Result found = runCli(std::string(PARITY_SOURCE_DIR) + "/config/cifar10.json " + tmp / "save"
                                 + " --describe --data-dir " + tmp / "cifar");
     EXPECT_EQ(found.exitCode, 0) << found.output;
@@ -131,7 +132,12 @@ TEST(ParityTrainCli, DescribeResolvesTheNewDatasets)
         const Result r = runCli(std::string(PARITY_SOURCE_DIR) + "/config/" + config + " " + tmp / "save"
                                 + " --describe --data-dir " + tmp / "absent");
         EXPECT_EQ(r.exitCode, 0) << config << "\n" << r.output;
-        EXPECT_NE(r.output.find("(NOT FOUND)"), std::string::npos) << config << "\n" << r.output;
+        EXPECT_NE(r.output.find("(NOT FOUND: no such directory)"), std::string::npos) << config << "\n" << r.output;
         EXPECT_NE(r.output.find(expected), std::string::npos) << config << "\n" << r.output;
     }
+    // A directory without the files is not "found" either, and says what is missing.
+    const Result empty = runCli(std::string(PARITY_SOURCE_DIR) + "/config/gcommands.json " + tmp / "save"
+                                + " --describe --data-dir " + tmp / "cifar");
+    EXPECT_NE(empty.output.find("(NOT FOUND: no train/, valid|val/, test/ folder in it)"), std::string::npos)
+        << empty.output;
 }

@@ -6,6 +6,11 @@
 #include "coders/MlpDecoder.h"
 #include "coders/MlpEncoder.h"
 #include "coders/SubtractionDecoder.h"
+#include "data/CifarFiles.h"
+#include "data/ClassFolders.h"
+#include "data/GCommandsFolder.h"
+#include "data/ImageFolderSource.h"
+#include "data/ImageAugment.h"
 #include "data/ImageTransforms.h"
 #include "losses/CrossEntropyLoss.h"
 #include "losses/KlDivLoss.h"
@@ -42,6 +47,59 @@ DatasetEntry mnistFamily(const std::string& name, std::vector<std::string> class
     d.byteTable.resize(256);
     for (int b = 0; b < 256; ++b)
         d.byteTable[size_t(b)] = float(b) / 255.0f;   // == bytesToUnitFloat
+    return d;
+}
+
+// SPEC §4: ToTensor + Normalize with CIFAR's statistics; the training split's
+// code transform adds RandomCrop(32, padding=4) + RandomHorizontalFlip.
+DatasetEntry cifarFamily(const std::string& name, int numClasses, const std::vector<std::string>& classNames)
+{
+    DatasetEntry d;
+    d.name = name;
+    d.numClasses = numClasses;
+    d.shape = {3, 32, 32};
+    d.classNames = classNames;
+    d.valFromTrain = true;
+    d.load = [numClasses](const std::string& dir) { return loadCifarDirectory(dir, numClasses); };
+    d.byteTable = normalizedByteTable({0.4914f, 0.4822f, 0.4465f}, {0.2023f, 0.1994f, 0.2010f});
+    d.toInput = [table = d.byteTable](const at::Tensor& images) { return applyByteTable(images, table); };
+    d.trainAugment = [](const uint8_t* src, uint8_t* dst, std::mt19937_64& rng) {
+        randomCropFlip(src, dst, 3, 32, 32, 4, rng);
+    };
+    d.checkDir = [numClasses](const std::string& dir) { return missingCifarFiles(dir, numClasses); };
+    return d;
+}
+
+// SPEC §4: spectrograms of 16 kHz WAV files, computed when a batch needs them.
+DatasetEntry gcommands()
+{
+    DatasetEntry d;
+    d.name = "gcommands";
+    d.numClasses = 30;
+    d.shape = {1, 161, 101};
+    d.classNames = gcommandsClassNames();
+    d.valFromTrain = false;
+    d.load = [](const std::string& dir) { return loadGCommandsDirectory(dir, 30); };
+    d.checkDir = [](const std::string& dir) { return missingSplitFolders(dir, {"train", "valid|val", "test"}); };
+    // The spectrogram is the model input already (z-scored by the loader).
+    d.toInput = [](const at::Tensor& spectrograms) { return spectrograms.to(at::kFloat).contiguous(); };
+    return d;
+}
+
+// SPEC §4: JPEG / PNG class folders, decoded when a batch needs them;
+// Resize(256) + CenterCrop(224) + ImageNet normalisation.
+DatasetEntry catVDog()
+{
+    DatasetEntry d;
+    d.name = "cat_v_dog";
+    d.numClasses = 2;
+    d.shape = {3, 224, 224};
+    d.classNames = {"cat", "dog"};
+    d.valFromTrain = false;
+    d.load = [](const std::string& dir) { return loadImageFolderSplits(dir, 2); };
+    d.checkDir = [](const std::string& dir) { return missingSplitFolders(dir, {"train", "val", "test"}); };
+    d.toInput = [table = normalizedByteTable({0.485f, 0.456f, 0.406f}, {0.229f, 0.224f, 0.225f})](
+                    const at::Tensor& images) { return applyByteTable(images, table); };
     return d;
 }
 
@@ -93,6 +151,10 @@ Catalog::Catalog()
                                      {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt",
                                       "Sneaker", "Bag", "Ankle boot"},
                                      "/usr/share/datasets/fashion-mnist"));
+    m_datasets.push_back(cifarFamily("cifar10", 10, cifar10ClassNames()));
+    m_datasets.push_back(cifarFamily("cifar100", 100, cifar100ClassNames()));
+    m_datasets.push_back(gcommands());
+    m_datasets.push_back(catVDog());
 
     // Base / parity model architectures.
     m_models.push_back({"base-mlp", onlyFlat784, [](const DatasetEntry& d) {
@@ -175,7 +237,7 @@ const LossEntry* Catalog::loss(const std::string& n) const { return findByName(m
 bool isKnownButUnavailable(const std::string& name)
 {
     static const std::vector<std::string> pending = {
-        "cifar10", "cifar100", "cat_v_dog", "gcommands", "cub",
+        "cub",
     };
     return std::find(pending.begin(), pending.end(), name) != pending.end();
 }

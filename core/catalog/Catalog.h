@@ -10,6 +10,7 @@
 
 #include <functional>
 #include <memory>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,16 @@ struct DatasetEntry {
     /// (ToTensor, Normalize), that table. Prepared code inputs then stay bytes
     /// (4x less memory) and become floats batch by batch, bit for bit the same.
     std::vector<float> byteTable;
+    /// Optional: the training split's random code transform on one decoded
+    /// in-memory sample (uint8, `shape`), drawn from `rng`, e.g. CIFAR's
+    /// random crop with padding 4 + horizontal flip. It runs before the
+    /// encoder's resize and the byte table. (Sets decoded on demand do this
+    /// in SampleSource::loadForCode instead.)
+    std::function<void(const uint8_t* src, uint8_t* dst, std::mt19937_64& rng)> trainAugment;
+    /// Optional quick look at a data directory without reading it (for
+    /// --describe): "" when the files the loader needs seem to be there,
+    /// else what is missing. Without it, an existing directory counts.
+    std::function<std::string(const std::string& dir)> checkDir;
 };
 
 /// A base / parity model architecture.

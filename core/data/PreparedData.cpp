@@ -17,6 +17,7 @@ namespace parity {
 
 namespace {
 constexpr int64_t kChunk = 8192;   // samples per base-model forward during preparation
+constexpr int64_t kLazyChunk = 64;  // the same for sets decoded from files
 }
 
 DatasetPreparer::DatasetPreparer(const DatasetEntry& dataset, ImageShape codeShape, int k, int valSize,
@@ -35,6 +36,56 @@ at::Tensor DatasetPreparer::baseOutputs(Network& baseModel, const DatasetEntry& 
     return baseModel.forward(dataset.toInput(images)).reshape({images.size(0), -1});
 }
 
+at::Tensor loadBaseInputs(const ImageSet& set, const DatasetEntry& dataset, const int64_t* indices, int64_t n)
+{
+    std::vector<at::Tensor> samples(static_cast<size_t>(n));
+    at::parallel_for(0, n, 1, [&](int64_t begin, int64_t end) {
+        for (int64_t r = begin; r < end; ++r) {
+            at::Tensor s = set.lazy->load(indices[r]);
+            if (s.dim() != 3 || s.size(0) != dataset.shape.channels || s.size(1) != dataset.shape.height
+                || s.size(2) != dataset.shape.width)
+                throw Error(set.lazy->path(indices[r]) + ": decoded to " + std::to_string(s.numel())
+                            + " values, not a " + dataset.shape.toString() + " " + dataset.name + " sample");
+            samples[size_t(r)] = std::move(s);
+        }
+    });
+    return dataset.toInput(at::stack(samples));
+}
+
+at::Tensor DatasetPreparer::baseOutputs(Network& baseModel, const DatasetEntry& dataset, const ImageSet& set,
+                                        TrainingObserver* observer, const CancelToken* cancel,
+                                        const std::string& label)
+{
+    torch::NoGradGuard noGrad;
+    const int64_t n = set.size();
+    // Decoding from files is the slow part for lazy sets: small chunks keep
+    // memory low (a 3x224x224 chunk of 64 is 38 MB) and progress frequent.
+    const int64_t chunk = set.isLazy() ? kLazyChunk : kChunk;
+    at::Tensor out = at::empty({n, dataset.numClasses}, at::kFloat);
+    std::vector<int64_t> indices;
+    for (int64_t start = 0; start < n; start += chunk) {
+        if (cancel && cancel->isCancelled())
+            throw Cancelled();
+        const int64_t len = std::min(chunk, n - start);
+        at::Tensor input;
+        if (set.isLazy()) {
+            indices.resize(size_t(len));
+            std::iota(indices.begin(), indices.end(), start);
+            input = loadBaseInputs(set, dataset, indices.data(), len);
+        } else {
+            input = dataset.toInput(set.images.narrow(0, start, len));
+        }
+        auto logits = baseModel.forward(input).reshape({len, -1});
+        if (logits.size(1) != dataset.numClasses)
+            throw Error("the base model gives " + std::to_string(logits.size(1)) + " outputs but " + dataset.name
+                        + " has " + std::to_string(dataset.numClasses) + " classes");
+        out.narrow(0, start, len).copy_(logits);
+        if (observer && !label.empty())
+            observer->progress(label, start + len, n);
+    }
+    return out;
+}
+
 std::shared_ptr<PreparedSet> DatasetPreparer::prepareSet(const ImageSet& set, Network& baseModel,
                                                          const std::string& name, TrainingObserver* observer,
                                                          const CancelToken* cancel) const
@@ -46,8 +97,23 @@ std::shared_ptr<PreparedSet> DatasetPreparer::prepareSet(const ImageSet& set, Ne
     const bool resize = !(m_codeShape == m_dataset.shape);
     const bool byteTable = !m_dataset.byteTable.empty();
     auto out = std::make_shared<PreparedSet>();
-    out->baseOutputs = at::empty({n, m_dataset.numClasses}, at::kFloat);
     out->labels = set.labels.to(at::kLong).contiguous();
+    out->codeShape = m_codeShape;
+    out->rowShape = m_codeShape;
+
+    if (set.isLazy()) {
+        // Decoded twice: once here for the base outputs, again per batch for
+        // the code inputs; nothing but outputs and labels stays in memory.
+        out->baseOutputs = baseOutputs(baseModel, m_dataset, set, observer, cancel, "Preparing " + name + " split");
+        out->codeSource = set.lazy;
+        out->sourceToInput = m_dataset.toInput;
+        out->baseArgmax = out->baseOutputs.argmax(1).contiguous();
+        return out;
+    }
+
+    if (m_dataset.trainAugment && !byteTable)
+        throw Error(m_dataset.name + ": a training augmentation needs the dataset's byte table");
+    out->baseOutputs = at::empty({n, m_dataset.numClasses}, at::kFloat);
     // With a byte table the inputs are converted chunk by chunk into one
     // reused buffer; otherwise the base transform of every sample at once,
     // which without a resize is also the code transform.
@@ -67,10 +133,18 @@ std::shared_ptr<PreparedSet> DatasetPreparer::prepareSet(const ImageSet& set, Ne
         if (observer)
             observer->progress("Preparing " + name + " split", start + len, n);
     }
-    const at::Tensor codeImages =
-        resize ? resizeBilinearLikePil(set.images, m_codeShape.height, m_codeShape.width) : set.images;
     if (byteTable) {
+        // A random augmentation comes before the encoder's resize (as in the
+        // original's transform list), so then the rows stay at full size and
+        // are resized as they are gathered.
+        const bool resizeOnGather = resize && m_dataset.trainAugment;
+        const at::Tensor codeImages = resize && !resizeOnGather
+            ? resizeBilinearLikePil(set.images, m_codeShape.height, m_codeShape.width)
+            : set.images;
+        if (resizeOnGather)
+            out->rowShape = m_dataset.shape;
         out->codeBytes = codeImages.reshape({n, -1}).contiguous();
+        out->byteAugment = m_dataset.trainAugment;
         out->codeTable = at::from_blob(const_cast<float*>(m_dataset.byteTable.data()),
                                        {int64_t(m_dataset.byteTable.size() / 256), 256}, at::kFloat)
                              .clone();
@@ -78,6 +152,8 @@ std::shared_ptr<PreparedSet> DatasetPreparer::prepareSet(const ImageSet& set, Ne
             throw Error(m_dataset.name + ": the byte table has " + std::to_string(out->codeTable.size(0))
                         + " channels, the images " + std::to_string(m_codeShape.channels));
     } else {
+        const at::Tensor codeImages =
+            resize ? resizeBilinearLikePil(set.images, m_codeShape.height, m_codeShape.width) : set.images;
         out->codeInputs = resize ? m_dataset.toInput(codeImages).reshape({n, -1}) : input.reshape({n, -1});
     }
     out->baseArgmax = out->baseOutputs.argmax(1).contiguous();
@@ -109,7 +185,7 @@ PreparedData DatasetPreparer::prepare(const RawDataset& raw, Network& baseModel,
         return v;
     };
 
-    data.train = {"train", train, {}, true};
+    data.train = {"train", train, {}, true, true};
     data.test = {"test", test, allIndices(test->size()), false};
     if (raw.val) {
         auto val = prepareSet(*raw.val, baseModel, "val", observer, cancel);
@@ -167,9 +243,14 @@ __attribute__((target_clones("avx2", "default"))) void convertRows(const uint8_t
 
 } // namespace
 
-void PreparedSet::gatherCodeInputs(const int64_t* indices, int64_t n, float* out) const
+void PreparedSet::gatherCodeInputs(const int64_t* indices, int64_t n, float* out,
+                                   std::optional<std::uint64_t> augmentSeed) const
 {
     const int64_t d = codeDim();
+    if (isLazy()) {
+        gatherLazy(indices, n, out, augmentSeed);
+        return;
+    }
     if (!codeBytes.defined()) {
         const float* src = codeInputs.data_ptr<float>();
         for (int64_t r = 0; r < n; ++r)
@@ -179,6 +260,10 @@ void PreparedSet::gatherCodeInputs(const int64_t* indices, int64_t n, float* out
     const uint8_t* src = codeBytes.data_ptr<uint8_t>();
     const float* table = codeTable.data_ptr<float>();
     const int64_t channels = codeTable.size(0);
+    if ((augmentSeed && byteAugment) || !(rowShape == codeShape)) {
+        gatherBytesPerRow(indices, n, out, augmentSeed);
+        return;
+    }
     bool unitScale = true;
     for (int64_t c = 0; c < channels && unitScale; ++c)
         for (int b = 0; b < 256 && unitScale; ++b)
@@ -193,6 +278,61 @@ void PreparedSet::gatherCodeInputs(const int64_t* indices, int64_t n, float* out
     } else {
         convertRows(src, indices, 0, n, d, channels, table, unitScale, out);
     }
+}
+
+void PreparedSet::gatherBytesPerRow(const int64_t* indices, int64_t n, float* out,
+                                    std::optional<std::uint64_t> augmentSeed) const
+{
+    const int64_t d = codeDim();
+    const int64_t rowDim = rowShape.numel();
+    const uint8_t* src = codeBytes.data_ptr<uint8_t>();
+    const float* table = codeTable.data_ptr<float>();
+    const bool resize = !(rowShape == codeShape);
+    const int64_t plane = int64_t(codeShape.height) * codeShape.width;
+    at::parallel_for(0, n, 16, [&](int64_t begin, int64_t end) {
+        std::vector<uint8_t> augmented(static_cast<size_t>(rowDim));
+        for (int64_t r = begin; r < end; ++r) {
+            const uint8_t* row = src + indices[r] * rowDim;
+            if (augmentSeed && byteAugment) {
+                std::mt19937_64 rng(deriveSeed(*augmentSeed, uint64_t(indices[r])));
+                byteAugment(row, augmented.data(), rng);
+                row = augmented.data();
+            }
+            at::Tensor resized;
+            if (resize) {
+                const at::Tensor image = at::from_blob(const_cast<uint8_t*>(row),
+                                                       {1, rowShape.channels, rowShape.height, rowShape.width},
+                                                       at::kByte);
+                resized = resizeBilinearLikePil(image, codeShape.height, codeShape.width).contiguous();
+                row = resized.data_ptr<uint8_t>();
+            }
+            float* dst = out + r * d;
+            for (int64_t j = 0; j < d; ++j)
+                dst[j] = table[(j / plane) * 256 + row[j]];
+        }
+    });
+}
+
+void PreparedSet::gatherLazy(const int64_t* indices, int64_t n, float* out,
+                             std::optional<std::uint64_t> augmentSeed) const
+{
+    const int64_t d = codeDim();
+    at::parallel_for(0, n, 1, [&](int64_t begin, int64_t end) {
+        for (int64_t r = begin; r < end; ++r) {
+            std::optional<std::mt19937_64> rng;
+            if (augmentSeed)
+                rng.emplace(deriveSeed(*augmentSeed, uint64_t(indices[r])));
+            at::Tensor sample = codeSource->loadForCode(indices[r], rng ? &*rng : nullptr);
+            if (sample.scalar_type() == at::kByte && sample.dim() == 3
+                && (sample.size(1) != codeShape.height || sample.size(2) != codeShape.width))
+                sample = resizeBilinearLikePil(sample.unsqueeze(0), codeShape.height, codeShape.width).squeeze(0);
+            const at::Tensor input = sourceToInput(sample.unsqueeze(0)).contiguous();
+            if (input.numel() != d)
+                throw Error(codeSource->path(indices[r]) + ": the code transform gives " + std::to_string(input.numel())
+                            + " values, the encoder takes " + codeShape.toString());
+            std::memcpy(out + r * d, input.data_ptr<float>(), sizeof(float) * size_t(d));
+        }
+    });
 }
 
 std::vector<std::vector<int64_t>> epochBatches(const SplitPlan& split, int k, int groupsPerBatch,

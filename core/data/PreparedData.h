@@ -2,11 +2,15 @@
 #include "catalog/Catalog.h"
 #include "data/ImageShape.h"
 #include "data/RawDataset.h"
+#include "data/SampleSource.h"
 #include "training/TrainingEvents.h"
 
 #include <ATen/ATen.h>
 
+#include <functional>
 #include <memory>
+#include <optional>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -17,19 +21,50 @@ class CancelToken;
 /// One underlying split after preparation (SPEC §3.2): for each sample the
 /// encoder input (code transform, flattened), the base model's output
 /// (logits) and argmax, and the true label.
+///
+/// The code inputs are kept in one of three forms: floats (`codeInputs`);
+/// bytes plus a per-channel table (`codeBytes`, 4x smaller); or, for sets
+/// decoded on demand, nothing at all (`codeSource`: decoded again batch by
+/// batch). gatherCodeInputs turns any of them into float rows.
+///
+/// Random code transforms of the training split (CIFAR's crop + flip, the
+/// folder sets' random resized crop) are applied while gathering, when an
+/// augmentation seed is given: sample i draws from its own generator seeded
+/// with deriveSeed(augmentSeed, i), so what a sample looks like in an epoch
+/// depends only on the run seed, the epoch and the sample, not on the batch
+/// order or on whether the run was resumed.
 struct PreparedSet {
-    at::Tensor codeInputs;   ///< float (N, D); undefined when codeBytes holds them
-    at::Tensor codeBytes;    ///< uint8 (N, D) when the code transform is a byte table
+    at::Tensor codeInputs;   ///< float (N, D); undefined when codeBytes or codeSource holds them
+    at::Tensor codeBytes;    ///< uint8 (N, rowShape) when the code transform is a byte table
     at::Tensor codeTable;    ///< float (channels, 256) for codeBytes
     at::Tensor baseOutputs;  ///< float (N, C)
     at::Tensor baseArgmax;   ///< int64 (N)
     at::Tensor labels;       ///< int64 (N)
+    ImageShape codeShape;    ///< the encoder's input shape: codeDim() = codeShape.numel()
+    /// Shape of the stored byte rows: codeShape, or the dataset's shape when a
+    /// random augmentation must run before the encoder's resize (then each
+    /// gathered row is augmented, resized to codeShape, then mapped).
+    ImageShape rowShape;
+    /// On one decoded sample (rowShape bytes): the training split's random
+    /// code transform; empty when the dataset has none.
+    std::function<void(const uint8_t* src, uint8_t* dst, std::mt19937_64& rng)> byteAugment;
+    std::shared_ptr<const SampleSource> codeSource;   ///< lazy sets: samples decoded per batch
+    std::function<at::Tensor(const at::Tensor&)> sourceToInput;   ///< lazy sets: decoded batch -> model input
+
     int64_t size() const { return labels.defined() ? labels.size(0) : 0; }
-    int64_t codeDim() const { return codeBytes.defined() ? codeBytes.size(1) : codeInputs.size(1); }
+    int64_t codeDim() const { return codeShape.numel(); }
+    bool isLazy() const { return codeSource != nullptr; }
 
     /// The encoder inputs of samples `indices[0..n)`, in that order, as float
-    /// rows written to `out` (n x codeDim(), contiguous).
-    void gatherCodeInputs(const int64_t* indices, int64_t n, float* out) const;
+    /// rows written to `out` (n x codeDim(), contiguous). With `augmentSeed`
+    /// (the training split), the random code transform is applied.
+    void gatherCodeInputs(const int64_t* indices, int64_t n, float* out,
+                          std::optional<std::uint64_t> augmentSeed = std::nullopt) const;
+
+private:
+    void gatherBytesPerRow(const int64_t* indices, int64_t n, float* out,
+                           std::optional<std::uint64_t> augmentSeed) const;
+    void gatherLazy(const int64_t* indices, int64_t n, float* out, std::optional<std::uint64_t> augmentSeed) const;
 };
 
 /// The samples of one of train / val / test: indices into a PreparedSet.
@@ -38,6 +73,8 @@ struct SplitPlan {
     std::shared_ptr<const PreparedSet> set;
     std::vector<int64_t> indices;
     bool shuffleEachEpoch = false;
+    /// The training split: its code inputs get the random code transform.
+    bool augment = false;
 };
 
 struct PreparedData {
@@ -63,6 +100,12 @@ public:
     /// Base model outputs for a batch of decoded images (uint8, N x C x H x W).
     static at::Tensor baseOutputs(Network& baseModel, const DatasetEntry& dataset, const at::Tensor& images);
 
+    /// Base model outputs for every sample of a split, streamed in chunks
+    /// (lazy sets are decoded chunk by chunk); progress under `label`.
+    static at::Tensor baseOutputs(Network& baseModel, const DatasetEntry& dataset, const ImageSet& set,
+                                  TrainingObserver* observer = nullptr, const CancelToken* cancel = nullptr,
+                                  const std::string& label = {});
+
 private:
     std::shared_ptr<PreparedSet> prepareSet(const ImageSet& set, Network& baseModel, const std::string& name,
                                             TrainingObserver* observer, const CancelToken* cancel) const;
@@ -77,6 +120,11 @@ private:
 /// The index batches of one pass over a split: consecutive runs of k x B
 /// samples (B groups of k), shuffled per epoch when the split asks for it;
 /// samples that don't fill a whole group are dropped (SPEC §3.4).
+/// Decodes samples `indices[0..n)` of a lazy set with its base transform and
+/// stacks them: the model input (n, C, H, W) after DatasetEntry::toInput.
+/// Decodes on the intra-op threads.
+at::Tensor loadBaseInputs(const ImageSet& set, const DatasetEntry& dataset, const int64_t* indices, int64_t n);
+
 std::vector<std::vector<int64_t>> epochBatches(const SplitPlan& split, int k, int groupsPerBatch,
                                                std::uint64_t seed, int epoch);
 

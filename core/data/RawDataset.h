@@ -1,17 +1,23 @@
 #pragma once
+#include "data/SampleSource.h"
+
 #include <ATen/ATen.h>
 
+#include <memory>
 #include <optional>
 #include <string>
 
 namespace parity {
 
-/// Decoded samples of one split, before any transform.
+/// Decoded samples of one split, before any transform. Either in memory
+/// (`images`) or, for sets too large for that, decoded on demand (`lazy`).
 struct ImageSet {
-    at::Tensor images;   ///< uint8 (N, C, H, W)
+    at::Tensor images;   ///< uint8 (N, C, H, W); undefined when `lazy` is set
     at::Tensor labels;   ///< int64 (N)
     std::string source;  ///< file or folder it came from, for messages
+    std::shared_ptr<const SampleSource> lazy;   ///< samples decoded from files on demand
     int64_t size() const { return labels.defined() ? labels.size(0) : 0; }
+    bool isLazy() const { return lazy != nullptr; }
 };
 
 /// What a dataset reader returns: train and test, and val for folder sets

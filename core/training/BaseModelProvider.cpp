@@ -114,7 +114,9 @@ void BaseModelProvider::train(Network& model, const DatasetEntry& dataset, const
     plan.indices.resize(size_t(raw.train.size()));
     for (size_t i = 0; i < plan.indices.size(); ++i)
         plan.indices[i] = int64_t(i);
-    const at::Tensor inputs = dataset.toInput(raw.train.images);
+    // The base transform batch by batch: floats of a whole CIFAR train split
+    // would take 600 MB, and sets decoded from files are decoded per batch.
+    const bool lazy = raw.train.isLazy();
     const at::Tensor labels = raw.train.labels.to(at::kLong);
 
     for (int epoch = 0; epoch < epochs; ++epoch) {
@@ -127,7 +129,9 @@ void BaseModelProvider::train(Network& model, const DatasetEntry& dataset, const
                 throw Cancelled();
             const at::Tensor idx = at::from_blob(const_cast<int64_t*>(b.data()), {int64_t(b.size())}, at::kLong);
             opt.zeroGrad();
-            auto loss = at::cross_entropy_loss(model.forward(inputs.index_select(0, idx)).reshape({idx.size(0), -1}),
+            const at::Tensor batchInputs = lazy ? loadBaseInputs(raw.train, dataset, b.data(), int64_t(b.size()))
+                                                : dataset.toInput(raw.train.images.index_select(0, idx));
+            auto loss = at::cross_entropy_loss(model.forward(batchInputs).reshape({idx.size(0), -1}),
                                                labels.index_select(0, idx));
             loss.backward();
             opt.step();
@@ -138,7 +142,7 @@ void BaseModelProvider::train(Network& model, const DatasetEntry& dataset, const
                                    int64_t(batches.size()));
         }
         model.eval();
-        const at::Tensor testOut = DatasetPreparer::baseOutputs(model, dataset, raw.test.images);
+        const at::Tensor testOut = DatasetPreparer::baseOutputs(model, dataset, raw.test);
         const int64_t correct = testOut.argmax(1).eq(raw.test.labels.to(at::kLong)).sum().item<int64_t>();
         if (observer) {
             char line[160];

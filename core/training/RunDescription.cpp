@@ -29,8 +29,17 @@ nlohmann::json describeRun(const RunConfig& c)
     if (!dataset || !model)
         return j;
     const std::string dir = c.dataDir.empty() ? dataset->defaultDataDir : c.dataDir;
-    j["data"] = {{"dir", dir}, {"found", !dir.empty() && fs::is_directory(dir)}, {"classes", dataset->numClasses},
+    std::string problem;
+    if (dir.empty())
+        problem = "no data directory given (data_dir)";
+    else if (!fs::is_directory(dir))
+        problem = "no such directory";
+    else if (dataset->checkDir)
+        problem = dataset->checkDir(dir);
+    j["data"] = {{"dir", dir}, {"found", problem.empty()}, {"classes", dataset->numClasses},
                  {"shape", dataset->shape.toString()}};
+    if (!problem.empty())
+        j["data"]["problem"] = problem;
 
     auto net = model->create(*dataset);
     j["base_model"] = {{"architecture", c.model}, {"parameters", countParameters(*net)}};
@@ -74,7 +83,9 @@ std::string describeRunText(const RunConfig& c)
     s << "  results:      " << j["run_dir"].get<std::string>() << "\n";
     if (j.contains("data"))
         s << "  data:         " << c.dataset << " from " << j["data"]["dir"].get<std::string>()
-          << (j["data"]["found"].get<bool>() ? " (found)" : " (NOT FOUND)") << ", "
+          << (j["data"]["found"].get<bool>() ? " (found)"
+                                             : " (NOT FOUND: " + j["data"]["problem"].get<std::string>() + ")")
+          << ", "
           << j["data"]["classes"].get<int>() << " classes, " << j["data"]["shape"].get<std::string>() << "\n";
     if (j.contains("base_model"))
         s << "  base model:   " << c.model << ", " << withThousands(j["base_model"]["parameters"].get<int64_t>())

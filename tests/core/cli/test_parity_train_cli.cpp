@@ -1,5 +1,6 @@
 // The parity-train command line, run as a user would (issue: core, items 6-7).
 #include "TestPaths.h"
+#include "support/TinyCifar.h"
 #include "support/TinyDataset.h"
 
 #include <gtest/gtest.h>
@@ -109,4 +110,34 @@ TEST(ParityTrainCli, MissingSaveDirIsAUsageError)
     const Result r = runCli(tmp / "c.json");
     EXPECT_EQ(r.exitCode, 2);
     EXPECT_NE(r.output.find("SAVE_DIR"), std::string::npos) << r.output;
+}
+
+// issue 4: the CIFAR, GCommands and Cat-v-Dog configs resolve, and --describe
+// says whether the data directory was found.
+TEST(ParityTrainCli, DescribeResolvesTheNewDatasets)
+{
+    parity::test::TempDir tmp;
+    parity::test::writeTinyCifar(tmp / "cifar/cifar-10-batches-bin", 10, 2, 2);
+    const Result found = runCli(std::string(PARITY_SOURCE_DIR) + "/config/cifar10.json " + tmp / "save"
+                                + " --describe --data-dir " + tmp / "cifar");
+    EXPECT_EQ(found.exitCode, 0) << found.output;
+    EXPECT_NE(found.output.find("cifar10 from " + tmp / "cifar" + " (found), 10 classes, 3x32x32"), std::string::npos)
+        << found.output;
+    EXPECT_NE(found.output.find("11,173,962 parameters"), std::string::npos) << found.output;   // SPEC §7
+
+    for (const auto& [config, expected] : std::vector<std::pair<std::string, std::string>>{
+             {"gcommands.json", "13,172,894 parameters"},          // vgg11
+             {"cat_v_dog.json", "11,177,538 parameters"},          // ImageNet resnet18, 2 classes
+             {"cifar10-concat.json", "code input 3x32x16"}}) {
+        const Result r = runCli(std::string(PARITY_SOURCE_DIR) + "/config/" + config + " " + tmp / "save"
+                                + " --describe --data-dir " + tmp / "absent");
+        EXPECT_EQ(r.exitCode, 0) << config << "\n" << r.output;
+        EXPECT_NE(r.output.find("(NOT FOUND: no such directory)"), std::string::npos) << config << "\n" << r.output;
+        EXPECT_NE(r.output.find(expected), std::string::npos) << config << "\n" << r.output;
+    }
+    // A directory without the files is not "found" either, and says what is missing.
+    const Result empty = runCli(std::string(PARITY_SOURCE_DIR) + "/config/gcommands.json " + tmp / "save"
+                                + " --describe --data-dir " + tmp / "cifar");
+    EXPECT_NE(empty.output.find("(NOT FOUND: no train/, valid|val/, test/ folder in it)"), std::string::npos)
+        << empty.output;
 }

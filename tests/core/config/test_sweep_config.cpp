@@ -292,6 +292,17 @@ std::vector<InvalidCase> invalidCases()
          {"train_decoder is true but coders.summation.SubtractionDecoder has nothing to learn"}},
         {"nothingTrained", [](json& j) { j["train_parity_model"] = false; }, {"nothing to train"}},
         {"unknownDataset", [](json& j) { j["datasets"] = {"svhn"}; }, {"unknown dataset 'svhn'", "fashion-mnist"}},
+        // issue 4: the new datasets are known; their constraints still apply.
+        {"pendingDataset", [](json& j) { j["datasets"] = {"cub"}; }, {"'cub'", "not available in this build yet"}},
+        {"concatOnOddSpectrogram",
+         [](json& j) {
+             j["datasets"] = {"gcommands"};
+             j["models"] = {"lenet"};
+             j["enc_dec_types"] = json::array({json::array({"concat", kSub})});
+         },
+         {"even image height and width", "1x161x101"}},
+        {"vggOnCifar", [](json& j) { j["datasets"] = {"cifar10"}; j["models"] = {"vgg11"}; },
+         {"vgg11 is defined for gcommands, not cifar10"}},
         {"unknownModel", [](json& j) { j["models"] = {"alexnet"}; }, {"unknown model 'alexnet'"}},
         {"unknownEncoder", [](json& j) { j["enc_dec_types"] = json::array({json::array({"xor", "sub"})}); },
          {"unknown encoder 'xor'"}},

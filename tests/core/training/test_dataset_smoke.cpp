@@ -1,0 +1,148 @@
+// Short Trainer runs on generated CIFAR, GCommands and Cat-v-Dog data
+// (issue 4): each dataset kind goes through preparation, one epoch and the
+// result files; CIFAR's random crop + flip keeps resume exact.
+#include "support/TinyAudio.h"
+#include "support/TinyCifar.h"
+#include "support/TinyDataset.h"
+
+#include "config/SweepConfig.h"
+#include "support/TinyImages.h"
+
+#include "training/Trainer.h"
+#include "util/Error.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+namespace fs = std::filesystem;
+using namespace parity;
+
+namespace {
+
+nlohmann::json smokeConfig(const std::string& dataset, const std::string& model, const test::TempDir& tmp,
+                           int epochs)
+{
+    return {{"num_epoch", epochs},
+            {"k_vals", {2}},
+            {"enc_dec_types", nlohmann::json::array({nlohmann::json::array({"add", "sub"})})},
+            {"datasets", {dataset}},
+            {"models", {model}},
+            {"losses", {"mse"}},
+            {"data_dir", tmp / "data"},
+            {"save_dir", tmp / "save"},
+            {"models_dir", tmp / "models"},
+            {"base_train_epochs", 1},
+            {"batch_size", 3},
+            {"threads", 2},
+            {"seed", 3}};
+}
+
+RunConfig onlyRun(const nlohmann::json& j) { return SweepConfig::fromJson(j, "test").runs().front(); }
+
+std::string slurp(const std::string& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+class Messages : public TrainingObserver {
+public:
+    void message(const std::string& line) override { lines.push_back(line); }
+    void progress(const std::string& what, int64_t done, int64_t total) override { progressCalls.push_back(what); }
+    std::vector<std::string> lines;
+    std::vector<std::string> progressCalls;
+};
+
+void expectOneEpochOfResults(const RunConfig& config, const RunSummary& summary)
+{
+    EXPECT_EQ(summary.epochsCompleted, 1);
+    for (const std::string split : {"train", "val", "test"}) {
+        const std::string text = slurp(config.runDir() + "/" + split + "_overall_top1.txt");
+        EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 1) << split;
+        const double v = std::stod(text);
+        EXPECT_GE(v, 0.0);
+        EXPECT_LE(v, 1.0);
+    }
+}
+
+} // namespace
+
+TEST(DatasetSmoke, Cifar10Resnet18OneEpochAndExactResume)
+{
+    test::TempDir tmp;
+    test::writeTinyCifar(tmp / "data", 10, 8, 8);
+    const RunConfig straight = onlyRun(smokeConfig("cifar10", "resnet18", tmp, 2));
+    Messages messages;
+    const RunSummary s = Trainer(straight, {}, &messages).run();
+    EXPECT_EQ(s.epochsCompleted, 2);
+    EXPECT_NE(std::find_if(messages.lines.begin(), messages.lines.end(),
+                           [](const std::string& l) { return l.rfind("Base model test accuracy is ", 0) == 0
+                                                             && l.find(" / 8 = ") != std::string::npos; }),
+              messages.lines.end());
+
+    // The same run stopped after epoch 0 and resumed: the crops of epoch 1
+    // depend only on the seed, the epoch and the sample.
+    auto j = smokeConfig("cifar10", "resnet18", tmp, 1);
+    j["save_dir"] = tmp / "resumed";
+    Trainer(onlyRun(j), {}).run();
+    j["num_epoch"] = 2;
+    const RunConfig second = onlyRun(j);
+    TrainerOptions resume;
+    resume.continueFrom = second.runDir() + "/current.pth";
+    Trainer(second, resume).run();
+    for (const std::string f : {"train_loss.txt", "train_overall_top1.txt", "val_loss.txt", "test_loss.txt"})
+        EXPECT_EQ(slurp(straight.runDir() + "/" + f), slurp(second.runDir() + "/" + f)) << f;
+}
+
+TEST(DatasetSmoke, Cifar100ConcatenationEncoderOneEpoch)
+{
+    test::TempDir tmp;
+    test::writeTinyCifar(tmp / "data/cifar-100-binary", 100, 4, 6);
+    auto j = smokeConfig("cifar100", "resnet18", tmp, 1);
+    j["enc_dec_types"] = nlohmann::json::array({nlohmann::json::array({"concat", "sub"})});
+    const RunConfig config = onlyRun(j);
+    expectOneEpochOfResults(config, Trainer(config, {}).run());
+}
+
+TEST(DatasetSmoke, GCommandsLenetOneEpochStreamsWithProgress)
+{
+    test::TempDir tmp;
+    test::writeTinyGCommands(tmp / "data", {"down", "go", "yes"}, 4, 2);
+    const RunConfig config = onlyRun(smokeConfig("gcommands", "lenet", tmp, 1));
+    Messages messages;
+    const RunSummary s = Trainer(config, {}, &messages).run();
+    expectOneEpochOfResults(config, s);
+    EXPECT_EQ(s.baseAccuracies[0].total, 12);
+    EXPECT_NE(std::find(messages.progressCalls.begin(), messages.progressCalls.end(), "Preparing val split"),
+              messages.progressCalls.end());
+}
+
+TEST(DatasetSmoke, CatVDogResnet18OneEpochFromPngAndJpeg)
+{
+    test::TempDir tmp;
+    test::writeTinyCatVDog(tmp / "data", 6, 2);
+    const RunConfig config = onlyRun(smokeConfig("cat_v_dog", "resnet18", tmp, 1));
+    const RunSummary s = Trainer(config, {}).run();
+    expectOneEpochOfResults(config, s);
+    EXPECT_EQ(s.baseAccuracies[0].total, 12);
+    EXPECT_EQ(s.baseAccuracies[1].total, 4);
+}
+
+TEST(DatasetSmoke, CatVDogBadImageStopsPreparationNamingTheFile)
+{
+    test::TempDir tmp;
+    test::writeTinyCatVDog(tmp / "data", 2, 1);
+    {
+        std::ofstream f(tmp / "data/test/cat/broken.png");
+        f << "no PNG signature here";
+    }
+    const RunConfig config = onlyRun(smokeConfig("cat_v_dog", "resnet18", tmp, 1));
+    try {
+        Trainer(config, {}).run();
+        FAIL() << "expected an error";
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find("broken.png"), std::string::npos) << e.what();
+    }
+}

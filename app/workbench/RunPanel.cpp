@@ -257,6 +257,24 @@ bool RunPanel::readRunConfig(const QString& runDir, parity::RunConfig* config, Q
         *error = tr("%1: not a readable run record: %2").arg(path, QString::fromStdString(e.what()));
         return false;
     }
+    // The run continues where it is, also when its save directory was moved
+    // or copied: the save directory is the run directory minus the six
+    // levels <dataset>/<model>/k<k>/<loss>/<encoder>/<decoder> (SPEC §2).
+    const QString here = QDir(runDir).canonicalPath();
+    if (QDir(QString::fromStdString(config->runDir())).canonicalPath() != here) {
+        QString save = here;
+        for (int i = 0; i < 6; ++i)
+            save = QFileInfo(save).path();
+        parity::RunConfig moved = *config;
+        moved.saveDir = save.toStdString();
+        if (QDir(QString::fromStdString(moved.runDir())).canonicalPath() != here) {
+            *error = tr("%1 is not where its run.json says the run lives (%2), e.g. an earlier run kept in "
+                        "previous-*: copy it to a save directory of its own to continue it")
+                         .arg(runDir, QString::fromStdString(config->runDir()));
+            return false;
+        }
+        *config = moved;
+    }
     return true;
 }
 

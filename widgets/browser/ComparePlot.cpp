@@ -47,7 +47,11 @@ ComparePlot::ComparePlot(QWidget* parent)
     m_plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
     m_plot->legend->setVisible(true);
     m_plot->xAxis->setLabel(tr("Epoch"));
-    m_plot->xAxis->ticker()->setTickStepStrategy(QCPAxisTicker::tssReadability);
+    // Epochs are whole numbers: ticks at 1, 2, 5, 10, ... epochs.
+    QSharedPointer<QCPAxisTickerFixed> epochTicker(new QCPAxisTickerFixed);
+    epochTicker->setTickStep(1.0);
+    epochTicker->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
+    m_plot->xAxis->setTicker(epochTicker);
 
     connect(m_split, &QComboBox::currentIndexChanged, this, &ComparePlot::onChooserChanged);
     connect(m_metric, &QComboBox::currentIndexChanged, this, &ComparePlot::onChooserChanged);
@@ -181,26 +185,30 @@ void ComparePlot::rebuildGraphs()
 
 void ComparePlot::resetView()
 {
+    // Fitted by hand: QCustomPlot's rescale makes odd ranges for a single
+    // point (a one-epoch run).
     bool any = false;
+    QCPRange keys, values;
     for (int i = 0; i < m_plot->graphCount(); ++i) {
         QCPGraph* g = m_plot->graph(i);
-        if (!g->visible() || g->data()->isEmpty())
+        if (!g->visible())
             continue;
-        g->rescaleAxes(any);
+        bool foundKeys = false, foundValues = false;
+        const QCPRange k = g->getKeyRange(foundKeys);
+        const QCPRange v = g->getValueRange(foundValues);
+        if (!foundKeys || !foundValues)
+            continue;
+        keys = any ? QCPRange(qMin(keys.lower, k.lower), qMax(keys.upper, k.upper)) : k;
+        values = any ? QCPRange(qMin(values.lower, v.lower), qMax(values.upper, v.upper)) : v;
         any = true;
     }
     if (!any) {
-        m_plot->xAxis->setRange(0, 1);
-        m_plot->yAxis->setRange(0, 1);
-    } else {
-        // A little room so points on the border stay visible; a one-epoch
-        // run has a zero-width x range.
-        const QCPRange x = m_plot->xAxis->range();
-        m_plot->xAxis->setRange(x.lower - 0.5, x.upper + 0.5);
-        m_plot->yAxis->scaleRange(1.1, m_plot->yAxis->range().center());
-        if (m_plot->yAxis->range().size() == 0)
-            m_plot->yAxis->setRange(m_plot->yAxis->range().lower - 0.5, m_plot->yAxis->range().upper + 0.5);
+        keys = QCPRange(0, 1);
+        values = QCPRange(0, 1);
     }
+    const double margin = values.size() > 0 ? 0.05 * values.size() : qMax(0.05, 0.05 * qAbs(values.lower));
+    m_plot->xAxis->setRange(keys.lower - 0.5, keys.upper + 0.5);
+    m_plot->yAxis->setRange(values.lower - margin, values.upper + margin);
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
 

@@ -46,6 +46,7 @@ RunBrowser::RunBrowser(QWidget* parent)
     m_view->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_view->setAlternatingRowColors(true);
+    m_view->setWordWrap(false);
     m_view->verticalHeader()->hide();
     m_view->horizontalHeader()->setStretchLastSection(true);
 
@@ -111,6 +112,10 @@ void RunBrowser::setRoot(const QString& saveDir)
     else
         setStatus(tr("%1 runs").arg(m_model->rowCount()));
     m_view->resizeColumnsToContents();
+    // Headers run long ("<dataset> <model> <k> <loss> <encoder> <decoder>");
+    // the tooltip and the other columns carry the rest.
+    for (int column : { int(RunListModel::RunColumn), int(RunListModel::DirectoryColumn) })
+        m_view->setColumnWidth(column, qMin(m_view->columnWidth(column), 320));
     Q_EMIT runsScanned(m_model->rowCount());
 }
 

@@ -20,6 +20,8 @@
 #include <QSplitter>
 #include <QVBoxLayout>
 
+#include <utility>
+
 namespace parity::gui {
 
 RunPanel::RunPanel(RunController* controller, QWidget* parent)
@@ -104,10 +106,10 @@ void RunPanel::newConfig()
     if (m_controller->isBusy())
         return;
     parity::RunConfig defaults;   // Fashion-MNIST, base-mlp, k = 2, add/sub, MSE
-    m_loading = true;
+    const bool wasLoading = std::exchange(m_loading, true);
     m_controller->setQueue({RunRequest{defaults, {}, false}});
     m_form->setConfig(defaults);
-    m_loading = false;
+    m_loading = wasLoading;
     m_configPath.clear();
     Q_EMIT configPathChanged(m_configPath);
     updateButtons();
@@ -135,10 +137,10 @@ bool RunPanel::openConfig(const QString& path, QString* error)
             *error = tr("%1: describes no run").arg(path);
         return false;
     }
-    m_loading = true;
+    const bool wasLoading = std::exchange(m_loading, true);
     m_controller->setQueue(requests);
     m_form->setConfig(requests.front().config);
-    m_loading = false;
+    m_loading = wasLoading;
     m_configPath = QFileInfo(path).absoluteFilePath();
     Q_EMIT configPathChanged(m_configPath);
     updateButtons();
@@ -165,9 +167,9 @@ void RunPanel::onSelectionChanged()
     const int row = m_queueView->currentIndex().row();
     if (row < 0 || row >= m_controller->queue()->size())
         return;
-    m_loading = true;
+    const bool wasLoading = std::exchange(m_loading, true);
     m_form->setConfig(m_controller->queue()->entry(row).request.config);
-    m_loading = false;
+    m_loading = wasLoading;
     updateButtons();
 }
 
@@ -295,10 +297,10 @@ bool RunPanel::resumeFrom(const QString& runDir, QString* error)
         Q_EMIT errorOccurred(problem);
         return false;
     }
-    m_loading = true;
+    const bool wasLoading = std::exchange(m_loading, true);
     m_controller->setQueue({RunRequest{config, checkpoint, false}});
     m_form->setConfig(config);
-    m_loading = false;
+    m_loading = wasLoading;
     updateButtons();
     return m_controller->start();
 }
@@ -319,10 +321,10 @@ bool RunPanel::testOnly(const QString& checkpoint, QString* error)
         Q_EMIT errorOccurred(problem);
         return false;
     }
-    m_loading = true;
+    const bool wasLoading = std::exchange(m_loading, true);
     m_controller->setQueue({RunRequest{config, checkpoint, true}});
     m_form->setConfig(config);
-    m_loading = false;
+    m_loading = wasLoading;
     return m_controller->start();
 }
 

@@ -61,7 +61,7 @@ private Q_SLOTS:
         QVERIFY(!panel.openConfig(q(tmp / "bad.json"), &error));
         QVERIFY2(error.contains(QStringLiteral("bad.json")) && error.contains(QStringLiteral("no-such-model")),
                  qPrintable(error));
-        QCOMPARE(panel.form()->config().toJson(), before);
+        QCOMPARE(panel.form()->config().toJson().dump(), before.dump());
     }
 
     void savedConfigsAreReadByTheCli()
@@ -82,7 +82,7 @@ private Q_SLOTS:
         QVERIFY(QString::fromUtf8(cli.readAllStandardOutput()).contains(QStringLiteral("mnist base-mlp 3")));
         RunPanel other(&controller);
         QVERIFY(other.openConfig(q(tmp / "saved.json"), &error));
-        QCOMPARE(other.form()->config().toJson(), panel.form()->config().toJson());
+        QCOMPARE(other.form()->config().toJson().dump(), panel.form()->config().toJson().dump());
     }
 
     void resumeAndTestOnlyFromARunDirectory()
@@ -115,9 +115,13 @@ private Q_SLOTS:
         // The original stays as the stop left it.
         QVERIFY(parity::test::fileLines(q(config.runDir()) + "/metrics.csv").size() < 1 + 3 * 3);
 
+        QSignalSpy failed(&controller, &RunController::runFailed);
         QVERIFY2(panel.testOnly(movedRun + "/best.pth", &error), qPrintable(error));
         QTRY_COMPARE_WITH_TIMEOUT(done.count(), 3, 120000);
-        QVERIFY(QFileInfo::exists(movedRun + "/only_test.json"));
+        QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.at(0).at(0).toString()));
+        QVERIFY2(QFileInfo::exists(movedRun + "/only_test.json"),
+                 qPrintable(QDir(movedRun).entryList().join(' ') + " | " + q(config.runDir()) + " | "
+                            + QDir(q(config.runDir())).entryList().join(' ')));
 
         QVERIFY(!panel.resumeFrom(q(tmp / "data"), &error));
         QVERIFY2(error.contains(QStringLiteral("current.pth")), qPrintable(error));

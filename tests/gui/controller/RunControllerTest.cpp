@@ -140,6 +140,25 @@ private Q_SLOTS:
         QCOMPARE(controller.queue()->entry(0).status, RunQueueModel::Status::Failed);
         QCOMPARE(controller.queue()->entry(1).status, RunQueueModel::Status::Finished);
     }
+
+    void aLossThatBlowsUpStopsTheRunWithEpochAndBatch()
+    {
+        parity::test::TempDir tmp;
+        parity::test::writeTinyMnist(tmp / "data", 600, 200);
+        auto config = parity::test::tinyRunConfig(tmp / "data", tmp / "save", 2);
+        config.lr = 1e30;   // the first Adam steps throw the weights to ~1e30: the loss overflows
+        RunController controller;
+        QSignalSpy failed(&controller, &RunController::runFailed);
+        QSignalSpy queueDone(&controller, &RunController::queueFinished);
+        QVERIFY(controller.startSingle({config, {}, false}));
+        QTRY_COMPARE_WITH_TIMEOUT(queueDone.count(), 1, 120000);
+        QCOMPARE(failed.count(), 1);
+        const QString message = failed.at(0).at(0).toString();
+        QVERIFY2(message.contains(QStringLiteral("loss became")) && message.contains(QStringLiteral("epoch"))
+                     && message.contains(QStringLiteral("batch")),
+                 qPrintable(message));
+        QCOMPARE(controller.queue()->entry(0).status, RunQueueModel::Status::Failed);
+    }
 };
 
 QTEST_MAIN(RunControllerTest)

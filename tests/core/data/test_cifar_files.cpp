@@ -1,5 +1,6 @@
 // CIFAR-10 / CIFAR-100 binary readers, normalisation and the training
 // split's crop + flip (issue 4).
+#include "support/ErrorOf.h"
 #include "support/TinyCifar.h"
 #include "support/TinyDataset.h"
 
@@ -17,20 +18,7 @@
 
 namespace fs = std::filesystem;
 using namespace parity;
-
-namespace {
-
-std::string errorOf(const std::function<void()>& f)
-{
-    try {
-        f();
-    } catch (const Error& e) {
-        return e.what();
-    }
-    return "";
-}
-
-} // namespace
+using parity::test::errorOf;
 
 TEST(CifarFiles, ReadsCifar10RecordsInOrder)
 {

@@ -1,4 +1,5 @@
 // GCommands: WAV reader, spectrogram (SPEC §4) and the folder loader (issue 4).
+#include "support/ErrorOf.h"
 #include "support/TinyAudio.h"
 #include "support/TinyDataset.h"
 
@@ -16,18 +17,9 @@
 
 namespace fs = std::filesystem;
 using namespace parity;
+using parity::test::errorOf;
 
 namespace {
-
-std::string errorOf(const std::function<void()>& f)
-{
-    try {
-        f();
-    } catch (const Error& e) {
-        return e.what();
-    }
-    return "";
-}
 
 // An independent, slow reference of the original's spectrogram: explicit
 // reflect padding, a naive DFT in double, z-score in double.

@@ -1,6 +1,7 @@
 #include "TestPaths.h"
 #include "data/IdxReader.h"
 #include "data/MnistFiles.h"
+#include "support/ErrorOf.h"
 #include "util/Error.h"
 
 #include <gtest/gtest.h>
@@ -21,6 +22,7 @@
 
 namespace fs = std::filesystem;
 using parity::Error;
+using parity::test::errorOf;
 
 namespace {
 
@@ -89,22 +91,6 @@ Bytes readRaw(const fs::path& path)
 {
     std::ifstream f(path, std::ios::binary);
     return Bytes(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
-}
-
-/// Runs `fn`, expects parity::Error and returns its message.
-template <typename Fn>
-std::string errorOf(Fn&& fn)
-{
-    try {
-        fn();
-    } catch (const Error& e) {
-        return e.what();
-    } catch (const std::exception& e) {
-        ADD_FAILURE() << "expected parity::Error, got std::exception: " << e.what();
-        return {};
-    }
-    ADD_FAILURE() << "expected parity::Error, nothing thrown";
-    return {};
 }
 
 #define EXPECT_CONTAINS(haystack, needle) \

@@ -1,5 +1,6 @@
 // cat_v_dog: JPEG / PNG decoding, the ImageNet-style transforms and the
 // class-folder loader (issue 4).
+#include "support/ErrorOf.h"
 #include "support/TinyDataset.h"
 #include "support/TinyImages.h"
 
@@ -18,18 +19,9 @@
 
 namespace fs = std::filesystem;
 using namespace parity;
+using parity::test::errorOf;
 
 namespace {
-
-std::string errorOf(const std::function<void()>& f)
-{
-    try {
-        f();
-    } catch (const Error& e) {
-        return e.what();
-    }
-    return "";
-}
 
 at::Tensor chw(const std::vector<uint8_t>& interleaved, int w, int h)
 {

@@ -85,8 +85,10 @@ MainWindow::MainWindow(QWidget* parent)
         m_inspector->openRun(record.runDir);
         m_tabs->setCurrentWidget(m_monitor);
     });
-    connect(m_runPanel->form(), &ExperimentForm::configChanged, this, [this] {
-        m_runs->setSaveDir(QString::fromStdString(m_runPanel->form()->config().saveDir));
+    // The browser follows the save directory of what runs (not every keystroke
+    // in the form: a half-typed path such as "/" must not be scanned).
+    connect(m_controller, &RunController::runStarted, this, [this] {
+        m_runs->setSaveDir(QString::fromStdString(m_controller->currentConfig().saveDir));
     });
 
     buildMenus();
@@ -148,6 +150,7 @@ bool MainWindow::openConfig(const QString& path)
         reportError(error);
         return false;
     }
+    m_runs->setSaveDir(QString::fromStdString(m_runPanel->form()->config().saveDir));
     const int runs = m_controller->queue()->size();
     m_log->appendMessage(tr("Opened %1 (%n run(s))", nullptr, runs).arg(path));
     QSettings().setValue(QStringLiteral("lastConfigDir"), QFileInfo(path).absolutePath());

@@ -3,6 +3,7 @@
 #include "util/Error.h"
 
 #include <csetjmp>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -39,6 +40,12 @@ void jpegMessage(j_common_ptr info, int level)
         jpegErrorExit(info);
 }
 
+std::string tooManyPixels(std::uint64_t width, std::uint64_t height)
+{
+    return "the header claims " + std::to_string(width) + " x " + std::to_string(height)
+           + " pixels, more than the " + std::to_string(kMaxImagePixels) + " this reader (like PIL) accepts";
+}
+
 // Everything with a non-trivial destructor lives outside the setjmp frame.
 bool decodeJpegInto(const std::vector<unsigned char>& bytes, std::vector<unsigned char>& pixels, int& height,
                     int& width, int& components, bool& cmyk, bool& adobeInverted, std::string& error)
@@ -59,6 +66,11 @@ bool decodeJpegInto(const std::vector<unsigned char>& bytes, std::vector<unsigne
     cmyk = info.jpeg_color_space == JCS_CMYK || info.jpeg_color_space == JCS_YCCK;
     adobeInverted = cmyk && info.saw_Adobe_marker;
     info.out_color_space = cmyk ? JCS_CMYK : info.jpeg_color_space == JCS_GRAYSCALE ? JCS_GRAYSCALE : JCS_RGB;
+    if (std::uint64_t(info.image_width) * info.image_height > kMaxImagePixels) {
+        error = tooManyPixels(info.image_width, info.image_height);
+        jpeg_destroy_decompress(&info);
+        return false;
+    }
     jpeg_start_decompress(&info);
     height = int(info.output_height);
     width = int(info.output_width);
@@ -147,6 +159,11 @@ bool decodePngInto(const std::vector<unsigned char>& bytes, std::vector<unsigned
     }
     png_set_read_fn(png, &state, pngRead);
     png_read_info(png, info);
+    if (std::uint64_t(png_get_image_width(png, info)) * png_get_image_height(png, info) > kMaxImagePixels) {
+        error = tooManyPixels(png_get_image_width(png, info), png_get_image_height(png, info));
+        png_destroy_read_struct(&png, &info, nullptr);
+        return false;
+    }
     const int colorType = png_get_color_type(png, info);
     const int bitDepth = png_get_bit_depth(png, info);
     if (colorType == PNG_COLOR_TYPE_PALETTE)

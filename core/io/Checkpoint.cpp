@@ -27,7 +27,16 @@ void Checkpoint::save(const std::string& path) const
 
 Checkpoint Checkpoint::load(const std::string& path)
 {
-    const TorchValue root = readTorchFile(path);
+    return fromTorchValue(readTorchFile(path), path);
+}
+
+Checkpoint Checkpoint::fromBytes(const std::string& bytes, const std::string& sourceName)
+{
+    return fromTorchValue(readTorchBytes(bytes, sourceName), sourceName);
+}
+
+Checkpoint Checkpoint::fromTorchValue(const TorchValue& root, const std::string& path)
+{
     if (root.kind != TorchValue::Kind::Dict)
         throw Error(path + ": not a Parity Workbench checkpoint (the file holds no dictionary)");
     const TorchValue* format = root.find("format");

@@ -495,3 +495,31 @@ INSTANTIATE_TEST_SUITE_P(
     [](const testing::TestParamInfo<MismatchCase>& i) { return std::string(i.param.name); });
 
 } // namespace
+
+// Issue 5 (hostile sizes): eleven entries in each of the five axes describe
+// 161,051 runs; refused before any is built.
+TEST(SweepConfig, SweepOfTooManyRunsIsRefusedBeforeExpanding)
+{
+    json j = {{"num_epoch", 1}};
+    for (const char* key : {"datasets", "models", "k_vals", "losses", "enc_dec_types"})
+        j[key] = json::array();
+    for (int i = 0; i < 11; ++i) {
+        j["datasets"].push_back("mnist");
+        j["models"].push_back("base-mlp");
+        j["k_vals"].push_back(2);
+        j["losses"].push_back("mse");
+        j["enc_dec_types"].push_back({"add", "sub"});
+    }
+    try {
+        SweepConfig::fromJson(j, "huge.json");
+        ADD_FAILURE() << "no exception";
+    } catch (const Error& e) {
+        const std::string msg = e.what();
+        EXPECT_NE(msg.find("huge.json"), std::string::npos) << msg;
+        EXPECT_NE(msg.find("more than 10000 runs"), std::string::npos) << msg;
+    }
+    j["datasets"] = {"mnist"};   // 14,641: still too many
+    EXPECT_THROW(SweepConfig::fromJson(j, "huge.json"), Error);
+    j["models"] = {"base-mlp"};   // 1,331 runs are fine
+    EXPECT_EQ(SweepConfig::fromJson(j, "ok.json").runs().size(), 1331u);
+}

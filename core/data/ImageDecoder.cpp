@@ -71,6 +71,21 @@ bool decodeJpegInto(const std::vector<unsigned char>& bytes, std::vector<unsigne
         jpeg_destroy_decompress(&info);
         return false;
     }
+    // Sequential Huffman coding spends at least 2 bits on every 8x8 block (a
+    // DC code and an end-of-block code). A file too short for that cannot be
+    // complete: libjpeg would grey-fill the rest, for as long as the header's
+    // size claims (a 212-byte file asking for 140 megapixels, issue 5).
+    if (!info.progressive_mode && !info.arith_code) {
+        std::uint64_t blocks = 0;
+        for (int c = 0; c < info.num_components; ++c)
+            blocks += std::uint64_t(info.comp_info[c].width_in_blocks) * info.comp_info[c].height_in_blocks;
+        if (blocks / 4 > bytes.size()) {
+            error = "the file is too short for its " + std::to_string(info.image_width) + " x "
+                    + std::to_string(info.image_height) + " pixels (corrupt or truncated)";
+            jpeg_destroy_decompress(&info);
+            return false;
+        }
+    }
     jpeg_start_decompress(&info);
     height = int(info.output_height);
     width = int(info.output_width);

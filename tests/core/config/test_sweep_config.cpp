@@ -199,7 +199,7 @@ TEST(SweepConfig, BatchSizeFollowsK)
 // Spec-fixed training settings are the defaults: Adam lr 1e-3, wd 1e-5.
 TEST(SweepConfig, DefaultsOfOwnKeys)
 {
-    const RunConfig& run = SweepConfig::fromJson(validConfig(), "d.json").runs().at(0);
+    const RunConfig run = SweepConfig::fromJson(validConfig(), "d.json").runs().at(0);
     EXPECT_DOUBLE_EQ(run.lr, 1e-3);
     EXPECT_DOUBLE_EQ(run.weightDecay, 1e-5);
     EXPECT_EQ(run.r, 1);

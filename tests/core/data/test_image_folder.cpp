@@ -1,5 +1,6 @@
 // cat_v_dog: JPEG / PNG decoding, the ImageNet-style transforms and the
 // class-folder loader (issue 4).
+#include "TestPaths.h"
 #include "support/TinyDataset.h"
 #include "support/TinyImages.h"
 
@@ -13,6 +14,7 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -150,6 +152,19 @@ TEST(ImageDecoder, AbsurdDimensionsAreRefusedBeforeAllocating)
     const std::string jpegError = errorOf([&] { decodeImage(jpeg, "bomb.jpg"); });
     EXPECT_NE(jpegError.find("bomb.jpg"), std::string::npos) << jpegError;
     EXPECT_NE(jpegError.find("60000 x 60000"), std::string::npos) << jpegError;
+}
+
+// Issue 5, found by fuzz_image (a timeout): 212 bytes of baseline JPEG whose
+// header claims 32258 x 4354 pixels, ending in EOI right after a few bytes of
+// scan data; libjpeg would grey-fill 140 megapixels. Refused from the header.
+TEST(ImageDecoder, JpegTooShortForItsSizeIsRefusedAtOnce)
+{
+    const std::string path = std::string(PARITY_TEST_DATA_DIR) + "/fuzz/image-jpeg-grey-fill-bomb.jpg";
+    const auto t0 = std::chrono::steady_clock::now();
+    const std::string msg = errorOf([&] { decodeImageFile(path); });
+    EXPECT_NE(msg.find("image-jpeg-grey-fill-bomb.jpg"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("too short for its 4354 x 32258 pixels"), std::string::npos) << msg;
+    EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), 1.0);
 }
 
 TEST(ImageTransforms, ResizeShorterSideAndCenterCropAsTorchvision)

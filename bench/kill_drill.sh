@@ -115,6 +115,7 @@ for ((call = 1; ; call++)); do
             rm -rf "$save"
             [[ $where == 0 && $rc -eq 0 ]] && break 2   # a run makes fewer writes: done
             record "write $call at $where" "not killed (exit $rc)" 1
+            [[ $where == 0 ]] && break 2   # parity-train itself fails: stop here
             continue
         fi
         injected=$((injected + 1))

@@ -2,6 +2,7 @@
 #include "support/TinyDataset.h"
 
 #include "io/ResultWriter.h"
+#include "training/ReconstructionMetrics.h"
 
 #include <gtest/gtest.h>
 
@@ -23,7 +24,8 @@ std::vector<SplitResult> splitsOf(int epoch)
         s.epoch = epoch;
         s.split = name;
         s.metrics.loss = 0.5 + epoch;
-        s.metrics.accuracy["reconstruction_top1"] = 0.25 + 0.01 * epoch;
+        for (const auto& metric : ReconstructionMetrics::metricNames(10))
+            s.metrics.accuracy[metric] = 0.25 + 0.01 * epoch;
         s.groups = 10;
         splits.push_back(s);
     }

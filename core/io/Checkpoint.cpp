@@ -6,6 +6,8 @@
 #include <ATen/core/Dict.h>
 #include <ATen/core/ivalue.h>
 
+#include <limits>
+
 namespace parity {
 
 void Checkpoint::save(const std::string& path) const
@@ -57,6 +59,8 @@ Checkpoint Checkpoint::fromTorchValue(const TorchValue& root, const std::string&
     } catch (const Error& e) {
         throw Error(path + ": damaged checkpoint: " + e.what());
     }
+    if (epoch->integer < 0 || epoch->integer >= std::numeric_limits<int>::max())
+        throw Error(path + ": damaged checkpoint: epoch " + std::to_string(epoch->integer));
     c.epoch = int(epoch->integer);
     c.bestValAcc = best->kind == TorchValue::Kind::Double ? best->real : double(best->integer);
     for (const auto& [key, value] : root.entries) {

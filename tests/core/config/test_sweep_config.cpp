@@ -16,6 +16,7 @@
 #include <cstdio>
 #include <cctype>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <string>
 #include <vector>
@@ -444,6 +445,28 @@ TEST(RunConfig, FromJsonRejectsIncompleteInput)
     json mistyped = unusualRun().toJson();
     mistyped["train_decoder"] = "yes";
     EXPECT_THROW(RunConfig::fromJson(mistyped), Error);
+}
+
+// Issue 5: a checkpoint's configuration is outside input. nlohmann's
+// get<int>() of 1e300 was undefined behaviour (UBSan: float-cast-overflow);
+// whole numbers are now checked. Input kept in tests/data/fuzz/.
+TEST(RunConfig, FromJsonRefusesNumbersOutOfRange)
+{
+    std::ifstream in(std::string(PARITY_TEST_DATA_DIR) + "/fuzz/runconfig-k-1e300.json");
+    const json kept = json::parse(in);
+    EXPECT_THROW(RunConfig::fromJson(kept), Error);
+    for (const auto& [key, value] : std::vector<std::pair<std::string, json>>{
+             {"k", 1e300}, {"k", 2.5}, {"num_epoch", 4294967296LL}, {"batch_size", -1e20}, {"val_size", "5"},
+             {"seed", -1}, {"seed", 1e30}, {"threads", 1e10}, {"r", 1e300}, {"base_train_epochs", -3e9}}) {
+        json j = unusualRun().toJson();
+        j[key] = value;
+        try {
+            RunConfig::fromJson(j);
+            ADD_FAILURE() << key << " = " << value.dump() << " accepted";
+        } catch (const Error& e) {
+            EXPECT_NE(std::string(e.what()).find(key), std::string::npos) << e.what();
+        }
+    }
 }
 
 struct MismatchCase {

@@ -23,11 +23,13 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${1:-build}
 RANDOM_KILLS=${2:-20}
-EXE=$PWD/$BUILD/app/cli/parity-train
-[[ -x $EXE ]] || { echo "no $EXE: build parity-train first" >&2; exit 2; }
-export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0}
+[[ -x $PWD/$BUILD/app/cli/parity-train ]] || { echo "no $BUILD/app/cli/parity-train: build it first" >&2; exit 2; }
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0}   # for a PARITY_SANITIZE build
 WORK=$(mktemp -d /tmp/parity-kill-drill-XXXXXX)
 trap 'umount "$WORK/small" 2>/dev/null; rm -rf "$WORK"' EXIT
+# A copy: a rebuild during the drill must not swap the binary under it.
+cp "$PWD/$BUILD/app/cli/parity-train" "$WORK/parity-train"
+EXE=$WORK/parity-train
 EPOCHS=3
 
 python3 - "$WORK/data" <<'PY'
@@ -109,7 +111,8 @@ injected=0
 for ((call = 1; ; call++)); do
     for where in 0 65536 1048576 synced renamed; do
         save="$WORK/s-$call-$where"
-        PARITY_FAULT_KILL="$call:$where" "$EXE" "$WORK/c.json" "$save" >>"$WORK/log" 2>&1
+        # (in a subshell whose stderr is dropped: bash reports the SIGKILL there)
+        (PARITY_FAULT_KILL="$call:$where" "$EXE" "$WORK/c.json" "$save" >>"$WORK/log" 2>&1; exit $?) 2>/dev/null
         rc=$?
         if [[ $rc -ne 137 ]]; then
             rm -rf "$save"
@@ -135,7 +138,7 @@ for ((i = 1; i <= RANDOM_KILLS; i++)); do
     pid=$!
     sleep "$delay"
     kill -9 "$pid" 2>/dev/null
-    wait "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null || true
     why=$(recover "$save")
     record "random kill $i after ${delay}s" "$why" $?
     rm -rf "$save"

@@ -19,6 +19,11 @@ inline std::string writeInput(const std::uint8_t* data, std::size_t size, const 
 {
     static const std::string dir = ::access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
     const std::string path = dir + "/parity-fuzz-" + std::to_string(::getpid()) + suffix;
+    // Removed when the process ends normally (each -fork job is a process).
+    static struct Remover {
+        std::string path;
+        ~Remover() { std::remove(path.c_str()); }
+    } remover{path};
     std::FILE* f = std::fopen(path.c_str(), "wb");
     if (!f)
         std::abort();

@@ -2,9 +2,40 @@
 
 #include "util/Error.h"
 
+#include <climits>
+#include <cstdint>
 #include <filesystem>
 
 namespace parity {
+
+namespace {
+
+// nlohmann's get<int>() static_casts a float such as 1e300: undefined
+// behaviour (found by fuzzing a checkpoint's configuration, issue 5). Whole
+// numbers are checked to be whole and in range instead.
+int wholeNumber(const nlohmann::json& v, const char* key)
+{
+    const bool ok = v.is_number_integer()
+                    && (v.is_number_unsigned() ? v.get<std::uint64_t>() <= std::uint64_t(INT_MAX)
+                                               : v.get<std::int64_t>() >= INT_MIN && v.get<std::int64_t>() <= INT_MAX);
+    if (!ok)
+        throw Error(std::string("run configuration: '") + key + "' must be a whole number, not " + v.dump());
+    return int(v.get<std::int64_t>());
+}
+
+int wholeNumber(const nlohmann::json& j, const char* key, int fallback)
+{
+    return j.contains(key) ? wholeNumber(j.at(key), key) : fallback;
+}
+
+std::uint64_t unsignedNumber(const nlohmann::json& v, const char* key)
+{
+    if (!v.is_number_unsigned() && !(v.is_number_integer() && v.get<std::int64_t>() >= 0))
+        throw Error(std::string("run configuration: '") + key + "' must be a whole number >= 0, not " + v.dump());
+    return v.get<std::uint64_t>();
+}
+
+} // namespace
 
 int defaultBatchSize(int k) { return k == 2 ? 64 : 32; }
 
@@ -91,8 +122,8 @@ RunConfig RunConfig::fromJson(const nlohmann::json& j)
     try {
         c.dataset = j.at("dataset").get<std::string>();
         c.model = j.at("model").get<std::string>();
-        c.k = j.at("k").get<int>();
-        c.r = j.value("r", 1);
+        c.k = wholeNumber(j.at("k"), "k");
+        c.r = wholeNumber(j, "r", 1);
         c.loss = j.at("loss").get<std::string>();
         c.lossClass = j.value("loss_class", c.loss);
         c.encoder = j.at("encoder").get<std::string>();
@@ -102,19 +133,19 @@ RunConfig RunConfig::fromJson(const nlohmann::json& j)
         c.trainEncoder = j.at("train_encoder").get<bool>();
         c.trainParityModel = j.at("train_parity_model").get<bool>();
         c.trainDecoder = j.at("train_decoder").get<bool>();
-        c.numEpochs = j.at("num_epoch").get<int>();
-        c.batchSize = j.at("batch_size").get<int>();
+        c.numEpochs = wholeNumber(j.at("num_epoch"), "num_epoch");
+        c.batchSize = wholeNumber(j.at("batch_size"), "batch_size");
         c.lr = j.at("lr").get<double>();
         c.weightDecay = j.at("weight_decay").get<double>();
-        c.valSize = j.at("val_size").get<int>();
-        c.seed = j.at("seed").get<std::uint64_t>();
-        c.threads = j.value("threads", 0);
+        c.valSize = wholeNumber(j.at("val_size"), "val_size");
+        c.seed = unsignedNumber(j.at("seed"), "seed");
+        c.threads = wholeNumber(j, "threads", 0);
         c.device = j.value("device", std::string("cpu"));
         c.dataDir = j.value("data_dir", std::string());
         c.saveDir = j.value("save_dir", std::string("save"));
         c.baseWeights = j.value("base_weights", std::string());
         c.modelsDir = j.value("models_dir", std::string());
-        c.baseTrainEpochs = j.value("base_train_epochs", 5);
+        c.baseTrainEpochs = wholeNumber(j, "base_train_epochs", 5);
     } catch (const nlohmann::json::exception& e) {
         throw Error(std::string("run configuration is incomplete or mistyped: ") + e.what());
     }

@@ -6,6 +6,7 @@
 
 #include <torch/cuda.h>
 
+#include <algorithm>
 #include <limits>
 #include <set>
 #include <sstream>
@@ -255,6 +256,14 @@ SweepConfig SweepConfig::fromJson(const nlohmann::json& input, const std::string
     sweep.m_source = j;
     if (!problems.empty())
         problems.raise(source);
+    // A few kilobytes of lists can describe billions of combinations: refuse
+    // before expanding them (issue 5).
+    std::uint64_t combinations = 1;
+    for (const auto* list : {&datasets, &models, &kVals, &losses, &encDec})
+        combinations = std::min<std::uint64_t>(combinations * list->size(), kMaxSweepRuns + 1);
+    if (combinations > kMaxSweepRuns)
+        throw Error(source + ": the sweep describes more than " + std::to_string(kMaxSweepRuns)
+                    + " runs (datasets x models x k_vals x losses x enc_dec_types); split it into several files");
 
     const Catalog& catalog = Catalog::instance();
     std::set<std::string> seen;

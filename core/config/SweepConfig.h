@@ -2,6 +2,7 @@
 #include "config/RunConfig.h"
 
 #include <nlohmann/json.hpp>
+#include <cstdint>
 
 #include <string>
 #include <vector>
@@ -12,6 +13,10 @@ namespace parity {
 /// list is a sweep axis, every combination one run, in the nesting order
 /// datasets, models, k_vals, losses, enc_dec_types. Our own keys (data_dir,
 /// save_dir, seed, ...) apply to every run.
+/// Most runs one configuration file may describe (the product of its sweep
+/// axes); more is refused before expanding.
+constexpr std::uint64_t kMaxSweepRuns = 10000;
+
 class SweepConfig {
 public:
     /// Parses and validates. `overrides` (from command-line flags) replace keys

@@ -3,6 +3,7 @@
 #include "util/Error.h"
 
 #include <csetjmp>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -39,6 +40,12 @@ void jpegMessage(j_common_ptr info, int level)
         jpegErrorExit(info);
 }
 
+std::string tooManyPixels(std::uint64_t width, std::uint64_t height)
+{
+    return "the header claims " + std::to_string(width) + " x " + std::to_string(height)
+           + " pixels, more than the " + std::to_string(kMaxImagePixels) + " this reader (like PIL) accepts";
+}
+
 // Everything with a non-trivial destructor lives outside the setjmp frame.
 bool decodeJpegInto(const std::vector<unsigned char>& bytes, std::vector<unsigned char>& pixels, int& height,
                     int& width, int& components, bool& cmyk, bool& adobeInverted, std::string& error)
@@ -59,6 +66,26 @@ bool decodeJpegInto(const std::vector<unsigned char>& bytes, std::vector<unsigne
     cmyk = info.jpeg_color_space == JCS_CMYK || info.jpeg_color_space == JCS_YCCK;
     adobeInverted = cmyk && info.saw_Adobe_marker;
     info.out_color_space = cmyk ? JCS_CMYK : info.jpeg_color_space == JCS_GRAYSCALE ? JCS_GRAYSCALE : JCS_RGB;
+    if (std::uint64_t(info.image_width) * info.image_height > kMaxImagePixels) {
+        error = tooManyPixels(info.image_width, info.image_height);
+        jpeg_destroy_decompress(&info);
+        return false;
+    }
+    // Sequential Huffman coding spends at least 2 bits on every 8x8 block (a
+    // DC code and an end-of-block code). A file too short for that cannot be
+    // complete: libjpeg would grey-fill the rest, for as long as the header's
+    // size claims (a 212-byte file asking for 140 megapixels, issue 5).
+    if (!info.progressive_mode && !info.arith_code) {
+        std::uint64_t blocks = 0;
+        for (int c = 0; c < info.num_components; ++c)
+            blocks += std::uint64_t(info.comp_info[c].width_in_blocks) * info.comp_info[c].height_in_blocks;
+        if (blocks / 4 > bytes.size()) {
+            error = "the file is too short for its " + std::to_string(info.image_width) + " x "
+                    + std::to_string(info.image_height) + " pixels (corrupt or truncated)";
+            jpeg_destroy_decompress(&info);
+            return false;
+        }
+    }
     jpeg_start_decompress(&info);
     height = int(info.output_height);
     width = int(info.output_width);
@@ -147,6 +174,11 @@ bool decodePngInto(const std::vector<unsigned char>& bytes, std::vector<unsigned
     }
     png_set_read_fn(png, &state, pngRead);
     png_read_info(png, info);
+    if (std::uint64_t(png_get_image_width(png, info)) * png_get_image_height(png, info) > kMaxImagePixels) {
+        error = tooManyPixels(png_get_image_width(png, info), png_get_image_height(png, info));
+        png_destroy_read_struct(&png, &info, nullptr);
+        return false;
+    }
     const int colorType = png_get_color_type(png, info);
     const int bitDepth = png_get_bit_depth(png, info);
     if (colorType == PNG_COLOR_TYPE_PALETTE)

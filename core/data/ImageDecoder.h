@@ -1,10 +1,16 @@
 #pragma once
 #include <ATen/ATen.h>
+#include <cstdint>
 
 #include <string>
 #include <vector>
 
 namespace parity {
+
+/// Most pixels an image may claim: PIL's DecompressionBombError threshold
+/// (2 * Image.MAX_IMAGE_PIXELS). Larger headers are refused before anything
+/// is allocated, so a tiny hostile file cannot ask for gigabytes.
+constexpr std::uint64_t kMaxImagePixels = 2 * 89478485ull;
 
 /// Decodes a JPEG (libjpeg, the library PIL uses, default settings: islow
 /// IDCT, fancy upsampling) or PNG (libpng) file, recognised by its first

@@ -6,6 +6,8 @@
 #include <ATen/core/Dict.h>
 #include <ATen/core/ivalue.h>
 
+#include <limits>
+
 namespace parity {
 
 void Checkpoint::save(const std::string& path) const
@@ -27,7 +29,16 @@ void Checkpoint::save(const std::string& path) const
 
 Checkpoint Checkpoint::load(const std::string& path)
 {
-    const TorchValue root = readTorchFile(path);
+    return fromTorchValue(readTorchFile(path), path);
+}
+
+Checkpoint Checkpoint::fromBytes(const std::string& bytes, const std::string& sourceName)
+{
+    return fromTorchValue(readTorchBytes(bytes, sourceName), sourceName);
+}
+
+Checkpoint Checkpoint::fromTorchValue(const TorchValue& root, const std::string& path)
+{
     if (root.kind != TorchValue::Kind::Dict)
         throw Error(path + ": not a Parity Workbench checkpoint (the file holds no dictionary)");
     const TorchValue* format = root.find("format");
@@ -48,6 +59,8 @@ Checkpoint Checkpoint::load(const std::string& path)
     } catch (const Error& e) {
         throw Error(path + ": damaged checkpoint: " + e.what());
     }
+    if (epoch->integer < 0 || epoch->integer >= std::numeric_limits<int>::max())
+        throw Error(path + ": damaged checkpoint: epoch " + std::to_string(epoch->integer));
     c.epoch = int(epoch->integer);
     c.bestValAcc = best->kind == TorchValue::Kind::Double ? best->real : double(best->integer);
     for (const auto& [key, value] : root.entries) {

@@ -27,6 +27,11 @@ struct Checkpoint {
     /// Throws parity::Error naming the file for a missing, truncated or
     /// foreign file.
     static Checkpoint load(const std::string& path);
+    /// Same as load, from the bytes of a checkpoint file; `sourceName` names
+    /// it in error messages.
+    static Checkpoint fromBytes(const std::string& bytes, const std::string& sourceName);
+    /// Same as load, from a value already read.
+    static Checkpoint fromTorchValue(const TorchValue& root, const std::string& sourceName);
 };
 
 } // namespace parity

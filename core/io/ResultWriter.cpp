@@ -4,7 +4,9 @@
 #include "util/AtomicFile.h"
 #include "util/Error.h"
 
+#include <cerrno>
 #include <charconv>
+#include <cstring>
 #include <cmath>
 #include <ctime>
 #include <filesystem>
@@ -22,26 +24,35 @@ void appendLine(const fs::path& file, const std::string& line)
 {
     std::ofstream out(file, std::ios::app);
     out << line << '\n';
-    if (!out)
-        throw Error("cannot write " + file.string());
+    // close() flushes: a full disk shows up here, not silently in the destructor.
+    out.close();
+    if (out.fail())
+        throw Error("cannot write " + file.string() + ": " + std::strerror(errno));
 }
 
-// Keeps the first `keep` lines of a file (or those `keepLine` accepts).
+// Keeps the lines `keepLine` accepts. A last line without its newline is the
+// remains of an append that a crash or a full disk cut short: it is dropped,
+// whatever its text says (a cut "12,train,..." may read as epoch 1).
 template <typename Pred>
 void filterLines(const fs::path& file, Pred keepLine)
 {
     if (!fs::exists(file))
         return;
-    std::ifstream in(file);
-    std::string line, kept;
+    const std::string text = readWholeFile(file.string());
+    std::string kept;
     size_t index = 0;
-    while (std::getline(in, line)) {
+    for (size_t start = 0; start < text.size();) {
+        const size_t end = text.find('\n', start);
+        if (end == std::string::npos)
+            break;
+        const std::string line = text.substr(start, end - start);
         if (keepLine(index, line))
             kept += line + '\n';
         ++index;
+        start = end + 1;
     }
-    in.close();
-    writeFileAtomically(file.string(), kept);
+    if (kept != text)
+        writeFileAtomically(file.string(), kept);
 }
 } // namespace
 
@@ -103,6 +114,7 @@ std::string ResultWriter::startFresh()
     fs::create_directories(m_runDir, ec);
     if (ec)
         throw Error("cannot create the run directory " + m_runDir + ": " + ec.message());
+    removeStaleTemporaryFiles(m_runDir);
     std::vector<fs::path> old;
     for (const auto& entry : fs::directory_iterator(m_runDir)) {
         const std::string name = entry.path().filename().string();
@@ -136,6 +148,7 @@ void ResultWriter::keepEpochsUpTo(int lastEpoch)
 {
     std::error_code ec;
     fs::create_directories(m_runDir, ec);
+    removeStaleTemporaryFiles(m_runDir);   // e.g. a checkpoint cut short by the crash
     for (const char* split : kSplits)
         for (const auto& metric : metricNames())
             filterLines(fs::path(m_runDir) / (std::string(split) + "_" + metric + ".txt"),

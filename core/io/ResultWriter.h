@@ -26,7 +26,9 @@ public:
     /// Returns that folder's name, or "" when there was nothing to move.
     std::string startFresh();
     /// A resumed run: drop entries of epochs after `lastEpoch` (written after
-    /// the checkpoint we resume from), so each epoch is recorded once.
+    /// the checkpoint we resume from), so each epoch is recorded once, and
+    /// the cut-off last line of an append a crash interrupted. Both this and
+    /// startFresh delete temporary files that killed processes left behind.
     void keepEpochsUpTo(int lastEpoch);
 
     void appendEpoch(int epoch, const std::vector<SplitResult>& splits, double epochSeconds);

@@ -62,7 +62,16 @@ void collect(const torch::nn::Module& module, const std::string& prefix, StateDi
 
 StateDict readStateDict(const std::string& path, const std::string& entry)
 {
-    const TorchValue root = readTorchFile(path);
+    return stateDictFromTorchValue(readTorchFile(path), path, entry);
+}
+
+StateDict readStateDictBytes(const std::string& bytes, const std::string& sourceName, const std::string& entry)
+{
+    return stateDictFromTorchValue(readTorchBytes(bytes, sourceName), sourceName, entry);
+}
+
+StateDict stateDictFromTorchValue(const TorchValue& root, const std::string& path, const std::string& entry)
+{
     if (!root.isDict())
         throw Error(path + ": not a state_dict (the file holds " + article(root.kind) + ", not a dict of tensors)");
 

@@ -1,4 +1,6 @@
 #pragma once
+#include "io/TorchFile.h"
+
 #include <ATen/core/Tensor.h>
 #include <torch/nn/module.h>
 
@@ -16,6 +18,16 @@ using StateDict = std::vector<std::pair<std::string, at::Tensor>>;
 /// nested dicts), the dict of tensors stored under `entry`; or a dict whose
 /// "state_dict" entry holds one. Throws parity::Error naming the file.
 StateDict readStateDict(const std::string& path, const std::string& entry = "base_model");
+
+/// Same as readStateDict, from the bytes of such a file; `sourceName` names it
+/// in error messages.
+StateDict readStateDictBytes(const std::string& bytes, const std::string& sourceName,
+                             const std::string& entry = "base_model");
+
+/// Same as readStateDict, from a value already read; `sourceName` names it in
+/// error messages.
+StateDict stateDictFromTorchValue(const TorchValue& root, const std::string& sourceName,
+                                  const std::string& entry = "base_model");
 
 /// The module's state, like PyTorch's module.state_dict(): for each module
 /// (depth first) its own parameters, then its own buffers (num_batches_tracked

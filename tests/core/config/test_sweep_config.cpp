@@ -16,6 +16,7 @@
 #include <cstdio>
 #include <cctype>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <string>
 #include <vector>
@@ -199,7 +200,7 @@ TEST(SweepConfig, BatchSizeFollowsK)
 // Spec-fixed training settings are the defaults: Adam lr 1e-3, wd 1e-5.
 TEST(SweepConfig, DefaultsOfOwnKeys)
 {
-    const RunConfig& run = SweepConfig::fromJson(validConfig(), "d.json").runs().at(0);
+    const RunConfig run = SweepConfig::fromJson(validConfig(), "d.json").runs().at(0);
     EXPECT_DOUBLE_EQ(run.lr, 1e-3);
     EXPECT_DOUBLE_EQ(run.weightDecay, 1e-5);
     EXPECT_EQ(run.r, 1);
@@ -446,6 +447,28 @@ TEST(RunConfig, FromJsonRejectsIncompleteInput)
     EXPECT_THROW(RunConfig::fromJson(mistyped), Error);
 }
 
+// Issue 5: a checkpoint's configuration is outside input. nlohmann's
+// get<int>() of 1e300 was undefined behaviour (UBSan: float-cast-overflow);
+// whole numbers are now checked. Input kept in tests/data/fuzz/.
+TEST(RunConfig, FromJsonRefusesNumbersOutOfRange)
+{
+    std::ifstream in(std::string(PARITY_TEST_DATA_DIR) + "/fuzz/runconfig-k-1e300.json");
+    const json kept = json::parse(in);
+    EXPECT_THROW(RunConfig::fromJson(kept), Error);
+    for (const auto& [key, value] : std::vector<std::pair<std::string, json>>{
+             {"k", 1e300}, {"k", 2.5}, {"num_epoch", 4294967296LL}, {"batch_size", -1e20}, {"val_size", "5"},
+             {"seed", -1}, {"seed", 1e30}, {"threads", 1e10}, {"r", 1e300}, {"base_train_epochs", -3e9}}) {
+        json j = unusualRun().toJson();
+        j[key] = value;
+        try {
+            RunConfig::fromJson(j);
+            ADD_FAILURE() << key << " = " << value.dump() << " accepted";
+        } catch (const Error& e) {
+            EXPECT_NE(std::string(e.what()).find(key), std::string::npos) << e.what();
+        }
+    }
+}
+
 struct MismatchCase {
     const char* name;
     std::function<void(RunConfig&)> edit;
@@ -495,3 +518,31 @@ INSTANTIATE_TEST_SUITE_P(
     [](const testing::TestParamInfo<MismatchCase>& i) { return std::string(i.param.name); });
 
 } // namespace
+
+// Issue 5 (hostile sizes): eleven entries in each of the five axes describe
+// 161,051 runs; refused before any is built.
+TEST(SweepConfig, SweepOfTooManyRunsIsRefusedBeforeExpanding)
+{
+    json j = {{"num_epoch", 1}};
+    for (const char* key : {"datasets", "models", "k_vals", "losses", "enc_dec_types"})
+        j[key] = json::array();
+    for (int i = 0; i < 11; ++i) {
+        j["datasets"].push_back("mnist");
+        j["models"].push_back("base-mlp");
+        j["k_vals"].push_back(2);
+        j["losses"].push_back("mse");
+        j["enc_dec_types"].push_back({"add", "sub"});
+    }
+    try {
+        SweepConfig::fromJson(j, "huge.json");
+        ADD_FAILURE() << "no exception";
+    } catch (const Error& e) {
+        const std::string msg = e.what();
+        EXPECT_NE(msg.find("huge.json"), std::string::npos) << msg;
+        EXPECT_NE(msg.find("more than 10000 runs"), std::string::npos) << msg;
+    }
+    j["datasets"] = {"mnist"};   // 14,641: still too many
+    EXPECT_THROW(SweepConfig::fromJson(j, "huge.json"), Error);
+    j["models"] = {"base-mlp"};   // 1,331 runs are fine
+    EXPECT_EQ(SweepConfig::fromJson(j, "ok.json").runs().size(), 1331u);
+}

@@ -122,6 +122,26 @@ TEST(WavReader, BadFilesAreErrorsNamingTheFile)
     EXPECT_NE(deep.find("deep.wav"), std::string::npos) << deep;
 }
 
+// Issue 5 (hostile sizes): a data chunk claiming 4 GiB in a small file is
+// refused from its header, before anything is allocated.
+TEST(WavReader, DataChunkClaimingGigabytesIsRefused)
+{
+    test::TempDir tmp;
+    test::writeWav(tmp / "huge.wav", test::tone(440, 40), 16000);
+    std::string bytes;
+    {
+        std::ifstream in(tmp / "huge.wav", std::ios::binary);
+        bytes.assign(std::istreambuf_iterator<char>(in), {});
+    }
+    const size_t data = bytes.find("data");
+    ASSERT_NE(data, std::string::npos);
+    bytes.replace(data + 4, 4, "\xff\xff\xff\xff");
+    std::ofstream(tmp / "huge.wav", std::ios::binary) << bytes;
+    const std::string msg = errorOf([&] { readWav(tmp / "huge.wav"); });
+    EXPECT_NE(msg.find("huge.wav"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("4294967295 bytes"), std::string::npos) << msg;
+}
+
 TEST(Spectrogram, OneSecondGives161By101)
 {
     std::vector<float> y(16000);

@@ -1,5 +1,6 @@
 // cat_v_dog: JPEG / PNG decoding, the ImageNet-style transforms and the
 // class-folder loader (issue 4).
+#include "TestPaths.h"
 #include "support/ErrorOf.h"
 #include "support/TinyDataset.h"
 #include "support/TinyImages.h"
@@ -14,8 +15,12 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <random>
+
+#include <zlib.h>
 
 namespace fs = std::filesystem;
 using namespace parity;
@@ -86,6 +91,72 @@ TEST(ImageDecoder, BadFilesAreErrorsNamingTheFile)
     fs::resize_file(tmp / "cut.png", fs::file_size(tmp / "cut.png") / 2);
     const std::string cutPng = errorOf([&] { decodeImageFile(tmp / "cut.png"); });
     EXPECT_NE(cutPng.find("cut.png"), std::string::npos) << cutPng;
+}
+
+namespace {
+
+void putBigEndian(std::string& out, uint32_t v)
+{
+    for (int shift = 24; shift >= 0; shift -= 8)
+        out += char(v >> shift);
+}
+
+std::string pngChunk(const char* type, const std::string& body)
+{
+    std::string chunk;
+    putBigEndian(chunk, uint32_t(body.size()));
+    const std::string typed = std::string(type, 4) + body;
+    chunk += typed;
+    putBigEndian(chunk, uint32_t(crc32(0, reinterpret_cast<const Bytef*>(typed.data()), uInt(typed.size()))));
+    return chunk;
+}
+
+} // namespace
+
+// Issue 5 (hostile sizes): a few bytes claiming 100,000 x 100,000 pixels (30 GB
+// of RGB) are refused from the header, before anything is allocated.
+TEST(ImageDecoder, AbsurdDimensionsAreRefusedBeforeAllocating)
+{
+    std::string ihdr;
+    putBigEndian(ihdr, 100000);
+    putBigEndian(ihdr, 100000);
+    ihdr += std::string("\x08\x02\x00\x00\x00", 5);   // 8-bit RGB, deflate, no filter, no interlace
+    const std::string png = std::string("\x89PNG\r\n\x1a\n", 8) + pngChunk("IHDR", ihdr) + pngChunk("IDAT", "x")
+                            + pngChunk("IEND", "");
+    const std::string pngError = errorOf([&] { decodeImage({png.begin(), png.end()}, "bomb.png"); });
+    EXPECT_NE(pngError.find("bomb.png"), std::string::npos) << pngError;
+    EXPECT_NE(pngError.find("100000 x 100000"), std::string::npos) << pngError;
+
+    // A valid small JPEG whose frame header is patched to 60,000 x 60,000.
+    test::TempDir tmp;
+    std::mt19937 rng(3);
+    test::writeJpeg(tmp / "small.jpg", test::classPicture(1, 16, 16, rng), 16, 16);
+    std::ifstream in(tmp / "small.jpg", std::ios::binary);
+    std::vector<unsigned char> jpeg((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    bool patched = false;
+    for (size_t i = 0; i + 9 < jpeg.size() && !patched; ++i)
+        if (jpeg[i] == 0xFF && jpeg[i + 1] == 0xC0) {   // SOF0: length, precision, height, width
+            jpeg[i + 5] = jpeg[i + 7] = 60000 >> 8;
+            jpeg[i + 6] = jpeg[i + 8] = 60000 & 0xFF;
+            patched = true;
+        }
+    ASSERT_TRUE(patched);
+    const std::string jpegError = errorOf([&] { decodeImage(jpeg, "bomb.jpg"); });
+    EXPECT_NE(jpegError.find("bomb.jpg"), std::string::npos) << jpegError;
+    EXPECT_NE(jpegError.find("60000 x 60000"), std::string::npos) << jpegError;
+}
+
+// Issue 5, found by fuzz_image (a timeout): 212 bytes of baseline JPEG whose
+// header claims 32258 x 4354 pixels, ending in EOI right after a few bytes of
+// scan data; libjpeg would grey-fill 140 megapixels. Refused from the header.
+TEST(ImageDecoder, JpegTooShortForItsSizeIsRefusedAtOnce)
+{
+    const std::string path = std::string(PARITY_TEST_DATA_DIR) + "/fuzz/image-jpeg-grey-fill-bomb.jpg";
+    const auto t0 = std::chrono::steady_clock::now();
+    const std::string msg = errorOf([&] { decodeImageFile(path); });
+    EXPECT_NE(msg.find("image-jpeg-grey-fill-bomb.jpg"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("too short for its 4354 x 32258 pixels"), std::string::npos) << msg;
+    EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), 1.0);
 }
 
 TEST(ImageTransforms, ResizeShorterSideAndCenterCropAsTorchvision)

@@ -251,7 +251,7 @@ struct ReconstructionInspector::Impl {
         newEncoder = encoder;
         newDecoder = decoder;
         if (config.trainParityModel) {
-            newParity = catalog.model(config.model)->create(*dataset);
+            newParity = catalog.model(config.model)->make(*dataset, config.modelScript);
             loadStateDict(*newParity, entryOf(c, file, "parity_model"), file + " (parity_model)");
             newParity->eval();
             freeze(*newParity);
@@ -300,7 +300,7 @@ std::unique_ptr<ReconstructionInspector> ReconstructionInspector::open(const std
     applyThreadSettings(config.threads);
 
     // The base model the run used (the prepared base outputs come from it).
-    s.base = modelEntry->create(*s.dataset);
+    s.base = modelEntry->make(*s.dataset, config.modelScript);
     loadStateDict(*s.base, entryOf(checkpoint, file, "base_model"), file + " (base_model)");
     s.base->eval();
     freeze(*s.base);
@@ -311,7 +311,7 @@ std::unique_ptr<ReconstructionInspector> ReconstructionInspector::open(const std
     // needed here (reseeding it could disturb a trainer running beside us).
     s.encoder = catalog.encoder(config.encoderClass)->create(config.k, config.r, s.dataset->shape);
     s.decoder = catalog.decoder(config.decoderClass)->create(config.k, config.r, s.dataset->numClasses);
-    s.parity = modelEntry->create(*s.dataset);
+    s.parity = modelEntry->make(*s.dataset, config.modelScript);
     if (!config.trainParityModel)
         copyWeights(*s.base, *s.parity);
     for (torch::nn::Module* module : {static_cast<torch::nn::Module*>(s.encoder.get()),

@@ -158,7 +158,7 @@ int memoryCase(const fs::path& root, int images, int threads)
     auto model = catalog.model("resnet18")->create(dataset);
     model->eval();
     const parity::RawDataset raw = dataset.load(dir.string());
-    const int64_t total = raw.train.size() + raw.val.size() + raw.test.size();
+    const int64_t total = raw.train.size() + (raw.val ? raw.val->size() : 0) + raw.test.size();
     const long before = statusKb("VmHWM:"), rssBefore = statusKb("VmRSS:");
     const auto t0 = Clock::now();
     parity::DatasetPreparer preparer(dataset, dataset.shape, 2, 64, 1);

@@ -58,6 +58,16 @@ struct DatasetEntry {
 
 /// A base / parity model architecture.
 struct ModelEntry {
+    ModelEntry(std::string name_, std::function<std::string(const DatasetEntry&)> unsupportedReason_,
+               std::function<std::shared_ptr<Network>(const DatasetEntry&)> create_,
+               std::function<std::shared_ptr<Network>(const DatasetEntry&, const std::string&)> createFromFile_ = {})
+        : name(std::move(name_))
+        , unsupportedReason(std::move(unsupportedReason_))
+        , create(std::move(create_))
+        , createFromFile(std::move(createFromFile_))
+    {
+    }
+
     std::string name;
     /// "" when the architecture fits the dataset, else why not.
     std::function<std::string(const DatasetEntry&)> unsupportedReason;

@@ -77,6 +77,9 @@ at::Tensor TorchScriptNetwork::forward(const at::Tensor& input)
     } catch (const c10::Error& e) {
         throw Error(m_path + ": the TorchScript model failed on a batch of shape (" + std::to_string(n) + ", "
                     + m_shape.toString() + "): " + e.what_without_backtrace());
+    } catch (const std::runtime_error& e) {   // the interpreter's own errors (JITException)
+        throw Error(m_path + ": the TorchScript model failed on a batch of shape (" + std::to_string(n) + ", "
+                    + m_shape.toString() + "): " + e.what());
     }
     return out.reshape({n, -1});
 }

@@ -379,6 +379,7 @@ SplitResult Trainer::runSplit(const SplitPlan& split, int epoch, bool train)
     stats.epoch = epoch;
     stats.split = split.name;
     stats.batches = int64_t(batches.size());
+    stats.localization = boxes;
     int64_t groupsDone = 0;
     double tGather = 0, tForward = 0, tBackward = 0, tOptimizer = 0, tMetrics = 0;
     auto lap = [](Clock::time_point& t) {

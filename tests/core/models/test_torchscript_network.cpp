@@ -85,11 +85,11 @@ TEST(TorchScriptNetwork, MirroredParametersShareStorageWithTheScript)
 TEST(TorchScriptNetwork, FreshCopyFollowsTheRulesByLayerKind)
 {
     TorchScriptNetwork base(kFixture, {1, 28, 28});
-    TorchScriptNetwork copy(kFixture, {1, 28, 28});
+    auto copy = std::make_shared<TorchScriptNetwork>(kFixture, ImageShape{1, 28, 28});   // as the trainer holds it
     torch::manual_seed(3);
-    initFreshWeights(copy);
-    auto p = copy.named_parameters();
-    auto b = copy.named_buffers();
+    initFreshWeights(*copy);
+    auto p = copy->named_parameters();
+    auto b = copy->named_buffers();
     EXPECT_TRUE(p["features.0.bias"].eq(0).all().item<bool>());
     EXPECT_TRUE(p["features.1.weight"].eq(1).all().item<bool>());
     EXPECT_TRUE(p["features.1.bias"].eq(0).all().item<bool>());
@@ -106,9 +106,9 @@ TEST(TorchScriptNetwork, FreshCopyFollowsTheRulesByLayerKind)
 TEST(TorchScriptNetwork, ValidationNeedsTheFile)
 {
     test::TempDir tmp;
-    auto j = scriptConfig(tmp);
-    j.erase("model_script");
-    RunConfig run = SweepConfig::fromJson(j, "test").runs().front();
+    RunConfig run = SweepConfig::fromJson(scriptConfig(tmp), "test").runs().front();
+    EXPECT_TRUE(validateRun(run).empty());
+    run.modelScript.clear();
     auto why = validateRun(run);
     ASSERT_EQ(why.size(), 1u);
     EXPECT_NE(why[0].find("model_script"), std::string::npos);

@@ -36,6 +36,8 @@ std::string CliOptions::usage()
            "  --data-dir DIR           dataset directory (config key data_dir)\n"
            "  --base-weights FILE      base-model state_dict (torch.save) or checkpoint; 'train' trains one\n"
            "  --models-dir DIR         cache of base models trained here\n"
+           "  --model-script FILE      with model torchscript: the base model's TorchScript file\n"
+           "  --base-boxes FILE        cub: the base model's boxes (id x y w h) instead of a base model\n"
            "  --epochs N               number of epochs (config key num_epoch)\n"
            "  --threads N              compute threads, 0 = all cores (default)\n"
            "  --seed N                 random seed (default 1)\n"
@@ -87,6 +89,10 @@ CliOptions CliOptions::parse(int argc, char** argv)
             o.overrides["base_weights"] = next();
         else if (arg == "--models-dir")
             o.overrides["models_dir"] = next();
+        else if (arg == "--model-script")
+            o.overrides["model_script"] = next();
+        else if (arg == "--base-boxes")
+            o.overrides["base_boxes"] = next();
         else if (arg == "--epochs")
             o.overrides["num_epoch"] = int(parseInt(arg, next(), 1));
         else if (arg == "--threads")

@@ -7,6 +7,7 @@
 #include "coders/MlpEncoder.h"
 #include "coders/SubtractionDecoder.h"
 #include "data/CifarFiles.h"
+#include "data/CubFiles.h"
 #include "data/ClassFolders.h"
 #include "data/GCommandsFolder.h"
 #include "data/ImageFolderSource.h"
@@ -18,7 +19,10 @@
 #include "models/BaseMlp.h"
 #include "models/LeNet.h"
 #include "models/ResNet.h"
+#include "models/TorchScriptNetwork.h"
 #include "models/Vgg.h"
+
+#include "util/Error.h"
 
 #include <algorithm>
 
@@ -103,6 +107,27 @@ DatasetEntry catVDog()
     return d;
 }
 
+// SPEC §4, object localization: CUB-200-2011 images resized to 224 x 224,
+// ImageNet normalisation; the base model predicts one normalised box.
+DatasetEntry cub()
+{
+    DatasetEntry d;
+    d.name = "cub";
+    d.task = Task::Localization;
+    d.numClasses = 4;
+    d.shape = {3, 224, 224};
+    d.classNames = {"x", "y", "w", "h"};
+    d.valFromTrain = true;
+    d.load = [](const std::string& dir) { return loadCubDirectory(dir); };
+    d.loadWithBaseOutputs = [](const std::string& dir, const std::string& boxes) {
+        return loadCubDirectory(dir, boxes);
+    };
+    d.checkDir = [](const std::string& dir) { return missingCubFiles(dir); };
+    d.toInput = [table = normalizedByteTable({0.485f, 0.456f, 0.406f}, {0.229f, 0.224f, 0.225f})](
+                    const at::Tensor& images) { return applyByteTable(images, table); };
+    return d;
+}
+
 std::string onlyFlat784(const DatasetEntry& d)
 {
     if (d.shape.numel() != 784)
@@ -155,14 +180,15 @@ Catalog::Catalog()
     m_datasets.push_back(cifarFamily("cifar100", 100, cifar100ClassNames()));
     m_datasets.push_back(gcommands());
     m_datasets.push_back(catVDog());
+    m_datasets.push_back(cub());
 
     // Base / parity model architectures.
     m_models.push_back({"base-mlp", onlyFlat784, [](const DatasetEntry& d) {
                             return std::make_shared<BaseMlp>(d.shape.numel(), d.numClasses);
                         }});
-    m_models.push_back({"resnet18", onlyFor("resnet18", {"mnist", "fashion-mnist", "cifar10", "cifar100", "cat_v_dog"}),
+    m_models.push_back({"resnet18", onlyFor("resnet18", {"mnist", "fashion-mnist", "cifar10", "cifar100", "cat_v_dog", "cub"}),
                         [](const DatasetEntry& d) -> std::shared_ptr<Network> {
-                            if (d.name == "cat_v_dog")
+                            if (d.name == "cat_v_dog" || d.name == "cub")
                                 return makeResNet18ImageNet(d.numClasses, d.shape.height, d.shape.width);
                             if (d.name == "cifar10" || d.name == "cifar100")
                                 return makeResNet18Cifar(d.shape.channels, d.numClasses);
@@ -174,6 +200,14 @@ Catalog::Catalog()
                         [](const DatasetEntry& d) { return makeVgg11(d.numClasses); }});
     m_models.push_back({"lenet", onlyFor("lenet", {"gcommands"}),
                         [](const DatasetEntry& d) { return makeLeNet(d.numClasses); }});
+    // Bring your own model: a TorchScript file (config key model_script).
+    m_models.push_back({"torchscript", [](const DatasetEntry&) { return std::string(); },
+                        [](const DatasetEntry&) -> std::shared_ptr<Network> {
+                            throw Error("model torchscript needs its file: config key model_script");
+                        },
+                        [](const DatasetEntry& d, const std::string& file) {
+                            return std::make_shared<TorchScriptNetwork>(file, d.shape);
+                        }});
 
     // Encoders.
     m_encoders.push_back({"coders.summation.AdditionEncoder", {"add"}, false,
@@ -230,15 +264,23 @@ const ModelEntry* Catalog::model(const std::string& name) const
     return nullptr;
 }
 
+std::shared_ptr<Network> ModelEntry::make(const DatasetEntry& dataset, const std::string& modelFile) const
+{
+    if (createFromFile) {
+        if (modelFile.empty())
+            throw Error("model " + name + " needs its file: config key model_script");
+        return createFromFile(dataset, modelFile);
+    }
+    return create(dataset);
+}
+
 const EncoderEntry* Catalog::encoder(const std::string& n) const { return findByName(m_encoders, n); }
 const DecoderEntry* Catalog::decoder(const std::string& n) const { return findByName(m_decoders, n); }
 const LossEntry* Catalog::loss(const std::string& n) const { return findByName(m_losses, n); }
 
 bool isKnownButUnavailable(const std::string& name)
 {
-    static const std::vector<std::string> pending = {
-        "cub",
-    };
+    static const std::vector<std::string> pending = {};   // the catalogue is complete
     return std::find(pending.begin(), pending.end(), name) != pending.end();
 }
 

@@ -16,9 +16,17 @@
 
 namespace parity {
 
+/// What the base model predicts, and so how reconstructions are scored.
+enum class Task {
+    Classification,   ///< logits of numClasses classes; top-n accuracies (SPEC §3.6)
+    Localization,     ///< one box (x, y, w, h) normalised; IoU metrics (LocalizationMetrics)
+};
+
 /// A dataset the core can read (SPEC §4).
 struct DatasetEntry {
     std::string name;
+    Task task = Task::Classification;
+    /// Number of base-model outputs: the classes, or 4 for a box.
     int64_t numClasses = 10;
     ImageShape shape;
     std::vector<std::string> classNames;
@@ -26,6 +34,9 @@ struct DatasetEntry {
     /// True for the downloadable sets whose val split is drawn from train.
     bool valFromTrain = true;
     std::function<RawDataset(const std::string& dir)> load;
+    /// Optional (localization): `load` plus the base model's outputs read
+    /// from a file (config key base_boxes) instead of computed.
+    std::function<RawDataset(const std::string& dir, const std::string& baseOutputsFile)> loadWithBaseOutputs;
     /// The base transform after decoding: uint8 (N, C, H, W) -> model input
     /// float (N, C, H, W) (e.g. ToTensor's /255, then normalisation).
     std::function<at::Tensor(const at::Tensor& images)> toInput;
@@ -47,10 +58,28 @@ struct DatasetEntry {
 
 /// A base / parity model architecture.
 struct ModelEntry {
+    ModelEntry(std::string name_, std::function<std::string(const DatasetEntry&)> unsupportedReason_,
+               std::function<std::shared_ptr<Network>(const DatasetEntry&)> create_,
+               std::function<std::shared_ptr<Network>(const DatasetEntry&, const std::string&)> createFromFile_ = {})
+        : name(std::move(name_))
+        , unsupportedReason(std::move(unsupportedReason_))
+        , create(std::move(create_))
+        , createFromFile(std::move(createFromFile_))
+    {
+    }
+
     std::string name;
     /// "" when the architecture fits the dataset, else why not.
     std::function<std::string(const DatasetEntry&)> unsupportedReason;
     std::function<std::shared_ptr<Network>(const DatasetEntry&)> create;
+    /// Set for architectures that come from a file (TorchScript): builds the
+    /// network from `file` (the run's model_script); `create` is then unused.
+    std::function<std::shared_ptr<Network>(const DatasetEntry&, const std::string& file)> createFromFile;
+
+    bool needsModelFile() const { return bool(createFromFile); }
+    /// The network for `dataset`: from `modelFile` for file-based
+    /// architectures, else built by `create`.
+    std::shared_ptr<Network> make(const DatasetEntry& dataset, const std::string& modelFile) const;
 };
 
 struct EncoderEntry {

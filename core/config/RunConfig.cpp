@@ -81,6 +81,10 @@ nlohmann::json RunConfig::toConfigFile() const
         j["base_weights"] = baseWeights;
     if (!modelsDir.empty())
         j["models_dir"] = modelsDir;
+    if (!modelScript.empty())
+        j["model_script"] = modelScript;
+    if (!baseBoxes.empty())
+        j["base_boxes"] = baseBoxes;
     return j;
 }
 
@@ -112,6 +116,8 @@ nlohmann::json RunConfig::toJson() const
         {"save_dir", saveDir},
         {"base_weights", baseWeights},
         {"models_dir", modelsDir},
+        {"model_script", modelScript},
+        {"base_boxes", baseBoxes},
         {"base_train_epochs", baseTrainEpochs},
     };
 }
@@ -145,6 +151,8 @@ RunConfig RunConfig::fromJson(const nlohmann::json& j)
         c.saveDir = j.value("save_dir", std::string("save"));
         c.baseWeights = j.value("base_weights", std::string());
         c.modelsDir = j.value("models_dir", std::string());
+        c.modelScript = j.value("model_script", std::string());
+        c.baseBoxes = j.value("base_boxes", std::string());
         c.baseTrainEpochs = wholeNumber(j, "base_train_epochs", 5);
     } catch (const nlohmann::json::exception& e) {
         throw Error(std::string("run configuration is incomplete or mistyped: ") + e.what());

@@ -38,6 +38,8 @@ struct RunConfig {
     std::string saveDir = "save";
     std::string baseWeights;   ///< empty: cached, bundled, or trained in-app
     std::string modelsDir;     ///< empty: the per-user default
+    std::string modelScript;   ///< model "torchscript": the TorchScript file of the base model
+    std::string baseBoxes;     ///< localization: the base model's boxes from a file (`id x y w h`) instead of computed
     int baseTrainEpochs = 5;   ///< epochs when the base model must be trained here
 
     /// `<save_dir>/<dataset>/<model>/k<k>/<loss>/<encoder>/<decoder>` (SPEC §2).

@@ -7,6 +7,7 @@
 #include <torch/cuda.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <limits>
 #include <set>
 #include <sstream>
@@ -20,7 +21,7 @@ const std::set<std::string> kOriginalKeys = {"num_epoch", "k_vals", "enc_dec_typ
                                              "ec_r"};
 const std::set<std::string> kOwnKeys = {"data_dir", "save_dir", "base_weights", "models_dir", "seed",
                                         "threads", "device", "val_size", "batch_size", "lr", "weight_decay",
-                                        "base_train_epochs", "description"};
+                                        "base_train_epochs", "description", "model_script", "base_boxes"};
 
 // "a, b, c" from the names of catalogue entries.
 template <typename Entries, typename Name>
@@ -120,6 +121,22 @@ std::vector<std::string> validateRun(const RunConfig& run)
         if (!reason.empty())
             why.push_back(reason);
     }
+    if (dataset && isKnownButUnavailable(dataset->name))
+        why.push_back("dataset '" + dataset->name + "' is not complete in this build yet");
+    if (!run.baseBoxes.empty()) {
+        if (dataset && !dataset->loadWithBaseOutputs)
+            why.push_back("base_boxes (the base model's boxes from a file) is for localization datasets, not "
+                          + dataset->name);
+        else if (!std::filesystem::is_regular_file(run.baseBoxes))
+            why.push_back(run.baseBoxes + ": base_boxes file not found");
+    }
+    if (model && model->needsModelFile()) {
+        if (run.modelScript.empty())
+            why.push_back("model " + model->name + " needs model_script: the TorchScript file (torch.jit.save) of "
+                          "the base model");
+        else if (!std::filesystem::is_regular_file(run.modelScript))
+            why.push_back(run.modelScript + ": model_script file not found");
+    }
 
     if (run.k < 2)
         why.push_back("k must be at least 2, not " + std::to_string(run.k));
@@ -153,6 +170,8 @@ std::vector<std::string> validateRun(const RunConfig& run)
         if (!run.trainDecoder && decoder->learnable)
             why.push_back(decoder->className + " is learned, so train_decoder must be true (it would stay random)");
     }
+    if (loss && dataset && dataset->task == Task::Localization && loss->className != "torch.nn.MSELoss")
+        why.push_back(dataset->name + " predicts boxes: its loss is torch.nn.MSELoss, not " + loss->className);
     if (loss && loss->needsTrainedCoders && !(run.trainEncoder && run.trainDecoder))
         why.push_back(loss->className + " needs both the encoder and the decoder to be trained");
     if (!run.trainEncoder && !run.trainDecoder && !run.trainParityModel)
@@ -230,6 +249,10 @@ SweepConfig SweepConfig::fromJson(const nlohmann::json& input, const std::string
         base.baseWeights = *v;
     if (auto v = scalar<std::string>(j, "models_dir", problems, "a string"))
         base.modelsDir = *v;
+    if (auto v = scalar<std::string>(j, "model_script", problems, "a string"))
+        base.modelScript = *v;
+    if (auto v = scalar<std::string>(j, "base_boxes", problems, "a string"))
+        base.baseBoxes = *v;
     if (auto v = scalar<std::uint64_t>(j, "seed", problems, "a non-negative whole number"))
         base.seed = *v;
     if (auto v = scalar<int>(j, "threads", problems, "a whole number"))

@@ -1,7 +1,9 @@
 #include "data/PreparedData.h"
 
+#include "data/Boxes.h"
 #include "data/PilResize.h"
 #include "training/CancelToken.h"
+#include "training/LocalizationMetrics.h"
 #include "util/Error.h"
 #include "util/Random.h"
 
@@ -98,13 +100,17 @@ std::shared_ptr<PreparedSet> DatasetPreparer::prepareSet(const ImageSet& set, Ne
     const bool byteTable = !m_dataset.byteTable.empty();
     auto out = std::make_shared<PreparedSet>();
     out->labels = set.labels.to(at::kLong).contiguous();
+    if (set.boxes.defined())
+        out->boxes = set.boxes.to(at::kFloat).contiguous();
     out->codeShape = m_codeShape;
     out->rowShape = m_codeShape;
 
     if (set.isLazy()) {
         // Decoded twice: once here for the base outputs, again per batch for
         // the code inputs; nothing but outputs and labels stays in memory.
-        out->baseOutputs = baseOutputs(baseModel, m_dataset, set, observer, cancel, "Preparing " + name + " split");
+        out->baseOutputs = set.givenBaseOutputs.defined()
+            ? set.givenBaseOutputs.to(at::kFloat).contiguous()
+            : baseOutputs(baseModel, m_dataset, set, observer, cancel, "Preparing " + name + " split");
         out->codeSource = set.lazy;
         out->sourceToInput = m_dataset.toInput;
         out->baseArgmax = out->baseOutputs.argmax(1).contiguous();
@@ -169,10 +175,13 @@ PreparedData DatasetPreparer::prepare(const RawDataset& raw, Network& baseModel,
     auto train = prepareSet(raw.train, baseModel, "train", observer, cancel);
     auto test = prepareSet(raw.test, baseModel, "test", observer, cancel);
 
-    auto accuracyOf = [](const PreparedSet& s, const std::string& split) {
+    const bool boxes = m_dataset.task == Task::Localization;
+    auto accuracyOf = [boxes](const PreparedSet& s, const std::string& split) {
         BaseAccuracy acc;
         acc.split = split;
-        acc.correct = s.baseArgmax.eq(s.labels).sum().item<int64_t>();
+        // Localization: the base model's box is right at IoU >= 0.75 with the true one.
+        acc.correct = boxes ? iouRows(s.baseOutputs, s.boxes).ge(LocalizationMetrics::kIouThreshold).sum().item<int64_t>()
+                            : s.baseArgmax.eq(s.labels).sum().item<int64_t>();
         acc.total = s.size();
         return acc;
     };

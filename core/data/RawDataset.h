@@ -16,6 +16,14 @@ struct ImageSet {
     at::Tensor labels;   ///< int64 (N)
     std::string source;  ///< file or folder it came from, for messages
     std::shared_ptr<const SampleSource> lazy;   ///< samples decoded from files on demand
+    /// Object localization sets: the true boxes, float (N, 4) normalised (Box).
+    at::Tensor boxes;
+    /// Optional: the sets' own sample ids (CUB's image ids), int64 (N).
+    at::Tensor ids;
+    /// Optional: base-model outputs supplied with the data (a localization
+    /// base model's boxes imported from a file), float (N, outputs); when
+    /// set, preparation uses them instead of running the base model.
+    at::Tensor givenBaseOutputs;
     int64_t size() const { return labels.defined() ? labels.size(0) : 0; }
     bool isLazy() const { return lazy != nullptr; }
 };

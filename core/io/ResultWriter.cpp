@@ -96,14 +96,19 @@ std::string pythonFloatRepr(double value)
 }
 
 ResultWriter::ResultWriter(std::string runDir, int64_t numClasses)
+    : ResultWriter(std::move(runDir), ReconstructionMetrics::metricNames(numClasses))
+{
+}
+
+ResultWriter::ResultWriter(std::string runDir, std::vector<std::string> accuracyNames)
     : m_runDir(std::move(runDir))
-    , m_numClasses(numClasses)
+    , m_accuracyNames(std::move(accuracyNames))
 {
 }
 
 std::vector<std::string> ResultWriter::metricNames() const
 {
-    auto names = ReconstructionMetrics::metricNames(m_numClasses);
+    auto names = m_accuracyNames;
     names.push_back("loss");
     return names;
 }
@@ -162,7 +167,7 @@ void ResultWriter::keepEpochsUpTo(int lastEpoch)
 
 void ResultWriter::appendEpoch(int epoch, const std::vector<SplitResult>& splits, double epochSeconds)
 {
-    const auto names = ReconstructionMetrics::metricNames(m_numClasses);
+    const auto& names = m_accuracyNames;
     const fs::path csv = fs::path(m_runDir) / "metrics.csv";
     if (!fs::exists(csv) || fs::file_size(csv) == 0) {
         std::string header = "epoch,split,loss";

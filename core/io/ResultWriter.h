@@ -19,7 +19,10 @@ std::string pythonFloatRepr(double value);
 /// run.json (resolved configuration, environment, base-model accuracies).
 class ResultWriter {
 public:
+    /// A classification run: the top-n metrics of ReconstructionMetrics.
     ResultWriter(std::string runDir, int64_t numClasses);
+    /// Any other task: its metric keys (e.g. LocalizationMetrics::metricNames()).
+    ResultWriter(std::string runDir, std::vector<std::string> accuracyNames);
 
     /// A fresh run: result files and checkpoints of an earlier run in the same
     /// directory are moved into `previous-<timestamp>/` (nothing is lost).
@@ -39,7 +42,7 @@ public:
 
 private:
     std::string m_runDir;
-    int64_t m_numClasses;
+    std::vector<std::string> m_accuracyNames;   ///< without "loss"
 };
 
 } // namespace parity

@@ -1,5 +1,7 @@
 #include "models/Network.h"
 
+#include "models/TorchScriptNetwork.h"
+
 #include <torch/nn/init.h>
 #include <torch/nn/modules/batchnorm.h>
 #include <torch/nn/modules/conv.h>
@@ -8,6 +10,41 @@
 #include <cmath>
 
 namespace parity {
+
+namespace {
+
+// A layer of a TorchScript model, by its Python class name. Its running
+// statistics are reset too: the parity copy starts as a fresh layer would.
+void initScriptedLayer(ScriptedLayer& layer)
+{
+    const std::string& kind = layer.kind();
+    auto params = layer.named_parameters(/*recurse=*/false);
+    auto buffers = layer.named_buffers(/*recurse=*/false);
+    at::Tensor* weight = params.find("weight");
+    at::Tensor* bias = params.find("bias");
+    if (kind == "Linear") {
+        if (weight)
+            weight->normal_(0.0, 0.01);
+    } else if (kind == "Conv1d" || kind == "Conv2d" || kind == "Conv3d") {
+        if (weight)
+            torch::nn::init::xavier_uniform_(*weight, std::sqrt(2.0));
+    } else if (kind == "BatchNorm1d" || kind == "BatchNorm2d" || kind == "BatchNorm3d") {
+        if (weight)
+            weight->fill_(1.0);
+        if (at::Tensor* mean = buffers.find("running_mean"))
+            mean->zero_();
+        if (at::Tensor* var = buffers.find("running_var"))
+            var->fill_(1.0);
+        if (at::Tensor* count = buffers.find("num_batches_tracked"))
+            count->zero_();
+    } else {
+        return;   // no rule: the layer keeps the values it came with
+    }
+    if (bias && bias->defined())
+        bias->zero_();
+}
+
+} // namespace
 
 void initFreshWeights(torch::nn::Module& module)
 {
@@ -31,6 +68,8 @@ void initFreshWeights(torch::nn::Module& module)
         } else if (auto* bn1 = m->as<torch::nn::BatchNorm1d>()) {
             bn1->weight.fill_(1.0);
             bn1->bias.zero_();
+        } else if (auto* scripted = m->as<ScriptedLayer>()) {
+            initScriptedLayer(*scripted);
         }
     }
 }

@@ -24,6 +24,8 @@ public:
 /// Fresh-parity-model initialisation (SPEC §4): Linear weights ~ N(0, 0.01)
 /// and bias 0; Conv weights Xavier-uniform with gain sqrt(2) and bias 0;
 /// BatchNorm weight 1, bias 0. Draws from the global LibTorch generator.
+/// Layers of a TorchScript model (ScriptedLayer) get the same rules by their
+/// Python class name; layers of other kinds keep their values.
 void initFreshWeights(torch::nn::Module& module);
 
 /// Number of trainable parameters (BatchNorm running statistics excluded).

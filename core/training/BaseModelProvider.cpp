@@ -2,6 +2,7 @@
 
 #include "BuildConfig.h"
 
+#include "data/Boxes.h"
 #include "data/PreparedData.h"
 #include "io/StateDict.h"
 #include "training/AdamOptimizer.h"
@@ -58,6 +59,9 @@ BaseModelProvider::Result BaseModelProvider::obtain(const RunConfig& config, con
                                                     const ModelEntry& modelEntry, const RawDataset& raw,
                                                     TrainingObserver* observer, const CancelToken* cancel)
 {
+    if (modelEntry.needsModelFile())
+        return fromModelFile(config, dataset, modelEntry);
+
     // Decide where the weights come from first, so the model is built once
     // (a resnet152 costs ~58M random draws to initialise).
     std::string weights;
@@ -102,6 +106,26 @@ BaseModelProvider::Result BaseModelProvider::obtain(const RunConfig& config, con
     return result;
 }
 
+BaseModelProvider::Result BaseModelProvider::fromModelFile(const RunConfig& config, const DatasetEntry& dataset,
+                                                           const ModelEntry& modelEntry)
+{
+    Result result;
+    result.model = modelEntry.make(dataset, config.modelScript);
+    result.source = config.modelScript;
+    result.model->eval();
+    for (auto& p : result.model->parameters())
+        p.set_requires_grad(false);
+    // A model made for other inputs fails here, with a sentence, not mid-run.
+    torch::NoGradGuard noGrad;
+    const at::Tensor probe = at::zeros({2, dataset.shape.numel()});
+    const at::Tensor out = result.model->forward(probe);
+    if (out.dim() != 2 || out.size(0) != 2 || out.size(1) != dataset.numClasses)
+        throw Error(config.modelScript + ": the model gives " + std::to_string(out.numel() / 2)
+                    + " outputs per sample, but " + dataset.name + " has " + std::to_string(dataset.numClasses)
+                    + " classes");
+    return result;
+}
+
 void BaseModelProvider::train(Network& model, const DatasetEntry& dataset, const RawDataset& raw, int epochs,
                               std::uint64_t seed, TrainingObserver* observer, const CancelToken* cancel)
 {
@@ -118,6 +142,10 @@ void BaseModelProvider::train(Network& model, const DatasetEntry& dataset, const
     // would take 600 MB, and sets decoded from files are decoded per batch.
     const bool lazy = raw.train.isLazy();
     const at::Tensor labels = raw.train.labels.to(at::kLong);
+    // Localization (SPEC §4): regression of the normalised box, MSE.
+    const bool boxes = dataset.task == Task::Localization;
+    if (boxes && !raw.train.boxes.defined())
+        throw Error(dataset.name + ": the training split carries no boxes");
 
     for (int epoch = 0; epoch < epochs; ++epoch) {
         model.train();
@@ -131,8 +159,9 @@ void BaseModelProvider::train(Network& model, const DatasetEntry& dataset, const
             opt.zeroGrad();
             const at::Tensor batchInputs = lazy ? loadBaseInputs(raw.train, dataset, b.data(), int64_t(b.size()))
                                                 : dataset.toInput(raw.train.images.index_select(0, idx));
-            auto loss = at::cross_entropy_loss(model.forward(batchInputs).reshape({idx.size(0), -1}),
-                                               labels.index_select(0, idx));
+            const at::Tensor out = model.forward(batchInputs).reshape({idx.size(0), -1});
+            auto loss = boxes ? at::mse_loss(out, raw.train.boxes.index_select(0, idx))
+                              : at::cross_entropy_loss(out, labels.index_select(0, idx));
             loss.backward();
             opt.step();
             lossSum += loss.item<double>();
@@ -143,7 +172,9 @@ void BaseModelProvider::train(Network& model, const DatasetEntry& dataset, const
         }
         model.eval();
         const at::Tensor testOut = DatasetPreparer::baseOutputs(model, dataset, raw.test);
-        const int64_t correct = testOut.argmax(1).eq(raw.test.labels.to(at::kLong)).sum().item<int64_t>();
+        const int64_t correct =
+            boxes ? iouRows(testOut, raw.test.boxes).ge(0.75).sum().item<int64_t>()
+                  : testOut.argmax(1).eq(raw.test.labels.to(at::kLong)).sum().item<int64_t>();
         if (observer) {
             char line[160];
             std::snprintf(line, sizeof line, "Base model training epoch %d/%d: loss=%.4f, test accuracy %lld / %lld = %.4f",

@@ -12,7 +12,9 @@ namespace parity {
 
 class CancelToken;
 
-/// Finds the trained base model F for a run, in this order:
+/// Finds the trained base model F for a run. A file-based architecture
+/// (model "torchscript") is the run's model_script, weights included.
+/// Otherwise, in this order:
 ///  1. `base_weights` names a file: a torch.save state_dict (plain dict or
 ///     OrderedDict) with the reference parameter names, or one of our
 ///     checkpoints (its base_model entry); `base_weights: "train"` forces 3.
@@ -36,6 +38,10 @@ public:
     static std::string cachePath(const std::string& modelsDir, const std::string& dataset, const std::string& model);
     /// Existing bundled weight files for dataset/model, best first.
     static std::vector<std::string> bundledPaths(const std::string& dataset, const std::string& model);
+
+    /// The base model of a file-based architecture, checked against the
+    /// dataset's number of classes.
+    static Result fromModelFile(const RunConfig& config, const DatasetEntry& dataset, const ModelEntry& modelEntry);
 
     /// Supervised training of a fresh model on `train`, reporting each epoch's
     /// test accuracy through `observer`.

@@ -24,8 +24,10 @@ std::string progressLine(const BatchStats& s)
     const int filled = s.batches ? int(kBarWidth * s.batch / s.batches) : kBarWidth;
     const double batchesPerSecond = s.elapsedSeconds > 0 ? double(s.batch) / s.elapsedSeconds : 0;
     char head[160];
-    std::snprintf(head, sizeof head, "Epoch %d. %s. Top-1=%.4f, Top-5=%.4f, Loss=%.4f: %3d%%|", s.epoch,
-                  s.split.c_str(), s.runningTop1, s.runningTop5, s.runningLoss, percent);
+    std::snprintf(head, sizeof head,
+                  s.localization ? "Epoch %d. %s. Loc=%.4f, Rec=%.4f, Loss=%.4f: %3d%%|"
+                                 : "Epoch %d. %s. Top-1=%.4f, Top-5=%.4f, Loss=%.4f: %3d%%|",
+                  s.epoch, s.split.c_str(), s.runningTop1, s.runningTop5, s.runningLoss, percent);
     std::string line = head;
     line += std::string(size_t(filled), '#') + std::string(size_t(kBarWidth - filled), ' ');
     char tail[160];

@@ -2,9 +2,11 @@
 
 #include "catalog/Catalog.h"
 #include "config/SweepConfig.h"
+#include "data/Boxes.h"
 #include "data/PreparedData.h"
 #include "io/Checkpoint.h"
 #include "io/StateDict.h"
+#include "training/LocalizationMetrics.h"
 #include "util/Error.h"
 #include "util/Threads.h"
 
@@ -20,6 +22,8 @@ namespace fs = std::filesystem;
 namespace parity {
 
 namespace {
+
+Box boxOf(const float* p) { return {p[0], p[1], p[2], p[3]}; }
 
 void freeze(torch::nn::Module& m)
 {
@@ -227,12 +231,17 @@ struct ReconstructionInspector::Impl {
         const int64_t k = config.k;
         const int64_t c = dataset->numClasses;
         const int64_t* argmax = set.baseArgmax.data_ptr<int64_t>();
+        const float* base = set.baseOutputs.data_ptr<float>();
         const int64_t* idx = samples.at(split).data() + out.firstGroup * k;
         const float* rec = out.reconstructed.data_ptr<float>();
+        const bool boxes = dataset->task == Task::Localization;
         std::vector<bool> flags(size_t(out.groups), false);
         for (int64_t g = 0; g < out.groups; ++g) {
             for (int64_t e = 0; e < k; ++e) {
-                const bool match = firstMax(rec + (g * k + e) * c, c) == argmax[idx[g * k + e]];
+                const float* r = rec + (g * k + e) * c;
+                const int64_t sample = idx[g * k + e];
+                const bool match = boxes ? iou(boxOf(r), boxOf(base + sample * 4)) >= LocalizationMetrics::kIouThreshold
+                                         : firstMax(r, c) == argmax[sample];
                 if (hits)
                     *hits += match;
                 if (!match)
@@ -251,7 +260,7 @@ struct ReconstructionInspector::Impl {
         newEncoder = encoder;
         newDecoder = decoder;
         if (config.trainParityModel) {
-            newParity = catalog.model(config.model)->create(*dataset);
+            newParity = catalog.model(config.model)->make(*dataset, config.modelScript);
             loadStateDict(*newParity, entryOf(c, file, "parity_model"), file + " (parity_model)");
             newParity->eval();
             freeze(*newParity);
@@ -300,7 +309,7 @@ std::unique_ptr<ReconstructionInspector> ReconstructionInspector::open(const std
     applyThreadSettings(config.threads);
 
     // The base model the run used (the prepared base outputs come from it).
-    s.base = modelEntry->create(*s.dataset);
+    s.base = modelEntry->make(*s.dataset, config.modelScript);
     loadStateDict(*s.base, entryOf(checkpoint, file, "base_model"), file + " (base_model)");
     s.base->eval();
     freeze(*s.base);
@@ -311,7 +320,7 @@ std::unique_ptr<ReconstructionInspector> ReconstructionInspector::open(const std
     // needed here (reseeding it could disturb a trainer running beside us).
     s.encoder = catalog.encoder(config.encoderClass)->create(config.k, config.r, s.dataset->shape);
     s.decoder = catalog.decoder(config.decoderClass)->create(config.k, config.r, s.dataset->numClasses);
-    s.parity = modelEntry->create(*s.dataset);
+    s.parity = modelEntry->make(*s.dataset, config.modelScript);
     if (!config.trainParityModel)
         copyWeights(*s.base, *s.parity);
     for (torch::nn::Module* module : {static_cast<torch::nn::Module*>(s.encoder.get()),
@@ -335,7 +344,7 @@ std::unique_ptr<ReconstructionInspector> ReconstructionInspector::open(const std
                     + config.dataset + " was not found");
     if (observer)
         observer->progress("Reading " + config.dataset, 0, 1);
-    s.raw = s.dataset->load(dir);
+    s.raw = config.baseBoxes.empty() ? s.dataset->load(dir) : s.dataset->loadWithBaseOutputs(dir, config.baseBoxes);
     if (observer)
         observer->progress("Reading " + config.dataset, 1, 1);
     DatasetPreparer preparer(*s.dataset, s.encoder->codeInputShape(), config.k, config.valSize, config.seed);
@@ -408,6 +417,7 @@ InspectedGroup ReconstructionInspector::inspect(const std::string& split, int64_
     g.group = group;
     g.groupCount = count;
     g.classNames = m->dataset->classNames;
+    g.localization = m->dataset->task == Task::Localization;
     const int64_t d = out.parity.size(2);
     g.parityQuery = parityImage(out.parity.data_ptr<float>() + local * m->config.r * d, m->config.r, d,
                                 m->encoder->image());
@@ -426,6 +436,14 @@ InspectedGroup ReconstructionInspector::inspect(const std::string& split, int64_
         p.reconstructedPrediction = firstMax(rec + e * c, c);
         p.matchesBase = p.reconstructedPrediction == p.basePrediction;
         p.correct = p.reconstructedPrediction == p.label;
+        if (g.localization) {
+            const float* truth = set.boxes.data_ptr<float>() + sample * 4;
+            p.trueBox.assign(truth, truth + 4);
+            p.iouWithBase = iou(boxOf(rec + e * c), boxOf(baseOut + sample * c));
+            p.iouWithTruth = iou(boxOf(rec + e * c), boxOf(truth));
+            p.matchesBase = p.iouWithBase >= LocalizationMetrics::kIouThreshold;
+            p.correct = p.iouWithTruth >= LocalizationMetrics::kIouThreshold;
+        }
         g.positions.push_back(std::move(p));
     }
     return g;

@@ -32,6 +32,12 @@ struct InspectedPosition {
     int64_t reconstructedPrediction = 0;///< argmax of reconstructed (ties: lowest index, as the metrics)
     bool matchesBase = false;           ///< reconstructedPrediction == basePrediction (reconstruction top-1 hit)
     bool correct = false;               ///< reconstructedPrediction == label (overall top-1 hit)
+    /// Localization runs: baseOutput and reconstructed are boxes (x, y, w, h,
+    /// normalised, see Box), trueBox the true one; matchesBase / correct mean
+    /// IoU >= 0.75 with the base box / the true box, as the metrics count.
+    std::vector<float> trueBox;
+    double iouWithBase = 0;
+    double iouWithTruth = 0;
 };
 
 /// Everything shown for one group of k queries.
@@ -43,6 +49,7 @@ struct InspectedGroup {
     InspectedImage parityQuery;              ///< E(X_1..X_k), min-max scaled to [0, 1]
     std::vector<InspectedPosition> positions;///< one per erasure position, k in all
     std::vector<std::string> classNames;
+    bool localization = false;               ///< positions hold boxes (see InspectedPosition)
 };
 
 /// How a split is cut into groups of k.
@@ -103,7 +110,8 @@ public:
     InspectedGroup inspect(const std::string& split, int64_t group) const;
     /// The first group after `after` (wrapping around; `after` itself last)
     /// where some position's reconstruction argmax differs from the base
-    /// model's; nullopt when there is none. Evaluates whole minibatches.
+    /// model's (localization: IoU with the base box below 0.75); nullopt when
+    /// there is none. Evaluates whole minibatches.
     std::optional<int64_t> nextMismatch(const std::string& split, int64_t after) const;
     /// Fraction of (group, erased position) pairs of the split whose
     /// reconstruction argmax matches the base argmax (reconstruction top-1).

@@ -41,7 +41,9 @@ nlohmann::json describeRun(const RunConfig& c)
     if (!problem.empty())
         j["data"]["problem"] = problem;
 
-    auto net = model->create(*dataset);
+    if (model->needsModelFile() && !fs::is_regular_file(c.modelScript))
+        return j;
+    auto net = model->make(*dataset, c.modelScript);
     j["base_model"] = {{"architecture", c.model}, {"parameters", countParameters(*net)}};
     j["parity_model"] = {{"architecture", c.model},
                          {"parameters", countParameters(*net)},

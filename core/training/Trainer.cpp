@@ -4,7 +4,9 @@
 #include "io/Checkpoint.h"
 #include "io/ResultWriter.h"
 #include "training/BaseModelProvider.h"
+#include "data/Boxes.h"
 #include "training/CancelToken.h"
+#include "training/LocalizationMetrics.h"
 #include "training/ReconstructionMetrics.h"
 #include "util/AtomicFile.h"
 #include "util/Error.h"
@@ -46,6 +48,20 @@ void freeze(torch::nn::Module& m)
 {
     for (auto& p : m.parameters())
         p.set_requires_grad(false);
+}
+
+// SPEC §4, object localization: the parity model starts out predicting k
+// times the mean box (the sum of k average boxes), via its last Linear bias.
+void initBoxBias(Network& model, const at::Tensor& trainBoxes, int k)
+{
+    torch::nn::Linear last{nullptr};
+    for (const auto& m : model.modules(/*include_self=*/false))
+        if (auto linear = std::dynamic_pointer_cast<torch::nn::LinearImpl>(m))
+            last = torch::nn::Linear(linear);
+    if (!last || !last->bias.defined() || last->bias.numel() != 4 || !trainBoxes.defined())
+        return;   // e.g. a TorchScript model: its fresh bias stays 0
+    torch::NoGradGuard noGrad;
+    last->bias.copy_(trainBoxes.to(at::kFloat).mean(0) * double(k));
 }
 
 std::string nowText()
@@ -94,7 +110,8 @@ RawDataset Trainer::loadData()
                     + (m_config.dataset == "fashion-mnist" ? " (install Debian's dataset-fashion-mnist package)" : ""));
     if (m_observer)
         m_observer->progress("Reading " + m_config.dataset, 0, 1);
-    RawDataset raw = m_dataset->load(dir);
+    RawDataset raw = m_config.baseBoxes.empty() ? m_dataset->load(dir)
+                                                : m_dataset->loadWithBaseOutputs(dir, m_config.baseBoxes);
     if (m_observer)
         m_observer->progress("Reading " + m_config.dataset, 1, 1);
     return raw;
@@ -108,11 +125,19 @@ void Trainer::setUpModels(const RawDataset& raw, const Checkpoint* checkpoint)
     // Base model F: from the checkpoint when resuming, so the run goes on
     // against the very outputs it started with.
     if (checkpoint && checkpoint->tensors.count("base_model")) {
-        m_baseModel = modelEntry->create(*m_dataset);
+        m_baseModel = modelEntry->make(*m_dataset, m_config.modelScript);
         loadStateDict(*m_baseModel, checkpoint->tensors.at("base_model"), m_options.continueFrom + " (base_model)");
         m_baseModel->eval();
         freeze(*m_baseModel);
         m_baseSource = m_options.continueFrom;
+    } else if (!m_config.baseBoxes.empty()) {
+        // The base model's outputs come from a file (the original ships its
+        // boxes): the network only keeps the run's shape (checkpoints, resume).
+        torch::manual_seed(deriveSeed(m_config.seed, kSeedBaseTraining));
+        m_baseModel = modelEntry->make(*m_dataset, m_config.modelScript);
+        m_baseModel->eval();
+        freeze(*m_baseModel);
+        m_baseSource = "boxes from " + m_config.baseBoxes;
     } else {
         auto base = BaseModelProvider::obtain(m_config, *m_dataset, *modelEntry, raw, m_observer, m_cancel);
         m_baseModel = base.model;
@@ -124,9 +149,11 @@ void Trainer::setUpModels(const RawDataset& raw, const Checkpoint* checkpoint)
     m_encoder = catalog.encoder(m_config.encoderClass)->create(m_config.k, m_config.r, m_dataset->shape);
     m_decoder = catalog.decoder(m_config.decoderClass)->create(m_config.k, m_config.r, m_dataset->numClasses);
     m_loss = catalog.loss(m_config.lossClass)->create();
-    m_parityModel = modelEntry->create(*m_dataset);
+    m_parityModel = modelEntry->make(*m_dataset, m_config.modelScript);   // a TorchScript model: a second copy
     if (m_config.trainParityModel) {
         initFreshWeights(*m_parityModel);
+        if (m_dataset->task == Task::Localization)
+            initBoxBias(*m_parityModel, raw.train.boxes, m_config.k);
     } else {
         // SPEC §5: the parity model is a copy of the trained base model
         // (the original left it random by loading into the wrong object).
@@ -232,7 +259,9 @@ RunSummary Trainer::run()
         if (m_observer)
             m_observer->baseModelEvaluated(m_data.baseAccuracies);
 
-        m_results = std::make_unique<ResultWriter>(m_config.runDir(), m_dataset->numClasses);
+        m_results = m_dataset->task == Task::Localization
+            ? std::make_unique<ResultWriter>(m_config.runDir(), LocalizationMetrics::metricNames())
+            : std::make_unique<ResultWriter>(m_config.runDir(), m_dataset->numClasses);
         if (m_options.onlyTest) {
             runOnlyTest(*checkpoint);
             return m_summary;
@@ -257,7 +286,8 @@ RunSummary Trainer::run()
             splits.push_back(runSplit(m_data.test, epoch, false));
             const double seconds = secondsSince(t0);
 
-            const double valTop1 = splits[1].metrics.value("reconstruction_top1");
+            const double valTop1 = splits[1].metrics.value(
+                m_dataset->task == Task::Localization ? "reconstruction_acc" : "reconstruction_top1");
             const bool improved = valTop1 > m_bestVal;
             if (improved)
                 m_bestVal = valTop1;
@@ -340,12 +370,16 @@ SplitResult Trainer::runSplit(const SplitPlan& split, int epoch, bool train)
         m_decoder->train(train);
 
     ReconstructionMetrics metrics(numClasses);
+    const bool boxes = m_dataset->task == Task::Localization;
+    LocalizationMetrics boxMetrics;
+    std::vector<float> rowTrueBoxes;
     std::vector<int64_t> rowArgmax, rowLabels;
     BatchStats stats;
     stats.runIndex = m_options.runIndex;
     stats.epoch = epoch;
     stats.split = split.name;
     stats.batches = int64_t(batches.size());
+    stats.localization = boxes;
     int64_t groupsDone = 0;
     double tGather = 0, tForward = 0, tBackward = 0, tOptimizer = 0, tMetrics = 0;
     auto lap = [](Clock::time_point& t) {
@@ -463,7 +497,17 @@ SplitResult Trainer::runSplit(const SplitPlan& split, int epoch, bool train)
             rowLabels[size_t(i)] = allLabels[batch[size_t(i)]];
         }
         const at::Tensor rec = reconstructed.detach().contiguous();
-        metrics.add(rec.data_ptr<float>(), n, rowArgmax.data(), rowLabels.data());
+        if (boxes) {
+            rowTrueBoxes.resize(size_t(4 * n));
+            const float* all = set.boxes.data_ptr<float>();
+            for (int64_t i = 0; i < n; ++i)
+                std::copy_n(all + 4 * batch[size_t(i)], 4, rowTrueBoxes.data() + 4 * i);
+            const at::Tensor baseRows = base.contiguous();
+            boxMetrics.add(rec.data_ptr<float>(), n, rowTrueBoxes.data(), baseRows.data_ptr<float>());
+            boxMetrics.addLoss(lossValue);
+        } else {
+            metrics.add(rec.data_ptr<float>(), n, rowArgmax.data(), rowLabels.data());
+        }
         metrics.addLoss(lossValue);
         groupsDone += groups;
         tMetrics += lap(t);
@@ -472,8 +516,9 @@ SplitResult Trainer::runSplit(const SplitPlan& split, int epoch, bool train)
             stats.batch = int64_t(bi) + 1;
             stats.batchLoss = lossValue;
             stats.runningLoss = metrics.runningLoss();
-            stats.runningTop1 = metrics.overall(1);
-            stats.runningTop5 = metrics.overall(5);
+            // Localization: localization and reconstruction accuracy in these places.
+            stats.runningTop1 = boxes ? boxMetrics.localizationAccuracy() : metrics.overall(1);
+            stats.runningTop5 = boxes ? boxMetrics.reconstructionAccuracy() : metrics.overall(5);
             stats.elapsedSeconds = secondsSince(t0);
             stats.groupsPerSecond = stats.elapsedSeconds > 0 ? double(groupsDone) / stats.elapsedSeconds : 0;
             stats.etaSeconds = stats.batch ? stats.elapsedSeconds / double(stats.batch)
@@ -487,7 +532,7 @@ SplitResult Trainer::runSplit(const SplitPlan& split, int epoch, bool train)
     result.runIndex = m_options.runIndex;
     result.epoch = epoch;
     result.split = split.name;
-    result.metrics = metrics.value();
+    result.metrics = boxes ? boxMetrics.value() : metrics.value();
     result.seconds = secondsSince(t0);
     result.groups = groupsDone;
     result.phaseSeconds = {{"gather", tGather},

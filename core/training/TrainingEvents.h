@@ -24,8 +24,9 @@ struct BatchStats {
     int64_t batches = 0;
     double batchLoss = 0;
     double runningLoss = 0;
-    double runningTop1 = 0;     ///< overall top-1 so far this split
-    double runningTop5 = 0;
+    double runningTop1 = 0;     ///< overall top-1 so far this split (localization: localization accuracy)
+    double runningTop5 = 0;     ///< overall top-5 (localization: reconstruction accuracy)
+    bool localization = false;  ///< the two above are a localization run's accuracies
     double groupsPerSecond = 0;
     double elapsedSeconds = 0;
     double etaSeconds = 0;

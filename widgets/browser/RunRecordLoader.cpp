@@ -83,7 +83,9 @@ void fillBestSoFar(RunRecord* record, bool takeBestFromEpochs)
         e.improvedBest = false;
         const auto val = e.splits.find("val");
         if (val != e.splits.end()) {
-            const auto top1 = val->second.accuracy.find("reconstruction_top1");
+            auto top1 = val->second.accuracy.find("reconstruction_top1");
+            if (top1 == val->second.accuracy.end())
+                top1 = val->second.accuracy.find("reconstruction_acc");   // a localization run
             e.improvedBest = top1 != val->second.accuracy.end() && top1->second > best;
             if (e.improvedBest)
                 best = top1->second;

@@ -317,13 +317,18 @@ void InspectorView::render()
         const auto& img = g.inputs[i];
         m_inputImages[i]->setPixmap(QPixmap::fromImage(toQImage(img, scaleFor(img, kImageHeight))));
         const int64_t label = i < g.positions.size() ? g.positions[i].label : -1;
-        m_inputCaptions[i]->setText(tr("X%1: %2").arg(i + 1).arg(classText(g.classNames, label)));
+        // A localization set's labels are bird classes, its class names the box fields.
+        m_inputCaptions[i]->setText(g.localization ? tr("X%1").arg(i + 1)
+                                                   : tr("X%1: %2").arg(i + 1).arg(classText(g.classNames, label)));
     }
     m_parityImage->setPixmap(
         QPixmap::fromImage(toQImage(g.parityQuery, scaleFor(g.parityQuery, kImageHeight))));
     int matched = 0;
     for (size_t i = 0; i < g.positions.size() && i < m_panels.size(); ++i) {
-        m_panels[i]->setPosition(int(i), g.positions[i], g.classNames, m_softmax->isChecked());
+        if (g.localization && i < g.inputs.size())
+            m_panels[i]->setBoxes(int(i), g.positions[i], g.inputs[i]);
+        else
+            m_panels[i]->setPosition(int(i), g.positions[i], g.classNames, m_softmax->isChecked());
         matched += g.positions[i].matchesBase;
     }
     m_status->setText(tr("%1 group %2 of %3: %4 of %5 reconstructions match the base model's prediction")

@@ -67,6 +67,8 @@ public:
 
     int inputImageCount() const { return int(m_inputImages.size()); }
     int barChartCount() const { return int(m_panels.size()); }
+    /// The panel of erasure position `i` (for tests), nullptr when there is none.
+    PositionPanel* positionPanel(int i) const { return i >= 0 && i < int(m_panels.size()) ? m_panels[size_t(i)] : nullptr; }
     /// Saves the view as it looks now as a PNG; false (and `error`) on failure.
     bool exportImage(const QString& path, QString* error = nullptr);
 

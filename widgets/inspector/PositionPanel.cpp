@@ -1,6 +1,9 @@
 #include "inspector/PositionPanel.h"
 
+#include "inspector/InspectedImageConversion.h"
 #include "plots/QcpInclude.h"
+
+#include <QPainter>
 
 #include <QLabel>
 #include <QVBoxLayout>
@@ -43,6 +46,7 @@ PositionPanel::PositionPanel(QWidget* parent)
     : QWidget(parent)
     , m_caption(new QLabel(this))
     , m_plot(new QCustomPlot(this))
+    , m_boxes(new QLabel(this))
 {
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -50,6 +54,9 @@ PositionPanel::PositionPanel(QWidget* parent)
     m_caption->setWordWrap(true);
     layout->addWidget(m_caption);
     layout->addWidget(m_plot, 1);
+    layout->addWidget(m_boxes, 1);
+    m_boxes->setAlignment(Qt::AlignCenter);
+    m_boxes->hide();
     m_plot->setMinimumSize(320, 240);
 
     m_base = new QCPBars(m_plot->xAxis, m_plot->yAxis);
@@ -76,6 +83,9 @@ PositionPanel::PositionPanel(QWidget* parent)
 void PositionPanel::setPosition(int index, const parity::InspectedPosition& p,
                                 const std::vector<std::string>& classNames, bool softmax)
 {
+    m_boxes->hide();
+    m_boxes->clear();
+    m_plot->show();
     const QString mark = p.matchesBase
                              ? QStringLiteral("<span style='color:#1a7f37'>&#10004; matched</span>")
                              : QStringLiteral("<span style='color:#c62828'>&#10008; not matched</span>");
@@ -109,6 +119,48 @@ void PositionPanel::setPosition(int index, const parity::InspectedPosition& p,
     const double pad = 0.05 * (y.size() > 0 ? y.size() : 1.0);
     m_plot->yAxis->setRange(y.lower - (y.lower < 0 ? pad : 0), y.upper + pad);
     m_plot->replot();
+}
+
+void PositionPanel::setBoxes(int index, const parity::InspectedPosition& p, const parity::InspectedImage& input)
+{
+    const auto mark = [](bool hit) {
+        return hit ? QStringLiteral("<span style='color:#1a7f37'>&#10004;</span>")
+                   : QStringLiteral("<span style='color:#c62828'>&#10008;</span>");
+    };
+    m_caption->setText(tr("<b>Position %1 erased</b> (sample %2) &mdash; IoU with the base box: <b>%3</b> %4 "
+                          "&middot; with the true box: <b>%5</b> %6")
+                           .arg(index + 1)
+                           .arg(p.sample)
+                           .arg(p.iouWithBase, 0, 'f', 3)
+                           .arg(mark(p.matchesBase))
+                           .arg(p.iouWithTruth, 0, 'f', 3)
+                           .arg(mark(p.correct)));
+    QImage image = toQImage(input, 1);
+    if (image.isNull())
+        image = QImage(224, 224, QImage::Format_RGB32);
+    image = image.convertToFormat(QImage::Format_RGB32).scaled(320, 320, Qt::KeepAspectRatio, Qt::SmoothTransformation);
+    QPainter painter(&image);
+    // Normalised (x, y, w, h): x, y in [-1, 1], w, h in [0, 2] of the image size.
+    const auto draw = [&](const std::vector<float>& b, const QColor& colour, Qt::PenStyle style) {
+        if (b.size() < 4)
+            return;
+        const double W = image.width(), H = image.height();
+        painter.setPen(QPen(colour, 2.5, style));
+        painter.drawRect(QRectF((b[0] + 1) / 2 * W, (b[1] + 1) / 2 * H, b[2] / 2 * W, b[3] / 2 * H));
+    };
+    draw(p.trueBox, QColor(26, 160, 55), Qt::SolidLine);
+    draw(p.baseOutput, QColor(31, 119, 180), Qt::DashLine);
+    draw(p.reconstructed, QColor(255, 127, 14), Qt::SolidLine);
+    painter.end();
+    m_boxes->setPixmap(QPixmap::fromImage(image));
+    m_boxes->setToolTip(tr("green: true box · blue, dashed: base model · orange: reconstruction"));
+    m_plot->hide();
+    m_boxes->show();
+}
+
+QImage PositionPanel::boxImage() const
+{
+    return m_boxes->pixmap().toImage();   // null after setPosition (cleared)
 }
 
 QString PositionPanel::caption() const { return m_caption->text(); }

@@ -24,6 +24,15 @@ const QString kTopN = QStringLiteral("top-n");
 const QString kBase = QStringLiteral("base");
 const QColor kHiddenText(160, 160, 160);
 
+// Localization runs (LocalizationMetrics) in the slots of kind x {top-1, top-n}.
+std::string localizationKey(const QString& kind, bool topOne)
+{
+    const bool reconstruction = kind == QLatin1String("reconstruction");
+    if (topOne)
+        return reconstruction ? "reconstruction_acc" : "localization_acc";
+    return reconstruction ? "mean_reconstruction_iou" : "mean_iou";
+}
+
 QFrame* separator(QWidget* parent)
 {
     auto* line = new QFrame(parent);
@@ -123,14 +132,45 @@ void AccuracyPlot::addPoint(const Series& series, const EpochSummary& summary)
     const auto split = summary.splits.find(series.split.toStdString());
     if (split == summary.splits.end())
         return;
-    const std::string key = QStringLiteral("%1_top%2").arg(series.kind).arg(series.topOne ? 1 : m_topN).toStdString();
+    const std::string key = m_localization
+        ? localizationKey(series.kind, series.topOne)
+        : QStringLiteral("%1_top%2").arg(series.kind).arg(series.topOne ? 1 : m_topN).toStdString();
     const auto accuracy = split->second.accuracy.find(key);
     if (accuracy != split->second.accuracy.end())
         series.graph->addData(summary.epoch + 1, accuracy->second);
 }
 
+QString AccuracyPlot::nameOf(const Series& s) const
+{
+    if (!m_localization)
+        return seriesName(s.split, s.kind, s.topOne ? 1 : m_topN);
+    const bool reconstruction = s.kind == QLatin1String("reconstruction");
+    if (s.topOne)
+        return QStringLiteral("%1 %2 acc").arg(s.split, reconstruction ? s.kind : QStringLiteral("localization"));
+    return QStringLiteral("%1 mean %2IoU").arg(s.split, reconstruction ? QStringLiteral("reconstruction ") : QString());
+}
+
+void AccuracyPlot::setLocalization(bool on)
+{
+    if (on == m_localization)
+        return;
+    m_localization = on;
+    for (const Series& s : m_series)
+        s.graph->setName(nameOf(s));
+    m_filters[QStringLiteral("overall")]->setText(on ? tr("localization") : QStringLiteral("overall"));
+    m_filters[kTopOne]->setText(on ? tr("IoU ≥ 0.75") : kTopOne);
+    m_filters[kTopN]->setText(on ? tr("mean IoU") : tr("top-"));
+    m_topNCombo->setVisible(!on);
+    customPlot()->yAxis->setLabel(on ? tr("accuracy / IoU") : tr("accuracy"));
+    applyFilters();
+}
+
 void AccuracyPlot::addEpoch(const EpochSummary& summary)
 {
+    if (m_epochs.empty())
+        for (const auto& [split, metrics] : summary.splits)
+            if (metrics.accuracy.count("localization_acc"))
+                setLocalization(true);
     m_epochs.push_back(summary);
     const int before = m_topN;
     noteAvailableN(summary);
@@ -188,7 +228,7 @@ void AccuracyPlot::rebuildTopN()
     for (const Series& s : m_series) {
         if (s.topOne)
             continue;
-        s.graph->setName(seriesName(s.split, s.kind, m_topN));
+        s.graph->setName(nameOf(s));
         s.graph->data()->clear();
         for (const EpochSummary& epoch : m_epochs)
             addPoint(s, epoch);
@@ -259,6 +299,7 @@ void AccuracyPlot::clear()
     m_availableN.clear();
     for (const Series& s : m_series)
         s.graph->data()->clear();
+    setLocalization(false);
     removeBaseLines();
     refreshTopNCombo();
     resetView();

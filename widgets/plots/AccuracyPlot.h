@@ -20,6 +20,12 @@ namespace parity::gui
 /// "base test 0.8947": the ceiling for overall accuracy.
 /// Toolbar check boxes choose the splits, kinds and metrics in the plot and
 /// the legend (whose entries then hide/show single series on click).
+///
+/// A localization run (its epochs carry "localization_acc" and the other
+/// LocalizationMetrics keys, no top-n) is shown in the same slots:
+/// reconstruction / overall become reconstruction / localization, top-1 the
+/// accuracy at IoU >= 0.75 ("val localization acc") and top-n the mean IoU
+/// ("val mean IoU", "val mean reconstruction IoU").
 class AccuracyPlot : public LivePlot
 {
     Q_OBJECT
@@ -50,6 +56,9 @@ public:
     void setShown(const QString& filter, bool shown);
     bool isShown(const QString& filter) const;
 
+    /// Whether the epochs shown are a localization run's (see above).
+    bool isLocalization() const { return m_localization; }
+
     /// Labels of the base lines, e.g. "base test 0.8947" (shown or not).
     QStringList baseLineLabels() const;
     int baseLineCount() const { return int(m_baseLines.size()); }
@@ -73,6 +82,8 @@ private:
     };
 
     void addPoint(const Series& series, const parity::EpochSummary& summary);
+    QString nameOf(const Series& series) const;
+    void setLocalization(bool on);
     void rebuildTopN();
     void noteAvailableN(const parity::EpochSummary& summary);
     void refreshTopNCombo();
@@ -87,6 +98,7 @@ private:
     std::map<QString, QCheckBox*> m_filters;
     QComboBox* m_topNCombo;
     int m_topN = kDefaultTopN;
+    bool m_localization = false;
 };
 
 } // namespace parity::gui

@@ -294,7 +294,18 @@ std::vector<InvalidCase> invalidCases()
         {"nothingTrained", [](json& j) { j["train_parity_model"] = false; }, {"nothing to train"}},
         {"unknownDataset", [](json& j) { j["datasets"] = {"svhn"}; }, {"unknown dataset 'svhn'", "fashion-mnist"}},
         // issue 4: the new datasets are known; their constraints still apply.
-        {"pendingDataset", [](json& j) { j["datasets"] = {"cub"}; }, {"'cub'", "not available in this build yet"}},
+        // issue 4, item 7: localization takes MSE only; base_boxes only there.
+        {"cubWithCrossEntropy",
+         [](json& j) {
+             j["datasets"] = {"cub"};
+             j["models"] = {"resnet18"};
+             j["losses"] = {"torch.nn.CrossEntropyLoss"};
+         },
+         {"cub predicts boxes: its loss is torch.nn.MSELoss, not torch.nn.CrossEntropyLoss"}},
+        {"baseBoxesForClassification", [](json& j) { j["base_boxes"] = "boxes.txt"; },
+         {"base_boxes (the base model's boxes from a file) is for localization datasets, not"}},
+        // issue 4, item 8: a TorchScript model needs its file.
+        {"torchscriptWithoutFile", [](json& j) { j["models"] = {"torchscript"}; }, {"needs model_script"}},
         {"concatOnOddSpectrogram",
          [](json& j) {
              j["datasets"] = {"gcommands"};

@@ -3,11 +3,14 @@
 // result files; CIFAR's random crop + flip keeps resume exact.
 #include "support/TinyAudio.h"
 #include "support/TinyCifar.h"
+#include "support/TinyCub.h"
 #include "support/TinyDataset.h"
 
 #include "config/SweepConfig.h"
 #include "support/TinyImages.h"
 
+#include "data/CubFiles.h"
+#include "io/StateDict.h"
 #include "training/Trainer.h"
 #include "util/Error.h"
 
@@ -145,4 +148,63 @@ TEST(DatasetSmoke, CatVDogBadImageStopsPreparationNamingTheFile)
     } catch (const Error& e) {
         EXPECT_NE(std::string(e.what()).find("broken.png"), std::string::npos) << e.what();
     }
+}
+
+// Object localization (issue 4, item 7): generated pictures with drawn
+// rectangles; the base model is trained here (box regression), the parity
+// model starts at k times the mean box, and the result files carry the IoU
+// metrics instead of top-n.
+TEST(DatasetSmoke, CubResnet18LocalizationOneEpoch)
+{
+    test::TempDir tmp;
+    test::writeTinyCub(tmp / "data", 2, 10);
+    const RunConfig config = onlyRun(smokeConfig("cub", "resnet18", tmp, 1));
+    Messages messages;
+    const RunSummary s = Trainer(config, {}, &messages).run();
+    EXPECT_EQ(s.epochsCompleted, 1);
+    EXPECT_EQ(s.baseAccuracies[0].total, 16);
+    EXPECT_EQ(s.baseAccuracies[1].total, 4);
+    for (const std::string split : {"train", "val", "test"}) {
+        for (const std::string metric : {"localization_acc", "reconstruction_acc", "mean_iou", "mean_reconstruction_iou"}) {
+            const std::string text = slurp(config.runDir() + "/" + split + "_" + metric + ".txt");
+            EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 1) << split << metric;
+            const double v = std::stod(text);
+            EXPECT_GE(v, 0.0);
+            EXPECT_LE(v, 1.0);
+        }
+        EXPECT_FALSE(std::filesystem::exists(config.runDir() + "/" + split + "_overall_top1.txt"));
+    }
+    const std::string csv = slurp(config.runDir() + "/metrics.csv");
+    EXPECT_EQ(csv.rfind("epoch,split,loss,localization_acc,reconstruction_acc,mean_iou,mean_reconstruction_iou,", 0),
+              0u)
+        << csv;
+
+    // The parity model's last bias started at k x the mean training box and
+    // moved little in a few Adam steps (lr 1e-3).
+    const at::Tensor meanBox = loadCubDirectory(tmp / "data").train.boxes.mean(0);
+    const StateDict parity = readStateDict(config.runDir() + "/current.pth", "parity_model");
+    const auto fcBias = std::find_if(parity.begin(), parity.end(), [](const auto& e) { return e.first == "fc.bias"; });
+    ASSERT_NE(fcBias, parity.end());
+    EXPECT_TRUE(fcBias->second.allclose(meanBox * 2, 0, 0.05)) << fcBias->second << meanBox * 2;
+}
+
+TEST(DatasetSmoke, CubImportedBaseBoxesReplaceTheBaseModel)
+{
+    test::TempDir tmp;
+    const auto images = test::writeTinyCub(tmp / "data", 2, 5);
+    test::writeShiftedBoxes(tmp / "base_boxes.txt", images, 0.0f);   // the truth itself
+    auto j = smokeConfig("cub", "resnet18", tmp, 1);
+    j["base_boxes"] = tmp / "base_boxes.txt";
+    const RunConfig config = onlyRun(j);
+    Messages messages;
+    const RunSummary s = Trainer(config, {}, &messages).run();
+    EXPECT_EQ(s.epochsCompleted, 1);
+    // No base model was trained, and the imported boxes are all right.
+    EXPECT_TRUE(std::none_of(messages.lines.begin(), messages.lines.end(), [](const std::string& l) {
+        return l.find("training one") != std::string::npos;
+    }));
+    EXPECT_NE(std::find(messages.lines.begin(), messages.lines.end(), "Base model train accuracy is 8 / 8 = 1.0"),
+              messages.lines.end());
+    EXPECT_NE(std::find(messages.lines.begin(), messages.lines.end(), "Base model test accuracy is 2 / 2 = 1.0"),
+              messages.lines.end());
 }

@@ -31,6 +31,21 @@ parity::EpochSummary epoch(int index, const std::vector<int>& ns = { 1, 2, 5, 10
     return e;
 }
 
+/// A localization run's epoch (LocalizationMetrics keys, issue 4 item 7).
+parity::EpochSummary boxEpoch(int index)
+{
+    parity::EpochSummary e;
+    e.epoch = index;
+    for (const std::string split : { "train", "val", "test" }) {
+        auto& a = e.splits[split].accuracy;
+        a["localization_acc"] = 0.1 + index / 100.0;
+        a["reconstruction_acc"] = 0.2 + index / 100.0;
+        a["mean_iou"] = 0.3 + index / 100.0;
+        a["mean_reconstruction_iou"] = 0.4 + index / 100.0;
+    }
+    return e;
+}
+
 std::vector<parity::BaseAccuracy> bases()
 {
     return { { "train", 900, 1000 }, { "test", 8947, 10000 } };
@@ -52,6 +67,8 @@ private Q_SLOTS:
     void filtersHideSeriesAndLegendEntries();
     void legendClickTogglesSeries();
     void showRecord();
+    void localizationEpochs_data();
+    void localizationEpochs();
     void hoverReadout();
     void exportImage_data();
     void exportImage();
@@ -263,6 +280,35 @@ void AccuracyPlotTest::showRecord()
     QVERIFY(plot.isFollowingData());
     plot.throttle()->flush();
     QCOMPARE(plot.customPlot()->xAxis->range().upper, 3.5);
+}
+
+void AccuracyPlotTest::localizationEpochs_data()
+{
+    QTest::addColumn<QString>("name");
+    QTest::addColumn<double>("value");
+    QTest::addRow("localization acc") << "val localization acc" << 0.11;
+    QTest::addRow("reconstruction acc") << "val reconstruction acc" << 0.21;
+    QTest::addRow("mean IoU") << "test mean IoU" << 0.31;
+    QTest::addRow("mean reconstruction IoU") << "train mean reconstruction IoU" << 0.41;
+}
+
+// Issue 4, item 7: a localization run's metrics land in the plot's slots
+// under their own names; clear() returns to the classification names.
+void AccuracyPlotTest::localizationEpochs()
+{
+    QFETCH(QString, name);
+    QFETCH(double, value);
+    AccuracyPlot plot;
+    plot.addEpoch(boxEpoch(0));
+    plot.addEpoch(boxEpoch(1));
+    QVERIFY(plot.isLocalization());
+    QCOMPARE(plot.pointCount(name), 2);
+    QCOMPARE(plot.series(name)->data()->at(1)->value, value);
+    plot.clear();
+    QVERIFY(!plot.isLocalization());
+    QCOMPARE(plot.pointCount(AccuracyPlot::seriesName("val", "overall", 1)), 0);
+    plot.addEpoch(epoch(0));
+    QCOMPARE(plot.pointCount(AccuracyPlot::seriesName("val", "overall", 1)), 1);
 }
 
 void AccuracyPlotTest::hoverReadout()

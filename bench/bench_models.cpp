@@ -1,0 +1,228 @@
+// Throughput of the large architectures (issue 4): parity queries per second
+// in training and samples per second in preparation, for resnet18 on
+// CIFAR-shaped input and vgg11 on speech-shaped (GCommands) input, CPU, as
+// the median of several runs of the real Trainer on generated files; and the
+// peak memory of preparing a folder of 224 x 224 images (Cat-v-Dog layout,
+// ImageNet resnet18), measured in a process of its own.
+//
+//   parity_bench_models [--runs N] [--threads N] [--only resnet18|vgg11|memory] [--images N]
+#include "support/TinyAudio.h"   // tests/core/support: generated data files
+#include "support/TinyCifar.h"
+#include "support/TinyImages.h"
+
+#include "catalog/Catalog.h"
+#include "config/SweepConfig.h"
+#include "data/GCommandsFolder.h"
+#include "data/PreparedData.h"
+#include "io/StateDict.h"
+#include "training/Trainer.h"
+#include "util/Threads.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double median(std::vector<double> v)
+{
+    std::sort(v.begin(), v.end());
+    if (v.empty())
+        return 0;
+    return v.size() % 2 ? v[v.size() / 2] : 0.5 * (v[v.size() / 2 - 1] + v[v.size() / 2]);
+}
+
+std::string list(const std::vector<double>& v, const char* format)
+{
+    std::string out;
+    char buf[32];
+    for (double x : v) {
+        std::snprintf(buf, sizeof buf, format, x);
+        out += (out.empty() ? "" : ", ") + std::string(buf);
+    }
+    return out;
+}
+
+// kB from a "Name:   1234 kB" line of /proc/self/status.
+long statusKb(const char* name)
+{
+    std::ifstream in("/proc/self/status");
+    for (std::string line; std::getline(in, line);)
+        if (line.rfind(name, 0) == 0)
+            return std::atol(line.c_str() + std::strlen(name) + 1);
+    return -1;
+}
+
+class Timing : public parity::TrainingObserver {
+public:
+    Clock::time_point start = Clock::now();
+    double startup = -1;
+    double trainSeconds = 0;
+    int64_t trainGroups = 0;
+
+    void batchFinished(const parity::BatchStats& s) override
+    {
+        if (startup < 0)
+            startup = std::chrono::duration<double>(Clock::now() - start).count() - s.elapsedSeconds;
+    }
+    void splitFinished(const parity::SplitResult& r) override
+    {
+        if (r.split == "train") {
+            trainSeconds = r.seconds;
+            trainGroups = r.groups;
+        }
+    }
+};
+
+struct Case {
+    std::string dataset, model;
+    int64_t samples = 0;   // prepared: train + val + test
+};
+
+// Random base weights in a file: the speed does not depend on them, and the
+// run then neither trains a base model nor finds a cached one.
+std::string writeBaseWeights(const fs::path& dir, const std::string& dataset, const std::string& model)
+{
+    const auto& catalog = parity::Catalog::instance();
+    auto net = catalog.model(model)->create(*catalog.dataset(dataset));
+    const std::string path = (dir / (dataset + "-" + model + ".pt")).string();
+    parity::writeStateDict(path, parity::stateDictOf(*net));
+    return path;
+}
+
+void runCase(const Case& c, const fs::path& root, int runs, int threads, int batchGroups)
+{
+    const fs::path data = root / c.dataset;
+    const std::string weights = writeBaseWeights(root, c.dataset, c.model);
+    std::vector<double> queriesPerSecond, samplesPerSecond;
+    for (int i = 0; i < runs; ++i) {
+        nlohmann::json j = {{"num_epoch", 1},
+                            {"k_vals", {2}},
+                            {"enc_dec_types", nlohmann::json::array({nlohmann::json::array({"add", "sub"})})},
+                            {"datasets", {c.dataset}},
+                            {"models", {c.model}},
+                            {"losses", {"mse"}},
+                            {"data_dir", data.string()},
+                            {"save_dir", (root / "save").string()},
+                            {"base_weights", weights},
+                            {"batch_size", batchGroups},
+                            {"val_size", 64},
+                            {"threads", threads},
+                            {"seed", 1 + i}};
+        const parity::RunConfig config = parity::SweepConfig::fromJson(j, "bench").runs().front();
+        Timing timing;
+        parity::Trainer trainer(config, {}, &timing);
+        trainer.run();
+        queriesPerSecond.push_back(double(timing.trainGroups) / timing.trainSeconds);
+        samplesPerSecond.push_back(double(c.samples) / timing.startup);
+        std::printf("  run %d: training %lld parity queries in %.2f s; start-up (read + prepare %lld samples) %.2f s\n",
+                    i + 1, (long long)timing.trainGroups, timing.trainSeconds, (long long)c.samples, timing.startup);
+        std::fflush(stdout);
+    }
+    std::printf("%s %s: training %.1f parity queries/s (median of %d: %s), preparation %.1f samples/s (%s)\n\n",
+                c.dataset.c_str(), c.model.c_str(), median(queriesPerSecond), runs,
+                list(queriesPerSecond, "%.1f").c_str(), median(samplesPerSecond),
+                list(samplesPerSecond, "%.1f").c_str());
+    std::fflush(stdout);
+}
+
+// Peak memory of preparing a folder of 224 x 224 JPEG images: the set is
+// decoded batch by batch, so the peak should not grow with the folder.
+int memoryCase(const fs::path& root, int images, int threads)
+{
+    parity::applyThreadSettings(threads);
+    const fs::path dir = root / "images224";
+    std::mt19937 rng(9);
+    const int perClassTrain = images * 8 / 20, perClassOther = images / 20;
+    for (const auto& [split, count] : {std::pair<std::string, int>{"train", perClassTrain},
+                                       {"val", perClassOther},
+                                       {"test", perClassOther}})
+        for (int label = 0; label < 2; ++label) {
+            const fs::path folder = dir / split / (label ? "dog" : "cat");
+            fs::create_directories(folder);
+            for (int i = 0; i < count; ++i)
+                parity::test::writeJpeg((folder / (std::to_string(i) + ".jpg")).string(),
+                                        parity::test::classPicture(label, 224, 224, rng), 224, 224);
+        }
+    const auto& catalog = parity::Catalog::instance();
+    const parity::DatasetEntry& dataset = *catalog.dataset("cat_v_dog");
+    auto model = catalog.model("resnet18")->create(dataset);
+    model->eval();
+    const parity::RawDataset raw = dataset.load(dir.string());
+    const int64_t total = raw.train.size() + (raw.val ? raw.val->size() : 0) + raw.test.size();
+    const long before = statusKb("VmHWM:"), rssBefore = statusKb("VmRSS:");
+    const auto t0 = Clock::now();
+    parity::DatasetPreparer preparer(dataset, dataset.shape, 2, 64, 1);
+    const parity::PreparedData prepared = preparer.prepare(raw, *model, nullptr, nullptr);
+    const double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+    const long after = statusKb("VmHWM:");
+    const double floatsMb = double(total) * 3 * 224 * 224 * 4 / 1e6;
+    std::printf("memory: prepared %lld images of 224x224 (cat_v_dog layout, ImageNet resnet18) in %.1f s "
+                "(%.1f images/s)\n",
+                (long long)total, seconds, double(total) / seconds);
+    std::printf("memory: peak RSS (VmHWM) %.1f MB before preparing (RSS %.1f MB), %.1f MB after: "
+                "preparation added %.1f MB at its peak; the decoded set as floats would be %.1f MB\n",
+                before / 1024.0, rssBefore / 1024.0, after / 1024.0, (after - before) / 1024.0, floatsMb);
+    return 0;
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    int runs = 3, threads = 0, images = 300;
+    std::string only;
+    for (int i = 1; i + 1 < argc; i += 2) {
+        const std::string a = argv[i];
+        if (a == "--runs")
+            runs = std::atoi(argv[i + 1]);
+        else if (a == "--threads")
+            threads = std::atoi(argv[i + 1]);
+        else if (a == "--only")
+            only = argv[i + 1];
+        else if (a == "--images")
+            images = std::atoi(argv[i + 1]);
+        else {
+            std::fprintf(stderr, "usage: %s [--runs N] [--threads N] [--only resnet18|vgg11|memory] [--images N]\n",
+                         argv[0]);
+            return 2;
+        }
+    }
+    const fs::path root = fs::temp_directory_path() / ("parity-bench-models-" + std::to_string(::getpid()));
+    fs::create_directories(root);
+    struct Cleanup {
+        fs::path p;
+        ~Cleanup() { std::error_code ec; fs::remove_all(p, ec); }
+    } cleanup{root};
+
+    if (only == "memory")
+        return memoryCase(root, images, threads);
+
+    if (only.empty() || only == "resnet18") {
+        // 5 x 128 train records (64 of them val), 64 test: 288 training groups.
+        parity::test::writeTinyCifar((root / "cifar10").string(), 10, 128, 64);
+        runCase({"cifar10", "resnet18", 5 * 128 + 64}, root, runs, threads, 32);
+    }
+    if (only.empty() || only == "vgg11") {
+        // 30 words x 4 train files, 1 valid and 1 test each: 60 training groups.
+        parity::test::writeTinyGCommands((root / "gcommands").string(), parity::gcommandsClassNames(), 4, 1);
+        runCase({"gcommands", "vgg11", 30 * 6}, root, runs, threads, 8);
+    }
+    if (only.empty()) {
+        // A process of its own, so the peak is the preparation's, not the runs' above.
+        const std::string self = fs::read_symlink("/proc/self/exe").string();
+        const std::string cmd = "'" + self + "' --only memory --images " + std::to_string(images) + " --threads "
+                                + std::to_string(threads);
+        return std::system(cmd.c_str()) == 0 ? 0 : 1;
+    }
+    return 0;
+}

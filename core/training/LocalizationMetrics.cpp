@@ -1,0 +1,56 @@
+#include "training/LocalizationMetrics.h"
+
+#include "data/Boxes.h"
+
+namespace parity {
+
+namespace {
+Box boxAt(const float* p, int64_t row) { return {p[4 * row], p[4 * row + 1], p[4 * row + 2], p[4 * row + 3]}; }
+double ratio(double a, int64_t n) { return n ? a / double(n) : 0.0; }
+} // namespace
+
+void LocalizationMetrics::add(const float* decoded, int64_t rows, const float* trueBoxes, const float* baseBoxes)
+{
+    for (int64_t i = 0; i < rows; ++i) {
+        const Box d = boxAt(decoded, i);
+        const double truth = iou(d, boxAt(trueBoxes, i));
+        const double base = iou(d, boxAt(baseBoxes, i));
+        m_iouSum += truth;
+        m_reconstructionIouSum += base;
+        m_localizationHits += truth >= kIouThreshold;
+        m_reconstructionHits += base >= kIouThreshold;
+    }
+    m_attempts += rows;
+}
+
+void LocalizationMetrics::addLoss(double minibatchLoss)
+{
+    m_lossSum += minibatchLoss;
+    ++m_lossCount;
+}
+
+void LocalizationMetrics::reset() { *this = LocalizationMetrics(); }
+
+double LocalizationMetrics::runningLoss() const { return ratio(m_lossSum, m_lossCount); }
+double LocalizationMetrics::localizationAccuracy() const { return ratio(double(m_localizationHits), m_attempts); }
+double LocalizationMetrics::reconstructionAccuracy() const { return ratio(double(m_reconstructionHits), m_attempts); }
+double LocalizationMetrics::meanIou() const { return ratio(m_iouSum, m_attempts); }
+double LocalizationMetrics::meanReconstructionIou() const { return ratio(m_reconstructionIouSum, m_attempts); }
+
+SplitMetrics LocalizationMetrics::value() const
+{
+    SplitMetrics m;
+    m.loss = runningLoss();
+    m.accuracy = {{"localization_acc", localizationAccuracy()},
+                  {"reconstruction_acc", reconstructionAccuracy()},
+                  {"mean_iou", meanIou()},
+                  {"mean_reconstruction_iou", meanReconstructionIou()}};
+    return m;
+}
+
+std::vector<std::string> LocalizationMetrics::metricNames()
+{
+    return {"localization_acc", "reconstruction_acc", "mean_iou", "mean_reconstruction_iou"};
+}
+
+} // namespace parity

@@ -1,0 +1,50 @@
+#pragma once
+#include "training/TrainingEvents.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace parity {
+
+/// Degraded-mode metrics of one split for one epoch of an object
+/// localization run (SPEC §4, "Object localization"). For every (group,
+/// erased position) the decoded box is compared with
+/// - the true box: localization accuracy = fraction with IoU >= 0.75,
+///   mean IoU = mean of those IoUs;
+/// - the base model's box: reconstruction accuracy and mean reconstruction
+///   IoU, the same against the base model's own prediction.
+/// Boxes are normalised (x, y, w, h) rows (see Box). Loss = mean of the
+/// minibatch losses.
+class LocalizationMetrics {
+public:
+    static constexpr double kIouThreshold = 0.75;
+
+    /// `rows` decoded boxes (row-major, 4 floats each) with the true and the
+    /// base model's box of each row.
+    void add(const float* decoded, int64_t rows, const float* trueBoxes, const float* baseBoxes);
+    void addLoss(double minibatchLoss);
+    void reset();
+
+    int64_t attempts() const { return m_attempts; }
+    double runningLoss() const;
+    double localizationAccuracy() const;
+    double reconstructionAccuracy() const;
+    double meanIou() const;
+    double meanReconstructionIou() const;
+    SplitMetrics value() const;
+
+    /// {"localization_acc", "reconstruction_acc", "mean_iou", "mean_reconstruction_iou"}
+    static std::vector<std::string> metricNames();
+
+private:
+    int64_t m_attempts = 0;
+    int64_t m_localizationHits = 0;
+    int64_t m_reconstructionHits = 0;
+    double m_iouSum = 0;
+    double m_reconstructionIouSum = 0;
+    double m_lossSum = 0;
+    int64_t m_lossCount = 0;
+};
+
+} // namespace parity

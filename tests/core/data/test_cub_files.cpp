@@ -1,0 +1,107 @@
+// The CUB-200-2011 reader (issue 4, item 7) on a generated directory:
+// per-class 20% test split, boxes clipped and normalised, imported base boxes.
+#include "support/TinyCub.h"
+#include "support/TinyDataset.h"
+
+#include "data/Boxes.h"
+#include "data/CubFiles.h"
+#include "util/Error.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <set>
+
+using namespace parity;
+
+namespace {
+Box rowOf(const at::Tensor& t, int64_t i)
+{
+    return {t[i][0].item<float>(), t[i][1].item<float>(), t[i][2].item<float>(), t[i][3].item<float>()};
+}
+} // namespace
+
+TEST(CubFiles, ReadsImageSizesFromHeaders)
+{
+    test::TempDir tmp;
+    const auto images = test::writeTinyCub(tmp.path(), 1, 2);
+    EXPECT_EQ(imageFileSize(tmp / ("images/" + images[0].relative)), std::make_pair(96, 64));   // JPEG
+    EXPECT_EQ(imageFileSize(tmp / ("images/" + images[1].relative)), std::make_pair(64, 80));   // PNG
+    EXPECT_THROW(imageFileSize(tmp / "images.txt"), Error);
+}
+
+TEST(CubFiles, TwentyPercentOfEachClassIsTest)
+{
+    test::TempDir tmp;
+    const auto images = test::writeTinyCub(tmp.path(), 3, 10);
+    const RawDataset raw = loadCubDirectory(tmp.path());
+    EXPECT_FALSE(raw.val.has_value());
+    ASSERT_EQ(raw.test.size(), 6);    // 2 of each class's 10
+    ASSERT_EQ(raw.train.size(), 24);
+    std::map<int64_t, int> perClass;
+    for (int64_t i = 0; i < raw.test.size(); ++i)
+        ++perClass[raw.test.labels[i].item<int64_t>()];
+    EXPECT_EQ(perClass, (std::map<int64_t, int>{{0, 2}, {1, 2}, {2, 2}}));
+
+    // Every image once; ids and labels agree with images.txt (class-major ids).
+    std::set<int64_t> ids;
+    for (const ImageSet* set : {&raw.train, &raw.test})
+        for (int64_t i = 0; i < set->size(); ++i) {
+            const int64_t id = set->ids[i].item<int64_t>();
+            ids.insert(id);
+            EXPECT_EQ(set->labels[i].item<int64_t>(), (id - 1) / 10);
+            EXPECT_EQ(set->lazy->path(i), tmp / ("images/" + images[size_t(id - 1)].relative));
+        }
+    EXPECT_EQ(ids.size(), 30u);
+
+    // Seeded: the same split every time.
+    const RawDataset again = loadCubDirectory(tmp.path());
+    EXPECT_TRUE(again.test.ids.equal(raw.test.ids));
+}
+
+TEST(CubFiles, BoxesAreClippedAndNormalised)
+{
+    test::TempDir tmp;
+    const auto images = test::writeTinyCub(tmp.path(), 1, 10);
+    const RawDataset raw = loadCubDirectory(tmp.path());
+    int clipped = 0;
+    for (const ImageSet* set : {&raw.train, &raw.test})
+        for (int64_t i = 0; i < set->size(); ++i) {
+            const auto& im = images[size_t(set->ids[i].item<int64_t>() - 1)];
+            const Box b = rowOf(set->boxes, i);
+            // By hand: corners clipped to the image, then 2x/W - 1, 2w/W.
+            const float x1 = std::min(im.x + im.w, float(im.width)), y1 = std::min(im.y + im.h, float(im.height));
+            EXPECT_FLOAT_EQ(b.x, 2 * im.x / float(im.width) - 1);
+            EXPECT_FLOAT_EQ(b.y, 2 * im.y / float(im.height) - 1);
+            EXPECT_FLOAT_EQ(b.w, 2 * (x1 - im.x) / float(im.width));
+            EXPECT_FLOAT_EQ(b.h, 2 * (y1 - im.y) / float(im.height));
+            EXPECT_LE(b.x + b.w, 1.0f + 1e-6f);
+            EXPECT_LE(b.y + b.h, 1.0f + 1e-6f);
+            clipped += im.x + im.w > float(im.width);
+        }
+    EXPECT_EQ(clipped, 2);   // images 5 and 10 reach past the edges
+}
+
+TEST(CubFiles, DecodesTo224AndImportsBaseBoxes)
+{
+    test::TempDir tmp;
+    const auto images = test::writeTinyCub(tmp.path(), 2, 5);
+    test::writeShiftedBoxes(tmp / "base_boxes.txt", images, 2.0f);
+    const RawDataset raw = loadCubDirectory(tmp.path(), tmp / "base_boxes.txt");
+    const at::Tensor image = raw.train.lazy->load(0);
+    EXPECT_EQ(image.sizes(), (at::IntArrayRef{3, 224, 224}));
+    EXPECT_EQ(image.scalar_type(), at::kByte);
+    ASSERT_TRUE(raw.train.givenBaseOutputs.defined());
+    for (int64_t i = 0; i < raw.train.size(); ++i) {
+        const auto& im = images[size_t(raw.train.ids[i].item<int64_t>() - 1)];
+        const Box expected = normaliseBox({im.x + 2, im.y + 2, im.w, im.h}, im.width, im.height);
+        const Box got = rowOf(raw.train.givenBaseOutputs, i);
+        EXPECT_FLOAT_EQ(got.x, expected.x);
+        EXPECT_FLOAT_EQ(got.h, expected.h);
+    }
+    // A base-box file that misses an image is an error naming it.
+    test::writeShiftedBoxes(tmp / "short.txt", std::vector<test::TinyCubImage>(images.begin(), images.end() - 1), 0);
+    EXPECT_THROW(loadCubDirectory(tmp.path(), tmp / "short.txt"), Error);
+    EXPECT_NE(missingCubFiles(tmp / "nowhere"), "");
+    EXPECT_EQ(missingCubFiles(tmp.path()), "");
+}

@@ -124,6 +124,14 @@ void ExperimentForm::build()
     modelForm->addRow(tr("Base model"), m_baseMode);
     modelForm->addRow(tr("Weights file"), withButton(m_baseWeights, m_baseBrowse));
     modelForm->addRow(tr("Base training epochs"), m_baseEpochs);
+    m_modelScript = named(new QLineEdit, "model_script");
+    m_modelScript->setPlaceholderText(tr("for architecture \"torchscript\": a file saved with torch.jit.save"));
+    modelForm->addRow(tr("TorchScript file"),
+                      withButton(m_modelScript, browseButton(m_modelScript, false, tr("TorchScript base model"))));
+    m_baseBoxes = named(new QLineEdit, "base_boxes");
+    m_baseBoxes->setPlaceholderText(tr("localization: the base model's boxes (id x y w h), optional"));
+    modelForm->addRow(tr("Base boxes file"),
+                      withButton(m_baseBoxes, browseButton(m_baseBoxes, false, tr("Base model boxes"))));
 
     auto* coding = new QGroupBox(tr("Coding"));
     auto* codingForm = new QFormLayout(coding);
@@ -207,7 +215,7 @@ void ExperimentForm::build()
         connect(s, &QDoubleSpinBox::valueChanged, this, &ExperimentForm::onEdited);
     for (QCheckBox* c : {m_trainEncoder, m_trainParity, m_trainDecoder})
         connect(c, &QCheckBox::toggled, this, &ExperimentForm::onEdited);
-    for (QLineEdit* e : {m_dataDir, m_baseWeights, m_saveDir})
+    for (QLineEdit* e : {m_dataDir, m_baseWeights, m_saveDir, m_modelScript, m_baseBoxes})
         connect(e, &QLineEdit::textChanged, this, &ExperimentForm::onEdited);
     // k = 2 trains with 64 groups per batch, larger k with 32 (SPEC §2): follow
     // the default unless the user chose another size.
@@ -267,6 +275,8 @@ void ExperimentForm::setConfig(const parity::RunConfig& c)
     if (c.baseWeights.empty() || c.baseWeights == "train")
         m_baseWeights->clear();
     m_baseEpochs->setValue(c.baseTrainEpochs);
+    m_modelScript->setText(QString::fromStdString(c.modelScript));
+    m_baseBoxes->setText(QString::fromStdString(c.baseBoxes));
     m_k->setValue(c.k);
     select(m_encoder, c.encoderClass);
     select(m_decoder, c.decoderClass);
@@ -299,6 +309,8 @@ parity::RunConfig ExperimentForm::config() const
     default: c.baseWeights.clear();
     }
     c.baseTrainEpochs = m_baseEpochs->value();
+    c.modelScript = m_modelScript->text().trimmed().toStdString();
+    c.baseBoxes = m_baseBoxes->text().trimmed().toStdString();
     c.k = m_k->value();
     // A name keeps the config file's spelling while its class is unchanged (it is part of the run's path).
     auto pick = [](QComboBox* combo, std::string& name, std::string& cls) {

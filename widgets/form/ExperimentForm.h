@@ -27,7 +27,8 @@ namespace parity::gui {
 /// "data_dir", "model", "base_weights_mode", "base_weights", "k", "encoder",
 /// "decoder", "loss", "train_encoder", "train_parity_model", "train_decoder",
 /// "num_epoch", "batch_size", "lr", "weight_decay", "val_size", "seed",
-/// "threads", "device", "save_dir", "base_train_epochs"), for tests and scripts.
+/// "threads", "device", "save_dir", "base_train_epochs", "model_script",
+/// "base_boxes"), for tests and scripts.
 class ExperimentForm : public QWidget {
     Q_OBJECT
 public:
@@ -77,6 +78,8 @@ private:
     QLineEdit* m_baseWeights = nullptr;
     QToolButton* m_baseBrowse = nullptr;
     QSpinBox* m_baseEpochs = nullptr;
+    QLineEdit* m_modelScript = nullptr;
+    QLineEdit* m_baseBoxes = nullptr;
     QSpinBox* m_k = nullptr;
     QComboBox* m_encoder = nullptr;
     QComboBox* m_decoder = nullptr;

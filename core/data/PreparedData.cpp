@@ -10,6 +10,7 @@
 #include <ATen/Parallel.h>
 #include <torch/csrc/autograd/grad_mode.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <thread>
@@ -19,7 +20,12 @@ namespace parity {
 
 namespace {
 constexpr int64_t kChunk = 8192;   // samples per base-model forward during preparation
-constexpr int64_t kLazyChunk = 64;  // the same for sets decoded from files
+constexpr int64_t kLazyChunk = 64;  // the same for sets decoded from files, at most
+// ... and at most this many input bytes per chunk: the base model's
+// activations scale with the chunk, and for 224 x 224 images a chunk of 64
+// peaked at 575 MB (the stem's im2col buffer alone is 470 MB) while 12 images
+// keep the forward pass about as fast (bench/README.md, parity_bench_models).
+constexpr int64_t kLazyChunkBytes = int64_t(8) << 20;
 }
 
 DatasetPreparer::DatasetPreparer(const DatasetEntry& dataset, ImageShape codeShape, int k, int valSize,
@@ -62,7 +68,9 @@ at::Tensor DatasetPreparer::baseOutputs(Network& baseModel, const DatasetEntry& 
     const int64_t n = set.size();
     // Decoding from files is the slow part for lazy sets: small chunks keep
     // memory low (a 3x224x224 chunk of 64 is 38 MB) and progress frequent.
-    const int64_t chunk = set.isLazy() ? kLazyChunk : kChunk;
+    const int64_t sampleBytes = dataset.shape.numel() * int64_t(sizeof(float));
+    const int64_t chunk =
+        set.isLazy() ? std::clamp<int64_t>(kLazyChunkBytes / std::max<int64_t>(1, sampleBytes), 1, kLazyChunk) : kChunk;
     at::Tensor out = at::empty({n, dataset.numClasses}, at::kFloat);
     std::vector<int64_t> indices;
     for (int64_t start = 0; start < n; start += chunk) {

@@ -37,6 +37,7 @@ nlohmann::json describeRun(const RunConfig& c)
     else if (dataset->checkDir)
         problem = dataset->checkDir(dir);
     j["data"] = {{"dir", dir}, {"found", problem.empty()}, {"classes", dataset->numClasses},
+                 {"task", dataset->task == Task::Localization ? "localization" : "classification"},
                  {"shape", dataset->shape.toString()}};
     if (!problem.empty())
         j["data"]["problem"] = problem;
@@ -50,7 +51,12 @@ nlohmann::json describeRun(const RunConfig& c)
                          {"trained", c.trainParityModel},
                          {"initialisation", c.trainParityModel ? "fresh" : "copy of the base model"}};
     std::string weights;
-    if (!c.baseWeights.empty() && c.baseWeights != "train")
+    if (!c.baseBoxes.empty())
+        weights = "none: the base model's boxes come from " + c.baseBoxes
+                  + (fs::exists(c.baseBoxes) ? "" : " (missing!)");
+    else if (model->needsModelFile())
+        weights = c.modelScript + " (TorchScript)";
+    else if (!c.baseWeights.empty() && c.baseWeights != "train")
         weights = c.baseWeights + (fs::exists(c.baseWeights) ? "" : " (missing!)");
     else {
         const auto bundled = BaseModelProvider::bundledPaths(c.dataset, c.model);
@@ -88,7 +94,10 @@ std::string describeRunText(const RunConfig& c)
           << (j["data"]["found"].get<bool>() ? " (found)"
                                              : " (NOT FOUND: " + j["data"]["problem"].get<std::string>() + ")")
           << ", "
-          << j["data"]["classes"].get<int>() << " classes, " << j["data"]["shape"].get<std::string>() << "\n";
+          << (j["data"].value("task", "") == "localization"
+                  ? std::string("object localization (one box)")
+                  : std::to_string(j["data"]["classes"].get<int>()) + " classes")
+          << ", " << j["data"]["shape"].get<std::string>() << "\n";
     if (j.contains("base_model"))
         s << "  base model:   " << c.model << ", " << withThousands(j["base_model"]["parameters"].get<int64_t>())
           << " parameters, weights: " << j["base_model"]["weights"].get<std::string>() << "\n";

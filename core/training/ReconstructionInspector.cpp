@@ -12,6 +12,7 @@
 
 #include <c10/core/InferenceMode.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <limits>
@@ -102,15 +103,27 @@ InspectedImage parityImage(const float* values, int r, int64_t d, const ImageSha
 
 InspectedImage sampleImage(const ImageSet& set, int64_t sample)
 {
-    const at::Tensor one = set.images[sample].contiguous();
+    // Sets decoded from files on demand (image folders, speech, CUB) hold no
+    // images in memory: decode the one asked for.
+    const at::Tensor one = (set.isLazy() ? set.lazy->load(sample) : set.images[sample]).contiguous();
     InspectedImage img;
     img.channels = int(one.size(0));
     img.height = int(one.size(1));
     img.width = int(one.size(2));
-    const uint8_t* src = one.data_ptr<uint8_t>();
     img.pixels.resize(size_t(one.numel()));
+    if (one.scalar_type() == at::kByte) {
+        const uint8_t* src = one.data_ptr<uint8_t>();
+        for (size_t i = 0; i < img.pixels.size(); ++i)
+            img.pixels[i] = float(src[i]) / 255.0f;
+        return img;
+    }
+    // Float samples (spectrograms) are shown min-max scaled.
+    const at::Tensor f = one.to(at::kFloat).contiguous();
+    const float lo = f.min().item<float>();
+    const float span = std::max(f.max().item<float>() - lo, 1e-12f);
+    const float* src = f.data_ptr<float>();
     for (size_t i = 0; i < img.pixels.size(); ++i)
-        img.pixels[i] = float(src[i]) / 255.0f;
+        img.pixels[i] = (src[i] - lo) / span;
     return img;
 }
 

@@ -1,9 +1,11 @@
 // InspectorView on a checkpoint of a tiny parity-train run (issue:
 // gui-inspector, items 3-4).
 #include "TestPaths.h"
+#include "support/TinyCub.h"
 #include "support/TinyDataset.h"
 
 #include "inspector/InspectorView.h"
+#include "inspector/PositionPanel.h"
 
 #include <QFile>
 #include <QFileInfo>
@@ -39,6 +41,7 @@ private Q_SLOTS:
     void refreshKeepsTheShownGroup();
     void badCheckpointFailsNamingTheFile();
     void exportsALoadablePng();
+    void localizationShowsBoxes();
 
 private:
     void openAndWait(InspectorView& view, const QString& path);
@@ -203,6 +206,50 @@ void InspectorViewTest::exportsALoadablePng()
     QCOMPARE(image.size(), view.size() * view.devicePixelRatio());
     QVERIFY(!view.exportImage(m_tmp.filePath(QStringLiteral("missing-dir/x.png")), &error));
     QVERIFY(error.contains(QStringLiteral("x.png")));
+}
+
+// Issue 4, item 7: a localization run's positions are boxes, drawn on the
+// erased query's image instead of bar charts.
+void InspectorViewTest::localizationShowsBoxes()
+{
+    const QString data = m_tmp.filePath(QStringLiteral("cub"));
+    const auto images = parity::test::writeTinyCub(data.toStdString(), 2, 5);
+    const QString boxes = m_tmp.filePath(QStringLiteral("base_boxes.txt"));
+    parity::test::writeShiftedBoxes(boxes.toStdString(), images, 3.0f);
+    const QString config = m_tmp.filePath(QStringLiteral("cub.json"));
+    QFile f(config);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(R"({"num_epoch": 1, "k_vals": [2], "enc_dec_types": [["add", "sub"]], "datasets": ["cub"],
+               "models": ["resnet18"], "losses": ["mse"], "batch_size": 2, "threads": 2})");
+    f.close();
+    QProcess cli;
+    cli.setProcessChannelMode(QProcess::MergedChannels);
+    cli.start(QStringLiteral(PARITY_TRAIN_EXE),
+              {config, m_tmp.filePath(QStringLiteral("save-cub")), QStringLiteral("--data-dir"), data,
+               QStringLiteral("--base-boxes"), boxes});
+    QVERIFY(cli.waitForFinished(kTimeoutMs));
+    QVERIFY2(cli.exitCode() == 0, cli.readAll().constData());
+    const QString checkpoint = m_tmp.filePath(QStringLiteral("save-cub/cub/resnet18/k2/mse/add/sub/current.pth"));
+
+    InspectorView view;
+    view.resize(1200, 900);
+    openAndWait(view, checkpoint);
+    view.showGroup(QStringLiteral("test"), 0);
+    QVERIFY(view.shownGroup().has_value());
+    const parity::InspectedGroup& g = *view.shownGroup();
+    QVERIFY(g.localization);
+    QCOMPARE(g.positions.size(), size_t(2));
+    for (int i = 0; i < 2; ++i) {
+        const parity::InspectedPosition& p = g.positions[size_t(i)];
+        QCOMPARE(p.trueBox.size(), size_t(4));
+        QCOMPARE(p.baseOutput.size(), size_t(4));
+        QVERIFY(p.iouWithBase >= 0 && p.iouWithBase <= 1);
+        QCOMPARE(p.matchesBase, p.iouWithBase >= 0.75);
+        parity::gui::PositionPanel* panel = view.positionPanel(i);
+        QVERIFY(panel);
+        QVERIFY(!panel->boxImage().isNull());
+        QVERIFY(panel->caption().contains(QStringLiteral("IoU with the base box")));
+    }
 }
 
 QTEST_MAIN(InspectorViewTest)

@@ -12,6 +12,8 @@
 #include "training/Trainer.h"
 #include "util/Threads.h"
 
+#include "BenchStats.h"
+
 #include <ATen/ATen.h>
 
 #include <algorithm>
@@ -26,13 +28,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-double median(std::vector<double> v)
-{
-    std::sort(v.begin(), v.end());
-    if (v.empty())
-        return 0;
-    return v.size() % 2 ? v[v.size() / 2] : 0.5 * (v[v.size() / 2 - 1] + v[v.size() / 2]);
-}
+using parity::bench::median;
 
 class BenchObserver : public parity::TrainingObserver {
 public:

@@ -18,6 +18,8 @@
 #include "training/Trainer.h"
 #include "util/Threads.h"
 
+#include "BenchStats.h"
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -33,13 +35,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-double median(std::vector<double> v)
-{
-    std::sort(v.begin(), v.end());
-    if (v.empty())
-        return 0;
-    return v.size() % 2 ? v[v.size() / 2] : 0.5 * (v[v.size() / 2 - 1] + v[v.size() / 2]);
-}
+using parity::bench::median;
 
 std::string list(const std::vector<double>& v, const char* format)
 {

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 namespace parity::test {
 
 /// A fresh temporary directory, removed when the object goes away.
@@ -70,6 +72,23 @@ inline void writeTinyMnist(const std::string& dir, int trainCount, int testCount
     };
     writeSet("train", trainCount);
     writeSet("t10k", testCount);
+}
+
+/// A one-run sweep on the tiny MNIST-format data: base-mlp, k = 2,
+/// addition / subtraction, MSE, 16 groups per batch.
+inline nlohmann::json tinyMnistSweep(const std::string& dataDir, const std::string& saveDir, int epochs,
+                                     int seed = 5)
+{
+    return {{"num_epoch", epochs},
+            {"k_vals", {2}},
+            {"enc_dec_types", nlohmann::json::array({nlohmann::json::array({"add", "sub"})})},
+            {"datasets", {"mnist"}},
+            {"models", {"base-mlp"}},
+            {"losses", {"mse"}},
+            {"data_dir", dataDir},
+            {"save_dir", saveDir},
+            {"batch_size", 16},
+            {"seed", seed}};
 }
 
 } // namespace parity::test

@@ -18,16 +18,7 @@ namespace {
 
 nlohmann::json config(const std::string& dataDir, const std::string& saveDir, int epochs)
 {
-    return {{"num_epoch", epochs},
-            {"k_vals", {2}},
-            {"enc_dec_types", nlohmann::json::array({nlohmann::json::array({"add", "sub"})})},
-            {"datasets", {"mnist"}},
-            {"models", {"base-mlp"}},
-            {"losses", {"mse"}},
-            {"data_dir", dataDir},
-            {"save_dir", saveDir},
-            {"batch_size", 16},
-            {"seed", 5}};
+    return test::tinyMnistSweep(dataDir, saveDir, epochs);
 }
 
 RunConfig onlyRun(const nlohmann::json& j) { return SweepConfig::fromJson(j, "test").runs().front(); }

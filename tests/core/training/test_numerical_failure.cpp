@@ -19,17 +19,7 @@ namespace {
 
 RunConfig tinyRun(const std::string& dataDir, const std::string& saveDir, int epochs)
 {
-    const nlohmann::json j = {{"num_epoch", epochs},
-                              {"k_vals", {2}},
-                              {"enc_dec_types", nlohmann::json::array({nlohmann::json::array({"add", "sub"})})},
-                              {"datasets", {"mnist"}},
-                              {"models", {"base-mlp"}},
-                              {"losses", {"mse"}},
-                              {"data_dir", dataDir},
-                              {"save_dir", saveDir},
-                              {"batch_size", 16},
-                              {"seed", 5}};
-    return SweepConfig::fromJson(j, "test").runs().front();
+    return SweepConfig::fromJson(test::tinyMnistSweep(dataDir, saveDir, epochs), "test").runs().front();
 }
 
 std::string slurp(const std::string& path)

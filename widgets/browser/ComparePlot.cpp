@@ -108,7 +108,7 @@ void ComparePlot::fillChoosers()
 void ComparePlot::onChooserChanged()
 {
     m_wantedSplit = split();
-    m_wantedMetric = metric();
+    m_wantedMetric = currentMetric();
     rebuildGraphs();
 }
 
@@ -132,7 +132,7 @@ QString ComparePlot::split() const
 {
     return m_split->currentData().toString();
 }
-QString ComparePlot::metric() const
+QString ComparePlot::currentMetric() const
 {
     return m_metric->currentData().toString();
 }
@@ -157,7 +157,7 @@ void ComparePlot::rebuildGraphs()
 {
     m_plot->clearGraphs();
     const std::string splitName = split().toStdString();
-    const std::string metricName = metric().toStdString();
+    const std::string metricName = currentMetric().toStdString();
     for (size_t i = 0; i < m_records.size(); ++i) {
         const RunRecord& r = m_records[i];
         QVector<double> xs, ys;
@@ -179,7 +179,7 @@ void ComparePlot::rebuildGraphs()
         if (auto* item = m_plot->legend->itemWithPlottable(graph))
             item->setTextColor(graph->visible() ? Qt::black : Qt::gray);
     }
-    m_plot->yAxis->setLabel(QStringLiteral("%1 %2").arg(split(), metricLabel(metric())));
+    m_plot->yAxis->setLabel(QStringLiteral("%1 %2").arg(split(), metricLabel(currentMetric())));
     resetView();
 }
 

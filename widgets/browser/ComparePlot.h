@@ -33,7 +33,7 @@ public:
     /// Selects the curve shown; false when the split or metric is not offered.
     bool setMetric(const QString& split, const QString& metric);
     QString split() const;
-    QString metric() const; ///< "loss", "reconstruction_top1", ...
+    QString currentMetric() const; ///< "loss", "reconstruction_top1", ...
     QStringList availableSplits() const;
     QStringList availableMetrics() const;
 

@@ -47,7 +47,7 @@ private Q_SLOTS:
         QCOMPARE(plot.plot()->graph(0)->name(), QStringLiteral("run A"));
         QCOMPARE(plot.plot()->graph(1)->name(), QStringLiteral("run B"));
         QCOMPARE(plot.split(), QStringLiteral("val"));
-        QCOMPARE(plot.metric(), QStringLiteral("reconstruction_top1"));
+        QCOMPARE(plot.currentMetric(), QStringLiteral("reconstruction_top1"));
         QCOMPARE(plot.plot()->graph(0)->dataCount(), 3);
         QCOMPARE(plot.plot()->graph(1)->dataCount(), 5);
         QCOMPARE(plot.plot()->graph(1)->data()->at(4)->value, 0.1 * 4 + 0.25);
@@ -77,7 +77,7 @@ private Q_SLOTS:
         plot.setRecords({ makeRecord("run A", 3, 0.0), makeRecord("run B", 2, 0.25) });
         QVERIFY(plot.setMetric(split, metric));
         QCOMPARE(plot.split(), split);
-        QCOMPARE(plot.metric(), metric);
+        QCOMPARE(plot.currentMetric(), metric);
         QCOMPARE(plot.graphCount(), 2);
         QCOMPARE(plot.plot()->graph(0)->data()->at(2)->value, lastOfA);
         QVERIFY(plot.plot()->yAxis->label().contains(ComparePlot::metricLabel(metric)));
@@ -89,7 +89,7 @@ private Q_SLOTS:
         plot.setRecords({ makeRecord("run A", 3, 0.0) });
         QVERIFY(!plot.setMetric("val", "overall_top20"));
         QVERIFY(!plot.setMetric("nosplit", "loss"));
-        QCOMPARE(plot.metric(), QStringLiteral("reconstruction_top1"));
+        QCOMPARE(plot.currentMetric(), QStringLiteral("reconstruction_top1"));
     }
 
     void legendTogglesSurviveAMetricChange()

@@ -112,7 +112,7 @@ private Q_SLOTS:
         QVERIFY(browser.statusText().contains("Skipped"));
         QCOMPARE(browser.comparePlot()->graphCount(), 2);
         QCOMPARE(browser.comparePlot()->split(), QStringLiteral("val"));
-        QCOMPARE(browser.comparePlot()->metric(), QStringLiteral("reconstruction_top1"));
+        QCOMPARE(browser.comparePlot()->currentMetric(), QStringLiteral("reconstruction_top1"));
     }
 
     void exportsTheSelectedRun_data()

@@ -30,12 +30,15 @@ inline CliRun runParityTrain(const QString& workDir, const QString& saveDir, con
     QJsonArray kVals;
     for (int k : ks)
         kVals.append(k);
+    // Appended, not QJsonArray { QJsonArray { ... } }: clang takes a braced
+    // list holding one QJsonArray for a copy of it, which flattens the pair.
+    QJsonArray coderPairs;
+    coderPairs.append(QJsonArray { QStringLiteral("coders.summation.AdditionEncoder"),
+        QStringLiteral("coders.summation.SubtractionDecoder") });
     const QJsonObject config {
         { QStringLiteral("num_epoch"), epochs },
         { QStringLiteral("k_vals"), kVals },
-        { QStringLiteral("enc_dec_types"),
-            QJsonArray { QJsonArray { QStringLiteral("coders.summation.AdditionEncoder"),
-                QStringLiteral("coders.summation.SubtractionDecoder") } } },
+        { QStringLiteral("enc_dec_types"), coderPairs },
         { QStringLiteral("datasets"), QJsonArray { QStringLiteral("mnist") } },
         { QStringLiteral("models"), QJsonArray { QStringLiteral("base-mlp") } },
         { QStringLiteral("losses"), QJsonArray { QStringLiteral("torch.nn.MSELoss") } },

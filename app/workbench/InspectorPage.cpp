@@ -28,13 +28,20 @@ InspectorPage::InspectorPage(RunController* controller, QWidget* parent)
         if (m_pendingGroup >= 0) {
             const qint64 group = m_pendingGroup;
             m_pendingGroup = -1;
+            m_awaitingGroup = true;
             m_view->showGroup(m_pendingSplit, group);
             m_pendingSplit.clear();
+        }
+    });
+    connect(m_view, &InspectorView::groupShown, this, [this] {
+        if (m_awaitingGroup) {
+            m_awaitingGroup = false;
             Q_EMIT groupReady();
         }
     });
     connect(m_view, &InspectorView::failed, this, [this](const QString& message) {
         m_pendingGroup = -1;
+        m_awaitingGroup = false;
         Q_EMIT failed(message);
     });
 }

@@ -6,6 +6,7 @@
 #include "data/PreparedData.h"
 #include "io/Checkpoint.h"
 #include "io/StateDict.h"
+#include "training/CancelToken.h"
 #include "training/LocalizationMetrics.h"
 #include "util/Error.h"
 #include "util/Threads.h"
@@ -462,7 +463,8 @@ InspectedGroup ReconstructionInspector::inspect(const std::string& split, int64_
     return g;
 }
 
-std::optional<int64_t> ReconstructionInspector::nextMismatch(const std::string& split, int64_t after) const
+std::optional<int64_t> ReconstructionInspector::nextMismatch(const std::string& split, int64_t after,
+                                                              const CancelToken* cancel) const
 {
     std::lock_guard lock(m->mutex);
     const int64_t count = m->groupCount(split);
@@ -474,6 +476,8 @@ std::optional<int64_t> ReconstructionInspector::nextMismatch(const std::string& 
     // Batch of `start` first (from `start` on), the others in order, then the
     // start batch again for the groups before `start`.
     for (int64_t step = 0; step <= batches; ++step) {
+        if (cancel && cancel->isCancelled())
+            throw Cancelled();
         const int64_t b = (start / bs + step) % batches;
         const BatchOutput& out = m->evaluate(split, b);
         const auto flags = m->mismatches(split, out, nullptr);

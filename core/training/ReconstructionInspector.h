@@ -111,8 +111,10 @@ public:
     /// The first group after `after` (wrapping around; `after` itself last)
     /// where some position's reconstruction argmax differs from the base
     /// model's (localization: IoU with the base box below 0.75); nullopt when
-    /// there is none. Evaluates whole minibatches.
-    std::optional<int64_t> nextMismatch(const std::string& split, int64_t after) const;
+    /// there is none. Evaluates whole minibatches; `cancel` is checked
+    /// between them (parity::Cancelled), so a long search can be given up.
+    std::optional<int64_t> nextMismatch(const std::string& split, int64_t after,
+                                        const CancelToken* cancel = nullptr) const;
     /// Fraction of (group, erased position) pairs of the split whose
     /// reconstruction argmax matches the base argmax (reconstruction top-1).
     double reconstructionTop1(const std::string& split) const;

@@ -3,6 +3,7 @@
 #include "inspector/InspectedImageConversion.h"
 #include "inspector/PositionPanel.h"
 #include "training/CancelToken.h"
+#include "util/Error.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -17,6 +18,7 @@
 #include <QScrollArea>
 #include <QSignalBlocker>
 #include <QSpinBox>
+#include <QTimer>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
@@ -33,6 +35,28 @@ struct OpenResult {
     std::shared_ptr<parity::ReconstructionInspector> inspector;
     QString error;
 };
+
+struct RefreshResult {
+    QString error;
+    QString path;
+    int epoch = -1;
+};
+
+struct GroupResult {
+    std::optional<parity::InspectedGroup> group;
+    QString error;
+};
+
+struct SearchResult {
+    std::optional<int64_t> group;
+    bool cancelled = false;
+    QString error;
+};
+
+parity::GroupOrder orderOf(bool epochOrder)
+{
+    return epochOrder ? parity::GroupOrder::EpochOrder : parity::GroupOrder::SplitOrder;
+}
 
 QString classText(const std::vector<std::string>& names, int64_t c)
 {
@@ -65,9 +89,12 @@ InspectorView::InspectorView(QWidget* parent)
 
 InspectorView::~InspectorView()
 {
-    // A preparation still running stops at its next chunk; its result is dropped.
+    // A preparation or search still running stops at its next chunk or batch;
+    // its result is dropped.
     if (m_cancel)
         m_cancel->cancel();
+    if (m_searchCancel)
+        m_searchCancel->cancel();
 }
 
 void InspectorView::buildControls()
@@ -127,23 +154,37 @@ void InspectorView::buildControls()
     connect(m_nextMismatch, &QPushButton::clicked, this, &InspectorView::showNextMismatch);
     connect(m_softmax, &QCheckBox::toggled, this, &InspectorView::setSoftmax);
     connect(m_epochOrder, &QCheckBox::toggled, this, &InspectorView::setEpochOrder);
+
+    m_evaluatingHint = new QTimer(this);
+    m_evaluatingHint->setSingleShot(true);
+    m_evaluatingHint->setInterval(200);
+    connect(m_evaluatingHint, &QTimer::timeout, this, [this] {
+        if (m_groupInFlight)
+            m_status->setText(tr("Evaluating %1 group %2…").arg(m_wantedSplit).arg(m_wantedGroup));
+    });
 }
 
 void InspectorView::setBusy(bool busy, const QString& text)
 {
     m_busy = busy;
-    const bool usable = !busy && m_inspector;
-    for (QWidget* w : {static_cast<QWidget*>(m_split), static_cast<QWidget*>(m_group),
-                       static_cast<QWidget*>(m_random), static_cast<QWidget*>(m_nextMismatch),
-                       static_cast<QWidget*>(m_epochOrder)})
-        w->setEnabled(usable);
+    updateControls();
     m_status->setText(text);
+}
+
+void InspectorView::updateControls()
+{
+    const bool usable = !m_busy && m_inspector;
+    for (QWidget* w : {static_cast<QWidget*>(m_split), static_cast<QWidget*>(m_group),
+                       static_cast<QWidget*>(m_random), static_cast<QWidget*>(m_epochOrder)})
+        w->setEnabled(usable);
+    m_nextMismatch->setEnabled(usable && !m_searchCancel);
 }
 
 void InspectorView::openCheckpoint(const QString& path)
 {
     if (m_cancel)
         m_cancel->cancel();
+    cancelSearch();
     auto cancel = std::make_shared<parity::CancelToken>();
     m_cancel = cancel;
     const int request = ++m_request;
@@ -172,8 +213,10 @@ void InspectorView::openCheckpoint(const QString& path)
                 return;
             }
             adoptInspector(r.inspector);
+            // First group 0 of the split on screen; whoever listens to
+            // loaded() may ask for another, which then supersedes it.
+            showGroup(m_wantedSplit, 0);
             Q_EMIT loaded();
-            showGroup(currentSplit(), 0);
         });
 }
 
@@ -186,48 +229,53 @@ void InspectorView::refreshWeights(const QString& path)
     const int request = ++m_request;
     auto inspector = m_inspector;
     const std::string file = path.toStdString();
+    cancelSearch();   // it would hold the model until it is through the split
     setBusy(true, tr("Loading the weights of %1…").arg(QFileInfo(path).fileName()));
-    runAsync<QString>(
+    runAsync<RefreshResult>(
         this,
         [inspector, file]() {
+            RefreshResult r;
             try {
                 inspector->reloadWeights(file);
+                r.path = QString::fromStdString(inspector->checkpointPath());
+                r.epoch = inspector->epoch();
             } catch (const std::exception& e) {
-                return QString::fromStdString(e.what());
+                r.error = QString::fromStdString(e.what());
             }
-            return QString();
+            return r;
         },
-        [this, request, inspector](const QString& error) {
+        [this, request, inspector](const RefreshResult& r) {
             if (request != m_request || inspector != m_inspector)
                 return;
-            if (!error.isEmpty()) {
-                fail(error);
+            if (!r.error.isEmpty()) {
+                fail(r.error);
                 return;
             }
             setBusy(false, QString());
-            updateSourceLabel();
-            showGroup(currentSplit(), currentGroup());
-            Q_EMIT weightsRefreshed(m_inspector->epoch());
+            updateSourceLabel(r.path, r.epoch);
+            showGroup(m_wantedSplit, m_wantedGroup);
+            Q_EMIT weightsRefreshed(r.epoch);
         });
 }
 
 void InspectorView::adoptInspector(std::shared_ptr<parity::ReconstructionInspector> inspector)
 {
+    // Nothing else holds the new inspector yet, so asking it here cannot wait.
     m_inspector = std::move(inspector);
     m_shown.reset();
-    rebuildTiles(m_inspector->config().k);
-    updateSourceLabel();
+    const parity::RunConfig config = m_inspector->config();
+    m_header = QString::fromStdString(config.header());
+    rebuildTiles(config.k);
+    updateSourceLabel(QString::fromStdString(m_inspector->checkpointPath()), m_inspector->epoch());
     setBusy(false, QString());
 }
 
-void InspectorView::updateSourceLabel()
+void InspectorView::updateSourceLabel(const QString& path, int epoch)
 {
-    const QString path = QString::fromStdString(m_inspector->checkpointPath());
-    const parity::RunConfig config = m_inspector->config();
     m_source->setText(tr("<b>%1</b> after epoch %2 &mdash; %3")
                           .arg(QFileInfo(path).fileName().toHtmlEscaped())
-                          .arg(m_inspector->epoch())
-                          .arg(QString::fromStdString(config.header()).toHtmlEscaped()));
+                          .arg(epoch)
+                          .arg(m_header.toHtmlEscaped()));
     m_source->setToolTip(path);
 }
 
@@ -283,30 +331,86 @@ qint64 InspectorView::currentGroup() const { return m_shown ? m_shown->group : m
 
 void InspectorView::showGroup(const QString& split, qint64 group)
 {
+    requestGroup({split, group, false});
+}
+
+void InspectorView::showRandomGroup()
+{
+    requestGroup({currentSplit(), 0, true});
+}
+
+void InspectorView::requestGroup(const GroupRequest& request)
+{
     if (!m_inspector)
         return;
-    try {
-        const std::string s = split.toStdString();
-        const int64_t count = m_inspector->groupCount(s);
-        if (count == 0) {
-            fail(tr("The %1 split holds no complete group").arg(split));
-            return;
-        }
-        group = std::clamp<qint64>(group, 0, count - 1);
-        m_shown = m_inspector->inspect(s, group);
-        {
-            const QSignalBlocker b1(m_split), b2(m_group);
-            m_split->setCurrentText(split);
-            m_group->setRange(0, int(count - 1));
-            m_group->setValue(int(group));
-        }
-        m_groupCount->setText(tr("of %1").arg(count));
-        render();
-    } catch (const std::exception& e) {
-        fail(QString::fromStdString(e.what()));
-        return;
-    }
-    Q_EMIT groupShown(group);
+    cancelSearch();
+    ++m_groupRequest;
+    m_wantedSplit = request.split;
+    if (!request.random)
+        m_wantedGroup = request.group;
+    if (m_groupInFlight)
+        m_queued = request;   // replaces any older one still waiting
+    else
+        startGroupJob(request);
+}
+
+void InspectorView::startGroupJob(const GroupRequest& request)
+{
+    m_groupInFlight = true;
+    m_evaluatingHint->start();
+    const int id = m_groupRequest;
+    auto inspector = m_inspector;
+    const parity::GroupOrder order = orderOf(m_epochOrder->isChecked());
+    runAsync<GroupResult>(
+        this,
+        [inspector, order, request]() {
+            GroupResult r;
+            try {
+                const std::string split = request.split.toStdString();
+                inspector->setGroupOrder(order);
+                const int64_t count = inspector->groupCount(split);
+                if (count == 0) {
+                    r.error = QObject::tr("The %1 split holds no complete group").arg(request.split);
+                    return r;
+                }
+                const int64_t group = request.random
+                                          ? int64_t(QRandomGenerator::global()->bounded(quint64(count)))
+                                          : std::clamp<int64_t>(request.group, 0, count - 1);
+                r.group = inspector->inspect(split, group);
+            } catch (const std::exception& e) {
+                r.error = QString::fromStdString(e.what());
+            }
+            return r;
+        },
+        [this, id, inspector](const GroupResult& r) {
+            m_groupInFlight = false;
+            m_evaluatingHint->stop();
+            if (m_queued) {   // a newer request waited: this answer is stale
+                const GroupRequest next = *m_queued;
+                m_queued.reset();
+                startGroupJob(next);
+                return;
+            }
+            if (id != m_groupRequest || inspector != m_inspector)
+                return;
+            if (!r.group) {
+                fail(r.error);
+                return;
+            }
+            m_shown = r.group;
+            const QString split = QString::fromStdString(m_shown->split);
+            m_wantedSplit = split;
+            m_wantedGroup = m_shown->group;
+            {
+                const QSignalBlocker b1(m_split), b2(m_group);
+                m_split->setCurrentText(split);
+                m_group->setRange(0, int(m_shown->groupCount - 1));
+                m_group->setValue(int(m_shown->group));
+            }
+            m_groupCount->setText(tr("of %1").arg(m_shown->groupCount));
+            render();
+            Q_EMIT groupShown(m_shown->group);
+        });
 }
 
 void InspectorView::render()
@@ -341,29 +445,61 @@ void InspectorView::render()
 
 void InspectorView::showNextMismatch()
 {
-    if (!m_inspector)
+    if (!m_inspector || m_busy)
         return;
-    try {
-        const auto next = m_inspector->nextMismatch(currentSplit().toStdString(), currentGroup());
-        if (!next) {
-            m_status->setText(tr("No group of the %1 split has a mismatch: every reconstruction matches the base "
-                                 "model's prediction.")
-                                  .arg(currentSplit()));
-            return;
-        }
-        showGroup(currentSplit(), *next);
-    } catch (const std::exception& e) {
-        fail(QString::fromStdString(e.what()));
-    }
+    cancelSearch();
+    auto cancel = std::make_shared<parity::CancelToken>();
+    m_searchCancel = cancel;
+    const int id = ++m_groupRequest;   // supersedes group requests still waiting
+    m_queued.reset();
+    updateControls();
+    const QString split = m_wantedSplit;
+    const qint64 after = m_wantedGroup;
+    m_status->setText(tr("Searching the %1 split for a group with a mismatch…").arg(split));
+    auto inspector = m_inspector;
+    const parity::GroupOrder order = orderOf(m_epochOrder->isChecked());
+    runAsync<SearchResult>(
+        this,
+        [inspector, order, split, after, cancel]() {
+            SearchResult r;
+            try {
+                inspector->setGroupOrder(order);
+                r.group = inspector->nextMismatch(split.toStdString(), after, cancel.get());
+            } catch (const parity::Cancelled&) {
+                r.cancelled = true;
+            } catch (const std::exception& e) {
+                r.error = QString::fromStdString(e.what());
+            }
+            return r;
+        },
+        [this, id, inspector, cancel, split](const SearchResult& r) {
+            if (cancel == m_searchCancel) {
+                m_searchCancel.reset();
+                updateControls();
+            }
+            if (r.cancelled || id != m_groupRequest || inspector != m_inspector)
+                return;
+            if (!r.error.isEmpty()) {
+                fail(r.error);
+                return;
+            }
+            if (!r.group) {
+                m_status->setText(tr("No group of the %1 split has a mismatch: every reconstruction matches the "
+                                     "base model's prediction.")
+                                      .arg(split));
+                return;
+            }
+            showGroup(split, *r.group);
+        });
 }
 
-void InspectorView::showRandomGroup()
+void InspectorView::cancelSearch()
 {
-    if (!m_inspector)
+    if (!m_searchCancel)
         return;
-    const int64_t count = m_inspector->groupCount(currentSplit().toStdString());
-    if (count > 0)
-        showGroup(currentSplit(), qint64(QRandomGenerator::global()->bounded(quint64(count))));
+    m_searchCancel->cancel();
+    m_searchCancel.reset();
+    updateControls();
 }
 
 void InspectorView::setSoftmax(bool on)
@@ -382,10 +518,8 @@ void InspectorView::setEpochOrder(bool on)
         m_epochOrder->setChecked(on);
         return;
     }
-    if (!m_inspector)
-        return;
-    m_inspector->setGroupOrder(on ? parity::GroupOrder::EpochOrder : parity::GroupOrder::SplitOrder);
-    showGroup(currentSplit(), currentGroup());
+    // The group job applies the order off the GUI thread.
+    showGroup(m_wantedSplit, m_wantedGroup);
 }
 
 void InspectorView::fail(const QString& message)

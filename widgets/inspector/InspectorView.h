@@ -15,6 +15,7 @@ class QHBoxLayout;
 class QLabel;
 class QPushButton;
 class QSpinBox;
+class QTimer;
 
 namespace parity {
 class CancelToken;
@@ -29,9 +30,13 @@ class PositionPanel;
 /// erasure position the base model's output next to the decoder's
 /// reconstruction (bar chart pair), marked matched or not.
 ///
-/// Opening a checkpoint prepares the run's data, so it runs off the GUI
-/// thread ("Loading…" meanwhile); a newer open supersedes an older one.
-/// Inspecting a group evaluates one minibatch on the GUI thread.
+/// Everything that touches the model runs off the GUI thread: opening a
+/// checkpoint (it prepares the run's data, "Loading…" meanwhile), reloading
+/// weights, evaluating a group (one minibatch) and the mismatch search (which
+/// may evaluate a whole split, and is given up as soon as the user asks for
+/// something else). Requests are coalesced: while one group is evaluated
+/// only the newest request waits, older answers are dropped, so holding an
+/// arrow key on the group box never queues up work.
 class InspectorView : public QWidget {
     Q_OBJECT
 public:
@@ -45,11 +50,13 @@ public:
     /// (same run) asynchronously and shows the same group again, then
     /// emits weightsRefreshed(). Opens it when nothing is loaded yet.
     void refreshWeights(const QString& path);
-    /// Shows group `group` of `split` ("train", "val", "test"); emits
-    /// groupShown() or failed().
+    /// Shows group `group` of `split` ("train", "val", "test") asynchronously
+    /// (a group past the end shows the last one); emits groupShown() or
+    /// failed(), unless a newer request supersedes it.
     void showGroup(const QString& split, qint64 group);
-    /// The next group (wrapping) of the current split where some position's
-    /// reconstruction argmax differs from the base model's.
+    /// Searches, asynchronously, for the next group (wrapping) of the current
+    /// split where some position's reconstruction argmax differs from the
+    /// base model's, and shows it.
     void showNextMismatch();
     void showRandomGroup();
     /// Probabilities (softmax of each output vector) or raw outputs.
@@ -60,6 +67,8 @@ public:
 
     bool isLoaded() const { return m_inspector != nullptr; }
     bool isBusy() const { return m_busy; }
+    /// A group evaluation or mismatch search is running.
+    bool isEvaluating() const { return m_groupInFlight || m_searchCancel != nullptr; }
     QString currentSplit() const;
     qint64 currentGroup() const;
     /// The group on screen, if any.
@@ -79,19 +88,39 @@ Q_SIGNALS:
     void failed(const QString& message);
 
 private:
+    struct GroupRequest {
+        QString split;
+        qint64 group = 0;
+        bool random = false;
+    };
+
     void buildControls();
     void setBusy(bool busy, const QString& text);
+    void updateControls();
     void adoptInspector(std::shared_ptr<parity::ReconstructionInspector> inspector);
     void rebuildTiles(int k);
-    void updateSourceLabel();
+    void updateSourceLabel(const QString& path, int epoch);
+    void requestGroup(const GroupRequest& request);
+    void startGroupJob(const GroupRequest& request);
+    void cancelSearch();
     void render();
     void fail(const QString& message);
 
     std::shared_ptr<parity::ReconstructionInspector> m_inspector;
     std::shared_ptr<parity::CancelToken> m_cancel;   ///< of the open in flight
-    int m_request = 0;                               ///< numbers async requests; late answers are dropped
+    int m_request = 0;                               ///< numbers opens and refreshes; late answers are dropped
     bool m_busy = false;
     std::optional<parity::InspectedGroup> m_shown;
+    QString m_header;                                ///< the open run's configuration, one line
+
+    // Group evaluation: at most one job in flight, the newest request queued.
+    int m_groupRequest = 0;                          ///< numbers group requests and searches
+    bool m_groupInFlight = false;
+    std::optional<GroupRequest> m_queued;
+    QString m_wantedSplit = QStringLiteral("val");   ///< the newest split / group asked for
+    qint64 m_wantedGroup = 0;
+    std::shared_ptr<parity::CancelToken> m_searchCancel;   ///< of the mismatch search in flight
+    QTimer* m_evaluatingHint = nullptr;              ///< shows "Evaluating…" when a group takes a while
 
     QLabel* m_source = nullptr;
     QComboBox* m_split = nullptr;

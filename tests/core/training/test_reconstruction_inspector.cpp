@@ -4,6 +4,7 @@
 
 #include "config/SweepConfig.h"
 #include "io/Checkpoint.h"
+#include "training/CancelToken.h"
 #include "training/ReconstructionInspector.h"
 #include "training/Trainer.h"
 #include "util/Error.h"
@@ -189,6 +190,17 @@ TEST_F(InspectorTest, NextMismatchFindsTheNextGroupWithAMismatch)
         for (int64_t g = (after + 1) % groups; g != *next; g = (g + 1) % groups)
             EXPECT_FALSE(mismatch[size_t(g)]) << "skipped group " << g << " after " << after;
     }
+}
+
+TEST_F(InspectorTest, NextMismatchStopsWhenCancelled)
+{
+    auto inspector = ReconstructionInspector::open(best());
+    CancelToken cancel;
+    cancel.cancel();
+    EXPECT_THROW(inspector->nextMismatch("val", -1, &cancel), Cancelled);
+    // The inspector stays usable afterwards.
+    const CancelToken keepGoing;
+    EXPECT_EQ(inspector->nextMismatch("val", -1, &keepGoing), inspector->nextMismatch("val", -1));
 }
 
 TEST_F(InspectorTest, MissingOrTruncatedCheckpointThrowsNamingTheFile)

@@ -38,6 +38,8 @@ private Q_SLOTS:
     void showsEverySplit_data();
     void showsEverySplit();
     void nextMismatchMovesToAMismatchingGroup();
+    void groupRequestsAreCoalesced();
+    void aGroupRequestGivesUpTheSearch();
     void refreshKeepsTheShownGroup();
     void badCheckpointFailsNamingTheFile();
     void exportsALoadablePng();
@@ -45,6 +47,8 @@ private Q_SLOTS:
 
 private:
     void openAndWait(InspectorView& view, const QString& path);
+    /// showGroup() and wait until that group is on screen.
+    void showAndWait(InspectorView& view, const QString& split, qint64 group, qint64 expected);
 
     QTemporaryDir m_tmp;
     QString m_best;
@@ -85,6 +89,22 @@ void InspectorViewTest::openAndWait(InspectorView& view, const QString& path)
     QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.first().first().toString()));
 }
 
+void InspectorViewTest::showAndWait(InspectorView& view, const QString& split, qint64 group, qint64 expected)
+{
+    QSignalSpy shown(&view, &InspectorView::groupShown);
+    QSignalSpy failed(&view, &InspectorView::failed);
+    view.showGroup(split, group);
+    // Evaluated off the GUI thread: nothing is shown before the event loop runs.
+    QVERIFY(view.isEvaluating());
+    QTRY_VERIFY_WITH_TIMEOUT(!view.isEvaluating(), kTimeoutMs);
+    QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.first().first().toString()));
+    QCOMPARE(shown.count(), 1);
+    QCOMPARE(shown.first().first().toLongLong(), expected);
+    QVERIFY(view.shownGroup().has_value());
+    QCOMPARE(QString::fromStdString(view.shownGroup()->split), split);
+    QCOMPARE(view.shownGroup()->group, expected);
+}
+
 void InspectorViewTest::opensACheckpointWithoutBlocking()
 {
     InspectorView view;
@@ -98,7 +118,7 @@ void InspectorViewTest::opensACheckpointWithoutBlocking()
     QCOMPARE(loaded.count(), 0);
     QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, kTimeoutMs);
     QVERIFY(!view.isBusy());
-    QTRY_COMPARE(shown.count(), 1);
+    QTRY_COMPARE_WITH_TIMEOUT(shown.count(), 1, kTimeoutMs);
     QCOMPARE(shown.first().first().toLongLong(), 0);
     QCOMPARE(view.currentSplit(), QStringLiteral("val"));
     QCOMPARE(view.inputImageCount(), 2);
@@ -126,10 +146,7 @@ void InspectorViewTest::showsEverySplit()
     QFETCH(qint64, expected);
     InspectorView view;
     openAndWait(view, m_best);
-    QSignalSpy shown(&view, &InspectorView::groupShown);
-    view.showGroup(split, group);
-    QCOMPARE(shown.count(), 1);
-    QCOMPARE(shown.first().first().toLongLong(), expected);
+    showAndWait(view, split, group, expected);
     QCOMPARE(view.currentSplit(), split);
     QCOMPARE(view.currentGroup(), expected);
     QCOMPARE(view.inputImageCount(), 2);
@@ -140,32 +157,72 @@ void InspectorViewTest::nextMismatchMovesToAMismatchingGroup()
 {
     InspectorView view;
     openAndWait(view, m_best);
-    view.showGroup(QStringLiteral("val"), 0);
+    showAndWait(view, QStringLiteral("val"), 0, 0);
     QSignalSpy shown(&view, &InspectorView::groupShown);
     view.showNextMismatch();
+    QVERIFY(view.isEvaluating());
+    QTRY_VERIFY_WITH_TIMEOUT(!view.isEvaluating(), kTimeoutMs);
     QVERIFY2(shown.count() == 1, "no group of the tiny run's val split has a mismatch");
     QVERIFY(hasMismatch(*view.shownGroup()));
     const qint64 first = view.currentGroup();
     view.showNextMismatch();
+    QTRY_VERIFY_WITH_TIMEOUT(!view.isEvaluating(), kTimeoutMs);
     QCOMPARE(shown.count(), 2);
     QVERIFY(hasMismatch(*view.shownGroup()));
     const qint64 second = view.currentGroup();
     // Nothing was skipped: the groups in between (wrapping) all match.
     const qint64 groups = view.shownGroup()->groupCount;
     for (qint64 g = 1; g < first; ++g) {
-        view.showGroup(QStringLiteral("val"), g);
+        showAndWait(view, QStringLiteral("val"), g, g);
         QVERIFY2(!hasMismatch(*view.shownGroup()), qPrintable(QStringLiteral("group %1 skipped").arg(g)));
     }
     for (qint64 g = (first + 1) % groups; g != second; g = (g + 1) % groups) {
-        view.showGroup(QStringLiteral("val"), g);
+        showAndWait(view, QStringLiteral("val"), g, g);
         QVERIFY2(!hasMismatch(*view.shownGroup()), qPrintable(QStringLiteral("group %1 skipped").arg(g)));
     }
+}
+
+// Holding an arrow key on the group box: every request but the newest is
+// dropped, and only the newest group is shown.
+void InspectorViewTest::groupRequestsAreCoalesced()
+{
+    InspectorView view;
+    openAndWait(view, m_best);
+    QTRY_VERIFY_WITH_TIMEOUT(!view.isEvaluating(), kTimeoutMs);
+    QSignalSpy shown(&view, &InspectorView::groupShown);
+    for (qint64 g = 1; g <= 30; ++g)
+        view.showGroup(QStringLiteral("train"), g);
+    QTRY_VERIFY_WITH_TIMEOUT(!view.isEvaluating(), kTimeoutMs);
+    // The first request was already running when the others came; it is
+    // dropped as stale, and of the rest only the newest ran.
+    QCOMPARE(shown.count(), 1);
+    QCOMPARE(shown.first().first().toLongLong(), 30);
+    QCOMPARE(view.currentSplit(), QStringLiteral("train"));
+    QCOMPARE(view.currentGroup(), qint64(30));
+}
+
+// Asking for a group while a mismatch search runs gives the search up: the
+// asked-for group is shown, not the search's answer.
+void InspectorViewTest::aGroupRequestGivesUpTheSearch()
+{
+    InspectorView view;
+    openAndWait(view, m_best);
+    showAndWait(view, QStringLiteral("val"), 0, 0);
+    QSignalSpy shown(&view, &InspectorView::groupShown);
+    view.showNextMismatch();
+    QVERIFY(view.isEvaluating());
+    view.showGroup(QStringLiteral("test"), 3);
+    QTRY_VERIFY_WITH_TIMEOUT(!view.isEvaluating(), kTimeoutMs);
+    QCOMPARE(shown.count(), 1);
+    QCOMPARE(shown.first().first().toLongLong(), 3);
+    QCOMPARE(view.currentSplit(), QStringLiteral("test"));
 }
 
 void InspectorViewTest::refreshKeepsTheShownGroup()
 {
     InspectorView view;
     openAndWait(view, m_best);
+    // Asked for, not yet shown, when the refresh comes: it is still the group shown after it.
     view.showGroup(QStringLiteral("test"), 11);
     QSignalSpy refreshed(&view, &InspectorView::weightsRefreshed);
     QSignalSpy failed(&view, &InspectorView::failed);
@@ -173,6 +230,7 @@ void InspectorViewTest::refreshKeepsTheShownGroup()
     QTRY_COMPARE_WITH_TIMEOUT(refreshed.count() + failed.count(), 1, kTimeoutMs);
     QCOMPARE(failed.count(), 0);
     QCOMPARE(refreshed.first().first().toInt(), 1);   // current.pth holds the last epoch
+    QTRY_VERIFY_WITH_TIMEOUT(!view.isEvaluating(), kTimeoutMs);
     QCOMPARE(view.currentSplit(), QStringLiteral("test"));
     QCOMPARE(view.currentGroup(), qint64(11));
 }
@@ -234,8 +292,7 @@ void InspectorViewTest::localizationShowsBoxes()
     InspectorView view;
     view.resize(1200, 900);
     openAndWait(view, checkpoint);
-    view.showGroup(QStringLiteral("test"), 0);
-    QVERIFY(view.shownGroup().has_value());
+    showAndWait(view, QStringLiteral("test"), 0, 0);
     const parity::InspectedGroup& g = *view.shownGroup();
     QVERIFY(g.localization);
     QCOMPARE(g.positions.size(), size_t(2));

@@ -94,6 +94,13 @@ RunBrowser::RunBrowser(QWidget* parent)
     connect(m_view, &QTableView::doubleClicked, this, &RunBrowser::openIndex);
     connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this, &RunBrowser::updateButtons);
     connect(m_model, &QAbstractItemModel::modelReset, this, &RunBrowser::updateButtons);
+    // A rescan (after every run, or Refresh) keeps the selection.
+    connect(m_model, &QAbstractItemModel::modelAboutToBeReset, this, [this] {
+        m_keptSelection.clear();
+        for (int row : selectedRows())
+            m_keptSelection << m_model->runDirAt(row);
+    });
+    connect(m_model, &RunListModel::scanFinished, this, &RunBrowser::scanned);
     updateButtons();
 }
 
@@ -101,6 +108,25 @@ void RunBrowser::setRoot(const QString& saveDir)
 {
     m_rootEdit->setText(saveDir);
     m_model->setRoot(saveDir);
+    if (m_model->isScanning())
+        setStatus(tr("Scanning %1…").arg(saveDir));
+}
+
+bool RunBrowser::isScanning() const
+{
+    return m_model->isScanning();
+}
+
+void RunBrowser::scanned()
+{
+    const QString saveDir = m_model->root();
+    QList<int> keep;
+    for (const QString& dir : std::as_const(m_keptSelection))
+        if (const int row = m_model->rowOfRunDir(dir); row >= 0)
+            keep << row;
+    m_keptSelection.clear();
+    if (!keep.isEmpty())
+        selectRows(keep);
     int unreadable = 0;
     for (int row = 0; row < m_model->rowCount(); ++row)
         unreadable += m_model->errorAt(row).isEmpty() ? 0 : 1;
@@ -131,7 +157,13 @@ QString RunBrowser::statusText() const
 
 void RunBrowser::refresh()
 {
-    setRoot(m_rootEdit->text());
+    const QString dir = m_rootEdit->text();
+    if (dir == m_model->root())
+        m_model->refresh();
+    else
+        m_model->setRoot(dir);
+    if (m_model->isScanning())
+        setStatus(tr("Scanning %1…").arg(dir));
 }
 
 void RunBrowser::browse()

@@ -2,6 +2,7 @@
 // The "Runs" page: find, open, compare and export finished runs.
 #include "common/RunRecord.h"
 
+#include <QStringList>
 #include <QWidget>
 
 #include <vector>
@@ -30,8 +31,11 @@ class RunBrowser : public QWidget
 public:
     explicit RunBrowser(QWidget* parent = nullptr);
 
+    /// Sets the save directory and scans it in the background: runsScanned()
+    /// when its runs are listed.
     void setRoot(const QString& saveDir);
     QString root() const;
+    bool isScanning() const;
 
     RunListModel* model() const { return m_model; }
     QTableView* view() const { return m_view; }
@@ -47,6 +51,8 @@ public:
     std::vector<RunRecord> selectedRecords();
 
 public Q_SLOTS:
+    /// Scans the save directory again in the background (runsScanned());
+    /// the selection is kept.
     void refresh();
     /// Emits runOpened for the first selected run; false if none loads.
     bool openSelected();
@@ -65,6 +71,7 @@ private:
     void askExport();
     void openIndex(const QModelIndex& proxyIndex);
     void updateButtons();
+    void scanned();
     void setStatus(const QString& text);
 
     RunListModel* m_model = nullptr;
@@ -76,6 +83,7 @@ private:
     QPushButton* m_compareButton = nullptr;
     QPushButton* m_export = nullptr;
     QLabel* m_status = nullptr;
+    QStringList m_keptSelection; ///< run directories selected before a rescan
 };
 
 } // namespace parity::gui

@@ -6,6 +6,8 @@
 #include <QColor>
 #include <QDir>
 #include <QFileInfo>
+#include <QFutureWatcher>
+#include <QtConcurrent/QtConcurrentRun>
 
 namespace parity::gui
 {
@@ -55,15 +57,28 @@ QStringList RunListModel::findRunDirectories(const QString& root)
 
 void RunListModel::setRoot(const QString& root)
 {
+    if (root != m_root && !m_entries.empty()) {
+        // Rows of another directory must not stay while this one is scanned.
+        beginResetModel();
+        m_entries.clear();
+        endResetModel();
+    }
     m_root = root;
     refresh();
 }
 
 void RunListModel::refresh()
 {
-    beginResetModel();
-    m_entries.clear();
-    for (const auto& dir : findRunDirectories(m_root)) {
+    if (m_scanning)
+        m_rescan = true;
+    else
+        startScan();
+}
+
+std::vector<RunListModel::Entry> RunListModel::scan(const QString& root)
+{
+    std::vector<Entry> entries;
+    for (const auto& dir : findRunDirectories(root)) {
         Entry entry;
         entry.previous = insidePrevious(dir);
         if (!RunRecordLoader::load(dir, &entry.record, &entry.error)) {
@@ -72,9 +87,31 @@ void RunListModel::refresh()
             entry.record.runDir = dir;
             RunRecordLoader::identityFromPath(dir, &entry.record);
         }
-        m_entries.push_back(std::move(entry));
+        entries.push_back(std::move(entry));
     }
-    endResetModel();
+    return entries;
+}
+
+void RunListModel::startScan()
+{
+    m_scanning = true;
+    m_rescan = false;
+    const QString root = m_root;
+    auto* watcher = new QFutureWatcher<std::vector<Entry>>(this);
+    connect(watcher, &QFutureWatcher<std::vector<Entry>>::finished, this, [this, watcher, root] {
+        std::vector<Entry> entries = watcher->result();
+        watcher->deleteLater();
+        m_scanning = false;
+        if (m_rescan || root != m_root) { // asked again meanwhile: this list may be stale
+            startScan();
+            return;
+        }
+        beginResetModel();
+        m_entries = std::move(entries);
+        endResetModel();
+        Q_EMIT scanFinished();
+    });
+    watcher->setFuture(QtConcurrent::run([root] { return scan(root); }));
 }
 
 const RunRecord& RunListModel::recordAt(int row) const

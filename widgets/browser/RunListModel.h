@@ -16,6 +16,11 @@ namespace parity::gui
 /// `previous-<timestamp>/` are listed too and marked as previous. A run that
 /// does not load keeps its row, with the error in the Status column and the
 /// tooltip.
+///
+/// Scanning and loading run off the GUI thread (a save directory of a long
+/// sweep holds hundreds of runs); the rows are replaced in one reset when a
+/// scan is through, and scanFinished() tells. A refresh while a scan runs
+/// waits for it and then scans once more.
 class RunListModel : public QAbstractTableModel
 {
     Q_OBJECT
@@ -44,11 +49,15 @@ public:
 
     explicit RunListModel(QObject* parent = nullptr);
 
-    /// Sets the save directory and scans it.
+    /// Sets the save directory and scans it in the background. Another
+    /// directory's rows go at once; the new ones come with scanFinished().
     void setRoot(const QString& root);
     QString root() const { return m_root; }
-    /// Scans the save directory again (a full reset of the model).
+    /// Scans the save directory again in the background; the rows on show
+    /// stay until the new ones replace them (a full reset of the model).
     void refresh();
+    /// A scan is running or waiting.
+    bool isScanning() const { return m_scanning; }
 
     const RunRecord& recordAt(int row) const;
     QString runDirAt(int row) const;
@@ -64,6 +73,10 @@ public:
     /// Run directories under `root` (absolute, sorted); deepest search 12 levels.
     static QStringList findRunDirectories(const QString& root);
 
+Q_SIGNALS:
+    /// The rows now show the save directory as the latest scan found it.
+    void scanFinished();
+
 private:
     struct Entry {
         RunRecord record;
@@ -72,9 +85,13 @@ private:
     };
     QVariant displayValue(const Entry& entry, int column) const;
     QVariant sortValue(const Entry& entry, int column) const;
+    static std::vector<Entry> scan(const QString& root);
+    void startScan();
 
     QString m_root;
     std::vector<Entry> m_entries;
+    bool m_scanning = false;
+    bool m_rescan = false; ///< asked for while a scan ran: scan again when it is through
 };
 
 } // namespace parity::gui

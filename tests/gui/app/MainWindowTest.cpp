@@ -70,6 +70,7 @@ private Q_SLOTS:
         QVERIFY(log.contains(QStringLiteral("Epoch 1. val. Top-1=")));
         // The run browser lists the run that just ended.
         window.runsPage()->setSaveDir(QString::fromStdString(tmp / "save"));
+        QTRY_VERIFY_WITH_TIMEOUT(!window.runsPage()->browser()->isScanning(), 60000);
         QCOMPARE(window.runsPage()->browser()->model()->rowCount(), 1);
     }
 

@@ -15,6 +15,16 @@ using parity::gui::RunBrowser;
 using parity::gui::RunListModel;
 using parity::gui::RunRecord;
 
+namespace
+{
+// setRoot() scans in the background.
+void setRootAndWait(RunBrowser& browser, const QString& root)
+{
+    browser.setRoot(root);
+    QTRY_VERIFY_WITH_TIMEOUT(!browser.isScanning(), 60000);
+}
+} // namespace
+
 class RunBrowserTest : public QObject
 {
     Q_OBJECT
@@ -48,7 +58,9 @@ private Q_SLOTS:
         browser.show();
         QSignalSpy scanned(&browser, &RunBrowser::runsScanned);
         browser.setRoot(m_save);
-        QCOMPARE(scanned.count(), 1);
+        QVERIFY(browser.isScanning());
+        QVERIFY2(browser.statusText().startsWith("Scanning"), qPrintable(browser.statusText()));
+        QTRY_COMPARE_WITH_TIMEOUT(scanned.count(), 1, 60000);
         QCOMPARE(scanned.first().first().toInt(), 3);
         QCOMPARE(browser.model()->rowCount(), 3);
         QVERIFY2(browser.statusText().contains("1 unreadable"), qPrintable(browser.statusText()));
@@ -89,7 +101,7 @@ private Q_SLOTS:
     void aBrokenRunShowsItsErrorAndOpensNothing()
     {
         RunBrowser browser;
-        browser.setRoot(m_save);
+        setRootAndWait(browser, m_save);
         int opened = 0;
         connect(&browser, &RunBrowser::runOpened, this, [&] { ++opened; });
         const int broken = rowOfK(browser.model(), 5);
@@ -105,7 +117,7 @@ private Q_SLOTS:
     void comparesTheSelectedRuns()
     {
         RunBrowser browser;
-        browser.setRoot(m_save);
+        setRootAndWait(browser, m_save);
         browser.selectRows({ rowOfK(browser.model(), 2), rowOfK(browser.model(), 3), rowOfK(browser.model(), 5) });
         QCOMPARE(browser.selectedRows().size(), 3);
         QCOMPARE(browser.compareSelected(), 2); // the broken run is skipped, with a word why
@@ -125,7 +137,7 @@ private Q_SLOTS:
     {
         QFETCH(QString, fileName);
         RunBrowser browser;
-        browser.setRoot(m_save);
+        setRootAndWait(browser, m_save);
         const int k2 = rowOfK(browser.model(), 2);
         browser.selectRows({ k2 });
         const QString path = m_tmp.filePath(fileName);
@@ -137,10 +149,28 @@ private Q_SLOTS:
             QVERIFY(written.contains("\"epochs\""));
     }
 
+    // After every run the browser rescans; what the user selected stays
+    // selected, also when new runs shift the rows.
+    void aRescanKeepsTheSelection()
+    {
+        const QString save = m_tmp.filePath("rescan-save");
+        parity::test::copyFiles(parity::test::runDirFor(m_save, 3), save + "/mnist/base-mlp/k3/mse/add/sub");
+        RunBrowser browser;
+        setRootAndWait(browser, save);
+        browser.selectRows({ rowOfK(browser.model(), 3) });
+        parity::test::copyFiles(parity::test::runDirFor(m_save, 2), save + "/mnist/base-mlp/k2/mse/add/sub");
+        QSignalSpy scanned(&browser, &RunBrowser::runsScanned);
+        browser.refresh();
+        QTRY_COMPARE_WITH_TIMEOUT(scanned.count(), 1, 60000);
+        QCOMPARE(browser.model()->rowCount(), 2);
+        QCOMPARE(browser.selectedRows(), QList<int> { rowOfK(browser.model(), 3) });
+        QCOMPARE(rowOfK(browser.model(), 3), 1); // k2 now sorts before it
+    }
+
     void sortingTheViewKeepsSelectionOnModelRows()
     {
         RunBrowser browser;
-        browser.setRoot(m_save);
+        setRootAndWait(browser, m_save);
         browser.view()->sortByColumn(RunListModel::KColumn, Qt::DescendingOrder);
         const int k2 = rowOfK(browser.model(), 2);
         browser.selectRows({ k2 });

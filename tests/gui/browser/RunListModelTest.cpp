@@ -11,6 +11,27 @@
 
 using parity::gui::RunListModel;
 
+namespace
+{
+constexpr int kScanTimeoutMs = 60000;
+
+// setRoot() and refresh() scan in the background.
+void waitForScan(RunListModel& model)
+{
+    QTRY_VERIFY_WITH_TIMEOUT(!model.isScanning(), kScanTimeoutMs);
+}
+void setRootAndWait(RunListModel& model, const QString& root)
+{
+    model.setRoot(root);
+    waitForScan(model);
+}
+void refreshAndWait(RunListModel& model)
+{
+    model.refresh();
+    waitForScan(model);
+}
+} // namespace
+
 class RunListModelTest : public QObject
 {
     Q_OBJECT
@@ -52,25 +73,25 @@ private Q_SLOTS:
     {
         RunListModel model;
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-        model.setRoot(m_save);
+        setRootAndWait(model, m_save);
         QVERIFY(model.rowCount() >= 2);
-        model.refresh();
-        model.setRoot(m_tmp.filePath("absent"));
+        refreshAndWait(model);
+        setRootAndWait(model, m_tmp.filePath("absent"));
         QCOMPARE(model.rowCount(), 0);
-        model.setRoot(m_save);
+        setRootAndWait(model, m_save);
         QSortFilterProxyModel proxy;
         proxy.setSourceModel(&model);
         proxy.setSortRole(RunListModel::SortRole);
         QAbstractItemModelTester proxyTester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
         for (int column = 0; column < RunListModel::ColumnCount; ++column)
             proxy.sort(column, Qt::DescendingOrder);
-        model.refresh();
+        refreshAndWait(model);
     }
 
     void listsTheCliRunsPreviousResultsOriginalAndBrokenRuns()
     {
         RunListModel model;
-        model.setRoot(m_save);
+        setRootAndWait(model, m_save);
         QCOMPARE(model.rowCount(), 5); // k2, k2 previous, k3, original k4, broken k5
 
         const int k2 = rowWhere(model, 2, false);
@@ -122,10 +143,46 @@ private Q_SLOTS:
         QCOMPARE(text(broken, RunListModel::DatasetColumn), QStringLiteral("mnist")); // from the path
     }
 
+    // The scan runs off the GUI thread; refreshes asked for meanwhile end in
+    // one more scan, not one each, and it sees what was added since.
+    void scansInTheBackgroundAndCoalescesRefreshes()
+    {
+        RunListModel model;
+        QSignalSpy finished(&model, &RunListModel::scanFinished);
+        QSignalSpy reset(&model, &QAbstractItemModel::modelReset);
+        model.setRoot(m_save);
+        QVERIFY(model.isScanning());
+        QCOMPARE(model.rowCount(), 0);
+        waitForScan(model);
+        QCOMPARE(finished.count(), 1);
+        const int before = model.rowCount();
+        QVERIFY(before >= 2);
+
+        const QString added = m_tmp.filePath("added-save");
+        parity::test::copyFiles(parity::test::runDirFor(m_save, 3), added + "/mnist/base-mlp/k3/mse/add/sub");
+        setRootAndWait(model, added);
+        QCOMPARE(model.rowCount(), 1);
+        finished.clear();
+        reset.clear();
+        parity::test::copyFiles(parity::test::runDirFor(m_save, 3), added + "/mnist/base-mlp/k6/mse/add/sub");
+        for (int i = 0; i < 5; ++i)
+            model.refresh();
+        waitForScan(model);
+        QCOMPARE(finished.count(), 1);
+        QCOMPARE(reset.count(), 1);
+        QCOMPARE(model.rowCount(), 2);
+
+        // Another directory: the old rows go at once, not when the scan ends.
+        model.setRoot(m_save);
+        QCOMPARE(model.rowCount(), 0);
+        waitForScan(model);
+        QCOMPARE(model.rowCount(), before);
+    }
+
     void sortsNumbersAsNumbers()
     {
         RunListModel model;
-        model.setRoot(m_save);
+        setRootAndWait(model, m_save);
         QSortFilterProxyModel proxy;
         proxy.setSourceModel(&model);
         proxy.setSortRole(RunListModel::SortRole);

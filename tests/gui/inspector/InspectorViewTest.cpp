@@ -47,6 +47,8 @@ private Q_SLOTS:
 
 private:
     void openAndWait(InspectorView& view, const QString& path);
+    /// Writes `json` as m_tmp/`name` and trains it with parity-train `args`.
+    void trainWithCli(const QString& name, const QByteArray& json, const QStringList& args);
     /// showGroup() and wait until that group is on screen.
     void showAndWait(InspectorView& view, const QString& split, qint64 group, qint64 expected);
 
@@ -60,24 +62,32 @@ void InspectorViewTest::initTestCase()
     QVERIFY(m_tmp.isValid());
     const QString data = m_tmp.filePath(QStringLiteral("data"));
     parity::test::writeTinyMnist(data.toStdString(), 600, 120);
-    const QString config = m_tmp.filePath(QStringLiteral("c.json"));
-    QFile f(config);
-    QVERIFY(f.open(QIODevice::WriteOnly));
-    f.write(R"({"num_epoch": 2, "k_vals": [2], "enc_dec_types": [["add", "sub"]], "datasets": ["mnist"],
-               "models": ["base-mlp"], "losses": ["mse"], "batch_size": 16, "val_size": 100})");
-    f.close();
-    QProcess cli;
-    cli.setProcessChannelMode(QProcess::MergedChannels);
-    cli.start(QStringLiteral(PARITY_TRAIN_EXE),
-              {config, m_tmp.filePath(QStringLiteral("save")), QStringLiteral("--data-dir"), data,
-               QStringLiteral("--seed"), QStringLiteral("3")});
-    QVERIFY(cli.waitForFinished(kTimeoutMs));
-    QVERIFY2(cli.exitCode() == 0, cli.readAll().constData());
+    trainWithCli(QStringLiteral("c.json"),
+                 R"({"num_epoch": 2, "k_vals": [2], "enc_dec_types": [["add", "sub"]], "datasets": ["mnist"],
+                     "models": ["base-mlp"], "losses": ["mse"], "batch_size": 16, "val_size": 100})",
+                 {m_tmp.filePath(QStringLiteral("save")), QStringLiteral("--data-dir"), data,
+                  QStringLiteral("--seed"), QStringLiteral("3")});
+    if (QTest::currentTestFailed())
+        return;
     const QString dir = m_tmp.filePath(QStringLiteral("save/mnist/base-mlp/k2/mse/add/sub"));
     m_best = dir + QStringLiteral("/best.pth");
     m_current = dir + QStringLiteral("/current.pth");
     QVERIFY(QFileInfo::exists(m_best));
     QVERIFY(QFileInfo::exists(m_current));
+}
+
+void InspectorViewTest::trainWithCli(const QString& name, const QByteArray& json, const QStringList& args)
+{
+    const QString config = m_tmp.filePath(name);
+    QFile f(config);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(json);
+    f.close();
+    QProcess cli;
+    cli.setProcessChannelMode(QProcess::MergedChannels);
+    cli.start(QStringLiteral(PARITY_TRAIN_EXE), QStringList{config} + args);
+    QVERIFY(cli.waitForFinished(kTimeoutMs));
+    QVERIFY2(cli.exitCode() == 0, cli.readAll().constData());
 }
 
 void InspectorViewTest::openAndWait(InspectorView& view, const QString& path)
@@ -274,19 +284,13 @@ void InspectorViewTest::localizationShowsBoxes()
     const auto images = parity::test::writeTinyCub(data.toStdString(), 2, 5);
     const QString boxes = m_tmp.filePath(QStringLiteral("base_boxes.txt"));
     parity::test::writeShiftedBoxes(boxes.toStdString(), images, 3.0f);
-    const QString config = m_tmp.filePath(QStringLiteral("cub.json"));
-    QFile f(config);
-    QVERIFY(f.open(QIODevice::WriteOnly));
-    f.write(R"({"num_epoch": 1, "k_vals": [2], "enc_dec_types": [["add", "sub"]], "datasets": ["cub"],
-               "models": ["resnet18"], "losses": ["mse"], "batch_size": 2, "threads": 2})");
-    f.close();
-    QProcess cli;
-    cli.setProcessChannelMode(QProcess::MergedChannels);
-    cli.start(QStringLiteral(PARITY_TRAIN_EXE),
-              {config, m_tmp.filePath(QStringLiteral("save-cub")), QStringLiteral("--data-dir"), data,
-               QStringLiteral("--base-boxes"), boxes});
-    QVERIFY(cli.waitForFinished(kTimeoutMs));
-    QVERIFY2(cli.exitCode() == 0, cli.readAll().constData());
+    trainWithCli(QStringLiteral("cub.json"),
+                 R"({"num_epoch": 1, "k_vals": [2], "enc_dec_types": [["add", "sub"]], "datasets": ["cub"],
+                     "models": ["resnet18"], "losses": ["mse"], "batch_size": 2, "threads": 2})",
+                 {m_tmp.filePath(QStringLiteral("save-cub")), QStringLiteral("--data-dir"), data,
+                  QStringLiteral("--base-boxes"), boxes});
+    if (QTest::currentTestFailed())
+        return;
     const QString checkpoint = m_tmp.filePath(QStringLiteral("save-cub/cub/resnet18/k2/mse/add/sub/current.pth"));
 
     InspectorView view;

@@ -99,6 +99,7 @@ RunBrowser::RunBrowser(QWidget* parent)
         m_keptSelection.clear();
         for (int row : selectedRows())
             m_keptSelection << m_model->runDirAt(row);
+        m_fitColumns = true;
     });
     connect(m_model, &RunListModel::scanFinished, this, &RunBrowser::scanned);
     updateButtons();
@@ -137,11 +138,14 @@ void RunBrowser::scanned()
             tr("%1 runs, %2 unreadable (hover over a row for the reason)").arg(m_model->rowCount()).arg(unreadable));
     else
         setStatus(tr("%1 runs").arg(m_model->rowCount()));
-    m_view->resizeColumnsToContents();
-    // Headers run long ("<dataset> <model> <k> <loss> <encoder> <decoder>");
-    // the tooltip and the other columns carry the rest.
-    for (int column : { int(RunListModel::RunColumn), int(RunListModel::DirectoryColumn) })
-        m_view->setColumnWidth(column, qMin(m_view->columnWidth(column), 320));
+    if (m_fitColumns) { // new rows; rows updated in place keep the widths the user sees
+        m_fitColumns = false;
+        m_view->resizeColumnsToContents();
+        // Headers run long ("<dataset> <model> <k> <loss> <encoder> <decoder>");
+        // the tooltip and the other columns carry the rest.
+        for (int column : { int(RunListModel::RunColumn), int(RunListModel::DirectoryColumn) })
+            m_view->setColumnWidth(column, qMin(m_view->columnWidth(column), 320));
+    }
     Q_EMIT runsScanned(m_model->rowCount());
 }
 

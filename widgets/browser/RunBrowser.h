@@ -52,7 +52,8 @@ public:
 
 public Q_SLOTS:
     /// Scans the save directory again in the background (runsScanned());
-    /// the selection is kept.
+    /// the selection is kept. (Changes in the save directory rescan by
+    /// themselves, see RunListModel.)
     void refresh();
     /// Emits runOpened for the first selected run; false if none loads.
     bool openSelected();
@@ -84,6 +85,7 @@ private:
     QPushButton* m_export = nullptr;
     QLabel* m_status = nullptr;
     QStringList m_keptSelection; ///< run directories selected before a rescan
+    bool m_fitColumns = true; ///< the rows were replaced: fit the columns to them
 };
 
 } // namespace parity::gui

@@ -6,8 +6,12 @@
 #include <QColor>
 #include <QDir>
 #include <QFileInfo>
+#include <QFileSystemWatcher>
 #include <QFutureWatcher>
+#include <QTimer>
 #include <QtConcurrent/QtConcurrentRun>
+
+#include <algorithm>
 
 namespace parity::gui
 {
@@ -15,17 +19,26 @@ namespace parity::gui
 namespace
 {
 constexpr int kMaxDepth = 12;
+// Directories watched for changes at most (each costs an inotify watch; the
+// system's default limit per user is 8192 or more).
+constexpr int kMaxWatchedDirs = 2000;
+// A change rescans this long after it (changes meanwhile ride along): a run
+// writes several files per epoch.
+constexpr int kRescanDelayMs = 2000;
 
-void collect(const QString& dir, int depth, QStringList* out)
+void collect(const QString& dir, int depth, QStringList* runs, QStringList* visited)
 {
+    const QString absolute = QFileInfo(dir).absoluteFilePath();
+    if (visited)
+        visited->append(absolute);
     if (RunRecordLoader::detect(dir) != RunRecordLoader::Layout::None)
-        out->append(QFileInfo(dir).absoluteFilePath());
+        runs->append(absolute);
     if (depth >= kMaxDepth)
         return;
     // Symbolic links are not followed: a link back up the tree would loop.
     const QDir d(dir);
     for (const auto& sub : d.entryList(QDir::Dirs | QDir::NoDotAndDotDot | QDir::NoSymLinks, QDir::Name))
-        collect(d.filePath(sub), depth + 1, out);
+        collect(d.filePath(sub), depth + 1, runs, visited);
 }
 
 // "coders.summation.AdditionEncoder" -> "AdditionEncoder": the table stays
@@ -43,25 +56,63 @@ bool insidePrevious(const QString& dir)
 
 RunListModel::RunListModel(QObject* parent)
     : QAbstractTableModel(parent)
+    , m_fsWatcher(new QFileSystemWatcher(this))
+    , m_rescanTimer(new QTimer(this))
 {
+    m_rescanTimer->setSingleShot(true);
+    m_rescanTimer->setInterval(kRescanDelayMs);
+    connect(m_rescanTimer, &QTimer::timeout, this, &RunListModel::refresh);
+    connect(m_fsWatcher, &QFileSystemWatcher::directoryChanged, this, [this] {
+        if (!m_rescanTimer->isActive()) // not restarted: a busy run must not postpone it forever
+            m_rescanTimer->start();
+    });
 }
 
 QStringList RunListModel::findRunDirectories(const QString& root)
 {
+    return findRunDirectories(root, nullptr);
+}
+
+QStringList RunListModel::findRunDirectories(const QString& root, QStringList* visited)
+{
     QStringList dirs;
     if (!root.isEmpty() && QFileInfo(root).isDir())
-        collect(root, 0, &dirs);
+        collect(root, 0, &dirs, visited);
     dirs.sort();
     return dirs;
 }
 
+QStringList RunListModel::watchedDirectories() const
+{
+    return m_fsWatcher->directories();
+}
+
+void RunListModel::watch(QStringList dirs)
+{
+    if (dirs.size() > kMaxWatchedDirs)
+        dirs.erase(dirs.begin() + kMaxWatchedDirs, dirs.end()); // parents come before their children
+    QStringList old = m_fsWatcher->directories();
+    std::sort(old.begin(), old.end());
+    std::sort(dirs.begin(), dirs.end());
+    if (old == dirs)
+        return;
+    if (!old.isEmpty())
+        m_fsWatcher->removePaths(old);
+    if (!dirs.isEmpty())
+        m_fsWatcher->addPaths(dirs);
+}
+
 void RunListModel::setRoot(const QString& root)
 {
-    if (root != m_root && !m_entries.empty()) {
-        // Rows of another directory must not stay while this one is scanned.
-        beginResetModel();
-        m_entries.clear();
-        endResetModel();
+    if (root != m_root) {
+        watch({});
+        m_rescanTimer->stop();
+        if (!m_entries.empty()) {
+            // Rows of another directory must not stay while this one is scanned.
+            beginResetModel();
+            m_entries.clear();
+            endResetModel();
+        }
     }
     m_root = root;
     refresh();
@@ -75,10 +126,11 @@ void RunListModel::refresh()
         startScan();
 }
 
-std::vector<RunListModel::Entry> RunListModel::scan(const QString& root)
+RunListModel::ScanResult RunListModel::scan(const QString& root)
 {
-    std::vector<Entry> entries;
-    for (const auto& dir : findRunDirectories(root)) {
+    ScanResult result;
+    std::vector<Entry>& entries = result.entries;
+    for (const auto& dir : findRunDirectories(root, &result.visited)) {
         Entry entry;
         entry.previous = insidePrevious(dir);
         if (!RunRecordLoader::load(dir, &entry.record, &entry.error)) {
@@ -89,7 +141,7 @@ std::vector<RunListModel::Entry> RunListModel::scan(const QString& root)
         }
         entries.push_back(std::move(entry));
     }
-    return entries;
+    return result;
 }
 
 void RunListModel::startScan()
@@ -97,18 +149,29 @@ void RunListModel::startScan()
     m_scanning = true;
     m_rescan = false;
     const QString root = m_root;
-    auto* watcher = new QFutureWatcher<std::vector<Entry>>(this);
-    connect(watcher, &QFutureWatcher<std::vector<Entry>>::finished, this, [this, watcher, root] {
-        std::vector<Entry> entries = watcher->result();
+    auto* watcher = new QFutureWatcher<ScanResult>(this);
+    connect(watcher, &QFutureWatcher<ScanResult>::finished, this, [this, watcher, root] {
+        ScanResult result = watcher->result();
         watcher->deleteLater();
         m_scanning = false;
         if (m_rescan || root != m_root) { // asked again meanwhile: this list may be stale
             startScan();
             return;
         }
-        beginResetModel();
-        m_entries = std::move(entries);
-        endResetModel();
+        watch(result.visited);
+        const bool sameRuns = std::equal(m_entries.begin(), m_entries.end(), result.entries.begin(),
+            result.entries.end(),
+            [](const Entry& a, const Entry& b) { return a.record.runDir == b.record.runDir; });
+        if (sameRuns && !m_entries.empty()) {
+            // The same runs, updated (a run went on): the rows change in
+            // place, so the view keeps its scroll position and selection.
+            m_entries = std::move(result.entries);
+            Q_EMIT dataChanged(index(0, 0), index(rowCount() - 1, ColumnCount - 1));
+        } else {
+            beginResetModel();
+            m_entries = std::move(result.entries);
+            endResetModel();
+        }
         Q_EMIT scanFinished();
     });
     watcher->setFuture(QtConcurrent::run([root] { return scan(root); }));

@@ -4,6 +4,10 @@
 
 #include <QAbstractTableModel>
 #include <QString>
+#include <QStringList>
+
+class QFileSystemWatcher;
+class QTimer;
 
 #include <vector>
 
@@ -21,6 +25,12 @@ namespace parity::gui
 /// sweep holds hundreds of runs); the rows are replaced in one reset when a
 /// scan is through, and scanFinished() tells. A refresh while a scan runs
 /// waits for it and then scans once more.
+///
+/// The model follows the save directory: every directory of it is watched
+/// (QFileSystemWatcher), and a change (a run added, removed, or writing its
+/// checkpoint, also one of parity-train) rescans it two seconds later. When the
+/// runs are the same ones, their rows change in place (dataChanged) instead
+/// of a reset.
 class RunListModel : public QAbstractTableModel
 {
     Q_OBJECT
@@ -72,6 +82,8 @@ public:
 
     /// Run directories under `root` (absolute, sorted); deepest search 12 levels.
     static QStringList findRunDirectories(const QString& root);
+    /// The directories watched for changes (those of the save directory).
+    QStringList watchedDirectories() const;
 
 Q_SIGNALS:
     /// The rows now show the save directory as the latest scan found it.
@@ -85,13 +97,21 @@ private:
     };
     QVariant displayValue(const Entry& entry, int column) const;
     QVariant sortValue(const Entry& entry, int column) const;
-    static std::vector<Entry> scan(const QString& root);
+    struct ScanResult {
+        std::vector<Entry> entries;
+        QStringList visited; ///< every directory the scan looked into
+    };
+    static QStringList findRunDirectories(const QString& root, QStringList* visited);
+    static ScanResult scan(const QString& root);
     void startScan();
+    void watch(QStringList dirs);
 
     QString m_root;
     std::vector<Entry> m_entries;
     bool m_scanning = false;
     bool m_rescan = false; ///< asked for while a scan ran: scan again when it is through
+    QFileSystemWatcher* m_fsWatcher = nullptr;
+    QTimer* m_rescanTimer = nullptr; ///< a change rescans once, a little later
 };
 
 } // namespace parity::gui

@@ -179,6 +179,46 @@ private Q_SLOTS:
         QCOMPARE(model.rowCount(), before);
     }
 
+    // Runs that appear, change or go in the save directory (parity-train's
+    // too) show without a refresh; an update of the same runs changes the
+    // rows in place.
+    void followsTheSaveDirectory()
+    {
+        const QString save = m_tmp.filePath("followed-save");
+        const QString first = save + "/mnist/base-mlp/k3/mse/add/sub";
+        parity::test::copyFiles(parity::test::runDirFor(m_save, 3), first);
+        RunListModel model;
+        setRootAndWait(model, save);
+        QCOMPARE(model.rowCount(), 1);
+        QVERIFY(model.watchedDirectories().contains(QFileInfo(save).absoluteFilePath()));
+        QVERIFY(model.watchedDirectories().contains(QFileInfo(first).absoluteFilePath()));
+
+        QSignalSpy reset(&model, &QAbstractItemModel::modelReset);
+        QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+        // A run writes a file (as a checkpoint's atomic rename does).
+        parity::test::writeAll(first + "/extra.bin.tmp", "x");
+        QVERIFY(QFile::rename(first + "/extra.bin.tmp", first + "/extra.bin"));
+        QTRY_VERIFY_WITH_TIMEOUT(changed.count() >= 1, kScanTimeoutMs);
+        waitForScan(model);
+        QCOMPARE(reset.count(), 0);
+        QCOMPARE(model.rowCount(), 1);
+
+        // A new run, several directories deep.
+        const QString second = save + "/mnist/base-mlp/k2/mse/add/sub";
+        parity::test::copyFiles(parity::test::runDirFor(m_save, 2), second);
+        QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(), 2, kScanTimeoutMs);
+        QVERIFY(model.watchedDirectories().contains(QFileInfo(second).absoluteFilePath()));
+
+        // A run removed.
+        QVERIFY(QDir(save + "/mnist/base-mlp/k3").removeRecursively());
+        QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(), 1, kScanTimeoutMs);
+        QCOMPARE(model.recordAt(0).runDir, QFileInfo(second).absoluteFilePath());
+
+        // Another root: the old directories are no longer watched.
+        setRootAndWait(model, m_save);
+        QVERIFY(!model.watchedDirectories().contains(QFileInfo(save).absoluteFilePath()));
+    }
+
     void sortsNumbersAsNumbers()
     {
         RunListModel model;

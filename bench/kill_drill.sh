@@ -4,7 +4,8 @@
 #
 #   bench/kill_drill.sh [BUILD_DIR] [RANDOM_KILLS]
 #
-# BUILD_DIR holds app/cli/parity-train (default: build). Three parts:
+# BUILD_DIR holds app/cli/parity-train (default: build; absolute, or relative
+# to the repository root). Three parts:
 #  1. Injected kills: PARITY_FAULT_KILL="<n>:<where>" (core/util/AtomicFile.h)
 #     makes parity-train SIGKILL itself inside its n-th atomic file write,
 #     after 0 / 64 KiB / 1 MiB bytes of the temporary file, after it
@@ -22,13 +23,14 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${1:-build}
+[[ $BUILD == /* ]] || BUILD=$PWD/$BUILD   # relative to the repository root
 RANDOM_KILLS=${2:-20}
-[[ -x $PWD/$BUILD/app/cli/parity-train ]] || { echo "no $BUILD/app/cli/parity-train: build it first" >&2; exit 2; }
+[[ -x $BUILD/app/cli/parity-train ]] || { echo "no $BUILD/app/cli/parity-train: build it first" >&2; exit 2; }
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0}   # for a PARITY_SANITIZE build
 WORK=$(mktemp -d /tmp/parity-kill-drill-XXXXXX)
 trap 'umount "$WORK/small" 2>/dev/null; rm -rf "$WORK"' EXIT
 # A copy: a rebuild during the drill must not swap the binary under it.
-cp "$PWD/$BUILD/app/cli/parity-train" "$WORK/parity-train"
+cp "$BUILD/app/cli/parity-train" "$WORK/parity-train"
 EXE=$WORK/parity-train
 EPOCHS=3
 

@@ -161,13 +161,7 @@ QString RunBrowser::statusText() const
 
 void RunBrowser::refresh()
 {
-    const QString dir = m_rootEdit->text();
-    if (dir == m_model->root())
-        m_model->refresh();
-    else
-        m_model->setRoot(dir);
-    if (m_model->isScanning())
-        setStatus(tr("Scanning %1…").arg(dir));
+    setRoot(m_rootEdit->text()); // the same root: the model scans it again
 }
 
 void RunBrowser::browse()

@@ -182,11 +182,12 @@ void InspectorViewTest::nextMismatchMovesToAMismatchingGroup()
     const qint64 second = view.currentGroup();
     // Nothing was skipped: the groups in between (wrapping) all match.
     const qint64 groups = view.shownGroup()->groupCount;
-    for (qint64 g = 1; g < first; ++g) {
-        showAndWait(view, QStringLiteral("val"), g, g);
-        QVERIFY2(!hasMismatch(*view.shownGroup()), qPrintable(QStringLiteral("group %1 skipped").arg(g)));
-    }
-    for (qint64 g = (first + 1) % groups; g != second; g = (g + 1) % groups) {
+    QList<qint64> between;
+    for (qint64 g = 1; g < first; ++g)
+        between << g;
+    for (qint64 g = (first + 1) % groups; g != second; g = (g + 1) % groups)
+        between << g;
+    for (qint64 g : std::as_const(between)) {
         showAndWait(view, QStringLiteral("val"), g, g);
         QVERIFY2(!hasMismatch(*view.shownGroup()), qPrintable(QStringLiteral("group %1 skipped").arg(g)));
     }

@@ -29,8 +29,9 @@ RANDOM_KILLS=${2:-20}
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0}   # for a PARITY_SANITIZE build
 WORK=$(mktemp -d /tmp/parity-kill-drill-XXXXXX)
 trap 'umount "$WORK/small" 2>/dev/null; rm -rf "$WORK"' EXIT
-# A copy: a rebuild during the drill must not swap the binary under it.
-cp "$BUILD/app/cli/parity-train" "$WORK/parity-train"
+# A copy: a rebuild during the drill must not swap the binary under it (the
+# launcher starts the program beside it).
+cp "$BUILD/app/cli/parity-train" "$BUILD/app/cli/parity-train-bin" "$WORK/"
 EXE=$WORK/parity-train
 EPOCHS=3
 

@@ -2,7 +2,7 @@
 # then configure and build (Release). Source it; it defines functions only.
 
 PARITY_CORE_PACKAGES=(build-essential cmake libtorch-dev libopenblas0-pthread nlohmann-json3-dev zlib1g-dev
-                      libjpeg-dev libpng-dev
+                      libdeflate-dev libjpeg-dev libpng-dev
                       dataset-fashion-mnist)
 PARITY_GUI_PACKAGES=(qt6-base-dev libqcustomplot-dev)
 PARITY_TEST_PACKAGES=(libgtest-dev)

@@ -2,6 +2,7 @@
 
 #include "training/ProgressLine.h"
 
+#include <cstdlib>
 #include <string>
 #include <unistd.h>
 
@@ -10,6 +11,7 @@ namespace parity {
 ConsoleObserver::ConsoleObserver(std::FILE* out)
     : m_out(out)
     , m_tty(::isatty(::fileno(out)) == 1)
+    , m_probe(std::getenv("PARITY_STARTUP_PROBE") != nullptr)
 {
 }
 
@@ -42,6 +44,12 @@ void ConsoleObserver::progress(const std::string& stage, int64_t done, int64_t t
 void ConsoleObserver::batchFinished(const BatchStats& stats)
 {
     m_last = stats;
+    if (m_probe && !m_probed && stats.split == "train") {
+        m_probed = true;
+        const auto began = std::chrono::steady_clock::now() - std::chrono::duration<double>(stats.elapsedSeconds);
+        std::fprintf(stderr, "startup-probe: first-batch-ns=%lld\n",
+                     (long long)std::chrono::duration_cast<std::chrono::nanoseconds>(began.time_since_epoch()).count());
+    }
     if (!m_tty || stats.split == "test")
         return;
     const auto now = std::chrono::steady_clock::now();

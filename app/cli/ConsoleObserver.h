@@ -29,6 +29,11 @@ private:
     bool m_lineOpen = false;
     BatchStats m_last;
     std::chrono::steady_clock::time_point m_lastDraw;
+    /// PARITY_STARTUP_PROBE=1: the moment the first training batch began is
+    /// written to standard error (steady clock = CLOCK_MONOTONIC, comparable
+    /// across processes), for parity_bench_startup.
+    bool m_probe;
+    bool m_probed = false;
 };
 
 } // namespace parity

@@ -7,7 +7,9 @@
 #include "training/CancelToken.h"
 #include "training/RunDescription.h"
 #include "training/Trainer.h"
+#include "util/BlasStartup.h"
 #include "util/Error.h"
+#include "util/MachineReport.h"
 
 #include <torch/version.h>
 
@@ -60,12 +62,18 @@ int main(int argc, char** argv)
                         sweep.runs().size() == 1 ? "" : "s");
             for (const auto& run : sweep.runs())
                 std::printf("%s\n", describeRunText(run).c_str());
+            const int threads = sweep.runs().empty() ? 0 : sweep.runs().front().threads;
+            std::printf("%s", machineText(applyThreadSettings(threads)).c_str());
             return 0;
         }
         if (!options.continueFrom.empty() && sweep.runs().size() > 1)
             throw Error("--continue-from resumes one run, but " + options.configPath + " describes "
                         + std::to_string(sweep.runs().size()) + " runs");
 
+        // Say once when this machine computes below what it could (a generic
+        // BLAS kernel that could not be replaced, subnormals kept).
+        if (const auto& warning = blas::startupReport().warning; !warning.empty())
+            std::fprintf(stderr, "parity-train: warning: %s\n", warning.c_str());
         std::signal(SIGINT, onInterrupt);
         ConsoleObserver console;
         int index = 0;

@@ -8,6 +8,8 @@
 #include "export/MetricsExport.h"
 #include "form/ExperimentForm.h"
 #include "run/LogPane.h"
+#include "util/BlasStartup.h"
+#include "util/MachineReport.h"
 
 #include <QAction>
 #include <QApplication>
@@ -18,6 +20,9 @@
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QKeySequence>
+#include <QLabel>
+#include <QtConcurrent/QtConcurrentRun>
+#include <QFutureWatcher>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QSettings>
@@ -38,6 +43,7 @@ MainWindow::MainWindow(QWidget* parent)
     , m_inspector(new InspectorPage(m_controller))
     , m_runs(new RunsPage(m_controller))
     , m_tabs(new QTabWidget)
+    , m_machineLabel(new QLabel)
 {
     setObjectName(QStringLiteral("MainWindow"));
     setWindowIcon(QIcon(QStringLiteral(":/icons/parity-workbench.png")));
@@ -95,6 +101,31 @@ MainWindow::MainWindow(QWidget* parent)
     restoreSettings();
     updateTitle();
     statusBar()->showMessage(tr("Ready"));
+    showMachine();
+}
+
+void MainWindow::showMachine()
+{
+    m_machineLabel->setObjectName(QStringLiteral("machineLabel"));
+    m_machineLabel->setText(QString::fromStdString(blas::startupReport().blas.summary()));
+    statusBar()->addPermanentWidget(m_machineLabel);
+    const std::string warning = blas::startupReport().warning;
+    if (!warning.empty())
+        m_log->appendError(tr("This machine computes slower than it could: %1").arg(QString::fromStdString(warning)));
+    // The GEMM rate takes a few milliseconds of matrix products: not on the GUI thread.
+    auto* watcher = new QFutureWatcher<QStringList>(this);
+    connect(watcher, &QFutureWatcher<QStringList>::finished, this, [this, watcher] {
+        const QStringList texts = watcher->result();
+        m_machineLabel->setText(texts.value(0));
+        m_machineLabel->setToolTip(texts.value(1));
+        m_machineText = texts.value(1);
+        watcher->deleteLater();
+    });
+    watcher->setFuture(QtConcurrent::run([] {
+        const ThreadSettings threads = currentThreadSettings();
+        return QStringList{QString::fromStdString(machineSummaryLine(threads)),
+                           QString::fromStdString(machineText(threads))};
+    }));
 }
 
 MainWindow::~MainWindow() = default;
@@ -135,11 +166,14 @@ void MainWindow::buildMenus()
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     add(help, tr("&About Parity Workbench"), QKeySequence(), [this] {
+        const QString machine = m_machineText.isEmpty()
+                                    ? QString::fromStdString(blas::startupReport().blas.summary())
+                                    : m_machineText;
         QMessageBox::about(this, tr("About Parity Workbench"),
                            tr("<b>Parity Workbench %1</b><p>Train parity models for learned coded computation: "
                               "F<sub>p</sub>(X<sub>1</sub>+…+X<sub>k</sub>) learns to match "
-                              "F(X<sub>1</sub>)+…+F(X<sub>k</sub>).</p>")
-                               .arg(QStringLiteral(PARITY_VERSION)));
+                              "F(X<sub>1</sub>)+…+F(X<sub>k</sub>).</p><pre>%2</pre>")
+                               .arg(QStringLiteral(PARITY_VERSION), machine.toHtmlEscaped()));
     });
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 #include <QMainWindow>
 
+class QLabel;
 class QTabWidget;
 class QDockWidget;
 
@@ -29,6 +30,9 @@ public:
     RunsPage* runsPage() const { return m_runs; }
     LogPane* log() const { return m_log; }
     QTabWidget* tabs() const { return m_tabs; }
+    /// The status bar's permanent "what it runs on" line (BLAS, kernel,
+    /// threads, GEMM rate), filled off the GUI thread after start.
+    QLabel* machineLabel() const { return m_machineLabel; }
 
     bool openConfig(const QString& path);
     /// Shows a problem in the log and a message box (unless running scripted).
@@ -49,6 +53,7 @@ private:
     void exportPlot();
     void exportInspector();
     void updateTitle();
+    void showMachine();
 
     RunController* m_controller;
     RunPanel* m_runPanel;
@@ -59,6 +64,8 @@ private:
     QTabWidget* m_tabs;
     QDockWidget* m_runDock;
     QDockWidget* m_logDock;
+    QLabel* m_machineLabel;
+    QString m_machineText;
     bool m_interactive = true;
     bool m_closeRequested = false;
 };

@@ -10,6 +10,7 @@
 #include "training/ReconstructionMetrics.h"
 #include "util/AtomicFile.h"
 #include "util/Error.h"
+#include "util/MachineReport.h"
 #include "util/Random.h"
 
 #include <c10/core/InferenceMode.h>
@@ -226,6 +227,7 @@ RunSummary Trainer::run()
         throw Error("the checkpoint cycle must be at least 1 epoch");
 
     m_threads = applyThreadSettings(m_config.threads);
+    m_machine = machineJson(m_threads);
     m_summary = RunSummary{};
     m_summary.runIndex = m_options.runIndex;
     m_summary.header = m_config.header();
@@ -587,6 +589,7 @@ nlohmann::json Trainer::runInfo(const std::string& status) const
         {"config", m_config.toJson()},
         {"seed", m_config.seed},
         {"threads", {{"torch", m_threads.torchThreads}, {"blas", m_threads.blasThreads}, {"blas_library", m_threads.blas}}},
+        {"machine", m_machine},
         {"libtorch_version", TORCH_VERSION},
         {"parity_workbench_version", PARITY_VERSION},
         {"base_model", base},

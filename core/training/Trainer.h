@@ -7,6 +7,8 @@
 #include "training/TrainingEvents.h"
 #include "util/Threads.h"
 
+#include <nlohmann/json.hpp>
+
 #include <map>
 #include <memory>
 #include <optional>
@@ -59,6 +61,7 @@ private:
 
     const DatasetEntry* m_dataset = nullptr;
     ThreadSettings m_threads;
+    nlohmann::json m_machine; ///< machineJson() at the start of the run, for run.json
     std::string m_baseSource;
     std::shared_ptr<Network> m_baseModel;
     std::shared_ptr<Network> m_parityModel;

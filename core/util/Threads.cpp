@@ -1,5 +1,7 @@
 #include "util/Threads.h"
 
+#include "util/BlasStartup.h"
+
 #include <ATen/Parallel.h>
 
 #include <cstdlib>
@@ -26,10 +28,12 @@ ThreadSettings applyThreadSettings(int requested)
     ThreadSettings s;
     const int n = requested > 0 ? requested : availableCores();
     using SetThreads = void (*)(int);
-    using GetConfig = char* (*)();
     auto setBlas = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"));
-    auto blasConfig = reinterpret_cast<GetConfig>(dlsym(RTLD_DEFAULT, "openblas_get_config"));
-    s.blas = blasConfig ? std::string("OpenBLAS ") + blasConfig() : std::string("reference BLAS or unknown");
+    s.blas = blas::startupReport().blas.summary();
+    // Threads created by the program inherit flush-to-zero from the main
+    // thread (util/BlasStartup.h); this covers a thread some library made
+    // before that, at no cost.
+    blas::flushDenormalsOnThisThread();
 
     // Matrix products dominate, and they run inside BLAS: BLAS gets the
     // threads. LibTorch's OpenMP pool stays at one thread: with both pools
@@ -47,6 +51,17 @@ ThreadSettings applyThreadSettings(int requested)
         setBlas(blasThreads);
     s.torchThreads = torchThreads;
     s.blasThreads = setBlas ? blasThreads : 0;
+    return s;
+}
+
+ThreadSettings currentThreadSettings()
+{
+    ThreadSettings s;
+    using GetThreads = int (*)();
+    auto getBlas = reinterpret_cast<GetThreads>(dlsym(RTLD_DEFAULT, "openblas_get_num_threads"));
+    s.blasThreads = getBlas ? getBlas() : 0;
+    s.torchThreads = at::get_num_threads();
+    s.blas = blas::startupReport().blas.summary();
     return s;
 }
 

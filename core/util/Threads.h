@@ -17,6 +17,10 @@ struct ThreadSettings {
 /// BLAS share for experiments.
 ThreadSettings applyThreadSettings(int requested);
 
+/// The thread counts in force now, changing nothing (for reports made
+/// outside a run, e.g. the workbench's status bar).
+ThreadSettings currentThreadSettings();
+
 /// Number of cores usable by this process.
 int availableCores();
 

@@ -15,10 +15,15 @@
 #include "plots/AccuracyPlot.h"
 #include "plots/LossPlot.h"
 #include "run/LogPane.h"
+#include "util/BlasStartup.h"
 
 #include "support/GuiTestRuns.h"
 
 #include <QDir>
+#include <QLabel>
+#include <QProcess>
+#include <QProcessEnvironment>
+#include <QStatusBar>
 #include <QFileInfo>
 #include <QImage>
 #include <QJsonDocument>
@@ -127,6 +132,54 @@ private Q_SLOTS:
         window.setInteractive(false);
         QVERIFY(!window.openConfig(QString::fromStdString(tmp / "bad.json")));
         QVERIFY(window.log()->toPlainText().contains(QStringLiteral("bad.json")));
+    }
+
+    // Issue 12: the status bar says what the workbench computes on (BLAS,
+    // kernel, threads, a measured GEMM rate), the whole report in its tooltip.
+    void theStatusBarSaysWhatItRunsOn()
+    {
+        MainWindow window;
+        window.setInteractive(false);
+        window.show();
+        QLabel* label = window.machineLabel();
+        QVERIFY(label);
+        QVERIFY(window.statusBar()->isAncestorOf(label));
+        QTRY_VERIFY_WITH_TIMEOUT(label->text().contains(QStringLiteral("GFLOP/s")), 20000);
+        const auto& report = parity::blas::startupReport();
+        QVERIFY2(label->text().contains(QString::fromStdString(report.blas.library)), qPrintable(label->text()));
+        if (!report.blas.kernel.empty())
+            QVERIFY2(label->text().contains(QString::fromStdString(report.blas.kernel)), qPrintable(label->text()));
+        QVERIFY(label->toolTip().contains(QStringLiteral("Machine:")));
+        QVERIFY(label->toolTip().contains(QStringLiteral("subnormals:")));
+        QVERIFY(label->isVisible());
+    }
+
+    // Issue 12: a machine that computes below what it could says so in the
+    // log. Run in a child process of this test with subnormals kept
+    // (PARITY_DENORMALS=keep), which every machine reports as a warning.
+    void aSlowMachineIsReportedInTheLog()
+    {
+        if (qEnvironmentVariableIsSet("PARITY_TEST_CHILD")) {
+            MainWindow window;
+            window.setInteractive(false);
+            const QString log = window.log()->toPlainText();
+            QVERIFY2(log.contains(QStringLiteral("slower than it could")), qPrintable(log));
+            QVERIFY2(log.contains(QStringLiteral("PARITY_DENORMALS=keep")), qPrintable(log));
+            return;
+        }
+        QProcess child;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("PARITY_TEST_CHILD"), QStringLiteral("1"));
+        env.insert(QStringLiteral("PARITY_DENORMALS"), QStringLiteral("keep"));
+        child.setProcessEnvironment(env);
+        child.setProcessChannelMode(QProcess::MergedChannels);
+        child.start(QCoreApplication::applicationFilePath(), {QStringLiteral("aSlowMachineIsReportedInTheLog")});
+        QVERIFY(child.waitForFinished(60000));
+        QVERIFY2(child.exitCode() == 0, child.readAll().constData());
+        // And this process, with nothing below its means, logs no such line.
+        MainWindow window;
+        if (parity::blas::startupReport().warning.empty())
+            QVERIFY(!window.log()->toPlainText().contains(QStringLiteral("slower than it could")));
     }
 
     void scriptedModeSavesBothScreenshots()

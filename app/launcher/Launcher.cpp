@@ -1,0 +1,85 @@
+// The parity-train and parity-workbench commands: a small launcher that
+// starts the real program (PARITY_PROGRAM, e.g. parity-train-bin) with the
+// BLAS kernel decided before LibTorch is loaded (issue 12).
+//
+// OpenBLAS reads OPENBLAS_CORETYPE once, when it loads. The real program can
+// select a kernel by itself (util/BlasStartup.h), but only by re-executing,
+// which loads LibTorch's ~290 shared libraries twice (≈ 0.3 s). Here only
+// OpenBLAS is loaded (a few ms) to learn the kernel it picks on its own; the
+// same decideKernel() as in the program chooses; the program then starts
+// with the variables set and verifies the kernel (name and GEMM self-check).
+// With OPENBLAS_CORETYPE, PARITY_BLAS_AUTO or PARITY_BLAS_SELECT=off in the
+// environment the launcher changes nothing.
+#include "util/BlasRuntime.h"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <dlfcn.h>
+#include <string>
+#include <unistd.h>
+
+#ifndef PARITY_PROGRAM
+#error "PARITY_PROGRAM must name the program to start"
+#endif
+
+namespace {
+
+std::string selfDirectory()
+{
+    char buf[4096];
+    const ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf - 1);
+    if (n <= 0)
+        return ".";
+    std::string path(buf, size_t(n));
+    return path.substr(0, path.find_last_of('/'));
+}
+
+/// The program beside the launcher (build tree), else in
+/// ../libexec/parity-workbench (installed).
+std::string findProgram()
+{
+    const std::string dir = selfDirectory();
+    for (const std::string& candidate :
+         {dir + "/" PARITY_PROGRAM, dir + "/../libexec/parity-workbench/" PARITY_PROGRAM})
+        if (::access(candidate.c_str(), X_OK) == 0)
+            return candidate;
+    return dir + "/../libexec/parity-workbench/" PARITY_PROGRAM;
+}
+
+void chooseKernel()
+{
+    using namespace parity::blas;
+    const char* select = std::getenv("PARITY_BLAS_SELECT");
+    if (std::getenv("OPENBLAS_CORETYPE") || std::getenv("PARITY_BLAS_AUTO") || (select && !std::strcmp(select, "off")))
+        return;
+    // The BLAS LibTorch links (libtorch_cpu.so needs libblas.so.3), found the
+    // way the dynamic loader will find it for the program.
+    if (!dlopen("libblas.so.3", RTLD_NOW | RTLD_GLOBAL))
+        return;
+    KernelSituation s;
+    const BlasInfo blas = detectBlas();
+    s.openBlas = blas.isOpenBlas();
+    s.detectedKernel = blas.kernel;
+    s.cpu = detectCpu();
+    const KernelDecision d = decideKernel(s);
+    if (d.action != KernelDecision::Action::Select)
+        return;
+    ::setenv("OPENBLAS_CORETYPE", d.kernel.c_str(), 1);
+    ::setenv("PARITY_BLAS_AUTO", d.kernel.c_str(), 1);
+    ::setenv("PARITY_BLAS_DETECTED", blas.kernel.c_str(), 1);
+    ::setenv("PARITY_BLAS_VIA", "launcher", 1);
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    (void)argc;
+    chooseKernel();
+    const std::string program = findProgram();
+    ::execv(program.c_str(), argv);
+    std::fprintf(stderr, "%s: cannot start %s: %s\n", argv[0], program.c_str(), std::strerror(errno));
+    return 127;
+}

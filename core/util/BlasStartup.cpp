@@ -1,0 +1,167 @@
+#include "util/BlasStartup.h"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <strings.h>
+#include <unistd.h>
+#include <xmmintrin.h>
+
+// Referenced by parity_core's link options (-Wl,--undefined=...), so that
+// every executable linked with the static core library gets this object,
+// with its .preinit_array entry and its constructor.
+extern "C" {
+int parity_blas_startup_anchor = 0;
+}
+
+namespace parity::blas {
+
+namespace {
+
+/// What the constructor decided; read by startupReport().
+struct StartupOutcome {
+    bool ran = false;
+    std::string note;
+    std::string warning;
+};
+
+StartupOutcome& outcome()
+{
+    static StartupOutcome o;
+    return o;
+}
+
+std::string envText(const char* name)
+{
+    const char* v = std::getenv(name);
+    return v ? std::string(v) : std::string();
+}
+
+// Step 1: before libc and every library initialise. The environment is read
+// from envp (libc's getenv is not set up yet).
+void parityPreinit(int, char**, char** envp)
+{
+    constexpr const char kKeep[] = "PARITY_DENORMALS=keep";
+    for (char** e = envp; e && *e; ++e)
+        if (std::strcmp(*e, kKeep) == 0)
+            return;
+    _mm_setcsr(_mm_getcsr() | 0x8040u); // FTZ | DAZ, inherited by every thread started later
+}
+
+[[noreturn]] void failStartup(const std::string& text)
+{
+    std::fprintf(stderr, "parity: error: %s\n", text.c_str());
+    std::_Exit(70);
+}
+
+/// Replaces the process by a fresh start of itself; returns only on failure.
+void reexec(char** argv, const std::string& why)
+{
+    ::execv("/proc/self/exe", argv);
+    outcome().warning = why + "; could not re-execute (/proc/self/exe: " + std::strerror(errno) + ")";
+}
+
+void clearHandOver()
+{
+    for (const char* var : {"OPENBLAS_CORETYPE", kAutoVar, kDetectedVar, kViaVar})
+        ::unsetenv(var);
+}
+
+// Step 2, before main().
+void parityStartup(int, char** argv, char**)
+{
+    StartupOutcome& out = outcome();
+    out.ran = true;
+    const CpuInfo cpu = detectCpu();
+    const BlasInfo blas = detectBlas();
+
+    KernelSituation s;
+    s.openBlas = blas.isOpenBlas();
+    s.detectedKernel = blas.kernel;
+    s.cpu = cpu;
+    if (const char* u = std::getenv("OPENBLAS_CORETYPE"))
+        s.userCoretype = u;
+    s.autoMark = envText(kAutoVar);
+    s.selectionDisabled = envText("PARITY_BLAS_SELECT") == "off";
+    const KernelDecision d = decideKernel(s);
+    out.note = d.note;
+    out.warning = d.warning;
+
+    switch (d.action) {
+    case KernelDecision::Action::Keep:
+        if (const char* note = std::getenv(kNoteVar)) {
+            // A selected kernel was dropped: the programs say it once
+            // (parity-train on standard error, the workbench in its log).
+            out.warning = std::string(note) + (out.warning.empty() ? "" : "; " + out.warning);
+            ::unsetenv(kNoteVar);
+        }
+        return;
+    case KernelDecision::Action::Select:
+        ::setenv("OPENBLAS_CORETYPE", d.kernel.c_str(), 1);
+        ::setenv(kAutoVar, d.kernel.c_str(), 1);
+        ::setenv(kDetectedVar, blas.kernel.c_str(), 1);
+        ::setenv(kViaVar, "re-execution", 1);
+        reexec(argv, d.note);
+        clearHandOver();
+        return;
+    case KernelDecision::Action::Verify: {
+        const std::string detected = envText(kDetectedVar).empty() ? std::string("?") : envText(kDetectedVar);
+        const std::string via = envText(kViaVar);
+        std::string check;
+        const bool inUse = strcasecmp(blas.kernel.c_str(), d.kernel.c_str()) == 0;
+        if (inUse && gemmSelfCheck(&check)) {
+            out.note = "kernel " + blas.kernel + " selected at start-up" + (via.empty() ? "" : " (" + via + ")")
+                       + ": OpenBLAS chose " + detected + " on this " + std::string(tierName(cpu.tier()))
+                       + " CPU; GEMM self-check " + check;
+            return;
+        }
+        const std::string why = inUse ? "OpenBLAS kernel " + d.kernel + " computes wrong results on this CPU (" + check
+                                             + "): not used"
+                                       : "OpenBLAS did not switch to kernel " + d.kernel + " (it runs "
+                                             + blas.kernel + ")";
+        clearHandOver();
+        ::setenv(kAutoVar, "off", 1);
+        ::setenv(kNoteVar, why.c_str(), 1);
+        reexec(argv, why);
+        ::unsetenv(kNoteVar);
+        if (!inUse)
+            return; // still the kernel OpenBLAS chose: slower, but right
+        failStartup(out.warning + "; refusing to compute with it. Set PARITY_BLAS_SELECT=off to run "
+                                  "OpenBLAS's own choice.");
+    }
+    }
+}
+
+} // namespace
+
+const StartupReport& startupReport()
+{
+    static const StartupReport report = [] {
+        StartupReport r;
+        r.cpu = detectCpu();
+        r.blas = detectBlas();
+        r.flushDenormals = flushesDenormals();
+        r.kernelNote = outcome().note;
+        r.warning = outcome().warning;
+        if (!r.flushDenormals)
+            r.warning += std::string(r.warning.empty() ? "" : "; ")
+                         + "subnormal floats are not flushed to zero (PARITY_DENORMALS=keep): products that "
+                           "meet them can run many times slower";
+        return r;
+    }();
+    return report;
+}
+
+} // namespace parity::blas
+
+// The two entry points: the dynamic loader calls the first before any shared
+// library's initialiser, libc the second before main().
+extern "C" {
+__attribute__((section(".preinit_array"), used)) static void (*parity_preinit_entry)(int, char**, char**) =
+    parity::blas::parityPreinit;
+}
+__attribute__((constructor(101))) static void parityBlasStartupConstructor(int argc, char** argv, char** envp)
+{
+    parity::blas::parityStartup(argc, argv, envp);
+}

@@ -1,0 +1,47 @@
+#pragma once
+// The start-up step of every program linked with parity_core (issue 12):
+//
+// 1. Before any shared library initialises (an ELF .preinit_array entry of
+//    the executable), the main thread sets MXCSR's flush-to-zero and
+//    denormals-are-zero bits, so every thread started afterwards — OpenBLAS's
+//    pool, started by its own constructor, LibTorch's intra-op threads, the
+//    workbench's workers — inherits them. PARITY_DENORMALS=keep leaves them off.
+// 2. Before main() (a constructor of the executable), the BLAS and its kernel
+//    are detected and decideKernel() runs. A selection sets OPENBLAS_CORETYPE
+//    and the guard PARITY_BLAS_AUTO and re-executes the program once (OpenBLAS
+//    reads its kernel only when it loads); the kernel then in use is verified
+//    (its name, and gemmSelfCheck()). A kernel that fails is dropped: one more
+//    re-execution without it (PARITY_BLAS_AUTO=off), and a warning the
+//    programs print once.
+//
+// A re-execution loads LibTorch's ~290 shared libraries a second time. The
+// launchers of parity-train and parity-workbench (app/launcher) therefore make
+// the selection before anything is loaded and start the program with the
+// variables set; step 2 then only verifies. PARITY_BLAS_SELECT=off turns the
+// selection off.
+#include "util/BlasRuntime.h"
+
+#include <string>
+
+namespace parity::blas {
+
+/// The environment variables of the hand-over between launcher, start-up and
+/// re-executed process.
+inline constexpr const char* kAutoVar = "PARITY_BLAS_AUTO";         ///< the kernel we chose, or "off"
+inline constexpr const char* kDetectedVar = "PARITY_BLAS_DETECTED"; ///< what OpenBLAS chose on its own
+inline constexpr const char* kViaVar = "PARITY_BLAS_VIA";           ///< "launcher" or "re-execution"
+inline constexpr const char* kNoteVar = "PARITY_BLAS_NOTE";         ///< why a selected kernel was dropped
+
+/// What start-up found and did, for reports.
+struct StartupReport {
+    CpuInfo cpu;
+    BlasInfo blas;
+    std::string kernelNote;    ///< how the kernel in use came to be chosen
+    std::string warning;       ///< non-empty: slower than the machine could be, and why
+    bool flushDenormals = false;
+};
+
+/// The start-up report of this process (completed once, on first use).
+const StartupReport& startupReport();
+
+} // namespace parity::blas

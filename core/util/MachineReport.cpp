@@ -1,0 +1,73 @@
+#include "util/MachineReport.h"
+
+#include "util/BlasStartup.h"
+
+#include <cmath>
+#include <cstdio>
+
+namespace parity {
+
+double measuredGemmGflops()
+{
+    static const double rate = blas::measureGemmGflops(512);
+    return rate;
+}
+
+nlohmann::json machineJson(const ThreadSettings& threads)
+{
+    const auto& r = blas::startupReport();
+    nlohmann::json j = {
+        {"cpu",
+         {{"model", r.cpu.brand},
+          {"vendor", r.cpu.vendor},
+          {"family", r.cpu.family},
+          {"model_number", r.cpu.model},
+          {"stepping", r.cpu.stepping},
+          {"instruction_set", std::string(blas::tierName(r.cpu.tier()))}}},
+        {"blas",
+         {{"library", r.blas.library},
+          {"version", r.blas.version},
+          {"kernel", r.blas.kernel},
+          {"path", r.blas.path},
+          {"kernel_choice", r.kernelNote}}},
+        {"threads", {{"blas", threads.blasThreads}, {"torch", threads.torchThreads}}},
+        {"flush_denormals", r.flushDenormals},
+        {"gemm_gflops", std::round(measuredGemmGflops() * 10) / 10},
+    };
+    if (!r.warning.empty())
+        j["warning"] = r.warning;
+    return j;
+}
+
+std::string machineText(const ThreadSettings& threads)
+{
+    const auto& r = blas::startupReport();
+    char rate[64];
+    std::snprintf(rate, sizeof rate, "%.1f GFLOP/s", measuredGemmGflops());
+    std::string cpu = r.cpu.brand.empty() ? r.cpu.vendor : r.cpu.brand;
+    cpu += " (family " + std::to_string(r.cpu.family) + ", model " + std::to_string(r.cpu.model) + "; "
+           + std::string(blas::tierName(r.cpu.tier())) + ")";
+    std::string text = "Machine:\n";
+    text += "  CPU:        " + cpu + "\n";
+    text += "  BLAS:       " + r.blas.summary() + (r.blas.path.empty() ? "" : " (" + r.blas.path + ")") + "\n";
+    text += "  kernel:     " + r.kernelNote + "\n";
+    text += "  threads:    BLAS " + std::to_string(threads.blasThreads) + ", LibTorch "
+            + std::to_string(threads.torchThreads) + "\n";
+    text += std::string("  subnormals: ") + (r.flushDenormals ? "flushed to zero (FTZ/DAZ)" : "kept (slow)") + "\n";
+    text += std::string("  GEMM:       ") + rate + " (512x512x512 sgemm)\n";
+    if (!r.warning.empty())
+        text += "  warning:    " + r.warning + "\n";
+    return text;
+}
+
+std::string machineSummaryLine(const ThreadSettings& threads)
+{
+    const auto& r = blas::startupReport();
+    char rate[64];
+    std::snprintf(rate, sizeof rate, "%.0f GFLOP/s", measuredGemmGflops());
+    return r.blas.summary() + " · BLAS " + std::to_string(threads.blasThreads) + " + LibTorch "
+           + std::to_string(threads.torchThreads) + " threads · " + rate
+           + (r.flushDenormals ? "" : " · subnormals not flushed");
+}
+
+} // namespace parity

@@ -5,9 +5,15 @@
 // peak memory of preparing a folder of 224 x 224 images (Cat-v-Dog layout,
 // ImageNet resnet18), measured in a process of its own.
 //
-//   parity_bench_models [--runs N] [--threads N] [--only resnet18|vgg11|memory] [--images N]
+//   parity_bench_models [--runs N] [--threads N] [--only resnet18|resnet18-28|vgg11|memory] [--images N]
+//                       [--pytorch ORIGINAL_TRAIN_DIR]
+//
+// With --pytorch, each case is also run by bench/pytorch_models.py with
+// Debian's python3-torch on the same threads and the original framework's
+// model classes, and the ratios are printed (issue 12).
 #include "support/TinyAudio.h"   // tests/core/support: generated data files
 #include "support/TinyCifar.h"
+#include "support/TinyDataset.h"
 #include "support/TinyImages.h"
 
 #include "catalog/Catalog.h"
@@ -82,7 +88,46 @@ public:
 struct Case {
     std::string dataset, model;
     int64_t samples = 0;   // prepared: train + val + test
+    std::string pytorchCase; // the same work in bench/pytorch_models.py
 };
+
+struct Figures {
+    double queriesPerSecond = 0, samplesPerSecond = 0;
+    int64_t trainGroups = 0;
+};
+
+/// Runs bench/pytorch_models.py on the original framework's classes
+/// (TRAIN_DIR) for the same case, samples, groups and threads, and prints
+/// its line with the ratios ours / PyTorch.
+void comparePytorch(const Case& c, const Figures& ours, const std::string& trainDir, int threads, int batchGroups,
+                    int runs)
+{
+    const int n = threads > 0 ? threads : parity::availableCores();
+    const std::string script = (fs::read_symlink("/proc/self/exe").parent_path() / "pytorch_models.py").string();
+    const std::string cmd = "/usr/bin/python3 '" + script + "' '" + trainDir + "' "
+                            + c.pytorchCase + " " + std::to_string(c.samples) + " " + std::to_string(ours.trainGroups)
+                            + " " + std::to_string(batchGroups) + " " + std::to_string(n) + " " + std::to_string(runs)
+                            + " 2>&1";
+    std::string out;
+    if (std::FILE* pipe = ::popen(cmd.c_str(), "r")) {
+        char buf[4096];
+        while (size_t got = std::fread(buf, 1, sizeof buf, pipe))
+            out.append(buf, got);
+        ::pclose(pipe);
+    }
+    const auto at = out.find("pytorch " + c.pytorchCase + ": preparation ");
+    if (at == std::string::npos) {
+        std::printf("  PyTorch comparison failed:\n%s\n", out.c_str());
+        return;
+    }
+    const double prep = std::atof(out.c_str() + at + 8 + c.pytorchCase.size() + 14);
+    const auto t = out.find("training ", at);
+    const double train = t == std::string::npos ? 0 : std::atof(out.c_str() + t + 9);
+    std::printf("  %s", out.substr(at, out.find('\n', at) - at + 1).c_str());
+    std::printf("  ratio ours / PyTorch: training %.2fx, preparation %.2fx (target >= 1.0x)\n\n",
+                train > 0 ? ours.queriesPerSecond / train : 0, prep > 0 ? ours.samplesPerSecond / prep : 0);
+    std::fflush(stdout);
+}
 
 // Random base weights in a file: the speed does not depend on them, and the
 // run then neither trains a base model nor finds a cached one.
@@ -95,11 +140,12 @@ std::string writeBaseWeights(const fs::path& dir, const std::string& dataset, co
     return path;
 }
 
-void runCase(const Case& c, const fs::path& root, int runs, int threads, int batchGroups)
+Figures runCase(const Case& c, const fs::path& root, int runs, int threads, int batchGroups)
 {
     const fs::path data = root / c.dataset;
     const std::string weights = writeBaseWeights(root, c.dataset, c.model);
     std::vector<double> queriesPerSecond, samplesPerSecond;
+    Figures figures;
     for (int i = 0; i < runs; ++i) {
         nlohmann::json j = {{"num_epoch", 1},
                             {"k_vals", {2}},
@@ -119,6 +165,7 @@ void runCase(const Case& c, const fs::path& root, int runs, int threads, int bat
         parity::Trainer trainer(config, {}, &timing);
         trainer.run();
         queriesPerSecond.push_back(double(timing.trainGroups) / timing.trainSeconds);
+        figures.trainGroups = timing.trainGroups;
         samplesPerSecond.push_back(double(c.samples) / timing.startup);
         std::printf("  run %d: training %lld parity queries in %.2f s; start-up (read + prepare %lld samples) %.2f s\n",
                     i + 1, (long long)timing.trainGroups, timing.trainSeconds, (long long)c.samples, timing.startup);
@@ -129,13 +176,16 @@ void runCase(const Case& c, const fs::path& root, int runs, int threads, int bat
                 list(queriesPerSecond, "%.1f").c_str(), median(samplesPerSecond),
                 list(samplesPerSecond, "%.1f").c_str());
     std::fflush(stdout);
+    figures.queriesPerSecond = median(queriesPerSecond);
+    figures.samplesPerSecond = median(samplesPerSecond);
+    return figures;
 }
 
 // Peak memory of preparing a folder of 224 x 224 JPEG images: the set is
 // decoded batch by batch, so the peak should not grow with the folder.
 int memoryCase(const fs::path& root, int images, int threads)
 {
-    parity::applyThreadSettings(threads);
+    parity::applyThreadSettings(threads, parity::Workload::Convolutions);
     const fs::path dir = root / "images224";
     std::mt19937 rng(9);
     const int perClassTrain = images * 8 / 20, perClassOther = images / 20;
@@ -176,7 +226,7 @@ int memoryCase(const fs::path& root, int images, int threads)
 int main(int argc, char** argv)
 {
     int runs = 3, threads = 0, images = 300;
-    std::string only;
+    std::string only, pytorch;
     for (int i = 1; i + 1 < argc; i += 2) {
         const std::string a = argv[i];
         if (a == "--runs")
@@ -187,8 +237,12 @@ int main(int argc, char** argv)
             only = argv[i + 1];
         else if (a == "--images")
             images = std::atoi(argv[i + 1]);
+        else if (a == "--pytorch")
+            pytorch = argv[i + 1];
         else {
-            std::fprintf(stderr, "usage: %s [--runs N] [--threads N] [--only resnet18|vgg11|memory] [--images N]\n",
+            std::fprintf(stderr,
+                         "usage: %s [--runs N] [--threads N] [--only resnet18|resnet18-28|vgg11|memory] [--images N] "
+                         "[--pytorch ORIGINAL_TRAIN_DIR]\n",
                          argv[0]);
             return 2;
         }
@@ -203,15 +257,25 @@ int main(int argc, char** argv)
     if (only == "memory")
         return memoryCase(root, images, threads);
 
+    auto run = [&](const Case& c, int batchGroups) {
+        const Figures ours = runCase(c, root, runs, threads, batchGroups);
+        if (!pytorch.empty())
+            comparePytorch(c, ours, pytorch, threads, batchGroups, runs);
+    };
     if (only.empty() || only == "resnet18") {
         // 5 x 128 train records (64 of them val), 64 test: 288 training groups.
         parity::test::writeTinyCifar((root / "cifar10").string(), 10, 128, 64);
-        runCase({"cifar10", "resnet18", 5 * 128 + 64}, root, runs, threads, 32);
+        run({"cifar10", "resnet18", 5 * 128 + 64, "resnet18-cifar"}, 32);
+    }
+    if (only.empty() || only == "resnet18-28") {
+        // MNIST-format 28x28 grey: 640 train (64 of them val), 128 test: 288 training groups.
+        parity::test::writeTinyMnist((root / "mnist").string(), 640, 128);
+        run({"mnist", "resnet18", 640 + 128, "resnet18-28"}, 32);
     }
     if (only.empty() || only == "vgg11") {
         // 30 words x 4 train files, 1 valid and 1 test each: 60 training groups.
         parity::test::writeTinyGCommands((root / "gcommands").string(), parity::gcommandsClassNames(), 4, 1);
-        runCase({"gcommands", "vgg11", 30 * 6}, root, runs, threads, 8);
+        run({"gcommands", "vgg11", 30 * 6, "vgg11-speech"}, 8);
     }
     if (only.empty()) {
         // A process of its own, so the peak is the preparation's, not the runs' above.

@@ -62,8 +62,8 @@ int main(int argc, char** argv)
                         sweep.runs().size() == 1 ? "" : "s");
             for (const auto& run : sweep.runs())
                 std::printf("%s\n", describeRunText(run).c_str());
-            const int threads = sweep.runs().empty() ? 0 : sweep.runs().front().threads;
-            std::printf("%s", machineText(applyThreadSettings(threads)).c_str());
+            const RunConfig first = sweep.runs().empty() ? RunConfig{} : sweep.runs().front();
+            std::printf("%s", machineText(applyThreadSettings(first.threads, workloadOfModel(first.model))).c_str());
             return 0;
         }
         if (!options.continueFrom.empty() && sweep.runs().size() > 1)

@@ -133,10 +133,10 @@ std::shared_ptr<PreparedSet> DatasetPreparer::prepareSet(const ImageSet& set, Ne
     // which without a resize is also the code transform.
     const at::Tensor input = byteTable ? at::Tensor() : m_dataset.toInput(set.images);
 
-    for (int64_t start = 0; start < n; start += kChunk) {
+    for (int64_t start = 0; start < n; start += m_forwardChunk) {
         if (cancel && cancel->isCancelled())
             throw Cancelled();
-        const int64_t len = std::min(kChunk, n - start);
+        const int64_t len = std::min(m_forwardChunk, n - start);
         const at::Tensor chunk = byteTable ? m_dataset.toInput(set.images.narrow(0, start, len))
                                            : input.narrow(0, start, len);
         auto logits = baseModel.forward(chunk).reshape({len, -1});

@@ -95,6 +95,12 @@ class DatasetPreparer {
 public:
     DatasetPreparer(const DatasetEntry& dataset, ImageShape codeShape, int k, int valSize, std::uint64_t seed);
 
+    /// Samples per base-model forward pass when preparing a set held in
+    /// memory (default 8192: large products suit base-mlp's GEMMs;
+    /// convolutional models are faster in small chunks, e.g. 64: their
+    /// activations then stay in cache).
+    void setForwardChunk(int64_t samples) { m_forwardChunk = samples > 0 ? samples : m_forwardChunk; }
+
     PreparedData prepare(const RawDataset& raw, Network& baseModel, TrainingObserver* observer,
                          const CancelToken* cancel) const;
 
@@ -116,6 +122,7 @@ private:
     int m_k;
     int m_valSize;
     std::uint64_t m_seed;
+    int64_t m_forwardChunk = 8192;
 };
 
 /// The index batches of one pass over a split: consecutive runs of k x B

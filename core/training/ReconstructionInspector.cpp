@@ -205,7 +205,7 @@ struct ReconstructionInspector::Impl {
             return cache;
         thread_local bool threadsApplied = false;
         if (!threadsApplied) {
-            applyThreadSettings(config.threads);
+            applyThreadSettings(config.threads, workloadOfModel(config.model));
             threadsApplied = true;
         }
         const SplitPlan& p = plan(split);
@@ -320,7 +320,7 @@ std::unique_ptr<ReconstructionInspector> ReconstructionInspector::open(const std
     const Catalog& catalog = Catalog::instance();
     s.dataset = catalog.dataset(config.dataset);
     const ModelEntry* modelEntry = catalog.model(config.model);
-    applyThreadSettings(config.threads);
+    applyThreadSettings(config.threads, workloadOfModel(config.model));
 
     // The base model the run used (the prepared base outputs come from it).
     s.base = modelEntry->make(*s.dataset, config.modelScript);

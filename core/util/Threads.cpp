@@ -23,7 +23,12 @@ int availableCores()
     return n ? int(n) : 1;
 }
 
-ThreadSettings applyThreadSettings(int requested)
+Workload workloadOfModel(const std::string& architecture)
+{
+    return architecture == "base-mlp" ? Workload::MatrixProducts : Workload::Convolutions;
+}
+
+ThreadSettings applyThreadSettings(int requested, Workload workload)
 {
     ThreadSettings s;
     const int n = requested > 0 ? requested : availableCores();
@@ -35,15 +40,15 @@ ThreadSettings applyThreadSettings(int requested)
     // before that, at no cost.
     blas::flushDenormalsOnThisThread();
 
-    // Matrix products dominate, and they run inside BLAS: BLAS gets the
-    // threads. LibTorch's OpenMP pool stays at one thread: with both pools
+    // One pool gets the cores, the other one thread: with both pools
     // busy-waiting on 2 cores an epoch measured 14 s instead of 0.6 s
-    // (bench/README.md). PARITY_TORCH_THREADS / PARITY_BLAS_THREADS override
-    // the split for experiments.
-    int blasThreads = n;
+    // (bench/README.md). Matrix products run inside the BLAS; convolutions
+    // run in oneDNN on LibTorch's OpenMP pool.
+    const bool gemm = workload == Workload::MatrixProducts;
+    int blasThreads = gemm ? n : 1;
     if (const char* env = std::getenv("PARITY_BLAS_THREADS"); env && *env)
         blasThreads = std::max(1, std::atoi(env));
-    int torchThreads = 1;
+    int torchThreads = gemm ? 1 : n;
     if (const char* env = std::getenv("PARITY_TORCH_THREADS"); env && *env)
         torchThreads = std::max(1, std::atoi(env));
     at::set_num_threads(torchThreads);

@@ -1,5 +1,6 @@
 // The parity-train command line, run as a user would (issue: core, items 6-7).
 #include "TestPaths.h"
+#include "support/RunCommand.h"
 #include "support/TinyCifar.h"
 #include "support/TinyDataset.h"
 
@@ -12,23 +13,9 @@
 
 namespace {
 
-struct Result {
-    int exitCode = -1;
-    std::string output;   // stdout and stderr
-};
+using Result = parity::test::CommandResult;
 
-Result runCli(const std::string& args)
-{
-    Result r;
-    const std::string command = std::string(PARITY_TRAIN_EXE) + " " + args + " 2>&1";
-    std::FILE* pipe = ::popen(command.c_str(), "r");
-    std::array<char, 4096> buf{};
-    while (size_t n = std::fread(buf.data(), 1, buf.size(), pipe))
-        r.output.append(buf.data(), n);
-    const int status = ::pclose(pipe);
-    r.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return r;
-}
+Result runCli(const std::string& args) { return parity::test::runCommand(std::string(PARITY_TRAIN_EXE) + " " + args); }
 
 void writeFile(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
 

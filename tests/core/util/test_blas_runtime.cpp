@@ -3,6 +3,7 @@
 // injected detected kernel and CPU), so every case runs on any CPU; the
 // end-to-end tests run parity-train and adapt to what this CPU is.
 #include "TestPaths.h"
+#include "support/RunCommand.h"
 #include "support/TinyDataset.h"
 #include "util/BlasRuntime.h"
 
@@ -44,22 +45,9 @@ KernelSituation situation(Tier cpu, const std::string& detected)
 
 using Action = KernelDecision::Action;
 
-struct Outcome {
-    int exitCode = -1;
-    std::string output;
-};
+using Outcome = parity::test::CommandResult;
 
-Outcome runShell(const std::string& command)
-{
-    Outcome r;
-    std::FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
-    std::array<char, 4096> buf{};
-    while (size_t n = std::fread(buf.data(), 1, buf.size(), pipe))
-        r.output.append(buf.data(), n);
-    const int status = ::pclose(pipe);
-    r.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return r;
-}
+Outcome runShell(const std::string& command) { return parity::test::runCommand(command); }
 
 /// parity-train --describe on the default experiment, with `env` prepended
 /// (OPENBLAS_CORETYPE and the guard variables of this process are cleared

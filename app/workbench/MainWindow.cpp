@@ -166,14 +166,25 @@ void MainWindow::buildMenus()
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     add(help, tr("&About Parity Workbench"), QKeySequence(), [this] {
+        // Until the GEMM rate is measured (a moment after start), the BLAS line.
         const QString machine = m_machineText.isEmpty()
-                                    ? QString::fromStdString(blas::startupReport().blas.summary())
+                                    ? QStringLiteral("  BLAS: ") + QString::fromStdString(blas::startupReport().blas.summary())
                                     : m_machineText;
+        // The report's "  key: value" lines as a table, so that long values wrap.
+        QString rows;
+        for (const QString& line : machine.split(QLatin1Char('\n'), Qt::SkipEmptyParts)) {
+            const int colon = line.indexOf(QLatin1Char(':'));
+            if (!line.startsWith(QLatin1Char(' ')) || colon < 0)
+                continue;
+            rows += QStringLiteral("<tr><td valign=\"top\"><i>%1</i></td><td>%2</td></tr>")
+                        .arg(line.left(colon).trimmed().toHtmlEscaped(), line.mid(colon + 1).trimmed().toHtmlEscaped());
+        }
         QMessageBox::about(this, tr("About Parity Workbench"),
                            tr("<b>Parity Workbench %1</b><p>Train parity models for learned coded computation: "
                               "F<sub>p</sub>(X<sub>1</sub>+…+X<sub>k</sub>) learns to match "
-                              "F(X<sub>1</sub>)+…+F(X<sub>k</sub>).</p><pre>%2</pre>")
-                               .arg(QStringLiteral(PARITY_VERSION), machine.toHtmlEscaped()));
+                              "F(X<sub>1</sub>)+…+F(X<sub>k</sub>).</p><p><b>This machine</b></p>"
+                              "<table cellspacing=\"4\">%2</table>")
+                               .arg(QStringLiteral(PARITY_VERSION), rows));
     });
 }
 

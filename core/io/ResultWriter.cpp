@@ -76,7 +76,9 @@ std::string pythonFloatRepr(double value)
     const int exponent = std::stoi(sci.substr(ePos + 1));
     digits.erase(std::remove(digits.begin(), digits.end(), '.'), digits.end());
     std::string out;
-    if (exponent >= -5 && exponent < 16) {
+    // Python's repr: fixed notation for 1e-4 <= |value| < 1e16, exponent form
+    // outside (repr(1e-05) == "1e-05", repr(1e16) == "1e+16").
+    if (exponent >= -4 && exponent < 16) {
         if (exponent < 0) {
             out = "0." + std::string(size_t(-exponent - 1), '0') + digits;
         } else if (size_t(exponent + 1) >= digits.size()) {

@@ -102,3 +102,43 @@ TEST(ResultWriter, OrphanedTemporaryFilesAreRemovedOnResume)
     EXPECT_TRUE(fs::exists(live));
     EXPECT_TRUE(fs::exists(tmp / "notes.tmp-x"));
 }
+
+// Issue 11, item 8: the result files print floats as Python's repr does.
+// Expected strings made by Python 3.11's repr() of the same doubles.
+TEST(ResultWriter, FloatsArePrintedExactlyAsPythonsRepr)
+{
+    const std::pair<double, const char*> cases[] = {
+        {1e-07, "1e-07"},
+        {1.5e-07, "1.5e-07"},
+        {3.0000000000000005e-06, "3.0000000000000005e-06"},
+        {1e-05, "1e-05"},
+        {1.2345e-05, "1.2345e-05"},
+        {9.99e-05, "9.99e-05"},
+        {0.0001, "0.0001"},
+        {0.00012, "0.00012"},
+        {0.00099, "0.00099"},
+        {0.001, "0.001"},
+        {0.1, "0.1"},
+        {1.0 / 3.0, "0.3333333333333333"},
+        {6.666666666666667e-06, "6.666666666666667e-06"},
+        {1.0, "1.0"},
+        {10.0, "10.0"},
+        {123.456, "123.456"},
+        {0.8947, "0.8947"},
+        {57882.0 / 60000.0, "0.9647"},
+        {1000000000000000.0, "1000000000000000.0"},
+        {1234567890123456.0, "1234567890123456.0"},
+        {1e+16, "1e+16"},
+        {1.5e+16, "1.5e+16"},
+        {1e+17, "1e+17"},
+        {1.2345678901234568e+16, "1.2345678901234568e+16"},
+        {-1e-05, "-1e-05"},
+        {-0.0001, "-0.0001"},
+        {-2.5e-07, "-2.5e-07"},
+        {-1e+16, "-1e+16"},
+        {0.0, "0.0"},
+        {-0.0, "-0.0"},
+    };
+    for (const auto& [value, repr] : cases)
+        EXPECT_EQ(pythonFloatRepr(value), repr) << value;
+}

@@ -56,10 +56,19 @@ void parityPreinit(int, char**, char** envp)
 }
 
 /// Replaces the process by a fresh start of itself; returns only on failure.
+/// The path is read from /proc/self/exe first rather than exec'ing that
+/// link: under valgrind the link is the tool, while readlink is answered
+/// with the program's own path.
 void reexec(char** argv, const std::string& why)
 {
-    ::execv("/proc/self/exe", argv);
-    outcome().warning = why + "; could not re-execute (/proc/self/exe: " + std::strerror(errno) + ")";
+    char self[4096];
+    const ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
+    if (n > 0) {
+        self[n] = 0;
+        ::execv(self, argv);
+    }
+    outcome().warning = why + "; could not re-execute (" + (n > 0 ? std::string(self) : "/proc/self/exe") + ": "
+                        + std::strerror(errno) + ")";
 }
 
 void clearHandOver()

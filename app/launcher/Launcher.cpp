@@ -20,8 +20,8 @@
 #include <string>
 #include <unistd.h>
 
-#ifndef PARITY_PROGRAM
-#error "PARITY_PROGRAM must name the program to start"
+#if !defined(PARITY_PROGRAM) || !defined(PARITY_PROGRAM_DIR)
+#error "PARITY_PROGRAM and PARITY_PROGRAM_DIR must name the program to start and its folder"
 #endif
 
 namespace {
@@ -36,16 +36,15 @@ std::string selfDirectory()
     return path.substr(0, path.find_last_of('/'));
 }
 
-/// The program beside the launcher (build tree), else in
-/// ../libexec/parity-workbench (installed).
+/// The program beside the launcher (build tree), else where the install
+/// puts it (PARITY_PROGRAM_DIR, relative to the launcher's folder:
+/// ../libexec/parity-workbench with the GNU layout).
 std::string findProgram()
 {
     const std::string dir = selfDirectory();
-    for (const std::string& candidate :
-         {dir + "/" PARITY_PROGRAM, dir + "/../libexec/parity-workbench/" PARITY_PROGRAM})
-        if (::access(candidate.c_str(), X_OK) == 0)
-            return candidate;
-    return dir + "/../libexec/parity-workbench/" PARITY_PROGRAM;
+    const std::string installed = dir + "/" PARITY_PROGRAM_DIR "/" PARITY_PROGRAM;
+    const std::string beside = dir + "/" PARITY_PROGRAM;
+    return ::access(beside.c_str(), X_OK) == 0 ? beside : installed;
 }
 
 void chooseKernel()

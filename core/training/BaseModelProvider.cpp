@@ -42,8 +42,12 @@ std::vector<std::string> BaseModelProvider::bundledPaths(const std::string& data
         roots.emplace_back(env);
     std::error_code ec;
     const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-    if (!ec)
+    if (!ec) {
+        // PREFIX/bin/program, and PREFIX/libexec/parity-workbench/program-bin
+        // (the programs the launchers start, app/launcher).
         roots.push_back(exe.parent_path().parent_path() / "share" / "parity-workbench");
+        roots.push_back(exe.parent_path().parent_path().parent_path() / "share" / "parity-workbench");
+    }
     roots.emplace_back(PARITY_INSTALLED_RESOURCE_DIR);
     roots.emplace_back(PARITY_SOURCE_RESOURCE_DIR);
     std::vector<std::string> out;

@@ -282,8 +282,8 @@ KernelDecision decideKernel(const KernelSituation& s)
         d.warning = belowText + "; the faster kernel " + best + " was not kept";
         return d;
     }
-    if (s.selectionDisabled) {
-        d.warning = belowText + "; selection is off (PARITY_BLAS_SELECT=off), " + best + " would be faster";
+    if (!s.disabledBy.empty()) {
+        d.warning = belowText + "; selection is off (" + s.disabledBy + "), " + best + " would be faster";
         return d;
     }
     d.action = Action::Select;

@@ -67,7 +67,7 @@ struct KernelSituation {
     CpuInfo cpu;
     std::optional<std::string> userCoretype; ///< OPENBLAS_CORETYPE in the environment
     std::string autoMark;                    ///< PARITY_BLAS_AUTO: "", "off", or the kernel we chose
-    bool selectionDisabled = false;          ///< PARITY_BLAS_SELECT=off
+    std::string disabledBy;                  ///< why selection is off ("PARITY_BLAS_SELECT=off", ...), or empty
 };
 
 struct KernelDecision {

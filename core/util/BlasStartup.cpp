@@ -92,7 +92,10 @@ void parityStartup(int, char** argv, char**)
     if (const char* u = std::getenv("OPENBLAS_CORETYPE"))
         s.userCoretype = u;
     s.autoMark = envText(kAutoVar);
-    s.selectionDisabled = envText("PARITY_BLAS_SELECT") == "off";
+    if (envText("PARITY_BLAS_SELECT") == "off")
+        s.disabledBy = "PARITY_BLAS_SELECT=off";
+    else if (envText("LD_PRELOAD").find("vgpreload") != std::string::npos)
+        s.disabledBy = "running under valgrind, which a re-execution would leave";
     const KernelDecision d = decideKernel(s);
     out.note = d.note;
     out.warning = d.warning;

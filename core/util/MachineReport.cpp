@@ -4,13 +4,20 @@
 
 #include <cmath>
 #include <cstdio>
+#include <map>
+#include <mutex>
 
 namespace parity {
 
-double measuredGemmGflops()
+double measuredGemmGflops(int blasThreads)
 {
-    static const double rate = blas::measureGemmGflops(512);
-    return rate;
+    static std::mutex mutex;
+    static std::map<int, double> rates;
+    const std::lock_guard<std::mutex> lock(mutex);
+    auto it = rates.find(blasThreads);
+    if (it == rates.end())
+        it = rates.emplace(blasThreads, blas::measureGemmGflops(512)).first;
+    return it->second;
 }
 
 nlohmann::json machineJson(const ThreadSettings& threads)
@@ -32,7 +39,7 @@ nlohmann::json machineJson(const ThreadSettings& threads)
           {"kernel_choice", r.kernelNote}}},
         {"threads", {{"blas", threads.blasThreads}, {"torch", threads.torchThreads}}},
         {"flush_denormals", r.flushDenormals},
-        {"gemm_gflops", std::round(measuredGemmGflops() * 10) / 10},
+        {"gemm_gflops", std::round(measuredGemmGflops(threads.blasThreads) * 10) / 10},
     };
     if (!r.warning.empty())
         j["warning"] = r.warning;
@@ -43,7 +50,7 @@ std::string machineText(const ThreadSettings& threads)
 {
     const auto& r = blas::startupReport();
     char rate[64];
-    std::snprintf(rate, sizeof rate, "%.1f GFLOP/s", measuredGemmGflops());
+    std::snprintf(rate, sizeof rate, "%.1f GFLOP/s", measuredGemmGflops(threads.blasThreads));
     std::string cpu = r.cpu.brand.empty() ? r.cpu.vendor : r.cpu.brand;
     cpu += " (family " + std::to_string(r.cpu.family) + ", model " + std::to_string(r.cpu.model) + "; "
            + std::string(blas::tierName(r.cpu.tier())) + ")";
@@ -64,7 +71,7 @@ std::string machineSummaryLine(const ThreadSettings& threads)
 {
     const auto& r = blas::startupReport();
     char rate[64];
-    std::snprintf(rate, sizeof rate, "%.0f GFLOP/s", measuredGemmGflops());
+    std::snprintf(rate, sizeof rate, "%.0f GFLOP/s", measuredGemmGflops(threads.blasThreads));
     return r.blas.summary() + " · BLAS " + std::to_string(threads.blasThreads) + " + LibTorch "
            + std::to_string(threads.torchThreads) + " threads · " + rate
            + (r.flushDenormals ? "" : " · subnormals not flushed");

@@ -10,9 +10,10 @@
 
 namespace parity {
 
-/// The BLAS's single-precision GEMM rate in GFLOP/s (512³, best of three),
-/// measured once per process, with the threads set when first asked.
-double measuredGemmGflops();
+/// The BLAS's single-precision GEMM rate in GFLOP/s (512³, best of three)
+/// with `blasThreads` threads in force, measured once per process and
+/// thread count.
+double measuredGemmGflops(int blasThreads);
 
 /// {"cpu": {...}, "blas": {...}, "threads": {...}, "flush_denormals": bool,
 ///  "gemm_gflops": x, "warning": "..."}

@@ -344,6 +344,31 @@ TEST_F(IdxReaderTest, AbsurdHeaderRejectedWithoutAllocating)
 #endif
 }
 
+// Issue 12: the whole-file libdeflate path is taken only when the gzip
+// trailer announces exactly what the IDX header claims. A file whose header
+// claims 3 labels but which inflates to 64 MiB must not be decompressed
+// whole: the streaming reader stops after the claim and names the problem.
+TEST_F(IdxReaderTest, AHeaderThatUnderstatesTheDataIsNotInflatedWhole)
+{
+    Bytes b;
+    putBigEndian32(b, 0x801);
+    putBigEndian32(b, 3);
+    b.resize(b.size() + (std::size_t(64) << 20), 0);
+    writeGz(file("understated.gz"), b);
+#ifdef __linux__
+    rusage before{};
+    getrusage(RUSAGE_SELF, &before);
+#endif
+    const std::string msg = errorOf([&] { parity::readIdxLabels(file("understated.gz").string()); });
+    EXPECT_CONTAINS(msg, "understated.gz");
+    EXPECT_CONTAINS(msg, "trailing data");
+#ifdef __linux__
+    rusage after{};
+    getrusage(RUSAGE_SELF, &after);
+    EXPECT_LT(after.ru_maxrss - before.ru_maxrss, 32 * 1024) << "peak RSS grew (KiB)";
+#endif
+}
+
 TEST_F(IdxReaderTest, ZeroSizedImagesRejected)
 {
     writeRaw(file("img"), imageHeader(3, 0, 28));

@@ -145,7 +145,7 @@ TEST(BlasKernelDecision, GuardsStopEveryLoop)
     EXPECT_FALSE(d.warning.empty());
 
     s = situation(Tier::Avx512, "Prescott");
-    s.selectionDisabled = true;
+    s.disabledBy = "PARITY_BLAS_SELECT=off";
     d = decideKernel(s);
     EXPECT_EQ(d.action, Action::Keep);
     EXPECT_NE(d.warning.find("PARITY_BLAS_SELECT=off"), std::string::npos) << d.warning;

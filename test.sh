@@ -6,6 +6,8 @@ cd "$(dirname "$0")"
 source scripts/setup.sh
 
 parity_install "${PARITY_CORE_PACKAGES[@]}" "${PARITY_GUI_PACKAGES[@]}" "${PARITY_TEST_PACKAGES[@]}"
-parity_build build
+# Explicitly on: ./run.sh configures the same build folder with tests and
+# benchmarks off, and CMake would keep that.
+parity_build build -DPARITY_BUILD_TESTS=ON -DPARITY_BUILD_BENCH=ON
 export QT_QPA_PLATFORM=offscreen
 ctest --test-dir build --output-on-failure -j"$(nproc)"

@@ -32,6 +32,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -70,6 +71,7 @@ public:
     double startup = -1;
     double trainSeconds = 0;
     int64_t trainGroups = 0;
+    std::map<std::string, double> phases; ///< where the training pass spent its time
 
     void batchFinished(const parity::BatchStats& s) override
     {
@@ -81,6 +83,7 @@ public:
         if (r.split == "train") {
             trainSeconds = r.seconds;
             trainGroups = r.groups;
+            phases = r.phaseSeconds;
         }
     }
 };
@@ -167,8 +170,13 @@ Figures runCase(const Case& c, const fs::path& root, int runs, int threads, int 
         queriesPerSecond.push_back(double(timing.trainGroups) / timing.trainSeconds);
         figures.trainGroups = timing.trainGroups;
         samplesPerSecond.push_back(double(c.samples) / timing.startup);
-        std::printf("  run %d: training %lld parity queries in %.2f s; start-up (read + prepare %lld samples) %.2f s\n",
-                    i + 1, (long long)timing.trainGroups, timing.trainSeconds, (long long)c.samples, timing.startup);
+        std::string phases;
+        for (const auto& [phase, seconds] : timing.phases)
+            phases += (phases.empty() ? "" : ", ") + phase + " " + std::to_string(seconds).substr(0, 5);
+        std::printf("  run %d: training %lld parity queries in %.2f s (%s); start-up (read + prepare %lld samples) "
+                    "%.2f s\n",
+                    i + 1, (long long)timing.trainGroups, timing.trainSeconds, phases.c_str(), (long long)c.samples,
+                    timing.startup);
         std::fflush(stdout);
     }
     std::printf("%s %s: training %.1f parity queries/s (median of %d: %s), preparation %.1f samples/s (%s)\n\n",

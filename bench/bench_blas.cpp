@@ -20,10 +20,10 @@
 #include "util/Threads.h"
 
 #include "BenchStats.h"
+#include "support/RunCommand.h"
 
 #include <ATen/ATen.h>
 
-#include <array>
 #include <chrono>
 #include <functional>
 #include <cstdint>
@@ -31,7 +31,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <string>
-#include <sys/wait.h>
+#include <unistd.h>
 #include <vector>
 
 #ifndef PARITY_BENCH_SOURCE_DIR
@@ -101,17 +101,6 @@ Figures measure(int runs)
     return f;
 }
 
-std::string run(const std::string& command)
-{
-    std::string out;
-    std::FILE* pipe = ::popen(command.c_str(), "r");
-    std::array<char, 4096> buf{};
-    while (size_t n = std::fread(buf.data(), 1, buf.size(), pipe))
-        out.append(buf.data(), n);
-    ::pclose(pipe);
-    return out;
-}
-
 } // namespace
 
 int main(int argc, char** argv)
@@ -136,7 +125,7 @@ int main(int argc, char** argv)
     if (child) {
         const Figures f = measure(runs);
         const auto& r = parity::blas::startupReport();
-        std::printf("%s|%d|%.1f|%.2f|%.2f|%.1f\n", r.blas.kernel.c_str(), int(r.flushDenormals), f.gflops2048,
+        std::printf("child: %s %d %.1f %.2f %.2f %.1f\n", r.blas.kernel.c_str(), int(r.flushDenormals), f.gflops2048,
                     f.bundledMs, f.randomMs, f.ratio());
         return 0;
     }
@@ -159,26 +148,21 @@ int main(int argc, char** argv)
             {"both: as the landed main ran here", "OPENBLAS_CORETYPE=Prescott PARITY_DENORMALS=keep"},
         };
         for (const auto& [label, env] : settings) {
-            const std::string out = run(std::string("env -u OPENBLAS_CORETYPE -u PARITY_BLAS_AUTO -u PARITY_BLAS_VIA ")
-                                        + env + " /proc/" + std::to_string(::getpid()) + "/exe --child --runs "
-                                        + std::to_string(runs) + " 2>/dev/null");
-            std::string cells = out.substr(0, out.find('\n'));
-            for (auto& ch : cells)
-                if (ch == '|')
-                    ch = '#';
-            std::string row = "| " + std::string(label);
-            size_t start = 0;
-            for (int i = 0; i < 6; ++i) {
-                const size_t end = cells.find('#', start);
-                std::string cell = cells.substr(start, end == std::string::npos ? std::string::npos : end - start);
-                if (i == 1)
-                    cell = cell == "1" ? "on" : "off";
-                row += " | " + cell;
-                if (end == std::string::npos)
-                    break;
-                start = end + 1;
-            }
-            std::printf("%s |\n", row.c_str());
+            // The child prints one line: kernel, FTZ/DAZ (0/1), GFLOP/s, bundled ms, random ms, ratio.
+            const std::string out =
+                parity::test::runCommand(std::string("env -u OPENBLAS_CORETYPE -u PARITY_BLAS_AUTO -u PARITY_BLAS_VIA ")
+                                         + env + " /proc/" + std::to_string(::getpid()) + "/exe --child --runs "
+                                         + std::to_string(runs))
+                    .output;
+            const auto at = out.find("child: ");
+            char kernel[64] = "?";
+            int ftz = 0;
+            double gflops = 0, bundledMs = 0, randomMs = 0, ratio = 0;
+            if (at != std::string::npos)
+                std::sscanf(out.c_str() + at, "child: %63s %d %lf %lf %lf %lf", kernel, &ftz, &gflops, &bundledMs,
+                            &randomMs, &ratio);
+            std::printf("| %s | %s | %s | %.1f | %.2f | %.2f | %.1f |\n", label, kernel, ftz ? "on" : "off", gflops,
+                        bundledMs, randomMs, ratio);
             std::fflush(stdout);
         }
     }

@@ -13,6 +13,7 @@
 // model classes, and the ratios are printed (issue 12).
 #include "support/TinyAudio.h"   // tests/core/support: generated data files
 #include "support/TinyCifar.h"
+#include "support/RunCommand.h"
 #include "support/TinyDataset.h"
 #include "support/TinyImages.h"
 
@@ -109,15 +110,8 @@ void comparePytorch(const Case& c, const Figures& ours, const std::string& train
     const std::string script = (fs::read_symlink("/proc/self/exe").parent_path() / "pytorch_models.py").string();
     const std::string cmd = "/usr/bin/python3 '" + script + "' '" + trainDir + "' "
                             + c.pytorchCase + " " + std::to_string(c.samples) + " " + std::to_string(ours.trainGroups)
-                            + " " + std::to_string(batchGroups) + " " + std::to_string(n) + " " + std::to_string(runs)
-                            + " 2>&1";
-    std::string out;
-    if (std::FILE* pipe = ::popen(cmd.c_str(), "r")) {
-        char buf[4096];
-        while (size_t got = std::fread(buf, 1, sizeof buf, pipe))
-            out.append(buf, got);
-        ::pclose(pipe);
-    }
+                            + " " + std::to_string(batchGroups) + " " + std::to_string(n) + " " + std::to_string(runs);
+    const std::string out = parity::test::runCommand(cmd).output;
     const auto at = out.find("pytorch " + c.pytorchCase + ": preparation ");
     if (at == std::string::npos) {
         std::printf("  PyTorch comparison failed:\n%s\n", out.c_str());

@@ -50,25 +50,21 @@ std::string findProgram()
 void chooseKernel()
 {
     using namespace parity::blas;
-    const char* select = std::getenv("PARITY_BLAS_SELECT");
-    if (std::getenv("OPENBLAS_CORETYPE") || std::getenv("PARITY_BLAS_AUTO") || (select && !std::strcmp(select, "off")))
+    // Nothing to learn from OpenBLAS when the environment decides already.
+    if (std::getenv("OPENBLAS_CORETYPE") || std::getenv(kAutoVar))
         return;
     // The BLAS LibTorch links (libtorch_cpu.so needs libblas.so.3), found the
     // way the dynamic loader will find it for the program.
     if (!dlopen("libblas.so.3", RTLD_NOW | RTLD_GLOBAL))
         return;
-    KernelSituation s;
     const BlasInfo blas = detectBlas();
-    s.openBlas = blas.isOpenBlas();
-    s.detectedKernel = blas.kernel;
-    s.cpu = detectCpu();
-    const KernelDecision d = decideKernel(s);
+    const KernelDecision d = decideKernel(currentSituation(detectCpu(), blas));
     if (d.action != KernelDecision::Action::Select)
         return;
     ::setenv("OPENBLAS_CORETYPE", d.kernel.c_str(), 1);
-    ::setenv("PARITY_BLAS_AUTO", d.kernel.c_str(), 1);
-    ::setenv("PARITY_BLAS_DETECTED", blas.kernel.c_str(), 1);
-    ::setenv("PARITY_BLAS_VIA", "launcher", 1);
+    ::setenv(kAutoVar, d.kernel.c_str(), 1);
+    ::setenv(kDetectedVar, blas.kernel.c_str(), 1);
+    ::setenv(kViaVar, "launcher", 1);
 }
 
 } // namespace

@@ -226,7 +226,8 @@ RunSummary Trainer::run()
     if (m_options.checkpointCycle < 1)
         throw Error("the checkpoint cycle must be at least 1 epoch");
 
-    m_threads = applyThreadSettings(m_config.threads, workloadOfModel(m_config.model));
+    const Workload workload = workloadOfModel(m_config.model);
+    m_threads = applyThreadSettings(m_config.threads, workload);
     m_machine = machineJson(m_threads);
     m_summary = RunSummary{};
     m_summary.runIndex = m_options.runIndex;
@@ -253,7 +254,7 @@ RunSummary Trainer::run()
         // Convolutional base models prepare fastest 32-64 samples at a time
         // (resnet18 on CIFAR-shaped input: 208 samples/s against 142 with
         // chunks of 8192, bench/README.md).
-        if (workloadOfModel(m_config.model) == Workload::Convolutions)
+        if (workload == Workload::Convolutions)
             preparer.setForwardChunk(64);
         m_data = preparer.prepare(raw, *m_baseModel, m_observer, m_cancel);
         for (const auto& acc : m_data.baseAccuracies) {

@@ -292,6 +292,25 @@ KernelDecision decideKernel(const KernelSituation& s)
     return d;
 }
 
+KernelSituation currentSituation(const CpuInfo& cpu, const BlasInfo& blas)
+{
+    KernelSituation s;
+    s.openBlas = blas.isOpenBlas();
+    s.detectedKernel = blas.kernel;
+    s.cpu = cpu;
+    if (const char* u = std::getenv("OPENBLAS_CORETYPE"))
+        s.userCoretype = u;
+    if (const char* m = std::getenv(kAutoVar))
+        s.autoMark = m;
+    const char* select = std::getenv("PARITY_BLAS_SELECT");
+    const char* preload = std::getenv("LD_PRELOAD");
+    if (select && std::strcmp(select, "off") == 0)
+        s.disabledBy = "PARITY_BLAS_SELECT=off";
+    else if (preload && std::strstr(preload, "vgpreload"))
+        s.disabledBy = "running under valgrind, which a re-execution would leave";
+    return s;
+}
+
 bool gemmSelfCheck(std::string* detail)
 {
     const Sgemm sgemm = findSgemm();

@@ -70,6 +70,17 @@ struct KernelSituation {
     std::string disabledBy;                  ///< why selection is off ("PARITY_BLAS_SELECT=off", ...), or empty
 };
 
+/// The environment variables of the hand-over between launcher, start-up and
+/// a re-executed process (util/BlasStartup.h).
+inline constexpr const char* kAutoVar = "PARITY_BLAS_AUTO";         ///< the kernel we chose, or "off"
+inline constexpr const char* kDetectedVar = "PARITY_BLAS_DETECTED"; ///< what OpenBLAS chose on its own
+inline constexpr const char* kViaVar = "PARITY_BLAS_VIA";           ///< "launcher" or "re-execution"
+inline constexpr const char* kNoteVar = "PARITY_BLAS_NOTE";         ///< why a selected kernel was dropped
+
+/// The situation of this process: the BLAS found now, the CPU, and the
+/// variables above, OPENBLAS_CORETYPE and PARITY_BLAS_SELECT.
+KernelSituation currentSituation(const CpuInfo& cpu, const BlasInfo& blas);
+
 struct KernelDecision {
     enum class Action {
         Keep,   ///< leave the BLAS as it is

@@ -19,9 +19,11 @@ namespace parity::blas {
 
 namespace {
 
-/// What the constructor decided; read by startupReport().
+/// What the constructor found and decided; read by startupReport().
 struct StartupOutcome {
     bool ran = false;
+    CpuInfo cpu;
+    BlasInfo blas;
     std::string note;
     std::string warning;
 };
@@ -82,21 +84,11 @@ void parityStartup(int, char** argv, char**)
 {
     StartupOutcome& out = outcome();
     out.ran = true;
-    const CpuInfo cpu = detectCpu();
-    const BlasInfo blas = detectBlas();
-
-    KernelSituation s;
-    s.openBlas = blas.isOpenBlas();
-    s.detectedKernel = blas.kernel;
-    s.cpu = cpu;
-    if (const char* u = std::getenv("OPENBLAS_CORETYPE"))
-        s.userCoretype = u;
-    s.autoMark = envText(kAutoVar);
-    if (envText("PARITY_BLAS_SELECT") == "off")
-        s.disabledBy = "PARITY_BLAS_SELECT=off";
-    else if (envText("LD_PRELOAD").find("vgpreload") != std::string::npos)
-        s.disabledBy = "running under valgrind, which a re-execution would leave";
-    const KernelDecision d = decideKernel(s);
+    out.cpu = detectCpu();
+    out.blas = detectBlas();
+    const CpuInfo& cpu = out.cpu;
+    const BlasInfo& blas = out.blas;
+    const KernelDecision d = decideKernel(currentSituation(cpu, blas));
     out.note = d.note;
     out.warning = d.warning;
 
@@ -150,9 +142,10 @@ void parityStartup(int, char** argv, char**)
 const StartupReport& startupReport()
 {
     static const StartupReport report = [] {
+        // Found once by the constructor (a program without it: here).
         StartupReport r;
-        r.cpu = detectCpu();
-        r.blas = detectBlas();
+        r.cpu = outcome().ran ? outcome().cpu : detectCpu();
+        r.blas = outcome().ran ? outcome().blas : detectBlas();
         r.flushDenormals = flushesDenormals();
         r.kernelNote = outcome().note;
         r.warning = outcome().warning;

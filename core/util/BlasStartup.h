@@ -25,13 +25,6 @@
 
 namespace parity::blas {
 
-/// The environment variables of the hand-over between launcher, start-up and
-/// re-executed process.
-inline constexpr const char* kAutoVar = "PARITY_BLAS_AUTO";         ///< the kernel we chose, or "off"
-inline constexpr const char* kDetectedVar = "PARITY_BLAS_DETECTED"; ///< what OpenBLAS chose on its own
-inline constexpr const char* kViaVar = "PARITY_BLAS_VIA";           ///< "launcher" or "re-execution"
-inline constexpr const char* kNoteVar = "PARITY_BLAS_NOTE";         ///< why a selected kernel was dropped
-
 /// What start-up found and did, for reports.
 struct StartupReport {
     CpuInfo cpu;

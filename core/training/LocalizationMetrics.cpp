@@ -9,7 +9,8 @@ Box boxAt(const float* p, int64_t row) { return {p[4 * row], p[4 * row + 1], p[4
 double ratio(double a, int64_t n) { return n ? a / double(n) : 0.0; }
 } // namespace
 
-void LocalizationMetrics::add(const float* decoded, int64_t rows, const float* trueBoxes, const float* baseBoxes)
+void LocalizationMetrics::add(const float* decoded, int64_t rows, const float* trueBoxes, const float* baseBoxes,
+                              uint8_t* reconstructionHits)
 {
     for (int64_t i = 0; i < rows; ++i) {
         const Box d = boxAt(decoded, i);
@@ -19,6 +20,8 @@ void LocalizationMetrics::add(const float* decoded, int64_t rows, const float* t
         m_reconstructionIouSum += base;
         m_localizationHits += truth >= kIouThreshold;
         m_reconstructionHits += base >= kIouThreshold;
+        if (reconstructionHits)
+            reconstructionHits[i] = base >= kIouThreshold;
     }
     m_attempts += rows;
 }

@@ -21,8 +21,10 @@ public:
     static constexpr double kIouThreshold = 0.75;
 
     /// `rows` decoded boxes (row-major, 4 floats each) with the true and the
-    /// base model's box of each row.
-    void add(const float* decoded, int64_t rows, const float* trueBoxes, const float* baseBoxes);
+    /// base model's box of each row. `reconstructionHits`, when given,
+    /// receives per row whether its IoU with the base box reaches the threshold.
+    void add(const float* decoded, int64_t rows, const float* trueBoxes, const float* baseBoxes,
+             uint8_t* reconstructionHits = nullptr);
     void addLoss(double minibatchLoss);
     void reset();
 

@@ -1,6 +1,5 @@
 #include "training/ReconstructionInspector.h"
 
-#include "catalog/Catalog.h"
 #include "config/SweepConfig.h"
 #include "data/Boxes.h"
 #include "data/PreparedData.h"
@@ -8,6 +7,8 @@
 #include "io/StateDict.h"
 #include "training/CancelToken.h"
 #include "training/LocalizationMetrics.h"
+#include "training/RunComponents.h"
+#include "training/SplitScorer.h"
 #include "util/Error.h"
 #include "util/Threads.h"
 
@@ -26,20 +27,6 @@ namespace parity {
 namespace {
 
 Box boxOf(const float* p) { return {p[0], p[1], p[2], p[3]}; }
-
-void freeze(torch::nn::Module& m)
-{
-    for (auto& p : m.parameters())
-        p.set_requires_grad(false);
-}
-
-const StateDict& entryOf(const Checkpoint& c, const std::string& path, const std::string& key)
-{
-    auto it = c.tensors.find(key);
-    if (it == c.tensors.end())
-        throw Error(path + ": damaged checkpoint: no '" + key + "' entry");
-    return it->second;
-}
 
 // Argmax with ties resolved towards the lower index: the class that
 // ReconstructionMetrics ranks first.
@@ -135,6 +122,9 @@ struct BatchOutput {
     int64_t groups = 0;
     at::Tensor reconstructed;   // (groups, k, C)
     at::Tensor parity;          // (groups, r, D)
+    at::Tensor baseRows;        // (groups * k, C): the base outputs of the batch's samples
+    double loss = 0;            // the minibatch loss, as the trainer computes it
+    std::vector<uint8_t> hits;  // per (group, position): matches the base output (SplitScorer)
 };
 
 } // namespace
@@ -148,10 +138,7 @@ struct ReconstructionInspector::Impl {
     const DatasetEntry* dataset = nullptr;
     RawDataset raw;
     PreparedData data;
-    std::shared_ptr<Network> base;
-    std::shared_ptr<Network> parity;
-    std::shared_ptr<Encoder> encoder;
-    std::shared_ptr<Decoder> decoder;
+    std::unique_ptr<RunComponents> parts;   // Purpose::Evaluation
     std::map<std::string, std::vector<int64_t>> samples;   // per split: group g = [g*k, g*k+k)
     mutable BatchOutput cache;
 
@@ -220,77 +207,37 @@ struct ReconstructionInspector::Impl {
         c10::InferenceMode inference;
         at::Tensor inputs = at::empty({n, set.codeDim()}, at::kFloat);
         set.gatherCodeInputs(idx, n, inputs.data_ptr<float>());
-        const at::Tensor baseOut =
-            set.baseOutputs.index_select(0, at::from_blob(const_cast<int64_t*>(idx), {n}, at::kLong));
-        const at::Tensor queries = inputs.view({groups, k, -1});
-        const at::Tensor baseView = baseOut.view({groups, k, numClasses});
-        const at::Tensor parityQuery = encoder->forward(queries);
-        const at::Tensor out = parity->forward(parityQuery).view({groups, config.r, numClasses});
-        const at::Tensor rec = decoder->reconstructAll(baseView, out);
+        const at::Tensor rows = at::from_blob(const_cast<int64_t*>(idx), {n}, at::kLong);
+        const at::Tensor baseOut = set.baseOutputs.index_select(0, rows);
+        const at::Tensor labels =
+            config.trainDecoder ? set.labels.index_select(0, rows).view({groups, k}) : at::Tensor();
+        const DecodedBatch decoded =
+            parts->decode(inputs.view({groups, k, -1}), baseOut.view({groups, k, numClasses}), labels);
 
         cache.split = split;
         cache.batch = b;
         cache.firstGroup = first;
         cache.groups = groups;
-        cache.reconstructed = rec.contiguous();
-        cache.parity = parityQuery.reshape({groups, config.r, -1}).contiguous();
+        cache.reconstructed = decoded.reconstructed.contiguous();
+        cache.parity = decoded.parityQuery.reshape({groups, config.r, -1}).contiguous();
+        cache.baseRows = baseOut;
+        cache.loss = decoded.loss.item<double>();
+        cache.hits.assign(size_t(n), 0);
+        SplitScorer(*dataset, set).add(cache.reconstructed, idx, n, baseOut, cache.loss, cache.hits.data());
         return cache;
     }
 
-    // Per group of the batch: does any position's reconstruction argmax
-    // differ from the base argmax?
-    std::vector<bool> mismatches(const std::string& split, const BatchOutput& out, int64_t* hits) const
+    // Per group of the batch: does any position's reconstruction miss the
+    // base model's output (SplitScorer's reconstruction top-1 / IoU)?
+    std::vector<bool> mismatches(const BatchOutput& out) const
     {
-        const PreparedSet& set = *plan(split).set;
         const int64_t k = config.k;
-        const int64_t c = dataset->numClasses;
-        const int64_t* argmax = set.baseArgmax.data_ptr<int64_t>();
-        const float* base = set.baseOutputs.data_ptr<float>();
-        const int64_t* idx = samples.at(split).data() + out.firstGroup * k;
-        const float* rec = out.reconstructed.data_ptr<float>();
-        const bool boxes = dataset->task == Task::Localization;
         std::vector<bool> flags(size_t(out.groups), false);
-        for (int64_t g = 0; g < out.groups; ++g) {
-            for (int64_t e = 0; e < k; ++e) {
-                const float* r = rec + (g * k + e) * c;
-                const int64_t sample = idx[g * k + e];
-                const bool match = boxes ? iou(boxOf(r), boxOf(base + sample * 4)) >= LocalizationMetrics::kIouThreshold
-                                         : firstMax(r, c) == argmax[sample];
-                if (hits)
-                    *hits += match;
-                if (!match)
+        for (int64_t g = 0; g < out.groups; ++g)
+            for (int64_t e = 0; e < k; ++e)
+                if (!out.hits[size_t(g * k + e)])
                     flags[size_t(g)] = true;
-            }
-        }
         return flags;
-    }
-
-    // Trained components from a checkpoint; the others stay as they are.
-    void loadTrained(const Checkpoint& c, const std::string& file, std::shared_ptr<Network>& newParity,
-                     std::shared_ptr<Encoder>& newEncoder, std::shared_ptr<Decoder>& newDecoder) const
-    {
-        const Catalog& catalog = Catalog::instance();
-        newParity = parity;
-        newEncoder = encoder;
-        newDecoder = decoder;
-        if (config.trainParityModel) {
-            newParity = catalog.model(config.model)->make(*dataset, config.modelScript);
-            loadStateDict(*newParity, entryOf(c, file, "parity_model"), file + " (parity_model)");
-            newParity->eval();
-            freeze(*newParity);
-        }
-        if (config.trainEncoder) {
-            newEncoder = catalog.encoder(config.encoderClass)->create(config.k, config.r, dataset->shape);
-            loadStateDict(*newEncoder, entryOf(c, file, "encoder"), file + " (encoder)");
-            newEncoder->eval();
-            freeze(*newEncoder);
-        }
-        if (config.trainDecoder) {
-            newDecoder = catalog.decoder(config.decoderClass)->create(config.k, config.r, dataset->numClasses);
-            loadStateDict(*newDecoder, entryOf(c, file, "decoder"), file + " (decoder)");
-            newDecoder->eval();
-            freeze(*newDecoder);
-        }
     }
 };
 
@@ -317,52 +264,16 @@ std::unique_ptr<ReconstructionInspector> ReconstructionInspector::open(const std
     if (!problems.empty())
         throw Error(file + ": the checkpoint's configuration is not valid: " + problems.front());
 
-    const Catalog& catalog = Catalog::instance();
-    s.dataset = catalog.dataset(config.dataset);
-    const ModelEntry* modelEntry = catalog.model(config.model);
+    // The run's components, built as the trainer builds them (the base model
+    // the run used comes from the checkpoint), and its data, prepared as the
+    // trainer prepares it: the same seed gives the trainer's splits.
+    s.parts = std::make_unique<RunComponents>(config, Purpose::Evaluation);
+    s.dataset = &s.parts->dataset();
     applyThreadSettings(config.threads, workloadOfModel(config.model));
-
-    // The base model the run used (the prepared base outputs come from it).
-    s.base = modelEntry->make(*s.dataset, config.modelScript);
-    loadStateDict(*s.base, entryOf(checkpoint, file, "base_model"), file + " (base_model)");
-    s.base->eval();
-    freeze(*s.base);
-
-    // Components the run does not train hold no random weights: validateRun
-    // refuses untrained learned coders, and an untrained parity model is a
-    // copy of the base model. So the global generator is neither reseeded nor
-    // needed here (reseeding it could disturb a trainer running beside us).
-    s.encoder = catalog.encoder(config.encoderClass)->create(config.k, config.r, s.dataset->shape);
-    s.decoder = catalog.decoder(config.decoderClass)->create(config.k, config.r, s.dataset->numClasses);
-    s.parity = modelEntry->make(*s.dataset, config.modelScript);
-    if (!config.trainParityModel)
-        copyWeights(*s.base, *s.parity);
-    for (torch::nn::Module* module : {static_cast<torch::nn::Module*>(s.encoder.get()),
-                                      static_cast<torch::nn::Module*>(s.decoder.get()),
-                                      static_cast<torch::nn::Module*>(s.parity.get())}) {
-        module->eval();
-        freeze(*module);
-    }
-    std::shared_ptr<Network> parity;
-    std::shared_ptr<Encoder> encoder;
-    std::shared_ptr<Decoder> decoder;
-    s.loadTrained(checkpoint, file, parity, encoder, decoder);
-    s.parity = parity;
-    s.encoder = encoder;
-    s.decoder = decoder;
-
-    // The run's data, prepared as the trainer prepares it.
-    const std::string dir = config.dataDir.empty() ? s.dataset->defaultDataDir : config.dataDir;
-    if (dir.empty() || !fs::is_directory(dir))
-        throw Error(file + ": the run's data directory " + (dir.empty() ? "(none given)" : dir) + " for "
-                    + config.dataset + " was not found");
-    if (observer)
-        observer->progress("Reading " + config.dataset, 0, 1);
-    s.raw = config.baseBoxes.empty() ? s.dataset->load(dir) : s.dataset->loadWithBaseOutputs(dir, config.baseBoxes);
-    if (observer)
-        observer->progress("Reading " + config.dataset, 1, 1);
-    DatasetPreparer preparer(*s.dataset, s.encoder->codeInputShape(), config.k, config.valSize, config.seed);
-    s.data = preparer.prepare(s.raw, *s.base, observer, cancel);
+    s.raw = s.parts->loadData(observer, file);
+    s.parts->build(s.raw, &checkpoint, file);
+    DatasetPreparer preparer(*s.dataset, s.parts->encoder->codeInputShape(), config.k, config.valSize, config.seed);
+    s.data = preparer.prepare(s.raw, *s.parts->base, observer, cancel);
     s.rebuildOrders();
     return std::unique_ptr<ReconstructionInspector>(new ReconstructionInspector(std::move(impl)));
 }
@@ -374,15 +285,10 @@ void ReconstructionInspector::reloadWeights(const std::string& file)
     const std::string mismatch = RunConfig::describeMismatch(m->config, checkpoint.config);
     if (!mismatch.empty())
         throw Error(file + ": not a checkpoint of the run being inspected (" + mismatch + "); open it instead");
-    if (!sameStateDict(entryOf(checkpoint, file, "base_model"), stateDictOf(*m->base)))
+    if (!sameStateDict(checkpointEntry(checkpoint, file, "base_model"), stateDictOf(*m->parts->base)))
         throw Error(file + ": its base model differs from the one being inspected; open it instead");
-    std::shared_ptr<Network> parity;
-    std::shared_ptr<Encoder> encoder;
-    std::shared_ptr<Decoder> decoder;
-    m->loadTrained(checkpoint, file, parity, encoder, decoder);
-    m->parity = parity;
-    m->encoder = encoder;
-    m->decoder = decoder;
+    auto next = std::make_unique<RunComponents>(m->parts->withWeightsOf(checkpoint, file));
+    m->parts = std::move(next);
     m->path = file;
     m->epoch = checkpoint.epoch;
     m->rebuildOrders();
@@ -434,7 +340,7 @@ InspectedGroup ReconstructionInspector::inspect(const std::string& split, int64_
     g.localization = m->dataset->task == Task::Localization;
     const int64_t d = out.parity.size(2);
     g.parityQuery = parityImage(out.parity.data_ptr<float>() + local * m->config.r * d, m->config.r, d,
-                                m->encoder->image());
+                                m->parts->encoder->image());
     const int64_t* idx = m->samples.at(split).data() + group * k;
     const float* rec = out.reconstructed.data_ptr<float>() + local * k * c;
     const float* baseOut = set.baseOutputs.data_ptr<float>();
@@ -448,14 +354,13 @@ InspectedGroup ReconstructionInspector::inspect(const std::string& split, int64_
         p.reconstructed.assign(rec + e * c, rec + (e + 1) * c);
         p.basePrediction = set.baseArgmax.data_ptr<int64_t>()[sample];
         p.reconstructedPrediction = firstMax(rec + e * c, c);
-        p.matchesBase = p.reconstructedPrediction == p.basePrediction;
+        p.matchesBase = out.hits[size_t(local * k + e)] != 0;
         p.correct = p.reconstructedPrediction == p.label;
         if (g.localization) {
             const float* truth = set.boxes.data_ptr<float>() + sample * 4;
             p.trueBox.assign(truth, truth + 4);
             p.iouWithBase = iou(boxOf(rec + e * c), boxOf(baseOut + sample * c));
             p.iouWithTruth = iou(boxOf(rec + e * c), boxOf(truth));
-            p.matchesBase = p.iouWithBase >= LocalizationMetrics::kIouThreshold;
             p.correct = p.iouWithTruth >= LocalizationMetrics::kIouThreshold;
         }
         g.positions.push_back(std::move(p));
@@ -480,7 +385,7 @@ std::optional<int64_t> ReconstructionInspector::nextMismatch(const std::string& 
             throw Cancelled();
         const int64_t b = (start / bs + step) % batches;
         const BatchOutput& out = m->evaluate(split, b);
-        const auto flags = m->mismatches(split, out, nullptr);
+        const auto flags = m->mismatches(out);
         for (int64_t g = 0; g < out.groups; ++g) {
             const int64_t group = out.firstGroup + g;
             const bool inRange = step == 0 ? group >= start : step == batches ? group < start : true;
@@ -491,15 +396,24 @@ std::optional<int64_t> ReconstructionInspector::nextMismatch(const std::string& 
     return std::nullopt;
 }
 
-double ReconstructionInspector::reconstructionTop1(const std::string& split) const
+SplitMetrics ReconstructionInspector::splitMetrics(const std::string& split) const
 {
     std::lock_guard lock(m->mutex);
     const int64_t count = m->groupCount(split);
     const int64_t bs = m->config.batchSize;
-    int64_t hits = 0;
-    for (int64_t b = 0; b * bs < count; ++b)
-        m->mismatches(split, m->evaluate(split, b), &hits);
-    return count ? double(hits) / double(count * m->config.k) : 0.0;
+    SplitScorer scorer(*m->dataset, *m->plan(split).set);
+    for (int64_t b = 0; b * bs < count; ++b) {
+        const BatchOutput& out = m->evaluate(split, b);
+        const int64_t* idx = m->samples.at(split).data() + out.firstGroup * m->config.k;
+        scorer.add(out.reconstructed, idx, out.groups * m->config.k, out.baseRows, out.loss);
+    }
+    return scorer.value();
+}
+
+double ReconstructionInspector::reconstructionTop1(const std::string& split) const
+{
+    const SplitMetrics metrics = splitMetrics(split);
+    return metrics.value(m->dataset->task == Task::Localization ? "reconstruction_acc" : "reconstruction_top1");
 }
 
 int ReconstructionInspector::epoch() const

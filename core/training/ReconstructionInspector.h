@@ -68,13 +68,12 @@ enum class GroupOrder {
 /// inputs, the parity query, and for each erasure position the base model's
 /// output next to the decoder's reconstruction (SPEC §3.5-3.6).
 ///
-/// open() rebuilds what the trainer had: the base model from the checkpoint,
-/// the data prepared the same way with the same seed (so the splits are the
-/// trainer's), the fixed coders, and the trained weights from the checkpoint
-/// (an untrained parity model is the base model's copy). Base outputs
-/// are the prepared ones the trainer uses; reconstructions come from
-/// Decoder::reconstructAll in inference mode, as in the trainer's val/test
-/// passes. Thread-safe: calls are serialised internally, so one thread may
+/// open() rebuilds what the trainer had through the trainer's own
+/// construction path (RunComponents, Purpose::Evaluation): the base model and
+/// the trained weights from the checkpoint, the data prepared the same way
+/// with the same seed (so the splits are the trainer's). Batches go through
+/// RunComponents::decode in inference mode and are scored by SplitScorer, as
+/// in the trainer's val/test passes. Thread-safe: calls are serialised internally, so one thread may
 /// reload weights while another inspects.
 class ReconstructionInspector {
 public:
@@ -115,8 +114,14 @@ public:
     /// between them (parity::Cancelled), so a long search can be given up.
     std::optional<int64_t> nextMismatch(const std::string& split, int64_t after,
                                         const CancelToken* cancel = nullptr) const;
+    /// The split's metrics and loss over all its groups, scored in the
+    /// trainer's minibatches by the trainer's SplitScorer: with
+    /// GroupOrder::EpochOrder, exactly what the trainer wrote to the result
+    /// files for the checkpoint's epoch (val and test).
+    SplitMetrics splitMetrics(const std::string& split) const;
     /// Fraction of (group, erased position) pairs of the split whose
-    /// reconstruction argmax matches the base argmax (reconstruction top-1).
+    /// reconstruction argmax matches the base argmax (reconstruction top-1;
+    /// localization: reconstruction_acc).
     double reconstructionTop1(const std::string& split) const;
 
     int epoch() const;                     ///< last completed epoch of the loaded checkpoint (0-based)

@@ -54,7 +54,7 @@ void ReconstructionMetrics::reset()
 }
 
 void ReconstructionMetrics::add(const float* reconstructed, int64_t rows, const int64_t* baseArgmax,
-                                const int64_t* labels)
+                                const int64_t* labels, uint8_t* top1Hits)
 {
     const size_t nTop = m_topN.size();
     for (int64_t i = 0; i < rows; ++i) {
@@ -65,6 +65,8 @@ void ReconstructionMetrics::add(const float* reconstructed, int64_t rows, const 
             m_reconstructionHits[n] += rRank < m_topN[n];
             m_overallHits[n] += oRank < m_topN[n];
         }
+        if (top1Hits)
+            top1Hits[i] = rRank == 0;
     }
     m_attempts += rows;
 }

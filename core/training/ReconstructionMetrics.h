@@ -17,8 +17,10 @@ public:
     explicit ReconstructionMetrics(int64_t numClasses);
 
     /// `rows` reconstructed outputs of C floats each (row-major), with the
-    /// base model's argmax and the true label of each row.
-    void add(const float* reconstructed, int64_t rows, const int64_t* baseArgmax, const int64_t* labels);
+    /// base model's argmax and the true label of each row. `top1Hits`, when
+    /// given, receives per row whether it is a reconstruction top-1 hit.
+    void add(const float* reconstructed, int64_t rows, const int64_t* baseArgmax, const int64_t* labels,
+             uint8_t* top1Hits = nullptr);
     void addLoss(double minibatchLoss);
     void reset();
 

@@ -2,6 +2,7 @@
 
 #include "catalog/Catalog.h"
 #include "training/BaseModelProvider.h"
+#include "training/RunComponents.h"
 
 #include <filesystem>
 #include <sstream>
@@ -44,10 +45,13 @@ nlohmann::json describeRun(const RunConfig& c)
 
     if (model->needsModelFile() && !fs::is_regular_file(c.modelScript))
         return j;
-    auto net = model->make(*dataset, c.modelScript);
-    j["base_model"] = {{"architecture", c.model}, {"parameters", countParameters(*net)}};
+    if (!catalog.encoder(c.encoderClass) || !catalog.decoder(c.decoderClass) || !catalog.loss(c.lossClass))
+        return j;
+    RunComponents parts(c, Purpose::Evaluation);
+    parts.buildUnloaded();
+    j["base_model"] = {{"architecture", c.model}, {"parameters", countParameters(*parts.base)}};
     j["parity_model"] = {{"architecture", c.model},
-                         {"parameters", countParameters(*net)},
+                         {"parameters", countParameters(*parts.parity)},
                          {"trained", c.trainParityModel},
                          {"initialisation", c.trainParityModel ? "fresh" : "copy of the base model"}};
     std::string weights;
@@ -70,15 +74,13 @@ nlohmann::json describeRun(const RunConfig& c)
     }
     j["base_model"]["weights"] = weights;
 
-    if (const auto* e = catalog.encoder(c.encoderClass)) {
-        auto enc = e->create(c.k, c.r, dataset->shape);
-        j["encoder"] = {{"class", e->className}, {"parameters", countParameters(*enc)}, {"trained", c.trainEncoder},
-                        {"code_input", enc->codeInputShape().toString()}};
-    }
-    if (const auto* d = catalog.decoder(c.decoderClass)) {
-        auto dec = d->create(c.k, c.r, dataset->numClasses);
-        j["decoder"] = {{"class", d->className}, {"parameters", countParameters(*dec)}, {"trained", c.trainDecoder}};
-    }
+    j["encoder"] = {{"class", catalog.encoder(c.encoderClass)->className},
+                    {"parameters", countParameters(*parts.encoder)},
+                    {"trained", c.trainEncoder},
+                    {"code_input", parts.encoder->codeInputShape().toString()}};
+    j["decoder"] = {{"class", catalog.decoder(c.decoderClass)->className},
+                    {"parameters", countParameters(*parts.decoder)},
+                    {"trained", c.trainDecoder}};
     j["loss"] = c.lossClass;
     return j;
 }

@@ -8,6 +8,7 @@
 #include "training/CancelToken.h"
 #include "training/LocalizationMetrics.h"
 #include "training/ReconstructionMetrics.h"
+#include "training/SplitScorer.h"
 #include "util/AtomicFile.h"
 #include "util/Error.h"
 #include "util/MachineReport.h"
@@ -45,26 +46,6 @@ std::vector<at::Tensor> parametersOf(torch::nn::Module& m)
     return out;
 }
 
-void freeze(torch::nn::Module& m)
-{
-    for (auto& p : m.parameters())
-        p.set_requires_grad(false);
-}
-
-// SPEC §4, object localization: the parity model starts out predicting k
-// times the mean box (the sum of k average boxes), via its last Linear bias.
-void initBoxBias(Network& model, const at::Tensor& trainBoxes, int k)
-{
-    torch::nn::Linear last{nullptr};
-    for (const auto& m : model.modules(/*include_self=*/false))
-        if (auto linear = std::dynamic_pointer_cast<torch::nn::LinearImpl>(m))
-            last = torch::nn::Linear(linear);
-    if (!last || !last->bias.defined() || last->bias.numel() != 4 || !trainBoxes.defined())
-        return;   // e.g. a TorchScript model: its fresh bias stays 0
-    torch::NoGradGuard noGrad;
-    last->bias.copy_(trainBoxes.to(at::kFloat).mean(0) * double(k));
-}
-
 std::string nowText()
 {
     char buf[32];
@@ -99,114 +80,38 @@ void Trainer::emit(const std::string& line)
         m_observer->message(line);
 }
 
-RawDataset Trainer::loadData()
+void Trainer::setUpOptimizers()
 {
-    m_dataset = Catalog::instance().dataset(m_config.dataset);
-    const std::string dir = m_config.dataDir.empty() ? m_dataset->defaultDataDir : m_config.dataDir;
-    if (dir.empty())
-        throw Error(m_config.dataset + " has no standard location on this system: give its data directory "
-                    "(config key data_dir or --data-dir)");
-    if (!fs::is_directory(dir))
-        throw Error(dir + ": data directory for " + m_config.dataset + " not found"
-                    + (m_config.dataset == "fashion-mnist" ? " (install Debian's dataset-fashion-mnist package)" : ""));
-    if (m_observer)
-        m_observer->progress("Reading " + m_config.dataset, 0, 1);
-    RawDataset raw = m_config.baseBoxes.empty() ? m_dataset->load(dir)
-                                                : m_dataset->loadWithBaseOutputs(dir, m_config.baseBoxes);
-    if (m_observer)
-        m_observer->progress("Reading " + m_config.dataset, 1, 1);
-    return raw;
-}
-
-void Trainer::setUpModels(const RawDataset& raw, const Checkpoint* checkpoint)
-{
-    const Catalog& catalog = Catalog::instance();
-    const ModelEntry* modelEntry = catalog.model(m_config.model);
-
-    // Base model F: from the checkpoint when resuming, so the run goes on
-    // against the very outputs it started with.
-    if (checkpoint && checkpoint->tensors.count("base_model")) {
-        m_baseModel = modelEntry->make(*m_dataset, m_config.modelScript);
-        loadStateDict(*m_baseModel, checkpoint->tensors.at("base_model"), m_options.continueFrom + " (base_model)");
-        m_baseModel->eval();
-        freeze(*m_baseModel);
-        m_baseSource = m_options.continueFrom;
-    } else if (!m_config.baseBoxes.empty()) {
-        // The base model's outputs come from a file (the original ships its
-        // boxes): the network only keeps the run's shape (checkpoints, resume).
-        torch::manual_seed(deriveSeed(m_config.seed, kSeedBaseTraining));
-        m_baseModel = modelEntry->make(*m_dataset, m_config.modelScript);
-        m_baseModel->eval();
-        freeze(*m_baseModel);
-        m_baseSource = "boxes from " + m_config.baseBoxes;
-    } else {
-        auto base = BaseModelProvider::obtain(m_config, *m_dataset, *modelEntry, raw, m_observer, m_cancel);
-        m_baseModel = base.model;
-        m_baseSource = base.source;
-    }
-
-    // Fresh components from a seeded generator: the same seed, the same start.
-    torch::manual_seed(deriveSeed(m_config.seed, kSeedParityInit));
-    m_encoder = catalog.encoder(m_config.encoderClass)->create(m_config.k, m_config.r, m_dataset->shape);
-    m_decoder = catalog.decoder(m_config.decoderClass)->create(m_config.k, m_config.r, m_dataset->numClasses);
-    m_loss = catalog.loss(m_config.lossClass)->create();
-    m_parityModel = modelEntry->make(*m_dataset, m_config.modelScript);   // a TorchScript model: a second copy
-    if (m_config.trainParityModel) {
-        initFreshWeights(*m_parityModel);
-        if (m_dataset->task == Task::Localization)
-            initBoxBias(*m_parityModel, raw.train.boxes, m_config.k);
-    } else {
-        // SPEC §5: the parity model is a copy of the trained base model
-        // (the original left it random by loading into the wrong object).
-        copyWeights(*m_baseModel, *m_parityModel);
-        freeze(*m_parityModel);
-        m_parityModel->eval();
-    }
-
     AdamOptimizer::Options opt;
     opt.lr = m_config.lr;
     opt.weightDecay = m_config.weightDecay;
     if (m_config.trainParityModel)
-        m_parityOpt = std::make_unique<AdamOptimizer>(parametersOf(*m_parityModel), opt);
+        m_parityOpt = std::make_unique<AdamOptimizer>(parametersOf(*m_parts->parity), opt);
     if (m_config.trainEncoder)
-        m_encoderOpt = std::make_unique<AdamOptimizer>(parametersOf(*m_encoder), opt);
-    else
-        freeze(*m_encoder);
+        m_encoderOpt = std::make_unique<AdamOptimizer>(parametersOf(*m_parts->encoder), opt);
     if (m_config.trainDecoder)
-        m_decoderOpt = std::make_unique<AdamOptimizer>(parametersOf(*m_decoder), opt);
-    else
-        freeze(*m_decoder);
+        m_decoderOpt = std::make_unique<AdamOptimizer>(parametersOf(*m_parts->decoder), opt);
 
     // The paper's main case trains without autograd (same arithmetic, far
     // fewer tensor operations). PARITY_NO_FUSED=1 forces the generic path.
     const char* noFused = std::getenv("PARITY_NO_FUSED");
-    auto chain = m_parityModel->linearChain();
+    auto chain = m_parts->parity->linearChain();
     if (m_config.trainParityModel && !m_config.trainEncoder && !m_config.trainDecoder && m_config.r == 1
         && m_config.lossClass == "torch.nn.MSELoss" && !chain.empty() && !(noFused && *noFused == '1'))
         m_fusedStep = std::make_unique<FusedMlpStep>(std::move(chain));
 }
 
+// The optimisers' state and the epoch to go on with (the weights came with
+// the components).
 void Trainer::restore(const Checkpoint& c)
 {
     const std::string& path = m_options.continueFrom;
-    auto need = [&](const char* key) -> const StateDict& {
-        auto it = c.tensors.find(key);
-        if (it == c.tensors.end())
-            throw Error(path + ": damaged checkpoint: no '" + std::string(key) + "' entry");
-        return it->second;
-    };
-    if (m_config.trainParityModel) {
-        loadStateDict(*m_parityModel, need("parity_model"), path + " (parity_model)");
-        m_parityOpt->loadState(need("opt"), path + " (opt)");
-    }
-    if (m_config.trainEncoder) {
-        loadStateDict(*m_encoder, need("encoder"), path + " (encoder)");
-        m_encoderOpt->loadState(need("encoder_opt"), path + " (encoder_opt)");
-    }
-    if (m_config.trainDecoder) {
-        loadStateDict(*m_decoder, need("decoder"), path + " (decoder)");
-        m_decoderOpt->loadState(need("decoder_opt"), path + " (decoder_opt)");
-    }
+    if (m_config.trainParityModel)
+        m_parityOpt->loadState(checkpointEntry(c, path, "opt"), path + " (opt)");
+    if (m_config.trainEncoder)
+        m_encoderOpt->loadState(checkpointEntry(c, path, "encoder_opt"), path + " (encoder_opt)");
+    if (m_config.trainDecoder)
+        m_decoderOpt->loadState(checkpointEntry(c, path, "decoder_opt"), path + " (decoder_opt)");
     m_startEpoch = c.epoch + 1;   // SPEC §5: continue with the next epoch
     m_bestVal = c.bestValAcc;
 }
@@ -244,19 +149,22 @@ RunSummary Trainer::run()
     }
 
     try {
-        const RawDataset raw = loadData();
-        setUpModels(raw, checkpoint ? &*checkpoint : nullptr);
+        m_parts = std::make_unique<RunComponents>(m_config, Purpose::Training);
+        const RawDataset raw = m_parts->loadData(m_observer);
+        m_parts->build(raw, checkpoint ? &*checkpoint : nullptr, m_options.continueFrom, m_observer, m_cancel);
+        setUpOptimizers();
         if (checkpoint)
             restore(*checkpoint);
 
-        DatasetPreparer preparer(*m_dataset, m_encoder->codeInputShape(), m_config.k, m_config.valSize,
+        const DatasetEntry& dataset = m_parts->dataset();
+        DatasetPreparer preparer(dataset, m_parts->encoder->codeInputShape(), m_config.k, m_config.valSize,
                                  m_config.seed);
         // Convolutional base models prepare fastest 32-64 samples at a time
         // (resnet18 on CIFAR-shaped input: 208 samples/s against 142 with
         // chunks of 8192, bench/README.md).
         if (workload == Workload::Convolutions)
             preparer.setForwardChunk(64);
-        m_data = preparer.prepare(raw, *m_baseModel, m_observer, m_cancel);
+        m_data = preparer.prepare(raw, *m_parts->base, m_observer, m_cancel);
         for (const auto& acc : m_data.baseAccuracies) {
             emit("Base model " + acc.split + " accuracy is " + std::to_string(acc.correct) + " / "
                  + std::to_string(acc.total) + " = " + pythonFloatRepr(acc.accuracy()));
@@ -267,9 +175,9 @@ RunSummary Trainer::run()
         if (m_observer)
             m_observer->baseModelEvaluated(m_data.baseAccuracies);
 
-        m_results = m_dataset->task == Task::Localization
+        m_results = dataset.task == Task::Localization
             ? std::make_unique<ResultWriter>(m_config.runDir(), LocalizationMetrics::metricNames())
-            : std::make_unique<ResultWriter>(m_config.runDir(), m_dataset->numClasses);
+            : std::make_unique<ResultWriter>(m_config.runDir(), dataset.numClasses);
         if (m_options.onlyTest) {
             runOnlyTest(*checkpoint);
             return m_summary;
@@ -295,7 +203,7 @@ RunSummary Trainer::run()
             const double seconds = secondsSince(t0);
 
             const double valTop1 = splits[1].metrics.value(
-                m_dataset->task == Task::Localization ? "reconstruction_acc" : "reconstruction_top1");
+                dataset.task == Task::Localization ? "reconstruction_acc" : "reconstruction_top1");
             const bool improved = valTop1 > m_bestVal;
             if (improved)
                 m_bestVal = valTop1;
@@ -366,22 +274,11 @@ SplitResult Trainer::runSplit(const SplitPlan& split, int epoch, bool train)
     const auto batches = epochBatches(split, m_config.k, m_config.batchSize, m_config.seed, epoch);
     const PreparedSet& set = *split.set;
     const int64_t k = m_config.k;
-    const int64_t numClasses = m_dataset->numClasses;
-    const int64_t* allLabels = set.labels.data_ptr<int64_t>();
-    const int64_t* allArgmax = set.baseArgmax.data_ptr<int64_t>();
+    const int64_t numClasses = m_parts->dataset().numClasses;
 
-    if (m_config.trainParityModel)
-        m_parityModel->train(train);
-    if (m_config.trainEncoder)
-        m_encoder->train(train);
-    if (m_config.trainDecoder)
-        m_decoder->train(train);
-
-    ReconstructionMetrics metrics(numClasses);
-    const bool boxes = m_dataset->task == Task::Localization;
-    LocalizationMetrics boxMetrics;
-    std::vector<float> rowTrueBoxes;
-    std::vector<int64_t> rowArgmax, rowLabels;
+    m_parts->setTraining(train);
+    SplitScorer scorer(m_parts->dataset(), set);
+    const bool boxes = m_parts->dataset().task == Task::Localization;
     BatchStats stats;
     stats.runIndex = m_options.runIndex;
     stats.epoch = epoch;
@@ -454,8 +351,8 @@ SplitResult Trainer::runSplit(const SplitPlan& split, int epoch, bool train)
             at::Tensor parity, target;
             {
                 torch::NoGradGuard noGrad;
-                parity = m_encoder->forward(data).select(1, 0);
-                target = m_decoder->combine(base);
+                parity = m_parts->encoder->forward(data).select(1, 0);
+                target = m_parts->decoder->combine(base);
             }
             const at::Tensor out = m_fusedStep->run(parity, target, &lossValue);
             tForward += lap(t);
@@ -463,20 +360,12 @@ SplitResult Trainer::runSplit(const SplitPlan& split, int epoch, bool train)
             m_parityOpt->step();
             tOptimizer += lap(t);
             torch::NoGradGuard noGrad;
-            reconstructed = m_decoder->reconstructAll(base, out.view({groups, m_config.r, numClasses}));
+            reconstructed = m_parts->decoder->reconstructAll(base, out.view({groups, m_config.r, numClasses}));
         } else {
-            const at::Tensor parity = m_encoder->forward(data);
-            const at::Tensor out = m_parityModel->forward(parity).view({groups, m_config.r, numClasses});
-            at::Tensor loss;
-            if (!m_config.trainDecoder) {
-                loss = m_loss->parityLoss(out.select(1, 0), m_decoder->combine(base));
-                torch::NoGradGuard noGrad;
-                reconstructed = m_decoder->reconstructAll(base, out.detach());
-            } else {
-                reconstructed = m_decoder->reconstructAll(base, out);
-                const at::Tensor labels = set.labels.index_select(0, idx).view({groups, k});
-                loss = m_loss->maskedLoss(reconstructed, base, labels);
-            }
+            const at::Tensor labels = m_config.trainDecoder ? set.labels.index_select(0, idx).view({groups, k})
+                                                            : at::Tensor();
+            const DecodedBatch decoded = m_parts->decode(data, base, labels);
+            reconstructed = decoded.reconstructed;
             tForward += lap(t);
 
             if (train) {
@@ -484,49 +373,31 @@ SplitResult Trainer::runSplit(const SplitPlan& split, int epoch, bool train)
                 for (auto* opt : all)
                     if (opt)
                         opt->zeroGrad();
-                loss.backward();
+                decoded.loss.backward();
                 tBackward += lap(t);
                 for (auto* opt : all)
                     if (opt)
                         opt->step();
                 tOptimizer += lap(t);
             }
-            lossValue = loss.item<double>();
+            lossValue = decoded.loss.item<double>();
         }
 
         if (!std::isfinite(lossValue))
             throw Error("the " + split.name + " loss became " + pythonFloatRepr(lossValue) + " in epoch "
                         + std::to_string(epoch) + ", batch " + std::to_string(bi + 1)
                         + "; stopped (the best checkpoint is kept). Try a lower learning rate.");
-        rowArgmax.resize(size_t(n));
-        rowLabels.resize(size_t(n));
-        for (int64_t i = 0; i < n; ++i) {
-            rowArgmax[size_t(i)] = allArgmax[batch[size_t(i)]];
-            rowLabels[size_t(i)] = allLabels[batch[size_t(i)]];
-        }
-        const at::Tensor rec = reconstructed.detach().contiguous();
-        if (boxes) {
-            rowTrueBoxes.resize(size_t(4 * n));
-            const float* all = set.boxes.data_ptr<float>();
-            for (int64_t i = 0; i < n; ++i)
-                std::copy_n(all + 4 * batch[size_t(i)], 4, rowTrueBoxes.data() + 4 * i);
-            const at::Tensor baseRows = base.contiguous();
-            boxMetrics.add(rec.data_ptr<float>(), n, rowTrueBoxes.data(), baseRows.data_ptr<float>());
-            boxMetrics.addLoss(lossValue);
-        } else {
-            metrics.add(rec.data_ptr<float>(), n, rowArgmax.data(), rowLabels.data());
-        }
-        metrics.addLoss(lossValue);
+        scorer.add(reconstructed, batch.data(), n, base, lossValue);
         groupsDone += groups;
         tMetrics += lap(t);
 
         if (m_observer) {
             stats.batch = int64_t(bi) + 1;
             stats.batchLoss = lossValue;
-            stats.runningLoss = metrics.runningLoss();
+            stats.runningLoss = scorer.runningLoss();
             // Localization: localization and reconstruction accuracy in these places.
-            stats.runningTop1 = boxes ? boxMetrics.localizationAccuracy() : metrics.overall(1);
-            stats.runningTop5 = boxes ? boxMetrics.reconstructionAccuracy() : metrics.overall(5);
+            stats.runningTop1 = scorer.runningTop1();
+            stats.runningTop5 = scorer.runningTop5();
             stats.elapsedSeconds = secondsSince(t0);
             stats.groupsPerSecond = stats.elapsedSeconds > 0 ? double(groupsDone) / stats.elapsedSeconds : 0;
             stats.etaSeconds = stats.batch ? stats.elapsedSeconds / double(stats.batch)
@@ -540,7 +411,7 @@ SplitResult Trainer::runSplit(const SplitPlan& split, int epoch, bool train)
     result.runIndex = m_options.runIndex;
     result.epoch = epoch;
     result.split = split.name;
-    result.metrics = boxes ? boxMetrics.value() : metrics.value();
+    result.metrics = scorer.value();
     result.seconds = secondsSince(t0);
     result.groups = groupsDone;
     result.phaseSeconds = {{"gather", tGather},
@@ -562,17 +433,17 @@ void Trainer::saveCheckpoints(int epoch, bool improved)
     c.config = m_config;
     c.epoch = epoch;
     c.bestValAcc = m_bestVal;
-    c.tensors["base_model"] = stateDictOf(*m_baseModel);
+    c.tensors["base_model"] = stateDictOf(*m_parts->base);
     if (m_config.trainParityModel) {
-        c.tensors["parity_model"] = stateDictOf(*m_parityModel);
+        c.tensors["parity_model"] = stateDictOf(*m_parts->parity);
         c.tensors["opt"] = m_parityOpt->state();
     }
     if (m_config.trainEncoder) {
-        c.tensors["encoder"] = stateDictOf(*m_encoder);
+        c.tensors["encoder"] = stateDictOf(*m_parts->encoder);
         c.tensors["encoder_opt"] = m_encoderOpt->state();
     }
     if (m_config.trainDecoder) {
-        c.tensors["decoder"] = stateDictOf(*m_decoder);
+        c.tensors["decoder"] = stateDictOf(*m_parts->decoder);
         c.tensors["decoder_opt"] = m_decoderOpt->state();
     }
     const fs::path dir = m_config.runDir();
@@ -584,7 +455,7 @@ void Trainer::saveCheckpoints(int epoch, bool improved)
 
 nlohmann::json Trainer::runInfo(const std::string& status) const
 {
-    nlohmann::json base = {{"source", m_baseSource}};
+    nlohmann::json base = {{"source", m_parts ? m_parts->baseSource : std::string()}};
     for (const auto& acc : m_data.baseAccuracies)
         base[acc.split + "_accuracy"] = {{"correct", acc.correct}, {"total", acc.total}, {"accuracy", acc.accuracy()}};
     nlohmann::json j = {
@@ -604,7 +475,7 @@ nlohmann::json Trainer::runInfo(const std::string& status) const
         {"epochs_completed", m_summary.epochsCompleted},
         {"best_val_reconstruction_top1", m_bestVal},
         {"dataset_preparation_seconds", m_data.seconds},
-        {"classes", m_dataset ? m_dataset->classNames : std::vector<std::string>{}},
+        {"classes", m_parts ? m_parts->dataset().classNames : std::vector<std::string>{}},
     };
     return j;
 }

@@ -4,6 +4,7 @@
 #include "data/PreparedData.h"
 #include "training/AdamOptimizer.h"
 #include "training/FusedMlpStep.h"
+#include "training/RunComponents.h"
 #include "training/TrainingEvents.h"
 #include "util/Threads.h"
 
@@ -45,8 +46,7 @@ public:
     const RunConfig& config() const { return m_config; }
 
 private:
-    RawDataset loadData();
-    void setUpModels(const RawDataset& raw, const Checkpoint* checkpoint);
+    void setUpOptimizers();
     void restore(const Checkpoint& checkpoint);
     void runOnlyTest(const Checkpoint& checkpoint);
     SplitResult runSplit(const SplitPlan& split, int epoch, bool train);
@@ -59,15 +59,9 @@ private:
     TrainingObserver* m_observer;
     const CancelToken* m_cancel;
 
-    const DatasetEntry* m_dataset = nullptr;
     ThreadSettings m_threads;
     nlohmann::json m_machine; ///< machineJson() at the start of the run, for run.json
-    std::string m_baseSource;
-    std::shared_ptr<Network> m_baseModel;
-    std::shared_ptr<Network> m_parityModel;
-    std::shared_ptr<Encoder> m_encoder;
-    std::shared_ptr<Decoder> m_decoder;
-    std::unique_ptr<Loss> m_loss;
+    std::unique_ptr<RunComponents> m_parts;
     std::unique_ptr<AdamOptimizer> m_parityOpt;
     std::unique_ptr<AdamOptimizer> m_encoderOpt;
     std::unique_ptr<AdamOptimizer> m_decoderOpt;

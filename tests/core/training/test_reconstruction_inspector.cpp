@@ -1,10 +1,12 @@
 // The reconstruction inspector against the trainer it looks into (issue:
 // gui-inspector, items 1-2).
+#include "support/TinyCub.h"
 #include "support/TinyDataset.h"
 
 #include "config/SweepConfig.h"
 #include "io/Checkpoint.h"
 #include "training/CancelToken.h"
+#include "training/LocalizationMetrics.h"
 #include "training/ReconstructionInspector.h"
 #include "training/Trainer.h"
 #include "util/Error.h"
@@ -12,6 +14,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 #include <map>
 
 namespace fs = std::filesystem;
@@ -246,4 +249,107 @@ TEST_F(InspectorTest, ReloadWeightsTakesTheSameRunAndRefusesAnother)
     }
     EXPECT_EQ(inspector->checkpointPath(), current());   // the previous weights stay
     EXPECT_THROW(inspector->reloadWeights(*s_tmp / "absent.pth"), Error);
+}
+
+namespace {
+
+// The value the trainer wrote for `epoch` to <runDir>/<split>_<metric>.txt
+// (one line per epoch, Python's repr: parsing it gives the double back).
+double resultFileValue(const std::string& runDir, const std::string& split, const std::string& metric, int epoch)
+{
+    std::ifstream in(runDir + "/" + split + "_" + metric + ".txt");
+    std::string line;
+    for (int i = 0; i <= epoch; ++i)
+        if (!std::getline(in, line))
+            throw std::runtime_error(runDir + ": no line for epoch " + std::to_string(epoch) + " in " + split + "_"
+                                     + metric + ".txt");
+    return std::stod(line);
+}
+
+// Every metric and the loss of val and test, as the inspector scores them
+// over the whole split, against the trainer's result files.
+void expectInspectorEqualsResultFiles(const std::string& runDir, const std::string& what)
+{
+    ASSERT_TRUE(fs::exists(runDir + "/current.pth")) << what;
+    for (const std::string file : {"best.pth", "current.pth"}) {
+        if (!fs::exists(runDir + "/" + file))
+            continue;   // best.pth: only once val improved
+        auto inspector = ReconstructionInspector::open(runDir + "/" + file, nullptr, nullptr, GroupOrder::EpochOrder);
+        const int epoch = inspector->epoch();
+        for (const std::string split : {"val", "test"}) {
+            const SplitMetrics m = inspector->splitMetrics(split);
+            ASSERT_FALSE(m.accuracy.empty()) << what;
+            for (const auto& [metric, value] : m.accuracy)
+                EXPECT_EQ(value, resultFileValue(runDir, split, metric, epoch))
+                    << what << " " << file << " " << split << " " << metric;
+            EXPECT_EQ(m.loss, resultFileValue(runDir, split, "loss", epoch)) << what << " " << file << " " << split;
+        }
+    }
+}
+
+} // namespace
+
+// Issue 10, item 1: the inspector and the trainer build and evaluate through
+// one path (RunComponents, SplitScorer), so the inspector's numbers are the
+// result files' for whole splits, for every kind of coder.
+TEST_F(InspectorTest, WholeSplitMetricsEqualTheResultFilesForEveryScheme)
+{
+    expectInspectorEqualsResultFiles(s_addSub->dir, "add/sub");
+    for (const auto& [encoder, decoder, trainEncoder, trainDecoder, loss] :
+         {std::tuple{"concat", "sub", false, false, "mse"}, std::tuple{"mlp", "sub", true, false, "mse"},
+          std::tuple{"add", "mlp", false, true, "mse"}, std::tuple{"mlp", "mlp", true, true, "kldiv"}}) {
+        const std::string what = std::string(encoder) + "/" + decoder + "/" + loss;
+        const std::string save = *s_tmp / ("whole-" + std::string(encoder) + "-" + decoder + "-" + loss);
+        nlohmann::json j = {{"num_epoch", 2},
+                            {"k_vals", {2}},
+                            {"enc_dec_types", nlohmann::json::array({nlohmann::json::array({encoder, decoder})})},
+                            {"datasets", {"mnist"}},
+                            {"models", {"base-mlp"}},
+                            {"losses", {loss}},
+                            {"train_encoder", trainEncoder},
+                            {"train_decoder", trainDecoder},
+                            {"data_dir", *s_tmp / "data"},
+                            {"save_dir", save},
+                            {"val_size", 100},
+                            {"batch_size", 16},
+                            {"seed", 11}};
+        const RunConfig config = SweepConfig::fromJson(j, "test").runs().front();
+        Trainer(config, {}).run();
+        expectInspectorEqualsResultFiles(config.runDir(), what);
+    }
+}
+
+TEST(InspectorLocalization, WholeSplitMetricsEqualTheResultFiles)
+{
+    test::TempDir tmp;
+    const auto images = test::writeTinyCub(tmp / "data", 2, 6);
+    test::writeShiftedBoxes(tmp / "base_boxes.txt", images, 0.05f);
+    const nlohmann::json j = {{"num_epoch", 2},
+                              {"k_vals", {2}},
+                              {"enc_dec_types", nlohmann::json::array({nlohmann::json::array({"add", "sub"})})},
+                              {"datasets", {"cub"}},
+                              {"models", {"resnet18"}},
+                              {"losses", {"mse"}},
+                              {"data_dir", tmp / "data"},
+                              {"save_dir", tmp / "save"},
+                              {"base_boxes", tmp / "base_boxes.txt"},
+                              {"val_size", 2},
+                              {"batch_size", 2},
+                              {"threads", 2},
+                              {"seed", 3}};
+    const RunConfig config = SweepConfig::fromJson(j, "test").runs().front();
+    Trainer(config, {}).run();
+    expectInspectorEqualsResultFiles(config.runDir(), "cub localization");
+    // The per-group view scores positions as the metrics do (IoU with the base box).
+    auto inspector = ReconstructionInspector::open(config.runDir() + "/current.pth", nullptr, nullptr,
+                                                   GroupOrder::EpochOrder);
+    int64_t hits = 0, positions = 0;
+    for (int64_t g = 0; g < inspector->groupCount("test"); ++g)
+        for (const auto& p : inspector->inspect("test", g).positions) {
+            EXPECT_EQ(p.matchesBase, p.iouWithBase >= LocalizationMetrics::kIouThreshold);
+            hits += p.matchesBase;
+            ++positions;
+        }
+    ASSERT_GT(positions, 0);
+    EXPECT_EQ(double(hits) / double(positions), inspector->splitMetrics("test").value("reconstruction_acc"));
 }

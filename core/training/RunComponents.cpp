@@ -1,0 +1,222 @@
+#include "training/RunComponents.h"
+
+#include "io/Checkpoint.h"
+#include "training/BaseModelProvider.h"
+#include "training/TrainingEvents.h"
+#include "util/Error.h"
+#include "util/Random.h"
+
+#include <torch/csrc/autograd/grad_mode.h>
+#include <torch/utils.h>
+
+#include <filesystem>
+
+namespace fs = std::filesystem;
+
+namespace parity {
+
+namespace {
+
+void freeze(torch::nn::Module& m)
+{
+    for (auto& p : m.parameters())
+        p.set_requires_grad(false);
+}
+
+// SPEC §4, object localization: the parity model starts out predicting k
+// times the mean box (the sum of k average boxes), via its last Linear bias.
+void initBoxBias(Network& model, const at::Tensor& trainBoxes, int k)
+{
+    torch::nn::Linear last{nullptr};
+    for (const auto& m : model.modules(/*include_self=*/false))
+        if (auto linear = std::dynamic_pointer_cast<torch::nn::LinearImpl>(m))
+            last = torch::nn::Linear(linear);
+    if (!last || !last->bias.defined() || last->bias.numel() != 4 || !trainBoxes.defined())
+        return;   // e.g. a TorchScript model: its fresh bias stays 0
+    torch::NoGradGuard noGrad;
+    last->bias.copy_(trainBoxes.to(at::kFloat).mean(0) * double(k));
+}
+
+std::string prefixed(const std::string& context, const std::string& message)
+{
+    return context.empty() ? message : context + ": " + message;
+}
+
+} // namespace
+
+const StateDict& checkpointEntry(const Checkpoint& c, const std::string& path, const std::string& key)
+{
+    auto it = c.tensors.find(key);
+    if (it == c.tensors.end())
+        throw Error(path + ": damaged checkpoint: no '" + key + "' entry");
+    return it->second;
+}
+
+RunComponents::RunComponents(RunConfig config, Purpose purpose)
+    : m_config(std::move(config))
+    , m_purpose(purpose)
+{
+    const Catalog& catalog = Catalog::instance();
+    m_dataset = catalog.dataset(m_config.dataset);
+    m_model = catalog.model(m_config.model);
+    if (!m_dataset)
+        throw Error("unknown dataset '" + m_config.dataset + "'");
+    if (!m_model)
+        throw Error("unknown model '" + m_config.model + "'");
+}
+
+RunComponents::~RunComponents() = default;
+RunComponents::RunComponents(RunComponents&&) noexcept = default;
+RunComponents& RunComponents::operator=(RunComponents&&) noexcept = default;
+
+std::string RunComponents::dataDir() const
+{
+    return m_config.dataDir.empty() ? m_dataset->defaultDataDir : m_config.dataDir;
+}
+
+RawDataset RunComponents::loadData(TrainingObserver* observer, const std::string& context) const
+{
+    const std::string dir = dataDir();
+    if (dir.empty())
+        throw Error(prefixed(context, m_config.dataset + " has no standard location on this system: give its data "
+                                                         "directory (config key data_dir or --data-dir)"));
+    if (!fs::is_directory(dir))
+        throw Error(prefixed(context, dir + ": data directory for " + m_config.dataset + " not found"
+                                          + (m_config.dataset == "fashion-mnist"
+                                                 ? " (install Debian's dataset-fashion-mnist package)"
+                                                 : "")));
+    if (observer)
+        observer->progress("Reading " + m_config.dataset, 0, 1);
+    RawDataset raw = m_config.baseBoxes.empty() ? m_dataset->load(dir)
+                                                : m_dataset->loadWithBaseOutputs(dir, m_config.baseBoxes);
+    if (observer)
+        observer->progress("Reading " + m_config.dataset, 1, 1);
+    return raw;
+}
+
+void RunComponents::build(const RawDataset& raw, const Checkpoint* checkpoint, const std::string& checkpointPath,
+                          TrainingObserver* observer, const CancelToken* cancel)
+{
+    // Base model F: from the checkpoint when there is one, so a resumed run
+    // goes on against the very outputs it started with.
+    const bool evaluating = m_purpose == Purpose::Evaluation;
+    if (checkpoint && (evaluating || checkpoint->tensors.count("base_model"))) {
+        base = m_model->make(*m_dataset, m_config.modelScript);
+        loadStateDict(*base, checkpointEntry(*checkpoint, checkpointPath, "base_model"),
+                      checkpointPath + " (base_model)");
+        base->eval();
+        freeze(*base);
+        baseSource = checkpointPath;
+    } else if (evaluating) {
+        throw Error("looking at a run needs one of its checkpoints (best.pth, current.pth)");
+    } else if (!m_config.baseBoxes.empty()) {
+        // The base model's outputs come from a file (the original ships its
+        // boxes): the network only keeps the run's shape (checkpoints, resume).
+        torch::manual_seed(deriveSeed(m_config.seed, kSeedBaseTraining));
+        base = m_model->make(*m_dataset, m_config.modelScript);
+        base->eval();
+        freeze(*base);
+        baseSource = "boxes from " + m_config.baseBoxes;
+    } else {
+        auto obtained = BaseModelProvider::obtain(m_config, *m_dataset, *m_model, raw, observer, cancel);
+        base = obtained.model;
+        baseSource = obtained.source;
+    }
+    assemble(raw.train.boxes);
+    if (checkpoint)
+        loadTrained(*checkpoint, checkpointPath);
+}
+
+void RunComponents::buildUnloaded()
+{
+    base = m_model->make(*m_dataset, m_config.modelScript);
+    baseSource.clear();
+    assemble(at::Tensor());
+}
+
+RunComponents RunComponents::withWeightsOf(const Checkpoint& checkpoint, const std::string& checkpointPath) const
+{
+    RunComponents next(m_config, m_purpose);
+    next.base = base;
+    next.baseSource = baseSource;
+    next.assemble(at::Tensor());
+    next.loadTrained(checkpoint, checkpointPath);
+    return next;
+}
+
+void RunComponents::assemble(const at::Tensor& trainBoxes)
+{
+    const Catalog& catalog = Catalog::instance();
+    const RunConfig& c = m_config;
+    const bool training = m_purpose == Purpose::Training;
+    // Training: fresh components from a seeded generator, the same seed the
+    // same start. Evaluation needs no random weights: validateRun refuses
+    // untrained learned coders, an untrained parity model is the base
+    // model's copy, and trained weights come from the checkpoint.
+    if (training)
+        torch::manual_seed(deriveSeed(c.seed, kSeedParityInit));
+    encoder = catalog.encoder(c.encoderClass)->create(c.k, c.r, m_dataset->shape);
+    decoder = catalog.decoder(c.decoderClass)->create(c.k, c.r, m_dataset->numClasses);
+    loss = catalog.loss(c.lossClass)->create();
+    parity = m_model->make(*m_dataset, c.modelScript);   // a TorchScript model: a second copy
+    if (training && c.trainParityModel) {
+        initFreshWeights(*parity);
+        if (m_dataset->task == Task::Localization)
+            initBoxBias(*parity, trainBoxes, c.k);
+    } else if (!c.trainParityModel) {
+        // SPEC §5: the parity model is a copy of the trained base model
+        // (the original left it random by loading into the wrong object).
+        copyWeights(*base, *parity);
+    }
+    const std::pair<torch::nn::Module*, bool> parts[] = {
+        {parity.get(), c.trainParityModel}, {encoder.get(), c.trainEncoder}, {decoder.get(), c.trainDecoder}};
+    for (const auto& [module, trained] : parts) {
+        if (!training || !trained) {
+            freeze(*module);
+            module->eval();
+        }
+    }
+}
+
+void RunComponents::loadTrained(const Checkpoint& c, const std::string& path)
+{
+    if (m_config.trainParityModel)
+        loadStateDict(*parity, checkpointEntry(c, path, "parity_model"), path + " (parity_model)");
+    if (m_config.trainEncoder)
+        loadStateDict(*encoder, checkpointEntry(c, path, "encoder"), path + " (encoder)");
+    if (m_config.trainDecoder)
+        loadStateDict(*decoder, checkpointEntry(c, path, "decoder"), path + " (decoder)");
+}
+
+void RunComponents::setTraining(bool train)
+{
+    if (m_purpose != Purpose::Training)
+        return;
+    if (m_config.trainParityModel)
+        parity->train(train);
+    if (m_config.trainEncoder)
+        encoder->train(train);
+    if (m_config.trainDecoder)
+        decoder->train(train);
+}
+
+DecodedBatch RunComponents::decode(const at::Tensor& queries, const at::Tensor& baseOutputs,
+                                   const at::Tensor& labels) const
+{
+    const int64_t groups = queries.size(0);
+    const int64_t numClasses = m_dataset->numClasses;
+    DecodedBatch out;
+    out.parityQuery = encoder->forward(queries);
+    out.parityOutput = parity->forward(out.parityQuery).view({groups, m_config.r, numClasses});
+    if (!m_config.trainDecoder) {
+        out.loss = loss->parityLoss(out.parityOutput.select(1, 0), decoder->combine(baseOutputs));
+        torch::NoGradGuard noGrad;
+        out.reconstructed = decoder->reconstructAll(baseOutputs, out.parityOutput.detach());
+    } else {
+        out.reconstructed = decoder->reconstructAll(baseOutputs, out.parityOutput);
+        out.loss = loss->maskedLoss(out.reconstructed, baseOutputs, labels);
+    }
+    return out;
+}
+
+} // namespace parity

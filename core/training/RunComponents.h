@@ -1,0 +1,120 @@
+#pragma once
+#include "catalog/Catalog.h"
+#include "config/RunConfig.h"
+#include "data/RawDataset.h"
+#include "io/StateDict.h"
+
+#include <ATen/ATen.h>
+
+#include <memory>
+#include <string>
+
+namespace parity {
+
+class CancelToken;
+class TrainingObserver;
+struct Checkpoint;
+
+/// What the components are built for.
+enum class Purpose {
+    /// A run that trains: the base model is loaded, imported or trained
+    /// (BaseModelProvider), fresh components start from the run's seed, and
+    /// components the run trains stay trainable.
+    Training,
+    /// Looking at a run (inspector, serving, description): the base model and
+    /// the trained weights come from a checkpoint, every component is frozen
+    /// in eval mode, and the global generator is not reseeded (a trainer may be
+    /// running beside us).
+    Evaluation,
+};
+
+/// One coded batch through the components: the k queries of each group
+/// encoded, the parity model's outputs, every erasure position decoded, and
+/// the run's loss (as the trainer computes it).
+struct DecodedBatch {
+    at::Tensor parityQuery;     ///< (groups, r, ...) the encoder's output
+    at::Tensor parityOutput;    ///< (groups, r, C)
+    at::Tensor reconstructed;   ///< (groups, k, C): position i decoded with it erased
+    at::Tensor loss;            ///< scalar
+};
+
+/// The components of one run — base model, parity model, encoder, decoder and
+/// loss — built from a resolved configuration and an optional checkpoint.
+/// This is the single construction path: the trainer, the reconstruction
+/// inspector and `parity-train --describe` all build a run's components here,
+/// and `decode` is the one evaluation of a coded batch (see
+/// docs/ARCHITECTURE.md, "Adding a component").
+class RunComponents {
+public:
+    /// The catalogue entries of the run's dataset and model. Throws
+    /// parity::Error for names the catalogue does not know.
+    RunComponents(RunConfig config, Purpose purpose);
+    ~RunComponents();
+    RunComponents(RunComponents&&) noexcept;
+    RunComponents& operator=(RunComponents&&) noexcept;
+
+    /// The run's data directory: data_dir, or the dataset's standard place.
+    std::string dataDir() const;
+    /// Reads the run's dataset (with the base model's boxes from base_boxes
+    /// where configured). Throws parity::Error naming the directory when it is
+    /// missing; `context` (e.g. the checkpoint being opened) prefixes errors.
+    RawDataset loadData(TrainingObserver* observer, const std::string& context = {}) const;
+
+    /// Builds every component. The base model: from `checkpoint` when it holds
+    /// one (a resumed run goes on against the outputs it started with;
+    /// Evaluation requires it), else per BaseModelProvider. Fresh components
+    /// follow (SPEC §5: an untrained parity model is the base model's copy);
+    /// with a checkpoint, the trained ones then get its weights.
+    /// `checkpointPath` names the checkpoint in errors.
+    void build(const RawDataset& raw, const Checkpoint* checkpoint, const std::string& checkpointPath,
+               TrainingObserver* observer = nullptr, const CancelToken* cancel = nullptr);
+
+    /// Every component with fresh weights and no data or checkpoint: what
+    /// `--describe` counts. The base model's weights are not loaded.
+    void buildUnloaded();
+
+    /// Fresh components around `base` (already built), then the trained
+    /// weights of `checkpoint`: a cheap reload of another checkpoint of the
+    /// same run. Leaves this object untouched; throws parity::Error naming
+    /// `checkpointPath` for a missing entry or weights that do not fit.
+    RunComponents withWeightsOf(const Checkpoint& checkpoint, const std::string& checkpointPath) const;
+
+    /// Sets training / eval mode of the components the run trains (the
+    /// others stay in eval mode).
+    void setTraining(bool train);
+
+    /// `queries` (groups, k, ...) coded into (groups, r, ...) parity queries,
+    /// the parity model's outputs, and every erasure position reconstructed
+    /// from `baseOutputs` (groups, k, C). The loss: the parity loss against
+    /// the decoder's combination of the base outputs, or with a trained
+    /// decoder the masked loss of the reconstructions (with `labels`,
+    /// (groups, k)). Runs under the caller's grad / inference mode.
+    DecodedBatch decode(const at::Tensor& queries, const at::Tensor& baseOutputs, const at::Tensor& labels) const;
+
+    const RunConfig& config() const { return m_config; }
+    const DatasetEntry& dataset() const { return *m_dataset; }
+    const ModelEntry& modelEntry() const { return *m_model; }
+    Purpose purpose() const { return m_purpose; }
+
+    std::shared_ptr<Network> base;
+    std::shared_ptr<Network> parity;
+    std::shared_ptr<Encoder> encoder;
+    std::shared_ptr<Decoder> decoder;
+    std::unique_ptr<Loss> loss;
+    std::string baseSource;   ///< where the base model's weights came from (run.json)
+
+private:
+    void assemble(const at::Tensor& trainBoxes);
+    void loadTrained(const Checkpoint& checkpoint, const std::string& checkpointPath);
+
+    RunConfig m_config;
+    Purpose m_purpose;
+    const DatasetEntry* m_dataset = nullptr;
+    const ModelEntry* m_model = nullptr;
+};
+
+/// The checkpoint entry `key`; throws parity::Error "<path>: damaged
+/// checkpoint: no '<key>' entry" when it is missing.
+const StateDict& checkpointEntry(const Checkpoint& checkpoint, const std::string& path, const std::string& key);
+
+} // namespace parity

@@ -7,7 +7,7 @@
 //   parity_bench_epoch [--epochs N] [--data-dir DIR] [--threads N]
 #include "catalog/Catalog.h"
 #include "config/SweepConfig.h"
-#include "data/PreparedData.h"
+#include "training/PreparedData.h"
 #include "training/BaseModelProvider.h"
 #include "training/Trainer.h"
 #include "util/Threads.h"

@@ -20,7 +20,7 @@
 #include "catalog/Catalog.h"
 #include "config/SweepConfig.h"
 #include "data/GCommandsFolder.h"
-#include "data/PreparedData.h"
+#include "training/PreparedData.h"
 #include "io/StateDict.h"
 #include "training/Trainer.h"
 #include "util/Threads.h"

@@ -30,7 +30,7 @@ std::string CliOptions::usage()
            "SAVE_DIR may be left out when the config has \"save_dir\".\n"
            "\n"
            "options:\n"
-           "  --continue-from FILE     resume from a checkpoint (current.pth / best.pth)\n"
+           "  --continue-from FILE     resume from a checkpoint (current.pth / best.pth) or a run directory\n"
            "  --only-test              with --continue-from: run the test split once\n"
            "  --checkpoint-cycle N     write current.pth every N epochs (default 1)\n"
            "  --data-dir DIR           dataset directory (config key data_dir)\n"

@@ -1,12 +1,12 @@
 #pragma once
-#include "training/TrainingEvents.h"
+#include "events/TrainingEvents.h"
 
 #include <chrono>
 #include <cstdio>
 
 namespace parity {
 
-/// Prints what the original printed (SPEC §3/§6): the run header, base-model
+/// Prints what the original printed (docs/BEHAVIOUR.md §3/§6): the run header, base-model
 /// accuracy lines, and per train/val split one tqdm-style live line
 ///   Epoch 3. train. Top-1=0.5585, Top-5=0.9221, Loss=62.2081: 36%|###   | 154/430 [00:00<00:01, 195.82it/s]
 /// redrawn in place on a terminal (at most ~10 times a second) and printed

@@ -1,10 +1,11 @@
 // parity-train: the headless command line of Parity Workbench. Accepts the
-// original framework's configuration files unchanged (SPEC §2).
+// original framework's configuration files unchanged (docs/BEHAVIOUR.md §2).
 #include "CliOptions.h"
 #include "ConsoleObserver.h"
 
 #include "config/SweepConfig.h"
-#include "training/CancelToken.h"
+#include "events/CancelToken.h"
+#include "io/RunDirectory.h"
 #include "training/RunDescription.h"
 #include "training/Trainer.h"
 #include "util/BlasStartup.h"
@@ -14,6 +15,7 @@
 #include <torch/version.h>
 
 #include <csignal>
+#include <filesystem>
 #include <cstdio>
 #include <iostream>
 
@@ -80,6 +82,14 @@ int main(int argc, char** argv)
         for (const auto& run : sweep.runs()) {
             TrainerOptions trainerOptions;
             trainerOptions.continueFrom = options.continueFrom;
+            // A run directory resumes from its current.pth.
+            if (std::filesystem::is_directory(options.continueFrom)) {
+                const RunDirectory dir(options.continueFrom);
+                trainerOptions.continueFrom = dir.checkpoint(CheckpointKind::Current);
+                if (!dir.hasCheckpoint(CheckpointKind::Current))
+                    throw Error(options.continueFrom + ": a run directory without " + runfiles::kCurrentCheckpoint
+                                + " to resume from");
+            }
             trainerOptions.onlyTest = options.onlyTest;
             trainerOptions.checkpointCycle = options.checkpointCycle;
             trainerOptions.runIndex = index++;

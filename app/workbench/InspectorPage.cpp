@@ -2,6 +2,7 @@
 
 #include "RunController.h"
 #include "inspector/InspectorView.h"
+#include "io/RunDirectory.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -67,9 +68,9 @@ void InspectorPage::syncWithRun()
 
 void InspectorPage::openRun(const QString& runDir, const QString& split, qint64 group)
 {
-    QString path = QDir(runDir).filePath(QStringLiteral("best.pth"));
-    if (!QFileInfo::exists(path))
-        path = QDir(runDir).filePath(QStringLiteral("current.pth"));
+    const parity::RunDirectory dir(runDir.toStdString());
+    const QString path = QString::fromStdString(dir.checkpoint(
+        dir.hasCheckpoint(parity::CheckpointKind::Best) ? parity::CheckpointKind::Best : parity::CheckpointKind::Current));
     m_pendingSplit = split;
     m_pendingGroup = group;
     m_shownCheckpoint = path;

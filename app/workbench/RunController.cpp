@@ -1,10 +1,9 @@
 #include "RunController.h"
 
 #include "TrainingWorker.h"
+#include "io/RunDirectory.h"
 
-#include <QCoreApplication>
 #include <QDir>
-#include <QEventLoop>
 #include <QFileInfo>
 
 namespace parity::gui {
@@ -54,13 +53,15 @@ RunController::RunController(QObject* parent)
     connect(m_worker, &TrainingWorker::runFinished, this, &RunController::onRunFinished);
     connect(m_worker, &TrainingWorker::runFailed, this, &RunController::onRunFailed);
 
-    // The worker lowers the training threads' priority itself (TrainingWorker).
+    // The trainer lowers the training threads' priority (TrainerOptions::niceness).
     m_thread.start();
 }
 
 RunController::~RunController()
 {
-    stopAndWait();
+    // The worker ends its run at the next batch boundary; events it still
+    // posts to this object are dropped with it. No event loop runs here.
+    m_cancel.cancel();
     m_thread.quit();
     m_thread.wait();
 }
@@ -80,16 +81,48 @@ void RunController::setQueue(const std::vector<RunRequest>& requests)
     m_queue.setRequests(requests);
 }
 
+void RunController::updateEntry(int row, const parity::RunConfig& edited)
+{
+    if (row < 0 || row >= m_queue.size() || m_queue.entry(row).status == RunQueueModel::Status::Running)
+        return;
+    const auto& entry = m_queue.entry(row);
+    RunRequest request = entry.request;
+    const QString checkpoint =
+        QString::fromStdString(RunDirectory::of(request.config).checkpoint(CheckpointKind::Current));
+    const bool compatible = parity::RunConfig::describeMismatch(request.config, edited).empty()
+                            && request.config.runDir() == edited.runDir();
+    const bool hadRun = entry.status != RunQueueModel::Status::Queued || !request.continueFrom.isEmpty();
+    request.continueFrom = compatible && hadRun && QFileInfo::exists(checkpoint) ? checkpoint : QString();
+    request.onlyTest = false;
+    request.config = edited;
+    m_queue.setRequest(row, request);
+    m_queue.setStatus(row, RunQueueModel::Status::Queued);
+}
+
 bool RunController::start()
 {
     if (isBusy())
         return false;
+    bool anythingLeft = false;
+    for (int row = 0; row < m_queue.size(); ++row)
+        anythingLeft |= m_queue.entry(row).status != RunQueueModel::Status::Finished;
+    if (!anythingLeft) {
+        // Everything ran: Start runs the queue again from scratch.
+        for (int row = 0; row < m_queue.size(); ++row) {
+            RunRequest request = m_queue.entry(row).request;
+            request.continueFrom.clear();
+            request.onlyTest = false;
+            m_queue.setRequest(row, request);
+            m_queue.setStatus(row, RunQueueModel::Status::Queued);
+        }
+    }
     for (int row = 0; row < m_queue.size(); ++row) {
         const auto& e = m_queue.entry(row);
         if (e.status == RunQueueModel::Status::Stopped) {
             // Pick up where the stop left it, if an epoch was checkpointed.
             RunRequest request = e.request;
-            const QString checkpoint = QDir(QString::fromStdString(request.config.runDir())).filePath("current.pth");
+            const QString checkpoint = QString::fromStdString(
+                RunDirectory::of(request.config).checkpoint(CheckpointKind::Current));
             if (QFileInfo::exists(checkpoint) && !request.onlyTest)
                 request.continueFrom = checkpoint;
             m_queue.setRequest(row, request);
@@ -139,18 +172,6 @@ void RunController::stop()
     m_cancel.cancel();
     setState(State::Stopping);
     Q_EMIT messageLogged(tr("Stopping after the current batch…"));
-}
-
-void RunController::stopAndWait()
-{
-    if (!isBusy())
-        return;
-    m_cancel.cancel();
-    // Drain the queue: the worker ends its run at the next batch boundary.
-    while (isBusy()) {
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
-        QThread::msleep(5);
-    }
 }
 
 void RunController::onRunFinished(int runId, const parity::RunSummary& summary)

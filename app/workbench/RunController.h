@@ -2,7 +2,7 @@
 #include "RunQueueModel.h"
 #include "RunRequest.h"
 #include "common/Metatypes.h"
-#include "training/CancelToken.h"
+#include "events/CancelToken.h"
 
 #include <QObject>
 #include <QThread>
@@ -39,14 +39,18 @@ public Q_SLOTS:
     /// Replaces the queue (not while busy).
     void setQueue(const std::vector<parity::gui::RunRequest>& requests);
     /// Runs the queued entries in order; stopped or failed ones are queued
-    /// again first (a stopped one resumes from its checkpoint). False when busy
-    /// or nothing is queued.
+    /// again first (a stopped one resumes from its checkpoint). When every
+    /// entry has finished, the whole queue runs again from scratch. False
+    /// when busy or nothing is queued.
     bool start();
+    /// The form edited entry `row` (not while it runs): it is queued again
+    /// with `edited`. An entry that ran continues from its checkpoint when
+    /// the change keeps the model (e.g. more epochs); any change to what
+    /// defines the model starts it afresh.
+    void updateEntry(int row, const parity::RunConfig& edited);
     /// Replaces the queue by one request and runs it.
     bool startSingle(const parity::gui::RunRequest& request);
     void stop();
-    /// Blocks until the training thread is idle (used when the app quits).
-    void stopAndWait();
 
 Q_SIGNALS:
     void stateChanged(parity::gui::RunController::State state);

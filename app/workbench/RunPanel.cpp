@@ -1,6 +1,7 @@
 #include "RunPanel.h"
 
 #include "config/SweepConfig.h"
+#include "io/RunDirectory.h"
 #include "form/ExperimentForm.h"
 #include "run/ProgressPanel.h"
 
@@ -181,22 +182,8 @@ void RunPanel::onFormChanged()
         if (queue->size() == 0) {
             m_controller->setQueue({RunRequest{m_form->config(), {}, false}});
             row = 0;
-        } else if (row >= 0 && row < queue->size() && queue->entry(row).status != RunQueueModel::Status::Running) {
-            const auto& entry = queue->entry(row);
-            RunRequest request = entry.request;
-            const parity::RunConfig edited = m_form->config();
-            // More epochs for a run that has a checkpoint continue it; any change
-            // to what defines the model starts afresh.
-            const QString checkpoint =
-                QDir(QString::fromStdString(request.config.runDir())).filePath(QStringLiteral("current.pth"));
-            const bool compatible = parity::RunConfig::describeMismatch(request.config, edited).empty()
-                                    && request.config.runDir() == edited.runDir();
-            const bool hadRun = entry.status != RunQueueModel::Status::Queued || !request.continueFrom.isEmpty();
-            request.continueFrom = compatible && hadRun && QFileInfo::exists(checkpoint) ? checkpoint : QString();
-            request.onlyTest = false;
-            request.config = edited;
-            queue->setRequest(row, request);
-            queue->setStatus(row, RunQueueModel::Status::Queued);
+        } else {
+            m_controller->updateEntry(row, m_form->config());
         }
     }
     updateButtons();
@@ -220,62 +207,24 @@ void RunPanel::updateButtons()
     m_form->setEnabled(!busy);
 }
 
-bool RunPanel::start()
-{
-    if (m_controller->isBusy())
-        return false;
-    RunQueueModel* queue = m_controller->queue();
-    bool anythingLeft = false;
-    for (int i = 0; i < queue->size(); ++i)
-        anythingLeft |= queue->entry(i).status != RunQueueModel::Status::Finished;
-    if (!anythingLeft) {
-        // Everything ran: Start runs the queue again from scratch.
-        for (int i = 0; i < queue->size(); ++i) {
-            RunRequest r = queue->entry(i).request;
-            r.continueFrom.clear();
-            r.onlyTest = false;
-            queue->setRequest(i, r);
-            queue->setStatus(i, RunQueueModel::Status::Queued);
-        }
-    }
-    return m_controller->start();
-}
+bool RunPanel::start() { return m_controller->start(); }
 
 void RunPanel::stop() { m_controller->stop(); }
 
 bool RunPanel::readRunConfig(const QString& runDir, parity::RunConfig* config, QString* error)
 {
-    const QString path = QDir(runDir).filePath(QStringLiteral("run.json"));
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
-        *error = tr("%1: cannot be read (%2); is this a run directory?").arg(path, file.errorString());
-        return false;
-    }
-    const QByteArray bytes = file.readAll();
-    try {
-        const auto j = nlohmann::json::parse(bytes.toStdString());
-        *config = parity::RunConfig::fromJson(j.at("config"));
-    } catch (const std::exception& e) {
-        *error = tr("%1: not a readable run record: %2").arg(path, QString::fromStdString(e.what()));
-        return false;
-    }
     // The run continues where it is, also when its save directory was moved
-    // or copied: the save directory is the run directory minus the six
-    // levels <dataset>/<model>/k<k>/<loss>/<encoder>/<decoder> (SPEC §2).
-    const QString here = QDir(runDir).canonicalPath();
-    if (QDir(QString::fromStdString(config->runDir())).canonicalPath() != here) {
-        QString save = here;
-        for (int i = 0; i < 6; ++i)
-            save = QFileInfo(save).path();
-        parity::RunConfig moved = *config;
-        moved.saveDir = save.toStdString();
-        if (QDir(QString::fromStdString(moved.runDir())).canonicalPath() != here) {
-            *error = tr("%1 is not where its run.json says the run lives (%2), e.g. an earlier run kept in "
-                        "previous-*: copy it to a save directory of its own to continue it")
-                         .arg(runDir, QString::fromStdString(config->runDir()));
-            return false;
-        }
-        *config = moved;
+    // or copied (RunDirectory::readConfig places it).
+    const parity::RunDirectory dir(runDir.toStdString());
+    if (!QFileInfo::exists(QString::fromStdString(dir.runJson()))) {
+        *error = tr("%1: not found; is this a run directory?").arg(QString::fromStdString(dir.runJson()));
+        return false;
+    }
+    try {
+        *config = dir.readConfig();
+    } catch (const std::exception& e) {
+        *error = QString::fromStdString(e.what());
+        return false;
     }
     return true;
 }
@@ -284,7 +233,8 @@ bool RunPanel::resumeFrom(const QString& runDir, QString* error)
 {
     QString problem;
     parity::RunConfig config;
-    const QString checkpoint = QDir(runDir).filePath(QStringLiteral("current.pth"));
+    const QString checkpoint = QString::fromStdString(
+        parity::RunDirectory(runDir.toStdString()).checkpoint(parity::CheckpointKind::Current));
     if (m_controller->isBusy())
         problem = tr("A run is in progress.");
     else if (!QFileInfo::exists(checkpoint))
@@ -339,9 +289,9 @@ void RunPanel::chooseResume()
 
 void RunPanel::chooseTestOnly()
 {
-    const QString start = QString::fromStdString(m_form->config().runDir());
+    const parity::RunDirectory start = parity::RunDirectory::of(m_form->config());
     const QString path = QFileDialog::getOpenFileName(this, tr("Test a checkpoint"),
-                                                      QDir(start).filePath(QStringLiteral("best.pth")),
+                                                      QString::fromStdString(start.checkpoint(parity::CheckpointKind::Best)),
                                                       tr("Checkpoints (*.pth);;All files (*)"));
     if (!path.isEmpty())
         testOnly(path);

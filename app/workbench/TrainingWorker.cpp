@@ -1,46 +1,28 @@
-// LibTorch headers come before any Qt header (SPEC §8: Qt's keywords clash).
+// LibTorch headers come before any Qt header (docs/BEHAVIOUR.md §8: Qt's keywords clash).
 #include "training/Trainer.h"
-#include "training/TrainingEvents.h"
+#include "events/TrainingEvents.h"
 
 #include "TrainingWorker.h"
 
 #include <QDir>
 
-#include <sys/resource.h>
-#include <unistd.h>
-
-#include <filesystem>
 #include <string>
 
 namespace parity::gui {
 
 namespace {
 
+// Training runs below the GUI (trainer option `niceness`): it uses every core
+// the GUI leaves idle, but a click or a repaint never waits behind it
+// (issue 3: within 50 ms).
 constexpr int kTrainingNice = 10;
-
-/// Lowers the priority of every thread of the process except the GUI's (the
-/// main thread, whose id is the process id): the training thread, LibTorch's
-/// and OpenBLAS's workers. Training then uses every core the GUI leaves
-/// idle, but a click or a repaint never waits behind it (issue 3: within
-/// 50 ms). Linux gives each thread its own nice value.
-void yieldToTheGui()
-{
-    const pid_t gui = ::getpid();
-    std::error_code ec;
-    for (const auto& entry : std::filesystem::directory_iterator("/proc/self/task", ec)) {
-        const pid_t tid = pid_t(std::stol(entry.path().filename().string()));
-        if (tid != gui && ::getpriority(PRIO_PROCESS, id_t(tid)) < kTrainingNice)
-            ::setpriority(PRIO_PROCESS, id_t(tid), kTrainingNice);
-    }
-}
 
 /// Forwards the core's callbacks (on this thread) as the worker's signals.
 class SignalObserver : public parity::TrainingObserver {
 public:
-    SignalObserver(TrainingWorker* worker, int runId, QString runDir)
+    SignalObserver(TrainingWorker* worker, int runId)
         : m_worker(worker)
         , m_runId(runId)
-        , m_runDir(std::move(runDir))
     {
     }
     void message(const std::string& line) override
@@ -57,8 +39,6 @@ public:
     }
     void batchFinished(const parity::BatchStats& stats) override
     {
-        if (stats.batch == 1)
-            yieldToTheGui();   // BLAS may have started its threads for this pass
         Q_EMIT m_worker->batchFinished(m_runId, stats);
     }
     void splitFinished(const parity::SplitResult& result) override
@@ -68,9 +48,15 @@ public:
     void epochFinished(const parity::EpochSummary& summary) override
     {
         Q_EMIT m_worker->epochFinished(m_runId, summary);
-        // The trainer has written the checkpoints of this epoch before reporting it.
-        Q_EMIT m_worker->checkpointWritten(m_runId, QDir(m_runDir).filePath(QStringLiteral("current.pth")),
-                                           summary.epoch);
+    }
+    void checkpointSaved(const std::string& path, int epoch, parity::CheckpointKind) override
+    {
+        // The inspector follows the run's latest state: one file per epoch
+        // (current.pth comes first when both are written).
+        if (epoch == m_lastCheckpointEpoch)
+            return;
+        m_lastCheckpointEpoch = epoch;
+        Q_EMIT m_worker->checkpointWritten(m_runId, QString::fromStdString(path), epoch);
     }
     void runFinished(const parity::RunSummary& summary) override { m_summary = summary; }
 
@@ -79,7 +65,7 @@ public:
 private:
     TrainingWorker* m_worker;
     int m_runId;
-    QString m_runDir;
+    int m_lastCheckpointEpoch = -1;
 };
 
 } // namespace
@@ -93,13 +79,13 @@ TrainingWorker::TrainingWorker(parity::CancelToken* cancel, QObject* parent)
 void TrainingWorker::execute(int runId, const RunRequest& request)
 {
     const QString runDir = QString::fromStdString(request.config.runDir());
-    yieldToTheGui();
     Q_EMIT runStarted(runId, runDir);
-    SignalObserver observer(this, runId, runDir);
+    SignalObserver observer(this, runId);
     try {
         parity::TrainerOptions options;
         options.continueFrom = request.continueFrom.toStdString();
         options.onlyTest = request.onlyTest;
+        options.niceness = kTrainingNice;
         parity::Trainer trainer(request.config, options, &observer, m_cancel);
         parity::RunSummary summary = trainer.run();
         Q_EMIT runFinished(runId, summary);

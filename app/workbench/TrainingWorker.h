@@ -1,7 +1,7 @@
 #pragma once
 #include "RunRequest.h"
 #include "common/Metatypes.h"
-#include "training/CancelToken.h"
+#include "events/CancelToken.h"
 
 #include <QObject>
 #include <QString>

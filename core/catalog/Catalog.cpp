@@ -54,7 +54,7 @@ DatasetEntry mnistFamily(const std::string& name, std::vector<std::string> class
     return d;
 }
 
-// SPEC §4: ToTensor + Normalize with CIFAR's statistics; the training split's
+// docs/BEHAVIOUR.md §4: ToTensor + Normalize with CIFAR's statistics; the training split's
 // code transform adds RandomCrop(32, padding=4) + RandomHorizontalFlip.
 DatasetEntry cifarFamily(const std::string& name, int numClasses, const std::vector<std::string>& classNames)
 {
@@ -74,7 +74,7 @@ DatasetEntry cifarFamily(const std::string& name, int numClasses, const std::vec
     return d;
 }
 
-// SPEC §4: spectrograms of 16 kHz WAV files, computed when a batch needs them.
+// docs/BEHAVIOUR.md §4: spectrograms of 16 kHz WAV files, computed when a batch needs them.
 DatasetEntry gcommands()
 {
     DatasetEntry d;
@@ -90,7 +90,7 @@ DatasetEntry gcommands()
     return d;
 }
 
-// SPEC §4: JPEG / PNG class folders, decoded when a batch needs them;
+// docs/BEHAVIOUR.md §4: JPEG / PNG class folders, decoded when a batch needs them;
 // Resize(256) + CenterCrop(224) + ImageNet normalisation.
 DatasetEntry catVDog()
 {
@@ -107,7 +107,7 @@ DatasetEntry catVDog()
     return d;
 }
 
-// SPEC §4, object localization: CUB-200-2011 images resized to 224 x 224,
+// docs/BEHAVIOUR.md §4, object localization: CUB-200-2011 images resized to 224 x 224,
 // ImageNet normalisation; the base model predicts one normalised box.
 DatasetEntry cub()
 {
@@ -170,7 +170,7 @@ const Catalog& Catalog::instance()
 
 Catalog::Catalog()
 {
-    // Datasets (SPEC §4).
+    // Datasets (docs/BEHAVIOUR.md §4).
     m_datasets.push_back(mnistFamily("mnist", {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"}, ""));
     m_datasets.push_back(mnistFamily("fashion-mnist",
                                      {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt",

@@ -18,11 +18,11 @@ namespace parity {
 
 /// What the base model predicts, and so how reconstructions are scored.
 enum class Task {
-    Classification,   ///< logits of numClasses classes; top-n accuracies (SPEC §3.6)
+    Classification,   ///< logits of numClasses classes; top-n accuracies (docs/BEHAVIOUR.md §3.6)
     Localization,     ///< one box (x, y, w, h) normalised; IoU metrics (LocalizationMetrics)
 };
 
-/// A dataset the core can read (SPEC §4).
+/// A dataset the core can read (docs/BEHAVIOUR.md §4).
 struct DatasetEntry {
     std::string name;
     Task task = Task::Classification;

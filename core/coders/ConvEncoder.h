@@ -5,7 +5,7 @@
 
 namespace parity {
 
-/// coders.conv.ConvEncoder, applied per colour channel (SPEC §5): channel c
+/// coders.conv.ConvEncoder, applied per colour channel (docs/BEHAVIOUR.md §5): channel c
 /// of the k inputs are the k input planes (H x W) and give channel c of the
 /// r parity images. With m = 20 k intermediate channels:
 ///   nn.0  Conv3x3 k->m d1, nn.2 Conv3x3 m->m d1, nn.4 d2, nn.6 d4, nn.8 d8,

@@ -7,7 +7,7 @@ at::Tensor Decoder::reconstructAll(const at::Tensor& base, const at::Tensor& par
     const int64_t b = base.size(0);
     const int64_t c = base.size(2);
     auto in = at::cat({base, parity}, 1);                                   // (B, k+r, C)
-    // Erasure masks: scenario e zeroes entry e (SPEC §3.5).
+    // Erasure masks: scenario e zeroes entry e (docs/BEHAVIOUR.md §3.5).
     auto keep = at::ones({m_k, m_k + m_r, 1}, base.options());
     for (int e = 0; e < m_k; ++e)
         keep[e][e].fill_(0);

@@ -22,7 +22,7 @@ public:
 
     /// Reconstructions for every single-erasure scenario at once:
     /// base (B, k, C), parity (B, r, C) -> (B, k, C) where [b, e] is the
-    /// rebuilt output of position e when e is the one erased (SPEC §3.5).
+    /// rebuilt output of position e when e is the one erased (docs/BEHAVIOUR.md §3.5).
     /// The default builds the k erased copies of the decoder input, runs
     /// forward() and picks entry e of scenario e; closed-form decoders
     /// override it.

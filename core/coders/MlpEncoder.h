@@ -7,7 +7,7 @@
 
 namespace parity {
 
-/// coders.mlp.MLPEncoder, applied per colour channel (SPEC §5): for each
+/// coders.mlp.MLPEncoder, applied per colour channel (docs/BEHAVIOUR.md §5): for each
 /// channel c the k inputs' channel-c planes (D = H*W values each) are
 /// flattened to k*D and mapped by
 ///   nn.0 Linear(kD, kD), nn.1 ReLU, nn.2 Linear(kD, rD)

@@ -7,7 +7,7 @@
 namespace parity {
 
 /// Everything that defines one training run, resolved: one point of a sweep
-/// (SPEC §2) plus our own keys. Component names keep the spelling the config
+/// (docs/BEHAVIOUR.md §2) plus our own keys. Component names keep the spelling the config
 /// used (the original writes them into the result path), `*Class` hold the
 /// canonical dotted class names.
 struct RunConfig {
@@ -26,7 +26,7 @@ struct RunConfig {
     bool trainDecoder = false;
 
     int numEpochs = 10;
-    int batchSize = 64;        ///< groups per minibatch: 64 for k = 2, else 32 (SPEC §2)
+    int batchSize = 64;        ///< groups per minibatch: 64 for k = 2, else 32 (docs/BEHAVIOUR.md §2)
     double lr = 1e-3;
     double weightDecay = 1e-5;
     int valSize = 5000;
@@ -42,9 +42,9 @@ struct RunConfig {
     std::string baseBoxes;     ///< localization: the base model's boxes from a file (`id x y w h`) instead of computed
     int baseTrainEpochs = 5;   ///< epochs when the base model must be trained here
 
-    /// `<save_dir>/<dataset>/<model>/k<k>/<loss>/<encoder>/<decoder>` (SPEC §2).
+    /// `<save_dir>/<dataset>/<model>/k<k>/<loss>/<encoder>/<decoder>` (docs/BEHAVIOUR.md §2).
     std::string runDir() const;
-    /// `<dataset> <model> <k> <loss> <encoder> <decoder>` (SPEC §3.0).
+    /// `<dataset> <model> <k> <loss> <encoder> <decoder>` (docs/BEHAVIOUR.md §3.0).
     std::string header() const;
 
     nlohmann::json toJson() const;

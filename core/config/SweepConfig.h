@@ -9,7 +9,7 @@
 
 namespace parity {
 
-/// A configuration file as the original framework reads it (SPEC §2): every
+/// A configuration file as the original framework reads it (docs/BEHAVIOUR.md §2): every
 /// list is a sweep axis, every combination one run, in the nesting order
 /// datasets, models, k_vals, losses, enc_dec_types. Our own keys (data_dir,
 /// save_dir, seed, ...) apply to every run.
@@ -35,7 +35,7 @@ private:
     std::vector<RunConfig> m_runs;
 };
 
-/// Checks one run against the catalogue and the rules of SPEC §2. Returns the
+/// Checks one run against the catalogue and the rules of docs/BEHAVIOUR.md §2. Returns the
 /// reasons it is invalid (empty when valid).
 std::vector<std::string> validateRun(const RunConfig& run);
 

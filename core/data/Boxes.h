@@ -8,7 +8,7 @@
 namespace parity {
 
 /// An axis-aligned box: top-left corner (x, y), width w, height h. In pixels
-/// as CUB's bounding_boxes.txt gives them, or normalised (SPEC §4, object
+/// as CUB's bounding_boxes.txt gives them, or normalised (docs/BEHAVIOUR.md §4, object
 /// localization): x' = 2x/W - 1, y' = 2y/H - 1 in [-1, 1] and w' = 2w/W,
 /// h' = 2h/H in [0, 2] for an image of W x H pixels.
 struct Box {

@@ -35,7 +35,7 @@ std::pair<int, int> imageFileSize(const std::string& path);
 constexpr double kCubTestFraction = 0.2;
 constexpr std::uint64_t kCubSplitSeed = 0xC0B;
 
-/// Reads CUB-200-2011 as distributed (SPEC §4, object localization):
+/// Reads CUB-200-2011 as distributed (docs/BEHAVIOUR.md §4, object localization):
 /// `images.txt` (`id relative/path.jpg`), `bounding_boxes.txt` (`id x y w h`,
 /// pixels) and `images/`. The class of an image is its path's first folder
 /// (classes in sorted order are the labels). Test = floor(20%) of each

@@ -8,7 +8,7 @@
 namespace parity {
 
 /// The image files of one cat_v_dog split, decoded on demand (JPEG / PNG,
-/// decodeImageFile) with the transforms of SPEC §4:
+/// decodeImageFile) with the transforms of docs/BEHAVIOUR.md §4:
 /// - base transform (load): Resize(256) on the shorter side (PIL bilinear),
 ///   CenterCrop(224) -> uint8 (3, 224, 224); ImageNet normalisation is the
 ///   dataset's toInput.

@@ -5,7 +5,7 @@
 
 namespace parity {
 
-/// The GCommands spectrogram of SPEC §4, as the original's loader computes it
+/// The GCommands spectrogram of docs/BEHAVIOUR.md §4, as the original's loader computes it
 /// with librosa (stft with center=True and reflect padding, librosa < 0.10's
 /// default) and torch:
 ///   n_fft = win = int(0.02 * sr) (320 at 16 kHz), hop = int(0.01 * sr) (160);

@@ -7,7 +7,7 @@
 
 namespace parity {
 
-/// A training checkpoint (SPEC §3.8) plus the resolved configuration that
+/// A training checkpoint (docs/BEHAVIOUR.md §3.8) plus the resolved configuration that
 /// made it, so that a resume can refuse a different configuration. Stored as
 /// a torch.save-compatible zip (Python's torch.load reads it too):
 ///   format, version, config (JSON text), epoch (last completed, 0-based),

@@ -1,6 +1,7 @@
 #include "io/ResultWriter.h"
 
-#include "training/ReconstructionMetrics.h"
+#include "events/MetricNames.h"
+#include "io/RunDirectory.h"
 #include "util/AtomicFile.h"
 #include "util/Error.h"
 
@@ -98,7 +99,7 @@ std::string pythonFloatRepr(double value)
 }
 
 ResultWriter::ResultWriter(std::string runDir, int64_t numClasses)
-    : ResultWriter(std::move(runDir), ReconstructionMetrics::metricNames(numClasses))
+    : ResultWriter(std::move(runDir), classificationMetricNames(numClasses))
 {
 }
 
@@ -125,11 +126,7 @@ std::string ResultWriter::startFresh()
     std::vector<fs::path> old;
     for (const auto& entry : fs::directory_iterator(m_runDir)) {
         const std::string name = entry.path().filename().string();
-        const bool result = entry.is_regular_file()
-                            && ((name.size() > 4 && name.compare(name.size() - 4, 4, ".txt") == 0)
-                                || name == "metrics.csv" || name == "run.json" || name == "current.pth"
-                                || name == "best.pth" || name == "only_test.json");
-        if (result)
+        if (entry.is_regular_file() && runfiles::isRunFile(name))
             old.push_back(entry.path());
     }
     if (old.empty())
@@ -137,9 +134,10 @@ std::string ResultWriter::startFresh()
     char stamp[32];
     const std::time_t now = std::time(nullptr);
     std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", std::localtime(&now));
-    fs::path dest = fs::path(m_runDir) / ("previous-" + std::string(stamp));
+    const std::string previous = runfiles::kPreviousPrefix + std::string(stamp);
+    fs::path dest = fs::path(m_runDir) / previous;
     for (int i = 2; fs::exists(dest); ++i)
-        dest = fs::path(m_runDir) / ("previous-" + std::string(stamp) + "-" + std::to_string(i));
+        dest = fs::path(m_runDir) / (previous + "-" + std::to_string(i));
     fs::create_directories(dest, ec);
     if (ec)
         throw Error("cannot create " + dest.string() + ": " + ec.message());
@@ -158,9 +156,9 @@ void ResultWriter::keepEpochsUpTo(int lastEpoch)
     removeStaleTemporaryFiles(m_runDir);   // e.g. a checkpoint cut short by the crash
     for (const char* split : kSplits)
         for (const auto& metric : metricNames())
-            filterLines(fs::path(m_runDir) / (std::string(split) + "_" + metric + ".txt"),
+            filterLines(fs::path(m_runDir) / runfiles::metricFile(split, metric),
                         [&](size_t index, const std::string&) { return int(index) <= lastEpoch; });
-    filterLines(fs::path(m_runDir) / "metrics.csv", [&](size_t index, const std::string& line) {
+    filterLines(fs::path(m_runDir) / runfiles::kMetricsCsv, [&](size_t index, const std::string& line) {
         if (index == 0)
             return true;
         return std::atoi(line.c_str()) <= lastEpoch;
@@ -170,7 +168,7 @@ void ResultWriter::keepEpochsUpTo(int lastEpoch)
 void ResultWriter::appendEpoch(int epoch, const std::vector<SplitResult>& splits, double epochSeconds)
 {
     const auto& names = m_accuracyNames;
-    const fs::path csv = fs::path(m_runDir) / "metrics.csv";
+    const fs::path csv = fs::path(m_runDir) / runfiles::kMetricsCsv;
     if (!fs::exists(csv) || fs::file_size(csv) == 0) {
         std::string header = "epoch,split,loss";
         for (const auto& n : names)
@@ -186,14 +184,14 @@ void ResultWriter::appendEpoch(int epoch, const std::vector<SplitResult>& splits
         row << ',' << s.groups << ',' << pythonFloatRepr(s.seconds) << ',' << pythonFloatRepr(epochSeconds);
         appendLine(csv, row.str());
         for (const auto& n : names)
-            appendLine(fs::path(m_runDir) / (s.split + "_" + n + ".txt"), pythonFloatRepr(s.metrics.value(n)));
-        appendLine(fs::path(m_runDir) / (s.split + "_loss.txt"), pythonFloatRepr(s.metrics.loss));
+            appendLine(fs::path(m_runDir) / runfiles::metricFile(s.split, n), pythonFloatRepr(s.metrics.value(n)));
+        appendLine(fs::path(m_runDir) / runfiles::metricFile(s.split, "loss"), pythonFloatRepr(s.metrics.loss));
     }
 }
 
 void ResultWriter::writeRunJson(const nlohmann::json& info) const
 {
-    writeFileAtomically((fs::path(m_runDir) / "run.json").string(), info.dump(2) + "\n");
+    writeFileAtomically((fs::path(m_runDir) / runfiles::kRunJson).string(), info.dump(2) + "\n");
 }
 
 } // namespace parity

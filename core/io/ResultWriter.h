@@ -1,5 +1,5 @@
 #pragma once
-#include "training/TrainingEvents.h"
+#include "events/TrainingEvents.h"
 
 #include <nlohmann/json.hpp>
 
@@ -13,7 +13,7 @@ namespace parity {
 /// result files with "{}".format(value).
 std::string pythonFloatRepr(double value);
 
-/// The result files of one run directory (SPEC §3.7): one line per epoch in
+/// The result files of one run directory (docs/BEHAVIOUR.md §3.7): one line per epoch in
 /// `<split>_<metric>.txt` (top-n only for n <= classes), plus metrics.csv
 /// (a row per epoch and split with every metric and the seconds taken) and
 /// run.json (resolved configuration, environment, base-model accuracies).
@@ -21,7 +21,7 @@ class ResultWriter {
 public:
     /// A classification run: the top-n metrics of ReconstructionMetrics.
     ResultWriter(std::string runDir, int64_t numClasses);
-    /// Any other task: its metric keys (e.g. LocalizationMetrics::metricNames()).
+    /// Any other task: its metric keys (e.g. localizationMetricNames()).
     ResultWriter(std::string runDir, std::vector<std::string> accuracyNames);
 
     /// A fresh run: result files and checkpoints of an earlier run in the same

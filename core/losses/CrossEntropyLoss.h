@@ -6,7 +6,7 @@ namespace parity {
 /// torch.nn.CrossEntropyLoss in the original's MaskedLoss (trained decoder
 /// only): row loss = -log_softmax(prediction)[true label], averaged over the
 /// B*k erased positions. Compares with the true labels. Only with trained
-/// coders (SPEC §2): parityLoss throws parity::Error.
+/// coders (docs/BEHAVIOUR.md §2): parityLoss throws parity::Error.
 class CrossEntropyLoss : public Loss {
 public:
     at::Tensor parityLoss(const at::Tensor& output, const at::Tensor& target) const override;

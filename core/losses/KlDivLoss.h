@@ -8,7 +8,7 @@ namespace parity {
 ///               log q = log_softmax(prediction)   (torch.nn.KLDivLoss,
 ///               reduction "none", summed over C by the masked sum)
 ///   masked    = sum over the B*k erased positions / (B k)
-/// Targets are the base model's outputs. Only with trained coders (SPEC §2):
+/// Targets are the base model's outputs. Only with trained coders (docs/BEHAVIOUR.md §2):
 /// parityLoss throws parity::Error.
 class KlDivLoss : public Loss {
 public:

@@ -5,7 +5,7 @@
 
 namespace parity {
 
-/// A training loss in both of the original's forms (SPEC §3.5).
+/// A training loss in both of the original's forms (docs/BEHAVIOUR.md §3.5).
 class Loss {
 public:
     virtual ~Loss() = default;

@@ -21,7 +21,7 @@ public:
     virtual std::vector<torch::nn::Linear> linearChain() { return {}; }
 };
 
-/// Fresh-parity-model initialisation (SPEC §4): Linear weights ~ N(0, 0.01)
+/// Fresh-parity-model initialisation (docs/BEHAVIOUR.md §4): Linear weights ~ N(0, 0.01)
 /// and bias 0; Conv weights Xavier-uniform with gain sqrt(2) and bias 0;
 /// BatchNorm weight 1, bias 0. Draws from the global LibTorch generator.
 /// Layers of a TorchScript model (ScriptedLayer) get the same rules by their

@@ -26,7 +26,7 @@ private:
 };
 TORCH_MODULE(BasicBlock);
 
-/// How a ResNet of BasicBlocks is built (SPEC §4).
+/// How a ResNet of BasicBlocks is built (docs/BEHAVIOUR.md §4).
 struct ResNetOptions {
     int64_t inChannels = 3;
     int64_t height = 32;   ///< input the forward views its argument to

@@ -13,7 +13,7 @@ namespace parity {
 /// holds (shares, not copies) the scripted layer's parameters and buffers
 /// under their own names and remembers the layer's class name ("Conv2d",
 /// "Linear", "BatchNorm2d", ...), so initFreshWeights can re-initialise it by
-/// kind (SPEC §4) like a built-in layer.
+/// kind (docs/BEHAVIOUR.md §4) like a built-in layer.
 class ScriptedLayer : public torch::nn::Module {
 public:
     explicit ScriptedLayer(std::string kind);

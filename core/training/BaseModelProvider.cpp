@@ -3,10 +3,10 @@
 #include "BuildConfig.h"
 
 #include "data/Boxes.h"
-#include "data/PreparedData.h"
+#include "training/PreparedData.h"
 #include "io/StateDict.h"
 #include "training/AdamOptimizer.h"
-#include "training/CancelToken.h"
+#include "events/CancelToken.h"
 #include "util/Error.h"
 #include "util/Random.h"
 
@@ -146,7 +146,7 @@ void BaseModelProvider::train(Network& model, const DatasetEntry& dataset, const
     // would take 600 MB, and sets decoded from files are decoded per batch.
     const bool lazy = raw.train.isLazy();
     const at::Tensor labels = raw.train.labels.to(at::kLong);
-    // Localization (SPEC §4): regression of the normalised box, MSE.
+    // Localization (docs/BEHAVIOUR.md §4): regression of the normalised box, MSE.
     const bool boxes = dataset.task == Task::Localization;
     if (boxes && !raw.train.boxes.defined())
         throw Error(dataset.name + ": the training split carries no boxes");

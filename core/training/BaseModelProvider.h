@@ -2,7 +2,7 @@
 #include "catalog/Catalog.h"
 #include "config/RunConfig.h"
 #include "data/RawDataset.h"
-#include "training/TrainingEvents.h"
+#include "events/TrainingEvents.h"
 
 #include <memory>
 #include <string>

@@ -1,6 +1,7 @@
 #include "training/LocalizationMetrics.h"
 
 #include "data/Boxes.h"
+#include "events/MetricNames.h"
 
 namespace parity {
 
@@ -51,9 +52,6 @@ SplitMetrics LocalizationMetrics::value() const
     return m;
 }
 
-std::vector<std::string> LocalizationMetrics::metricNames()
-{
-    return {"localization_acc", "reconstruction_acc", "mean_iou", "mean_reconstruction_iou"};
-}
+std::vector<std::string> LocalizationMetrics::metricNames() { return localizationMetricNames(); }
 
 } // namespace parity

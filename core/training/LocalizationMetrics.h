@@ -1,5 +1,6 @@
 #pragma once
-#include "training/TrainingEvents.h"
+#include "events/MetricNames.h"
+#include "events/TrainingEvents.h"
 
 #include <cstdint>
 #include <string>
@@ -8,7 +9,7 @@
 namespace parity {
 
 /// Degraded-mode metrics of one split for one epoch of an object
-/// localization run (SPEC §4, "Object localization"). For every (group,
+/// localization run (docs/BEHAVIOUR.md §4, "Object localization"). For every (group,
 /// erased position) the decoded box is compared with
 /// - the true box: localization accuracy = fraction with IoU >= 0.75,
 ///   mean IoU = mean of those IoUs;
@@ -18,7 +19,7 @@ namespace parity {
 /// minibatch losses.
 class LocalizationMetrics {
 public:
-    static constexpr double kIouThreshold = 0.75;
+    static constexpr double kIouThreshold = parity::kIouThreshold;
 
     /// `rows` decoded boxes (row-major, 4 floats each) with the true and the
     /// base model's box of each row. `reconstructionHits`, when given,

@@ -1,11 +1,11 @@
 #pragma once
-#include "training/TrainingEvents.h"
+#include "events/TrainingEvents.h"
 
 #include <string>
 
 namespace parity {
 
-/// The original's tqdm-style progress line for a split (SPEC §6), without
+/// The original's tqdm-style progress line for a split (docs/BEHAVIOUR.md §3.6), without
 /// terminal control characters, e.g.
 ///   Epoch 3. train. Top-1=0.5585, Top-5=0.9221, Loss=62.2081: 36%|###   | 154/430 [00:00<00:01, 195.82it/s, 6265 groups/s]
 /// Printed by the CLI and shown in the workbench's log.

@@ -2,10 +2,10 @@
 
 #include "config/SweepConfig.h"
 #include "data/Boxes.h"
-#include "data/PreparedData.h"
+#include "training/PreparedData.h"
 #include "io/Checkpoint.h"
 #include "io/StateDict.h"
-#include "training/CancelToken.h"
+#include "events/CancelToken.h"
 #include "training/LocalizationMetrics.h"
 #include "training/RunComponents.h"
 #include "training/SplitScorer.h"
@@ -190,11 +190,10 @@ struct ReconstructionInspector::Impl {
     {
         if (cache.batch == b && cache.split == split)
             return cache;
-        thread_local bool threadsApplied = false;
-        if (!threadsApplied) {
-            applyThreadSettings(config.threads, workloadOfModel(config.model));
-            threadsApplied = true;
-        }
+        // Thread counts are per thread for LibTorch: the run's, on whichever
+        // thread asks. The BLAS's process-wide count stays the owner's (a
+        // run may be training beside us).
+        applyThreadLocalSettings(plannedThreadSettings(config.threads, workloadOfModel(config.model)));
         const SplitPlan& p = plan(split);
         const PreparedSet& set = *p.set;
         const int64_t k = config.k;
@@ -269,7 +268,7 @@ std::unique_ptr<ReconstructionInspector> ReconstructionInspector::open(const std
     // trainer prepares it: the same seed gives the trainer's splits.
     s.parts = std::make_unique<RunComponents>(config, Purpose::Evaluation);
     s.dataset = &s.parts->dataset();
-    applyThreadSettings(config.threads, workloadOfModel(config.model));
+    applyThreadLocalSettings(plannedThreadSettings(config.threads, workloadOfModel(config.model)));
     s.raw = s.parts->loadData(observer, file);
     s.parts->build(s.raw, &checkpoint, file);
     DatasetPreparer preparer(*s.dataset, s.parts->encoder->codeInputShape(), config.k, config.valSize, config.seed);

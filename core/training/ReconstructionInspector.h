@@ -1,7 +1,7 @@
 #pragma once
 // Torch-free on purpose: the Qt widgets include this header (pimpl).
 #include "config/RunConfig.h"
-#include "training/TrainingEvents.h"
+#include "events/TrainingEvents.h"
 
 #include <cstdint>
 #include <memory>
@@ -66,7 +66,7 @@ enum class GroupOrder {
 
 /// Looks inside a trained (or training) run: for one group of k queries the
 /// inputs, the parity query, and for each erasure position the base model's
-/// output next to the decoder's reconstruction (SPEC §3.5-3.6).
+/// output next to the decoder's reconstruction (docs/BEHAVIOUR.md §3.5-3.6).
 ///
 /// open() rebuilds what the trainer had through the trainer's own
 /// construction path (RunComponents, Purpose::Evaluation): the base model and

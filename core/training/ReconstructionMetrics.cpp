@@ -1,10 +1,10 @@
 #include "training/ReconstructionMetrics.h"
 
+#include "events/MetricNames.h"
+
 namespace parity {
 
 namespace {
-const int kAllTopN[] = {1, 2, 5, 10, 20};
-
 // Rank of class t in row v (0 = largest), ties broken towards the lower index.
 inline int64_t rankOf(const float* v, int64_t c, int64_t t)
 {
@@ -18,23 +18,11 @@ inline int64_t rankOf(const float* v, int64_t c, int64_t t)
 }
 } // namespace
 
-std::vector<int> ReconstructionMetrics::topNFor(int64_t numClasses)
-{
-    std::vector<int> out;
-    for (int n : kAllTopN)
-        if (n <= numClasses)
-            out.push_back(n);
-    return out;
-}
+std::vector<int> ReconstructionMetrics::topNFor(int64_t numClasses) { return parity::topNFor(numClasses); }
 
 std::vector<std::string> ReconstructionMetrics::metricNames(int64_t numClasses)
 {
-    std::vector<std::string> names;
-    for (int n : topNFor(numClasses)) {
-        names.push_back("reconstruction_top" + std::to_string(n));
-        names.push_back("overall_top" + std::to_string(n));
-    }
-    return names;
+    return classificationMetricNames(numClasses);
 }
 
 ReconstructionMetrics::ReconstructionMetrics(int64_t numClasses)

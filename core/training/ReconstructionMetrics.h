@@ -1,5 +1,5 @@
 #pragma once
-#include "training/TrainingEvents.h"
+#include "events/TrainingEvents.h"
 
 #include <cstdint>
 #include <string>
@@ -7,7 +7,7 @@
 
 namespace parity {
 
-/// Degraded-mode accuracy and loss of one split for one epoch (SPEC §3.6).
+/// Degraded-mode accuracy and loss of one split for one epoch (docs/BEHAVIOUR.md §3.6).
 /// For every (group, erased position): reconstruction top-n = the base
 /// model's argmax is among the n largest reconstructed outputs; overall top-n
 /// = the true label is. n in 1, 2, 5, 10, 20 with n <= C. Ties rank the lower

@@ -2,7 +2,7 @@
 
 #include "io/Checkpoint.h"
 #include "training/BaseModelProvider.h"
-#include "training/TrainingEvents.h"
+#include "events/TrainingEvents.h"
 #include "util/Error.h"
 #include "util/Random.h"
 
@@ -23,7 +23,7 @@ void freeze(torch::nn::Module& m)
         p.set_requires_grad(false);
 }
 
-// SPEC §4, object localization: the parity model starts out predicting k
+// docs/BEHAVIOUR.md §4, object localization: the parity model starts out predicting k
 // times the mean box (the sum of k average boxes), via its last Linear bias.
 void initBoxBias(Network& model, const at::Tensor& trainBoxes, int k)
 {
@@ -164,7 +164,7 @@ void RunComponents::assemble(const at::Tensor& trainBoxes)
         if (m_dataset->task == Task::Localization)
             initBoxBias(*parity, trainBoxes, c.k);
     } else if (!c.trainParityModel) {
-        // SPEC §5: the parity model is a copy of the trained base model
+        // docs/BEHAVIOUR.md §5: the parity model is a copy of the trained base model
         // (the original left it random by loading into the wrong object).
         copyWeights(*base, *parity);
     }

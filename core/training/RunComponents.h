@@ -63,7 +63,7 @@ public:
     /// Builds every component. The base model: from `checkpoint` when it holds
     /// one (a resumed run goes on against the outputs it started with;
     /// Evaluation requires it), else per BaseModelProvider. Fresh components
-    /// follow (SPEC §5: an untrained parity model is the base model's copy);
+    /// follow (docs/BEHAVIOUR.md §5: an untrained parity model is the base model's copy);
     /// with a checkpoint, the trained ones then get its weights.
     /// `checkpointPath` names the checkpoint in errors.
     void build(const RawDataset& raw, const Checkpoint* checkpoint, const std::string& checkpointPath,

@@ -6,7 +6,7 @@
 namespace parity {
 
 /// What a run would do, without training: resolved components with their
-/// parameter counts (SPEC §7), where its data and base weights come from and
+/// parameter counts (docs/BEHAVIOUR.md §7), where its data and base weights come from and
 /// whether they are there. Used by `parity-train --describe` and the GUI.
 nlohmann::json describeRun(const RunConfig& config);
 

@@ -1,7 +1,7 @@
 #include "training/SplitScorer.h"
 
 #include "catalog/Catalog.h"
-#include "data/PreparedData.h"
+#include "training/PreparedData.h"
 
 #include <algorithm>
 

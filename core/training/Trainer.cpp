@@ -3,9 +3,10 @@
 #include "config/SweepConfig.h"
 #include "io/Checkpoint.h"
 #include "io/ResultWriter.h"
+#include "io/RunDirectory.h"
 #include "training/BaseModelProvider.h"
 #include "data/Boxes.h"
-#include "training/CancelToken.h"
+#include "events/CancelToken.h"
 #include "training/LocalizationMetrics.h"
 #include "training/ReconstructionMetrics.h"
 #include "training/SplitScorer.h"
@@ -24,6 +25,7 @@
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
+#include <unistd.h>
 
 namespace fs = std::filesystem;
 
@@ -112,7 +114,7 @@ void Trainer::restore(const Checkpoint& c)
         m_encoderOpt->loadState(checkpointEntry(c, path, "encoder_opt"), path + " (encoder_opt)");
     if (m_config.trainDecoder)
         m_decoderOpt->loadState(checkpointEntry(c, path, "decoder_opt"), path + " (decoder_opt)");
-    m_startEpoch = c.epoch + 1;   // SPEC §5: continue with the next epoch
+    m_startEpoch = c.epoch + 1;   // docs/BEHAVIOUR.md §5: continue with the next epoch
     m_bestVal = c.bestValAcc;
 }
 
@@ -133,6 +135,8 @@ RunSummary Trainer::run()
 
     const Workload workload = workloadOfModel(m_config.model);
     m_threads = applyThreadSettings(m_config.threads, workload);
+    if (m_options.niceness > 0)
+        lowerOtherThreadsPriority(::getpid(), m_options.niceness);
     m_machine = machineJson(m_threads);
     m_summary = RunSummary{};
     m_summary.runIndex = m_options.runIndex;
@@ -262,7 +266,7 @@ void Trainer::runOnlyTest(const Checkpoint& checkpoint)
                         {"test", metricsJson(test.metrics)}};
     std::error_code ec;
     fs::create_directories(m_config.runDir(), ec);
-    writeFileAtomically((fs::path(m_config.runDir()) / "only_test.json").string(), j.dump(2) + "\n");
+    writeFileAtomically(RunDirectory::of(m_config).file(runfiles::kOnlyTest), j.dump(2) + "\n");
     m_summary.lastEpoch["test"] = test.metrics;
     if (m_observer)
         m_observer->runFinished(m_summary);
@@ -390,6 +394,9 @@ SplitResult Trainer::runSplit(const SplitPlan& split, int epoch, bool train)
         scorer.add(reconstructed, batch.data(), n, base, lossValue);
         groupsDone += groups;
         tMetrics += lap(t);
+        // The pools may have started threads for this pass.
+        if (bi == 0 && m_options.niceness > 0)
+            lowerOtherThreadsPriority(::getpid(), m_options.niceness);
 
         if (m_observer) {
             stats.batch = int64_t(bi) + 1;
@@ -446,11 +453,15 @@ void Trainer::saveCheckpoints(int epoch, bool improved)
         c.tensors["decoder"] = stateDictOf(*m_parts->decoder);
         c.tensors["decoder_opt"] = m_decoderOpt->state();
     }
-    const fs::path dir = m_config.runDir();
-    if (cycle)
-        c.save((dir / "current.pth").string());
-    if (improved)
-        c.save((dir / "best.pth").string());
+    const RunDirectory dir = RunDirectory::of(m_config);
+    for (const auto kind : {CheckpointKind::Current, CheckpointKind::Best}) {
+        if (kind == CheckpointKind::Current ? !cycle : !improved)
+            continue;
+        const std::string path = dir.checkpoint(kind);
+        c.save(path);
+        if (m_observer)
+            m_observer->checkpointSaved(path, epoch, kind);
+    }
 }
 
 nlohmann::json Trainer::runInfo(const std::string& status) const

@@ -1,11 +1,11 @@
 #pragma once
 #include "catalog/Catalog.h"
 #include "config/RunConfig.h"
-#include "data/PreparedData.h"
+#include "training/PreparedData.h"
 #include "training/AdamOptimizer.h"
 #include "training/FusedMlpStep.h"
 #include "training/RunComponents.h"
-#include "training/TrainingEvents.h"
+#include "events/TrainingEvents.h"
 #include "util/Threads.h"
 
 #include <nlohmann/json.hpp>
@@ -26,9 +26,13 @@ struct TrainerOptions {
     bool onlyTest = false;      ///< needs continueFrom: run the test split once
     int checkpointCycle = 1;    ///< write `current.pth` every N epochs (and after the last)
     int runIndex = 0;           ///< position in a sweep, echoed in events
+    /// > 0: every other thread of the process (LibTorch's and the BLAS's
+    /// pools, this one) runs at this nice value, all but the process's main
+    /// thread (the workbench's GUI stays responsive).
+    int niceness = 0;
 };
 
-/// One run of SPEC §3: base model, dataset preparation, then per epoch a
+/// One run of docs/BEHAVIOUR.md §3: base model, dataset preparation, then per epoch a
 /// training pass, a validation pass and a test pass, result files and
 /// checkpoints. Reports through a TrainingObserver; checks the CancelToken
 /// every batch. Same seed and thread count give identical metrics, and a

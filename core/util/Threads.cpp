@@ -4,10 +4,15 @@
 
 #include <ATen/Parallel.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <dlfcn.h>
+#include <filesystem>
 #include <sched.h>
+#include <string>
+#include <sys/resource.h>
 #include <thread>
+#include <unistd.h>
 
 namespace parity {
 
@@ -28,35 +33,62 @@ Workload workloadOfModel(const std::string& architecture)
     return architecture == "base-mlp" ? Workload::MatrixProducts : Workload::Convolutions;
 }
 
-ThreadSettings applyThreadSettings(int requested, Workload workload)
+ThreadSettings plannedThreadSettings(int requested, Workload workload)
 {
     ThreadSettings s;
     const int n = requested > 0 ? requested : availableCores();
-    using SetThreads = void (*)(int);
-    auto setBlas = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"));
-    s.blas = blas::startupReport().blas.summary();
-    // Threads created by the program inherit flush-to-zero from the main
-    // thread (util/BlasStartup.h); this covers a thread some library made
-    // before that, at no cost.
-    blas::flushDenormalsOnThisThread();
-
     // One pool gets the cores, the other one thread: with both pools
     // busy-waiting on 2 cores an epoch measured 14 s instead of 0.6 s
     // (bench/README.md). Matrix products run inside the BLAS; convolutions
     // run in oneDNN on LibTorch's OpenMP pool.
     const bool gemm = workload == Workload::MatrixProducts;
-    int blasThreads = gemm ? n : 1;
+    s.blasThreads = gemm ? n : 1;
     if (const char* env = std::getenv("PARITY_BLAS_THREADS"); env && *env)
-        blasThreads = std::max(1, std::atoi(env));
-    int torchThreads = gemm ? 1 : n;
+        s.blasThreads = std::max(1, std::atoi(env));
+    s.torchThreads = gemm ? 1 : n;
     if (const char* env = std::getenv("PARITY_TORCH_THREADS"); env && *env)
-        torchThreads = std::max(1, std::atoi(env));
-    at::set_num_threads(torchThreads);
-    if (setBlas)
-        setBlas(blasThreads);
-    s.torchThreads = torchThreads;
-    s.blasThreads = setBlas ? blasThreads : 0;
+        s.torchThreads = std::max(1, std::atoi(env));
+    s.blas = blas::startupReport().blas.summary();
     return s;
+}
+
+void applyThreadLocalSettings(const ThreadSettings& s)
+{
+    // Threads created by the program inherit flush-to-zero from the main
+    // thread (util/BlasStartup.h); this covers a thread some library made
+    // before that, at no cost.
+    blas::flushDenormalsOnThisThread();
+    // Setting it rebuilds LibTorch's pthreadpool: only when it changes.
+    if (at::get_num_threads() != s.torchThreads)
+        at::set_num_threads(s.torchThreads);
+}
+
+ThreadSettings applyThreadSettings(int requested, Workload workload)
+{
+    ThreadSettings s = plannedThreadSettings(requested, workload);
+    using SetThreads = void (*)(int);
+    auto setBlas = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"));
+    applyThreadLocalSettings(s);
+    if (setBlas)
+        setBlas(s.blasThreads);
+    else
+        s.blasThreads = 0;
+    return s;
+}
+
+void lowerOtherThreadsPriority(long keep, int nice)
+{
+#ifdef __linux__
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator("/proc/self/task", ec)) {
+        const pid_t tid = pid_t(std::stol(entry.path().filename().string()));
+        if (tid != pid_t(keep) && ::getpriority(PRIO_PROCESS, id_t(tid)) < nice)
+            ::setpriority(PRIO_PROCESS, id_t(tid), nice);
+    }
+#else
+    (void)keep;
+    (void)nice;
+#endif
 }
 
 ThreadSettings currentThreadSettings()

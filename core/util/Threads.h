@@ -25,13 +25,33 @@ struct ThreadSettings {
     std::string blas;       ///< "OpenBLAS ..." or "reference BLAS / unknown"
 };
 
-/// Applies a thread count (0 = all cores) in the calling thread. LibTorch
+/// Applies a thread count (0 = all cores): process-wide for the BLAS, for the
+/// calling thread for LibTorch. Only the owner of a run calls it (the
+/// trainer at the start of a run, the command line), never a pool thread. LibTorch
 /// picks one intra-op thread on small machines by default, and OpenBLAS
 /// runs its own pool beside LibTorch's: both are set explicitly so that they
-/// never oversubscribe the cores (SPEC §8): the pool that does the
+/// never oversubscribe the cores (docs/BEHAVIOUR.md §8): the pool that does the
 /// workload's arithmetic gets them, the other one thread.
 /// PARITY_TORCH_THREADS / PARITY_BLAS_THREADS override the split for experiments.
 ThreadSettings applyThreadSettings(int requested, Workload workload = Workload::MatrixProducts);
+
+/// The thread counts applyThreadSettings would choose, applying nothing.
+ThreadSettings plannedThreadSettings(int requested, Workload workload = Workload::MatrixProducts);
+
+/// The per-thread part of applyThreadSettings, for a thread that computes
+/// for a run without owning the process (e.g. the workbench's inspector on
+/// a pool thread while a run trains): LibTorch's OpenMP thread count (an
+/// OpenMP setting of the calling thread) and flush-to-zero. The BLAS, whose
+/// thread count is process-wide, is left as the run's owner set it.
+void applyThreadLocalSettings(const ThreadSettings& settings);
+
+/// Lowers the scheduling priority of every thread of the process except
+/// `keep` (a thread id; the GUI's main thread is the process id) to `nice`
+/// (threads already lower stay). Linux gives each thread its own nice value,
+/// and pools may start threads at any time: the trainer calls this on its
+/// own thread at the start of the run and of each split, never from a pool
+/// thread. Elsewhere a no-op.
+void lowerOtherThreadsPriority(long keep, int nice);
 
 /// The thread counts in force now, changing nothing (for reports made
 /// outside a run, e.g. the workbench's status bar).

@@ -1,6 +1,7 @@
 #pragma once
 // Reads a finished (or running) run back from its directory, in either of the
-// two layouts a save directory can hold.
+// two layouts a save directory can hold: the Qt face of parity::RunDirectory
+// (core/io), which owns the run directory's format.
 #include "common/RunRecord.h"
 
 #include <QString>
@@ -16,11 +17,7 @@ namespace parity::gui
 class RunRecordLoader
 {
 public:
-    enum class Layout {
-        None, ///< not a run directory
-        Workbench, ///< run.json and/or metrics.csv
-        Original, ///< only `<split>_<metric>.txt` files
-    };
+    using Layout = parity::RunContents::Layout;
 
     static Layout detect(const QString& dir);
 
@@ -29,16 +26,14 @@ public:
     /// (`<dataset>/<model>/k<k>/<loss>/<encoder>/<decoder>`).
     static bool load(const QString& dir, RunRecord* record, QString* error);
 
-    /// The pieces of load(), usable on their own.
-    static bool readRunJson(const QString& path, RunRecord* record, QString* error);
+    /// Only metrics.csv (e.g. one written by an export): epochs and timings.
     static bool readMetricsCsv(const QString& path, RunRecord* record, QString* error);
-    static bool readOriginalTextFiles(const QString& dir, RunRecord* record, QString* error);
     /// Fills config keys dataset, model, k, loss, encoder, decoder and the
     /// header from the path; false when the path does not have that shape.
     static bool identityFromPath(const QString& dir, RunRecord* record);
 
-    /// True for names like "train_loss.txt", "val_reconstruction_top1.txt".
-    static bool isOriginalMetricFile(const QString& fileName);
+    /// The core's contents as a RunRecord.
+    static RunRecord toRecord(const parity::RunContents& contents);
 };
 
 } // namespace parity::gui

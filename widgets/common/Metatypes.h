@@ -2,7 +2,7 @@
 // The core's plain event structs travel through queued signals between the
 // training thread and the GUI: registered here once.
 #include "common/RunRecord.h"
-#include "training/TrainingEvents.h"
+#include "events/TrainingEvents.h"
 
 #include <QMetaType>
 

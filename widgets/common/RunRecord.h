@@ -1,7 +1,8 @@
 #pragma once
 // Everything the GUI shows about one run, live or loaded from its directory:
 // the per-epoch metrics (as the trainer reports them) plus what run.json says.
-#include "training/TrainingEvents.h"
+#include "events/TrainingEvents.h"
+#include "io/RunDirectory.h"
 
 #include <QJsonObject>
 #include <QString>
@@ -13,11 +14,8 @@
 namespace parity::gui
 {
 
-/// What metrics.csv holds beyond an EpochSummary: size and time of one split.
-struct SplitTiming {
-    int64_t groups = 0;
-    double seconds = 0;
-};
+/// What metrics.csv holds beyond an EpochSummary (parity::SplitTiming).
+using SplitTiming = parity::SplitTiming;
 
 struct RunRecord {
     QString runDir; ///< absolute path of the run directory

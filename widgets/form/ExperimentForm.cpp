@@ -110,7 +110,7 @@ void ExperimentForm::build()
     auto* models = new QGroupBox(tr("Models"));
     auto* modelForm = new QFormLayout(models);
     m_model = named(new QComboBox, "model");
-    m_model->setToolTip(tr("Architecture of the base model F; the parity model uses the same one (SPEC §4)"));
+    m_model->setToolTip(tr("Architecture of the base model F; the parity model uses the same one (docs/BEHAVIOUR.md §4)"));
     m_baseMode = named(new QComboBox, "base_weights_mode");
     m_baseMode->addItem(tr("Bundled or cached, else train here"));
     m_baseMode->addItem(tr("Train here"));
@@ -217,7 +217,7 @@ void ExperimentForm::build()
         connect(c, &QCheckBox::toggled, this, &ExperimentForm::onEdited);
     for (QLineEdit* e : {m_dataDir, m_baseWeights, m_saveDir, m_modelScript, m_baseBoxes})
         connect(e, &QLineEdit::textChanged, this, &ExperimentForm::onEdited);
-    // k = 2 trains with 64 groups per batch, larger k with 32 (SPEC §2): follow
+    // k = 2 trains with 64 groups per batch, larger k with 32 (docs/BEHAVIOUR.md §2): follow
     // the default unless the user chose another size.
     connect(m_k, &QSpinBox::valueChanged, this, [this](int k) {
         if (m_updating)
@@ -354,7 +354,7 @@ void ExperimentForm::onEdited()
 
 void ExperimentForm::deriveTrainFlags()
 {
-    // A learned coder is always trained, a fixed one never (SPEC §2): the
+    // A learned coder is always trained, a fixed one never (docs/BEHAVIOUR.md §2): the
     // boxes show it and cannot contradict it.
     const CatalogInfo& info = catalogInfo();
     auto learnable = [](const std::vector<ComponentInfo>& list, const QString& name) {
@@ -375,7 +375,7 @@ void ExperimentForm::deriveTrainFlags()
     m_trainDecoder->setToolTip(decLearns ? tr("%1 is learned: it is trained").arg(m_decoder->currentText())
                                          : tr("%1 has nothing to learn").arg(m_decoder->currentText()));
     m_trainParity->setToolTip(tr("Train the parity model (off: it stays a copy of the base model, the learned "
-                                 "mode of SPEC §5)"));
+                                 "mode of docs/BEHAVIOUR.md §5)"));
 }
 
 parity::RunConfig ExperimentForm::withChoice(const parity::RunConfig& base, const QString& field,

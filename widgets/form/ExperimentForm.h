@@ -17,8 +17,8 @@ class QToolButton;
 
 namespace parity::gui {
 
-/// Every setting of one run (SPEC §2 plus our own keys) as a form. Choices
-/// that SPEC §2 forbids together with the rest of the form are disabled, with
+/// Every setting of one run (docs/BEHAVIOUR.md §2 plus our own keys) as a form. Choices
+/// that docs/BEHAVIOUR.md §2 forbids together with the rest of the form are disabled, with
 /// a tooltip saying why (the core's validateRun decides). Whether a coder
 /// learns follows from the coder. The data directory is checked on the spot
 /// (off the GUI thread): sample counts, or why it cannot be read.

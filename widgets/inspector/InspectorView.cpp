@@ -2,7 +2,7 @@
 
 #include "inspector/InspectedImageConversion.h"
 #include "inspector/PositionPanel.h"
-#include "training/CancelToken.h"
+#include "events/CancelToken.h"
 #include "util/Error.h"
 
 #include <QCheckBox>

@@ -1,6 +1,6 @@
 #pragma once
 #include "common/RunRecord.h"
-#include "training/TrainingEvents.h"
+#include "events/TrainingEvents.h"
 
 #include <QStringList>
 #include <QWidget>

@@ -28,7 +28,7 @@ void LogPane::noteBatch(const parity::BatchStats& stats) { m_last = stats; }
 
 void LogPane::noteSplitFinished(const parity::SplitResult& result)
 {
-    // The original prints train and val progress, not test (SPEC §6).
+    // The original prints train and val progress, not test (docs/BEHAVIOUR.md §3.6).
     if (result.split == "test" || m_last.split != result.split)
         return;
     appendPlainText(QString::fromStdString(parity::progressLine(m_last)));

@@ -1,5 +1,5 @@
 #pragma once
-#include "training/TrainingEvents.h"
+#include "events/TrainingEvents.h"
 
 #include <QPlainTextEdit>
 

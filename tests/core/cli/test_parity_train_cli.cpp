@@ -34,7 +34,7 @@ TEST(ParityTrainCli, DescribeListsRunsWithParameterCountsAndTrainsNothing)
     EXPECT_NE(r.output.find("6 runs"), std::string::npos) << r.output;   // base-mlp and resnet18, k = 2, 3, 4
     EXPECT_NE(r.output.find("2,776,522 parameters"), std::string::npos) << r.output;   // resnet18, 28x28 grey
     EXPECT_NE(r.output.find("fashion-mnist base-mlp 4 torch.nn.MSELoss"), std::string::npos) << r.output;
-    EXPECT_NE(r.output.find("178,110 parameters"), std::string::npos) << r.output;   // SPEC §7
+    EXPECT_NE(r.output.find("178,110 parameters"), std::string::npos) << r.output;   // docs/BEHAVIOUR.md §7
     EXPECT_NE(r.output.find("NOT FOUND"), std::string::npos) << r.output;
     EXPECT_NE(r.output.find("32 groups of k = 3"), std::string::npos) << r.output;
     EXPECT_TRUE(std::filesystem::is_empty(tmp.path()));
@@ -110,7 +110,7 @@ TEST(ParityTrainCli, DescribeResolvesTheNewDatasets)
     EXPECT_EQ(found.exitCode, 0) << found.output;
     EXPECT_NE(found.output.find("cifar10 from " + tmp / "cifar" + " (found), 10 classes, 3x32x32"), std::string::npos)
         << found.output;
-    EXPECT_NE(found.output.find("11,173,962 parameters"), std::string::npos) << found.output;   // SPEC §7
+    EXPECT_NE(found.output.find("11,173,962 parameters"), std::string::npos) << found.output;   // docs/BEHAVIOUR.md §7
 
     for (const auto& [config, expected] : std::vector<std::pair<std::string, std::string>>{
              {"gcommands.json", "13,172,894 parameters"},          // vgg11
@@ -127,4 +127,25 @@ TEST(ParityTrainCli, DescribeResolvesTheNewDatasets)
                                 + " --describe --data-dir " + tmp / "cifar");
     EXPECT_NE(empty.output.find("(NOT FOUND: no train/, valid|val/, test/ folder in it)"), std::string::npos)
         << empty.output;
+}
+
+// A run directory resumes from its current.pth (RunDirectory owns the name);
+// one without a checkpoint is an error naming it.
+TEST(ParityTrainCli, ContinueFromARunDirectory)
+{
+    parity::test::TempDir tmp;
+    parity::test::writeTinyMnist(tmp / "data", 400, 120);
+    writeFile(tmp / "c.json", kTinyConfig);
+    const std::string args = tmp / "c.json" + " " + tmp / "save" + " --data-dir " + tmp / "data";
+    ASSERT_EQ(runCli(args).exitCode, 0);
+    const std::string runDir = tmp / "save/mnist/base-mlp/k2/mse/add/sub";
+    const Result r = runCli(args + " --epochs 3 --continue-from " + runDir);
+    ASSERT_EQ(r.exitCode, 0) << r.output;
+    EXPECT_NE(r.output.find("Resuming from " + runDir + "/current.pth after epoch 1"), std::string::npos)
+        << r.output;
+    std::filesystem::create_directories(tmp / "empty");
+    const Result none = runCli(args + " --continue-from " + tmp / "empty");
+    EXPECT_EQ(none.exitCode, 1) << none.output;
+    EXPECT_NE(none.output.find(tmp / "empty" + ": a run directory without current.pth"), std::string::npos)
+        << none.output;
 }

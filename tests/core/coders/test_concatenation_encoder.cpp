@@ -1,4 +1,4 @@
-// ConcatenationEncoder (SPEC §4 "Coders"): k = 2 tiles the pieces side by
+// ConcatenationEncoder (docs/BEHAVIOUR.md §4 "Coders"): k = 2 tiles the pieces side by
 // side, k = 4 into 2x2 quadrants, per colour channel; only k = 2 / 4 and even
 // image sizes are allowed.
 #include "coders/ConcatenationEncoder.h"
@@ -60,7 +60,7 @@ struct TileCase {
 
 class ConcatenationTiling : public testing::TestWithParam<TileCase> {};
 
-// Every pixel of every channel lands where the SPEC's tiling puts it, for
+// Every pixel of every channel lands where docs/BEHAVIOUR.md's tiling puts it, for
 // several shapes (including 3 channels and non-square images), batch of 3.
 TEST_P(ConcatenationTiling, EveryPixelInPlace)
 {

@@ -1,4 +1,4 @@
-// Learned coders (SPEC §4 "Coders", §5 per-channel fix, §7 parameter counts):
+// Learned coders (docs/BEHAVIOUR.md §4 "Coders", §5 per-channel fix, §7 parameter counts):
 // coders.mlp.MLPEncoder, coders.conv.ConvEncoder, coders.mlp.MLPDecoder.
 #include "coders/ConvEncoder.h"
 #include "coders/MlpDecoder.h"

@@ -1,4 +1,4 @@
-// AdditionEncoder and SubtractionDecoder (SPEC §4 "Coders", §3.5 erasure
+// AdditionEncoder and SubtractionDecoder (docs/BEHAVIOUR.md §4 "Coders", §3.5 erasure
 // scenarios): with a linear stand-in for the base model F, summation coding
 // must recover every erased prediction exactly.
 #include "coders/AdditionEncoder.h"

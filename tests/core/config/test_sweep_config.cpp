@@ -1,4 +1,4 @@
-// SweepConfig and RunConfig (SPEC §2): the shipped configs load, a sweep
+// SweepConfig and RunConfig (docs/BEHAVIOUR.md §2): the shipped configs load, a sweep
 // expands in the original's nesting order, aliases resolve, the batch size
 // follows k, flags override, and every invalid configuration is refused with
 // a message that names the problem.
@@ -167,7 +167,7 @@ TEST(SweepConfig, AliasesResolveButRunDirKeepsSpelling)
     EXPECT_EQ(fs::path(run.runDir()), fs::path("out") / "fashion-mnist" / "base-mlp" / "k2" / "mse" / "add" / "sub");
 }
 
-// The run header and result path with canonical names (SPEC §2, §3.0).
+// The run header and result path with canonical names (docs/BEHAVIOUR.md §2, §3.0).
 TEST(SweepConfig, HeaderAndRunDirOfTheDefaultExperiment)
 {
     const auto sweep = SweepConfig::fromJson(validConfig(), "default.json");

@@ -1,4 +1,4 @@
-// GCommands: WAV reader, spectrogram (SPEC §4) and the folder loader (issue 4).
+// GCommands: WAV reader, spectrogram (docs/BEHAVIOUR.md §4) and the folder loader (issue 4).
 #include "support/ErrorOf.h"
 #include "support/TinyAudio.h"
 #include "support/TinyDataset.h"

@@ -4,7 +4,7 @@
 #include "catalog/Catalog.h"
 #include "data/ImageAugment.h"
 #include "data/PilResize.h"
-#include "data/PreparedData.h"
+#include "training/PreparedData.h"
 #include "util/Random.h"
 
 #include <gtest/gtest.h>

@@ -1,4 +1,4 @@
-// KLDivLoss and CrossEntropyLoss (SPEC §2, §3.5): masked form only — per-row
+// KLDivLoss and CrossEntropyLoss (docs/BEHAVIOUR.md §2, §3.5): masked form only — per-row
 // loss summed over C, averaged over the B*k erased positions, exactly as the
 // original's MaskedLoss(loss.kldiv.KLDivLoss / torch.nn.CrossEntropyLoss with
 // reduction "none") over its (B*k, k, C) erasure layout.

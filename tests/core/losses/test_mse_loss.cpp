@@ -1,4 +1,4 @@
-// MseLoss (SPEC §3.5): the parity form is at::mse_loss with mean reduction;
+// MseLoss (docs/BEHAVIOUR.md §3.5): the parity form is at::mse_loss with mean reduction;
 // the masked form equals the original's MaskedLoss(MSELoss(reduction=none))
 // over its (B*k, k, C) erasure layout (erase_mask / acc_mask).
 #include "coders/Decoder.h"

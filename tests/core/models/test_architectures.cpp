@@ -1,5 +1,5 @@
-// Base / parity model architectures (SPEC §4): shapes, exact parameter counts
-// (SPEC §7) and state_dict names as the original's PyTorch modules.
+// Base / parity model architectures (docs/BEHAVIOUR.md §4): shapes, exact parameter counts
+// (docs/BEHAVIOUR.md §7) and state_dict names as the original's PyTorch modules.
 #include "io/StateDict.h"
 #include "models/BaseMlp.h"
 #include "models/LeNet.h"
@@ -28,7 +28,7 @@ struct Architecture {
     std::function<std::shared_ptr<Network>()> create;
     std::vector<int64_t> sampleShape;   ///< C, H, W
     int64_t numClasses;
-    int64_t parameters;                 ///< SPEC §7
+    int64_t parameters;                 ///< docs/BEHAVIOUR.md §7
     int64_t batch;                      ///< 0: too slow for a unit test, no forward
 };
 

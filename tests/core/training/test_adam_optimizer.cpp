@@ -1,4 +1,4 @@
-// AdamOptimizer (SPEC §2: Adam, lr 1e-3, weight_decay 1e-5): the fused update
+// AdamOptimizer (docs/BEHAVIOUR.md §2: Adam, lr 1e-3, weight_decay 1e-5): the fused update
 // must follow torch.optim.Adam, and its checkpoint state must resume exactly.
 #include "training/AdamOptimizer.h"
 #include "util/Error.h"

@@ -74,7 +74,7 @@ TEST(EndToEnd, TwoEpochsWriteEveryResultFile)
                     EXPECT_LE(v, 1.0) << file;
             }
         }
-        // SPEC §5: no top-20 files for 10 classes.
+        // docs/BEHAVIOUR.md §5: no top-20 files for 10 classes.
         EXPECT_FALSE(fs::exists(dir + "/" + split + "_overall_top20.txt"));
     }
     // top-10 of 10 classes always contains the answer.
@@ -214,7 +214,7 @@ TEST(EndToEnd, MissingDataDirectoryIsAClearError)
 }
 
 // Learned mode (issue 4 item 3): encoder and decoder learn, the parity model
-// is a frozen copy of the base model (SPEC §5), for each loss.
+// is a frozen copy of the base model (docs/BEHAVIOUR.md §5), for each loss.
 class LearnedMode : public ::testing::TestWithParam<const char*> {};
 
 TEST_P(LearnedMode, TrainsEncoderAndDecoderAroundAFrozenParityModel)

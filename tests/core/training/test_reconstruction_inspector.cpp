@@ -5,7 +5,7 @@
 
 #include "config/SweepConfig.h"
 #include "io/Checkpoint.h"
-#include "training/CancelToken.h"
+#include "events/CancelToken.h"
 #include "training/LocalizationMetrics.h"
 #include "training/ReconstructionInspector.h"
 #include "training/Trainer.h"

@@ -1,4 +1,4 @@
-// ReconstructionMetrics (SPEC §3.6): reconstruction top-n against the base
+// ReconstructionMetrics (docs/BEHAVIOUR.md §3.6): reconstruction top-n against the base
 // model's argmax, overall top-n against the true label, ties to the lower
 // class index as argmax does, loss = mean of the minibatch losses.
 #include "training/ReconstructionMetrics.h"
@@ -71,7 +71,7 @@ INSTANTIATE_TEST_SUITE_P(C10, MetricsHandRows,
                          testing::Values(TopNCase{1, 0.5, 0.25}, TopNCase{2, 0.5, 0.5}, TopNCase{5, 0.75, 0.75},
                                          TopNCase{10, 1.0, 1.0}));
 
-// No top-20 for 10 classes (the original wrote zeros there, SPEC §5).
+// No top-20 for 10 classes (the original wrote zeros there, docs/BEHAVIOUR.md §5).
 TEST(ReconstructionMetrics, NoTop20ForTenClasses)
 {
     ReconstructionMetrics m(kC);

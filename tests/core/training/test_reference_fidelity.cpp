@@ -1,9 +1,9 @@
-// The base-model accuracy lines of SPEC §6, with the reference weights on the
+// The base-model accuracy lines of docs/BEHAVIOUR.md §6, with the reference weights on the
 // real Fashion-MNIST (skipped where either is missing).
 #include "TestPaths.h"
 
 #include "catalog/Catalog.h"
-#include "data/PreparedData.h"
+#include "training/PreparedData.h"
 #include "io/StateDict.h"
 
 #include <gtest/gtest.h>

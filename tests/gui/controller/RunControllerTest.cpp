@@ -6,6 +6,9 @@
 
 #include <QAbstractItemModelTester>
 #include <QDir>
+#include <QElapsedTimer>
+
+#include <memory>
 #include <QFileInfo>
 #include <QSignalSpy>
 #include <QTest>
@@ -158,6 +161,65 @@ private Q_SLOTS:
                      && message.contains(QStringLiteral("batch")),
                  qPrintable(message));
         QCOMPARE(controller.queue()->entry(0).status, RunQueueModel::Status::Failed);
+    }
+
+    // Issue 10, item 5: the queue policy lives in the controller. An edited
+    // entry continues from its checkpoint only when the model stays the same;
+    // a queue that has run completely runs again from scratch.
+    void theControllerDecidesWhatAnEditedEntryDoes()
+    {
+        parity::test::TempDir tmp;
+        parity::test::writeTinyMnist(tmp / "data", 600, 200);
+        const auto config = parity::test::tinyRunConfig(tmp / "data", tmp / "save", 1);
+        RunController controller;
+        QSignalSpy queueDone(&controller, &RunController::queueFinished);
+        QVERIFY(controller.startSingle({config, {}, false}));
+        QTRY_COMPARE_WITH_TIMEOUT(queueDone.count(), 1, 120000);
+        const QString checkpoint = QDir(controller.currentRunDir()).filePath(QStringLiteral("current.pth"));
+        QVERIFY(QFileInfo::exists(checkpoint));
+
+        auto moreEpochs = config;
+        moreEpochs.numEpochs = 3;
+        controller.updateEntry(0, moreEpochs);
+        QCOMPARE(controller.queue()->entry(0).status, RunQueueModel::Status::Queued);
+        QCOMPARE(controller.queue()->entry(0).request.continueFrom, checkpoint);
+        QCOMPARE(controller.queue()->entry(0).request.config.numEpochs, 3);
+
+        auto otherSeed = config;
+        otherSeed.seed = 12;
+        controller.updateEntry(0, otherSeed);
+        QVERIFY(controller.queue()->entry(0).request.continueFrom.isEmpty());
+
+        // Run it to the end, then Start again: everything runs afresh.
+        controller.updateEntry(0, config);
+        QVERIFY(controller.start());
+        QTRY_COMPARE_WITH_TIMEOUT(queueDone.count(), 2, 120000);
+        QCOMPARE(controller.queue()->entry(0).status, RunQueueModel::Status::Finished);
+        QVERIFY(controller.start());
+        QVERIFY(controller.queue()->entry(0).request.continueFrom.isEmpty());
+        QTRY_COMPARE_WITH_TIMEOUT(queueDone.count(), 3, 120000);
+    }
+
+    // Destroying the controller mid-run (the window closes) stops the run at
+    // the next batch without running an event loop, and the record says so.
+    void destroyingTheControllerStopsTheRun()
+    {
+        parity::test::TempDir tmp;
+        parity::test::writeTinyMnist(tmp / "data", 600, 200);
+        const auto config = parity::test::tinyRunConfig(tmp / "data", tmp / "save", 500);
+        auto controller = std::make_unique<RunController>();
+        QSignalSpy batches(controller.get(), &RunController::batchFinished);
+        QVERIFY(controller->startSingle({config, {}, false}));
+        QTRY_VERIFY_WITH_TIMEOUT(batches.count() > 0, 120000);
+        const QString runJson = QDir(controller->currentRunDir()).filePath(QStringLiteral("run.json"));
+        // Events the worker posts from now on must not be delivered to a
+        // deleted controller: nothing may run the event loop in between.
+        QElapsedTimer timer;
+        timer.start();
+        controller.reset();
+        QVERIFY(timer.elapsed() < 30000);
+        QVERIFY(parity::test::fileLines(runJson).join(QString()).contains(QStringLiteral("\"status\": \"stopped\"")));
+        QCoreApplication::processEvents();   // late events of the dead controller are dropped
     }
 };
 

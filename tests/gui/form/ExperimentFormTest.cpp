@@ -1,4 +1,4 @@
-// Issue 3: the experiment form offers only what SPEC §2 allows, checks the
+// Issue 3: the experiment form offers only what docs/BEHAVIOUR.md §2 allows, checks the
 // data directory on the spot and round-trips the CLI's configuration.
 #include "form/ExperimentForm.h"
 

@@ -3,7 +3,7 @@
 #include "data/ImageShape.h"
 #include "data/RawDataset.h"
 #include "data/SampleSource.h"
-#include "training/TrainingEvents.h"
+#include "events/TrainingEvents.h"
 
 #include <ATen/ATen.h>
 
@@ -18,7 +18,7 @@ namespace parity {
 
 class CancelToken;
 
-/// One underlying split after preparation (SPEC §3.2): for each sample the
+/// One underlying split after preparation (docs/BEHAVIOUR.md §3.2): for each sample the
 /// encoder input (code transform, flattened), the base model's output
 /// (logits) and argmax, and the true label.
 ///
@@ -82,13 +82,13 @@ struct PreparedData {
     SplitPlan train;
     SplitPlan val;
     SplitPlan test;
-    std::vector<BaseAccuracy> baseAccuracies;   ///< train and test (SPEC §3.2)
+    std::vector<BaseAccuracy> baseAccuracies;   ///< train and test (docs/BEHAVIOUR.md §3.2)
     std::vector<std::string> notices;           ///< e.g. a reduced val size
     double seconds = 0;
 };
 
 /// Runs the base model once over every sample and applies the code
-/// transform (the encoder's resize, if any), then draws the splits (SPEC §3.3):
+/// transform (the encoder's resize, if any), then draws the splits (docs/BEHAVIOUR.md §3.3):
 /// val = valSize samples of train (rounded up to a multiple of k; a tenth of
 /// train when train has fewer than 2 x valSize samples), train = the rest.
 class DatasetPreparer {
@@ -127,7 +127,7 @@ private:
 
 /// The index batches of one pass over a split: consecutive runs of k x B
 /// samples (B groups of k), shuffled per epoch when the split asks for it;
-/// samples that don't fill a whole group are dropped (SPEC §3.4).
+/// samples that don't fill a whole group are dropped (docs/BEHAVIOUR.md §3.4).
 /// Decodes samples `indices[0..n)` of a lazy set with its base transform and
 /// stacks them: the model input (n, C, H, W) after DatasetEntry::toInput.
 /// Decodes on the intra-op threads.

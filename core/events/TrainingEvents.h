@@ -71,6 +71,12 @@ struct RunSummary {
     bool stopped = false;
 };
 
+/// The two checkpoints of a run directory.
+enum class CheckpointKind {
+    Current,   ///< current.pth: every checkpoint cycle and after the last epoch (resume from it)
+    Best,      ///< best.pth: whenever the val reconstruction accuracy improved
+};
+
 /// Long work in the core reports through this interface (all callbacks are
 /// invoked on the training thread; default implementations do nothing).
 class TrainingObserver {
@@ -85,6 +91,9 @@ public:
     virtual void baseModelEvaluated(const std::vector<BaseAccuracy>& accuracies) {}
     virtual void batchFinished(const BatchStats& stats) {}
     virtual void splitFinished(const SplitResult& result) {}
+    /// A checkpoint was written (before epochFinished of its epoch): `path`
+    /// holds the state after epoch `epoch`.
+    virtual void checkpointSaved(const std::string& path, int epoch, CheckpointKind kind) {}
     virtual void epochFinished(const EpochSummary& summary) {}
     virtual void runFinished(const RunSummary& summary) {}
 };

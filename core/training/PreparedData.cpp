@@ -1,8 +1,8 @@
-#include "data/PreparedData.h"
+#include "training/PreparedData.h"
 
 #include "data/Boxes.h"
 #include "data/PilResize.h"
-#include "training/CancelToken.h"
+#include "events/CancelToken.h"
 #include "training/LocalizationMetrics.h"
 #include "util/Error.h"
 #include "util/Random.h"
@@ -209,7 +209,7 @@ PreparedData DatasetPreparer::prepare(const RawDataset& raw, Network& baseModel,
         data.train.indices = allIndices(train->size());
         data.val = {"val", val, allIndices(val->size()), true};
     } else {
-        // SPEC §3.3: val drawn at random from train, rounded up to a multiple of k.
+        // docs/BEHAVIOUR.md §3.3: val drawn at random from train, rounded up to a multiple of k.
         const int64_t total = train->size();
         int64_t numVal = m_valSize;
         if (total < 2 * int64_t(m_valSize)) {

@@ -1,4 +1,4 @@
-#include "training/TrainingEvents.h"
+#include "events/TrainingEvents.h"
 
 #include "util/Error.h"
 

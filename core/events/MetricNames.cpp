@@ -1,0 +1,30 @@
+#include "events/MetricNames.h"
+
+namespace parity {
+
+std::vector<int> topNFor(int64_t numClasses)
+{
+    static const int kAllTopN[] = {1, 2, 5, 10, 20};
+    std::vector<int> out;
+    for (int n : kAllTopN)
+        if (n <= numClasses)
+            out.push_back(n);
+    return out;
+}
+
+std::vector<std::string> classificationMetricNames(int64_t numClasses)
+{
+    std::vector<std::string> names;
+    for (int n : topNFor(numClasses)) {
+        names.push_back("reconstruction_top" + std::to_string(n));
+        names.push_back("overall_top" + std::to_string(n));
+    }
+    return names;
+}
+
+std::vector<std::string> localizationMetricNames()
+{
+    return {"localization_acc", "reconstruction_acc", "mean_iou", "mean_reconstruction_iou"};
+}
+
+} // namespace parity

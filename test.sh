@@ -8,6 +8,20 @@ source scripts/setup.sh
 parity_install "${PARITY_CORE_PACKAGES[@]}" "${PARITY_GUI_PACKAGES[@]}" "${PARITY_TEST_PACKAGES[@]}"
 # Explicitly on: ./run.sh configures the same build folder with tests and
 # benchmarks off, and CMake would keep that.
-parity_build build -DPARITY_BUILD_TESTS=ON -DPARITY_BUILD_BENCH=ON
+# PARITY_WERROR=ON (CI) turns compiler warnings into errors.
+werror=${PARITY_WERROR:-OFF}
+parity_build build -DPARITY_BUILD_TESTS=ON -DPARITY_BUILD_BENCH=ON -DPARITY_WERROR="$werror"
 export QT_QPA_PLATFORM=offscreen
 ctest --test-dir build --output-on-failure -j"$(nproc)"
+
+# The core on its own: configured without the GUI (no Qt headers reach it),
+# built and tested again. PARITY_SKIP_CORE_ONLY=1 leaves this out.
+if [ "${PARITY_SKIP_CORE_ONLY:-0}" != 1 ]; then
+    parity_build build-core -DPARITY_BUILD_GUI=OFF -DPARITY_BUILD_TESTS=ON -DPARITY_BUILD_BENCH=OFF \
+                            -DPARITY_WERROR="$werror"
+    if grep -q '^Qt6_DIR:' build-core/CMakeCache.txt; then
+        echo "test.sh: the GUI-off build looked for Qt" >&2
+        exit 1
+    fi
+    ctest --test-dir build-core --output-on-failure -j"$(nproc)"
+fi

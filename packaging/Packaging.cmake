@@ -2,7 +2,7 @@
 # parity-workbench, parity-train, the bundled base-model weights, the config
 # files, a desktop entry and an icon. Runtime dependencies come from
 # dpkg-shlibdeps; OpenBLAS is named because LibTorch reaches it through
-# Debian's BLAS alternatives, not through a direct link (SPEC §8).
+# Debian's BLAS alternatives, not through a direct link (docs/BEHAVIOUR.md §8).
 if(TARGET parity-workbench)
   install(FILES ${CMAKE_CURRENT_LIST_DIR}/parity-workbench.desktop
           DESTINATION ${CMAKE_INSTALL_DATADIR}/applications)

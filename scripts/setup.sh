@@ -5,7 +5,7 @@ PARITY_CORE_PACKAGES=(build-essential cmake libtorch-dev libopenblas0-pthread nl
                       libdeflate-dev libjpeg-dev libpng-dev
                       dataset-fashion-mnist)
 PARITY_GUI_PACKAGES=(qt6-base-dev libqcustomplot-dev)
-PARITY_TEST_PACKAGES=(libgtest-dev)
+PARITY_TEST_PACKAGES=(libgtest-dev clang-format)
 
 parity_missing_packages() {
     local missing=()

@@ -82,8 +82,9 @@ void writeGz(const fs::path& path, const Bytes& bytes)
 {
     gzFile f = gzopen(path.string().c_str(), "wb");
     ASSERT_NE(f, nullptr) << path;
-    if (!bytes.empty())
+    if (!bytes.empty()) {
         ASSERT_EQ(gzwrite(f, bytes.data(), static_cast<unsigned>(bytes.size())), static_cast<int>(bytes.size()));
+    }
     ASSERT_EQ(gzclose(f), Z_OK);
 }
 

@@ -167,7 +167,7 @@ TEST(ArchitecturesStateDict, VggAndLeNetNamesAsTheOriginal)
                                      b + "running_var", b + "num_batches_tracked"})
             vgg.push_back(n);
     }
-    for (const std::string& n : {"fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias"})
+    for (const char* n : {"fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias"})
         vgg.push_back(n);
     EXPECT_EQ(namesOf(stateDictOf(*makeVgg11(30))), vgg);
 }

@@ -70,8 +70,9 @@ TEST(EndToEnd, TwoEpochsWriteEveryResultFile)
             for (const auto& l : lines) {
                 const double v = std::stod(l);
                 EXPECT_GE(v, 0.0) << file;
-                if (metric != "loss")
+                if (metric != "loss") {
                     EXPECT_LE(v, 1.0) << file;
+                }
             }
         }
         // docs/BEHAVIOUR.md §5: no top-20 files for 10 classes.

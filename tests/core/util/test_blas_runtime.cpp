@@ -289,7 +289,7 @@ TEST(BlasSelectionEndToEnd, SelectsVerifiesAndFallsBackWithOneWarning)
     EXPECT_NE(lineOf(r.output, "  warning:").find("would be faster"), std::string::npos) << r.output;
     // 4. A kernel that computes wrong results is never kept: OpenBLAS's own
     //    kernel and one warning, from the launcher's path and the direct one.
-    for (const std::string program : {std::string(PARITY_TRAIN_EXE), std::string(PARITY_TRAIN_EXE) + "-bin"}) {
+    for (const std::string& program : {std::string(PARITY_TRAIN_EXE), std::string(PARITY_TRAIN_EXE) + "-bin"}) {
         r = describe("PARITY_BLAS_SELFCHECK_LIMIT=-1", program);
         ASSERT_EQ(r.exitCode, 0) << r.output;
         EXPECT_NE(lineOf(r.output, "  BLAS:").find(s.detectedKernel), std::string::npos) << r.output;

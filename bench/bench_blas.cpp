@@ -69,7 +69,8 @@ Figures measure(int runs)
         rates.push_back(2.0 * n * n * double(n) / seconds([&] { at::mm_out(c, a, b); }) / 1e9);
     f.gflops2048 = median(rates);
 
-    const std::string weights = std::string(PARITY_BENCH_SOURCE_DIR) + "/resources/base_models/fashion-mnist/base-mlp/model.pt";
+    const std::string weights = std::string(PARITY_BENCH_SOURCE_DIR)
+                                + "/resources/base_models/fashion-mnist/base-mlp/model.pt";
     at::Tensor bundled;
     for (const auto& [name, t] : parity::readStateDict(weights))
         if (t.dim() == 2 && t.size(1) == 784) {
@@ -149,11 +150,11 @@ int main(int argc, char** argv)
         };
         for (const auto& [label, env] : settings) {
             // The child prints one line: kernel, FTZ/DAZ (0/1), GFLOP/s, bundled ms, random ms, ratio.
-            const std::string out =
-                parity::test::runCommand(std::string("env -u OPENBLAS_CORETYPE -u PARITY_BLAS_AUTO -u PARITY_BLAS_VIA ")
-                                         + env + " /proc/" + std::to_string(::getpid()) + "/exe --child --runs "
-                                         + std::to_string(runs))
-                    .output;
+            const std::string out = parity::test::runCommand(
+                                        std::string("env -u OPENBLAS_CORETYPE -u PARITY_BLAS_AUTO -u PARITY_BLAS_VIA ")
+                                        + env + " /proc/" + std::to_string(::getpid()) + "/exe --child --runs "
+                                        + std::to_string(runs))
+                                        .output;
             const auto at = out.find("child: ");
             char kernel[64] = "?";
             int ftz = 0;

@@ -1,7 +1,7 @@
 // Decoding throughput of the folder datasets (issue 4): GCommands WAV ->
 // spectrogram and Cat-v-Dog JPEG -> 224 x 224 crops, per sample on one
 // thread. The files are generated in a temporary folder.
-#include "support/TinyImages.h"   // tests/core/support: generated JPEG files
+#include "support/TinyImages.h" // tests/core/support: generated JPEG files
 
 #include "data/GCommandsFolder.h"
 #include "data/ImageDecoder.h"

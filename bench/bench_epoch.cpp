@@ -69,14 +69,20 @@ double gemmFloor(int64_t trainGroups, int64_t evalGroups, int64_t batch)
     const auto t0 = Clock::now();
     const int64_t trainBatches = (trainGroups + batch - 1) / batch;
     for (int64_t i = 0; i < trainBatches; ++i) {
-        at::mm(x, w1.t()); at::mm(h1, w2.t()); at::mm(h2, w3.t());          // forward
-        at::mm(g3.t(), h2); at::mm(g3, w3);                                 // layer 3: dW, dX
-        at::mm(g2.t(), h1); at::mm(g2, w2);                                 // layer 2: dW, dX
-        at::mm(g1.t(), x);                                                  // layer 1: dW only
+        at::mm(x, w1.t());
+        at::mm(h1, w2.t());
+        at::mm(h2, w3.t()); // forward
+        at::mm(g3.t(), h2);
+        at::mm(g3, w3); // layer 3: dW, dX
+        at::mm(g2.t(), h1);
+        at::mm(g2, w2);    // layer 2: dW, dX
+        at::mm(g1.t(), x); // layer 1: dW only
     }
     const int64_t evalBatches = (evalGroups + batch - 1) / batch;
     for (int64_t i = 0; i < evalBatches; ++i) {
-        at::mm(x, w1.t()); at::mm(h1, w2.t()); at::mm(h2, w3.t());
+        at::mm(x, w1.t());
+        at::mm(h1, w2.t());
+        at::mm(h2, w3.t());
     }
     return std::chrono::duration<double>(Clock::now() - t0).count();
 }
@@ -101,7 +107,9 @@ int main(int argc, char** argv)
 
     nlohmann::json cfg = {{"num_epoch", epochs},
                           {"k_vals", {2}},
-                          {"enc_dec_types", nlohmann::json::array({nlohmann::json::array({"coders.summation.AdditionEncoder", "coders.summation.SubtractionDecoder"})})},
+                          {"enc_dec_types",
+                           nlohmann::json::array({nlohmann::json::array(
+                               {"coders.summation.AdditionEncoder", "coders.summation.SubtractionDecoder"})})},
                           {"datasets", {"fashion-mnist"}},
                           {"models", {"base-mlp"}},
                           {"losses", {"torch.nn.MSELoss"}},
@@ -151,7 +159,8 @@ int main(int argc, char** argv)
             auto t0 = Clock::now();
             const auto raw = dataset.load(dataDir);
             auto t1 = Clock::now();
-            auto model = parity::BaseModelProvider::obtain(run, dataset, *catalog.model("base-mlp"), raw, nullptr, nullptr);
+            auto model = parity::BaseModelProvider::obtain(run, dataset, *catalog.model("base-mlp"), raw, nullptr,
+                                                           nullptr);
             auto t2 = Clock::now();
             parity::DatasetPreparer preparer(dataset, dataset.shape, 2, 5000, 1);
             const auto prepared = preparer.prepare(raw, *model.model, nullptr, nullptr);

@@ -55,7 +55,7 @@ int main(int argc, char** argv)
     long batches = 0;
     QObject::connect(controller, &parity::gui::RunController::batchFinished, [&batches] { ++batches; });
     std::vector<double> latencies;
-    std::vector<double> waits;   // posting -> start of handling
+    std::vector<double> waits; // posting -> start of handling
     QElapsedTimer clock;
     clock.start();
     bool training = false;
@@ -66,14 +66,14 @@ int main(int argc, char** argv)
     probe.setInterval(intervalMs);
     QObject::connect(&probe, &QTimer::timeout, [&] {
         if (!training)
-            return;   // measure while batches flow, not during data preparation
+            return; // measure while batches flow, not during data preparation
         const qint64 posted = clock.nsecsElapsed();
         QMetaObject::invokeMethod(
             &window,
             [&, posted] {
                 waits.push_back(double(clock.nsecsElapsed() - posted) / 1e6);
                 QTabWidget* tabs = window.tabs();
-                tabs->setCurrentIndex(tabs->currentIndex() == 0 ? 2 : 0);   // a click on a tab
+                tabs->setCurrentIndex(tabs->currentIndex() == 0 ? 2 : 0); // a click on a tab
                 tabs->setCurrentIndex(0);
                 const QSize s = window.size();
                 window.resize(s.width() + (latencies.size() % 2 ? -7 : 7), s.height());
@@ -95,7 +95,8 @@ int main(int argc, char** argv)
                     "p95 %.2f ms, max %.2f ms\n",
                     latencies.size(), intervalMs, pct(0.5), pct(0.95), latencies.empty() ? 0.0 : latencies.back());
         std::printf("of which waiting in the queue: median %.2f ms, p95 %.2f ms, max %.2f ms; run took %.1f s\n",
-                    waitPct(0.5), waitPct(0.95), waits.empty() ? 0.0 : waits.back(), double(clock.nsecsElapsed()) / 1e9);
+                    waitPct(0.5), waitPct(0.95), waits.empty() ? 0.0 : waits.back(),
+                    double(clock.nsecsElapsed()) / 1e9);
         QCoreApplication::exit(ok ? 0 : 1);
     });
     probe.start();

@@ -74,8 +74,8 @@ int main(int argc, char** argv)
     view.show();
     QElapsedTimer clock;
     clock.start();
-    std::vector<double> probes;   // posting -> handled, ms
-    std::vector<double> shows;    // showGroup() -> groupShown, ms
+    std::vector<double> probes; // posting -> handled, ms
+    std::vector<double> shows;  // showGroup() -> groupShown, ms
     qint64 askedAt = -1;
     int asked = 0;
     bool measuring = false;
@@ -94,7 +94,7 @@ int main(int argc, char** argv)
     ask.setInterval(intervalMs);
     QObject::connect(&ask, &QTimer::timeout, [&] {
         if (view.isEvaluating())
-            return;   // one at a time, so each figure is one evaluation
+            return; // one at a time, so each figure is one evaluation
         if (asked == requests) {
             ask.stop();
             probe.stop();

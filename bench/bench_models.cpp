@@ -11,7 +11,7 @@
 // With --pytorch, each case is also run by bench/pytorch_models.py with
 // Debian's python3-torch on the same threads and the original framework's
 // model classes, and the ratios are printed (issue 12).
-#include "support/TinyAudio.h"   // tests/core/support: generated data files
+#include "support/TinyAudio.h" // tests/core/support: generated data files
 #include "support/TinyCifar.h"
 #include "support/RunCommand.h"
 #include "support/TinyDataset.h"
@@ -91,7 +91,7 @@ public:
 
 struct Case {
     std::string dataset, model;
-    int64_t samples = 0;   // prepared: train + val + test
+    int64_t samples = 0;     // prepared: train + val + test
     std::string pytorchCase; // the same work in bench/pytorch_models.py
 };
 
@@ -108,9 +108,9 @@ void comparePytorch(const Case& c, const Figures& ours, const std::string& train
 {
     const int n = threads > 0 ? threads : parity::availableCores();
     const std::string script = (fs::read_symlink("/proc/self/exe").parent_path() / "pytorch_models.py").string();
-    const std::string cmd = "/usr/bin/python3 '" + script + "' '" + trainDir + "' "
-                            + c.pytorchCase + " " + std::to_string(c.samples) + " " + std::to_string(ours.trainGroups)
-                            + " " + std::to_string(batchGroups) + " " + std::to_string(n) + " " + std::to_string(runs);
+    const std::string cmd = "/usr/bin/python3 '" + script + "' '" + trainDir + "' " + c.pytorchCase + " "
+                            + std::to_string(c.samples) + " " + std::to_string(ours.trainGroups) + " "
+                            + std::to_string(batchGroups) + " " + std::to_string(n) + " " + std::to_string(runs);
     const std::string out = parity::test::runCommand(cmd).output;
     const auto at = out.find("pytorch " + c.pytorchCase + ": preparation ");
     if (at == std::string::npos) {
@@ -191,9 +191,8 @@ int memoryCase(const fs::path& root, int images, int threads)
     const fs::path dir = root / "images224";
     std::mt19937 rng(9);
     const int perClassTrain = images * 8 / 20, perClassOther = images / 20;
-    for (const auto& [split, count] : {std::pair<std::string, int>{"train", perClassTrain},
-                                       {"val", perClassOther},
-                                       {"test", perClassOther}})
+    for (const auto& [split, count] :
+         {std::pair<std::string, int>{"train", perClassTrain}, {"val", perClassOther}, {"test", perClassOther}})
         for (int label = 0; label < 2; ++label) {
             const fs::path folder = dir / split / (label ? "dog" : "cat");
             fs::create_directories(folder);
@@ -253,7 +252,11 @@ int main(int argc, char** argv)
     fs::create_directories(root);
     struct Cleanup {
         fs::path p;
-        ~Cleanup() { std::error_code ec; fs::remove_all(p, ec); }
+        ~Cleanup()
+        {
+            std::error_code ec;
+            fs::remove_all(p, ec);
+        }
     } cleanup{root};
 
     if (only == "memory")

@@ -45,8 +45,8 @@ double now()
 
 struct Timing {
     bool ok = false;
-    double startup = 0;  ///< exec -> first batch / first progress output
-    double total = 0;    ///< exec -> exit
+    double startup = 0; ///< exec -> first batch / first progress output
+    double total = 0;   ///< exec -> exit
     std::string output;
 };
 
@@ -129,7 +129,8 @@ int main(int argc, char** argv)
     const std::string original = arg(argc, argv, "--original", "");
     const std::string python = arg(argc, argv, "--python", "/usr/bin/python3");
     const std::string config = std::string(PARITY_BENCH_SOURCE_DIR) + "/config/fashion-mnist-default.json";
-    const std::string tmp = std::filesystem::temp_directory_path() / ("parity-bench-startup-" + std::to_string(::getpid()));
+    const std::string tmp = std::filesystem::temp_directory_path()
+                            / ("parity-bench-startup-" + std::to_string(::getpid()));
 
     std::string originalConfig;
     if (!original.empty()) {
@@ -155,8 +156,8 @@ int main(int argc, char** argv)
         std::printf("run %d: ours start-up %.3f s, %.3f s/epoch", r + 1, ours.startup, oursEpoch.back());
         if (!original.empty()) {
             std::filesystem::remove_all(tmp + "/orig-save");
-            const Timing orig =
-                runTimed({python, "train.py", originalConfig, tmp + "/orig-save"}, original, {}, "it/s]");
+            const Timing orig = runTimed({python, "train.py", originalConfig, tmp + "/orig-save"}, original, {},
+                                         "it/s]");
             if (!orig.ok) {
                 std::fprintf(stderr, "\nthe original failed:\n%s\n", orig.output.c_str());
                 return 1;

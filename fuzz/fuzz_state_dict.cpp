@@ -7,7 +7,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::string bytes(reinterpret_cast<const char*>(data), size);
     try {
         for (const auto& [name, tensor] : parity::readStateDictBytes(bytes, "fuzz.pt"))
-            (void)tensor.sum();   // touch every element: storage bounds must hold
+            (void)tensor.sum(); // touch every element: storage bounds must hold
     } catch (const parity::Error&) {
     }
     return 0;

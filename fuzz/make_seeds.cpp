@@ -17,15 +17,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-void writeBytes(const fs::path& path, const std::string& bytes)
-{
-    std::ofstream(path, std::ios::binary) << bytes;
-}
+void writeBytes(const fs::path& path, const std::string& bytes) { std::ofstream(path, std::ios::binary) << bytes; }
 
-std::string be32(std::uint32_t v)
-{
-    return {char(v >> 24), char(v >> 16), char(v >> 8), char(v)};
-}
+std::string be32(std::uint32_t v) { return {char(v >> 24), char(v >> 16), char(v >> 8), char(v)}; }
 
 std::string gzipped(const std::string& raw)
 {
@@ -53,8 +47,8 @@ int main(int argc, char** argv)
     }
     const fs::path out = argv[1];
     const fs::path repo = argv[2];
-    for (const char* t : {"fuzz_idx", "fuzz_cifar", "fuzz_wav", "fuzz_image", "fuzz_config", "fuzz_state_dict",
-                          "fuzz_checkpoint"})
+    for (const char* t :
+         {"fuzz_idx", "fuzz_cifar", "fuzz_wav", "fuzz_image", "fuzz_config", "fuzz_state_dict", "fuzz_checkpoint"})
         fs::create_directories(out / t);
     std::mt19937 rng(5);
 

@@ -62,7 +62,7 @@ CliOptions CliOptions::parse(int argc, char** argv)
             }
             for (auto& ch : arg)
                 if (ch == '_')
-                    ch = '-';   // the original spells them --continue_from_file, --only_test, ...
+                    ch = '-'; // the original spells them --continue_from_file, --only_test, ...
         }
         auto next = [&]() -> std::string {
             if (hasInlineValue)

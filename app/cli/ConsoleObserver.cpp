@@ -61,7 +61,7 @@ void ConsoleObserver::batchFinished(const BatchStats& stats)
 
 void ConsoleObserver::splitFinished(const SplitResult& result)
 {
-    if (result.split == "test")   // the original computes test but does not print it
+    if (result.split == "test") // the original computes test but does not print it
         return;
     draw(m_last, true);
 }

@@ -69,8 +69,9 @@ void InspectorPage::syncWithRun()
 void InspectorPage::openRun(const QString& runDir, const QString& split, qint64 group)
 {
     const parity::RunDirectory dir(runDir.toStdString());
-    const QString path = QString::fromStdString(dir.checkpoint(
-        dir.hasCheckpoint(parity::CheckpointKind::Best) ? parity::CheckpointKind::Best : parity::CheckpointKind::Current));
+    const QString path = QString::fromStdString(dir.checkpoint(dir.hasCheckpoint(parity::CheckpointKind::Best)
+                                                                   ? parity::CheckpointKind::Best
+                                                                   : parity::CheckpointKind::Current));
     m_pendingSplit = split;
     m_pendingGroup = group;
     m_shownCheckpoint = path;

@@ -34,8 +34,8 @@ private:
 
     RunController* m_controller;
     InspectorView* m_view;
-    QString m_shownCheckpoint;    ///< the file the view has open
-    QString m_latestCheckpoint;   ///< the newest one the current run wrote
+    QString m_shownCheckpoint;  ///< the file the view has open
+    QString m_latestCheckpoint; ///< the newest one the current run wrote
     QString m_pendingSplit;
     qint64 m_pendingGroup = -1;   ///< asked for in openRun(), shown once the checkpoint is loaded
     bool m_awaitingGroup = false; ///< that group is being evaluated: groupReady() when it is on screen

@@ -73,10 +73,9 @@ MainWindow::MainWindow(QWidget* parent)
     });
     connect(m_controller, &RunController::runFinished, this, [this](const parity::RunSummary& s) {
         const QString dir = QString::fromStdString(s.runDir);
-        m_log->appendMessage(s.stopped ? tr("Stopped after %1 epochs; results and checkpoint in %2")
-                                             .arg(s.epochsCompleted)
-                                             .arg(dir)
-                                       : tr("Results: %1").arg(dir));
+        m_log->appendMessage(
+            s.stopped ? tr("Stopped after %1 epochs; results and checkpoint in %2").arg(s.epochsCompleted).arg(dir)
+                      : tr("Results: %1").arg(dir));
         m_runs->refresh();
     });
     connect(m_controller, &RunController::queueFinished, this, [this](bool ok) {
@@ -93,9 +92,8 @@ MainWindow::MainWindow(QWidget* parent)
     });
     // The browser follows the save directory of what runs (not every keystroke
     // in the form: a half-typed path such as "/" must not be scanned).
-    connect(m_controller, &RunController::runStarted, this, [this] {
-        m_runs->setSaveDir(QString::fromStdString(m_controller->currentConfig().saveDir));
-    });
+    connect(m_controller, &RunController::runStarted, this,
+            [this] { m_runs->setSaveDir(QString::fromStdString(m_controller->currentConfig().saveDir)); });
 
     buildMenus();
     restoreSettings();
@@ -168,7 +166,8 @@ void MainWindow::buildMenus()
     add(help, tr("&About Parity Workbench"), QKeySequence(), [this] {
         // Until the GEMM rate is measured (a moment after start), the BLAS line.
         const QString machine = m_machineText.isEmpty()
-                                    ? QStringLiteral("  BLAS: ") + QString::fromStdString(blas::startupReport().blas.summary())
+                                    ? QStringLiteral("  BLAS: ")
+                                          + QString::fromStdString(blas::startupReport().blas.summary())
                                     : m_machineText;
         // The report's "  key: value" lines as a table, so that long values wrap.
         QString rows;
@@ -212,7 +211,7 @@ void MainWindow::reportError(const QString& message)
     }
     auto* box = new QMessageBox(QMessageBox::Warning, tr("Parity Workbench"), message, QMessageBox::Ok, this);
     box->setAttribute(Qt::WA_DeleteOnClose);
-    box->open();   // not exec(): the queue and the plots go on
+    box->open(); // not exec(): the queue and the plots go on
 }
 
 void MainWindow::openConfigDialog()
@@ -313,7 +312,7 @@ void MainWindow::restoreSettings()
             config = parity::RunConfig::fromJson(nlohmann::json::parse(last.toStdString()));
             restored = true;
         } catch (const std::exception&) {
-            restored = false;   // a settings file from another version: start from the defaults
+            restored = false; // a settings file from another version: start from the defaults
         }
     }
     if (!restored) {

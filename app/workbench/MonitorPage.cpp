@@ -82,8 +82,7 @@ void MonitorPage::showRecord(const RunRecord& record)
 bool MonitorPage::exportPlots(const QString& path, QString* error)
 {
     const QFileInfo info(path);
-    const QString second = info.dir().filePath(info.completeBaseName() + QStringLiteral("-accuracy.")
-                                               + info.suffix());
+    const QString second = info.dir().filePath(info.completeBaseName() + QStringLiteral("-accuracy.") + info.suffix());
     return m_loss->exportImage(path, error) && m_accuracy->exportImage(second, error);
 }
 

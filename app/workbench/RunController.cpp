@@ -87,8 +87,8 @@ void RunController::updateEntry(int row, const parity::RunConfig& edited)
         return;
     const auto& entry = m_queue.entry(row);
     RunRequest request = entry.request;
-    const QString checkpoint =
-        QString::fromStdString(RunDirectory::of(request.config).checkpoint(CheckpointKind::Current));
+    const QString checkpoint = QString::fromStdString(
+        RunDirectory::of(request.config).checkpoint(CheckpointKind::Current));
     const bool compatible = parity::RunConfig::describeMismatch(request.config, edited).empty()
                             && request.config.runDir() == edited.runDir();
     const bool hadRun = entry.status != RunQueueModel::Status::Queued || !request.continueFrom.isEmpty();

@@ -78,8 +78,7 @@ RunPanel::RunPanel(RunController* controller, QWidget* parent)
     connect(m_resume, &QPushButton::clicked, this, &RunPanel::chooseResume);
     connect(m_testOnly, &QPushButton::clicked, this, &RunPanel::chooseTestOnly);
     connect(m_form, &ExperimentForm::configChanged, this, &RunPanel::onFormChanged);
-    connect(m_queueView->selectionModel(), &QItemSelectionModel::currentChanged, this,
-            &RunPanel::onSelectionChanged);
+    connect(m_queueView->selectionModel(), &QItemSelectionModel::currentChanged, this, &RunPanel::onSelectionChanged);
     connect(controller->queue(), &QAbstractItemModel::modelReset, this, [this] {
         if (m_controller->queue()->size() > 0)
             m_queueView->setCurrentIndex(m_controller->queue()->index(0));
@@ -106,7 +105,7 @@ void RunPanel::newConfig()
 {
     if (m_controller->isBusy())
         return;
-    parity::RunConfig defaults;   // Fashion-MNIST, base-mlp, k = 2, add/sub, MSE
+    parity::RunConfig defaults; // Fashion-MNIST, base-mlp, k = 2, add/sub, MSE
     const bool wasLoading = std::exchange(m_loading, true);
     m_controller->setQueue({RunRequest{defaults, {}, false}});
     m_form->setConfig(defaults);
@@ -291,7 +290,8 @@ void RunPanel::chooseTestOnly()
 {
     const parity::RunDirectory start = parity::RunDirectory::of(m_form->config());
     const QString path = QFileDialog::getOpenFileName(this, tr("Test a checkpoint"),
-                                                      QString::fromStdString(start.checkpoint(parity::CheckpointKind::Best)),
+                                                      QString::fromStdString(
+                                                          start.checkpoint(parity::CheckpointKind::Best)),
                                                       tr("Checkpoints (*.pth);;All files (*)"));
     if (!path.isEmpty())
         testOnly(path);

@@ -4,19 +4,21 @@
 
 namespace parity::gui {
 
-int RunQueueModel::rowCount(const QModelIndex& parent) const
-{
-    return parent.isValid() ? 0 : int(m_entries.size());
-}
+int RunQueueModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : int(m_entries.size()); }
 
 QString RunQueueModel::statusText(Status status)
 {
     switch (status) {
-    case Status::Queued: return tr("queued");
-    case Status::Running: return tr("running");
-    case Status::Finished: return tr("finished");
-    case Status::Stopped: return tr("stopped");
-    case Status::Failed: return tr("failed");
+    case Status::Queued:
+        return tr("queued");
+    case Status::Running:
+        return tr("running");
+    case Status::Finished:
+        return tr("finished");
+    case Status::Stopped:
+        return tr("stopped");
+    case Status::Failed:
+        return tr("failed");
     }
     return {};
 }
@@ -38,10 +40,14 @@ QVariant RunQueueModel::data(const QModelIndex& index, int role) const
         if (e.status == Status::Running)
             return QColor(Qt::darkBlue);
         return {};
-    case StatusRole: return int(e.status);
-    case RunDirRole: return QString::fromStdString(e.request.config.runDir());
-    case HeaderRole: return header;
-    default: return {};
+    case StatusRole:
+        return int(e.status);
+    case RunDirRole:
+        return QString::fromStdString(e.request.config.runDir());
+    case HeaderRole:
+        return header;
+    default:
+        return {};
     }
 }
 

@@ -18,7 +18,7 @@ public:
     struct Entry {
         RunRequest request;
         Status status = Status::Queued;
-        QString message;   ///< why it failed, or where its results are
+        QString message; ///< why it failed, or where its results are
     };
 
     using QAbstractListModel::QAbstractListModel;

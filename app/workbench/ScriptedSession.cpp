@@ -35,8 +35,7 @@ bool ScriptedSession::begin()
             m_exitCode = 1;
             return false;
         }
-    } else if (!m_options.screenshot.isEmpty() || !m_options.inspectorScreenshot.isEmpty()
-               || m_options.quitWhenDone) {
+    } else if (!m_options.screenshot.isEmpty() || !m_options.inspectorScreenshot.isEmpty() || m_options.quitWhenDone) {
         // Nothing to wait for: take the pictures once the window is shown.
         QTimer::singleShot(500, this, [this] { onQueueFinished(true); });
     }
@@ -52,7 +51,7 @@ void ScriptedSession::onQueueFinished(bool ok)
         m_exitCode = 1;
     takeMainScreenshot();
     if (!m_options.inspectorScreenshot.isEmpty()) {
-        takeInspectorScreenshot();   // asynchronous: loads the best checkpoint first
+        takeInspectorScreenshot(); // asynchronous: loads the best checkpoint first
         return;
     }
     done();

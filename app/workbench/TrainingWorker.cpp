@@ -37,14 +37,8 @@ public:
     {
         Q_EMIT m_worker->baseModelEvaluated(m_runId, accuracies);
     }
-    void batchFinished(const parity::BatchStats& stats) override
-    {
-        Q_EMIT m_worker->batchFinished(m_runId, stats);
-    }
-    void splitFinished(const parity::SplitResult& result) override
-    {
-        Q_EMIT m_worker->splitFinished(m_runId, result);
-    }
+    void batchFinished(const parity::BatchStats& stats) override { Q_EMIT m_worker->batchFinished(m_runId, stats); }
+    void splitFinished(const parity::SplitResult& result) override { Q_EMIT m_worker->splitFinished(m_runId, result); }
     void epochFinished(const parity::EpochSummary& summary) override
     {
         Q_EMIT m_worker->epochFinished(m_runId, summary);

@@ -25,10 +25,10 @@ int main(int argc, char** argv)
     const QCommandLineOption screenshot(QStringLiteral("screenshot"),
                                         QStringLiteral("When the runs end, save the main window as PNG."),
                                         QStringLiteral("MAIN.png"));
-    const QCommandLineOption inspectorShot(
-        QStringLiteral("inspector-screenshot"),
-        QStringLiteral("When the runs end, save the inspector on a validation group as PNG."),
-        QStringLiteral("INSPECT.png"));
+    const QCommandLineOption inspectorShot(QStringLiteral("inspector-screenshot"),
+                                           QStringLiteral(
+                                               "When the runs end, save the inspector on a validation group as PNG."),
+                                           QStringLiteral("INSPECT.png"));
     const QCommandLineOption quit(QStringLiteral("quit-when-done"),
                                   QStringLiteral("Quit when the runs (and screenshots) are done: exit code 0, "
                                                  "or 1 when a run failed."));

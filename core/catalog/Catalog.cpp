@@ -50,7 +50,7 @@ DatasetEntry mnistFamily(const std::string& name, std::vector<std::string> class
     d.toInput = [](const at::Tensor& images) { return bytesToUnitFloat(images); };
     d.byteTable.resize(256);
     for (int b = 0; b < 256; ++b)
-        d.byteTable[size_t(b)] = float(b) / 255.0f;   // == bytesToUnitFloat
+        d.byteTable[size_t(b)] = float(b) / 255.0f; // == bytesToUnitFloat
     return d;
 }
 
@@ -186,7 +186,8 @@ Catalog::Catalog()
     m_models.push_back({"base-mlp", onlyFlat784, [](const DatasetEntry& d) {
                             return std::make_shared<BaseMlp>(d.shape.numel(), d.numClasses);
                         }});
-    m_models.push_back({"resnet18", onlyFor("resnet18", {"mnist", "fashion-mnist", "cifar10", "cifar100", "cat_v_dog", "cub"}),
+    m_models.push_back({"resnet18",
+                        onlyFor("resnet18", {"mnist", "fashion-mnist", "cifar10", "cifar100", "cat_v_dog", "cub"}),
                         [](const DatasetEntry& d) -> std::shared_ptr<Network> {
                             if (d.name == "cat_v_dog" || d.name == "cub")
                                 return makeResNet18ImageNet(d.numClasses, d.shape.height, d.shape.width);
@@ -196,10 +197,10 @@ Catalog::Catalog()
                         }});
     m_models.push_back({"resnet152", onlyFor("resnet152", {"cifar100"}),
                         [](const DatasetEntry& d) { return makeResNet152Cifar(d.numClasses); }});
-    m_models.push_back({"vgg11", onlyFor("vgg11", {"gcommands"}),
-                        [](const DatasetEntry& d) { return makeVgg11(d.numClasses); }});
-    m_models.push_back({"lenet", onlyFor("lenet", {"gcommands"}),
-                        [](const DatasetEntry& d) { return makeLeNet(d.numClasses); }});
+    m_models.push_back(
+        {"vgg11", onlyFor("vgg11", {"gcommands"}), [](const DatasetEntry& d) { return makeVgg11(d.numClasses); }});
+    m_models.push_back(
+        {"lenet", onlyFor("lenet", {"gcommands"}), [](const DatasetEntry& d) { return makeLeNet(d.numClasses); }});
     // Bring your own model: a TorchScript file (config key model_script).
     m_models.push_back({"torchscript", [](const DatasetEntry&) { return std::string(); },
                         [](const DatasetEntry&) -> std::shared_ptr<Network> {
@@ -210,42 +211,52 @@ Catalog::Catalog()
                         }});
 
     // Encoders.
-    m_encoders.push_back({"coders.summation.AdditionEncoder", {"add"}, false,
-                          [](int, const ImageShape&) { return std::string(); },
-                          [](int k, int r, const ImageShape& s) { return std::make_shared<AdditionEncoder>(k, r, s); }});
-    m_encoders.push_back({"coders.image.ConcatenationEncoder", {"concat"}, false,
-                          [](int k, const ImageShape& s) {
-                              if (k != 2 && k != 4)
-                                  return "coders.image.ConcatenationEncoder needs k = 2 or 4, not k = "
-                                         + std::to_string(k);
-                              if (s.height % 2 || s.width % 2)
-                                  return "coders.image.ConcatenationEncoder needs even image height and width, not "
-                                         + s.toString();
-                              return std::string();
-                          },
-                          [](int k, int r, const ImageShape& s) {
-                              return std::make_shared<ConcatenationEncoder>(k, r, s);
-                          }});
+    m_encoders.push_back(
+        {"coders.summation.AdditionEncoder",
+         {"add"},
+         false,
+         [](int, const ImageShape&) { return std::string(); },
+         [](int k, int r, const ImageShape& s) { return std::make_shared<AdditionEncoder>(k, r, s); }});
+    m_encoders.push_back(
+        {"coders.image.ConcatenationEncoder",
+         {"concat"},
+         false,
+         [](int k, const ImageShape& s) {
+             if (k != 2 && k != 4)
+                 return "coders.image.ConcatenationEncoder needs k = 2 or 4, not k = " + std::to_string(k);
+             if (s.height % 2 || s.width % 2)
+                 return "coders.image.ConcatenationEncoder needs even image height and width, not " + s.toString();
+             return std::string();
+         },
+         [](int k, int r, const ImageShape& s) { return std::make_shared<ConcatenationEncoder>(k, r, s); }});
 
-    m_encoders.push_back({"coders.mlp.MLPEncoder", {"mlp"}, true,
+    m_encoders.push_back({"coders.mlp.MLPEncoder",
+                          {"mlp"},
+                          true,
                           [](int k, const ImageShape& s) { return MlpEncoder::unsupportedReason(k, s); },
                           [](int k, int r, const ImageShape& s) { return std::make_shared<MlpEncoder>(k, r, s); }});
-    m_encoders.push_back({"coders.conv.ConvEncoder", {"conv"}, true,
+    m_encoders.push_back({"coders.conv.ConvEncoder",
+                          {"conv"},
+                          true,
                           [](int, const ImageShape&) { return std::string(); },
                           [](int k, int r, const ImageShape& s) { return std::make_shared<ConvEncoder>(k, r, s); }});
 
     // Decoders.
-    m_decoders.push_back({"coders.summation.SubtractionDecoder", {"sub"}, false,
-                          [](int k, int r, int64_t c) { return std::make_shared<SubtractionDecoder>(k, r, c); }});
+    m_decoders.push_back({"coders.summation.SubtractionDecoder", {"sub"}, false, [](int k, int r, int64_t c) {
+                              return std::make_shared<SubtractionDecoder>(k, r, c);
+                          }});
 
-    m_decoders.push_back({"coders.mlp.MLPDecoder", {"mlp"}, true,
-                          [](int k, int r, int64_t c) { return std::make_shared<MlpDecoder>(k, r, c); }});
+    m_decoders.push_back({"coders.mlp.MLPDecoder", {"mlp"}, true, [](int k, int r, int64_t c) {
+                              return std::make_shared<MlpDecoder>(k, r, c);
+                          }});
 
     // Losses.
     m_losses.push_back({"torch.nn.MSELoss", {"mse", "MSE"}, false, [] { return std::make_unique<MseLoss>(); }});
-    m_losses.push_back({"loss.kldiv.KLDivLoss", {"kldiv", "KLDiv"}, true, [] { return std::make_unique<KlDivLoss>(); }});
-    m_losses.push_back({"torch.nn.CrossEntropyLoss", {"ce", "crossentropy", "CrossEntropy"}, true,
-                        [] { return std::make_unique<CrossEntropyLoss>(); }});
+    m_losses.push_back(
+        {"loss.kldiv.KLDivLoss", {"kldiv", "KLDiv"}, true, [] { return std::make_unique<KlDivLoss>(); }});
+    m_losses.push_back({"torch.nn.CrossEntropyLoss", {"ce", "crossentropy", "CrossEntropy"}, true, [] {
+                            return std::make_unique<CrossEntropyLoss>();
+                        }});
 }
 
 const DatasetEntry* Catalog::dataset(const std::string& name) const
@@ -280,7 +291,7 @@ const LossEntry* Catalog::loss(const std::string& n) const { return findByName(m
 
 bool isKnownButUnavailable(const std::string& name)
 {
-    static const std::vector<std::string> pending = {};   // the catalogue is complete
+    static const std::vector<std::string> pending = {}; // the catalogue is complete
     return std::find(pending.begin(), pending.end(), name) != pending.end();
 }
 

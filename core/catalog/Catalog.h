@@ -18,8 +18,8 @@ namespace parity {
 
 /// What the base model predicts, and so how reconstructions are scored.
 enum class Task {
-    Classification,   ///< logits of numClasses classes; top-n accuracies (docs/BEHAVIOUR.md §3.6)
-    Localization,     ///< one box (x, y, w, h) normalised; IoU metrics (LocalizationMetrics)
+    Classification, ///< logits of numClasses classes; top-n accuracies (docs/BEHAVIOUR.md §3.6)
+    Localization,   ///< one box (x, y, w, h) normalised; IoU metrics (LocalizationMetrics)
 };
 
 /// A dataset the core can read (docs/BEHAVIOUR.md §4).
@@ -30,7 +30,7 @@ struct DatasetEntry {
     int64_t numClasses = 10;
     ImageShape shape;
     std::vector<std::string> classNames;
-    std::string defaultDataDir;   ///< "" when there is no standard location
+    std::string defaultDataDir; ///< "" when there is no standard location
     /// True for the downloadable sets whose val split is drawn from train.
     bool valFromTrain = true;
     std::function<RawDataset(const std::string& dir)> load;

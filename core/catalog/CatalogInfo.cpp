@@ -10,8 +10,8 @@ namespace parity {
 namespace {
 
 /// Every dataset name the original framework accepts (docs/BEHAVIOUR.md §2, §4).
-const char* const kOriginalDatasets[] = {"mnist", "fashion-mnist", "cifar10", "cifar100", "cat_v_dog", "gcommands",
-                                         "cub"};
+const char* const kOriginalDatasets[] = {"mnist",     "fashion-mnist", "cifar10", "cifar100",
+                                         "cat_v_dog", "gcommands",     "cub"};
 
 CatalogInfo build()
 {

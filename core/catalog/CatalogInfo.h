@@ -11,17 +11,17 @@ namespace parity {
 struct DatasetInfo {
     std::string name;
     int64_t numClasses = 0;
-    std::string shape;                    ///< "1x28x28"
+    std::string shape; ///< "1x28x28"
     std::vector<std::string> classNames;
-    std::string defaultDataDir;           ///< "" when there is no standard location
-    bool available = true;                ///< false: the original has it, this build not yet
+    std::string defaultDataDir; ///< "" when there is no standard location
+    bool available = true;      ///< false: the original has it, this build not yet
 };
 
 struct ComponentInfo {
-    std::string name;                     ///< canonical (dotted class name for coders and losses)
+    std::string name; ///< canonical (dotted class name for coders and losses)
     std::vector<std::string> aliases;
-    bool learnable = false;               ///< coders with parameters (MLPEncoder, ...)
-    bool needsTrainedCoders = false;      ///< losses allowed only with a trained encoder and decoder
+    bool learnable = false;          ///< coders with parameters (MLPEncoder, ...)
+    bool needsTrainedCoders = false; ///< losses allowed only with a trained encoder and decoder
 };
 
 struct CatalogInfo {
@@ -40,11 +40,11 @@ const CatalogInfo& catalogInfo();
 
 /// What a data directory holds for a dataset, found by reading it.
 struct DataProbe {
-    std::string dir;                      ///< the directory looked at (the default when none given)
+    std::string dir; ///< the directory looked at (the default when none given)
     bool readable = false;
-    std::string problem;                  ///< why not, naming the file, when !readable
+    std::string problem; ///< why not, naming the file, when !readable
     int64_t trainCount = 0;
-    int64_t valCount = 0;                 ///< only for sets shipped with their own val split
+    int64_t valCount = 0; ///< only for sets shipped with their own val split
     int64_t testCount = 0;
 };
 

@@ -10,8 +10,7 @@ ConcatenationEncoder::ConcatenationEncoder(int k, int r, ImageShape image)
     if (k != 2 && k != 4)
         throw Error("coders.image.ConcatenationEncoder supports k = 2 or 4, not k = " + std::to_string(k));
     if (image.height % 2 != 0 || image.width % 2 != 0)
-        throw Error("coders.image.ConcatenationEncoder needs even image height and width, got "
-                    + image.toString());
+        throw Error("coders.image.ConcatenationEncoder needs even image height and width, got " + image.toString());
 }
 
 ImageShape ConcatenationEncoder::codeInputShape() const

@@ -9,15 +9,14 @@ namespace {
 
 torch::nn::Conv2d conv(int64_t in, int64_t out, int64_t kernel, int64_t dilation)
 {
-    return torch::nn::Conv2d(torch::nn::Conv2dOptions(in, out, kernel)
-                                 .stride(1)
-                                 .padding(kernel == 1 ? 0 : dilation)
-                                 .dilation(dilation));
+    return torch::nn::Conv2d(
+        torch::nn::Conv2dOptions(in, out, kernel).stride(1).padding(kernel == 1 ? 0 : dilation).dilation(dilation));
 }
 
 } // namespace
 
-ConvEncoder::ConvEncoder(int k, int r, ImageShape image, int channelsMultiplier) : Encoder(k, r, image)
+ConvEncoder::ConvEncoder(int k, int r, ImageShape image, int channelsMultiplier)
+    : Encoder(k, r, image)
 {
     const int64_t m = int64_t(channelsMultiplier) * k;
     torch::nn::Sequential seq;
@@ -38,7 +37,7 @@ at::Tensor ConvEncoder::forward(const at::Tensor& groups)
     const int64_t h = m_image.height, w = m_image.width;
     // (B, k, C, H, W) -> (B*C, k, H, W): the k planes of one channel per image.
     auto planes = groups.reshape({b, m_k, c, h * w}).transpose(1, 2).reshape({b * c, m_k, h, w});
-    auto out = m_nn->forward(planes);                                      // (B*C, r, H, W)
+    auto out = m_nn->forward(planes); // (B*C, r, H, W)
     return out.view({b, c, m_r, h * w}).transpose(1, 2).reshape({b, m_r, c * h * w});
 }
 

@@ -9,7 +9,12 @@ namespace parity {
 /// parity model's outputs.
 class Decoder : public torch::nn::Module {
 public:
-    Decoder(int k, int r, int64_t numClasses) : m_k(k), m_r(r), m_numClasses(numClasses) {}
+    Decoder(int k, int r, int64_t numClasses)
+        : m_k(k)
+        , m_r(r)
+        , m_numClasses(numClasses)
+    {
+    }
 
     /// The original's interface: `in` is (N, k + r, C) — the k base outputs
     /// followed by the r parity outputs, the erased entry already zeroed.

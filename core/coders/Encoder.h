@@ -13,7 +13,12 @@ namespace parity {
 /// like the base model's input.
 class Encoder : public torch::nn::Module {
 public:
-    Encoder(int k, int r, ImageShape image) : m_k(k), m_r(r), m_image(image) {}
+    Encoder(int k, int r, ImageShape image)
+        : m_k(k)
+        , m_r(r)
+        , m_image(image)
+    {
+    }
 
     virtual at::Tensor forward(const at::Tensor& groups) = 0;
 

@@ -5,7 +5,8 @@
 
 namespace parity {
 
-MlpDecoder::MlpDecoder(int k, int r, int64_t numClasses) : Decoder(k, r, numClasses)
+MlpDecoder::MlpDecoder(int k, int r, int64_t numClasses)
+    : Decoder(k, r, numClasses)
 {
     const int64_t in = int64_t(k + r) * numClasses;
     const int64_t out = int64_t(k) * numClasses;

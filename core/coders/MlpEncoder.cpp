@@ -5,7 +5,8 @@
 
 namespace parity {
 
-MlpEncoder::MlpEncoder(int k, int r, ImageShape image) : Encoder(k, r, image)
+MlpEncoder::MlpEncoder(int k, int r, ImageShape image)
+    : Encoder(k, r, image)
 {
     const int64_t d = int64_t(image.height) * image.width;
     m_nn = register_module("nn", torch::nn::Sequential(torch::nn::Linear(k * d, k * d), torch::nn::ReLU(),
@@ -36,7 +37,7 @@ at::Tensor MlpEncoder::forward(const at::Tensor& groups)
     const int64_t d = int64_t(m_image.height) * m_image.width;
     // (B, k, C, D) -> (B, C, k, D): one row of k planes per (group, channel).
     auto rows = groups.reshape({b, m_k, c, d}).transpose(1, 2).reshape({b * c, m_k * d});
-    auto out = m_nn->forward(rows);                                        // (B*C, r*D)
+    auto out = m_nn->forward(rows); // (B*C, r*D)
     return out.view({b, c, m_r, d}).transpose(1, 2).reshape({b, m_r, c * d});
 }
 

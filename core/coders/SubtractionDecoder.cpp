@@ -11,7 +11,7 @@ at::Tensor SubtractionDecoder::forward(const at::Tensor& in)
 at::Tensor SubtractionDecoder::reconstructAll(const at::Tensor& base, const at::Tensor& parity)
 {
     // Fp(P) - (S - F(Xe)) for every e, in one pass instead of k decoder calls.
-    auto missing = parity.select(1, 0) - base.sum(1);                        // (B, C)
+    auto missing = parity.select(1, 0) - base.sum(1); // (B, C)
     return base + missing.unsqueeze(1);
 }
 

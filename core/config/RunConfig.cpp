@@ -165,13 +165,25 @@ std::string RunConfig::describeMismatch(const RunConfig& saved, const RunConfig&
     const auto a = saved.toJson();
     const auto b = current.toJson();
     // What defines the model and the data it sees; epochs, threads, paths may change.
-    static const char* kKeys[] = {"dataset", "model", "k", "r", "loss_class", "encoder_class", "decoder_class",
-                                  "train_encoder", "train_parity_model", "train_decoder", "batch_size", "lr",
-                                  "weight_decay", "val_size", "seed"};
+    static const char* kKeys[] = {"dataset",
+                                  "model",
+                                  "k",
+                                  "r",
+                                  "loss_class",
+                                  "encoder_class",
+                                  "decoder_class",
+                                  "train_encoder",
+                                  "train_parity_model",
+                                  "train_decoder",
+                                  "batch_size",
+                                  "lr",
+                                  "weight_decay",
+                                  "val_size",
+                                  "seed"};
     for (const char* key : kKeys) {
         if (a.at(key) != b.at(key))
-            return std::string("'") + key + "' differs: the checkpoint has " + a.at(key).dump()
-                   + ", the configuration " + b.at(key).dump();
+            return std::string("'") + key + "' differs: the checkpoint has " + a.at(key).dump() + ", the configuration "
+                   + b.at(key).dump();
     }
     return "";
 }

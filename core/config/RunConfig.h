@@ -26,21 +26,21 @@ struct RunConfig {
     bool trainDecoder = false;
 
     int numEpochs = 10;
-    int batchSize = 64;        ///< groups per minibatch: 64 for k = 2, else 32 (docs/BEHAVIOUR.md §2)
+    int batchSize = 64; ///< groups per minibatch: 64 for k = 2, else 32 (docs/BEHAVIOUR.md §2)
     double lr = 1e-3;
     double weightDecay = 1e-5;
     int valSize = 5000;
     std::uint64_t seed = 1;
-    int threads = 0;           ///< 0: all cores
+    int threads = 0; ///< 0: all cores
     std::string device = "cpu";
 
-    std::string dataDir;       ///< empty: the dataset's default location
+    std::string dataDir; ///< empty: the dataset's default location
     std::string saveDir = "save";
-    std::string baseWeights;   ///< empty: cached, bundled, or trained in-app
-    std::string modelsDir;     ///< empty: the per-user default
-    std::string modelScript;   ///< model "torchscript": the TorchScript file of the base model
-    std::string baseBoxes;     ///< localization: the base model's boxes from a file (`id x y w h`) instead of computed
-    int baseTrainEpochs = 5;   ///< epochs when the base model must be trained here
+    std::string baseWeights; ///< empty: cached, bundled, or trained in-app
+    std::string modelsDir;   ///< empty: the per-user default
+    std::string modelScript; ///< model "torchscript": the TorchScript file of the base model
+    std::string baseBoxes;   ///< localization: the base model's boxes from a file (`id x y w h`) instead of computed
+    int baseTrainEpochs = 5; ///< epochs when the base model must be trained here
 
     /// `<save_dir>/<dataset>/<model>/k<k>/<loss>/<encoder>/<decoder>` (docs/BEHAVIOUR.md §2).
     std::string runDir() const;

@@ -16,12 +16,13 @@ namespace parity {
 
 namespace {
 
-const std::set<std::string> kOriginalKeys = {"num_epoch", "k_vals", "enc_dec_types", "datasets", "models",
-                                             "losses", "train_encoder", "train_parity_model", "train_decoder",
-                                             "ec_r"};
-const std::set<std::string> kOwnKeys = {"data_dir", "save_dir", "base_weights", "models_dir", "seed",
-                                        "threads", "device", "val_size", "batch_size", "lr", "weight_decay",
-                                        "base_train_epochs", "description", "model_script", "base_boxes"};
+const std::set<std::string> kOriginalKeys = {"num_epoch",     "k_vals", "enc_dec_types", "datasets",
+                                             "models",        "losses", "train_encoder", "train_parity_model",
+                                             "train_decoder", "ec_r"};
+const std::set<std::string> kOwnKeys = {"data_dir",    "save_dir",     "base_weights", "models_dir",
+                                        "seed",        "threads",      "device",       "val_size",
+                                        "batch_size",  "lr",           "weight_decay", "base_train_epochs",
+                                        "description", "model_script", "base_boxes"};
 
 // "a, b, c" from the names of catalogue entries.
 template <typename Entries, typename Name>
@@ -132,8 +133,9 @@ std::vector<std::string> validateRun(const RunConfig& run)
     }
     if (model && model->needsModelFile()) {
         if (run.modelScript.empty())
-            why.push_back("model " + model->name + " needs model_script: the TorchScript file (torch.jit.save) of "
-                          "the base model");
+            why.push_back("model " + model->name
+                          + " needs model_script: the TorchScript file (torch.jit.save) of "
+                            "the base model");
         else if (!std::filesystem::is_regular_file(run.modelScript))
             why.push_back(run.modelScript + ": model_script file not found");
     }

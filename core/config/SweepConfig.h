@@ -24,8 +24,7 @@ public:
     /// Throws parity::Error listing every problem found.
     static SweepConfig fromJson(const nlohmann::json& j, const std::string& sourceName,
                                 const nlohmann::json& overrides = nlohmann::json::object());
-    static SweepConfig load(const std::string& path,
-                            const nlohmann::json& overrides = nlohmann::json::object());
+    static SweepConfig load(const std::string& path, const nlohmann::json& overrides = nlohmann::json::object());
 
     const std::vector<RunConfig>& runs() const { return m_runs; }
     const nlohmann::json& source() const { return m_source; }

@@ -68,10 +68,10 @@ ImageSet readCifarBatches(const std::vector<std::string>& files, int labelBytes,
 RawDataset loadCifarDirectory(const std::string& dir, int numClasses)
 {
     const bool ten = numClasses == 10;
-    const std::vector<std::string> trainNames = ten
-        ? std::vector<std::string>{"data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin", "data_batch_4.bin",
-                                   "data_batch_5.bin"}
-        : std::vector<std::string>{"train.bin"};
+    const std::vector<std::string> trainNames = ten ? std::vector<std::string>{"data_batch_1.bin", "data_batch_2.bin",
+                                                                               "data_batch_3.bin", "data_batch_4.bin",
+                                                                               "data_batch_5.bin"}
+                                                    : std::vector<std::string>{"train.bin"};
     const std::string testName = ten ? "test_batch.bin" : "test.bin";
     const std::string archiveFolder = ten ? "cifar-10-batches-bin" : "cifar-100-binary";
     const std::string pythonFolder = ten ? "cifar-10-batches-py" : "cifar-100-python";
@@ -83,17 +83,18 @@ RawDataset loadCifarDirectory(const std::string& dir, int numClasses)
         std::error_code ec;
         std::string hint;
         if (fs::is_directory(root / pythonFolder, ec))
-            hint = " (" + (root / pythonFolder).string() + " is the Python version, which is not read: use the "
-                   "binary version, " + archiveFolder + ")";
+            hint = " (" + (root / pythonFolder).string()
+                   + " is the Python version, which is not read: use the "
+                     "binary version, "
+                   + archiveFolder + ")";
         throw Error(dir + ": no CIFAR-" + std::to_string(numClasses) + " binary files: looked for " + testName
                     + " in it and in " + archiveFolder + "/" + hint);
     }
     std::vector<std::string> trainFiles;
     for (const auto& name : trainNames) {
         if (!hasFile(root, name))
-            throw Error((root / name).string() + ": missing (CIFAR-" + std::to_string(numClasses)
-                        + " needs " + (ten ? "data_batch_1.bin .. data_batch_5.bin" : "train.bin") + " and "
-                        + testName + ")");
+            throw Error((root / name).string() + ": missing (CIFAR-" + std::to_string(numClasses) + " needs "
+                        + (ten ? "data_batch_1.bin .. data_batch_5.bin" : "train.bin") + " and " + testName + ")");
         trainFiles.push_back((root / name).string());
     }
     const int labelBytes = ten ? 1 : 2;
@@ -122,20 +123,20 @@ const std::vector<std::string>& cifar10ClassNames()
 const std::vector<std::string>& cifar100ClassNames()
 {
     static const std::vector<std::string> names = {
-        "apple",      "aquarium_fish", "baby",         "bear",       "beaver",     "bed",         "bee",
-        "beetle",     "bicycle",       "bottle",       "bowl",       "boy",        "bridge",      "bus",
-        "butterfly",  "camel",         "can",          "castle",     "caterpillar", "cattle",     "chair",
-        "chimpanzee", "clock",         "cloud",        "cockroach",  "couch",      "crab",        "crocodile",
-        "cup",        "dinosaur",      "dolphin",      "elephant",   "flatfish",   "forest",      "fox",
-        "girl",       "hamster",       "house",        "kangaroo",   "keyboard",   "lamp",        "lawn_mower",
-        "leopard",    "lion",          "lizard",       "lobster",    "man",        "maple_tree",  "motorcycle",
-        "mountain",   "mouse",         "mushroom",     "oak_tree",   "orange",     "orchid",      "otter",
-        "palm_tree",  "pear",          "pickup_truck", "pine_tree",  "plain",      "plate",       "poppy",
-        "porcupine",  "possum",        "rabbit",       "raccoon",    "ray",        "road",        "rocket",
-        "rose",       "sea",           "seal",         "shark",      "shrew",      "skunk",       "skyscraper",
-        "snail",      "snake",         "spider",       "squirrel",   "streetcar",  "sunflower",   "sweet_pepper",
-        "table",      "tank",          "telephone",    "television", "tiger",      "tractor",     "train",
-        "trout",      "tulip",         "turtle",       "wardrobe",   "whale",      "willow_tree", "wolf",
+        "apple",      "aquarium_fish", "baby",         "bear",       "beaver",      "bed",         "bee",
+        "beetle",     "bicycle",       "bottle",       "bowl",       "boy",         "bridge",      "bus",
+        "butterfly",  "camel",         "can",          "castle",     "caterpillar", "cattle",      "chair",
+        "chimpanzee", "clock",         "cloud",        "cockroach",  "couch",       "crab",        "crocodile",
+        "cup",        "dinosaur",      "dolphin",      "elephant",   "flatfish",    "forest",      "fox",
+        "girl",       "hamster",       "house",        "kangaroo",   "keyboard",    "lamp",        "lawn_mower",
+        "leopard",    "lion",          "lizard",       "lobster",    "man",         "maple_tree",  "motorcycle",
+        "mountain",   "mouse",         "mushroom",     "oak_tree",   "orange",      "orchid",      "otter",
+        "palm_tree",  "pear",          "pickup_truck", "pine_tree",  "plain",       "plate",       "poppy",
+        "porcupine",  "possum",        "rabbit",       "raccoon",    "ray",         "road",        "rocket",
+        "rose",       "sea",           "seal",         "shark",      "shrew",       "skunk",       "skyscraper",
+        "snail",      "snake",         "spider",       "squirrel",   "streetcar",   "sunflower",   "sweet_pepper",
+        "table",      "tank",          "telephone",    "television", "tiger",       "tractor",     "train",
+        "trout",      "tulip",         "turtle",       "wardrobe",   "whale",       "willow_tree", "wolf",
         "woman",      "worm"};
     return names;
 }

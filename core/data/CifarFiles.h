@@ -27,6 +27,6 @@ std::string missingCifarFiles(const std::string& dir, int numClasses);
 
 /// The class names in label order.
 const std::vector<std::string>& cifar10ClassNames();
-const std::vector<std::string>& cifar100ClassNames();   ///< the 100 fine labels
+const std::vector<std::string>& cifar100ClassNames(); ///< the 100 fine labels
 
 } // namespace parity

@@ -9,8 +9,8 @@ namespace parity {
 /// The files of a split laid out as one sub-folder per class (torchvision's
 /// ImageFolder, GCommands' loader).
 struct ClassFolderListing {
-    std::vector<std::string> files;   ///< full paths
-    std::vector<int64_t> labels;      ///< index into the class list, per file
+    std::vector<std::string> files; ///< full paths
+    std::vector<int64_t> labels;    ///< index into the class list, per file
 };
 
 /// The names of the sub-folders of `dir`, sorted (byte order, as Python's

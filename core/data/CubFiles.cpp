@@ -38,7 +38,10 @@ std::pair<int, int> imageFileSize(const std::string& path)
             throw Error(path + ": truncated image header");
         return c;
     };
-    auto be16 = [&]() { const int hi = byte(); return (hi << 8) | byte(); };
+    auto be16 = [&]() {
+        const int hi = byte();
+        return (hi << 8) | byte();
+    };
     const int b0 = byte(), b1 = byte();
     if (b0 == 0x89 && b1 == 'P') {
         // PNG: signature (8 bytes), IHDR length + type (8), width, height (big-endian).
@@ -56,11 +59,11 @@ std::pair<int, int> imageFileSize(const std::string& path)
         while (marker == 0xFF)
             marker = byte();
         if (marker == 0xD8 || (marker >= 0xD0 && marker <= 0xD7) || marker == 0x01)
-            continue;   // no length field
+            continue; // no length field
         const int length = be16();
         const bool sof = marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
         if (sof) {
-            byte();   // precision
+            byte(); // precision
             const int h = be16();
             const int w = be16();
             return {w, h};
@@ -87,8 +90,8 @@ struct CubImage {
     std::string relative;
     std::string file;
     int64_t label = 0;
-    Box box;        // normalised
-    Box baseBox;    // normalised, when base boxes are given
+    Box box;     // normalised
+    Box baseBox; // normalised, when base boxes are given
 };
 
 ImageSet makeSet(const std::vector<const CubImage*>& images, const std::string& source, bool withBase)

@@ -28,10 +28,11 @@ at::Tensor GCommandsSource::load(int64_t i) const
 
 const std::vector<std::string>& gcommandsClassNames()
 {
-    static const std::vector<std::string> names = {
-        "bed",  "bird", "cat",    "dog",   "down",  "eight", "five", "four", "go",    "happy",
-        "house", "left", "marvin", "nine", "no",    "off",   "on",   "one",  "right", "seven",
-        "sheila", "six", "stop",   "three", "tree", "two",   "up",   "wow",  "yes",   "zero"};
+    static const std::vector<std::string> names = {"bed",    "bird",  "cat",    "dog",   "down",  "eight",
+                                                   "five",   "four",  "go",     "happy", "house", "left",
+                                                   "marvin", "nine",  "no",     "off",   "on",    "one",
+                                                   "right",  "seven", "sheila", "six",   "stop",  "three",
+                                                   "tree",   "two",   "up",     "wow",   "yes",   "zero"};
     return names;
 }
 
@@ -45,7 +46,8 @@ RawDataset loadGCommandsDirectory(const std::string& dir, int numClasses)
         std::string list;
         for (const char* name : names)
             list += (list.empty() ? "" : " or ") + std::string(name) + "/";
-        throw Error(dir + ": no " + list + " folder (GCommands needs train/, valid/ and test/, one sub-folder per word)");
+        throw Error(dir + ": no " + list
+                    + " folder (GCommands needs train/, valid/ and test/, one sub-folder per word)");
     };
     const std::string trainDir = splitDir({"train"});
     const std::string validDir = splitDir({"valid", "val"});

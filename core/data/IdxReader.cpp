@@ -38,14 +38,11 @@ std::string hex32(std::uint32_t value)
 
 std::uint32_t readBigEndian32(const std::uint8_t* bytes)
 {
-    return (std::uint32_t(bytes[0]) << 24) | (std::uint32_t(bytes[1]) << 16) |
-           (std::uint32_t(bytes[2]) << 8) | std::uint32_t(bytes[3]);
+    return (std::uint32_t(bytes[0]) << 24) | (std::uint32_t(bytes[1]) << 16) | (std::uint32_t(bytes[2]) << 8)
+           | std::uint32_t(bytes[3]);
 }
 
-std::string prefix(const std::string& path)
-{
-    return "IDX file '" + path + "': ";
-}
+std::string prefix(const std::string& path) { return "IDX file '" + path + "': "; }
 
 struct FreeDeleter {
     void operator()(void* p) const { std::free(p); }
@@ -56,7 +53,8 @@ struct FreeDeleter {
 /// at the end of the data; any I/O or gzip problem throws parity::Error.
 class IdxByteStream {
 public:
-    explicit IdxByteStream(const std::string& path) : m_path(path)
+    explicit IdxByteStream(const std::string& path)
+        : m_path(path)
     {
         namespace fs = std::filesystem;
         std::error_code ec;
@@ -216,8 +214,7 @@ private:
                 throw std::bad_alloc();
             const std::string detail = m_zs.msg ? m_zs.msg : ("zlib error " + std::to_string(rc));
             if (m_inExtraMember && m_zs.total_in < 10)
-                throw Error(prefix(m_path) + "unexpected bytes after the end of the gzip stream (" +
-                            detail + ")");
+                throw Error(prefix(m_path) + "unexpected bytes after the end of the gzip stream (" + detail + ")");
             throw Error(prefix(m_path) + "corrupt gzip stream (" + detail + ")");
         }
         return n - m_zs.avail_out;
@@ -252,8 +249,8 @@ IdxPayload readIdxPayload(const std::string& path, std::uint32_t expectedMagic)
         throw Error(prefix(path) + "file is too short to be an IDX " + kind + " file");
     const std::uint32_t magic = readBigEndian32(header);
     if (magic != expectedMagic) {
-        std::string message = prefix(path) + "not an IDX " + kind + " file: magic number " +
-                              hex32(magic) + ", expected " + hex32(expectedMagic);
+        std::string message = prefix(path) + "not an IDX " + kind + " file: magic number " + hex32(magic)
+                              + ", expected " + hex32(expectedMagic);
         if (magic == kLabelMagic)
             message += " (this looks like an IDX label file)";
         else if (magic == kImageMagic)
@@ -285,27 +282,26 @@ IdxPayload readIdxPayload(const std::string& path, std::uint32_t expectedMagic)
     if (images)
         claim += " of " + std::to_string(result.dims[1]) + "x" + std::to_string(result.dims[2]);
     if (payload > kMaxIdxPayloadBytes)
-        throw Error(prefix(path) + claim + ", more than the " +
-                    std::to_string(kMaxIdxPayloadBytes >> 30) + " GiB this reader accepts");
+        throw Error(prefix(path) + claim + ", more than the " + std::to_string(kMaxIdxPayloadBytes >> 30)
+                    + " GiB this reader accepts");
     if (images && (result.dims[1] == 0 || result.dims[2] == 0))
         throw Error(prefix(path) + claim + ": images must have at least one row and column");
     claim += " (" + std::to_string(payload) + " bytes)";
 
     if (!in.isGzip()) {
         // Raw file: the size on disk must match the header exactly.
-        const std::uint64_t available =
-            in.fileSize() > headerBytes ? in.fileSize() - headerBytes : 0;
+        const std::uint64_t available = in.fileSize() > headerBytes ? in.fileSize() - headerBytes : 0;
         if (available < payload)
-            throw Error(prefix(path) + "file is truncated: " + claim + " but only " +
-                        std::to_string(available) + " bytes of data follow the header");
+            throw Error(prefix(path) + "file is truncated: " + claim + " but only " + std::to_string(available)
+                        + " bytes of data follow the header");
         if (available > payload)
-            throw Error(prefix(path) + claim + " but " + std::to_string(available - payload) +
-                        " unexpected trailing bytes follow the data");
+            throw Error(prefix(path) + claim + " but " + std::to_string(available - payload)
+                        + " unexpected trailing bytes follow the data");
         result.bytes = at::empty({static_cast<std::int64_t>(payload)}, at::kByte);
         const std::size_t got = in.read(result.bytes.data_ptr<std::uint8_t>(), payload);
         if (got < payload)
-            throw Error(prefix(path) + "file is truncated: " + claim + " but only " +
-                        std::to_string(got) + " bytes could be read");
+            throw Error(prefix(path) + "file is truncated: " + claim + " but only " + std::to_string(got)
+                        + " bytes could be read");
     } else if (payload == 0) {
         result.bytes = at::empty({0}, at::kByte);
     } else if (auto whole = in.inflateWhole(headerBytes, payload)) {
@@ -313,16 +309,14 @@ IdxPayload readIdxPayload(const std::string& path, std::uint32_t expectedMagic)
         // buffer, the payload at its offset.
         std::uint8_t* base = whole.release();
         result.bytes = at::from_blob(
-            base + headerBytes, {static_cast<std::int64_t>(payload)},
-            [base](void*) { delete[] base; }, at::TensorOptions().dtype(at::kByte));
+            base + headerBytes, {static_cast<std::int64_t>(payload)}, [base](void*) { delete[] base; },
+            at::TensorOptions().dtype(at::kByte));
         return result;
     } else {
         // Gzip: the header's claim is unchecked until the stream ends, so grow the buffer
         // only as decompressed data actually arrives (start near a plausible size).
-        std::uint64_t capacity =
-            std::min<std::uint64_t>(payload, std::max<std::uint64_t>(1 << 20, 8 * in.fileSize()));
-        std::unique_ptr<std::uint8_t, FreeDeleter> buffer(
-            static_cast<std::uint8_t*>(std::malloc(capacity)));
+        std::uint64_t capacity = std::min<std::uint64_t>(payload, std::max<std::uint64_t>(1 << 20, 8 * in.fileSize()));
+        std::unique_ptr<std::uint8_t, FreeDeleter> buffer(static_cast<std::uint8_t*>(std::malloc(capacity)));
         if (!buffer)
             throw std::bad_alloc();
         std::uint64_t size = 0;
@@ -343,8 +337,8 @@ IdxPayload readIdxPayload(const std::string& path, std::uint32_t expectedMagic)
                 break;
         }
         if (size < payload)
-            throw Error(prefix(path) + "file is truncated: " + claim + " but the decompressed data holds only " +
-                        std::to_string(size) + " bytes");
+            throw Error(prefix(path) + "file is truncated: " + claim + " but the decompressed data holds only "
+                        + std::to_string(size) + " bytes");
         result.bytes = at::from_blob(
             buffer.get(), {static_cast<std::int64_t>(payload)}, [](void* p) { std::free(p); },
             at::TensorOptions().dtype(at::kByte));
@@ -354,8 +348,8 @@ IdxPayload readIdxPayload(const std::string& path, std::uint32_t expectedMagic)
     std::uint8_t extra[64];
     const std::size_t trailing = in.read(extra, sizeof(extra));
     if (trailing > 0)
-        throw Error(prefix(path) + claim + " but unexpected trailing data follows it" +
-                    (in.isGzip() ? " in the decompressed stream" : ""));
+        throw Error(prefix(path) + claim + " but unexpected trailing data follows it"
+                    + (in.isGzip() ? " in the decompressed stream" : ""));
     return result;
 }
 

@@ -12,7 +12,7 @@ void randomCropFlip(const uint8_t* src, uint8_t* dst, int channels, int height, 
                     std::mt19937_64& rng)
 {
     const int range = 2 * padding + 1;
-    const int top = int(rng() % uint64_t(range)) - padding;    // offset of the window in the original image
+    const int top = int(rng() % uint64_t(range)) - padding; // offset of the window in the original image
     const int left = int(rng() % uint64_t(range)) - padding;
     const bool flip = (rng() & 1) != 0;
     for (int c = 0; c < channels; ++c) {

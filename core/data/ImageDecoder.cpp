@@ -42,8 +42,8 @@ void jpegMessage(j_common_ptr info, int level)
 
 std::string tooManyPixels(std::uint64_t width, std::uint64_t height)
 {
-    return "the header claims " + std::to_string(width) + " x " + std::to_string(height)
-           + " pixels, more than the " + std::to_string(kMaxImagePixels) + " this reader (like PIL) accepts";
+    return "the header claims " + std::to_string(width) + " x " + std::to_string(height) + " pixels, more than the "
+           + std::to_string(kMaxImagePixels) + " this reader (like PIL) accepts";
 }
 
 // Everything with a non-trivial destructor lives outside the setjmp frame.
@@ -189,7 +189,7 @@ bool decodePngInto(const std::vector<unsigned char>& bytes, std::vector<unsigned
         png_set_strip_16(png);
     if (colorType == PNG_COLOR_TYPE_GRAY || colorType == PNG_COLOR_TYPE_GRAY_ALPHA)
         png_set_gray_to_rgb(png);
-    png_set_strip_alpha(png);   // convert('RGB') drops the alpha channel
+    png_set_strip_alpha(png); // convert('RGB') drops the alpha channel
     png_set_interlace_handling(png);
     png_read_update_info(png, info);
     width = int(png_get_image_width(png, info));

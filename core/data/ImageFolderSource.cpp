@@ -36,7 +36,7 @@ at::Tensor ImageFolderSource::loadForCode(int64_t i, std::mt19937_64* rng) const
 
 bool hasImageExtension(const std::string& path)
 {
-    static const char* const kExtensions[] = {".jpg", ".jpeg", ".png", ".ppm", ".bmp",
+    static const char* const kExtensions[] = {".jpg", ".jpeg", ".png",  ".ppm", ".bmp",
                                               ".pgm", ".tif",  ".tiff", ".webp"};
     const std::string ext = lowerExtension(path);
     return std::any_of(std::begin(kExtensions), std::end(kExtensions), [&](const char* e) { return ext == e; });

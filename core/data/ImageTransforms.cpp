@@ -14,7 +14,7 @@ at::Tensor bytesToUnitFloat(const at::Tensor& bytes)
     static const std::array<float, 256> table = [] {
         std::array<float, 256> t{};
         for (int i = 0; i < 256; ++i)
-            t[size_t(i)] = float(i) / 255.0f;   // what img.float().div(255) computes
+            t[size_t(i)] = float(i) / 255.0f; // what img.float().div(255) computes
         return t;
     }();
     const at::Tensor in = bytes.contiguous();
@@ -67,7 +67,7 @@ at::Tensor resizeShorterSide(const at::Tensor& image, int size)
 {
     const int64_t h = image.size(1), w = image.size(2);
     if ((w <= h && w == size) || (h <= w && h == size))
-        return image;   // torchvision returns the image unchanged then
+        return image; // torchvision returns the image unchanged then
     int64_t oh, ow;
     if (w < h) {
         ow = size;

@@ -26,9 +26,8 @@ std::string findIdxFile(const std::string& dir, const std::string& name)
                 return candidate.string();
         }
     }
-    throw Error("MNIST directory '" + dir + "': cannot find " + name + " (looked for " + name +
-                " and " + name + ".gz in '" + base.string() + "' and '" + (base / "raw").string() +
-                "')");
+    throw Error("MNIST directory '" + dir + "': cannot find " + name + " (looked for " + name + " and " + name
+                + ".gz in '" + base.string() + "' and '" + (base / "raw").string() + "')");
 }
 
 ImageSet loadHalf(const std::string& dir, const std::string& prefix, int numClasses)
@@ -39,22 +38,19 @@ ImageSet loadHalf(const std::string& dir, const std::string& prefix, int numClas
     ImageSet set;
     set.images = readIdxImages(imagePath);
     if (set.images.size(2) != kMnistImageSide || set.images.size(3) != kMnistImageSide)
-        throw Error("IDX file '" + imagePath + "': images are " + std::to_string(set.images.size(2)) +
-                    "x" + std::to_string(set.images.size(3)) +
-                    ", expected 28x28 for an MNIST-family dataset");
+        throw Error("IDX file '" + imagePath + "': images are " + std::to_string(set.images.size(2)) + "x"
+                    + std::to_string(set.images.size(3)) + ", expected 28x28 for an MNIST-family dataset");
     set.labels = readIdxLabels(labelPath);
     if (set.images.size(0) != set.labels.size(0))
-        throw Error("MNIST files do not match: '" + imagePath + "' holds " +
-                    std::to_string(set.images.size(0)) + " images but '" + labelPath + "' holds " +
-                    std::to_string(set.labels.size(0)) + " labels");
+        throw Error("MNIST files do not match: '" + imagePath + "' holds " + std::to_string(set.images.size(0))
+                    + " images but '" + labelPath + "' holds " + std::to_string(set.labels.size(0)) + " labels");
 
     const std::int64_t* labels = set.labels.data_ptr<std::int64_t>();
     const std::int64_t count = set.labels.size(0);
     for (std::int64_t i = 0; i < count; ++i) {
         if (labels[i] >= numClasses)
-            throw Error("IDX file '" + labelPath + "': label " + std::to_string(labels[i]) +
-                        " at index " + std::to_string(i) + " is outside [0, " +
-                        std::to_string(numClasses) + ")");
+            throw Error("IDX file '" + labelPath + "': label " + std::to_string(labels[i]) + " at index "
+                        + std::to_string(i) + " is outside [0, " + std::to_string(numClasses) + ")");
     }
     return set;
 }
@@ -64,8 +60,8 @@ ImageSet loadHalf(const std::string& dir, const std::string& prefix, int numClas
 MnistFiles loadMnistDirectory(const std::string& dir, int numClasses)
 {
     if (numClasses < 1)
-        throw Error("MNIST directory '" + dir + "': number of classes must be positive, got " +
-                    std::to_string(numClasses));
+        throw Error("MNIST directory '" + dir + "': number of classes must be positive, got "
+                    + std::to_string(numClasses));
     std::error_code ec;
     if (!fs::is_directory(dir, ec))
         throw Error("MNIST directory '" + dir + "' does not exist or is not a directory");

@@ -108,9 +108,8 @@ constexpr int kLanes = 32;
 /// columns j, dst[o * dstStride + j * kLanes + p] = clip8(sum over taps t of
 /// weight(o, t) * src[(first(o) + t - offset) * srcStride + j * kLanes + p]).
 PARITY_SIMD_CLONES
-void resamplePassLanes(const std::uint8_t* src, std::ptrdiff_t srcStride, int offset,
-                       const ResampleCoeffs& c, int numOut, int inner, std::uint8_t* dst,
-                       std::ptrdiff_t dstStride)
+void resamplePassLanes(const std::uint8_t* src, std::ptrdiff_t srcStride, int offset, const ResampleCoeffs& c,
+                       int numOut, int inner, std::uint8_t* dst, std::ptrdiff_t dstStride)
 {
     for (int o = 0; o < numOut; ++o) {
         const std::int32_t* k = &c.weights[static_cast<std::size_t>(o) * c.ksize];
@@ -215,17 +214,17 @@ void fromLaneMajor(const std::uint8_t* in, std::int64_t size, int lanes, std::ui
 at::Tensor resizeBilinearLikePil(const at::Tensor& images, int outH, int outW)
 {
     if (images.dim() != 4 || images.scalar_type() != at::kByte)
-        throw std::invalid_argument("resizeBilinearLikePil: expected a uint8 tensor (N, C, H, W), got " +
-                                    std::string(images.dtype().name()) + " with " +
-                                    std::to_string(images.dim()) + " dims");
+        throw std::invalid_argument("resizeBilinearLikePil: expected a uint8 tensor (N, C, H, W), got "
+                                    + std::string(images.dtype().name()) + " with " + std::to_string(images.dim())
+                                    + " dims");
     if (outH < 1 || outW < 1)
-        throw std::invalid_argument("resizeBilinearLikePil: output size " + std::to_string(outH) +
-                                    "x" + std::to_string(outW) + " is not positive");
+        throw std::invalid_argument("resizeBilinearLikePil: output size " + std::to_string(outH) + "x"
+                                    + std::to_string(outW) + " is not positive");
     const std::int64_t inH64 = images.size(2);
     const std::int64_t inW64 = images.size(3);
     if (inH64 < 1 || inW64 < 1 || inH64 > INT32_MAX / 4 || inW64 > INT32_MAX / 4)
-        throw std::invalid_argument("resizeBilinearLikePil: invalid input size " +
-                                    std::to_string(inH64) + "x" + std::to_string(inW64));
+        throw std::invalid_argument("resizeBilinearLikePil: invalid input size " + std::to_string(inH64) + "x"
+                                    + std::to_string(inW64));
     const int inH = static_cast<int>(inH64);
     const int inW = static_cast<int>(inW64);
 
@@ -242,8 +241,7 @@ at::Tensor resizeBilinearLikePil(const at::Tensor& images, int outH, int outW)
     }
 
     const ResampleCoeffs vertical = precomputeCoeffs(inH, outH);
-    const ResampleCoeffs horizontal =
-        needHorizontal ? precomputeCoeffs(inW, outW) : ResampleCoeffs{};
+    const ResampleCoeffs horizontal = needHorizontal ? precomputeCoeffs(inW, outW) : ResampleCoeffs{};
     // Input rows the vertical pass reads: the horizontal pass only needs these.
     const int rowBegin = vertical.first[0];
     const int rowEnd = vertical.first[outH - 1] + vertical.count[outH - 1];
@@ -273,8 +271,8 @@ at::Tensor resizeBilinearLikePil(const at::Tensor& images, int outH, int outW)
                 const int y1 = needVertical ? rowEnd : inH;
                 for (int y = y0; y < y1; ++y)
                     resamplePassLanes(laneIn.data() + static_cast<std::ptrdiff_t>(y) * inW * kLanes, kLanes, 0,
-                                      horizontal, outW, 1,
-                                      target + static_cast<std::ptrdiff_t>(y - y0) * outW * kLanes, kLanes);
+                                      horizontal, outW, 1, target + static_cast<std::ptrdiff_t>(y - y0) * outW * kLanes,
+                                      kLanes);
             }
             if (needVertical) {
                 const std::uint8_t* source = needHorizontal ? laneTemp.data() : laneIn.data();

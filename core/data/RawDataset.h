@@ -12,10 +12,10 @@ namespace parity {
 /// Decoded samples of one split, before any transform. Either in memory
 /// (`images`) or, for sets too large for that, decoded on demand (`lazy`).
 struct ImageSet {
-    at::Tensor images;   ///< uint8 (N, C, H, W); undefined when `lazy` is set
-    at::Tensor labels;   ///< int64 (N)
-    std::string source;  ///< file or folder it came from, for messages
-    std::shared_ptr<const SampleSource> lazy;   ///< samples decoded from files on demand
+    at::Tensor images;                        ///< uint8 (N, C, H, W); undefined when `lazy` is set
+    at::Tensor labels;                        ///< int64 (N)
+    std::string source;                       ///< file or folder it came from, for messages
+    std::shared_ptr<const SampleSource> lazy; ///< samples decoded from files on demand
     /// Object localization sets: the true boxes, float (N, 4) normalised (Box).
     at::Tensor boxes;
     /// Optional: the sets' own sample ids (CUB's image ids), int64 (N).

@@ -31,7 +31,7 @@ at::Tensor gcommandsSpectrogram(const std::vector<float>& samples, int sampleRat
     const int64_t hop = int64_t(double(sampleRate) * 0.01);
     const int64_t bins = nFft / 2 + 1;
     const int64_t n = int64_t(samples.size());
-    const int64_t frames = 1 + n / hop;   // librosa, center=True: 1 + (n + 2 * (nFft / 2) - nFft) / hop
+    const int64_t frames = 1 + n / hop; // librosa, center=True: 1 + (n + 2 * (nFft / 2) - nFft) / hop
     const int64_t half = nFft / 2;
 
     // scipy.signal.get_window('hamming', nFft) (fftbins=True: periodic).
@@ -45,8 +45,8 @@ at::Tensor gcommandsSpectrogram(const std::vector<float>& samples, int sampleRat
     for (int64_t t = 0; t < used; ++t)
         for (int64_t i = 0; i < nFft; ++i)
             w[t * nFft + i] = window[size_t(i)] * double(samples[size_t(reflectIndex(t * hop + i - half, n))]);
-    const at::Tensor spectrum = at::fft_rfft(windowed, nFft, 1);                    // (used, bins) complex128
-    const at::Tensor magnitude = at::abs(spectrum.to(at::kComplexFloat)).t();      // (bins, used) float32
+    const at::Tensor spectrum = at::fft_rfft(windowed, nFft, 1);              // (used, bins) complex128
+    const at::Tensor magnitude = at::abs(spectrum.to(at::kComplexFloat)).t(); // (bins, used) float32
     at::Tensor spect = at::zeros({1, bins, maxFrames}, at::kFloat);
     spect.select(0, 0).narrow(1, 0, used).copy_(at::log1p(magnitude));
 

@@ -11,7 +11,10 @@ namespace parity {
 
 namespace {
 
-uint32_t le32(const unsigned char* p) { return uint32_t(p[0]) | uint32_t(p[1]) << 8 | uint32_t(p[2]) << 16 | uint32_t(p[3]) << 24; }
+uint32_t le32(const unsigned char* p)
+{
+    return uint32_t(p[0]) | uint32_t(p[1]) << 8 | uint32_t(p[2]) << 16 | uint32_t(p[3]) << 24;
+}
 uint16_t le16(const unsigned char* p) { return uint16_t(p[0] | p[1] << 8); }
 
 constexpr uint16_t kFormatPcm = 1;
@@ -51,7 +54,7 @@ WavAudio readWav(const std::string& path, int requiredRate)
             dataSize = chunkSize;
             break;
         }
-        pos = body + chunkSize + (chunkSize & 1);   // chunks are padded to even sizes
+        pos = body + chunkSize + (chunkSize & 1); // chunks are padded to even sizes
     }
     if (!fmt)
         throw Error(path + ": WAV file without a 'fmt ' chunk before its data");
@@ -65,7 +68,7 @@ WavAudio readWav(const std::string& path, int requiredRate)
     const uint16_t blockAlign = le16(fmt + 12);
     audio.bitsPerSample = le16(fmt + 14);
     if (format == kFormatExtensible && fmtSize >= 26)
-        format = le16(fmt + 24);   // the sub-format GUID starts with the format tag
+        format = le16(fmt + 24); // the sub-format GUID starts with the format tag
     if (format != kFormatPcm)
         throw Error(path + ": WAV format " + std::to_string(format) + " is not supported (only integer PCM)");
     if (audio.bitsPerSample != 8 && audio.bitsPerSample != 16)

@@ -7,8 +7,8 @@ namespace parity {
 /// A decoded WAV file: mono samples as floats in [-1, 1).
 struct WavAudio {
     int sampleRate = 0;
-    int channels = 0;        ///< of the file, before the down-mix
-    int bitsPerSample = 0;   ///< of the file
+    int channels = 0;      ///< of the file, before the down-mix
+    int bitsPerSample = 0; ///< of the file
     std::vector<float> samples;
 };
 

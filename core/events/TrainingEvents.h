@@ -13,20 +13,20 @@ struct SplitMetrics {
     double loss = 0;
     /// "reconstruction_top1", "overall_top5", ... for n <= number of classes.
     std::map<std::string, double> accuracy;
-    double value(const std::string& metric) const;   ///< "loss" or an accuracy key
+    double value(const std::string& metric) const; ///< "loss" or an accuracy key
 };
 
 struct BatchStats {
     int runIndex = 0;
     int epoch = 0;
-    std::string split;          ///< "train", "val", "test"
-    int64_t batch = 0;          ///< 1-based within the split
+    std::string split; ///< "train", "val", "test"
+    int64_t batch = 0; ///< 1-based within the split
     int64_t batches = 0;
     double batchLoss = 0;
     double runningLoss = 0;
-    double runningTop1 = 0;     ///< overall top-1 so far this split (localization: localization accuracy)
-    double runningTop5 = 0;     ///< overall top-5 (localization: reconstruction accuracy)
-    bool localization = false;  ///< the two above are a localization run's accuracies
+    double runningTop1 = 0;    ///< overall top-1 so far this split (localization: localization accuracy)
+    double runningTop5 = 0;    ///< overall top-5 (localization: reconstruction accuracy)
+    bool localization = false; ///< the two above are a localization run's accuracies
     double groupsPerSecond = 0;
     double elapsedSeconds = 0;
     double etaSeconds = 0;
@@ -73,8 +73,8 @@ struct RunSummary {
 
 /// The two checkpoints of a run directory.
 enum class CheckpointKind {
-    Current,   ///< current.pth: every checkpoint cycle and after the last epoch (resume from it)
-    Best,      ///< best.pth: whenever the val reconstruction accuracy improved
+    Current, ///< current.pth: every checkpoint cycle and after the last epoch (resume from it)
+    Best,    ///< best.pth: whenever the val reconstruction accuracy improved
 };
 
 /// Long work in the core reports through this interface (all callbacks are

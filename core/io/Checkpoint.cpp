@@ -27,10 +27,7 @@ void Checkpoint::save(const std::string& path) const
     writeTorchFile(path, c10::IValue(top));
 }
 
-Checkpoint Checkpoint::load(const std::string& path)
-{
-    return fromTorchValue(readTorchFile(path), path);
-}
+Checkpoint Checkpoint::load(const std::string& path) { return fromTorchValue(readTorchFile(path), path); }
 
 Checkpoint Checkpoint::fromBytes(const std::string& bytes, const std::string& sourceName)
 {
@@ -49,8 +46,8 @@ Checkpoint Checkpoint::fromTorchValue(const TorchValue& root, const std::string&
     const TorchValue* config = root.find("config");
     const TorchValue* epoch = root.find("epoch");
     const TorchValue* best = root.find("best_val_acc");
-    if (!config || config->kind != TorchValue::Kind::String || !epoch || epoch->kind != TorchValue::Kind::Int
-        || !best || (best->kind != TorchValue::Kind::Double && best->kind != TorchValue::Kind::Int))
+    if (!config || config->kind != TorchValue::Kind::String || !epoch || epoch->kind != TorchValue::Kind::Int || !best
+        || (best->kind != TorchValue::Kind::Double && best->kind != TorchValue::Kind::Int))
         throw Error(path + ": damaged checkpoint (config, epoch or best_val_acc missing)");
     try {
         c.config = RunConfig::fromJson(nlohmann::json::parse(config->string));

@@ -19,7 +19,7 @@ struct Checkpoint {
     RunConfig config;
     int epoch = -1;
     double bestValAcc = 0;
-    std::map<std::string, StateDict> tensors;   ///< by the keys above
+    std::map<std::string, StateDict> tensors; ///< by the keys above
 
     /// Written to a temporary file and renamed: an interrupted save never
     /// destroys the previous checkpoint. Throws parity::Error.

@@ -153,7 +153,7 @@ void ResultWriter::keepEpochsUpTo(int lastEpoch)
 {
     std::error_code ec;
     fs::create_directories(m_runDir, ec);
-    removeStaleTemporaryFiles(m_runDir);   // e.g. a checkpoint cut short by the crash
+    removeStaleTemporaryFiles(m_runDir); // e.g. a checkpoint cut short by the crash
     for (const char* split : kSplits)
         for (const auto& metric : metricNames())
             filterLines(fs::path(m_runDir) / runfiles::metricFile(split, metric),

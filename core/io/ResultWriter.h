@@ -38,11 +38,11 @@ public:
     void writeRunJson(const nlohmann::json& info) const;
 
     const std::string& runDir() const { return m_runDir; }
-    std::vector<std::string> metricNames() const;   ///< file stems without split, incl. "loss"
+    std::vector<std::string> metricNames() const; ///< file stems without split, incl. "loss"
 
 private:
     std::string m_runDir;
-    std::vector<std::string> m_accuracyNames;   ///< without "loss"
+    std::vector<std::string> m_accuracyNames; ///< without "loss"
 };
 
 } // namespace parity

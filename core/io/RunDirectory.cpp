@@ -154,7 +154,7 @@ void fillBestSoFar(RunContents* run, bool takeBestFromEpochs)
         if (val != e.splits.end()) {
             auto top1 = val->second.accuracy.find("reconstruction_top1");
             if (top1 == val->second.accuracy.end())
-                top1 = val->second.accuracy.find("reconstruction_acc");   // a localization run
+                top1 = val->second.accuracy.find("reconstruction_acc"); // a localization run
             e.improvedBest = top1 != val->second.accuracy.end() && top1->second > best;
             if (e.improvedBest)
                 best = top1->second;
@@ -385,7 +385,7 @@ void RunDirectory::readMetricsCsv(const std::string& path, RunContents* run)
 
 void RunDirectory::readOriginalTextFiles(RunContents* run) const
 {
-    std::map<std::string, std::map<std::string, std::vector<double>>> values;   // split -> metric -> per epoch
+    std::map<std::string, std::map<std::string, std::vector<double>>> values; // split -> metric -> per epoch
     size_t epochCount = std::numeric_limits<size_t>::max();
     std::vector<std::string> names;
     std::error_code ec;

@@ -43,21 +43,21 @@ struct SplitTiming {
 /// A run read back from its directory.
 struct RunContents {
     enum class Layout {
-        None,        ///< not a run directory
-        Workbench,   ///< run.json and/or metrics.csv
-        Original,    ///< only the original's `<split>_<metric>.txt` files
+        None,      ///< not a run directory
+        Workbench, ///< run.json and/or metrics.csv
+        Original,  ///< only the original's `<split>_<metric>.txt` files
     };
     Layout layout = Layout::None;
-    std::string runDir;        ///< absolute path
-    std::string header;        ///< "<dataset> <model> <k> <loss> <encoder> <decoder>"
-    std::string status;        ///< run.json "status": running, finished, stopped, failed
-    nlohmann::json config = nlohmann::json::object();   ///< run.json "config", or the identity from the path
+    std::string runDir;                               ///< absolute path
+    std::string header;                               ///< "<dataset> <model> <k> <loss> <encoder> <decoder>"
+    std::string status;                               ///< run.json "status": running, finished, stopped, failed
+    nlohmann::json config = nlohmann::json::object(); ///< run.json "config", or the identity from the path
     std::vector<std::string> classNames;
     std::vector<BaseAccuracy> baseAccuracies;
-    std::vector<EpochSummary> epochs;   ///< in epoch order, with the best-so-far filled in
+    std::vector<EpochSummary> epochs; ///< in epoch order, with the best-so-far filled in
     double bestValReconstructionTop1 = 0;
-    int epochsCompleted = 0;   ///< run.json "epochs_completed" (else epochs.size())
-    std::string started;       ///< ISO 8601, as in run.json
+    int epochsCompleted = 0; ///< run.json "epochs_completed" (else epochs.size())
+    std::string started;     ///< ISO 8601, as in run.json
     std::string updated;
     /// Groups and seconds per epoch, then per split (metrics.csv only).
     std::map<int, std::map<std::string, SplitTiming>> splitTimings;

@@ -150,7 +150,7 @@ void loadStateDict(torch::nn::Module& module, const StateDict& dict, const std::
 
     torch::NoGradGuard noGrad;
     for (size_t i = 0; i < target.size(); ++i) {
-        at::Tensor destination = target[i].second;   // shares memory with the module's tensor
+        at::Tensor destination = target[i].second; // shares memory with the module's tensor
         destination.copy_(*source[i]);
     }
 }

@@ -37,15 +37,24 @@ const TorchValue* TorchValue::find(const std::string& key) const
 const char* TorchValue::kindName(Kind kind)
 {
     switch (kind) {
-    case Kind::None: return "None";
-    case Kind::Bool: return "bool";
-    case Kind::Int: return "int";
-    case Kind::Double: return "float";
-    case Kind::String: return "str";
-    case Kind::Tensor: return "tensor";
-    case Kind::List: return "list";
-    case Kind::Tuple: return "tuple";
-    case Kind::Dict: return "dict";
+    case Kind::None:
+        return "None";
+    case Kind::Bool:
+        return "bool";
+    case Kind::Int:
+        return "int";
+    case Kind::Double:
+        return "float";
+    case Kind::String:
+        return "str";
+    case Kind::Tensor:
+        return "tensor";
+    case Kind::List:
+        return "list";
+    case Kind::Tuple:
+        return "tuple";
+    case Kind::Dict:
+        return "dict";
     }
     return "?";
 }
@@ -57,9 +66,10 @@ TorchValue readTorchBytes(const std::string& bytes, const std::string& name)
     if (bytes.empty())
         throw Error(notAZip(name, "the file is empty"));
     if (isLegacyTorchFile(bytes))
-        throw Error(name + ": a legacy torch.save file (the pre-1.6 format, or saved with "
-                    "_use_new_zipfile_serialization=False), which this program cannot read; re-save it with a "
-                    "current torch.save in Python: torch.save(torch.load(path), path)");
+        throw Error(name
+                    + ": a legacy torch.save file (the pre-1.6 format, or saved with "
+                      "_use_new_zipfile_serialization=False), which this program cannot read; re-save it with a "
+                      "current torch.save in Python: torch.save(torch.load(path), path)");
     checkZip(bytes, name);
 
     std::unique_ptr<caffe2::serialize::PyTorchStreamReader> reader;
@@ -111,10 +121,7 @@ TorchValue readTorchBytes(const std::string& bytes, const std::string& name)
     }
 }
 
-TorchValue readTorchFile(const std::string& path)
-{
-    return readTorchBytes(readWholeFile(path), path);
-}
+TorchValue readTorchFile(const std::string& path) { return readTorchBytes(readWholeFile(path), path); }
 
 void writeTorchFile(const std::string& path, const c10::IValue& value)
 {

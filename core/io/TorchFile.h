@@ -18,10 +18,10 @@ struct TorchValue {
     bool boolean = false;
     int64_t integer = 0;
     double real = 0;
-    std::string string;   ///< String (also a torch.device or torch dtype, as text like "cpu", "torch.float32")
+    std::string string; ///< String (also a torch.device or torch dtype, as text like "cpu", "torch.float32")
     at::Tensor tensor;
-    std::vector<TorchValue> items;                            ///< List / Tuple
-    std::vector<std::pair<TorchValue, TorchValue>> entries;   ///< Dict, in insertion order
+    std::vector<TorchValue> items;                          ///< List / Tuple
+    std::vector<std::pair<TorchValue, TorchValue>> entries; ///< Dict, in insertion order
 
     /// Dict lookup by string key; nullptr if absent or if this is not a Dict.
     const TorchValue* find(const std::string& key) const;

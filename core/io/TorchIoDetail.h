@@ -18,8 +18,8 @@
 
 namespace parity::detail {
 
-constexpr size_t kMaxDepth = 200;          // nesting of containers in the result
-constexpr size_t kMaxDims = 64;            // tensor dimensions
+constexpr size_t kMaxDepth = 200; // nesting of containers in the result
+constexpr size_t kMaxDims = 64;   // tensor dimensions
 constexpr int64_t kMaxNumel = int64_t(1) << 50;
 
 inline uint16_t le16(const unsigned char* p) { return uint16_t(p[0] | (p[1] << 8)); }
@@ -32,17 +32,17 @@ struct DtypeName {
 };
 
 inline constexpr DtypeName kStorageTypes[] = {
-    {"FloatStorage", at::kFloat},    {"DoubleStorage", at::kDouble}, {"HalfStorage", at::kHalf},
-    {"BFloat16Storage", at::kBFloat16}, {"LongStorage", at::kLong}, {"IntStorage", at::kInt},
-    {"ShortStorage", at::kShort},    {"CharStorage", at::kChar},     {"ByteStorage", at::kByte},
+    {"FloatStorage", at::kFloat},       {"DoubleStorage", at::kDouble}, {"HalfStorage", at::kHalf},
+    {"BFloat16Storage", at::kBFloat16}, {"LongStorage", at::kLong},     {"IntStorage", at::kInt},
+    {"ShortStorage", at::kShort},       {"CharStorage", at::kChar},     {"ByteStorage", at::kByte},
     {"BoolStorage", at::kBool},
 };
 
 inline constexpr DtypeName kDtypes[] = {
-    {"float32", at::kFloat}, {"float", at::kFloat},   {"float64", at::kDouble}, {"double", at::kDouble},
-    {"float16", at::kHalf},  {"half", at::kHalf},     {"bfloat16", at::kBFloat16}, {"int64", at::kLong},
-    {"long", at::kLong},     {"int32", at::kInt},     {"int", at::kInt},        {"int16", at::kShort},
-    {"short", at::kShort},   {"int8", at::kChar},     {"uint8", at::kByte},     {"bool", at::kBool},
+    {"float32", at::kFloat}, {"float", at::kFloat}, {"float64", at::kDouble},    {"double", at::kDouble},
+    {"float16", at::kHalf},  {"half", at::kHalf},   {"bfloat16", at::kBFloat16}, {"int64", at::kLong},
+    {"long", at::kLong},     {"int32", at::kInt},   {"int", at::kInt},           {"int16", at::kShort},
+    {"short", at::kShort},   {"int8", at::kChar},   {"uint8", at::kByte},        {"bool", at::kBool},
 };
 
 /// "<name>: not a readable torch.save zip file (<why>)".
@@ -57,7 +57,10 @@ std::string errorText(const std::exception& e);
 /// Bounds-checked in-memory input for PyTorchStreamReader.
 class MemoryAdapter final : public caffe2::serialize::ReadAdapterInterface {
 public:
-    explicit MemoryAdapter(const std::string& bytes) : m_bytes(bytes) {}
+    explicit MemoryAdapter(const std::string& bytes)
+        : m_bytes(bytes)
+    {
+    }
     size_t size() const override { return m_bytes.size(); }
     size_t read(uint64_t pos, void* buf, size_t n, const char* = "") const override
     {
@@ -74,8 +77,7 @@ private:
 
 using StorageLoader = std::function<std::pair<const char*, uint64_t>(const std::string& key)>;
 /// Runs the pickle VM over a data.pkl record; tensors come from `loader`.
-TorchValue unpickle(const std::string& name, std::string_view pickle, StorageLoader loader,
-                    uint64_t tensorByteLimit);
+TorchValue unpickle(const std::string& name, std::string_view pickle, StorageLoader loader, uint64_t tensorByteLimit);
 
 /// Pickles an IValue as Python's torch.save does; returns the pickle and
 /// fills `storages` with one tensor per storage record.

@@ -33,7 +33,11 @@ namespace {
 /// torch.load(weights_only=True) accepts.
 class Pickler {
 public:
-    explicit Pickler(const std::string& path) : m_path(path) { m_out = "\x80\x02"; }
+    explicit Pickler(const std::string& path)
+        : m_path(path)
+    {
+        m_out = "\x80\x02";
+    }
 
     void write(const c10::IValue& v, size_t depth = 0);
     std::string finish() { return m_out + "."; }
@@ -60,7 +64,7 @@ private:
             op('J');
             u32(uint32_t(int32_t(v)));
         } else {
-            op('\x8a');   // LONG1, 8 bytes two's complement
+            op('\x8a'); // LONG1, 8 bytes two's complement
             m_out += char(8);
             for (int i = 0; i < 8; ++i)
                 m_out += char((uint64_t(v) >> (8 * i)) & 0xFF);
@@ -107,7 +111,7 @@ void Pickler::tensor(const at::Tensor& value)
 
     global("torch._utils", "_rebuild_tensor_v2");
     op('(');
-    op('(');   // persistent id: ('storage', torch.XStorage, key, 'cpu', numel)
+    op('('); // persistent id: ('storage', torch.XStorage, key, 'cpu', numel)
     string("storage");
     global("torch", storageType);
     string(key);
@@ -124,7 +128,7 @@ void Pickler::tensor(const at::Tensor& value)
     for (int64_t stride : t.strides())
         integer(stride);
     op('t');
-    op('\x89');   // requires_grad False
+    op('\x89'); // requires_grad False
     global("collections", "OrderedDict");
     op(')');
     op('R');

@@ -86,7 +86,7 @@ void checkZip(const std::string& bytes, const std::string& name)
     uint64_t count = le16(data + eocd + 10);
     uint64_t dirSize = le32(data + eocd + 12);
     uint64_t dirOffset = le32(data + eocd + 16);
-    if (eocd >= 20 && le32(data + eocd - 20) == 0x07064b50) {   // zip64 locator
+    if (eocd >= 20 && le32(data + eocd - 20) == 0x07064b50) { // zip64 locator
         const uint64_t z = le64(data + eocd - 20 + 8);
         if (z > size || size - z < 56 || le32(data + z) != 0x06064b50)
             fail("damaged zip64 directory record");
@@ -155,7 +155,7 @@ void checkZip(const std::string& bytes, const std::string& name)
         }
         if (entry.packed > size || entry.localOffset > size - entry.packed)
             fail("'" + entry.name + "' lies outside the file; the file is truncated");
-        if (le16(data + pos + 8) & 0x61)   // encrypted, strongly encrypted or patch data
+        if (le16(data + pos + 8) & 0x61) // encrypted, strongly encrypted or patch data
             fail("'" + entry.name + "' is encrypted");
         // miniz "extracts" a directory without writing to the buffer: a directory
         // entry with data would come back as uninitialised memory.
@@ -166,7 +166,7 @@ void checkZip(const std::string& bytes, const std::string& name)
             if (unpacked != entry.packed)
                 fail("damaged size of '" + entry.name + "'");
         } else if (entry.method == 8) {
-            if (unpacked / 1032 > entry.packed + 1)   // deflate cannot expand more than ~1032:1
+            if (unpacked / 1032 > entry.packed + 1) // deflate cannot expand more than ~1032:1
                 fail("implausible compressed size of '" + entry.name + "'");
         } else {
             fail("'" + entry.name + "' uses unsupported compression method " + std::to_string(entry.method));
@@ -198,7 +198,7 @@ void checkZip(const std::string& bytes, const std::string& name)
         if (start > size || e.packed > size - start)
             fail("damaged zip entry '" + e.name + "'");
         if (e.method != 0)
-            continue;   // never written compressed; leave it to miniz
+            continue; // never written compressed; leave it to miniz
         if (crc32(data + start, e.packed) != e.crc)
             fail("damaged zip entry '" + e.name + "' (checksum mismatch)");
         const std::string text(reinterpret_cast<const char*>(data + start), e.packed);

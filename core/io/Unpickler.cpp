@@ -43,22 +43,25 @@ struct Obj {
     bool boolean = false;
     int64_t integer = 0;
     double real = 0;
-    std::string text;                                   // String; Global: "module.name"
+    std::string text; // String; Global: "module.name"
     at::Tensor tensor;
-    std::vector<Obj*> items;                            // List, Tuple
-    std::vector<std::pair<Obj*, Obj*>> entries;         // Dict
-    std::unique_ptr<std::unordered_map<std::string, size_t>> keyIndex;   // Dict: str/int key -> entry
+    std::vector<Obj*> items;                                           // List, Tuple
+    std::vector<std::pair<Obj*, Obj*>> entries;                        // Dict
+    std::unique_ptr<std::unordered_map<std::string, size_t>> keyIndex; // Dict: str/int key -> entry
     GlobalKind globalKind = GlobalKind::Function;
-    at::ScalarType dtype = at::ScalarType::Undefined;   // StorageType / Dtype globals
-    const StorageRef* storage = nullptr;                // Storage
+    at::ScalarType dtype = at::ScalarType::Undefined; // StorageType / Dtype globals
+    const StorageRef* storage = nullptr;              // Storage
 };
 
 
 class Unpickler {
 public:
     Unpickler(const std::string& name, std::string_view pickle, StorageLoader loader, uint64_t tensorByteLimit)
-        : m_name(name), m_data(pickle), m_loader(std::move(loader)), m_tensorByteLimit(tensorByteLimit),
-          m_nodeBudget(std::max<uint64_t>(uint64_t(1) << 18, uint64_t(pickle.size()) * 8))
+        : m_name(name)
+        , m_data(pickle)
+        , m_loader(std::move(loader))
+        , m_tensorByteLimit(tensorByteLimit)
+        , m_nodeBudget(std::max<uint64_t>(uint64_t(1) << 18, uint64_t(pickle.size()) * 8))
     {
         m_none.type = ObjType::None;
         m_true.type = ObjType::Bool;
@@ -160,8 +163,7 @@ private:
     Obj* global(const std::string& module, const std::string& name);
     Obj* call(Obj* fn, Obj* args);
     Obj* persistentLoad(Obj* pid);
-    Obj* rebuildTensor(const Obj* storage, at::ScalarType dtype, const Obj* offset, const Obj* size,
-                       const Obj* stride);
+    Obj* rebuildTensor(const Obj* storage, at::ScalarType dtype, const Obj* offset, const Obj* size, const Obj* stride);
     std::vector<int64_t> intSequence(const Obj* o, const char* what);
     TorchValue convert(const Obj* o, size_t depth);
 
@@ -174,7 +176,7 @@ private:
     uint64_t m_tensorBytes = 0;
     uint64_t m_nodeBudget;
 
-    std::deque<Obj> m_objects;         // owns every object; pointers stay valid
+    std::deque<Obj> m_objects; // owns every object; pointers stay valid
     std::deque<StorageRef> m_storages;
     Obj m_none, m_true, m_false;
     std::vector<Obj*> m_stack;
@@ -188,23 +190,23 @@ TorchValue Unpickler::run()
         m_opPos = m_pos;
         const uint8_t op = u8();
         switch (op) {
-        case 0x80: {   // PROTO
+        case 0x80: { // PROTO
             const uint8_t version = u8();
             if (version > 5)
                 fail("unsupported pickle protocol " + std::to_string(version));
             break;
         }
-        case 0x95:   // FRAME
+        case 0x95: // FRAME
             take(8);
             break;
-        case '.': {   // STOP
+        case '.': { // STOP
             Obj* result = pop();
             return convert(result, 0);
         }
-        case '(':   // MARK
+        case '(': // MARK
             m_marks.push_back(m_stack.size());
             break;
-        case '0':   // POP
+        case '0': // POP
             if (m_stack.size() > base())
                 m_stack.pop_back();
             else if (!m_marks.empty())
@@ -212,32 +214,32 @@ TorchValue Unpickler::run()
             else
                 fail("pickle stack underflow");
             break;
-        case '1':   // POP_MARK
+        case '1': // POP_MARK
             popMark();
             break;
-        case '2':   // DUP
+        case '2': // DUP
             push(top());
             break;
         case 'N':
             push(&m_none);
             break;
-        case 0x88:   // NEWTRUE
+        case 0x88: // NEWTRUE
             push(&m_true);
             break;
-        case 0x89:   // NEWFALSE
+        case 0x89: // NEWFALSE
             push(&m_false);
             break;
-        case 'J':   // BININT
+        case 'J': // BININT
             push(makeInt(int32_t(u32())));
             break;
-        case 'K':   // BININT1
+        case 'K': // BININT1
             push(makeInt(u8()));
             break;
-        case 'M':   // BININT2
+        case 'M': // BININT2
             push(makeInt(u16()));
             break;
-        case 0x8a:    // LONG1
-        case 0x8b: {  // LONG4
+        case 0x8a:   // LONG1
+        case 0x8b: { // LONG4
             const uint64_t n = op == 0x8a ? u8() : u32();
             if (n > 8)
                 fail("integer does not fit in 64 bits");
@@ -246,11 +248,11 @@ TorchValue Unpickler::run()
             for (uint64_t i = 0; i < n; ++i)
                 v |= uint64_t(p[i]) << (8 * i);
             if (n > 0 && n < 8 && (p[n - 1] & 0x80))
-                v |= ~uint64_t(0) << (8 * n);   // sign-extend
+                v |= ~uint64_t(0) << (8 * n); // sign-extend
             push(makeInt(int64_t(v)));
             break;
         }
-        case 'G': {   // BINFLOAT, big-endian
+        case 'G': { // BINFLOAT, big-endian
             const unsigned char* p = take(8);
             uint64_t bits = 0;
             for (int i = 0; i < 8; ++i)
@@ -262,20 +264,20 @@ TorchValue Unpickler::run()
             push(o);
             break;
         }
-        case 'X':   // BINUNICODE
-        case 'B':   // BINBYTES
+        case 'X': // BINUNICODE
+        case 'B': // BINBYTES
             push(makeString(bytes(u32())));
             break;
-        case 0x8c:   // SHORT_BINUNICODE
-        case 'U':    // SHORT_BINSTRING
-        case 'C':    // SHORT_BINBYTES
+        case 0x8c: // SHORT_BINUNICODE
+        case 'U':  // SHORT_BINSTRING
+        case 'C':  // SHORT_BINBYTES
             push(makeString(bytes(u8())));
             break;
-        case 0x8d:   // BINUNICODE8
-        case 0x8e:   // BINBYTES8
+        case 0x8d: // BINUNICODE8
+        case 0x8e: // BINBYTES8
             push(makeString(bytes(u64())));
             break;
-        case 'T': {   // BINSTRING
+        case 'T': { // BINSTRING
             const int32_t n = int32_t(u32());
             if (n < 0)
                 fail("negative string length");
@@ -291,21 +293,21 @@ TorchValue Unpickler::run()
         case ')':
             push(make(ObjType::Tuple));
             break;
-        case 'l': {   // LIST
+        case 'l': { // LIST
             Obj* o = make(ObjType::List);
             o->items = popMark();
             push(o);
             break;
         }
-        case 't': {   // TUPLE
+        case 't': { // TUPLE
             Obj* o = make(ObjType::Tuple);
             o->items = popMark();
             push(o);
             break;
         }
-        case 0x85:    // TUPLE1
-        case 0x86:    // TUPLE2
-        case 0x87: {  // TUPLE3
+        case 0x85:   // TUPLE1
+        case 0x86:   // TUPLE2
+        case 0x87: { // TUPLE3
             const size_t n = size_t(op - 0x84);
             Obj* o = make(ObjType::Tuple);
             o->items.resize(n);
@@ -314,7 +316,7 @@ TorchValue Unpickler::run()
             push(o);
             break;
         }
-        case 'd': {   // DICT
+        case 'd': { // DICT
             std::vector<Obj*> items = popMark();
             if (items.size() % 2 != 0)
                 fail("odd number of items for a dict");
@@ -324,7 +326,7 @@ TorchValue Unpickler::run()
             push(o);
             break;
         }
-        case 'a': {   // APPEND
+        case 'a': { // APPEND
             Obj* value = pop();
             Obj* list = top();
             if (list->type != ObjType::List)
@@ -332,7 +334,7 @@ TorchValue Unpickler::run()
             list->items.push_back(value);
             break;
         }
-        case 'e': {   // APPENDS
+        case 'e': { // APPENDS
             std::vector<Obj*> items = popMark();
             Obj* list = top();
             if (list->type != ObjType::List)
@@ -340,13 +342,13 @@ TorchValue Unpickler::run()
             list->items.insert(list->items.end(), items.begin(), items.end());
             break;
         }
-        case 's': {   // SETITEM
+        case 's': { // SETITEM
             Obj* value = pop();
             Obj* key = pop();
             setItem(top(), key, value);
             break;
         }
-        case 'u': {   // SETITEMS
+        case 'u': { // SETITEMS
             std::vector<Obj*> items = popMark();
             if (items.size() % 2 != 0)
                 fail("odd number of items for SETITEMS");
@@ -355,28 +357,28 @@ TorchValue Unpickler::run()
                 setItem(dict, items[i], items[i + 1]);
             break;
         }
-        case 'q':   // BINPUT
+        case 'q': // BINPUT
             memoPut(u8());
             break;
-        case 'r':   // LONG_BINPUT
+        case 'r': // LONG_BINPUT
             memoPut(u32());
             break;
-        case 0x94:   // MEMOIZE
+        case 0x94: // MEMOIZE
             memoPut(m_memo.size());
             break;
-        case 'h':   // BINGET
+        case 'h': // BINGET
             push(memoGet(u8()));
             break;
-        case 'j':   // LONG_BINGET
+        case 'j': // LONG_BINGET
             push(memoGet(u32()));
             break;
-        case 'c': {   // GLOBAL
+        case 'c': { // GLOBAL
             const std::string module = line();
             const std::string name = line();
             push(global(module, name));
             break;
         }
-        case 0x93: {   // STACK_GLOBAL
+        case 0x93: { // STACK_GLOBAL
             Obj* name = pop();
             Obj* module = pop();
             if (name->type != ObjType::String || module->type != ObjType::String)
@@ -384,18 +386,18 @@ TorchValue Unpickler::run()
             push(global(module->text, name->text));
             break;
         }
-        case 'Q': {   // BINPERSID
+        case 'Q': { // BINPERSID
             Obj* pid = pop();
             push(persistentLoad(pid));
             break;
         }
-        case 'R': {   // REDUCE
+        case 'R': { // REDUCE
             Obj* args = pop();
             Obj* fn = pop();
             push(call(fn, args));
             break;
         }
-        case 0x81: {   // NEWOBJ
+        case 0x81: { // NEWOBJ
             Obj* args = pop();
             Obj* cls = pop();
             if (cls->type != ObjType::Global || cls->text != "collections.OrderedDict")
@@ -403,7 +405,7 @@ TorchValue Unpickler::run()
             push(call(cls, args));
             break;
         }
-        case 'b': {   // BUILD
+        case 'b': { // BUILD
             Obj* state = pop();
             Obj* target = top();
             // An OrderedDict state_dict carries its `_metadata` (module versions)
@@ -440,7 +442,7 @@ void Unpickler::setItem(Obj* dict, Obj* key, Obj* value)
     if (inserted)
         dict->entries.emplace_back(key, value);
     else
-        dict->entries[it->second].second = value;   // Python semantics: the last value wins
+        dict->entries[it->second].second = value; // Python semantics: the last value wins
 }
 
 Obj* Unpickler::global(const std::string& module, const std::string& name)
@@ -533,7 +535,7 @@ Obj* Unpickler::rebuildTensor(const Obj* storage, at::ScalarType dtype, const Ob
     // numel, and the same product with zeros counted as ones to rule out overflow anywhere.
     int64_t numel = 1;
     int64_t bound = 1;
-    int64_t last = offsetObj->integer;   // the largest element index the tensor touches
+    int64_t last = offsetObj->integer; // the largest element index the tensor touches
     for (size_t i = 0; i < sizes.size(); ++i) {
         if (__builtin_mul_overflow(bound, std::max<int64_t>(sizes[i], 1), &bound) || bound > kMaxNumel)
             fail("tensor size is implausibly large");
@@ -549,8 +551,8 @@ Obj* Unpickler::rebuildTensor(const Obj* storage, at::ScalarType dtype, const Ob
         return o;
     }
     if (uint64_t(last) >= storageNumel)
-        fail("tensor reaches element " + std::to_string(last) + " of a storage with "
-             + std::to_string(storageNumel) + " elements");
+        fail("tensor reaches element " + std::to_string(last) + " of a storage with " + std::to_string(storageNumel)
+             + " elements");
     m_tensorBytes += uint64_t(numel) * itemSize;
     if (m_tensorBytes > m_tensorByteLimit)
         fail("tensors add up to more data than the file can hold");
@@ -677,12 +679,29 @@ TorchValue Unpickler::convert(const Obj* o, size_t depth)
     --m_nodeBudget;
     TorchValue v;
     switch (o->type) {
-    case ObjType::None: v.kind = TorchValue::Kind::None; break;
-    case ObjType::Bool: v.kind = TorchValue::Kind::Bool; v.boolean = o->boolean; break;
-    case ObjType::Int: v.kind = TorchValue::Kind::Int; v.integer = o->integer; break;
-    case ObjType::Double: v.kind = TorchValue::Kind::Double; v.real = o->real; break;
-    case ObjType::String: v.kind = TorchValue::Kind::String; v.string = o->text; break;
-    case ObjType::Tensor: v.kind = TorchValue::Kind::Tensor; v.tensor = o->tensor; break;
+    case ObjType::None:
+        v.kind = TorchValue::Kind::None;
+        break;
+    case ObjType::Bool:
+        v.kind = TorchValue::Kind::Bool;
+        v.boolean = o->boolean;
+        break;
+    case ObjType::Int:
+        v.kind = TorchValue::Kind::Int;
+        v.integer = o->integer;
+        break;
+    case ObjType::Double:
+        v.kind = TorchValue::Kind::Double;
+        v.real = o->real;
+        break;
+    case ObjType::String:
+        v.kind = TorchValue::Kind::String;
+        v.string = o->text;
+        break;
+    case ObjType::Tensor:
+        v.kind = TorchValue::Kind::Tensor;
+        v.tensor = o->tensor;
+        break;
     case ObjType::List:
     case ObjType::Tuple:
         v.kind = o->type == ObjType::List ? TorchValue::Kind::List : TorchValue::Kind::Tuple;

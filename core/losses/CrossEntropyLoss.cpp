@@ -14,8 +14,8 @@ at::Tensor CrossEntropyLoss::maskedLoss(const at::Tensor& reconstructed, const a
 {
     const int64_t c = reconstructed.size(-1);
     const int64_t positions = reconstructed.numel() / c;
-    const auto perRow = at::cross_entropy_loss(reconstructed.reshape({positions, c}), labels.reshape({positions}),
-                                               {}, at::Reduction::None);
+    const auto perRow = at::cross_entropy_loss(reconstructed.reshape({positions, c}), labels.reshape({positions}), {},
+                                               at::Reduction::None);
     return perRow.sum() / double(positions);
 }
 

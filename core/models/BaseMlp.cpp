@@ -8,17 +8,12 @@ namespace parity {
 BaseMlp::BaseMlp(int64_t inputSize, int64_t numClasses)
     : m_inputSize(inputSize)
 {
-    m_layers = register_module("nn", torch::nn::Sequential(torch::nn::Linear(inputSize, 200),
-                                                           torch::nn::ReLU(),
-                                                           torch::nn::Linear(200, 100),
-                                                           torch::nn::ReLU(),
+    m_layers = register_module("nn", torch::nn::Sequential(torch::nn::Linear(inputSize, 200), torch::nn::ReLU(),
+                                                           torch::nn::Linear(200, 100), torch::nn::ReLU(),
                                                            torch::nn::Linear(100, numClasses)));
 }
 
-at::Tensor BaseMlp::forward(const at::Tensor& input)
-{
-    return m_layers->forward(input.reshape({-1, m_inputSize}));
-}
+at::Tensor BaseMlp::forward(const at::Tensor& input) { return m_layers->forward(input.reshape({-1, m_inputSize})); }
 
 } // namespace parity
 

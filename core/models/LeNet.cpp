@@ -3,7 +3,8 @@
 namespace parity {
 
 LeNet::LeNet(int64_t numClasses, int64_t height, int64_t width)
-    : m_height(height), m_width(width)
+    : m_height(height)
+    , m_width(width)
 {
     m_conv1 = register_module("conv1", torch::nn::Conv2d(torch::nn::Conv2dOptions(1, 20, 5)));
     m_conv2 = register_module("conv2", torch::nn::Conv2d(torch::nn::Conv2dOptions(20, 20, 5)));
@@ -23,9 +24,6 @@ at::Tensor LeNet::forward(const at::Tensor& input)
     return m_fc2->forward(x);
 }
 
-std::shared_ptr<Network> makeLeNet(int64_t numClasses)
-{
-    return std::make_shared<LeNet>(numClasses);
-}
+std::shared_ptr<Network> makeLeNet(int64_t numClasses) { return std::make_shared<LeNet>(numClasses); }
 
 } // namespace parity

@@ -38,7 +38,7 @@ void initScriptedLayer(ScriptedLayer& layer)
         if (at::Tensor* count = buffers.find("num_batches_tracked"))
             count->zero_();
     } else {
-        return;   // no rule: the layer keeps the values it came with
+        return; // no rule: the layer keeps the values it came with
     }
     if (bias && bias->defined())
         bias->zero_();

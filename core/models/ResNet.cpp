@@ -11,8 +11,7 @@ namespace {
 
 torch::nn::Conv2d conv(int64_t in, int64_t out, int64_t kernel, int64_t stride, int64_t padding)
 {
-    return torch::nn::Conv2d(
-        torch::nn::Conv2dOptions(in, out, kernel).stride(stride).padding(padding).bias(false));
+    return torch::nn::Conv2d(torch::nn::Conv2dOptions(in, out, kernel).stride(stride).padding(padding).bias(false));
 }
 
 } // namespace
@@ -24,8 +23,8 @@ BasicBlockImpl::BasicBlockImpl(int64_t inPlanes, int64_t planes, int64_t stride)
     m_conv2 = register_module("conv2", conv(planes, planes, 3, 1, 1));
     m_bn2 = register_module("bn2", torch::nn::BatchNorm2d(planes));
     if (stride != 1 || inPlanes != planes)
-        m_downsample = register_module(
-            "downsample", torch::nn::Sequential(conv(inPlanes, planes, 1, stride, 0), torch::nn::BatchNorm2d(planes)));
+        m_downsample = register_module("downsample", torch::nn::Sequential(conv(inPlanes, planes, 1, stride, 0),
+                                                                           torch::nn::BatchNorm2d(planes)));
 }
 
 at::Tensor BasicBlockImpl::forward(const at::Tensor& x)

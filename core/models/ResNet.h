@@ -22,14 +22,14 @@ public:
 private:
     torch::nn::Conv2d m_conv1{nullptr}, m_conv2{nullptr};
     torch::nn::BatchNorm2d m_bn1{nullptr}, m_bn2{nullptr};
-    torch::nn::Sequential m_downsample{nullptr};   ///< null: identity shortcut
+    torch::nn::Sequential m_downsample{nullptr}; ///< null: identity shortcut
 };
 TORCH_MODULE(BasicBlock);
 
 /// How a ResNet of BasicBlocks is built (docs/BEHAVIOUR.md §4).
 struct ResNetOptions {
     int64_t inChannels = 3;
-    int64_t height = 32;   ///< input the forward views its argument to
+    int64_t height = 32; ///< input the forward views its argument to
     int64_t width = 32;
     /// Blocks per stage; its length is the number of stages (planes 64, 128,
     /// 256, 512; stride 1 for the first stage, 2 for the others).

@@ -44,8 +44,7 @@ ScriptedLayer::ScriptedLayer(std::string kind)
 
 bool hasFreshInitRule(const std::string& kind)
 {
-    static const char* kKnown[] = {"Linear",      "Conv1d",      "Conv2d",      "Conv3d",
-                                   "BatchNorm1d", "BatchNorm2d", "BatchNorm3d"};
+    static const char* kKnown[] = {"Linear", "Conv1d", "Conv2d", "Conv3d", "BatchNorm1d", "BatchNorm2d", "BatchNorm3d"};
     for (const char* k : kKnown)
         if (kind == k)
             return true;
@@ -77,7 +76,7 @@ at::Tensor TorchScriptNetwork::forward(const at::Tensor& input)
     } catch (const c10::Error& e) {
         throw Error(m_path + ": the TorchScript model failed on a batch of shape (" + std::to_string(n) + ", "
                     + m_shape.toString() + "): " + e.what_without_backtrace());
-    } catch (const std::runtime_error& e) {   // the interpreter's own errors (JITException)
+    } catch (const std::runtime_error& e) { // the interpreter's own errors (JITException)
         throw Error(m_path + ": the TorchScript model failed on a batch of shape (" + std::to_string(n) + ", "
                     + m_shape.toString() + "): " + e.what());
     }

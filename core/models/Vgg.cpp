@@ -8,7 +8,8 @@
 namespace parity {
 
 Vgg::Vgg(const std::vector<int64_t>& config, int64_t numClasses, int64_t height, int64_t width)
-    : m_height(height), m_width(width)
+    : m_height(height)
+    , m_width(width)
 {
     torch::nn::Sequential features;
     int64_t channels = 1;

@@ -89,10 +89,10 @@ BaseModelProvider::Result BaseModelProvider::obtain(const RunConfig& config, con
         result.source = weights;
     } else {
         if (observer)
-            observer->message("No trained " + modelEntry.name + " base model for " + dataset.name
-                              + ": training one (" + std::to_string(config.baseTrainEpochs) + " epochs).");
+            observer->message("No trained " + modelEntry.name + " base model for " + dataset.name + ": training one ("
+                              + std::to_string(config.baseTrainEpochs) + " epochs).");
         torch::manual_seed(deriveSeed(config.seed, kSeedBaseTraining));
-        result.model = modelEntry.create(dataset);   // initialised from the seeded generator
+        result.model = modelEntry.create(dataset); // initialised from the seeded generator
         train(*result.model, dataset, raw, config.baseTrainEpochs, config.seed, observer, cancel);
         std::error_code ec;
         fs::create_directories(fs::path(cache).parent_path(), ec);
@@ -176,14 +176,14 @@ void BaseModelProvider::train(Network& model, const DatasetEntry& dataset, const
         }
         model.eval();
         const at::Tensor testOut = DatasetPreparer::baseOutputs(model, dataset, raw.test);
-        const int64_t correct =
-            boxes ? iouRows(testOut, raw.test.boxes).ge(0.75).sum().item<int64_t>()
-                  : testOut.argmax(1).eq(raw.test.labels.to(at::kLong)).sum().item<int64_t>();
+        const int64_t correct = boxes ? iouRows(testOut, raw.test.boxes).ge(0.75).sum().item<int64_t>()
+                                      : testOut.argmax(1).eq(raw.test.labels.to(at::kLong)).sum().item<int64_t>();
         if (observer) {
             char line[160];
-            std::snprintf(line, sizeof line, "Base model training epoch %d/%d: loss=%.4f, test accuracy %lld / %lld = %.4f",
-                          epoch + 1, epochs, steps ? lossSum / double(steps) : 0.0, (long long)correct,
-                          (long long)raw.test.size(), raw.test.size() ? double(correct) / double(raw.test.size()) : 0.0);
+            std::snprintf(line, sizeof line,
+                          "Base model training epoch %d/%d: loss=%.4f, test accuracy %lld / %lld = %.4f", epoch + 1,
+                          epochs, steps ? lossSum / double(steps) : 0.0, (long long)correct, (long long)raw.test.size(),
+                          raw.test.size() ? double(correct) / double(raw.test.size()) : 0.0);
             observer->message(line);
         }
     }

@@ -27,7 +27,7 @@ class BaseModelProvider {
 public:
     struct Result {
         std::shared_ptr<Network> model;
-        std::string source;      ///< the file it came from, or "trained here, cached in ..."
+        std::string source; ///< the file it came from, or "trained here, cached in ..."
     };
 
     static Result obtain(const RunConfig& config, const DatasetEntry& dataset, const ModelEntry& modelEntry,

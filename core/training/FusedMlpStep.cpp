@@ -14,7 +14,7 @@ at::Tensor FusedMlpStep::run(const at::Tensor& input, const at::Tensor& target, 
     // No graph is recorded: the gradients are computed explicitly below.
     at::AutoDispatchBelowADInplaceOrView noAutograd;
     const size_t n = m_layers.size();
-    std::vector<at::Tensor> activations;   // h_0 .. h_{L-1}
+    std::vector<at::Tensor> activations; // h_0 .. h_{L-1}
     activations.reserve(n);
     at::Tensor h = input.reshape({input.size(0), -1});
     for (size_t l = 0; l < n; ++l) {
@@ -25,7 +25,7 @@ at::Tensor FusedMlpStep::run(const at::Tensor& input, const at::Tensor& target, 
     }
     const at::Tensor out = h;
     const double count = double(out.numel());
-    *loss = at::mse_loss(out, target).item<double>();   // reduced exactly as the generic path does
+    *loss = at::mse_loss(out, target).item<double>(); // reduced exactly as the generic path does
     at::Tensor g = (out - target).mul_(2.0 / count);
     for (size_t l = n; l-- > 0;) {
         auto& layer = m_layers[l];

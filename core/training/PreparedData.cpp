@@ -20,7 +20,7 @@ namespace parity {
 
 namespace {
 constexpr int64_t kChunk = 8192;   // samples per base-model forward during preparation
-constexpr int64_t kLazyChunk = 64;  // the same for sets decoded from files, at most
+constexpr int64_t kLazyChunk = 64; // the same for sets decoded from files, at most
 // ... and at most this many input bytes per chunk: the base model's
 // activations scale with the chunk, and for 224 x 224 images a chunk of 64
 // peaked at 575 MB (the stem's im2col buffer alone is 470 MB) while 12 images
@@ -52,8 +52,8 @@ at::Tensor loadBaseInputs(const ImageSet& set, const DatasetEntry& dataset, cons
             at::Tensor s = set.lazy->load(indices[r]);
             if (s.dim() != 3 || s.size(0) != dataset.shape.channels || s.size(1) != dataset.shape.height
                 || s.size(2) != dataset.shape.width)
-                throw Error(set.lazy->path(indices[r]) + ": decoded to " + std::to_string(s.numel())
-                            + " values, not a " + dataset.shape.toString() + " " + dataset.name + " sample");
+                throw Error(set.lazy->path(indices[r]) + ": decoded to " + std::to_string(s.numel()) + " values, not a "
+                            + dataset.shape.toString() + " " + dataset.name + " sample");
             samples[size_t(r)] = std::move(s);
         }
     });
@@ -61,16 +61,16 @@ at::Tensor loadBaseInputs(const ImageSet& set, const DatasetEntry& dataset, cons
 }
 
 at::Tensor DatasetPreparer::baseOutputs(Network& baseModel, const DatasetEntry& dataset, const ImageSet& set,
-                                        TrainingObserver* observer, const CancelToken* cancel,
-                                        const std::string& label)
+                                        TrainingObserver* observer, const CancelToken* cancel, const std::string& label)
 {
     torch::NoGradGuard noGrad;
     const int64_t n = set.size();
     // Decoding from files is the slow part for lazy sets: small chunks keep
     // memory low (a 3x224x224 chunk of 64 is 38 MB) and progress frequent.
     const int64_t sampleBytes = dataset.shape.numel() * int64_t(sizeof(float));
-    const int64_t chunk =
-        set.isLazy() ? std::clamp<int64_t>(kLazyChunkBytes / std::max<int64_t>(1, sampleBytes), 1, kLazyChunk) : kChunk;
+    const int64_t chunk = set.isLazy()
+                              ? std::clamp<int64_t>(kLazyChunkBytes / std::max<int64_t>(1, sampleBytes), 1, kLazyChunk)
+                              : kChunk;
     at::Tensor out = at::empty({n, dataset.numClasses}, at::kFloat);
     std::vector<int64_t> indices;
     for (int64_t start = 0; start < n; start += chunk) {
@@ -116,9 +116,9 @@ std::shared_ptr<PreparedSet> DatasetPreparer::prepareSet(const ImageSet& set, Ne
     if (set.isLazy()) {
         // Decoded twice: once here for the base outputs, again per batch for
         // the code inputs; nothing but outputs and labels stays in memory.
-        out->baseOutputs = set.givenBaseOutputs.defined()
-            ? set.givenBaseOutputs.to(at::kFloat).contiguous()
-            : baseOutputs(baseModel, m_dataset, set, observer, cancel, "Preparing " + name + " split");
+        out->baseOutputs = set.givenBaseOutputs.defined() ? set.givenBaseOutputs.to(at::kFloat).contiguous()
+                                                          : baseOutputs(baseModel, m_dataset, set, observer, cancel,
+                                                                        "Preparing " + name + " split");
         out->codeSource = set.lazy;
         out->sourceToInput = m_dataset.toInput;
         out->baseArgmax = out->baseOutputs.argmax(1).contiguous();
@@ -141,8 +141,8 @@ std::shared_ptr<PreparedSet> DatasetPreparer::prepareSet(const ImageSet& set, Ne
                                            : input.narrow(0, start, len);
         auto logits = baseModel.forward(chunk).reshape({len, -1});
         if (logits.size(1) != m_dataset.numClasses)
-            throw Error("the base model gives " + std::to_string(logits.size(1)) + " outputs but "
-                        + m_dataset.name + " has " + std::to_string(m_dataset.numClasses) + " classes");
+            throw Error("the base model gives " + std::to_string(logits.size(1)) + " outputs but " + m_dataset.name
+                        + " has " + std::to_string(m_dataset.numClasses) + " classes");
         out->baseOutputs.narrow(0, start, len).copy_(logits);
         if (observer)
             observer->progress("Preparing " + name + " split", start + len, n);
@@ -153,8 +153,8 @@ std::shared_ptr<PreparedSet> DatasetPreparer::prepareSet(const ImageSet& set, Ne
         // are resized as they are gathered.
         const bool resizeOnGather = resize && m_dataset.trainAugment;
         const at::Tensor codeImages = resize && !resizeOnGather
-            ? resizeBilinearLikePil(set.images, m_codeShape.height, m_codeShape.width)
-            : set.images;
+                                          ? resizeBilinearLikePil(set.images, m_codeShape.height, m_codeShape.width)
+                                          : set.images;
         if (resizeOnGather)
             out->rowShape = m_dataset.shape;
         out->codeBytes = codeImages.reshape({n, -1}).contiguous();
@@ -166,8 +166,8 @@ std::shared_ptr<PreparedSet> DatasetPreparer::prepareSet(const ImageSet& set, Ne
             throw Error(m_dataset.name + ": the byte table has " + std::to_string(out->codeTable.size(0))
                         + " channels, the images " + std::to_string(m_codeShape.channels));
     } else {
-        const at::Tensor codeImages =
-            resize ? resizeBilinearLikePil(set.images, m_codeShape.height, m_codeShape.width) : set.images;
+        const at::Tensor codeImages = resize ? resizeBilinearLikePil(set.images, m_codeShape.height, m_codeShape.width)
+                                             : set.images;
         out->codeInputs = resize ? m_dataset.toInput(codeImages).reshape({n, -1}) : input.reshape({n, -1});
     }
     out->baseArgmax = out->baseOutputs.argmax(1).contiguous();
@@ -188,8 +188,9 @@ PreparedData DatasetPreparer::prepare(const RawDataset& raw, Network& baseModel,
         BaseAccuracy acc;
         acc.split = split;
         // Localization: the base model's box is right at IoU >= 0.75 with the true one.
-        acc.correct = boxes ? iouRows(s.baseOutputs, s.boxes).ge(LocalizationMetrics::kIouThreshold).sum().item<int64_t>()
-                            : s.baseArgmax.eq(s.labels).sum().item<int64_t>();
+        acc.correct = boxes
+                          ? iouRows(s.baseOutputs, s.boxes).ge(LocalizationMetrics::kIouThreshold).sum().item<int64_t>()
+                          : s.baseArgmax.eq(s.labels).sum().item<int64_t>();
         acc.total = s.size();
         return acc;
     };
@@ -238,8 +239,8 @@ namespace {
 // table lookup: the same IEEE-rounded quotient, about four times faster.
 __attribute__((target_clones("avx2", "default"))) void convertRows(const uint8_t* src, const int64_t* indices,
                                                                    int64_t begin, int64_t end, int64_t d,
-                                                                   int64_t channels, const float* table,
-                                                                   bool unitScale, float* out)
+                                                                   int64_t channels, const float* table, bool unitScale,
+                                                                   float* out)
 {
     const int64_t plane = d / channels;
     for (int64_t r = begin; r < end; ++r) {
@@ -352,8 +353,8 @@ void PreparedSet::gatherLazy(const int64_t* indices, int64_t n, float* out,
     });
 }
 
-std::vector<std::vector<int64_t>> epochBatches(const SplitPlan& split, int k, int groupsPerBatch,
-                                               std::uint64_t seed, int epoch)
+std::vector<std::vector<int64_t>> epochBatches(const SplitPlan& split, int k, int groupsPerBatch, std::uint64_t seed,
+                                               int epoch)
 {
     std::vector<int64_t> order = split.indices;
     if (split.shuffleEachEpoch) {

@@ -34,14 +34,14 @@ class CancelToken;
 /// depends only on the run seed, the epoch and the sample, not on the batch
 /// order or on whether the run was resumed.
 struct PreparedSet {
-    at::Tensor codeInputs;   ///< float (N, D); undefined when codeBytes or codeSource holds them
-    at::Tensor codeBytes;    ///< uint8 (N, rowShape) when the code transform is a byte table
-    at::Tensor codeTable;    ///< float (channels, 256) for codeBytes
-    at::Tensor baseOutputs;  ///< float (N, C)
-    at::Tensor baseArgmax;   ///< int64 (N)
-    at::Tensor labels;       ///< int64 (N)
-    at::Tensor boxes;        ///< localization: float (N, 4) true boxes; undefined otherwise
-    ImageShape codeShape;    ///< the encoder's input shape: codeDim() = codeShape.numel()
+    at::Tensor codeInputs;  ///< float (N, D); undefined when codeBytes or codeSource holds them
+    at::Tensor codeBytes;   ///< uint8 (N, rowShape) when the code transform is a byte table
+    at::Tensor codeTable;   ///< float (channels, 256) for codeBytes
+    at::Tensor baseOutputs; ///< float (N, C)
+    at::Tensor baseArgmax;  ///< int64 (N)
+    at::Tensor labels;      ///< int64 (N)
+    at::Tensor boxes;       ///< localization: float (N, 4) true boxes; undefined otherwise
+    ImageShape codeShape;   ///< the encoder's input shape: codeDim() = codeShape.numel()
     /// Shape of the stored byte rows: codeShape, or the dataset's shape when a
     /// random augmentation must run before the encoder's resize (then each
     /// gathered row is augmented, resized to codeShape, then mapped).
@@ -49,8 +49,8 @@ struct PreparedSet {
     /// On one decoded sample (rowShape bytes): the training split's random
     /// code transform; empty when the dataset has none.
     std::function<void(const uint8_t* src, uint8_t* dst, std::mt19937_64& rng)> byteAugment;
-    std::shared_ptr<const SampleSource> codeSource;   ///< lazy sets: samples decoded per batch
-    std::function<at::Tensor(const at::Tensor&)> sourceToInput;   ///< lazy sets: decoded batch -> model input
+    std::shared_ptr<const SampleSource> codeSource;             ///< lazy sets: samples decoded per batch
+    std::function<at::Tensor(const at::Tensor&)> sourceToInput; ///< lazy sets: decoded batch -> model input
 
     int64_t size() const { return labels.defined() ? labels.size(0) : 0; }
     int64_t codeDim() const { return codeShape.numel(); }
@@ -82,8 +82,8 @@ struct PreparedData {
     SplitPlan train;
     SplitPlan val;
     SplitPlan test;
-    std::vector<BaseAccuracy> baseAccuracies;   ///< train and test (docs/BEHAVIOUR.md §3.2)
-    std::vector<std::string> notices;           ///< e.g. a reduced val size
+    std::vector<BaseAccuracy> baseAccuracies; ///< train and test (docs/BEHAVIOUR.md §3.2)
+    std::vector<std::string> notices;         ///< e.g. a reduced val size
     double seconds = 0;
 };
 
@@ -133,7 +133,7 @@ private:
 /// Decodes on the intra-op threads.
 at::Tensor loadBaseInputs(const ImageSet& set, const DatasetEntry& dataset, const int64_t* indices, int64_t n);
 
-std::vector<std::vector<int64_t>> epochBatches(const SplitPlan& split, int k, int groupsPerBatch,
-                                               std::uint64_t seed, int epoch);
+std::vector<std::vector<int64_t>> epochBatches(const SplitPlan& split, int k, int groupsPerBatch, std::uint64_t seed,
+                                               int epoch);
 
 } // namespace parity

@@ -77,7 +77,7 @@ InspectedImage parityImage(const float* values, int r, int64_t d, const ImageSha
     }
     const float scale = hi > lo ? 1.0f / (hi - lo) : 0.0f;
     img.pixels.assign(size_t(img.channels) * img.height * img.width, 0.0f);
-    const int64_t plane = planeH * planeW;   // per channel, per parity query
+    const int64_t plane = planeH * planeW; // per channel, per parity query
     for (int p = 0; p < r; ++p) {
         const float* src = values + p * d;
         for (int64_t i = 0; i < d; ++i) {
@@ -120,11 +120,11 @@ struct BatchOutput {
     int64_t batch = -1;
     int64_t firstGroup = 0;
     int64_t groups = 0;
-    at::Tensor reconstructed;   // (groups, k, C)
-    at::Tensor parity;          // (groups, r, D)
-    at::Tensor baseRows;        // (groups * k, C): the base outputs of the batch's samples
-    double loss = 0;            // the minibatch loss, as the trainer computes it
-    std::vector<uint8_t> hits;  // per (group, position): matches the base output (SplitScorer)
+    at::Tensor reconstructed;  // (groups, k, C)
+    at::Tensor parity;         // (groups, r, D)
+    at::Tensor baseRows;       // (groups * k, C): the base outputs of the batch's samples
+    double loss = 0;           // the minibatch loss, as the trainer computes it
+    std::vector<uint8_t> hits; // per (group, position): matches the base output (SplitScorer)
 };
 
 } // namespace
@@ -138,8 +138,8 @@ struct ReconstructionInspector::Impl {
     const DatasetEntry* dataset = nullptr;
     RawDataset raw;
     PreparedData data;
-    std::unique_ptr<RunComponents> parts;   // Purpose::Evaluation
-    std::map<std::string, std::vector<int64_t>> samples;   // per split: group g = [g*k, g*k+k)
+    std::unique_ptr<RunComponents> parts;                // Purpose::Evaluation
+    std::map<std::string, std::vector<int64_t>> samples; // per split: group g = [g*k, g*k+k)
     mutable BatchOutput cache;
 
     const SplitPlan& plan(const std::string& split) const
@@ -208,10 +208,10 @@ struct ReconstructionInspector::Impl {
         set.gatherCodeInputs(idx, n, inputs.data_ptr<float>());
         const at::Tensor rows = at::from_blob(const_cast<int64_t*>(idx), {n}, at::kLong);
         const at::Tensor baseOut = set.baseOutputs.index_select(0, rows);
-        const at::Tensor labels =
-            config.trainDecoder ? set.labels.index_select(0, rows).view({groups, k}) : at::Tensor();
-        const DecodedBatch decoded =
-            parts->decode(inputs.view({groups, k, -1}), baseOut.view({groups, k, numClasses}), labels);
+        const at::Tensor labels = config.trainDecoder ? set.labels.index_select(0, rows).view({groups, k})
+                                                      : at::Tensor();
+        const DecodedBatch decoded = parts->decode(inputs.view({groups, k, -1}), baseOut.view({groups, k, numClasses}),
+                                                   labels);
 
         cache.split = split;
         cache.batch = b;
@@ -368,7 +368,7 @@ InspectedGroup ReconstructionInspector::inspect(const std::string& split, int64_
 }
 
 std::optional<int64_t> ReconstructionInspector::nextMismatch(const std::string& split, int64_t after,
-                                                              const CancelToken* cancel) const
+                                                             const CancelToken* cancel) const
 {
     std::lock_guard lock(m->mutex);
     const int64_t count = m->groupCount(split);

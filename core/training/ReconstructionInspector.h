@@ -24,14 +24,14 @@ struct InspectedImage {
 /// One erasure position of a group: what the base model said about sample
 /// `sample` and what the decoder rebuilt when that position was erased.
 struct InspectedPosition {
-    int64_t sample = 0;                 ///< index into the split's underlying sample set
-    int64_t label = 0;                  ///< true label
-    std::vector<float> baseOutput;      ///< F(X_i), the logits the trainer uses (C values)
-    std::vector<float> reconstructed;   ///< D(...) with position i erased (C values)
-    int64_t basePrediction = 0;         ///< argmax of baseOutput
-    int64_t reconstructedPrediction = 0;///< argmax of reconstructed (ties: lowest index, as the metrics)
-    bool matchesBase = false;           ///< reconstructedPrediction == basePrediction (reconstruction top-1 hit)
-    bool correct = false;               ///< reconstructedPrediction == label (overall top-1 hit)
+    int64_t sample = 0;                  ///< index into the split's underlying sample set
+    int64_t label = 0;                   ///< true label
+    std::vector<float> baseOutput;       ///< F(X_i), the logits the trainer uses (C values)
+    std::vector<float> reconstructed;    ///< D(...) with position i erased (C values)
+    int64_t basePrediction = 0;          ///< argmax of baseOutput
+    int64_t reconstructedPrediction = 0; ///< argmax of reconstructed (ties: lowest index, as the metrics)
+    bool matchesBase = false;            ///< reconstructedPrediction == basePrediction (reconstruction top-1 hit)
+    bool correct = false;                ///< reconstructedPrediction == label (overall top-1 hit)
     /// Localization runs: baseOutput and reconstructed are boxes (x, y, w, h,
     /// normalised, see Box), trueBox the true one; matchesBase / correct mean
     /// IoU >= 0.75 with the base box / the true box, as the metrics count.
@@ -45,11 +45,11 @@ struct InspectedGroup {
     std::string split;
     int64_t group = 0;
     int64_t groupCount = 0;
-    std::vector<InspectedImage> inputs;      ///< the k decoded input images (raw samples / 255)
-    InspectedImage parityQuery;              ///< E(X_1..X_k), min-max scaled to [0, 1]
-    std::vector<InspectedPosition> positions;///< one per erasure position, k in all
+    std::vector<InspectedImage> inputs;       ///< the k decoded input images (raw samples / 255)
+    InspectedImage parityQuery;               ///< E(X_1..X_k), min-max scaled to [0, 1]
+    std::vector<InspectedPosition> positions; ///< one per erasure position, k in all
     std::vector<std::string> classNames;
-    bool localization = false;               ///< positions hold boxes (see InspectedPosition)
+    bool localization = false; ///< positions hold boxes (see InspectedPosition)
 };
 
 /// How a split is cut into groups of k.
@@ -124,9 +124,9 @@ public:
     /// localization: reconstruction_acc).
     double reconstructionTop1(const std::string& split) const;
 
-    int epoch() const;                     ///< last completed epoch of the loaded checkpoint (0-based)
+    int epoch() const; ///< last completed epoch of the loaded checkpoint (0-based)
     RunConfig config() const;
-    std::string checkpointPath() const;    ///< the file the current weights came from
+    std::string checkpointPath() const; ///< the file the current weights came from
     std::vector<std::string> classNames() const;
 
 private:

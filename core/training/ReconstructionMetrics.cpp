@@ -65,10 +65,7 @@ void ReconstructionMetrics::addLoss(double minibatchLoss)
     ++m_lossCount;
 }
 
-double ReconstructionMetrics::runningLoss() const
-{
-    return m_lossCount ? m_lossSum / double(m_lossCount) : 0.0;
-}
+double ReconstructionMetrics::runningLoss() const { return m_lossCount ? m_lossSum / double(m_lossCount) : 0.0; }
 
 double ReconstructionMetrics::overall(int n) const
 {

@@ -26,8 +26,8 @@ public:
 
     int64_t attempts() const { return m_attempts; }
     double runningLoss() const;
-    double overall(int n) const;            ///< running overall top-n
-    double reconstruction(int n) const;     ///< running reconstruction top-n
+    double overall(int n) const;        ///< running overall top-n
+    double reconstruction(int n) const; ///< running reconstruction top-n
     SplitMetrics value() const;
 
     const std::vector<int>& topN() const { return m_topN; }
@@ -38,7 +38,7 @@ public:
 private:
     int64_t m_numClasses;
     std::vector<int> m_topN;
-    std::vector<int64_t> m_reconstructionHits;   // per n
+    std::vector<int64_t> m_reconstructionHits; // per n
     std::vector<int64_t> m_overallHits;
     int64_t m_attempts = 0;
     double m_lossSum = 0;

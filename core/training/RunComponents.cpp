@@ -32,7 +32,7 @@ void initBoxBias(Network& model, const at::Tensor& trainBoxes, int k)
         if (auto linear = std::dynamic_pointer_cast<torch::nn::LinearImpl>(m))
             last = torch::nn::Linear(linear);
     if (!last || !last->bias.defined() || last->bias.numel() != 4 || !trainBoxes.defined())
-        return;   // e.g. a TorchScript model: its fresh bias stays 0
+        return; // e.g. a TorchScript model: its fresh bias stays 0
     torch::NoGradGuard noGrad;
     last->bias.copy_(trainBoxes.to(at::kFloat).mean(0) * double(k));
 }
@@ -78,8 +78,9 @@ RawDataset RunComponents::loadData(TrainingObserver* observer, const std::string
 {
     const std::string dir = dataDir();
     if (dir.empty())
-        throw Error(prefixed(context, m_config.dataset + " has no standard location on this system: give its data "
-                                                         "directory (config key data_dir or --data-dir)"));
+        throw Error(prefixed(context, m_config.dataset
+                                          + " has no standard location on this system: give its data "
+                                            "directory (config key data_dir or --data-dir)"));
     if (!fs::is_directory(dir))
         throw Error(prefixed(context, dir + ": data directory for " + m_config.dataset + " not found"
                                           + (m_config.dataset == "fashion-mnist"
@@ -158,7 +159,7 @@ void RunComponents::assemble(const at::Tensor& trainBoxes)
     encoder = catalog.encoder(c.encoderClass)->create(c.k, c.r, m_dataset->shape);
     decoder = catalog.decoder(c.decoderClass)->create(c.k, c.r, m_dataset->numClasses);
     loss = catalog.loss(c.lossClass)->create();
-    parity = m_model->make(*m_dataset, c.modelScript);   // a TorchScript model: a second copy
+    parity = m_model->make(*m_dataset, c.modelScript); // a TorchScript model: a second copy
     if (training && c.trainParityModel) {
         initFreshWeights(*parity);
         if (m_dataset->task == Task::Localization)
@@ -168,8 +169,9 @@ void RunComponents::assemble(const at::Tensor& trainBoxes)
         // (the original left it random by loading into the wrong object).
         copyWeights(*base, *parity);
     }
-    const std::pair<torch::nn::Module*, bool> parts[] = {
-        {parity.get(), c.trainParityModel}, {encoder.get(), c.trainEncoder}, {decoder.get(), c.trainDecoder}};
+    const std::pair<torch::nn::Module*, bool> parts[] = {{parity.get(), c.trainParityModel},
+                                                         {encoder.get(), c.trainEncoder},
+                                                         {decoder.get(), c.trainDecoder}};
     for (const auto& [module, trained] : parts) {
         if (!training || !trained) {
             freeze(*module);

@@ -32,10 +32,10 @@ enum class Purpose {
 /// encoded, the parity model's outputs, every erasure position decoded, and
 /// the run's loss (as the trainer computes it).
 struct DecodedBatch {
-    at::Tensor parityQuery;     ///< (groups, r, ...) the encoder's output
-    at::Tensor parityOutput;    ///< (groups, r, C)
-    at::Tensor reconstructed;   ///< (groups, k, C): position i decoded with it erased
-    at::Tensor loss;            ///< scalar
+    at::Tensor parityQuery;   ///< (groups, r, ...) the encoder's output
+    at::Tensor parityOutput;  ///< (groups, r, C)
+    at::Tensor reconstructed; ///< (groups, k, C): position i decoded with it erased
+    at::Tensor loss;          ///< scalar
 };
 
 /// The components of one run — base model, parity model, encoder, decoder and
@@ -101,7 +101,7 @@ public:
     std::shared_ptr<Encoder> encoder;
     std::shared_ptr<Decoder> decoder;
     std::unique_ptr<Loss> loss;
-    std::string baseSource;   ///< where the base model's weights came from (run.json)
+    std::string baseSource; ///< where the base model's weights came from (run.json)
 
 private:
     void assemble(const at::Tensor& trainBoxes);

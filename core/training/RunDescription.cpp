@@ -37,7 +37,9 @@ nlohmann::json describeRun(const RunConfig& c)
         problem = "no such directory";
     else if (dataset->checkDir)
         problem = dataset->checkDir(dir);
-    j["data"] = {{"dir", dir}, {"found", problem.empty()}, {"classes", dataset->numClasses},
+    j["data"] = {{"dir", dir},
+                 {"found", problem.empty()},
+                 {"classes", dataset->numClasses},
                  {"task", dataset->task == Task::Localization ? "localization" : "classification"},
                  {"shape", dataset->shape.toString()}};
     if (!problem.empty())
@@ -105,8 +107,8 @@ std::string describeRunText(const RunConfig& c)
           << " parameters, weights: " << j["base_model"]["weights"].get<std::string>() << "\n";
     if (j.contains("parity_model"))
         s << "  parity model: " << c.model << ", " << withThousands(j["parity_model"]["parameters"].get<int64_t>())
-          << " parameters, " << (c.trainParityModel ? "trained from a fresh initialisation" : "frozen copy of the base model")
-          << "\n";
+          << " parameters, "
+          << (c.trainParityModel ? "trained from a fresh initialisation" : "frozen copy of the base model") << "\n";
     if (j.contains("encoder"))
         s << "  encoder:      " << j["encoder"]["class"].get<std::string>() << ", "
           << withThousands(j["encoder"]["parameters"].get<int64_t>()) << " parameters"
@@ -118,8 +120,8 @@ std::string describeRunText(const RunConfig& c)
           << (c.trainDecoder ? ", trained" : ", fixed") << "\n";
     s << "  loss:         " << c.lossClass << "\n";
     s << "  training:     " << c.numEpochs << " epochs, " << c.batchSize << " groups of k = " << c.k
-      << " per batch, Adam lr " << c.lr << " weight decay " << c.weightDecay << ", val_size " << c.valSize
-      << ", seed " << c.seed << "\n";
+      << " per batch, Adam lr " << c.lr << " weight decay " << c.weightDecay << ", val_size " << c.valSize << ", seed "
+      << c.seed << "\n";
     return s.str();
 }
 

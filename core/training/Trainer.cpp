@@ -114,7 +114,7 @@ void Trainer::restore(const Checkpoint& c)
         m_encoderOpt->loadState(checkpointEntry(c, path, "encoder_opt"), path + " (encoder_opt)");
     if (m_config.trainDecoder)
         m_decoderOpt->loadState(checkpointEntry(c, path, "decoder_opt"), path + " (decoder_opt)");
-    m_startEpoch = c.epoch + 1;   // docs/BEHAVIOUR.md §5: continue with the next epoch
+    m_startEpoch = c.epoch + 1; // docs/BEHAVIOUR.md §5: continue with the next epoch
     m_bestVal = c.bestValAcc;
 }
 
@@ -180,8 +180,8 @@ RunSummary Trainer::run()
             m_observer->baseModelEvaluated(m_data.baseAccuracies);
 
         m_results = dataset.task == Task::Localization
-            ? std::make_unique<ResultWriter>(m_config.runDir(), LocalizationMetrics::metricNames())
-            : std::make_unique<ResultWriter>(m_config.runDir(), dataset.numClasses);
+                        ? std::make_unique<ResultWriter>(m_config.runDir(), LocalizationMetrics::metricNames())
+                        : std::make_unique<ResultWriter>(m_config.runDir(), dataset.numClasses);
         if (m_options.onlyTest) {
             runOnlyTest(*checkpoint);
             return m_summary;
@@ -206,8 +206,8 @@ RunSummary Trainer::run()
             splits.push_back(runSplit(m_data.test, epoch, false));
             const double seconds = secondsSince(t0);
 
-            const double valTop1 = splits[1].metrics.value(
-                dataset.task == Task::Localization ? "reconstruction_acc" : "reconstruction_top1");
+            const double valTop1 = splits[1].metrics.value(dataset.task == Task::Localization ? "reconstruction_acc"
+                                                                                              : "reconstruction_top1");
             const bool improved = valTop1 > m_bestVal;
             if (improved)
                 m_bestVal = valTop1;
@@ -300,9 +300,9 @@ SplitResult Trainer::runSplit(const SplitPlan& split, int epoch, bool train)
 
     // The training split's random code transform (CIFAR crop + flip, random
     // resized crop): drawn per epoch and sample, so a resumed run sees the same.
-    const std::optional<std::uint64_t> augmentSeed =
-        split.augment ? std::optional<std::uint64_t>(deriveSeed(m_config.seed, kSeedAugment, uint64_t(epoch)))
-                      : std::nullopt;
+    const std::optional<std::uint64_t> augmentSeed = split.augment ? std::optional<std::uint64_t>(
+                                                         deriveSeed(m_config.seed, kSeedAugment, uint64_t(epoch)))
+                                                                   : std::nullopt;
 
     // The split's samples in this epoch's order, gathered once: each batch is
     // then a contiguous slice instead of a scattered per-batch gather. Large
@@ -326,8 +326,7 @@ SplitResult Trainer::runSplit(const SplitPlan& split, int epoch, bool train)
         epochOutputs = at::empty({rows, numClasses}, at::kFloat);
     if (!perBatch)
         set.gatherCodeInputs(order.data(), rows, epochInputs.data_ptr<float>(), augmentSeed);
-    at::index_select_out(epochOutputs, set.baseOutputs, 0,
-                         at::from_blob(order.data(), {rows}, at::kLong));
+    at::index_select_out(epochOutputs, set.baseOutputs, 0, at::from_blob(order.data(), {rows}, at::kLong));
     tGather += lap(gatherStart);
     int64_t offset = 0;
 
@@ -337,7 +336,7 @@ SplitResult Trainer::runSplit(const SplitPlan& split, int epoch, bool train)
         const auto& batch = batches[bi];
         const int64_t n = int64_t(batch.size());
         const int64_t groups = n / k;
-        const at::Tensor idx = at::from_blob(const_cast<int64_t*>(batch.data()), {n}, at::kLong);  // labels only
+        const at::Tensor idx = at::from_blob(const_cast<int64_t*>(batch.data()), {n}, at::kLong); // labels only
 
         auto t = Clock::now();
         std::optional<c10::InferenceMode> inference;
@@ -407,9 +406,9 @@ SplitResult Trainer::runSplit(const SplitPlan& split, int epoch, bool train)
             stats.runningTop5 = scorer.runningTop5();
             stats.elapsedSeconds = secondsSince(t0);
             stats.groupsPerSecond = stats.elapsedSeconds > 0 ? double(groupsDone) / stats.elapsedSeconds : 0;
-            stats.etaSeconds = stats.batch ? stats.elapsedSeconds / double(stats.batch)
-                                                 * double(stats.batches - stats.batch)
-                                           : 0;
+            stats.etaSeconds = stats.batch
+                                   ? stats.elapsedSeconds / double(stats.batch) * double(stats.batches - stats.batch)
+                                   : 0;
             m_observer->batchFinished(stats);
         }
     }
@@ -476,7 +475,8 @@ nlohmann::json Trainer::runInfo(const std::string& status) const
         {"header", m_config.header()},
         {"config", m_config.toJson()},
         {"seed", m_config.seed},
-        {"threads", {{"torch", m_threads.torchThreads}, {"blas", m_threads.blasThreads}, {"blas_library", m_threads.blas}}},
+        {"threads",
+         {{"torch", m_threads.torchThreads}, {"blas", m_threads.blasThreads}, {"blas_library", m_threads.blas}}},
         {"machine", m_machine},
         {"libtorch_version", TORCH_VERSION},
         {"parity_workbench_version", PARITY_VERSION},

@@ -22,10 +22,10 @@ class ResultWriter;
 struct Checkpoint;
 
 struct TrainerOptions {
-    std::string continueFrom;   ///< checkpoint to resume from ("" = fresh run)
-    bool onlyTest = false;      ///< needs continueFrom: run the test split once
-    int checkpointCycle = 1;    ///< write `current.pth` every N epochs (and after the last)
-    int runIndex = 0;           ///< position in a sweep, echoed in events
+    std::string continueFrom; ///< checkpoint to resume from ("" = fresh run)
+    bool onlyTest = false;    ///< needs continueFrom: run the test split once
+    int checkpointCycle = 1;  ///< write `current.pth` every N epochs (and after the last)
+    int runIndex = 0;         ///< position in a sweep, echoed in events
     /// > 0: every other thread of the process (LibTorch's and the BLAS's
     /// pools, this one) runs at this nice value, all but the process's main
     /// thread (the workbench's GUI stays responsive).
@@ -69,10 +69,10 @@ private:
     std::unique_ptr<AdamOptimizer> m_parityOpt;
     std::unique_ptr<AdamOptimizer> m_encoderOpt;
     std::unique_ptr<AdamOptimizer> m_decoderOpt;
-    std::unique_ptr<FusedMlpStep> m_fusedStep;   ///< the autograd-free step, where it applies
+    std::unique_ptr<FusedMlpStep> m_fusedStep; ///< the autograd-free step, where it applies
     std::unique_ptr<ResultWriter> m_results;
     PreparedData m_data;
-    std::map<std::string, std::pair<at::Tensor, at::Tensor>> m_epochBuffers;   ///< per split: inputs, outputs
+    std::map<std::string, std::pair<at::Tensor, at::Tensor>> m_epochBuffers; ///< per split: inputs, outputs
     RunSummary m_summary;
     int m_startEpoch = 0;
     double m_bestVal = 0;

@@ -24,8 +24,8 @@ std::string errnoText() { return std::strerror(errno); }
 /// The fault-injection point of PARITY_FAULT_KILL="<call>:<where>" (see the
 /// header): where this process kills itself, if anywhere.
 struct KillPoint {
-    long call = 0;                    ///< 1-based writeFileAtomically call; 0: none
-    long offset = -1;                 ///< bytes of the temporary file written first; -1: all
+    long call = 0;    ///< 1-based writeFileAtomically call; 0: none
+    long offset = -1; ///< bytes of the temporary file written first; -1: all
     enum { Bytes, Synced, Renamed } stage = Bytes;
 };
 
@@ -75,7 +75,7 @@ void syncDirectoryOf(const std::string& path)
         dir = ".";
     const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd >= 0) {
-        ::fsync(fd);   // best effort: the file itself is complete either way
+        ::fsync(fd); // best effort: the file itself is complete either way
         ::close(fd);
     }
 }

@@ -18,8 +18,9 @@ namespace {
 
 bool equalsNoCase(std::string_view a, std::string_view b)
 {
-    return a.size() == b.size()
-           && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return std::tolower(x) == std::tolower(y); });
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+               return std::tolower(x) == std::tolower(y);
+           });
 }
 
 
@@ -213,11 +214,13 @@ Tier openBlasKernelTier(std::string_view core)
     static constexpr std::string_view avx512[] = {"SkylakeX", "Cooperlake", "SapphireRapids"};
     static constexpr std::string_view avx2[] = {"Haswell", "Zen", "Excavator"};
     static constexpr std::string_view avx[] = {"Sandybridge", "Bulldozer", "Piledriver", "Steamroller"};
-    static constexpr std::string_view generic[] = {
-        "Katmai", "Coppermine", "Northwood", "Prescott", "Banias",        "Atom",    "Core2", "Penryn",
-        "Dunnington", "Nehalem", "Athlon",  "Opteron",  "Opteron_SSE3", "Barcelona", "Nano", "Bobcat"};
+    static constexpr std::string_view generic[] = {"Katmai",       "Coppermine", "Northwood", "Prescott",
+                                                   "Banias",       "Atom",       "Core2",     "Penryn",
+                                                   "Dunnington",   "Nehalem",    "Athlon",    "Opteron",
+                                                   "Opteron_SSE3", "Barcelona",  "Nano",      "Bobcat"};
     auto in = [&](const auto& names) {
-        return std::any_of(std::begin(names), std::end(names), [&](std::string_view n) { return equalsNoCase(n, core); });
+        return std::any_of(std::begin(names), std::end(names),
+                           [&](std::string_view n) { return equalsNoCase(n, core); });
     };
     if (in(avx512))
         return Tier::Avx512;
@@ -258,8 +261,9 @@ KernelDecision decideKernel(const KernelSituation& s)
     // CPU with AVX2 + FMA or AVX-512. OpenBLAS's own Haswell-class choice on
     // an AVX-512 CPU is left alone: it made it knowing the CPU.
     const bool below = known && kernelTier < Tier::Avx2 && !best.empty();
-    const std::string belowText = "OpenBLAS runs its " + s.detectedKernel + " kernel (" + std::string(tierName(kernelTier))
-                                  + ") on this " + std::string(tierName(cpuTier)) + " CPU";
+    const std::string belowText = "OpenBLAS runs its " + s.detectedKernel + " kernel ("
+                                  + std::string(tierName(kernelTier)) + ") on this " + std::string(tierName(cpuTier))
+                                  + " CPU";
 
     const bool ours = !s.autoMark.empty() && s.autoMark != "off" && s.userCoretype && *s.userCoretype == s.autoMark;
     if (ours) {
@@ -321,8 +325,8 @@ bool gemmSelfCheck(std::string* detail)
     }
     // Odd sizes reach the kernels' edge paths; both transposes are ones
     // LibTorch's linear layers use.
-    const double worst = std::max({checkOne(sgemm, 'N', 67, 53, 129), checkOne(sgemm, 'T', 96, 40, 211),
-                                   checkOne(sgemm, 'N', 150, 9, 300)});
+    const double worst = std::max(
+        {checkOne(sgemm, 'N', 67, 53, 129), checkOne(sgemm, 'T', 96, 40, 211), checkOne(sgemm, 'N', 150, 9, 300)});
     // float accumulation of a few hundred terms stays far below 1e-4 of
     // the magnitude sum; a wrong kernel is off by O(1).
     // PARITY_BLAS_SELFCHECK_LIMIT overrides the limit, for drills of the
@@ -333,7 +337,8 @@ bool gemmSelfCheck(std::string* detail)
     const bool ok = worst < limit;
     if (detail) {
         std::ostringstream s;
-        s << "largest relative error " << worst << (ok ? " (passed)" : " (failed: limit ") << (ok ? "" : std::to_string(limit) + ")");
+        s << "largest relative error " << worst << (ok ? " (passed)" : " (failed: limit ")
+          << (ok ? "" : std::to_string(limit) + ")");
         *detail = s.str();
     }
     return ok;

@@ -63,7 +63,7 @@ std::string openBlasKernelFor(Tier cpuTier);
 /// tested on any CPU).
 struct KernelSituation {
     bool openBlas = false;
-    std::string detectedKernel;              ///< openblas_get_corename() now
+    std::string detectedKernel; ///< openblas_get_corename() now
     CpuInfo cpu;
     std::optional<std::string> userCoretype; ///< OPENBLAS_CORETYPE in the environment
     std::string autoMark;                    ///< PARITY_BLAS_AUTO: "", "off", or the kernel we chose

@@ -121,9 +121,9 @@ void parityStartup(int, char** argv, char**)
             return;
         }
         const std::string why = inUse ? "OpenBLAS kernel " + d.kernel + " computes wrong results on this CPU (" + check
-                                             + "): not used"
-                                       : "OpenBLAS did not switch to kernel " + d.kernel + " (it runs "
-                                             + blas.kernel + ")";
+                                            + "): not used"
+                                      : "OpenBLAS did not switch to kernel " + d.kernel + " (it runs " + blas.kernel
+                                            + ")";
         clearHandOver();
         ::setenv(kAutoVar, "off", 1);
         ::setenv(kNoteVar, why.c_str(), 1);
@@ -131,8 +131,9 @@ void parityStartup(int, char** argv, char**)
         ::unsetenv(kNoteVar);
         if (!inUse)
             return; // still the kernel OpenBLAS chose: slower, but right
-        failStartup(out.warning + "; refusing to compute with it. Set PARITY_BLAS_SELECT=off to run "
-                                  "OpenBLAS's own choice.");
+        failStartup(out.warning
+                    + "; refusing to compute with it. Set PARITY_BLAS_SELECT=off to run "
+                      "OpenBLAS's own choice.");
     }
     }
 }
@@ -163,8 +164,8 @@ const StartupReport& startupReport()
 // The two entry points: the dynamic loader calls the first before any shared
 // library's initialiser, libc the second before main().
 extern "C" {
-__attribute__((section(".preinit_array"), used)) static void (*parity_preinit_entry)(int, char**, char**) =
-    parity::blas::parityPreinit;
+__attribute__((section(".preinit_array"),
+               used)) static void (*parity_preinit_entry)(int, char**, char**) = parity::blas::parityPreinit;
 }
 __attribute__((constructor(101))) static void parityBlasStartupConstructor(int argc, char** argv, char** envp)
 {

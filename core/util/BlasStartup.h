@@ -29,8 +29,8 @@ namespace parity::blas {
 struct StartupReport {
     CpuInfo cpu;
     BlasInfo blas;
-    std::string kernelNote;    ///< how the kernel in use came to be chosen
-    std::string warning;       ///< non-empty: slower than the machine could be, and why
+    std::string kernelNote; ///< how the kernel in use came to be chosen
+    std::string warning;    ///< non-empty: slower than the machine could be, and why
     bool flushDenormals = false;
 };
 

@@ -20,9 +20,9 @@ Workload workloadOfModel(const std::string& architecture);
 
 /// How many threads each pool got.
 struct ThreadSettings {
-    int torchThreads = 1;   ///< LibTorch intra-op (OpenMP) threads
-    int blasThreads = 1;    ///< OpenBLAS's own pthreads, when OpenBLAS is the BLAS
-    std::string blas;       ///< "OpenBLAS ..." or "reference BLAS / unknown"
+    int torchThreads = 1; ///< LibTorch intra-op (OpenMP) threads
+    int blasThreads = 1;  ///< OpenBLAS's own pthreads, when OpenBLAS is the BLAS
+    std::string blas;     ///< "OpenBLAS ..." or "reference BLAS / unknown"
 };
 
 /// Applies a thread count (0 = all cores): process-wide for the BLAS, for the

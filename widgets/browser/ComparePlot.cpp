@@ -11,14 +11,12 @@
 #include <QPushButton>
 #include <QVBoxLayout>
 
-namespace parity::gui
-{
+namespace parity::gui {
 
-namespace
-{
-const QColor kColors[] = { QColor(31, 119, 180), QColor(255, 127, 14), QColor(44, 160, 44), QColor(214, 39, 40),
-    QColor(148, 103, 189), QColor(140, 86, 75), QColor(227, 119, 194), QColor(127, 127, 127), QColor(188, 189, 34),
-    QColor(23, 190, 207) };
+namespace {
+const QColor kColors[] = {QColor(31, 119, 180),  QColor(255, 127, 14), QColor(44, 160, 44),   QColor(214, 39, 40),
+                          QColor(148, 103, 189), QColor(140, 86, 75),  QColor(227, 119, 194), QColor(127, 127, 127),
+                          QColor(188, 189, 34),  QColor(23, 190, 207)};
 constexpr int kColorCount = int(sizeof kColors / sizeof kColors[0]);
 } // namespace
 
@@ -79,7 +77,7 @@ void ComparePlot::setRecords(std::vector<RunRecord> records)
 void ComparePlot::fillChoosers()
 {
     QStringList splits;
-    QStringList metrics { QStringLiteral("loss") };
+    QStringList metrics{QStringLiteral("loss")};
     for (const auto& r : m_records) {
         for (const auto& s : r.splitNames())
             if (!splits.contains(s))
@@ -89,7 +87,7 @@ void ComparePlot::fillChoosers()
                 metrics << m;
     }
     if (splits.isEmpty())
-        splits = QStringList { QStringLiteral("train"), QStringLiteral("val"), QStringLiteral("test") };
+        splits = QStringList{QStringLiteral("train"), QStringLiteral("val"), QStringLiteral("test")};
     // Refilling the combos would fire onChooserChanged() for every item.
     const QSignalBlocker blockSplit(m_split);
     const QSignalBlocker blockMetric(m_metric);
@@ -128,14 +126,8 @@ bool ComparePlot::setMetric(const QString& splitName, const QString& metricName)
     return true;
 }
 
-QString ComparePlot::split() const
-{
-    return m_split->currentData().toString();
-}
-QString ComparePlot::currentMetric() const
-{
-    return m_metric->currentData().toString();
-}
+QString ComparePlot::split() const { return m_split->currentData().toString(); }
+QString ComparePlot::currentMetric() const { return m_metric->currentData().toString(); }
 
 QStringList ComparePlot::availableSplits() const
 {
@@ -212,10 +204,7 @@ void ComparePlot::resetView()
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
-int ComparePlot::graphCount() const
-{
-    return m_plot->graphCount();
-}
+int ComparePlot::graphCount() const { return m_plot->graphCount(); }
 
 bool ComparePlot::isGraphVisible(int index) const
 {
@@ -249,15 +238,12 @@ void ComparePlot::onLegendClick(QCPLegend*, QCPAbstractLegendItem* item, QMouseE
         }
 }
 
-bool ComparePlot::exportImage(const QString& path, QString* error)
-{
-    return savePlot(m_plot, path, error);
-}
+bool ComparePlot::exportImage(const QString& path, QString* error) { return savePlot(m_plot, path, error); }
 
 void ComparePlot::onExportClicked()
 {
-    const QString path = QFileDialog::getSaveFileName(
-        this, tr("Export plot"), QString(), tr("PNG image (*.png);;PDF document (*.pdf)"));
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export plot"), QString(),
+                                                      tr("PNG image (*.png);;PDF document (*.pdf)"));
     if (path.isEmpty())
         return;
     QString error;

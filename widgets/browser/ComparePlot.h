@@ -14,15 +14,13 @@ class QCPAbstractLegendItem;
 class QCPLegend;
 class QMouseEvent;
 
-namespace parity::gui
-{
+namespace parity::gui {
 
 /// Overlays one metric (split x loss / reconstruction top-n / overall top-n)
 /// of several runs, one graph per run named by RunRecord::displayName().
 /// Clicking a legend entry hides or shows its graph; drag pans, the wheel
 /// zooms, "Reset" fits all visible data again.
-class ComparePlot : public QWidget
-{
+class ComparePlot : public QWidget {
     Q_OBJECT
 public:
     explicit ComparePlot(QWidget* parent = nullptr);

@@ -20,8 +20,7 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 
-namespace parity::gui
-{
+namespace parity::gui {
 
 RunBrowser::RunBrowser(QWidget* parent)
     : QWidget(parent)
@@ -113,10 +112,7 @@ void RunBrowser::setRoot(const QString& saveDir)
         setStatus(tr("Scanning %1…").arg(saveDir));
 }
 
-bool RunBrowser::isScanning() const
-{
-    return m_model->isScanning();
-}
+bool RunBrowser::isScanning() const { return m_model->isScanning(); }
 
 void RunBrowser::scanned()
 {
@@ -143,21 +139,15 @@ void RunBrowser::scanned()
         m_view->resizeColumnsToContents();
         // Headers run long ("<dataset> <model> <k> <loss> <encoder> <decoder>");
         // the tooltip and the other columns carry the rest.
-        for (int column : { int(RunListModel::RunColumn), int(RunListModel::DirectoryColumn) })
+        for (int column : {int(RunListModel::RunColumn), int(RunListModel::DirectoryColumn)})
             m_view->setColumnWidth(column, qMin(m_view->columnWidth(column), 320));
     }
     Q_EMIT runsScanned(m_model->rowCount());
 }
 
-QString RunBrowser::root() const
-{
-    return m_model->root();
-}
+QString RunBrowser::root() const { return m_model->root(); }
 
-QString RunBrowser::statusText() const
-{
-    return m_status->text();
-}
+QString RunBrowser::statusText() const { return m_status->text(); }
 
 void RunBrowser::refresh()
 {
@@ -176,7 +166,7 @@ QList<int> RunBrowser::selectedRows() const
     QList<int> rows;
     auto proxyRows = m_view->selectionModel()->selectedRows();
     std::sort(proxyRows.begin(), proxyRows.end(),
-        [](const QModelIndex& a, const QModelIndex& b) { return a.row() < b.row(); });
+              [](const QModelIndex& a, const QModelIndex& b) { return a.row() < b.row(); });
     for (const auto& index : proxyRows)
         rows << m_proxy->mapToSource(index).row();
     return rows;
@@ -270,7 +260,8 @@ void RunBrowser::askExport()
     QString stem = record.displayName();
     stem.replace(QLatin1Char(' '), QLatin1Char('_'));
     const QString path = QFileDialog::getSaveFileName(this, tr("Export metrics"),
-        QDir::home().filePath(stem + QStringLiteral("-metrics.csv")), tr("CSV (*.csv);;JSON (*.json)"));
+                                                      QDir::home().filePath(stem + QStringLiteral("-metrics.csv")),
+                                                      tr("CSV (*.csv);;JSON (*.json)"));
     if (path.isEmpty())
         return;
     if (!exportSelected(path))

@@ -14,8 +14,7 @@ class QPushButton;
 class QSortFilterProxyModel;
 class QTableView;
 
-namespace parity::gui
-{
+namespace parity::gui {
 
 class ComparePlot;
 class RunListModel;
@@ -25,8 +24,7 @@ class RunListModel;
 /// whoever shows runs (`runOpened`); "Compare" overlays the selected runs;
 /// "Export..." writes the selected run's metrics as CSV or JSON. A run that
 /// does not load shows its error in the status line and its tooltip.
-class RunBrowser : public QWidget
-{
+class RunBrowser : public QWidget {
     Q_OBJECT
 public:
     explicit RunBrowser(QWidget* parent = nullptr);
@@ -85,7 +83,7 @@ private:
     QPushButton* m_export = nullptr;
     QLabel* m_status = nullptr;
     QStringList m_keptSelection; ///< run directories selected before a rescan
-    bool m_fitColumns = true; ///< the rows were replaced: fit the columns to them
+    bool m_fitColumns = true;    ///< the rows were replaced: fit the columns to them
 };
 
 } // namespace parity::gui

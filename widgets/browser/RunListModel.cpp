@@ -13,11 +13,9 @@
 
 #include <algorithm>
 
-namespace parity::gui
-{
+namespace parity::gui {
 
-namespace
-{
+namespace {
 constexpr int kMaxDepth = 12;
 // Directories watched for changes at most (each costs an inotify watch; the
 // system's default limit per user is 8192 or more).
@@ -43,15 +41,9 @@ void collect(const QString& dir, int depth, QStringList* runs, QStringList* visi
 
 // "coders.summation.AdditionEncoder" -> "AdditionEncoder": the table stays
 // narrow; the tooltip keeps the full class name.
-QString shortClassName(const QString& name)
-{
-    return name.mid(name.lastIndexOf(QLatin1Char('.')) + 1);
-}
+QString shortClassName(const QString& name) { return name.mid(name.lastIndexOf(QLatin1Char('.')) + 1); }
 
-bool insidePrevious(const QString& dir)
-{
-    return QFileInfo(dir).fileName().startsWith(QLatin1String("previous-"));
-}
+bool insidePrevious(const QString& dir) { return QFileInfo(dir).fileName().startsWith(QLatin1String("previous-")); }
 } // namespace
 
 RunListModel::RunListModel(QObject* parent)
@@ -68,10 +60,7 @@ RunListModel::RunListModel(QObject* parent)
     });
 }
 
-QStringList RunListModel::findRunDirectories(const QString& root)
-{
-    return findRunDirectories(root, nullptr);
-}
+QStringList RunListModel::findRunDirectories(const QString& root) { return findRunDirectories(root, nullptr); }
 
 QStringList RunListModel::findRunDirectories(const QString& root, QStringList* visited)
 {
@@ -82,10 +71,7 @@ QStringList RunListModel::findRunDirectories(const QString& root, QStringList* v
     return dirs;
 }
 
-QStringList RunListModel::watchedDirectories() const
-{
-    return m_fsWatcher->directories();
-}
+QStringList RunListModel::watchedDirectories() const { return m_fsWatcher->directories(); }
 
 void RunListModel::watch(QStringList dirs)
 {
@@ -135,7 +121,7 @@ RunListModel::ScanResult RunListModel::scan(const QString& root)
         entry.previous = insidePrevious(dir);
         if (!RunRecordLoader::load(dir, &entry.record, &entry.error)) {
             // Keep what the path tells, so the row still says which run it is.
-            entry.record = RunRecord {};
+            entry.record = RunRecord{};
             entry.record.runDir = dir;
             RunRecordLoader::identityFromPath(dir, &entry.record);
         }
@@ -160,8 +146,9 @@ void RunListModel::startScan()
         }
         watch(result.visited);
         const bool sameRuns = std::equal(m_entries.begin(), m_entries.end(), result.entries.begin(),
-            result.entries.end(),
-            [](const Entry& a, const Entry& b) { return a.record.runDir == b.record.runDir; });
+                                         result.entries.end(), [](const Entry& a, const Entry& b) {
+                                             return a.record.runDir == b.record.runDir;
+                                         });
         if (sameRuns && !m_entries.empty()) {
             // The same runs, updated (a run went on): the rows change in
             // place, so the view keeps its scroll position and selection.
@@ -177,22 +164,10 @@ void RunListModel::startScan()
     watcher->setFuture(QtConcurrent::run([root] { return scan(root); }));
 }
 
-const RunRecord& RunListModel::recordAt(int row) const
-{
-    return m_entries.at(size_t(row)).record;
-}
-QString RunListModel::runDirAt(int row) const
-{
-    return m_entries.at(size_t(row)).record.runDir;
-}
-QString RunListModel::errorAt(int row) const
-{
-    return m_entries.at(size_t(row)).error;
-}
-bool RunListModel::isPreviousAt(int row) const
-{
-    return m_entries.at(size_t(row)).previous;
-}
+const RunRecord& RunListModel::recordAt(int row) const { return m_entries.at(size_t(row)).record; }
+QString RunListModel::runDirAt(int row) const { return m_entries.at(size_t(row)).record.runDir; }
+QString RunListModel::errorAt(int row) const { return m_entries.at(size_t(row)).error; }
+bool RunListModel::isPreviousAt(int row) const { return m_entries.at(size_t(row)).previous; }
 
 int RunListModel::rowOfRunDir(const QString& dir) const
 {
@@ -203,15 +178,9 @@ int RunListModel::rowOfRunDir(const QString& dir) const
     return -1;
 }
 
-int RunListModel::rowCount(const QModelIndex& parent) const
-{
-    return parent.isValid() ? 0 : int(m_entries.size());
-}
+int RunListModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : int(m_entries.size()); }
 
-int RunListModel::columnCount(const QModelIndex& parent) const
-{
-    return parent.isValid() ? 0 : ColumnCount;
-}
+int RunListModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
 
 QVariant RunListModel::displayValue(const Entry& e, int column) const
 {
@@ -239,9 +208,9 @@ QVariant RunListModel::displayValue(const Entry& e, int column) const
         return e.error.isEmpty() && !r.epochs.empty() ? QVariant(QString::number(r.bestValReconstructionTop1, 'f', 4))
                                                       : QVariant();
     case StatusColumn: {
-        QString status = !e.error.isEmpty() ? QStringLiteral("unreadable")
-            : r.status.isEmpty()            ? QStringLiteral("original format")
-                                            : r.status;
+        QString status = !e.error.isEmpty()   ? QStringLiteral("unreadable")
+                         : r.status.isEmpty() ? QStringLiteral("original format")
+                                              : r.status;
         return e.previous ? QStringLiteral("previous, %1").arg(status) : status;
     }
     case UpdatedColumn:
@@ -317,8 +286,10 @@ QVariant RunListModel::headerData(int section, Qt::Orientation orientation, int 
 {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole || section < 0 || section >= ColumnCount)
         return QAbstractTableModel::headerData(section, orientation, role);
-    static const char* kTitles[ColumnCount] = { "Run", "Dataset", "Model", "k", "Encoder", "Decoder", "Loss", "Epochs",
-        "Best val recon. top-1", "Status", "Updated", "Directory" };
+    static const char* kTitles[ColumnCount] = {"Run",    "Dataset", "Model",
+                                               "k",      "Encoder", "Decoder",
+                                               "Loss",   "Epochs",  "Best val recon. top-1",
+                                               "Status", "Updated", "Directory"};
     return tr(kTitles[section]);
 }
 

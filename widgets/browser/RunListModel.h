@@ -11,8 +11,7 @@ class QTimer;
 
 #include <vector>
 
-namespace parity::gui
-{
+namespace parity::gui {
 
 /// Scans a save directory recursively for run directories (those holding
 /// run.json / metrics.csv, or only the original's `<split>_<metric>.txt`
@@ -31,8 +30,7 @@ namespace parity::gui
 /// checkpoint, also one of parity-train) rescans it two seconds later. When the
 /// runs are the same ones, their rows change in place (dataChanged) instead
 /// of a reset.
-class RunListModel : public QAbstractTableModel
-{
+class RunListModel : public QAbstractTableModel {
     Q_OBJECT
 public:
     enum Column {
@@ -52,9 +50,9 @@ public:
     };
     enum Role {
         SortRole = Qt::UserRole + 1, ///< numbers as numbers, for QSortFilterProxyModel
-        RunDirRole, ///< absolute run directory
-        IsPreviousRole, ///< bool: inside a previous-<timestamp>/ folder
-        ErrorRole, ///< load error, empty when the run loaded
+        RunDirRole,                  ///< absolute run directory
+        IsPreviousRole,              ///< bool: inside a previous-<timestamp>/ folder
+        ErrorRole,                   ///< load error, empty when the run loaded
     };
 
     explicit RunListModel(QObject* parent = nullptr);

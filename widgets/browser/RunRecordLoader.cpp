@@ -4,11 +4,9 @@
 
 #include <QJsonDocument>
 
-namespace parity::gui
-{
+namespace parity::gui {
 
-namespace
-{
+namespace {
 
 QString q(const std::string& s) { return QString::fromStdString(s); }
 

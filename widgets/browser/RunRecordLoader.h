@@ -6,16 +6,14 @@
 
 #include <QString>
 
-namespace parity::gui
-{
+namespace parity::gui {
 
 /// Loads a RunRecord from a run directory. The workbench writes run.json and
 /// metrics.csv next to the original framework's per-metric text files
 /// (`<split>_<metric>.txt`, one line per epoch); a result directory of the
 /// original Python framework has only the text files. Every function returns
 /// false with a message naming the file and the problem instead of throwing.
-class RunRecordLoader
-{
+class RunRecordLoader {
 public:
     using Layout = parity::RunContents::Layout;
 

@@ -5,8 +5,7 @@
 #include <algorithm>
 #include <set>
 
-namespace parity::gui
-{
+namespace parity::gui {
 
 QString RunRecord::displayName() const
 {
@@ -27,9 +26,9 @@ QStringList RunRecord::accuracyMetricNames() const
                 const std::string kind = pos == std::string::npos ? std::string() : name.substr(0, pos);
                 const int n = pos == std::string::npos ? 0 : std::atoi(name.c_str() + pos + 4);
                 if (n > 0 && kind == "reconstruction")
-                    keys.insert({ n, 0 });
+                    keys.insert({n, 0});
                 else if (n > 0 && kind == "overall")
-                    keys.insert({ n, 1 });
+                    keys.insert({n, 1});
                 else
                     others.insert(name);
             }
@@ -45,7 +44,7 @@ QStringList RunRecord::accuracyMetricNames() const
 
 QStringList RunRecord::splitNames() const
 {
-    static const QStringList kOrder = { QStringLiteral("train"), QStringLiteral("val"), QStringLiteral("test") };
+    static const QStringList kOrder = {QStringLiteral("train"), QStringLiteral("val"), QStringLiteral("test")};
     std::set<QString> present;
     for (const auto& epoch : epochs)
         for (const auto& entry : epoch.splits)

@@ -11,23 +11,22 @@
 #include <map>
 #include <vector>
 
-namespace parity::gui
-{
+namespace parity::gui {
 
 /// What metrics.csv holds beyond an EpochSummary (parity::SplitTiming).
 using SplitTiming = parity::SplitTiming;
 
 struct RunRecord {
-    QString runDir; ///< absolute path of the run directory
-    QString header; ///< "<dataset> <model> <k> <loss> <encoder> <decoder>"
-    QString status; ///< run.json "status": running, finished, stopped, failed, ...
-    QJsonObject config; ///< run.json "config" (the resolved RunConfig)
-    QStringList classNames; ///< run.json "classes"
+    QString runDir;                                   ///< absolute path of the run directory
+    QString header;                                   ///< "<dataset> <model> <k> <loss> <encoder> <decoder>"
+    QString status;                                   ///< run.json "status": running, finished, stopped, failed, ...
+    QJsonObject config;                               ///< run.json "config" (the resolved RunConfig)
+    QStringList classNames;                           ///< run.json "classes"
     std::vector<parity::BaseAccuracy> baseAccuracies; ///< train and test
-    std::vector<parity::EpochSummary> epochs; ///< in epoch order, one per completed epoch
+    std::vector<parity::EpochSummary> epochs;         ///< in epoch order, one per completed epoch
     double bestValReconstructionTop1 = 0;
     int epochsCompleted = 0; ///< run.json "epochs_completed" (else epochs.size())
-    QString started; ///< ISO 8601 as in run.json
+    QString started;         ///< ISO 8601 as in run.json
     QString updated;
     /// Groups and seconds per epoch, then per split; empty when the source
     /// (the original's txt files) does not say.

@@ -9,11 +9,9 @@
 
 #include <cmath>
 
-namespace parity::gui
-{
+namespace parity::gui {
 
-namespace
-{
+namespace {
 
 bool writeAtomically(const QString& path, const QByteArray& bytes, QString* error)
 {
@@ -34,15 +32,9 @@ bool writeAtomically(const QString& path, const QByteArray& bytes, QString* erro
 
 // The core's own number format, so an export of a loaded run matches its
 // metrics.csv byte for byte.
-QByteArray number(double value)
-{
-    return QByteArray::fromStdString(parity::pythonFloatRepr(value));
-}
+QByteArray number(double value) { return QByteArray::fromStdString(parity::pythonFloatRepr(value)); }
 
-QJsonValue jsonNumber(double value)
-{
-    return std::isfinite(value) ? QJsonValue(value) : QJsonValue();
-}
+QJsonValue jsonNumber(double value) { return std::isfinite(value) ? QJsonValue(value) : QJsonValue(); }
 
 SplitTiming timingOf(const RunRecord& record, int epoch, const std::string& split)
 {
@@ -50,7 +42,7 @@ SplitTiming timingOf(const RunRecord& record, int epoch, const std::string& spli
     if (e == record.splitTimings.end())
         return {};
     const auto s = e->second.find(split);
-    return s == e->second.end() ? SplitTiming {} : s->second;
+    return s == e->second.end() ? SplitTiming{} : s->second;
 }
 
 } // namespace
@@ -77,7 +69,7 @@ bool writeMetricsCsv(const RunRecord& record, const QString& path, QString* erro
             }
             const SplitTiming t = timingOf(record, epoch.epoch, split);
             out += ',' + QByteArray::number(qint64(t.groups)) + ',' + number(t.seconds) + ',' + number(epoch.seconds)
-                + '\n';
+                   + '\n';
         }
     }
     return writeAtomically(path, out, error);
@@ -88,9 +80,9 @@ bool writeMetricsJson(const RunRecord& record, const QString& path, QString* err
     QJsonObject base;
     for (const auto& acc : record.baseAccuracies)
         base.insert(QString::fromStdString(acc.split) + QStringLiteral("_accuracy"),
-            QJsonObject { { QStringLiteral("correct"), qint64(acc.correct) },
-                { QStringLiteral("total"), qint64(acc.total) },
-                { QStringLiteral("accuracy"), jsonNumber(acc.accuracy()) } });
+                    QJsonObject{{QStringLiteral("correct"), qint64(acc.correct)},
+                                {QStringLiteral("total"), qint64(acc.total)},
+                                {QStringLiteral("accuracy"), jsonNumber(acc.accuracy())}});
     QJsonArray epochs;
     for (const auto& epoch : record.epochs) {
         QJsonObject splits;
@@ -99,26 +91,27 @@ bool writeMetricsJson(const RunRecord& record, const QString& path, QString* err
             for (const auto& [name, value] : metrics.accuracy)
                 accuracy.insert(QString::fromStdString(name), jsonNumber(value));
             const SplitTiming t = timingOf(record, epoch.epoch, split);
-            splits.insert(QString::fromStdString(split),
-                QJsonObject { { QStringLiteral("loss"), jsonNumber(metrics.loss) },
-                    { QStringLiteral("groups"), qint64(t.groups) },
-                    { QStringLiteral("seconds"), jsonNumber(t.seconds) }, { QStringLiteral("accuracy"), accuracy } });
+            splits.insert(QString::fromStdString(split), QJsonObject{{QStringLiteral("loss"), jsonNumber(metrics.loss)},
+                                                                     {QStringLiteral("groups"), qint64(t.groups)},
+                                                                     {QStringLiteral("seconds"), jsonNumber(t.seconds)},
+                                                                     {QStringLiteral("accuracy"), accuracy}});
         }
-        epochs.append(QJsonObject { { QStringLiteral("epoch"), epoch.epoch },
-            { QStringLiteral("seconds"), jsonNumber(epoch.seconds) }, { QStringLiteral("splits"), splits } });
+        epochs.append(QJsonObject{{QStringLiteral("epoch"), epoch.epoch},
+                                  {QStringLiteral("seconds"), jsonNumber(epoch.seconds)},
+                                  {QStringLiteral("splits"), splits}});
     }
-    const QJsonObject root {
-        { QStringLiteral("format"), QStringLiteral("parity-workbench-metrics") },
-        { QStringLiteral("header"), record.header },
-        { QStringLiteral("status"), record.status },
-        { QStringLiteral("run_dir"), record.runDir },
-        { QStringLiteral("config"), record.config },
-        { QStringLiteral("classes"), QJsonArray::fromStringList(record.classNames) },
-        { QStringLiteral("base_model"), base },
-        { QStringLiteral("best_val_reconstruction_top1"), jsonNumber(record.bestValReconstructionTop1) },
-        { QStringLiteral("started"), record.started },
-        { QStringLiteral("updated"), record.updated },
-        { QStringLiteral("epochs"), epochs },
+    const QJsonObject root{
+        {QStringLiteral("format"), QStringLiteral("parity-workbench-metrics")},
+        {QStringLiteral("header"), record.header},
+        {QStringLiteral("status"), record.status},
+        {QStringLiteral("run_dir"), record.runDir},
+        {QStringLiteral("config"), record.config},
+        {QStringLiteral("classes"), QJsonArray::fromStringList(record.classNames)},
+        {QStringLiteral("base_model"), base},
+        {QStringLiteral("best_val_reconstruction_top1"), jsonNumber(record.bestValReconstructionTop1)},
+        {QStringLiteral("started"), record.started},
+        {QStringLiteral("updated"), record.updated},
+        {QStringLiteral("epochs"), epochs},
     };
     return writeAtomically(path, QJsonDocument(root).toJson(QJsonDocument::Indented), error);
 }

@@ -4,8 +4,7 @@
 
 #include <QString>
 
-namespace parity::gui
-{
+namespace parity::gui {
 
 /// metrics.csv as the core writes it: a row per epoch and split, columns
 /// epoch,split,loss,<accuracies in the original's order>,groups,split_seconds,

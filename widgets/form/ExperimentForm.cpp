@@ -63,7 +63,7 @@ ExperimentForm::ExperimentForm(QWidget* parent)
     build();
     fillChoices();
     m_probeTimer.setSingleShot(true);
-    m_probeTimer.setInterval(250);   // typing a path checks it once, when the typing pauses
+    m_probeTimer.setInterval(250); // typing a path checks it once, when the typing pauses
     connect(&m_probeTimer, &QTimer::timeout, this, &ExperimentForm::startProbe);
     setConfig(parity::RunConfig{});
 }
@@ -110,7 +110,8 @@ void ExperimentForm::build()
     auto* models = new QGroupBox(tr("Models"));
     auto* modelForm = new QFormLayout(models);
     m_model = named(new QComboBox, "model");
-    m_model->setToolTip(tr("Architecture of the base model F; the parity model uses the same one (docs/BEHAVIOUR.md §4)"));
+    m_model->setToolTip(
+        tr("Architecture of the base model F; the parity model uses the same one (docs/BEHAVIOUR.md §4)"));
     m_baseMode = named(new QComboBox, "base_weights_mode");
     m_baseMode->addItem(tr("Bundled or cached, else train here"));
     m_baseMode->addItem(tr("Train here"));
@@ -201,9 +202,9 @@ void ExperimentForm::build()
 
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
-    for (QWidget* w : {static_cast<QWidget*>(data), static_cast<QWidget*>(models), static_cast<QWidget*>(coding),
-                       static_cast<QWidget*>(training), static_cast<QWidget*>(output),
-                       static_cast<QWidget*>(m_problemsLabel)})
+    for (QWidget* w :
+         {static_cast<QWidget*>(data), static_cast<QWidget*>(models), static_cast<QWidget*>(coding),
+          static_cast<QWidget*>(training), static_cast<QWidget*>(output), static_cast<QWidget*>(m_problemsLabel)})
         layout->addWidget(w);
     layout->addStretch();
 
@@ -248,10 +249,7 @@ void ExperimentForm::fillChoices()
         m_loss->addItem(shortName(l.name), QString::fromStdString(l.name));
 }
 
-QComboBox* ExperimentForm::comboFor(const QString& field) const
-{
-    return findChild<QComboBox*>(field);
-}
+QComboBox* ExperimentForm::comboFor(const QString& field) const { return findChild<QComboBox*>(field); }
 
 void ExperimentForm::setConfig(const parity::RunConfig& c)
 {
@@ -304,9 +302,14 @@ parity::RunConfig ExperimentForm::config() const
     c.dataDir = m_dataDir->text().trimmed().toStdString();
     c.model = m_model->currentData().toString().toStdString();
     switch (m_baseMode->currentIndex()) {
-    case kBaseTrain: c.baseWeights = "train"; break;
-    case kBaseFile: c.baseWeights = m_baseWeights->text().trimmed().toStdString(); break;
-    default: c.baseWeights.clear();
+    case kBaseTrain:
+        c.baseWeights = "train";
+        break;
+    case kBaseFile:
+        c.baseWeights = m_baseWeights->text().trimmed().toStdString();
+        break;
+    default:
+        c.baseWeights.clear();
     }
     c.baseTrainEpochs = m_baseEpochs->value();
     c.modelScript = m_modelScript->text().trimmed().toStdString();
@@ -416,7 +419,7 @@ void ExperimentForm::refreshRules()
     // A choice is disabled when it would add a problem the form does not
     // already have; its tooltip gives the core's reason.
     for (const QString& field : {QStringLiteral("dataset"), QStringLiteral("model"), QStringLiteral("encoder"),
-                                QStringLiteral("decoder"), QStringLiteral("loss"), QStringLiteral("device")}) {
+                                 QStringLiteral("decoder"), QStringLiteral("loss"), QStringLiteral("device")}) {
         QComboBox* combo = comboFor(field);
         for (int i = 0; i < combo->count(); ++i) {
             const QString value = field == QLatin1String("device") ? combo->itemText(i) : combo->itemData(i).toString();
@@ -477,7 +480,7 @@ void ExperimentForm::scheduleProbe()
 void ExperimentForm::startProbe()
 {
     if (m_probe && m_probe->isRunning()) {
-        m_probeTimer.start();   // one check at a time; the newest wins
+        m_probeTimer.start(); // one check at a time; the newest wins
         return;
     }
     const std::string dataset = m_dataset->currentData().toString().toStdString();

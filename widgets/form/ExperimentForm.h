@@ -67,7 +67,7 @@ private:
     parity::RunConfig withChoice(const parity::RunConfig& base, const QString& field, const QString& value) const;
 
     bool m_updating = false;
-    parity::RunConfig m_loaded;   ///< keeps the config file's spellings of unchanged names
+    parity::RunConfig m_loaded; ///< keeps the config file's spellings of unchanged names
     QStringList m_problems;
 
     QComboBox* m_dataset = nullptr;
@@ -100,7 +100,7 @@ private:
 
     QTimer m_probeTimer;
     QFutureWatcher<parity::DataProbe>* m_probe = nullptr;
-    QString m_probeKey;          ///< dataset|dir of the check in flight
+    QString m_probeKey; ///< dataset|dir of the check in flight
     bool m_dataReadable = false;
     QString m_dataText;
 };

@@ -29,7 +29,7 @@ namespace parity::gui {
 
 namespace {
 
-constexpr int kImageHeight = 112;   // input tiles are enlarged to about this height
+constexpr int kImageHeight = 112; // input tiles are enlarged to about this height
 
 struct OpenResult {
     std::shared_ptr<parity::ReconstructionInspector> inspector;
@@ -174,8 +174,8 @@ void InspectorView::setBusy(bool busy, const QString& text)
 void InspectorView::updateControls()
 {
     const bool usable = !m_busy && m_inspector;
-    for (QWidget* w : {static_cast<QWidget*>(m_split), static_cast<QWidget*>(m_group),
-                       static_cast<QWidget*>(m_random), static_cast<QWidget*>(m_epochOrder)})
+    for (QWidget* w : {static_cast<QWidget*>(m_split), static_cast<QWidget*>(m_group), static_cast<QWidget*>(m_random),
+                       static_cast<QWidget*>(m_epochOrder)})
         w->setEnabled(usable);
     m_nextMismatch->setEnabled(usable && !m_searchCancel);
 }
@@ -196,9 +196,9 @@ void InspectorView::openCheckpoint(const QString& path)
         [file, cancel, epochOrder]() {
             OpenResult r;
             try {
-                r.inspector = parity::ReconstructionInspector::open(
-                    file, nullptr, cancel.get(),
-                    epochOrder ? parity::GroupOrder::EpochOrder : parity::GroupOrder::SplitOrder);
+                r.inspector = parity::ReconstructionInspector::open(file, nullptr, cancel.get(),
+                                                                    epochOrder ? parity::GroupOrder::EpochOrder
+                                                                               : parity::GroupOrder::SplitOrder);
             } catch (const std::exception& e) {
                 r.error = QString::fromStdString(e.what());
             }
@@ -206,7 +206,7 @@ void InspectorView::openCheckpoint(const QString& path)
         },
         [this, request](const OpenResult& r) {
             if (request != m_request)
-                return;   // superseded by a newer request
+                return; // superseded by a newer request
             m_cancel.reset();
             if (!r.inspector) {
                 fail(r.error);
@@ -229,7 +229,7 @@ void InspectorView::refreshWeights(const QString& path)
     const int request = ++m_request;
     auto inspector = m_inspector;
     const std::string file = path.toStdString();
-    cancelSearch();   // it would hold the model until it is through the split
+    cancelSearch(); // it would hold the model until it is through the split
     setBusy(true, tr("Loading the weights of %1…").arg(QFileInfo(path).fileName()));
     runAsync<RefreshResult>(
         this,
@@ -329,15 +329,9 @@ QString InspectorView::currentSplit() const { return m_split->currentText(); }
 
 qint64 InspectorView::currentGroup() const { return m_shown ? m_shown->group : m_group->value(); }
 
-void InspectorView::showGroup(const QString& split, qint64 group)
-{
-    requestGroup({split, group, false});
-}
+void InspectorView::showGroup(const QString& split, qint64 group) { requestGroup({split, group, false}); }
 
-void InspectorView::showRandomGroup()
-{
-    requestGroup({currentSplit(), 0, true});
-}
+void InspectorView::showRandomGroup() { requestGroup({currentSplit(), 0, true}); }
 
 void InspectorView::requestGroup(const GroupRequest& request)
 {
@@ -349,7 +343,7 @@ void InspectorView::requestGroup(const GroupRequest& request)
     if (!request.random)
         m_wantedGroup = request.group;
     if (m_groupInFlight)
-        m_queued = request;   // replaces any older one still waiting
+        m_queued = request; // replaces any older one still waiting
     else
         startGroupJob(request);
 }
@@ -373,9 +367,8 @@ void InspectorView::startGroupJob(const GroupRequest& request)
                     r.error = QObject::tr("The %1 split holds no complete group").arg(request.split);
                     return r;
                 }
-                const int64_t group = request.random
-                                          ? int64_t(QRandomGenerator::global()->bounded(quint64(count)))
-                                          : std::clamp<int64_t>(request.group, 0, count - 1);
+                const int64_t group = request.random ? int64_t(QRandomGenerator::global()->bounded(quint64(count)))
+                                                     : std::clamp<int64_t>(request.group, 0, count - 1);
                 r.group = inspector->inspect(split, group);
             } catch (const std::exception& e) {
                 r.error = QString::fromStdString(e.what());
@@ -385,7 +378,7 @@ void InspectorView::startGroupJob(const GroupRequest& request)
         [this, id, inspector](const GroupResult& r) {
             m_groupInFlight = false;
             m_evaluatingHint->stop();
-            if (m_queued) {   // a newer request waited: this answer is stale
+            if (m_queued) { // a newer request waited: this answer is stale
                 const GroupRequest next = *m_queued;
                 m_queued.reset();
                 startGroupJob(next);
@@ -425,8 +418,7 @@ void InspectorView::render()
         m_inputCaptions[i]->setText(g.localization ? tr("X%1").arg(i + 1)
                                                    : tr("X%1: %2").arg(i + 1).arg(classText(g.classNames, label)));
     }
-    m_parityImage->setPixmap(
-        QPixmap::fromImage(toQImage(g.parityQuery, scaleFor(g.parityQuery, kImageHeight))));
+    m_parityImage->setPixmap(QPixmap::fromImage(toQImage(g.parityQuery, scaleFor(g.parityQuery, kImageHeight))));
     int matched = 0;
     for (size_t i = 0; i < g.positions.size() && i < m_panels.size(); ++i) {
         if (g.localization && i < g.inputs.size())
@@ -450,7 +442,7 @@ void InspectorView::showNextMismatch()
     cancelSearch();
     auto cancel = std::make_shared<parity::CancelToken>();
     m_searchCancel = cancel;
-    const int id = ++m_groupRequest;   // supersedes group requests still waiting
+    const int id = ++m_groupRequest; // supersedes group requests still waiting
     m_queued.reset();
     updateControls();
     const QString split = m_wantedSplit;
@@ -505,7 +497,7 @@ void InspectorView::cancelSearch()
 void InspectorView::setSoftmax(bool on)
 {
     if (m_softmax->isChecked() != on) {
-        m_softmax->setChecked(on);   // comes back here through toggled()
+        m_softmax->setChecked(on); // comes back here through toggled()
         return;
     }
     if (m_shown)

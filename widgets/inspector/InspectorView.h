@@ -77,7 +77,10 @@ public:
     int inputImageCount() const { return int(m_inputImages.size()); }
     int barChartCount() const { return int(m_panels.size()); }
     /// The panel of erasure position `i` (for tests), nullptr when there is none.
-    PositionPanel* positionPanel(int i) const { return i >= 0 && i < int(m_panels.size()) ? m_panels[size_t(i)] : nullptr; }
+    PositionPanel* positionPanel(int i) const
+    {
+        return i >= 0 && i < int(m_panels.size()) ? m_panels[size_t(i)] : nullptr;
+    }
     /// Saves the view as it looks now as a PNG; false (and `error`) on failure.
     bool exportImage(const QString& path, QString* error = nullptr);
 
@@ -107,20 +110,20 @@ private:
     void fail(const QString& message);
 
     std::shared_ptr<parity::ReconstructionInspector> m_inspector;
-    std::shared_ptr<parity::CancelToken> m_cancel;   ///< of the open in flight
-    int m_request = 0;                               ///< numbers opens and refreshes; late answers are dropped
+    std::shared_ptr<parity::CancelToken> m_cancel; ///< of the open in flight
+    int m_request = 0;                             ///< numbers opens and refreshes; late answers are dropped
     bool m_busy = false;
     std::optional<parity::InspectedGroup> m_shown;
-    QString m_header;                                ///< the open run's configuration, one line
+    QString m_header; ///< the open run's configuration, one line
 
     // Group evaluation: at most one job in flight, the newest request queued.
-    int m_groupRequest = 0;                          ///< numbers group requests and searches
+    int m_groupRequest = 0; ///< numbers group requests and searches
     bool m_groupInFlight = false;
     std::optional<GroupRequest> m_queued;
-    QString m_wantedSplit = QStringLiteral("val");   ///< the newest split / group asked for
+    QString m_wantedSplit = QStringLiteral("val"); ///< the newest split / group asked for
     qint64 m_wantedGroup = 0;
-    std::shared_ptr<parity::CancelToken> m_searchCancel;   ///< of the mismatch search in flight
-    QTimer* m_evaluatingHint = nullptr;              ///< shows "Evaluating…" when a group takes a while
+    std::shared_ptr<parity::CancelToken> m_searchCancel; ///< of the mismatch search in flight
+    QTimer* m_evaluatingHint = nullptr;                  ///< shows "Evaluating…" when a group takes a while
 
     QLabel* m_source = nullptr;
     QComboBox* m_split = nullptr;

@@ -76,7 +76,7 @@ PositionPanel::PositionPanel(QWidget* parent)
     m_plot->xAxis->grid()->setVisible(false);
     m_plot->legend->setVisible(true);
     m_plot->legend->setFont(QFont(font().family(), 8));
-    m_plot->legend->setBrush(QColor(255, 255, 255, 170));   // bars stay visible behind it
+    m_plot->legend->setBrush(QColor(255, 255, 255, 170)); // bars stay visible behind it
     m_plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
 }
 
@@ -86,9 +86,8 @@ void PositionPanel::setPosition(int index, const parity::InspectedPosition& p,
     m_boxes->hide();
     m_boxes->clear();
     m_plot->show();
-    const QString mark = p.matchesBase
-                             ? QStringLiteral("<span style='color:#1a7f37'>&#10004; matched</span>")
-                             : QStringLiteral("<span style='color:#c62828'>&#10008; not matched</span>");
+    const QString mark = p.matchesBase ? QStringLiteral("<span style='color:#1a7f37'>&#10004; matched</span>")
+                                       : QStringLiteral("<span style='color:#c62828'>&#10008; not matched</span>");
     m_caption->setText(tr("<b>Position %1 erased</b> (sample %2) &mdash; true: <b>%3</b> &middot; base: <b>%4</b> "
                           "&middot; reconstructed: <b>%5</b> &mdash; %6")
                            .arg(index + 1)
@@ -160,7 +159,7 @@ void PositionPanel::setBoxes(int index, const parity::InspectedPosition& p, cons
 
 QImage PositionPanel::boxImage() const
 {
-    return m_boxes->pixmap().toImage();   // null after setPosition (cleared)
+    return m_boxes->pixmap().toImage(); // null after setPosition (cleared)
 }
 
 QString PositionPanel::caption() const { return m_caption->text(); }

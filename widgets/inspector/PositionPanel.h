@@ -25,8 +25,8 @@ public:
 
     /// Shows `position` (index `index` in its group). With `softmax` the bars
     /// are probabilities (softmax of each output vector), else raw outputs.
-    void setPosition(int index, const parity::InspectedPosition& position,
-                     const std::vector<std::string>& classNames, bool softmax);
+    void setPosition(int index, const parity::InspectedPosition& position, const std::vector<std::string>& classNames,
+                     bool softmax);
 
     /// A localization run's position: `input` is the erased query's image.
     void setBoxes(int index, const parity::InspectedPosition& position, const parity::InspectedImage& input);

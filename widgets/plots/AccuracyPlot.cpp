@@ -12,13 +12,11 @@
 
 #include <cmath>
 
-namespace parity::gui
-{
+namespace parity::gui {
 
-namespace
-{
-const QStringList kSplits { QStringLiteral("train"), QStringLiteral("val"), QStringLiteral("test") };
-const QStringList kKinds { QStringLiteral("reconstruction"), QStringLiteral("overall") };
+namespace {
+const QStringList kSplits{QStringLiteral("train"), QStringLiteral("val"), QStringLiteral("test")};
+const QStringList kKinds{QStringLiteral("reconstruction"), QStringLiteral("overall")};
 const QString kTopOne = QStringLiteral("top-1");
 const QString kTopN = QStringLiteral("top-n");
 const QString kBase = QStringLiteral("base");
@@ -42,10 +40,7 @@ QFrame* separator(QWidget* parent)
 }
 } // namespace
 
-QStringList AccuracyPlot::filterNames()
-{
-    return kSplits + kKinds + QStringList { kTopOne, kTopN, kBase };
-}
+QStringList AccuracyPlot::filterNames() { return kSplits + kKinds + QStringList{kTopOne, kTopN, kBase}; }
 
 QString AccuracyPlot::seriesName(const QString& split, const QString& kind, int n)
 {
@@ -67,15 +62,15 @@ AccuracyPlot::AccuracyPlot(QWidget* parent)
     for (const QString& split : kSplits) {
         const QColor colour = splitColour(split);
         for (const QString& kind : kKinds) {
-            for (const bool topOne : { true, false }) {
+            for (const bool topOne : {true, false}) {
                 QCPGraph* graph = plot->addGraph();
                 graph->setName(seriesName(split, kind, topOne ? 1 : m_topN));
                 QPen pen(topOne ? colour : colour.lighter(125), topOne ? 2.0 : 1.5);
                 pen.setStyle(kind == QLatin1String("overall") ? Qt::DashLine : Qt::SolidLine);
                 graph->setPen(pen);
-                graph->setScatterStyle(QCPScatterStyle(
-                    topOne ? QCPScatterStyle::ssCircle : QCPScatterStyle::ssSquare, pen.color(), Qt::white, 6));
-                m_series.push_back(Series { graph, split, kind, topOne });
+                graph->setScatterStyle(QCPScatterStyle(topOne ? QCPScatterStyle::ssCircle : QCPScatterStyle::ssSquare,
+                                                       pen.color(), Qt::white, 6));
+                m_series.push_back(Series{graph, split, kind, topOne});
             }
         }
     }
@@ -132,9 +127,9 @@ void AccuracyPlot::addPoint(const Series& series, const EpochSummary& summary)
     const auto split = summary.splits.find(series.split.toStdString());
     if (split == summary.splits.end())
         return;
-    const std::string key = m_localization
-        ? localizationKey(series.kind, series.topOne)
-        : QStringLiteral("%1_top%2").arg(series.kind).arg(series.topOne ? 1 : m_topN).toStdString();
+    const std::string key =
+        m_localization ? localizationKey(series.kind, series.topOne)
+                       : QStringLiteral("%1_top%2").arg(series.kind).arg(series.topOne ? 1 : m_topN).toStdString();
     const auto accuracy = split->second.accuracy.find(key);
     if (accuracy != split->second.accuracy.end())
         series.graph->addData(summary.epoch + 1, accuracy->second);

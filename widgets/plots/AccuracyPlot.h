@@ -9,8 +9,7 @@ class QComboBox;
 class QCPItemStraightLine;
 class QCPItemText;
 
-namespace parity::gui
-{
+namespace parity::gui {
 
 /// Accuracy per epoch (x = epoch + 1) of each split (train, val, test; one
 /// colour each) and kind (reconstruction: solid, overall: dashed), for top-1
@@ -26,8 +25,7 @@ namespace parity::gui
 /// reconstruction / overall become reconstruction / localization, top-1 the
 /// accuracy at IoU >= 0.75 ("val localization acc") and top-n the mean IoU
 /// ("val mean IoU", "val mean reconstruction IoU").
-class AccuracyPlot : public LivePlot
-{
+class AccuracyPlot : public LivePlot {
     Q_OBJECT
 public:
     static constexpr int kDefaultTopN = 5;
@@ -50,7 +48,7 @@ public:
     void setTopN(int n);
     int topN() const { return m_topN; }
     /// The n > 1 for which the epochs so far have "..._top<n>" accuracies.
-    std::vector<int> availableTopN() const { return { m_availableN.begin(), m_availableN.end() }; }
+    std::vector<int> availableTopN() const { return {m_availableN.begin(), m_availableN.end()}; }
 
     /// Toolbar filters, by the names of filterNames().
     void setShown(const QString& filter, bool shown);

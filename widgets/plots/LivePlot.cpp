@@ -10,8 +10,7 @@
 #include <QPushButton>
 #include <QVBoxLayout>
 
-namespace parity::gui
-{
+namespace parity::gui {
 
 LivePlot::LivePlot(QWidget* parent)
     : QWidget(parent)
@@ -60,15 +59,9 @@ void LivePlot::finishToolbar()
     m_toolbar->addWidget(m_readoutLabel);
 }
 
-int LivePlot::redrawCount() const
-{
-    return m_throttle->redrawCount();
-}
+int LivePlot::redrawCount() const { return m_throttle->redrawCount(); }
 
-void LivePlot::dataChanged()
-{
-    m_throttle->request();
-}
+void LivePlot::dataChanged() { m_throttle->request(); }
 
 void LivePlot::resetView()
 {
@@ -122,14 +115,8 @@ bool LivePlot::isSeriesVisible(const QString& name) const
     return graph && graph->visible();
 }
 
-QString LivePlot::readoutAt(const QPoint& pos)
-{
-    return m_interactor->showReadoutAt(pos);
-}
+QString LivePlot::readoutAt(const QPoint& pos) { return m_interactor->showReadoutAt(pos); }
 
-QString LivePlot::readout() const
-{
-    return m_interactor->readout();
-}
+QString LivePlot::readout() const { return m_interactor->readout(); }
 
 } // namespace parity::gui

@@ -12,8 +12,7 @@ class QCPGraph;
 class QHBoxLayout;
 class QLabel;
 
-namespace parity::gui
-{
+namespace parity::gui {
 
 class PlotInteractor;
 class RedrawThrottle;
@@ -24,17 +23,16 @@ class RedrawThrottle;
 /// hover read-out through a PlotInteractor, and axes that follow new data
 /// until the user drags or zooms ("Reset view" follows again).
 /// Series are QCPGraphs, found by their legend name.
-class LivePlot : public QWidget
-{
+class LivePlot : public QWidget {
     Q_OBJECT
 public:
     explicit LivePlot(QWidget* parent = nullptr);
     ~LivePlot() override;
 
     /// Live events (the main window may feed every plot the same stream).
-    virtual void addBatch(const parity::BatchStats& stats) { }
+    virtual void addBatch(const parity::BatchStats& stats) {}
     virtual void addEpoch(const parity::EpochSummary& summary) = 0;
-    virtual void setBaseAccuracies(const std::vector<parity::BaseAccuracy>& accuracies) { }
+    virtual void setBaseAccuracies(const std::vector<parity::BaseAccuracy>& accuracies) {}
     /// Replaces the contents with a finished (or loaded) run.
     virtual void showRecord(const RunRecord& record) = 0;
     /// Removes all data; the series themselves and the toolbar settings stay.

@@ -11,19 +11,14 @@
 
 #include <cmath>
 
-namespace parity::gui
-{
+namespace parity::gui {
 
-namespace
-{
-const QStringList kSplits { QStringLiteral("train"), QStringLiteral("val"), QStringLiteral("test") };
+namespace {
+const QStringList kSplits{QStringLiteral("train"), QStringLiteral("val"), QStringLiteral("test")};
 constexpr int kBatchSeries = 0;
 } // namespace
 
-QString LossPlot::epochSeriesName(const QString& split)
-{
-    return split + QStringLiteral(" loss");
-}
+QString LossPlot::epochSeriesName(const QString& split) { return split + QStringLiteral(" loss"); }
 
 LossPlot::LossPlot(QWidget* parent)
     : LivePlot(parent)
@@ -74,7 +69,7 @@ QCPGraph* LossPlot::addSeries(const QString& name, const QColor& colour, bool pe
     graph->setPen(QPen(colour, perEpoch ? 2.0 : 1.2));
     if (perEpoch)
         graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, colour, Qt::white, 6));
-    m_series.push_back(Series { graph, {}, {} });
+    m_series.push_back(Series{graph, {}, {}});
     return graph;
 }
 

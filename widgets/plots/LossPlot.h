@@ -9,8 +9,7 @@ class QCPAxisTicker;
 class QLabel;
 class QSlider;
 
-namespace parity::gui
-{
+namespace parity::gui {
 
 /// Loss while training: per batch of the training split ("train batch loss",
 /// smoothable, and "train running loss") at x = epoch + batch/batches, and per
@@ -18,8 +17,7 @@ namespace parity::gui
 /// end of an epoch's batches and its epoch point line up.
 /// Batches of other splits are ignored (their epoch loss is plotted).
 /// Toolbar: smoothing (EMA over the batch loss), log scale, reset view.
-class LossPlot : public LivePlot
-{
+class LossPlot : public LivePlot {
     Q_OBJECT
 public:
     static constexpr const char* kBatchLoss = "train batch loss";

@@ -8,11 +8,9 @@
 #include <cmath>
 #include <limits>
 
-namespace parity::gui
-{
+namespace parity::gui {
 
-namespace
-{
+namespace {
 const QColor kHiddenText(160, 160, 160);
 const char* const kOverlayLayer = "overlay";
 } // namespace

@@ -16,8 +16,7 @@ class QCPLegend;
 class QMouseEvent;
 class QWheelEvent;
 
-namespace parity::gui
-{
+namespace parity::gui {
 
 class RedrawThrottle;
 
@@ -25,8 +24,7 @@ class RedrawThrottle;
 /// hide or show its series (greyed while hidden), and a hover read-out of the
 /// data point nearest to the mouse (tracer + text in the plot, and a signal
 /// for a label).
-class PlotInteractor : public QObject
-{
+class PlotInteractor : public QObject {
     Q_OBJECT
 public:
     /// Text of the read-out for one point of `graph`.

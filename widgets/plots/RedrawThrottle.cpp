@@ -4,8 +4,7 @@
 
 #include <QEvent>
 
-namespace parity::gui
-{
+namespace parity::gui {
 
 RedrawThrottle::RedrawThrottle(QCustomPlot* plot, QObject* parent)
     : QObject(parent)

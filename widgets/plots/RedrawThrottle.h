@@ -4,15 +4,13 @@
 
 class QCustomPlot;
 
-namespace parity::gui
-{
+namespace parity::gui {
 
 /// Coalesces replot requests: however often request() is called, the plot is
 /// redrawn at most once per interval (default 40 ms, i.e. ~25 times a second),
 /// so a fast trainer cannot flood the event loop with replots.
 /// A plot that is not visible is not redrawn; it is redrawn once when shown.
-class RedrawThrottle : public QObject
-{
+class RedrawThrottle : public QObject {
     Q_OBJECT
 public:
     static constexpr int kDefaultIntervalMs = 40;

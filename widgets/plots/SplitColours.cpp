@@ -1,7 +1,6 @@
 #include "plots/SplitColours.h"
 
-namespace parity::gui
-{
+namespace parity::gui {
 
 QColor splitColour(const QString& split)
 {

@@ -2,8 +2,7 @@
 #include <QColor>
 #include <QString>
 
-namespace parity::gui
-{
+namespace parity::gui {
 
 /// One colour per split, the same in every plot: train blue, val orange,
 /// test green (others grey).

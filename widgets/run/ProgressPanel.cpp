@@ -46,10 +46,7 @@ void ProgressPanel::showBatch(const parity::BatchStats& stats)
         m_timer.start();
 }
 
-void ProgressPanel::epochDone(const parity::EpochSummary& summary)
-{
-    m_epochSeconds = summary.seconds;
-}
+void ProgressPanel::epochDone(const parity::EpochSummary& summary) { m_epochSeconds = summary.seconds; }
 
 void ProgressPanel::refresh()
 {

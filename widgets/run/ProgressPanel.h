@@ -40,8 +40,8 @@ private:
     parity::BatchStats m_last;
     bool m_pending = false;
     int m_numEpochs = 1;
-    double m_epochSeconds = 0;       ///< seconds of one whole epoch (train+val+test), from the last one
-    double m_trainShare = 0.8;       ///< part of an epoch spent in train, for the ETA
+    double m_epochSeconds = 0; ///< seconds of one whole epoch (train+val+test), from the last one
+    double m_trainShare = 0.8; ///< part of an epoch spent in train, for the ETA
 };
 
 } // namespace parity::gui

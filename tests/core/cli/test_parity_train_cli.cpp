@@ -31,10 +31,10 @@ TEST(ParityTrainCli, DescribeListsRunsWithParameterCountsAndTrainsNothing)
     const Result r = runCli(std::string(PARITY_SOURCE_DIR) + "/config/fashion-mnist.json " + tmp.path()
                             + " --describe --data-dir " + tmp / "absent");
     EXPECT_EQ(r.exitCode, 0) << r.output;
-    EXPECT_NE(r.output.find("6 runs"), std::string::npos) << r.output;   // base-mlp and resnet18, k = 2, 3, 4
-    EXPECT_NE(r.output.find("2,776,522 parameters"), std::string::npos) << r.output;   // resnet18, 28x28 grey
+    EXPECT_NE(r.output.find("6 runs"), std::string::npos) << r.output; // base-mlp and resnet18, k = 2, 3, 4
+    EXPECT_NE(r.output.find("2,776,522 parameters"), std::string::npos) << r.output; // resnet18, 28x28 grey
     EXPECT_NE(r.output.find("fashion-mnist base-mlp 4 torch.nn.MSELoss"), std::string::npos) << r.output;
-    EXPECT_NE(r.output.find("178,110 parameters"), std::string::npos) << r.output;   // docs/BEHAVIOUR.md §7
+    EXPECT_NE(r.output.find("178,110 parameters"), std::string::npos) << r.output; // docs/BEHAVIOUR.md §7
     EXPECT_NE(r.output.find("NOT FOUND"), std::string::npos) << r.output;
     EXPECT_NE(r.output.find("32 groups of k = 3"), std::string::npos) << r.output;
     EXPECT_TRUE(std::filesystem::is_empty(tmp.path()));
@@ -53,7 +53,7 @@ TEST(ParityTrainCli, TrainsTwoEpochsAndPrintsTheOriginalLines)
     EXPECT_EQ(r.output.find("Base model val accuracy"), std::string::npos);
     EXPECT_NE(r.output.find("Epoch 1. val. Top-1="), std::string::npos) << r.output;
     EXPECT_NE(r.output.find("it/s"), std::string::npos);
-    EXPECT_EQ(r.output.find("Epoch 0. test"), std::string::npos);   // test is computed, not printed
+    EXPECT_EQ(r.output.find("Epoch 0. test"), std::string::npos); // test is computed, not printed
     EXPECT_NE(r.output.find("Results: " + tmp / "save/mnist/base-mlp/k2/mse/add/sub"), std::string::npos);
 }
 
@@ -110,12 +110,13 @@ TEST(ParityTrainCli, DescribeResolvesTheNewDatasets)
     EXPECT_EQ(found.exitCode, 0) << found.output;
     EXPECT_NE(found.output.find("cifar10 from " + tmp / "cifar" + " (found), 10 classes, 3x32x32"), std::string::npos)
         << found.output;
-    EXPECT_NE(found.output.find("11,173,962 parameters"), std::string::npos) << found.output;   // docs/BEHAVIOUR.md §7
+    EXPECT_NE(found.output.find("11,173,962 parameters"), std::string::npos) << found.output; // docs/BEHAVIOUR.md §7
 
-    for (const auto& [config, expected] : std::vector<std::pair<std::string, std::string>>{
-             {"gcommands.json", "13,172,894 parameters"},          // vgg11
-             {"cat_v_dog.json", "11,177,538 parameters"},          // ImageNet resnet18, 2 classes
-             {"cifar10-concat.json", "code input 3x32x16"}}) {
+    for (const auto& [config, expected] :
+         std::vector<std::pair<std::string, std::string>>{{"gcommands.json", "13,172,894 parameters"}, // vgg11
+                                                          {"cat_v_dog.json",
+                                                           "11,177,538 parameters"}, // ImageNet resnet18, 2 classes
+                                                          {"cifar10-concat.json", "code input 3x32x16"}}) {
         const Result r = runCli(std::string(PARITY_SOURCE_DIR) + "/config/" + config + " " + tmp / "save"
                                 + " --describe --data-dir " + tmp / "absent");
         EXPECT_EQ(r.exitCode, 0) << config << "\n" << r.output;
@@ -141,8 +142,7 @@ TEST(ParityTrainCli, ContinueFromARunDirectory)
     const std::string runDir = tmp / "save/mnist/base-mlp/k2/mse/add/sub";
     const Result r = runCli(args + " --epochs 3 --continue-from " + runDir);
     ASSERT_EQ(r.exitCode, 0) << r.output;
-    EXPECT_NE(r.output.find("Resuming from " + runDir + "/current.pth after epoch 1"), std::string::npos)
-        << r.output;
+    EXPECT_NE(r.output.find("Resuming from " + runDir + "/current.pth after epoch 1"), std::string::npos) << r.output;
     std::filesystem::create_directories(tmp / "empty");
     const Result none = runCli(args + " --continue-from " + tmp / "empty");
     EXPECT_EQ(none.exitCode, 1) << none.output;

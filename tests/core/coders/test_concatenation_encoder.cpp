@@ -44,9 +44,9 @@ TEST(ConcatenationEncoder, FourQuadrantsExactPixels)
     ConcatenationEncoder big(4, 1, {1, 4, 4});
     // Pieces 2x2: X1 = 0..3, X2 = 4..7, X3 = 8..11, X4 = 12..15.
     const auto q = big.forward(distinctGroups(1, 4, 4)).reshape({4, 4});
-    const auto expected = torch::tensor({0.f, 1.f, 4.f, 5.f,       //
-                                         2.f, 3.f, 6.f, 7.f,       //
-                                         8.f, 9.f, 12.f, 13.f,     //
+    const auto expected = torch::tensor({0.f, 1.f, 4.f, 5.f,   //
+                                         2.f, 3.f, 6.f, 7.f,   //
+                                         8.f, 9.f, 12.f, 13.f, //
                                          10.f, 11.f, 14.f, 15.f})
                               .reshape({4, 4});
     EXPECT_TRUE(torch::equal(q, expected)) << q;
@@ -55,7 +55,7 @@ TEST(ConcatenationEncoder, FourQuadrantsExactPixels)
 struct TileCase {
     int k;
     ImageShape image;
-    ImageShape piece;   // expected codeInputShape()
+    ImageShape piece; // expected codeInputShape()
 };
 
 class ConcatenationTiling : public testing::TestWithParam<TileCase> {};
@@ -83,19 +83,16 @@ TEST_P(ConcatenationTiling, EveryPixelInPlace)
                 for (int w = 0; w < c.image.width; ++w) {
                     const int col = w / c.piece.width;
                     const int row = h / c.piece.height;
-                    const int i = row * 2 + col;   // k = 2: row is always 0
+                    const int i = row * 2 + col; // k = 2: row is always 0
                     ASSERT_EQ(P[b][ch][h][w], X[b][i][ch][h % c.piece.height][w % c.piece.width])
                         << "b=" << b << " c=" << ch << " h=" << h << " w=" << w;
                 }
 }
 
 INSTANTIATE_TEST_SUITE_P(Shapes, ConcatenationTiling,
-                         testing::Values(TileCase{2, {1, 28, 28}, {1, 28, 14}},
-                                         TileCase{4, {1, 28, 28}, {1, 14, 14}},
-                                         TileCase{2, {3, 4, 6}, {3, 4, 3}},
-                                         TileCase{4, {3, 4, 6}, {3, 2, 3}},
-                                         TileCase{2, {3, 32, 32}, {3, 32, 16}},
-                                         TileCase{4, {3, 32, 32}, {3, 16, 16}}));
+                         testing::Values(TileCase{2, {1, 28, 28}, {1, 28, 14}}, TileCase{4, {1, 28, 28}, {1, 14, 14}},
+                                         TileCase{2, {3, 4, 6}, {3, 4, 3}}, TileCase{4, {3, 4, 6}, {3, 2, 3}},
+                                         TileCase{2, {3, 32, 32}, {3, 32, 16}}, TileCase{4, {3, 32, 32}, {3, 16, 16}}));
 
 struct BadCase {
     const char* name;
@@ -119,8 +116,7 @@ TEST_P(ConcatenationRejects, ThrowsParityError)
 }
 
 INSTANTIATE_TEST_SUITE_P(Invalid, ConcatenationRejects,
-                         testing::Values(BadCase{"k3", 3, {1, 28, 28}, "k = 3"},
-                                         BadCase{"k1", 1, {1, 28, 28}, "k = 1"},
+                         testing::Values(BadCase{"k3", 3, {1, 28, 28}, "k = 3"}, BadCase{"k1", 1, {1, 28, 28}, "k = 1"},
                                          BadCase{"k5", 5, {1, 28, 28}, "k = 5"},
                                          BadCase{"oddHeight", 2, {1, 27, 28}, "even"},
                                          BadCase{"oddWidth", 4, {1, 28, 27}, "even"},

@@ -108,11 +108,10 @@ TEST(LearnedCodersCounts, MlpDecoderTenClasses)
 TEST(LearnedCodersCounts, StateDictNamesAsOriginal)
 {
     MlpEncoder mlp(2, 1, {1, 4, 4});
-    EXPECT_EQ(parameterNames(mlp),
-              (std::vector<std::string>{"nn.0.weight", "nn.0.bias", "nn.2.weight", "nn.2.bias"}));
+    EXPECT_EQ(parameterNames(mlp), (std::vector<std::string>{"nn.0.weight", "nn.0.bias", "nn.2.weight", "nn.2.bias"}));
     MlpDecoder dec(2, 1, 10);
-    EXPECT_EQ(parameterNames(dec), (std::vector<std::string>{"nn.0.weight", "nn.0.bias", "nn.2.weight",
-                                                             "nn.2.bias", "nn.4.weight", "nn.4.bias"}));
+    EXPECT_EQ(parameterNames(dec), (std::vector<std::string>{"nn.0.weight", "nn.0.bias", "nn.2.weight", "nn.2.bias",
+                                                             "nn.4.weight", "nn.4.bias"}));
     ConvEncoder conv(2, 1, {1, 8, 8});
     std::vector<std::string> convNames;
     for (int i = 0; i <= 12; i += 2) {
@@ -185,7 +184,7 @@ void checkPerChannel(int k)
     torch::manual_seed(10 + k);
     Enc enc3(k, 1, colour);
     Enc enc1(k, 1, grey);
-    copyParameters(enc3, enc1);   // per channel: the very same weights
+    copyParameters(enc3, enc1); // per channel: the very same weights
     torch::NoGradGuard noGrad;
 
     const auto x = torch::randn({4, k, colour.numel()});
@@ -221,7 +220,7 @@ TEST(LearnedCodersPerChannel, ConvEncoder)
 
 /// A frozen linear stand-in for the parity model F: (B, r, D) -> (B*r, C).
 struct LinearStandIn {
-    at::Tensor weight;   // (C, D)
+    at::Tensor weight; // (C, D)
     at::Tensor operator()(const at::Tensor& x) const { return at::matmul(x.reshape({-1, weight.size(1)}), weight.t()); }
 };
 
@@ -252,7 +251,7 @@ void checkEncoderLearns(const std::function<std::shared_ptr<Encoder>(int k, cons
         adam.zeroGrad();
         l.backward();
         for (const auto& p : enc->parameters())
-            ASSERT_TRUE(p.grad().defined());   // gradients reach the encoder through the frozen F
+            ASSERT_TRUE(p.grad().defined()); // gradients reach the encoder through the frozen F
         adam.step();
     }
     const double last = lossNow().item<double>();
@@ -261,7 +260,8 @@ void checkEncoderLearns(const std::function<std::shared_ptr<Encoder>(int k, cons
     // The reconstructions follow: the masked loss through the subtraction decoder drops too.
     torch::NoGradGuard noGrad;
     const at::Tensor out = f(enc->forward(data)).view({b, 1, classes});
-    const double masked = loss.maskedLoss(dec.reconstructAll(base, out), base, torch::zeros({b, k}, torch::kLong)).item<double>();
+    const double masked =
+        loss.maskedLoss(dec.reconstructAll(base, out), base, torch::zeros({b, k}, torch::kLong)).item<double>();
     EXPECT_TRUE(std::isfinite(masked));
 }
 
@@ -285,7 +285,7 @@ TEST(LearnedCodersTraining, MlpDecoderAloneLearnsMaskedMse)
     const int k = 2;
     const int64_t b = 64, classes = 10;
     const auto base = torch::randn({b, k, classes});
-    const auto parity = base.sum(1, true);   // an ideal parity output
+    const auto parity = base.sum(1, true); // an ideal parity output
     MlpDecoder dec(k, 1, classes);
     MseLoss loss;
     AdamOptimizer::Options opt;

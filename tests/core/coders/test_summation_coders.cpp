@@ -57,12 +57,12 @@ protected:
         torch::manual_seed(1234 + GetParam().k);
         const auto& c = GetParam();
         m_inputs = torch::randn({kBatch, c.k, c.shape.numel()});
-        m_weight = torch::randn({kClasses, c.shape.numel()}) / 4.0;   // F(x) = A x, no bias
+        m_weight = torch::randn({kClasses, c.shape.numel()}) / 4.0; // F(x) = A x, no bias
     }
     at::Tensor F(const at::Tensor& x) const { return at::matmul(x, m_weight.t()); }
 
-    at::Tensor m_inputs;   // (B, k, D)
-    at::Tensor m_weight;   // (C, D)
+    at::Tensor m_inputs; // (B, k, D)
+    at::Tensor m_weight; // (C, D)
 };
 
 // AdditionEncoder: P = X1 + ... + Xk elementwise over every channel and pixel.
@@ -86,8 +86,8 @@ TEST_P(SummationCoders, ParityThroughLinearModelRecoversEveryErasure)
     const auto& c = GetParam();
     AdditionEncoder enc(c.k, 1, c.shape);
     SubtractionDecoder dec(c.k, 1, kClasses);
-    const auto base = F(m_inputs);                       // (B, k, C)
-    const auto parityOut = F(enc.forward(m_inputs));     // (B, 1, C)
+    const auto base = F(m_inputs);                   // (B, k, C)
+    const auto parityOut = F(enc.forward(m_inputs)); // (B, 1, C)
     const auto rec = dec.reconstructAll(base, parityOut);
     ASSERT_EQ(rec.sizes(), base.sizes());
     for (int e = 0; e < c.k; ++e)
@@ -131,7 +131,7 @@ TEST_P(SummationCoders, GenericPathPicksErasedEntryOfEachScenario)
 {
     const auto& c = GetParam();
     IdentityProbe probe(c.k, 1, kClasses);
-    const auto base = torch::rand({kBatch, c.k, kClasses}) + 1.0;   // never zero
+    const auto base = torch::rand({kBatch, c.k, kClasses}) + 1.0; // never zero
     const auto parityOut = torch::rand({kBatch, 1, kClasses}) + 1.0;
     const auto rec = probe.reconstructAll(base, parityOut);
     ASSERT_EQ(rec.sizes(), base.sizes());
@@ -146,7 +146,7 @@ TEST_P(SummationCoders, SubtractionForwardOnHandMadeInput)
     const int64_t n = 4;
     auto in = torch::randn({n, c.k + 1, kClasses});
     for (int64_t i = 0; i < n; ++i)
-        in[i][i % c.k].zero_();   // the erased entry
+        in[i][i % c.k].zero_(); // the erased entry
     const auto out = dec.forward(in);
     ASSERT_EQ(out.sizes(), (std::vector<int64_t>{n, c.k, kClasses}));
     for (int64_t i = 0; i < n; ++i) {

@@ -99,10 +99,7 @@ INSTANTIATE_TEST_SUITE_P(ConfigDir, ShippedConfig, testing::ValuesIn(shippedConf
                              return name;
                          });
 
-TEST(SweepConfig, ConfigDirectoryIsNotEmpty)
-{
-    EXPECT_GE(shippedConfigs().size(), 1u) << PARITY_SOURCE_DIR "/config";
-}
+TEST(SweepConfig, ConfigDirectoryIsNotEmpty) { EXPECT_GE(shippedConfigs().size(), 1u) << PARITY_SOURCE_DIR "/config"; }
 
 // ---------------------------------------------------------------------------
 // Expansion.
@@ -211,12 +208,8 @@ TEST(SweepConfig, DefaultsOfOwnKeys)
 // Flags override keys of the file before expansion.
 TEST(SweepConfig, OverridesReplaceFileKeys)
 {
-    json overrides = {{"num_epoch", 7},
-                      {"save_dir", "/tmp/elsewhere"},
-                      {"seed", std::uint64_t(42)},
-                      {"threads", 1},
-                      {"data_dir", "/data/fm"},
-                      {"k_vals", json::array({3, 4})}};
+    json overrides = {{"num_epoch", 7}, {"save_dir", "/tmp/elsewhere"}, {"seed", std::uint64_t(42)},
+                      {"threads", 1},   {"data_dir", "/data/fm"},       {"k_vals", json::array({3, 4})}};
     const auto sweep = SweepConfig::fromJson(validConfig(), "ov.json", overrides);
     ASSERT_EQ(sweep.runs().size(), 2u);
     for (const auto& run : sweep.runs()) {
@@ -283,13 +276,17 @@ std::vector<InvalidCase> invalidCases()
              j["enc_dec_types"] = json::array({json::array({"coders.image.ConcatenationEncoder", kSub})});
          },
          {"ConcatenationEncoder needs k = 2 or 4, not k = 3"}},
-        {"kldivFixedCoders", [](json& j) { j["losses"] = {"loss.kldiv.KLDivLoss"}; },
+        {"kldivFixedCoders",
+         [](json& j) { j["losses"] = {"loss.kldiv.KLDivLoss"}; },
          {"loss.kldiv.KLDivLoss", fixedCoderLossMessage("loss.kldiv.KLDivLoss")}},
-        {"crossEntropyFixedCoders", [](json& j) { j["losses"] = {"torch.nn.CrossEntropyLoss"}; },
+        {"crossEntropyFixedCoders",
+         [](json& j) { j["losses"] = {"torch.nn.CrossEntropyLoss"}; },
          {"torch.nn.CrossEntropyLoss", fixedCoderLossMessage("torch.nn.CrossEntropyLoss")}},
-        {"trainAdditionEncoder", [](json& j) { j["train_encoder"] = true; },
+        {"trainAdditionEncoder",
+         [](json& j) { j["train_encoder"] = true; },
          {"train_encoder is true but coders.summation.AdditionEncoder has nothing to learn"}},
-        {"trainSubtractionDecoder", [](json& j) { j["train_decoder"] = true; },
+        {"trainSubtractionDecoder",
+         [](json& j) { j["train_decoder"] = true; },
          {"train_decoder is true but coders.summation.SubtractionDecoder has nothing to learn"}},
         {"nothingTrained", [](json& j) { j["train_parity_model"] = false; }, {"nothing to train"}},
         {"unknownDataset", [](json& j) { j["datasets"] = {"svhn"}; }, {"unknown dataset 'svhn'", "fashion-mnist"}},
@@ -302,7 +299,8 @@ std::vector<InvalidCase> invalidCases()
              j["losses"] = {"torch.nn.CrossEntropyLoss"};
          },
          {"cub predicts boxes: its loss is torch.nn.MSELoss, not torch.nn.CrossEntropyLoss"}},
-        {"baseBoxesForClassification", [](json& j) { j["base_boxes"] = "boxes.txt"; },
+        {"baseBoxesForClassification",
+         [](json& j) { j["base_boxes"] = "boxes.txt"; },
          {"base_boxes (the base model's boxes from a file) is for localization datasets, not"}},
         // issue 4, item 8: a TorchScript model needs its file.
         {"torchscriptWithoutFile", [](json& j) { j["models"] = {"torchscript"}; }, {"needs model_script"}},
@@ -313,10 +311,17 @@ std::vector<InvalidCase> invalidCases()
              j["enc_dec_types"] = json::array({json::array({"concat", kSub})});
          },
          {"even image height and width", "1x161x101"}},
-        {"vggOnCifar", [](json& j) { j["datasets"] = {"cifar10"}; j["models"] = {"vgg11"}; },
+        {"vggOnCifar",
+         [](json& j) {
+             j["datasets"] = {"cifar10"};
+             j["models"] = {"vgg11"};
+         },
          {"vgg11 is defined for gcommands, not cifar10"}},
         {"unknownModel", [](json& j) { j["models"] = {"alexnet"}; }, {"unknown model 'alexnet'"}},
-        {"unknownEncoder", [](json& j) { j["enc_dec_types"] = json::array({json::array({"xor", "sub"})}); },
+        {"unknownEncoder",
+         [](json& j) {
+             j["enc_dec_types"] = json::array({json::array({"xor", "sub"})});
+         },
          {"unknown encoder 'xor'"}},
         {"unknownLoss", [](json& j) { j["losses"] = {"torch.nn.L1Loss"}; }, {"unknown loss 'torch.nn.L1Loss'"}},
         {"typoNumEpochs",
@@ -329,14 +334,21 @@ std::vector<InvalidCase> invalidCases()
         {"missingDatasets", [](json& j) { j.erase("datasets"); }, {"missing key 'datasets'"}},
         {"emptyModels", [](json& j) { j["models"] = json::array(); }, {"'models' is an empty list"}},
         {"kOne", [](json& j) { j["k_vals"] = {1}; }, {"k must be at least 2"}},
-        {"kOneAmongOthers", [](json& j) { j["k_vals"] = {2, 1}; }, {"k must be at least 2"}},
+        {"kOneAmongOthers",
+         [](json& j) {
+             j["k_vals"] = {2, 1};
+         },
+         {"k must be at least 2"}},
         {"ecR2", [](json& j) { j["ec_r"] = 2; }, {"only r = 1"}},
         {"kValsString", [](json& j) { j["k_vals"] = "two"; }, {"'k_vals' entries must be whole numbers"}},
         {"kValsFloat", [](json& j) { j["k_vals"] = {2.5}; }, {"'k_vals' entries must be whole numbers"}},
         {"numEpochString", [](json& j) { j["num_epoch"] = "10"; }, {"'num_epoch' must be a whole number"}},
         {"numEpochZero", [](json& j) { j["num_epoch"] = 0; }, {"num_epoch must be at least 1"}},
-        {"trainFlagNotBool", [](json& j) { j["train_parity_model"] = "yes"; }, {"'train_parity_model' must be true or false"}},
-        {"encDecNotPair", [](json& j) { j["enc_dec_types"] = json::array({json::array({"add"})}); },
+        {"trainFlagNotBool",
+         [](json& j) { j["train_parity_model"] = "yes"; },
+         {"'train_parity_model' must be true or false"}},
+        {"encDecNotPair",
+         [](json& j) { j["enc_dec_types"] = json::array({json::array({"add"})}); },
          {"must be [encoder, decoder] pairs"}},
         {"negativeLr", [](json& j) { j["lr"] = -1.0; }, {"lr must be positive"}},
         {"deviceCuda", [](json& j) { j["device"] = "cuda"; }, {"CUDA"}, /*needsNoCuda=*/true},
@@ -420,7 +432,7 @@ RunConfig unusualRun()
     c.lr = 0.0025;
     c.weightDecay = 3e-4;
     c.valSize = 4000;
-    c.seed = 0x8000000000000005ull;   // above INT64_MAX
+    c.seed = 0x8000000000000005ull; // above INT64_MAX
     c.threads = 3;
     c.device = "cuda";
     c.dataDir = "/data/x";
@@ -466,9 +478,16 @@ TEST(RunConfig, FromJsonRefusesNumbersOutOfRange)
     std::ifstream in(std::string(PARITY_TEST_DATA_DIR) + "/fuzz/runconfig-k-1e300.json");
     const json kept = json::parse(in);
     EXPECT_THROW(RunConfig::fromJson(kept), Error);
-    for (const auto& [key, value] : std::vector<std::pair<std::string, json>>{
-             {"k", 1e300}, {"k", 2.5}, {"num_epoch", 4294967296LL}, {"batch_size", -1e20}, {"val_size", "5"},
-             {"seed", -1}, {"seed", 1e30}, {"threads", 1e10}, {"r", 1e300}, {"base_train_epochs", -3e9}}) {
+    for (const auto& [key, value] : std::vector<std::pair<std::string, json>>{{"k", 1e300},
+                                                                              {"k", 2.5},
+                                                                              {"num_epoch", 4294967296LL},
+                                                                              {"batch_size", -1e20},
+                                                                              {"val_size", "5"},
+                                                                              {"seed", -1},
+                                                                              {"seed", 1e30},
+                                                                              {"threads", 1e10},
+                                                                              {"r", 1e300},
+                                                                              {"base_train_epochs", -3e9}}) {
         json j = unusualRun().toJson();
         j[key] = value;
         try {
@@ -483,7 +502,7 @@ TEST(RunConfig, FromJsonRefusesNumbersOutOfRange)
 struct MismatchCase {
     const char* name;
     std::function<void(RunConfig&)> edit;
-    const char* key;   // "" when the change is allowed on resume
+    const char* key; // "" when the change is allowed on resume
 };
 
 class RunConfigMismatch : public testing::TestWithParam<MismatchCase> {};
@@ -505,27 +524,25 @@ TEST_P(RunConfigMismatch, NamesDifferingKey)
 
 INSTANTIATE_TEST_SUITE_P(
     Keys, RunConfigMismatch,
-    testing::Values(MismatchCase{"dataset", [](RunConfig& c) { c.dataset = "fashion-mnist"; }, "dataset"},
-                    MismatchCase{"model", [](RunConfig& c) { c.model = "resnet18"; }, "model"},
-                    MismatchCase{"k", [](RunConfig& c) { c.k = 2; }, "k"},
-                    MismatchCase{"lossClass", [](RunConfig& c) { c.lossClass = "loss.kldiv.KLDivLoss"; },
-                                 "loss_class"},
-                    MismatchCase{"encoderClass", [](RunConfig& c) { c.encoderClass = kAdd; }, "encoder_class"},
-                    MismatchCase{"decoderClass", [](RunConfig& c) { c.decoderClass = "coders.mlp.MLPDecoder"; },
-                                 "decoder_class"},
-                    MismatchCase{"trainEncoder", [](RunConfig& c) { c.trainEncoder = false; }, "train_encoder"},
-                    MismatchCase{"trainParityModel", [](RunConfig& c) { c.trainParityModel = true; },
-                                 "train_parity_model"},
-                    MismatchCase{"batchSize", [](RunConfig& c) { c.batchSize = 64; }, "batch_size"},
-                    MismatchCase{"lr", [](RunConfig& c) { c.lr = 1e-3; }, "lr"},
-                    MismatchCase{"weightDecay", [](RunConfig& c) { c.weightDecay = 0; }, "weight_decay"},
-                    MismatchCase{"valSize", [](RunConfig& c) { c.valSize = 5000; }, "val_size"},
-                    MismatchCase{"seed", [](RunConfig& c) { c.seed = 2; }, "seed"},
-                    MismatchCase{"numEpochsAllowed", [](RunConfig& c) { c.numEpochs = 500; }, ""},
-                    MismatchCase{"threadsAllowed", [](RunConfig& c) { c.threads = 1; }, ""},
-                    MismatchCase{"saveDirAllowed", [](RunConfig& c) { c.saveDir = "elsewhere"; }, ""},
-                    MismatchCase{"aliasSpellingAllowed", [](RunConfig& c) { c.encoder = "coders.image.ConcatenationEncoder"; },
-                                 ""}),
+    testing::Values(
+        MismatchCase{"dataset", [](RunConfig& c) { c.dataset = "fashion-mnist"; }, "dataset"},
+        MismatchCase{"model", [](RunConfig& c) { c.model = "resnet18"; }, "model"},
+        MismatchCase{"k", [](RunConfig& c) { c.k = 2; }, "k"},
+        MismatchCase{"lossClass", [](RunConfig& c) { c.lossClass = "loss.kldiv.KLDivLoss"; }, "loss_class"},
+        MismatchCase{"encoderClass", [](RunConfig& c) { c.encoderClass = kAdd; }, "encoder_class"},
+        MismatchCase{"decoderClass", [](RunConfig& c) { c.decoderClass = "coders.mlp.MLPDecoder"; }, "decoder_class"},
+        MismatchCase{"trainEncoder", [](RunConfig& c) { c.trainEncoder = false; }, "train_encoder"},
+        MismatchCase{"trainParityModel", [](RunConfig& c) { c.trainParityModel = true; }, "train_parity_model"},
+        MismatchCase{"batchSize", [](RunConfig& c) { c.batchSize = 64; }, "batch_size"},
+        MismatchCase{"lr", [](RunConfig& c) { c.lr = 1e-3; }, "lr"},
+        MismatchCase{"weightDecay", [](RunConfig& c) { c.weightDecay = 0; }, "weight_decay"},
+        MismatchCase{"valSize", [](RunConfig& c) { c.valSize = 5000; }, "val_size"},
+        MismatchCase{"seed", [](RunConfig& c) { c.seed = 2; }, "seed"},
+        MismatchCase{"numEpochsAllowed", [](RunConfig& c) { c.numEpochs = 500; }, ""},
+        MismatchCase{"threadsAllowed", [](RunConfig& c) { c.threads = 1; }, ""},
+        MismatchCase{"saveDirAllowed", [](RunConfig& c) { c.saveDir = "elsewhere"; }, ""},
+        MismatchCase{"aliasSpellingAllowed", [](RunConfig& c) { c.encoder = "coders.image.ConcatenationEncoder"; },
+                     ""}),
     [](const testing::TestParamInfo<MismatchCase>& i) { return std::string(i.param.name); });
 
 } // namespace
@@ -552,8 +569,8 @@ TEST(SweepConfig, SweepOfTooManyRunsIsRefusedBeforeExpanding)
         EXPECT_NE(msg.find("huge.json"), std::string::npos) << msg;
         EXPECT_NE(msg.find("more than 10000 runs"), std::string::npos) << msg;
     }
-    j["datasets"] = {"mnist"};   // 14,641: still too many
+    j["datasets"] = {"mnist"}; // 14,641: still too many
     EXPECT_THROW(SweepConfig::fromJson(j, "huge.json"), Error);
-    j["models"] = {"base-mlp"};   // 1,331 runs are fine
+    j["models"] = {"base-mlp"}; // 1,331 runs are fine
     EXPECT_EQ(SweepConfig::fromJson(j, "ok.json").runs().size(), 1331u);
 }

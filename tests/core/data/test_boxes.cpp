@@ -15,10 +15,10 @@ TEST(Boxes, NormalisesToMinusOneOneAndZeroTwo)
 {
     // 200 x 100 image, box at (50, 25) of 100 x 50: the middle half.
     const Box b = normaliseBox({50, 25, 100, 50}, 200, 100);
-    EXPECT_FLOAT_EQ(b.x, -0.5f);   // 2 * 50 / 200 - 1
-    EXPECT_FLOAT_EQ(b.y, -0.5f);   // 2 * 25 / 100 - 1
-    EXPECT_FLOAT_EQ(b.w, 1.0f);    // 2 * 100 / 200
-    EXPECT_FLOAT_EQ(b.h, 1.0f);    // 2 * 50 / 100
+    EXPECT_FLOAT_EQ(b.x, -0.5f); // 2 * 50 / 200 - 1
+    EXPECT_FLOAT_EQ(b.y, -0.5f); // 2 * 25 / 100 - 1
+    EXPECT_FLOAT_EQ(b.w, 1.0f);  // 2 * 100 / 200
+    EXPECT_FLOAT_EQ(b.h, 1.0f);  // 2 * 50 / 100
     const Box whole = normaliseBox({0, 0, 200, 100}, 200, 100);
     EXPECT_FLOAT_EQ(whole.x, -1.0f);
     EXPECT_FLOAT_EQ(whole.y, -1.0f);
@@ -43,13 +43,13 @@ TEST(Boxes, ClipsToTheImageFirst)
 TEST(Boxes, IouOfHandComputedCases)
 {
     EXPECT_DOUBLE_EQ(iou({0, 0, 2, 2}, {0, 0, 2, 2}), 1.0);
-    EXPECT_DOUBLE_EQ(iou({0, 0, 2, 2}, {1, 1, 2, 2}), 1.0 / 7.0);    // 1 / (4 + 4 - 1)
-    EXPECT_DOUBLE_EQ(iou({0, 0, 4, 4}, {1, 1, 2, 2}), 0.25);         // contained: 4 / 16
-    EXPECT_DOUBLE_EQ(iou({0, 0, 1, 1}, {2, 2, 1, 1}), 0.0);          // apart
-    EXPECT_DOUBLE_EQ(iou({0, 0, 1, 1}, {1, 0, 1, 1}), 0.0);          // touching edges
-    EXPECT_DOUBLE_EQ(iou({0, 0, 2, 1}, {1, 0, 2, 1}), 1.0 / 3.0);    // half overlap in x
-    EXPECT_DOUBLE_EQ(iou({0, 0, 0, 0}, {0, 0, 0, 0}), 0.0);          // empty boxes
-    EXPECT_DOUBLE_EQ(iou({0, 0, -1, 2}, {0, 0, 2, 2}), 0.0);         // negative width = empty
+    EXPECT_DOUBLE_EQ(iou({0, 0, 2, 2}, {1, 1, 2, 2}), 1.0 / 7.0); // 1 / (4 + 4 - 1)
+    EXPECT_DOUBLE_EQ(iou({0, 0, 4, 4}, {1, 1, 2, 2}), 0.25);      // contained: 4 / 16
+    EXPECT_DOUBLE_EQ(iou({0, 0, 1, 1}, {2, 2, 1, 1}), 0.0);       // apart
+    EXPECT_DOUBLE_EQ(iou({0, 0, 1, 1}, {1, 0, 1, 1}), 0.0);       // touching edges
+    EXPECT_DOUBLE_EQ(iou({0, 0, 2, 1}, {1, 0, 2, 1}), 1.0 / 3.0); // half overlap in x
+    EXPECT_DOUBLE_EQ(iou({0, 0, 0, 0}, {0, 0, 0, 0}), 0.0);       // empty boxes
+    EXPECT_DOUBLE_EQ(iou({0, 0, -1, 2}, {0, 0, 2, 2}), 0.0);      // negative width = empty
 }
 
 TEST(Boxes, IouIsTheSameInPixelsAndNormalised)

@@ -52,7 +52,7 @@ TEST(CifarFiles, FindsTheArchiveFolderAndUsesTheFineLabelOfCifar100)
     for (int r = 0; r < 30; ++r) {
         std::vector<char> rec(3074);
         in.read(rec.data(), 3074);
-        EXPECT_EQ(raw.train.labels[r].item<int64_t>(), uint8_t(rec[1])) << r;   // fine, not coarse
+        EXPECT_EQ(raw.train.labels[r].item<int64_t>(), uint8_t(rec[1])) << r; // fine, not coarse
     }
     test::writeTinyCifar(tmp / "c10/cifar-10-batches-bin", 10, 2, 2);
     EXPECT_EQ(loadCifarDirectory(tmp / "c10", 10).train.size(), 10);
@@ -97,7 +97,7 @@ TEST(CifarFiles, MissingFilesAndBadLabelsAreReported)
     {
         std::fstream f(tmp / "bad/test_batch.bin", std::ios::in | std::ios::out | std::ios::binary);
         f.seekp(3073);
-        f.put(char(12));   // label 12 in CIFAR-10
+        f.put(char(12)); // label 12 in CIFAR-10
     }
     const std::string label = errorOf([&] { loadCifarDirectory(tmp / "bad", 10); });
     EXPECT_NE(label.find("test_batch.bin"), std::string::npos) << label;
@@ -112,7 +112,7 @@ TEST(CifarFiles, ClassNames)
     const auto& names = cifar100ClassNames();
     ASSERT_EQ(names.size(), 100u);
     EXPECT_EQ(std::set<std::string>(names.begin(), names.end()).size(), 100u);
-    EXPECT_TRUE(std::is_sorted(names.begin(), names.end()));   // the fine labels are alphabetical
+    EXPECT_TRUE(std::is_sorted(names.begin(), names.end())); // the fine labels are alphabetical
     EXPECT_EQ(names[0], "apple");
     EXPECT_EQ(names[99], "worm");
     const DatasetEntry* d = Catalog::instance().dataset("cifar100");
@@ -153,8 +153,8 @@ TEST(ImageAugment, RandomCropFlipIsAShiftedOrMirroredWindow)
                             for (int x = 0; x < 32 && same; ++x) {
                                 const int sy = y + top, sx = (flip ? 31 - x : x) + left;
                                 const uint8_t want = sy < 0 || sy > 31 || sx < 0 || sx > 31
-                                    ? 0
-                                    : src[c * 1024 + sy * 32 + sx];
+                                                         ? 0
+                                                         : src[c * 1024 + sy * 32 + sx];
                                 same = out[size_t(c * 1024 + y * 32 + x)] == want;
                             }
                     if (same) {
@@ -165,7 +165,7 @@ TEST(ImageAugment, RandomCropFlipIsAShiftedOrMirroredWindow)
                 }
         ASSERT_TRUE(matched) << "draw " << draw;
     }
-    EXPECT_GT(offsets.size(), 40u);   // of 81 possible offsets
+    EXPECT_GT(offsets.size(), 40u); // of 81 possible offsets
     EXPECT_GT(flips, 60);
     EXPECT_LT(flips, 140);
 }

@@ -25,8 +25,8 @@ TEST(CubFiles, ReadsImageSizesFromHeaders)
 {
     test::TempDir tmp;
     const auto images = test::writeTinyCub(tmp.path(), 1, 2);
-    EXPECT_EQ(imageFileSize(tmp / ("images/" + images[0].relative)), std::make_pair(96, 64));   // JPEG
-    EXPECT_EQ(imageFileSize(tmp / ("images/" + images[1].relative)), std::make_pair(64, 80));   // PNG
+    EXPECT_EQ(imageFileSize(tmp / ("images/" + images[0].relative)), std::make_pair(96, 64)); // JPEG
+    EXPECT_EQ(imageFileSize(tmp / ("images/" + images[1].relative)), std::make_pair(64, 80)); // PNG
     EXPECT_THROW(imageFileSize(tmp / "images.txt"), Error);
 }
 
@@ -36,7 +36,7 @@ TEST(CubFiles, TwentyPercentOfEachClassIsTest)
     const auto images = test::writeTinyCub(tmp.path(), 3, 10);
     const RawDataset raw = loadCubDirectory(tmp.path());
     EXPECT_FALSE(raw.val.has_value());
-    ASSERT_EQ(raw.test.size(), 6);    // 2 of each class's 10
+    ASSERT_EQ(raw.test.size(), 6); // 2 of each class's 10
     ASSERT_EQ(raw.train.size(), 24);
     std::map<int64_t, int> perClass;
     for (int64_t i = 0; i < raw.test.size(); ++i)
@@ -79,7 +79,7 @@ TEST(CubFiles, BoxesAreClippedAndNormalised)
             EXPECT_LE(b.y + b.h, 1.0f + 1e-6f);
             clipped += im.x + im.w > float(im.width);
         }
-    EXPECT_EQ(clipped, 2);   // images 5 and 10 reach past the edges
+    EXPECT_EQ(clipped, 2); // images 5 and 10 reach past the edges
 }
 
 TEST(CubFiles, DecodesTo224AndImportsBaseBoxes)

@@ -151,7 +151,7 @@ TEST(Spectrogram, OneSecondGives161By101)
     const at::Tensor s = gcommandsSpectrogram(y, 16000);
     EXPECT_EQ(s.sizes(), (std::vector<int64_t>{1, 161, 101}));
     EXPECT_NEAR(s.mean().item<double>(), 0.0, 1e-5);
-    EXPECT_NEAR(s.std().item<double>(), 1.0, 1e-5);   // unbiased, as torch's std()
+    EXPECT_NEAR(s.std().item<double>(), 1.0, 1e-5); // unbiased, as torch's std()
 }
 
 TEST(Spectrogram, PureTonePeaksInItsBin)
@@ -181,7 +181,7 @@ TEST(Spectrogram, MatchesANaiveReferenceAndPadsShortClipsWithZeros)
         for (size_t i = 0; i < ref.size(); ++i)
             worst = std::max(worst, std::abs(double(got[i]) - ref[i]));
         EXPECT_LT(worst, 2e-4) << length;
-        if (length == 9600) {   // 61 frames, then zero columns (the same value after the z-score)
+        if (length == 9600) { // 61 frames, then zero columns (the same value after the z-score)
             const at::Tensor pad = s.select(0, 0).narrow(1, 61, 40);
             EXPECT_TRUE(at::equal(pad, at::full_like(pad, pad[0][0].item<float>())));
             EXPECT_FALSE(at::equal(s.select(0, 0).select(1, 60), pad.select(1, 0)));
@@ -196,7 +196,7 @@ TEST(GCommandsFolder, ListsSortedWordsAndDecodesOnDemand)
     test::TempDir tmp;
     test::writeTinyGCommands(tmp / "gc", {"yes", "no", "up"}, 3, 2);
     {
-        std::ofstream f(tmp / "gc/train/no/README.txt");   // not a .wav: skipped, as in the original
+        std::ofstream f(tmp / "gc/train/no/README.txt"); // not a .wav: skipped, as in the original
         f << "notes";
     }
     const RawDataset raw = loadGCommandsDirectory(tmp / "gc");
@@ -211,7 +211,7 @@ TEST(GCommandsFolder, ListsSortedWordsAndDecodesOnDemand)
     EXPECT_NE(raw.train.lazy->path(0).find("/no/1000_nohash_0.wav"), std::string::npos);
     const at::Tensor s = raw.train.lazy->load(8);
     EXPECT_EQ(s.sizes(), (std::vector<int64_t>{1, 161, 101}));
-    EXPECT_EQ(s.select(0, 0).select(1, 50).argmax().item<int64_t>(), 8);   // yes: word 0, 400 Hz
+    EXPECT_EQ(s.select(0, 0).select(1, 50).argmax().item<int64_t>(), 8); // yes: word 0, 400 Hz
 
     const DatasetEntry* d = Catalog::instance().dataset("gcommands");
     ASSERT_NE(d, nullptr);

@@ -138,8 +138,8 @@ protected:
         write("t10k-labels-idx1-ubyte", labelFile(m_testLabels));
     }
 
-    void expectImages(const at::Tensor& images, const Bytes& pixels, std::int64_t n,
-                      std::int64_t rows = 28, std::int64_t cols = 28)
+    void expectImages(const at::Tensor& images, const Bytes& pixels, std::int64_t n, std::int64_t rows = 28,
+                      std::int64_t cols = 28)
     {
         ASSERT_EQ(images.scalar_type(), at::kByte);
         ASSERT_EQ(images.sizes(), (at::IntArrayRef{n, 1, rows, cols}));
@@ -329,7 +329,12 @@ TEST_F(IdxReaderTest, AbsurdHeaderRejectedWithoutAllocating)
     msg = errorOf([&] { parity::readIdxImages(file("huge.gz").string()); });
     EXPECT_CONTAINS(msg, "huge.gz");
     EXPECT_CONTAINS(msg, "GiB");
-    writeRaw(file("hugelab"), [] { Bytes b; putBigEndian32(b, 0x801); putBigEndian32(b, 0xFFFFFFFFu); return b; }());
+    writeRaw(file("hugelab"), [] {
+        Bytes b;
+        putBigEndian32(b, 0x801);
+        putBigEndian32(b, 0xFFFFFFFFu);
+        return b;
+    }());
     EXPECT_CONTAINS(errorOf([&] { parity::readIdxLabels(file("hugelab").string()); }), "truncated");
 
     // Under the limit (3.9 GB) but far more than the data: raw is checked against the file

@@ -120,7 +120,7 @@ TEST(ImageDecoder, AbsurdDimensionsAreRefusedBeforeAllocating)
     std::string ihdr;
     putBigEndian(ihdr, 100000);
     putBigEndian(ihdr, 100000);
-    ihdr += std::string("\x08\x02\x00\x00\x00", 5);   // 8-bit RGB, deflate, no filter, no interlace
+    ihdr += std::string("\x08\x02\x00\x00\x00", 5); // 8-bit RGB, deflate, no filter, no interlace
     const std::string png = std::string("\x89PNG\r\n\x1a\n", 8) + pngChunk("IHDR", ihdr) + pngChunk("IDAT", "x")
                             + pngChunk("IEND", "");
     const std::string pngError = errorOf([&] { decodeImage({png.begin(), png.end()}, "bomb.png"); });
@@ -135,7 +135,7 @@ TEST(ImageDecoder, AbsurdDimensionsAreRefusedBeforeAllocating)
     std::vector<unsigned char> jpeg((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     bool patched = false;
     for (size_t i = 0; i + 9 < jpeg.size() && !patched; ++i)
-        if (jpeg[i] == 0xFF && jpeg[i + 1] == 0xC0) {   // SOF0: length, precision, height, width
+        if (jpeg[i] == 0xFF && jpeg[i + 1] == 0xC0) { // SOF0: length, precision, height, width
             jpeg[i + 5] = jpeg[i + 7] = 60000 >> 8;
             jpeg[i + 6] = jpeg[i + 8] = 60000 & 0xFF;
             patched = true;
@@ -161,17 +161,17 @@ TEST(ImageDecoder, JpegTooShortForItsSizeIsRefusedAtOnce)
 
 TEST(ImageTransforms, ResizeShorterSideAndCenterCropAsTorchvision)
 {
-    const at::Tensor img = at::randint(0, 256, {3, 260, 300}, at::kByte);   // H 260, W 300
+    const at::Tensor img = at::randint(0, 256, {3, 260, 300}, at::kByte); // H 260, W 300
     const at::Tensor r = resizeShorterSide(img, 256);
-    ASSERT_EQ(r.sizes(), (std::vector<int64_t>{3, 256, 295}));              // int(256 * 300 / 260)
+    ASSERT_EQ(r.sizes(), (std::vector<int64_t>{3, 256, 295})); // int(256 * 300 / 260)
     EXPECT_TRUE(at::equal(r, resizeBilinearLikePil(img.unsqueeze(0), 256, 295).squeeze(0)));
     const at::Tensor c = centerCrop(r, 224);
     // top = round(16.0) = 16, left = round(35.5) = 36 (half to even)
     EXPECT_TRUE(at::equal(c, r.narrow(1, 16, 224).narrow(2, 36, 224)));
     const at::Tensor odd = at::randint(0, 256, {3, 257, 229}, at::kByte);
-    EXPECT_TRUE(at::equal(centerCrop(odd, 224), odd.narrow(1, 16, 224).narrow(2, 2, 224)));   // 16.5 -> 16, 2.5 -> 2
+    EXPECT_TRUE(at::equal(centerCrop(odd, 224), odd.narrow(1, 16, 224).narrow(2, 2, 224))); // 16.5 -> 16, 2.5 -> 2
     const at::Tensor tall = at::randint(0, 256, {3, 300, 256}, at::kByte);
-    EXPECT_TRUE(at::equal(resizeShorterSide(tall, 256), tall));   // shorter side 256 already: unchanged
+    EXPECT_TRUE(at::equal(resizeShorterSide(tall, 256), tall)); // shorter side 256 already: unchanged
 }
 
 TEST(ImageAugment, RandomResizedCropBoxesFitAndRepeat)
@@ -188,7 +188,7 @@ TEST(ImageAugment, RandomResizedCropBoxesFitAndRepeat)
         ASSERT_LE(box.left + box.width, 333);
         const double ratio = double(box.width) / double(box.height);
         const double area = double(box.width * box.height) / (120.0 * 333.0);
-        if (area < 0.999) {   // not the fallback: within scale and ratio (up to rounding)
+        if (area < 0.999) { // not the fallback: within scale and ratio (up to rounding)
             EXPECT_GT(ratio, 0.7);
             EXPECT_LT(ratio, 1.4);
             EXPECT_GT(area, 0.07);
@@ -204,7 +204,7 @@ TEST(ImageFolder, ListsClassesSkipsNonImagesAndAppliesTheTransforms)
     test::TempDir tmp;
     test::writeTinyCatVDog(tmp / "cvd", 3, 1);
     {
-        std::ofstream f(tmp / "cvd/train/cat/notes.txt");   // no image extension: skipped, as ImageFolder does
+        std::ofstream f(tmp / "cvd/train/cat/notes.txt"); // no image extension: skipped, as ImageFolder does
         f << "not an image";
     }
     const RawDataset raw = loadImageFolderSplits(tmp / "cvd", 2);
@@ -224,7 +224,7 @@ TEST(ImageFolder, ListsClassesSkipsNonImagesAndAppliesTheTransforms)
         EXPECT_TRUE(at::equal(base, centerCrop(resizeShorterSide(decoded, 256), 224)));
         const at::Tensor code = source.loadForCode(i, nullptr);
         if (decoded.size(1) == 224 && decoded.size(2) == 224)
-            EXPECT_TRUE(at::equal(code, decoded));   // the original's val/test code input
+            EXPECT_TRUE(at::equal(code, decoded)); // the original's val/test code input
         else
             EXPECT_TRUE(at::equal(code, base));
         std::mt19937_64 r1(11), r2(11);

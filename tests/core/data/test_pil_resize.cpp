@@ -17,14 +17,15 @@
 namespace {
 
 struct ResizeCase {
-    at::Tensor input; // uint8 (1, C, H, W)
+    at::Tensor input;                // uint8 (1, C, H, W)
     std::vector<at::Tensor> outputs; // PIL's results, uint8 (1, C, h, w)
 };
 
 /// Reads tests/data/resize/pil_resize_fixture.bin (see make_resize_fixture.py).
 class FixtureReader {
 public:
-    explicit FixtureReader(const std::string& path) : m_in(path, std::ios::binary)
+    explicit FixtureReader(const std::string& path)
+        : m_in(path, std::ios::binary)
     {
         if (!m_in)
             throw std::runtime_error("cannot open " + path);
@@ -94,9 +95,8 @@ TEST(PilResize, MatchesPilExactly)
             ASSERT_EQ(got.scalar_type(), at::kByte);
             const at::Tensor diff = (got.to(at::kInt) - expected.to(at::kInt)).abs();
             EXPECT_TRUE(at::equal(got, expected))
-                << "input " << c.input.sizes() << " -> " << oh << "x" << ow << " differs from PIL "
-                << version << " in " << diff.gt(0).sum().item<std::int64_t>() << " values (max diff "
-                << diff.max().item<int>() << ")";
+                << "input " << c.input.sizes() << " -> " << oh << "x" << ow << " differs from PIL " << version << " in "
+                << diff.gt(0).sum().item<std::int64_t>() << " values (max diff " << diff.max().item<int>() << ")";
             ++compared;
         }
     }
@@ -113,8 +113,8 @@ TEST(PilResize, BatchEqualsPerImage)
         for (std::size_t o = 0; o < cases[first].outputs.size(); ++o) {
             const at::Tensor& e0 = cases[first].outputs[o];
             const at::Tensor expected = at::cat({e0, cases[first + 1].outputs[o]}).repeat({50, 1, 1, 1});
-            const at::Tensor got =
-                parity::resizeBilinearLikePil(batch, static_cast<int>(e0.size(2)), static_cast<int>(e0.size(3)));
+            const at::Tensor got = parity::resizeBilinearLikePil(batch, static_cast<int>(e0.size(2)),
+                                                                 static_cast<int>(e0.size(3)));
             EXPECT_TRUE(at::equal(got, expected)) << "output " << e0.sizes();
         }
     }

@@ -21,8 +21,8 @@ PreparedSet bytesSet(const at::Tensor& images, const DatasetEntry& d, ImageShape
     s.codeShape = codeShape;
     s.rowShape = resizeOnGather ? d.shape : codeShape;
     const at::Tensor rows = resizeOnGather || codeShape == d.shape
-        ? images
-        : resizeBilinearLikePil(images, codeShape.height, codeShape.width);
+                                ? images
+                                : resizeBilinearLikePil(images, codeShape.height, codeShape.width);
     s.codeBytes = rows.reshape({n, -1}).contiguous();
     s.codeTable = at::from_blob(const_cast<float*>(d.byteTable.data()), {3, 256}, at::kFloat).clone();
     s.byteAugment = d.trainAugment;
@@ -45,11 +45,11 @@ TEST(PreparedAugmentation, DeterministicPerSampleAndIndependentOfOrder)
     const PreparedSet s = bytesSet(images, d, d.shape, false);
 
     const at::Tensor plain = gather(s, {0, 1, 2, 3, 4, 5}, std::nullopt);
-    EXPECT_TRUE(at::equal(plain.view({6, 3, 32, 32}), d.toInput(images)));   // val/test: no augmentation
+    EXPECT_TRUE(at::equal(plain.view({6, 3, 32, 32}), d.toInput(images))); // val/test: no augmentation
 
     const at::Tensor a = gather(s, {0, 1, 2, 3, 4, 5}, 77);
     EXPECT_TRUE(at::equal(a, gather(s, {0, 1, 2, 3, 4, 5}, 77)));
-    EXPECT_FALSE(at::equal(a, gather(s, {0, 1, 2, 3, 4, 5}, 78)));   // another epoch, other crops
+    EXPECT_FALSE(at::equal(a, gather(s, {0, 1, 2, 3, 4, 5}, 78))); // another epoch, other crops
     EXPECT_FALSE(at::equal(a, plain));
     const at::Tensor reversed = gather(s, {5, 4, 3, 2, 1, 0}, 77);
     for (int i = 0; i < 6; ++i)
@@ -67,7 +67,7 @@ TEST(PreparedAugmentation, AugmentationComesBeforeTheEncodersResize)
 {
     const DatasetEntry& d = *Catalog::instance().dataset("cifar10");
     const at::Tensor images = at::randint(0, 256, {4, 3, 32, 32}, at::kByte);
-    const ImageShape half{3, 32, 16};   // ConcatenationEncoder k = 2
+    const ImageShape half{3, 32, 16}; // ConcatenationEncoder k = 2
     const PreparedSet eager = bytesSet(images, d, half, false);
     const PreparedSet lazyResize = bytesSet(images, d, half, true);
     // Without augmentation both give the resized, normalised images.
@@ -78,7 +78,6 @@ TEST(PreparedAugmentation, AugmentationComesBeforeTheEncodersResize)
     std::mt19937_64 rng(deriveSeed(9, 2));
     std::vector<uint8_t> aug(3072);
     d.trainAugment(images[2].contiguous().data_ptr<uint8_t>(), aug.data(), rng);
-    const at::Tensor augResized =
-        resizeBilinearLikePil(at::from_blob(aug.data(), {1, 3, 32, 32}, at::kByte), 32, 16);
+    const at::Tensor augResized = resizeBilinearLikePil(at::from_blob(aug.data(), {1, 3, 32, 32}, at::kByte), 32, 16);
     EXPECT_TRUE(at::equal(gather(lazyResize, {2}, 9)[0], d.toInput(augResized).view({-1})));
 }

@@ -90,7 +90,7 @@ TEST(ResultWriter, OrphanedTemporaryFilesAreRemovedOnResume)
     if (child == 0)
         ::_exit(0);
     ASSERT_GT(child, 0);
-    ::waitpid(child, nullptr, 0);   // reaped: its pid names no process now
+    ::waitpid(child, nullptr, 0); // reaped: its pid names no process now
     const fs::path orphan = tmp / ("current.pth.tmp-" + std::to_string(child));
     const fs::path live = tmp / ("best.pth.tmp-" + std::to_string(::getpid()));
     std::ofstream(orphan) << "half a checkpoint";

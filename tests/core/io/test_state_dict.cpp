@@ -21,7 +21,7 @@ namespace {
 const std::string kDir = std::string(PARITY_TEST_DATA_DIR) + "/state_dict/";
 
 const std::vector<std::pair<std::string, std::vector<int64_t>>> kShapes = {
-    {"nn.0.weight", {4, 6}}, {"nn.0.bias", {4}}, {"nn.2.weight", {3, 4}},
+    {"nn.0.weight", {4, 6}}, {"nn.0.bias", {4}},      {"nn.2.weight", {3, 4}},
     {"nn.2.bias", {3}},      {"nn.4.weight", {2, 3}}, {"nn.4.bias", {2}},
 };
 
@@ -104,8 +104,11 @@ std::string tensorPickle(int numel, int offset, const std::vector<int>& size, co
             s += char((uint32_t(v) >> (8 * i)) & 0xFF);
         return s;
     };
-    std::string p = "\x80\x02" "ctorch._utils\n_rebuild_tensor_v2\n((X\x07\x00\x00\x00storage"
-                    "ctorch\nFloatStorage\nX\x01\x00\x00\x00" "0X\x03\x00\x00\x00" "cpu"s;
+    std::string p = "\x80\x02"
+                    "ctorch._utils\n_rebuild_tensor_v2\n((X\x07\x00\x00\x00storage"
+                    "ctorch\nFloatStorage\nX\x01\x00\x00\x00"
+                    "0X\x03\x00\x00\x00"
+                    "cpu"s;
     p += int32(numel) + "tQ" + int32(offset) + "(";
     for (int s : size)
         p += int32(s);
@@ -118,20 +121,11 @@ std::string tensorPickle(int numel, int offset, const std::vector<int>& size, co
 
 } // namespace
 
-TEST(StateDict, ReadsPlainDict)
-{
-    expectPlainValues(readStateDict(kDir + "plain.pt"));
-}
+TEST(StateDict, ReadsPlainDict) { expectPlainValues(readStateDict(kDir + "plain.pt")); }
 
-TEST(StateDict, ReadsOrderedDictWithMetadata)
-{
-    expectPlainValues(readStateDict(kDir + "ordered.pt"));
-}
+TEST(StateDict, ReadsOrderedDictWithMetadata) { expectPlainValues(readStateDict(kDir + "ordered.pt")); }
 
-TEST(StateDict, ReadsPickleProtocol4)
-{
-    expectPlainValues(readStateDict(kDir + "protocol4.pt"));
-}
+TEST(StateDict, ReadsPickleProtocol4) { expectPlainValues(readStateDict(kDir + "protocol4.pt")); }
 
 TEST(StateDict, LoadsIntoModule)
 {
@@ -162,7 +156,7 @@ TEST(StateDict, BatchNormBuffersInPyTorchOrder)
     const StateDict own = stateDictOf(model);
     ASSERT_EQ(own.size(), dict.size());
     for (size_t i = 0; i < own.size(); ++i)
-        EXPECT_EQ(own[i].first, dict[i].first);   // same order as PyTorch's state_dict()
+        EXPECT_EQ(own[i].first, dict[i].first); // same order as PyTorch's state_dict()
     loadStateDict(model, dict, "with_bn.pt");
     auto bn = model.nn[1]->as<torch::nn::BatchNorm1d>();
     EXPECT_EQ(bn->num_batches_tracked.dtype(), at::kLong);
@@ -196,13 +190,14 @@ TEST(StateDict, AllProblemsInOneError)
     dict.erase(dict.begin() + 5);
     dict.emplace_back("extra", torch::zeros({1}));
     expectError([&] { loadStateDict(model, dict, "w.pt"); },
-                {"w.pt: tensor 'nn.0.weight' has shape [200, 784] but the model expects [4, 6]",
-                 "unexpected 'extra'", "missing 'nn.4.bias'"});
+                {"w.pt: tensor 'nn.0.weight' has shape [200, 784] but the model expects [4, 6]", "unexpected 'extra'",
+                 "missing 'nn.4.bias'"});
 }
 
 TEST(StateDict, NotAStateDict)
 {
-    expectError([] { readStateDict(kDir + "not_a_state_dict.pt"); }, {"not_a_state_dict.pt", "not a state_dict", "list"});
+    expectError([] { readStateDict(kDir + "not_a_state_dict.pt"); },
+                {"not_a_state_dict.pt", "not a state_dict", "list"});
 }
 
 TEST(StateDict, TruncatedAndGarbageFiles)
@@ -247,7 +242,7 @@ TEST(StateDict, WriteReadRoundTrip)
     const std::string path = tempPath("roundtrip");
     StateDict dict = readStateDict(kDir + "plain.pt");
     const at::Tensor big = torch::arange(20, torch::kFloat).reshape({4, 5});
-    dict.emplace_back("view", big.slice(1, 1, 4).t());   // non-contiguous view with an offset
+    dict.emplace_back("view", big.slice(1, 1, 4).t()); // non-contiguous view with an offset
     dict.emplace_back("count", torch::tensor(int64_t(42)));
     dict.emplace_back("mask", torch::tensor({true, false}));
     writeStateDict(path, dict);
@@ -278,7 +273,7 @@ TEST(StateDict, ReferenceBaseModel)
         GTEST_SKIP() << path << " not present";
     const StateDict dict = readStateDict(path);
     const std::vector<std::pair<std::string, std::vector<int64_t>>> expected = {
-        {"nn.0.weight", {200, 784}}, {"nn.0.bias", {200}}, {"nn.2.weight", {100, 200}},
+        {"nn.0.weight", {200, 784}}, {"nn.0.bias", {200}},       {"nn.2.weight", {100, 200}},
         {"nn.2.bias", {100}},        {"nn.4.weight", {10, 100}}, {"nn.4.bias", {10}},
     };
     ASSERT_EQ(dict.size(), expected.size());
@@ -339,9 +334,9 @@ TEST(TorchFile, WriteReadRoundTrip)
     c10::impl::GenericDict inner(c10::IntType::get(), c10::StringType::get());
     inner.insert(int64_t(7), std::string("seven"));
     const at::Tensor matrix = torch::arange(6, torch::kFloat).reshape({2, 3});
-    writeTorchFile(path, c10::IValue(std::make_tuple(std::string("x"), 1.5, true, c10::IValue(), ints, doubles,
-                                                     tensors, int64_t(-5000000000), inner, matrix.t(),
-                                                     torch::tensor(int64_t(300)))));
+    writeTorchFile(path,
+                   c10::IValue(std::make_tuple(std::string("x"), 1.5, true, c10::IValue(), ints, doubles, tensors,
+                                               int64_t(-5000000000), inner, matrix.t(), torch::tensor(int64_t(300)))));
     const TorchValue v = readTorchFile(path);
     ASSERT_TRUE(v.isTuple());
     ASSERT_EQ(v.items.size(), 11u);
@@ -377,55 +372,121 @@ TEST(TorchFile, WriteReadRoundTrip)
 
 TEST(TorchFile, HostileTensorsAreRejected)
 {
-    const std::string storage(6 * 4, '\0');   // 6 floats
+    const std::string storage(6 * 4, '\0'); // 6 floats
     // Well-formed control case.
     const TorchValue ok = readTorchBytes(makeZip(tensorPickle(6, 1, {2, 2}, {2, 1}), {storage}), "ok.pt");
     ASSERT_TRUE(ok.isTensor());
     EXPECT_EQ(ok.tensor.sizes().vec(), (std::vector<int64_t>{2, 2}));
 
-    expectError([&] { readTorchBytes(makeZip(tensorPickle(6, 0, {3, 3}, {3, 1}), {storage}), "h.pt"); },
-                {"h.pt", "reaches element 8 of a storage with 6 elements"});
+    expectError(
+        [&] {
+            readTorchBytes(makeZip(tensorPickle(6, 0, {3, 3}, {3, 1}), {storage}), "h.pt");
+        },
+        {"h.pt", "reaches element 8 of a storage with 6 elements"});
     expectError([&] { readTorchBytes(makeZip(tensorPickle(6, 5, {2}, {1}), {storage}), "h.pt"); }, {"h.pt"});
     expectError([&] { readTorchBytes(makeZip(tensorPickle(6, 0, {-1}, {1}), {storage}), "h.pt"); }, {"h.pt"});
-    expectError([&] { readTorchBytes(makeZip(tensorPickle(6, 0, {65536, 65536, 65536, 65536}, {0, 0, 0, 0}),
-                                             {storage}), "h.pt"); },
-                {"h.pt", "implausibly large"});
-    expectError([&] { readTorchBytes(makeZip(tensorPickle(6, 0, {2}, {0x7fffffff}), {storage}), "h.pt"); },
-                {"h.pt"});
+    expectError(
+        [&] {
+            readTorchBytes(makeZip(tensorPickle(6, 0, {65536, 65536, 65536, 65536}, {0, 0, 0, 0}), {storage}), "h.pt");
+        },
+        {"h.pt", "implausibly large"});
+    expectError([&] { readTorchBytes(makeZip(tensorPickle(6, 0, {2}, {0x7fffffff}), {storage}), "h.pt"); }, {"h.pt"});
     // Storage claims more elements than its record holds.
     expectError([&] { readTorchBytes(makeZip(tensorPickle(1000, 0, {2}, {1}), {storage}), "h.pt"); },
                 {"h.pt", "storage '0'"});
     // Storage record missing.
     expectError([&] { readTorchBytes(makeZip(tensorPickle(6, 0, {2}, {1})), "h.pt"); }, {"h.pt", "data/0"});
     // Expanding a 1-element storage to 1e9 elements with stride 0: over the size budget.
-    expectError([&] { readTorchBytes(makeZip(tensorPickle(6, 0, {1000000000}, {0}), {storage}), "h.pt"); },
-                {"h.pt"});
+    expectError([&] { readTorchBytes(makeZip(tensorPickle(6, 0, {1000000000}, {0}), {storage}), "h.pt"); }, {"h.pt"});
 }
 
 TEST(TorchFile, HostilePicklesAreRejected)
 {
     auto read = [](const std::string& pickle) { return readTorchBytes(makeZip(pickle), "h.pt"); };
-    expectError([&] { read("\x80\x02" "cos\nsystem\n."s); }, {"h.pt", "'os.system'"});
-    expectError([&] { read("\x80\x02" "0."s); }, {"h.pt", "underflow"});
-    expectError([&] { read("\x80\x02" "h\x05."s); }, {"h.pt", "memo"});
-    expectError([&] { read("\x80\x02" "u."s); }, {"h.pt"});
-    expectError([&] { read("\x80\x02" "}("s); }, {"h.pt", "ends early"});
-    expectError([&] { read("\x80\x02" "X\xff\xff\xff\x7f" "abc."s); }, {"h.pt", "ends early"});
-    expectError([&] { read("\x80\x02" "\x8a\x09" "123456789."s); }, {"h.pt", "64 bits"});
-    expectError([&] { read("\x80\x02" "(K\x01" "a."s); }, {"h.pt", "underflow"});
-    expectError([&] { read("\x80\x02" "K\x01K\x02" "a."s); }, {"h.pt", "not a list"});
-    expectError([&] { read("\x80\x02" "\xff."s); }, {"h.pt", "opcode 0xff"});
+    expectError(
+        [&] {
+            read("\x80\x02"
+                 "cos\nsystem\n."s);
+        },
+        {"h.pt", "'os.system'"});
+    expectError(
+        [&] {
+            read("\x80\x02"
+                 "0."s);
+        },
+        {"h.pt", "underflow"});
+    expectError(
+        [&] {
+            read("\x80\x02"
+                 "h\x05."s);
+        },
+        {"h.pt", "memo"});
+    expectError(
+        [&] {
+            read("\x80\x02"
+                 "u."s);
+        },
+        {"h.pt"});
+    expectError(
+        [&] {
+            read("\x80\x02"
+                 "}("s);
+        },
+        {"h.pt", "ends early"});
+    expectError(
+        [&] {
+            read("\x80\x02"
+                 "X\xff\xff\xff\x7f"
+                 "abc."s);
+        },
+        {"h.pt", "ends early"});
+    expectError(
+        [&] {
+            read("\x80\x02"
+                 "\x8a\x09"
+                 "123456789."s);
+        },
+        {"h.pt", "64 bits"});
+    expectError(
+        [&] {
+            read("\x80\x02"
+                 "(K\x01"
+                 "a."s);
+        },
+        {"h.pt", "underflow"});
+    expectError(
+        [&] {
+            read("\x80\x02"
+                 "K\x01K\x02"
+                 "a."s);
+        },
+        {"h.pt", "not a list"});
+    expectError(
+        [&] {
+            read("\x80\x02"
+                 "\xff."s);
+        },
+        {"h.pt", "opcode 0xff"});
     expectError([&] { read(""s); }, {"h.pt"});
     // A list that contains itself, and deep nesting.
-    expectError([&] { read("\x80\x02" "]q\x00h\x00" "a."s); }, {"h.pt", "nested"});
+    expectError(
+        [&] {
+            read("\x80\x02"
+                 "]q\x00h\x00"
+                 "a."s);
+        },
+        {"h.pt", "nested"});
     expectError([&] { read("\x80\x02" + std::string(5000, ']') + std::string(4999, 'a') + "."s); }, {"h.pt", "nested"});
     // Shared references that would expand exponentially.
-    std::string bomb = "\x80\x02" "N"s;
+    std::string bomb = "\x80\x02"
+                       "N"s;
     for (int i = 0; i < 60; ++i)
-        bomb += "q\x00h\x00\x86"s;   // x = (x, x)
+        bomb += "q\x00h\x00\x86"s; // x = (x, x)
     expectError([&] { read(bomb + "."); }, {"h.pt", "too many objects"});
     // A well-formed pickle still works through the same path.
-    const TorchValue v = read("\x80\x02" "]q\x00(K\x01K\x02" "e."s);
+    const TorchValue v = read("\x80\x02"
+                              "]q\x00(K\x01K\x02"
+                              "e."s);
     ASSERT_TRUE(v.isList());
     EXPECT_EQ(v.items.size(), 2u);
 }
@@ -452,6 +513,9 @@ TEST(TorchFile, BadZipsAreRejected)
 TEST(TorchFile, WriteErrorsNameTheFile)
 {
     expectError([] { writeTorchFile("/nonexistent-dir/x.pt", c10::IValue(int64_t(1))); }, {"/nonexistent-dir/x.pt"});
-    expectError([] { writeStateDict("/tmp/x.pt", {{"a", torch::ones(1)}, {"a", torch::ones(1)}}); },
-                {"/tmp/x.pt", "'a' appears twice"});
+    expectError(
+        [] {
+            writeStateDict("/tmp/x.pt", {{"a", torch::ones(1)}, {"a", torch::ones(1)}});
+        },
+        {"/tmp/x.pt", "'a' appears twice"});
 }

@@ -96,7 +96,7 @@ TEST(KlCeCrossEntropy, HandComputedCase)
     // Row 0: logits [0, 0], label 1 -> ln 2.  Row 1: logits [ln 3, 0], label 0 -> -ln(3/4).
     const float ln3 = std::log(3.0f);
     const auto rec = torch::tensor({{{0.f, 0.f}, {ln3, 0.f}}});
-    const auto base = torch::zeros({1, 2, 2});   // ignored
+    const auto base = torch::zeros({1, 2, 2}); // ignored
     const auto labels = torch::tensor({{1, 0}}, torch::kLong);
     const double expected = (std::log(2.0) + std::log(4.0 / 3.0)) / 2.0;
     EXPECT_NEAR(loss.maskedLoss(rec, base, labels).item<double>(), expected, 1e-6);
@@ -110,7 +110,7 @@ TEST(KlCeCrossEntropy, MatchesAtCrossEntropyMean)
     const int64_t b = 5, k = 4;
     const auto rec = torch::randn({b, k, kC}) * 2;
     const auto labels = torch::randint(0, kC, {b, k}, torch::kLong);
-    const auto expected = at::cross_entropy_loss(rec.reshape({-1, kC}), labels.reshape(-1));   // mean
+    const auto expected = at::cross_entropy_loss(rec.reshape({-1, kC}), labels.reshape(-1)); // mean
     const auto ours = loss.maskedLoss(rec, torch::randn({b, k, kC}), labels);
     EXPECT_EQ(ours.dim(), 0);
     EXPECT_NEAR(ours.item<double>(), expected.item<double>(), 1e-5);

@@ -17,7 +17,7 @@ namespace {
 constexpr int64_t kC = 10;
 
 struct OriginalMasked {
-    at::Tensor decoded;   // (B*k, k, C)
+    at::Tensor decoded; // (B*k, k, C)
     at::Tensor loss;
 };
 
@@ -25,9 +25,10 @@ struct OriginalMasked {
 OriginalMasked originalMaskedMse(const at::Tensor& base, const at::Tensor& parityOut, Decoder& dec)
 {
     const int64_t c = base.size(2);
-    const auto layout = test::originalErasure(base, parityOut, torch::zeros({base.size(0), base.size(1)}, torch::kLong), dec);
+    const auto layout = test::originalErasure(base, parityOut, torch::zeros({base.size(0), base.size(1)}, torch::kLong),
+                                              dec);
     auto perElement = torch::mse_loss(layout.decoded.view({-1, c}), layout.baseTargets.view({-1, c}),
-                                      at::Reduction::None);   // (B*k*k, C)
+                                      at::Reduction::None); // (B*k*k, C)
     auto masked = perElement * layout.mask.unsqueeze(1).expand_as(perElement);
     return {layout.decoded, masked.sum() / double(layout.numAttempt)};
 }
@@ -40,8 +41,7 @@ TEST(MseLoss, ParityLossIsMeanSquaredError)
     const auto out = torch::randn({6, kC});
     const auto target = torch::randn({6, kC});
     EXPECT_TRUE(torch::allclose(loss.parityLoss(out, target), torch::mse_loss(out, target), 1e-6, 1e-7));
-    EXPECT_TRUE(
-        torch::allclose(loss.parityLoss(out.unsqueeze(1), target), torch::mse_loss(out, target), 1e-6, 1e-7));
+    EXPECT_TRUE(torch::allclose(loss.parityLoss(out.unsqueeze(1), target), torch::mse_loss(out, target), 1e-6, 1e-7));
     // Hand value: differences 1 and 3 -> (1 + 9) / 2.
     EXPECT_FLOAT_EQ(loss.parityLoss(torch::tensor({{1.f, 3.f}}), torch::zeros({1, 2})).item<float>(), 5.0f);
     EXPECT_FALSE(loss.usesTrueLabels());

@@ -26,10 +26,10 @@ namespace {
 struct Architecture {
     std::string name;
     std::function<std::shared_ptr<Network>()> create;
-    std::vector<int64_t> sampleShape;   ///< C, H, W
+    std::vector<int64_t> sampleShape; ///< C, H, W
     int64_t numClasses;
-    int64_t parameters;                 ///< docs/BEHAVIOUR.md §7
-    int64_t batch;                      ///< 0: too slow for a unit test, no forward
+    int64_t parameters; ///< docs/BEHAVIOUR.md §7
+    int64_t batch;      ///< 0: too slow for a unit test, no forward
 };
 
 std::ostream& operator<<(std::ostream& os, const Architecture& a) { return os << a.name; }
@@ -99,8 +99,8 @@ TEST(ArchitecturesStateDict, CifarResNet18NamesAsTheOriginal)
     auto net = makeResNet18Cifar(3, 10);
     const auto names = namesOf(stateDictOf(*net));
     ASSERT_EQ(names.size(), 122u);
-    const std::vector<std::string> first{"conv1.weight",     "bn1.weight",      "bn1.bias",
-                                         "bn1.running_mean", "bn1.running_var", "bn1.num_batches_tracked",
+    const std::vector<std::string> first{"conv1.weight",         "bn1.weight",      "bn1.bias",
+                                         "bn1.running_mean",     "bn1.running_var", "bn1.num_batches_tracked",
                                          "layer1.0.conv1.weight"};
     EXPECT_EQ(std::vector<std::string>(names.begin(), names.begin() + 7), first);
     // One block in full, in PyTorch's order.
@@ -126,7 +126,7 @@ TEST(ArchitecturesStateDict, CifarResNet18NamesAsTheOriginal)
                                          "layer2.0.downsample.1.num_batches_tracked",
                                          "layer2.1.conv1.weight"};
     EXPECT_EQ(std::vector<std::string>(at, at + long(block.size())), block);
-    EXPECT_FALSE(contains(names, "layer1.0.downsample.0.weight"));   // 64 -> 64, stride 1
+    EXPECT_FALSE(contains(names, "layer1.0.downsample.0.weight")); // 64 -> 64, stride 1
     EXPECT_TRUE(contains(names, "layer3.0.downsample.1.running_var"));
     EXPECT_TRUE(contains(names, "layer4.1.bn2.num_batches_tracked"));
     EXPECT_EQ(names[120], "fc.weight");
@@ -156,8 +156,8 @@ TEST(ArchitecturesStateDict, ShapesOfStemAndHead)
 TEST(ArchitecturesStateDict, VggAndLeNetNamesAsTheOriginal)
 {
     const auto lenet = namesOf(stateDictOf(*makeLeNet(30)));
-    EXPECT_EQ(lenet, (std::vector<std::string>{"conv1.weight", "conv1.bias", "conv2.weight", "conv2.bias",
-                                               "fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias"}));
+    EXPECT_EQ(lenet, (std::vector<std::string>{"conv1.weight", "conv1.bias", "conv2.weight", "conv2.bias", "fc1.weight",
+                                               "fc1.bias", "fc2.weight", "fc2.bias"}));
 
     std::vector<std::string> vgg;
     for (int conv : {0, 4, 8, 11, 15, 18, 22, 25}) {
@@ -182,8 +182,8 @@ TEST(ArchitecturesStateDict, RoundTripThroughAFileGivesIdenticalOutputs)
         source->train();
         source->forward(torch::randn({4, 3, 32, 32}) * 2 + 0.5);
     }
-    const std::string path = (std::filesystem::temp_directory_path() /
-                              ("parity-arch-roundtrip-" + std::to_string(::getpid()) + ".pt"))
+    const std::string path = (std::filesystem::temp_directory_path()
+                              / ("parity-arch-roundtrip-" + std::to_string(::getpid()) + ".pt"))
                                  .string();
     writeStateDict(path, stateDictOf(*source));
     const StateDict read = readStateDict(path);
@@ -243,7 +243,7 @@ TEST(ArchitecturesInit, FreshWeightsResetBatchNormAndBiases)
             EXPECT_FALSE(torch::equal(conv->weight, torch::full_like(conv->weight, 0.25)));
         }
     }
-    EXPECT_EQ(batchNorms, 1 + 6 * 2 + 2);   // stem, 6 blocks x 2, 2 downsamples
+    EXPECT_EQ(batchNorms, 1 + 6 * 2 + 2); // stem, 6 blocks x 2, 2 downsamples
     const at::Tensor fcBias = net->named_parameters()["fc.bias"];
     EXPECT_TRUE(torch::equal(fcBias, torch::zeros_like(fcBias)));
 }

@@ -53,10 +53,15 @@ TEST(TorchScriptNetwork, LoadsWithPythonNamesAndOutputs)
     for (const auto& [name, t] : dict)
         names.push_back(name);
     // The Python state_dict names: features.0 Conv2d, features.1 BatchNorm2d, classifier Linear.
-    const std::vector<std::string> expected = {
-        "features.0.weight",          "features.0.bias",        "features.1.weight",
-        "features.1.bias",            "features.1.running_mean", "features.1.running_var",
-        "features.1.num_batches_tracked", "classifier.weight",  "classifier.bias"};
+    const std::vector<std::string> expected = {"features.0.weight",
+                                               "features.0.bias",
+                                               "features.1.weight",
+                                               "features.1.bias",
+                                               "features.1.running_mean",
+                                               "features.1.running_var",
+                                               "features.1.num_batches_tracked",
+                                               "classifier.weight",
+                                               "classifier.bias"};
     EXPECT_EQ(names, expected);
     EXPECT_EQ(countParameters(net), 4 * 9 + 4 + 4 + 4 + 196 * 10 + 10);
     EXPECT_TRUE(net.layersWithoutFreshInit().empty());
@@ -79,13 +84,13 @@ TEST(TorchScriptNetwork, MirroredParametersShareStorageWithTheScript)
         p.zero_();
     const at::Tensor after = net.forward(at::ones({1, 784}));
     EXPECT_FALSE(before.equal(after));
-    EXPECT_TRUE(after.equal(at::zeros({1, 10})));   // the script sees the zeroed weights
+    EXPECT_TRUE(after.equal(at::zeros({1, 10}))); // the script sees the zeroed weights
 }
 
 TEST(TorchScriptNetwork, FreshCopyFollowsTheRulesByLayerKind)
 {
     TorchScriptNetwork base(kFixture, {1, 28, 28});
-    auto copy = std::make_shared<TorchScriptNetwork>(kFixture, ImageShape{1, 28, 28});   // as the trainer holds it
+    auto copy = std::make_shared<TorchScriptNetwork>(kFixture, ImageShape{1, 28, 28}); // as the trainer holds it
     torch::manual_seed(3);
     initFreshWeights(*copy);
     auto p = copy->named_parameters();

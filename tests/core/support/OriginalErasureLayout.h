@@ -23,17 +23,17 @@ public:
     }
 
 private:
-    at::Tensor m_weight;   // ((k+1) C, k C)
+    at::Tensor m_weight; // ((k+1) C, k C)
 };
 
 /// What the original feeds its MaskedLoss: every erasure scenario of every
 /// group, decoded, with the matching targets and the accuracy mask.
 struct OriginalErasure {
-    at::Tensor decoded;       ///< (B*k, k, C)
-    at::Tensor baseTargets;   ///< (B*k, k, C): the base outputs, repeated per scenario
-    at::Tensor trueLabels;    ///< (B*k, k)
-    at::Tensor mask;          ///< (B*k*k) float: 1 at the erased position of each scenario
-    int64_t numAttempt = 0;   ///< number of erased positions (B*k)
+    at::Tensor decoded;     ///< (B*k, k, C)
+    at::Tensor baseTargets; ///< (B*k, k, C): the base outputs, repeated per scenario
+    at::Tensor trueLabels;  ///< (B*k, k)
+    at::Tensor mask;        ///< (B*k*k) float: 1 at the erased position of each scenario
+    int64_t numAttempt = 0; ///< number of erased positions (B*k)
 };
 
 inline OriginalErasure originalErasure(const at::Tensor& base, const at::Tensor& parityOut,

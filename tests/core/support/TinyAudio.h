@@ -33,11 +33,11 @@ inline void writeWav(const std::string& path, const std::vector<int>& interleave
     if (extraChunk) {
         out.insert(out.end(), {'L', 'I', 'S', 'T'});
         putLe(out, 3, 4);
-        out.insert(out.end(), {'a', 'b', 'c', 0});   // 3 bytes + pad byte
+        out.insert(out.end(), {'a', 'b', 'c', 0}); // 3 bytes + pad byte
     }
     out.insert(out.end(), {'f', 'm', 't', ' '});
     putLe(out, 16, 4);
-    putLe(out, 1, 2);   // PCM
+    putLe(out, 1, 2); // PCM
     putLe(out, uint32_t(channels), 2);
     putLe(out, uint32_t(rate), 4);
     putLe(out, uint32_t(rate * channels * bits / 8), 4);

@@ -12,9 +12,9 @@ namespace parity::test {
 
 struct TinyCubImage {
     int id = 0;
-    std::string relative;   ///< path under images/
+    std::string relative; ///< path under images/
     int width = 0, height = 0;
-    float x = 0, y = 0, w = 0, h = 0;   ///< the true box, pixels (may reach past the image)
+    float x = 0, y = 0, w = 0, h = 0; ///< the true box, pixels (may reach past the image)
 };
 
 /// `classes` folders of `perClass` images each, ids 1.. in images.txt order

@@ -76,8 +76,7 @@ inline void writeTinyMnist(const std::string& dir, int trainCount, int testCount
 
 /// A one-run sweep on the tiny MNIST-format data: base-mlp, k = 2,
 /// addition / subtraction, MSE, 16 groups per batch.
-inline nlohmann::json tinyMnistSweep(const std::string& dataDir, const std::string& saveDir, int epochs,
-                                     int seed = 5)
+inline nlohmann::json tinyMnistSweep(const std::string& dataDir, const std::string& saveDir, int epochs, int seed = 5)
 {
     return {{"num_epoch", epochs},
             {"k_vals", {2}},

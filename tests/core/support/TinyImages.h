@@ -80,9 +80,8 @@ inline void writeTinyCatVDog(const std::string& dir, int trainPerClass, int othe
 {
     std::mt19937 rng(seed);
     const int sizes[][2] = {{224, 224}, {150, 120}, {300, 260}};
-    for (const auto& [split, count] : {std::pair<std::string, int>{"train", trainPerClass},
-                                       {"val", otherPerClass},
-                                       {"test", otherPerClass}}) {
+    for (const auto& [split, count] :
+         {std::pair<std::string, int>{"train", trainPerClass}, {"val", otherPerClass}, {"test", otherPerClass}}) {
         for (int label = 0; label < 2; ++label) {
             const std::string folder = dir + "/" + split + "/" + (label == 0 ? "cat" : "dog");
             std::filesystem::create_directories(folder);

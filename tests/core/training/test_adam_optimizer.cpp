@@ -128,7 +128,7 @@ TEST(AdamOptimizer, StateRoundTripContinuesBitwise)
     EXPECT_EQ(saved.front().first, "step");
     EXPECT_EQ(saved.front().second.item<int64_t>(), kSteps / 2);
 
-    auto resumed = cloneAll(first);   // the weights a checkpoint would restore
+    auto resumed = cloneAll(first); // the weights a checkpoint would restore
     AdamOptimizer c(resumed, specOptions());
     c.loadState(saved, "checkpoint.pth");
     EXPECT_EQ(c.stepCount(), kSteps / 2);
@@ -192,16 +192,14 @@ TEST_P(AdamLoadStateRejects, ThrowsParityError)
 
 INSTANTIATE_TEST_SUITE_P(
     Corruptions, AdamLoadStateRejects,
-    testing::Values(
-        BadState{"wrongShape", "wrong shape",
-                 [](auto& s) { s[1].second = torch::zeros({30, 20}); }},
-        BadState{"wrongShapeSq", "wrong shape",
-                 [](auto& s) { s[4].second = torch::zeros({21}); }},
-        BadState{"missingEntry", "exp_avg_sq.3",
-                 [](auto& s) { s.pop_back(); }},
-        BadState{"missingStep", "step",
-                 [](auto& s) { s.erase(s.begin()); }},
-        BadState{"stepNotScalar", "step", [](auto& s) { s[0].second = torch::zeros({2}, torch::kLong); }}),
+    testing::Values(BadState{"wrongShape", "wrong shape",
+                             [](auto& s) {
+                                 s[1].second = torch::zeros({30, 20});
+                             }},
+                    BadState{"wrongShapeSq", "wrong shape", [](auto& s) { s[4].second = torch::zeros({21}); }},
+                    BadState{"missingEntry", "exp_avg_sq.3", [](auto& s) { s.pop_back(); }},
+                    BadState{"missingStep", "step", [](auto& s) { s.erase(s.begin()); }},
+                    BadState{"stepNotScalar", "step", [](auto& s) { s[0].second = torch::zeros({2}, torch::kLong); }}),
     [](const testing::TestParamInfo<BadState>& i) { return std::string(i.param.name); });
 
 // zeroGrad sets gradients to none (zero_grad(set_to_none=True)); a step
@@ -228,7 +226,7 @@ TEST(AdamOptimizer, NonContiguousGradient)
     auto b = cloneAll(a);
     AdamOptimizer optA(a, specOptions()), optB(b, specOptions());
     for (int s = 0; s < 3; ++s) {
-        const auto g = torch::randn({30, 20}).t();   // (20, 30), not contiguous
+        const auto g = torch::randn({30, 20}).t(); // (20, 30), not contiguous
         ASSERT_FALSE(g.is_contiguous());
         optA.zeroGrad();
         optB.zeroGrad();

@@ -61,7 +61,7 @@ TEST_F(CheckpointTest, ResumedAfterEpochTwoOfFourEqualsUninterrupted)
     EXPECT_EQ(s.epochsCompleted, 4);
 
     const auto files = resultFiles(straight.runDir());
-    ASSERT_EQ(files.size(), 27u);   // 3 splits x (8 accuracies + loss)
+    ASSERT_EQ(files.size(), 27u); // 3 splits x (8 accuracies + loss)
     EXPECT_EQ(files, resultFiles(secondHalf.runDir()));
     for (const auto& f : files) {
         const std::string a = slurp(straight.runDir() + "/" + f);
@@ -119,7 +119,7 @@ TEST_F(CheckpointTest, MismatchedConfigurationIsRefusedNamingTheKey)
         EXPECT_NE(what.find("'lr'"), std::string::npos) << what;
         EXPECT_NE(what.find("current.pth"), std::string::npos) << what;
     }
-    EXPECT_EQ(before, slurp(resume.continueFrom));   // nothing saved is lost
+    EXPECT_EQ(before, slurp(resume.continueFrom)); // nothing saved is lost
 }
 
 TEST_F(CheckpointTest, TruncatedCheckpointIsReportedNotCrashedOn)

@@ -24,8 +24,7 @@ using namespace parity;
 
 namespace {
 
-nlohmann::json smokeConfig(const std::string& dataset, const std::string& model, const test::TempDir& tmp,
-                           int epochs)
+nlohmann::json smokeConfig(const std::string& dataset, const std::string& model, const test::TempDir& tmp, int epochs)
 {
     return {{"num_epoch", epochs},
             {"k_vals", {2}},
@@ -81,8 +80,10 @@ TEST(DatasetSmoke, Cifar10Resnet18OneEpochAndExactResume)
     const RunSummary s = Trainer(straight, {}, &messages).run();
     EXPECT_EQ(s.epochsCompleted, 2);
     EXPECT_NE(std::find_if(messages.lines.begin(), messages.lines.end(),
-                           [](const std::string& l) { return l.rfind("Base model test accuracy is ", 0) == 0
-                                                             && l.find(" / 8 = ") != std::string::npos; }),
+                           [](const std::string& l) {
+                               return l.rfind("Base model test accuracy is ", 0) == 0
+                                      && l.find(" / 8 = ") != std::string::npos;
+                           }),
               messages.lines.end());
 
     // The same run stopped after epoch 0 and resumed: the crops of epoch 1
@@ -165,7 +166,8 @@ TEST(DatasetSmoke, CubResnet18LocalizationOneEpoch)
     EXPECT_EQ(s.baseAccuracies[0].total, 16);
     EXPECT_EQ(s.baseAccuracies[1].total, 4);
     for (const std::string split : {"train", "val", "test"}) {
-        for (const std::string metric : {"localization_acc", "reconstruction_acc", "mean_iou", "mean_reconstruction_iou"}) {
+        for (const std::string metric :
+             {"localization_acc", "reconstruction_acc", "mean_iou", "mean_reconstruction_iou"}) {
             const std::string text = slurp(config.runDir() + "/" + split + "_" + metric + ".txt");
             EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 1) << split << metric;
             const double v = std::stod(text);
@@ -175,8 +177,7 @@ TEST(DatasetSmoke, CubResnet18LocalizationOneEpoch)
         EXPECT_FALSE(std::filesystem::exists(config.runDir() + "/" + split + "_overall_top1.txt"));
     }
     const std::string csv = slurp(config.runDir() + "/metrics.csv");
-    EXPECT_EQ(csv.rfind("epoch,split,loss,localization_acc,reconstruction_acc,mean_iou,mean_reconstruction_iou,", 0),
-              0u)
+    EXPECT_EQ(csv.rfind("epoch,split,loss,localization_acc,reconstruction_acc,mean_iou,mean_reconstruction_iou,", 0), 0u)
         << csv;
 
     // The parity model's last bias started at k x the mean training box and
@@ -192,7 +193,7 @@ TEST(DatasetSmoke, CubImportedBaseBoxesReplaceTheBaseModel)
 {
     test::TempDir tmp;
     const auto images = test::writeTinyCub(tmp / "data", 2, 5);
-    test::writeShiftedBoxes(tmp / "base_boxes.txt", images, 0.0f);   // the truth itself
+    test::writeShiftedBoxes(tmp / "base_boxes.txt", images, 0.0f); // the truth itself
     auto j = smokeConfig("cub", "resnet18", tmp, 1);
     j["base_boxes"] = tmp / "base_boxes.txt";
     const RunConfig config = onlyRun(j);
@@ -200,9 +201,8 @@ TEST(DatasetSmoke, CubImportedBaseBoxesReplaceTheBaseModel)
     const RunSummary s = Trainer(config, {}, &messages).run();
     EXPECT_EQ(s.epochsCompleted, 1);
     // No base model was trained, and the imported boxes are all right.
-    EXPECT_TRUE(std::none_of(messages.lines.begin(), messages.lines.end(), [](const std::string& l) {
-        return l.find("training one") != std::string::npos;
-    }));
+    EXPECT_TRUE(std::none_of(messages.lines.begin(), messages.lines.end(),
+                             [](const std::string& l) { return l.find("training one") != std::string::npos; }));
     EXPECT_NE(std::find(messages.lines.begin(), messages.lines.end(), "Base model train accuracy is 8 / 8 = 1.0"),
               messages.lines.end());
     EXPECT_NE(std::find(messages.lines.begin(), messages.lines.end(), "Base model test accuracy is 2 / 2 = 1.0"),

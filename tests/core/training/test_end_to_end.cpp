@@ -58,12 +58,13 @@ TEST(EndToEnd, TwoEpochsWriteEveryResultFile)
     EXPECT_FALSE(summary.stopped);
 
     const std::string dir = config.runDir();
-    EXPECT_EQ(dir, tmp / "save/mnist/base-mlp/k2/torch.nn.MSELoss/coders.summation.AdditionEncoder/"
+    EXPECT_EQ(dir, tmp
+                       / "save/mnist/base-mlp/k2/torch.nn.MSELoss/coders.summation.AdditionEncoder/"
                          "coders.summation.SubtractionDecoder");
     for (const std::string split : {"train", "val", "test"}) {
-        for (const std::string metric : {"reconstruction_top1", "reconstruction_top2", "reconstruction_top5",
-                                         "reconstruction_top10", "overall_top1", "overall_top2", "overall_top5",
-                                         "overall_top10", "loss"}) {
+        for (const std::string metric :
+             {"reconstruction_top1", "reconstruction_top2", "reconstruction_top5", "reconstruction_top10",
+              "overall_top1", "overall_top2", "overall_top5", "overall_top10", "loss"}) {
             const std::string file = dir + "/" + split + "_" + metric + ".txt";
             const auto lines = linesOf(file);
             ASSERT_EQ(lines.size(), 2u) << file;
@@ -82,7 +83,7 @@ TEST(EndToEnd, TwoEpochsWriteEveryResultFile)
     EXPECT_EQ(linesOf(dir + "/test_overall_top10.txt")[0], "1.0");
 
     const auto csv = linesOf(dir + "/metrics.csv");
-    ASSERT_EQ(csv.size(), 7u);   // header + 2 epochs x 3 splits
+    ASSERT_EQ(csv.size(), 7u); // header + 2 epochs x 3 splits
     EXPECT_EQ(csv[0].rfind("epoch,split,loss,reconstruction_top1,overall_top1", 0), 0u) << csv[0];
     EXPECT_EQ(csv[1].rfind("0,train,", 0), 0u);
     EXPECT_EQ(csv[6].rfind("1,test,", 0), 0u);
@@ -235,10 +236,10 @@ TEST_P(LearnedMode, TrainsEncoderAndDecoderAroundAFrozenParityModel)
     EXPECT_TRUE(c.tensors.count("encoder"));
     EXPECT_TRUE(c.tensors.count("decoder"));
     EXPECT_TRUE(c.tensors.count("encoder_opt"));
-    EXPECT_FALSE(c.tensors.count("parity_model"));   // frozen: nothing to save
+    EXPECT_FALSE(c.tensors.count("parity_model")); // frozen: nothing to save
     const auto losses = linesOf(config.runDir() + "/train_loss.txt");
     ASSERT_EQ(losses.size(), 2u);
-    EXPECT_LT(std::stod(losses[1]), std::stod(losses[0]));   // it learns
+    EXPECT_LT(std::stod(losses[1]), std::stod(losses[0])); // it learns
 }
 
 INSTANTIATE_TEST_SUITE_P(Losses, LearnedMode, ::testing::Values("mse", "kldiv", "ce"));

@@ -60,7 +60,9 @@ TEST(FusedMlpStep, ReluMasksDeadUnits)
     auto chain = net.linearChain();
     EXPECT_EQ(chain[0]->weight.grad()[5].abs().sum().item<double>(), 0.0);
     EXPECT_EQ(chain[0]->bias.grad()[5].item<double>(), 0.0);
-    EXPECT_GT(chain[0]->weight.grad()[4].abs().sum().item<double>() + chain[0]->weight.grad()[6].abs().sum().item<double>(), 0.0);
+    EXPECT_GT(chain[0]->weight.grad()[4].abs().sum().item<double>()
+                  + chain[0]->weight.grad()[6].abs().sum().item<double>(),
+              0.0);
 }
 
 TEST(FusedMlpStep, BaseMlpExposesItsThreeLinearLayers)

@@ -93,7 +93,7 @@ bool hasMismatch(const InspectedGroup& g)
 TEST_F(InspectorTest, GroupHoldsKImagesAndKPositionsOverTheClasses)
 {
     auto inspector = ReconstructionInspector::open(best());
-    EXPECT_EQ(inspector->groupCount("val"), 50);    // val_size 100, k = 2
+    EXPECT_EQ(inspector->groupCount("val"), 50); // val_size 100, k = 2
     EXPECT_EQ(inspector->groupCount("test"), 60);
     EXPECT_EQ(inspector->config().k, 2);
     const InspectedGroup g = inspector->inspect("test", 3);
@@ -116,7 +116,7 @@ TEST_F(InspectorTest, GroupHoldsKImagesAndKPositionsOverTheClasses)
     ASSERT_EQ(g.positions.size(), 2u);
     for (int e = 0; e < 2; ++e) {
         const auto& p = g.positions[size_t(e)];
-        EXPECT_EQ(p.sample, 3 * 2 + e);   // the test split is never shuffled
+        EXPECT_EQ(p.sample, 3 * 2 + e); // the test split is never shuffled
         EXPECT_EQ(p.baseOutput.size(), 10u);
         EXPECT_EQ(p.reconstructed.size(), 10u);
         EXPECT_EQ(p.matchesBase, p.basePrediction == p.reconstructedPrediction);
@@ -144,8 +144,7 @@ TEST_F(InspectorTest, MatchingFractionIsTheTrainersReconstructionTop1)
         const int epoch = inspector->epoch();
         ASSERT_TRUE(s_addSub->epochs.count(epoch)) << file;
         const auto& reported = s_addSub->epochs.at(epoch).splits;
-        EXPECT_DOUBLE_EQ(inspector->reconstructionTop1("val"), reported.at("val").value("reconstruction_top1"))
-            << file;
+        EXPECT_DOUBLE_EQ(inspector->reconstructionTop1("val"), reported.at("val").value("reconstruction_top1")) << file;
         EXPECT_DOUBLE_EQ(inspector->reconstructionTop1("test"), reported.at("test").value("reconstruction_top1"))
             << file;
         // The test split is never shuffled: the split's own order gives the same.
@@ -247,7 +246,7 @@ TEST_F(InspectorTest, ReloadWeightsTakesTheSameRunAndRefusesAnother)
         EXPECT_NE(std::string(e.what()).find(otherPath), std::string::npos) << e.what();
         EXPECT_NE(std::string(e.what()).find("seed"), std::string::npos) << e.what();
     }
-    EXPECT_EQ(inspector->checkpointPath(), current());   // the previous weights stay
+    EXPECT_EQ(inspector->checkpointPath(), current()); // the previous weights stay
     EXPECT_THROW(inspector->reloadWeights(*s_tmp / "absent.pth"), Error);
 }
 
@@ -273,7 +272,7 @@ void expectInspectorEqualsResultFiles(const std::string& runDir, const std::stri
     ASSERT_TRUE(fs::exists(runDir + "/current.pth")) << what;
     for (const std::string file : {"best.pth", "current.pth"}) {
         if (!fs::exists(runDir + "/" + file))
-            continue;   // best.pth: only once val improved
+            continue; // best.pth: only once val improved
         auto inspector = ReconstructionInspector::open(runDir + "/" + file, nullptr, nullptr, GroupOrder::EpochOrder);
         const int epoch = inspector->epoch();
         for (const std::string split : {"val", "test"}) {

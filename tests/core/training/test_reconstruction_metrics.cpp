@@ -26,10 +26,10 @@ struct Row {
 std::vector<Row> handRows()
 {
     return {
-        {{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}, 9, 5},   // class 9 largest; label 5 has rank 4
-        {{0, 0, 0, 0, 0, 0, 0, 0, 0, 0}, 0, 1},   // all tied: rank = index
-        {{5, 5, 5, 0, 0, 0, 0, 0, 0, 0}, 2, 0},   // class 2 behind tied 0 and 1: rank 2
-        {{9, 8, 7, 6, 5, 4, 3, 2, 1, 0}, 9, 7},   // ranks 9 and 7
+        {{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}, 9, 5}, // class 9 largest; label 5 has rank 4
+        {{0, 0, 0, 0, 0, 0, 0, 0, 0, 0}, 0, 1}, // all tied: rank = index
+        {{5, 5, 5, 0, 0, 0, 0, 0, 0, 0}, 2, 0}, // class 2 behind tied 0 and 1: rank 2
+        {{9, 8, 7, 6, 5, 4, 3, 2, 1, 0}, 9, 7}, // ranks 9 and 7
     };
 }
 
@@ -87,7 +87,7 @@ TEST(ReconstructionMetrics, AccumulatesAcrossCalls)
 {
     ReconstructionMetrics m(kC);
     const auto rows = handRows();
-    addRows(m, {rows[0], rows[1]});   // recon top1 2/2, overall top1 0/2
+    addRows(m, {rows[0], rows[1]}); // recon top1 2/2, overall top1 0/2
     EXPECT_DOUBLE_EQ(m.reconstruction(1), 1.0);
     EXPECT_DOUBLE_EQ(m.overall(1), 0.0);
     addRows(m, {rows[2], rows[3]});
@@ -159,19 +159,17 @@ TEST_P(TopNFor, ListsOnlyNUpToC)
 INSTANTIATE_TEST_SUITE_P(Classes, TopNFor,
                          testing::Values(TopNForCase{2, {1, 2}}, TopNForCase{4, {1, 2}}, TopNForCase{5, {1, 2, 5}},
                                          TopNForCase{10, {1, 2, 5, 10}}, TopNForCase{19, {1, 2, 5, 10}},
-                                         TopNForCase{20, {1, 2, 5, 10, 20}},
-                                         TopNForCase{30, {1, 2, 5, 10, 20}},
+                                         TopNForCase{20, {1, 2, 5, 10, 20}}, TopNForCase{30, {1, 2, 5, 10, 20}},
                                          TopNForCase{100, {1, 2, 5, 10, 20}}));
 
 // File names in the original's order: reconstruction then overall, per n.
 TEST(ReconstructionMetrics, MetricNamesOrder)
 {
-    const std::vector<std::string> ten = {"reconstruction_top1", "overall_top1",  "reconstruction_top2",
-                                          "overall_top2",        "reconstruction_top5", "overall_top5",
+    const std::vector<std::string> ten = {"reconstruction_top1",  "overall_top1",        "reconstruction_top2",
+                                          "overall_top2",         "reconstruction_top5", "overall_top5",
                                           "reconstruction_top10", "overall_top10"};
     EXPECT_EQ(ReconstructionMetrics::metricNames(10), ten);
-    const std::vector<std::string> two = {"reconstruction_top1", "overall_top1", "reconstruction_top2",
-                                          "overall_top2"};
+    const std::vector<std::string> two = {"reconstruction_top1", "overall_top1", "reconstruction_top2", "overall_top2"};
     EXPECT_EQ(ReconstructionMetrics::metricNames(2), two);
     const auto hundred = ReconstructionMetrics::metricNames(100);
     ASSERT_EQ(hundred.size(), 10u);

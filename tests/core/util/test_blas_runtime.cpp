@@ -223,7 +223,7 @@ TEST(FlushToZero, WithDenormalsKeptTheProductIsNotZero)
     // The test above could not fail if the product were zero anyway: run the
     // probe in a child that keeps subnormals (PARITY_DENORMALS=keep).
     const Outcome r = runShell("PARITY_DENORMALS=keep PARITY_DENORMAL_PROBE=1 /proc/" + std::to_string(::getpid())
-                           + "/exe --gtest_filter=FlushToZero.Probe");
+                               + "/exe --gtest_filter=FlushToZero.Probe");
     ASSERT_EQ(r.exitCode, 0) << r.output;
     EXPECT_NE(r.output.find("flushes=0"), std::string::npos) << r.output;
     EXPECT_EQ(r.output.find("probe-max=0 "), std::string::npos) << r.output;
@@ -264,8 +264,7 @@ TEST(BlasSelectionEndToEnd, SelectsVerifiesAndFallsBackWithOneWarning)
         GTEST_SKIP() << "OpenBLAS runs " << s.detectedKernel << " here, a kernel for this CPU; the selection "
                      << "cases are covered by BlasKernelDecision";
     }
-    EXPECT_NE(lineOf(native.output, "  warning:").find("PARITY_BLAS_SELECT=off"), std::string::npos)
-        << native.output;
+    EXPECT_NE(lineOf(native.output, "  warning:").find("PARITY_BLAS_SELECT=off"), std::string::npos) << native.output;
     // 1. The parity-train command: the launcher selects before LibTorch
     //    loads, the program verifies.
     Outcome r = describe("");

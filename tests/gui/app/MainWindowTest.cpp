@@ -41,7 +41,7 @@ class MainWindowTest : public QObject {
 private Q_SLOTS:
     void initTestCase()
     {
-        QStandardPaths::setTestModeEnabled(true);   // QSettings go to a test location
+        QStandardPaths::setTestModeEnabled(true); // QSettings go to a test location
         QSettings().clear();
     }
 
@@ -49,8 +49,9 @@ private Q_SLOTS:
     {
         parity::test::TempDir tmp;
         parity::test::writeTinyMnist(tmp / "data", 600, 200);
-        const std::string config =
-            parity::test::writeTinyConfig(tmp / "run.json", parity::test::tinyRunConfig(tmp / "data", tmp / "save", 2));
+        const std::string config = parity::test::writeTinyConfig(tmp / "run.json",
+                                                                 parity::test::tinyRunConfig(tmp / "data", tmp / "save",
+                                                                                             2));
         MainWindow window;
         window.setInteractive(false);
         window.show();
@@ -64,8 +65,8 @@ private Q_SLOTS:
         AccuracyPlot* accuracy = window.monitorPage()->accuracyPlot();
         QVERIFY(loss->pointCount(LossPlot::kBatchLoss) > 10);
         QCOMPARE(loss->pointCount(LossPlot::epochSeriesName(QStringLiteral("val"))), 2);
-        QCOMPARE(accuracy->pointCount(AccuracyPlot::seriesName(QStringLiteral("val"),
-                                                               QStringLiteral("reconstruction"), 1)),
+        QCOMPARE(accuracy->pointCount(
+                     AccuracyPlot::seriesName(QStringLiteral("val"), QStringLiteral("reconstruction"), 1)),
                  2);
         QCOMPARE(accuracy->baseLineCount() > 0, true);
         QCOMPARE(int(window.monitorPage()->record().epochs.size()), 2);
@@ -94,7 +95,7 @@ private Q_SLOTS:
         QVERIFY(window->runPanel()->start());
         QTRY_VERIFY_WITH_TIMEOUT(epochs.count() >= 1, 120000);
         window->close();
-        QVERIFY(window->isVisible());   // not yet: the batch in progress ends first
+        QVERIFY(window->isVisible()); // not yet: the batch in progress ends first
         QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, 60000);
         QTRY_VERIFY_WITH_TIMEOUT(!window->isVisible(), 10000);
         const QString runDir = QString::fromStdString(config.runDir());
@@ -186,8 +187,9 @@ private Q_SLOTS:
     {
         parity::test::TempDir tmp;
         parity::test::writeTinyMnist(tmp / "data", 600, 200);
-        const std::string config =
-            parity::test::writeTinyConfig(tmp / "run.json", parity::test::tinyRunConfig(tmp / "data", tmp / "save", 2));
+        const std::string config = parity::test::writeTinyConfig(tmp / "run.json",
+                                                                 parity::test::tinyRunConfig(tmp / "data", tmp / "save",
+                                                                                             2));
         MainWindow window;
         window.setInteractive(false);
         window.show();

@@ -9,8 +9,7 @@
 using parity::gui::ComparePlot;
 using parity::gui::RunRecord;
 
-namespace
-{
+namespace {
 RunRecord makeRecord(const QString& header, int epochs, double offset)
 {
     RunRecord r;
@@ -19,7 +18,7 @@ RunRecord makeRecord(const QString& header, int epochs, double offset)
     for (int e = 0; e < epochs; ++e) {
         parity::EpochSummary s;
         s.epoch = e;
-        for (const char* split : { "train", "val", "test" }) {
+        for (const char* split : {"train", "val", "test"}) {
             auto& m = s.splits[split];
             m.loss = 10.0 - e - offset;
             m.accuracy["reconstruction_top1"] = 0.1 * e + offset;
@@ -33,15 +32,14 @@ RunRecord makeRecord(const QString& header, int epochs, double offset)
 }
 } // namespace
 
-class ComparePlotTest : public QObject
-{
+class ComparePlotTest : public QObject {
     Q_OBJECT
 private Q_SLOTS:
     void oneGraphPerRecordWithItsName()
     {
         ComparePlot plot;
         QCOMPARE(plot.graphCount(), 0);
-        plot.setRecords({ makeRecord("run A", 3, 0.0), makeRecord("run B", 5, 0.25) });
+        plot.setRecords({makeRecord("run A", 3, 0.0), makeRecord("run B", 5, 0.25)});
         QCOMPARE(plot.graphCount(), 2);
         QCOMPARE(plot.plot()->legend->itemCount(), 2);
         QCOMPARE(plot.plot()->graph(0)->name(), QStringLiteral("run A"));
@@ -52,8 +50,8 @@ private Q_SLOTS:
         QCOMPARE(plot.plot()->graph(1)->dataCount(), 5);
         QCOMPARE(plot.plot()->graph(1)->data()->at(4)->value, 0.1 * 4 + 0.25);
         QCOMPARE(plot.availableMetrics(),
-            QStringList({ "loss", "reconstruction_top1", "overall_top1", "reconstruction_top5", "overall_top5" }));
-        QCOMPARE(plot.availableSplits(), QStringList({ "train", "val", "test" }));
+                 QStringList({"loss", "reconstruction_top1", "overall_top1", "reconstruction_top5", "overall_top5"}));
+        QCOMPARE(plot.availableSplits(), QStringList({"train", "val", "test"}));
     }
 
     void metricChoice_data()
@@ -74,7 +72,7 @@ private Q_SLOTS:
         QFETCH(QString, metric);
         QFETCH(double, lastOfA);
         ComparePlot plot;
-        plot.setRecords({ makeRecord("run A", 3, 0.0), makeRecord("run B", 2, 0.25) });
+        plot.setRecords({makeRecord("run A", 3, 0.0), makeRecord("run B", 2, 0.25)});
         QVERIFY(plot.setMetric(split, metric));
         QCOMPARE(plot.split(), split);
         QCOMPARE(plot.currentMetric(), metric);
@@ -86,7 +84,7 @@ private Q_SLOTS:
     void unknownMetricIsRefused()
     {
         ComparePlot plot;
-        plot.setRecords({ makeRecord("run A", 3, 0.0) });
+        plot.setRecords({makeRecord("run A", 3, 0.0)});
         QVERIFY(!plot.setMetric("val", "overall_top20"));
         QVERIFY(!plot.setMetric("nosplit", "loss"));
         QCOMPARE(plot.currentMetric(), QStringLiteral("reconstruction_top1"));
@@ -95,7 +93,7 @@ private Q_SLOTS:
     void legendTogglesSurviveAMetricChange()
     {
         ComparePlot plot;
-        plot.setRecords({ makeRecord("run A", 3, 0.0), makeRecord("run B", 2, 0.25) });
+        plot.setRecords({makeRecord("run A", 3, 0.0), makeRecord("run B", 2, 0.25)});
         plot.setGraphVisible(1, false);
         QVERIFY(plot.isGraphVisible(0));
         QVERIFY(!plot.isGraphVisible(1));
@@ -108,7 +106,7 @@ private Q_SLOTS:
     void resetFitsTheVisibleData()
     {
         ComparePlot plot;
-        plot.setRecords({ makeRecord("run A", 3, 0.0), makeRecord("run B", 5, 0.25) });
+        plot.setRecords({makeRecord("run A", 3, 0.0), makeRecord("run B", 5, 0.25)});
         plot.plot()->xAxis->setRange(100, 200);
         plot.resetView();
         QVERIFY(plot.plot()->xAxis->range().contains(0));
@@ -131,7 +129,7 @@ private Q_SLOTS:
         QTemporaryDir tmp;
         ComparePlot plot;
         plot.resize(640, 480);
-        plot.setRecords({ makeRecord("run A", 3, 0.0), makeRecord("run B", 5, 0.25) });
+        plot.setRecords({makeRecord("run A", 3, 0.0), makeRecord("run B", 5, 0.25)});
         QString error;
         QCOMPARE(plot.exportImage(tmp.filePath(name), &error), ok);
         QCOMPARE(QFileInfo(tmp.filePath(name)).size() > 0, ok);
@@ -141,7 +139,7 @@ private Q_SLOTS:
     void noRecordsIsAnEmptyPlot()
     {
         ComparePlot plot;
-        plot.setRecords({ makeRecord("run A", 3, 0.0) });
+        plot.setRecords({makeRecord("run A", 3, 0.0)});
         plot.setRecords({});
         QCOMPARE(plot.graphCount(), 0);
         plot.resetView();

@@ -15,8 +15,7 @@ using parity::gui::RunBrowser;
 using parity::gui::RunListModel;
 using parity::gui::RunRecord;
 
-namespace
-{
+namespace {
 // setRoot() scans in the background.
 void setRootAndWait(RunBrowser& browser, const QString& root)
 {
@@ -25,8 +24,7 @@ void setRootAndWait(RunBrowser& browser, const QString& root)
 }
 } // namespace
 
-class RunBrowserTest : public QObject
-{
+class RunBrowserTest : public QObject {
     Q_OBJECT
     QTemporaryDir m_tmp;
     QString m_save;
@@ -44,7 +42,7 @@ private Q_SLOTS:
     {
         QVERIFY(m_tmp.isValid());
         m_save = m_tmp.filePath("save");
-        const auto run = parity::test::runParityTrain(m_tmp.path(), m_save, { 2, 3 }, 2);
+        const auto run = parity::test::runParityTrain(m_tmp.path(), m_save, {2, 3}, 2);
         QVERIFY2(run.exitCode == 0, qPrintable(run.output));
         const QString broken = m_save + "/mnist/base-mlp/k5/mse/add/sub";
         parity::test::copyFiles(parity::test::runDirFor(m_save, 2), broken);
@@ -71,8 +69,8 @@ private Q_SLOTS:
         QVERIFY(opened.empty());
 
         const int k3 = rowOfK(browser.model(), 3);
-        browser.selectRows({ k3 });
-        QCOMPARE(browser.selectedRows(), QList<int> { k3 });
+        browser.selectRows({k3});
+        QCOMPARE(browser.selectedRows(), QList<int>{k3});
         QVERIFY(browser.openSelected());
         QCOMPARE(opened.size(), size_t(1));
         QCOMPARE(opened[0].runDir, browser.model()->runDirAt(k3));
@@ -106,7 +104,7 @@ private Q_SLOTS:
         connect(&browser, &RunBrowser::runOpened, this, [&] { ++opened; });
         const int broken = rowOfK(browser.model(), 5);
         QVERIFY(broken >= 0);
-        browser.selectRows({ broken });
+        browser.selectRows({broken});
         QVERIFY(!browser.openSelected());
         QCOMPARE(opened, 0);
         QVERIFY2(browser.statusText().contains("k5/mse/add/sub/metrics.csv"), qPrintable(browser.statusText()));
@@ -118,7 +116,7 @@ private Q_SLOTS:
     {
         RunBrowser browser;
         setRootAndWait(browser, m_save);
-        browser.selectRows({ rowOfK(browser.model(), 2), rowOfK(browser.model(), 3), rowOfK(browser.model(), 5) });
+        browser.selectRows({rowOfK(browser.model(), 2), rowOfK(browser.model(), 3), rowOfK(browser.model(), 5)});
         QCOMPARE(browser.selectedRows().size(), 3);
         QCOMPARE(browser.compareSelected(), 2); // the broken run is skipped, with a word why
         QVERIFY(browser.statusText().contains("Skipped"));
@@ -139,7 +137,7 @@ private Q_SLOTS:
         RunBrowser browser;
         setRootAndWait(browser, m_save);
         const int k2 = rowOfK(browser.model(), 2);
-        browser.selectRows({ k2 });
+        browser.selectRows({k2});
         const QString path = m_tmp.filePath(fileName);
         QVERIFY2(browser.exportSelected(path), qPrintable(browser.statusText()));
         const QByteArray written = parity::test::readAll(path);
@@ -157,13 +155,13 @@ private Q_SLOTS:
         parity::test::copyFiles(parity::test::runDirFor(m_save, 3), save + "/mnist/base-mlp/k3/mse/add/sub");
         RunBrowser browser;
         setRootAndWait(browser, save);
-        browser.selectRows({ rowOfK(browser.model(), 3) });
+        browser.selectRows({rowOfK(browser.model(), 3)});
         parity::test::copyFiles(parity::test::runDirFor(m_save, 2), save + "/mnist/base-mlp/k2/mse/add/sub");
         QSignalSpy scanned(&browser, &RunBrowser::runsScanned);
         browser.refresh();
         QTRY_COMPARE_WITH_TIMEOUT(scanned.count(), 1, 60000);
         QCOMPARE(browser.model()->rowCount(), 2);
-        QCOMPARE(browser.selectedRows(), QList<int> { rowOfK(browser.model(), 3) });
+        QCOMPARE(browser.selectedRows(), QList<int>{rowOfK(browser.model(), 3)});
         QCOMPARE(rowOfK(browser.model(), 3), 1); // k2 now sorts before it
     }
 
@@ -173,8 +171,8 @@ private Q_SLOTS:
         setRootAndWait(browser, m_save);
         browser.view()->sortByColumn(RunListModel::KColumn, Qt::DescendingOrder);
         const int k2 = rowOfK(browser.model(), 2);
-        browser.selectRows({ k2 });
-        QCOMPARE(browser.selectedRows(), QList<int> { k2 });
+        browser.selectRows({k2});
+        QCOMPARE(browser.selectedRows(), QList<int>{k2});
         QCOMPARE(browser.selectedRecords().front().config.value("k").toInt(), 2);
     }
 };

@@ -11,15 +11,11 @@
 
 using parity::gui::RunListModel;
 
-namespace
-{
+namespace {
 constexpr int kScanTimeoutMs = 60000;
 
 // setRoot() and refresh() scan in the background.
-void waitForScan(RunListModel& model)
-{
-    QTRY_VERIFY_WITH_TIMEOUT(!model.isScanning(), kScanTimeoutMs);
-}
+void waitForScan(RunListModel& model) { QTRY_VERIFY_WITH_TIMEOUT(!model.isScanning(), kScanTimeoutMs); }
 void setRootAndWait(RunListModel& model, const QString& root)
 {
     model.setRoot(root);
@@ -32,8 +28,7 @@ void refreshAndWait(RunListModel& model)
 }
 } // namespace
 
-class RunListModelTest : public QObject
-{
+class RunListModelTest : public QObject {
     Q_OBJECT
     QTemporaryDir m_tmp;
     QString m_save;
@@ -52,10 +47,10 @@ private Q_SLOTS:
     {
         QVERIFY(m_tmp.isValid());
         m_save = m_tmp.filePath("save");
-        auto run = parity::test::runParityTrain(m_tmp.path(), m_save, { 2, 3 }, 2);
+        auto run = parity::test::runParityTrain(m_tmp.path(), m_save, {2, 3}, 2);
         QVERIFY2(run.exitCode == 0, qPrintable(run.output));
         // A fresh run of k = 2 moves the first one's results aside.
-        run = parity::test::runParityTrain(m_tmp.path(), m_save, { 2 }, 1);
+        run = parity::test::runParityTrain(m_tmp.path(), m_save, {2}, 1);
         QVERIFY2(run.exitCode == 0, qPrintable(run.output));
 
         const QString k2 = parity::test::runDirFor(m_save, 2);
@@ -114,12 +109,12 @@ private Q_SLOTS:
         QVERIFY(text(k2previous, RunListModel::RunColumn).contains("previous-"));
         QVERIFY(model.index(k2previous, 0).data(RunListModel::IsPreviousRole).toBool());
         QCOMPARE(text(k3, RunListModel::BestValColumn),
-            QString::number(model.recordAt(k3).bestValReconstructionTop1, 'f', 4));
+                 QString::number(model.recordAt(k3).bestValReconstructionTop1, 'f', 4));
         QVERIFY(!text(k3, RunListModel::UpdatedColumn).isEmpty());
         QCOMPARE(text(k3, RunListModel::EncoderColumn), QStringLiteral("AdditionEncoder"));
         QCOMPARE(text(k3, RunListModel::LossColumn), QStringLiteral("MSELoss"));
         QCOMPARE(model.index(k3, RunListModel::DecoderColumn).data(Qt::ToolTipRole).toString(),
-            QStringLiteral("coders.summation.SubtractionDecoder"));
+                 QStringLiteral("coders.summation.SubtractionDecoder"));
         QVERIFY(text(k3, RunListModel::DirectoryColumn).startsWith("mnist/base-mlp/k3/"));
         QCOMPARE(model.rowOfRunDir(model.runDirAt(k3)), k3);
 
@@ -230,7 +225,7 @@ private Q_SLOTS:
         QStringList ks;
         for (int row = 0; row < proxy.rowCount(); ++row)
             ks << proxy.index(row, RunListModel::KColumn).data().toString();
-        QCOMPARE(ks, QStringList({ "2", "2", "3", "4", "5" }));
+        QCOMPARE(ks, QStringList({"2", "2", "3", "4", "5"}));
         proxy.sort(RunListModel::EpochsColumn, Qt::DescendingOrder);
         QCOMPARE(proxy.index(0, RunListModel::EpochsColumn).data().toInt(), 2);
         QVERIFY(proxy.index(4, RunListModel::EpochsColumn).data().isNull()); // the broken run
@@ -242,7 +237,7 @@ private Q_SLOTS:
         for (int column = 0; column < RunListModel::ColumnCount; ++column)
             QVERIFY(!model.headerData(column, Qt::Horizontal).toString().isEmpty());
         QCOMPARE(model.headerData(RunListModel::BestValColumn, Qt::Horizontal).toString(),
-            QStringLiteral("Best val recon. top-1"));
+                 QStringLiteral("Best val recon. top-1"));
     }
 };
 

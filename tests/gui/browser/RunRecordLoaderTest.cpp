@@ -13,8 +13,7 @@
 using parity::gui::RunRecord;
 using parity::gui::RunRecordLoader;
 
-namespace
-{
+namespace {
 // metrics.csv parsed independently of the loader: (epoch, split, column) -> text.
 std::map<std::tuple<int, QString, QString>, QString> parseCsv(const QString& path, int* rows)
 {
@@ -25,14 +24,13 @@ std::map<std::tuple<int, QString, QString>, QString> parseCsv(const QString& pat
     for (int i = 1; i < lines.size(); ++i) {
         const QStringList f = lines[i].split(',');
         for (int c = 2; c < header.size(); ++c)
-            cells[{ f[0].toInt(), f[1], header[c] }] = f[c];
+            cells[{f[0].toInt(), f[1], header[c]}] = f[c];
     }
     return cells;
 }
 } // namespace
 
-class RunRecordLoaderTest : public QObject
-{
+class RunRecordLoaderTest : public QObject {
     Q_OBJECT
     QTemporaryDir m_tmp;
     QString m_runDir;
@@ -48,7 +46,7 @@ private Q_SLOTS:
     void initTestCase()
     {
         QVERIFY(m_tmp.isValid());
-        const auto run = parity::test::runParityTrain(m_tmp.path(), m_tmp.filePath("save"), { 2 }, 2);
+        const auto run = parity::test::runParityTrain(m_tmp.path(), m_tmp.filePath("save"), {2}, 2);
         QVERIFY2(run.exitCode == 0, qPrintable(run.output));
         m_runDir = parity::test::runDirFor(m_tmp.filePath("save"), 2);
         QVERIFY(!m_runDir.isEmpty());
@@ -103,8 +101,8 @@ private Q_SLOTS:
         QCOMPARE(record.bestValReconstructionTop1, best);
         QCOMPARE(record.epochs.back().bestValReconstructionTop1, best);
         QCOMPARE(record.accuracyMetricNames().mid(0, 3),
-            QStringList({ "reconstruction_top1", "overall_top1", "reconstruction_top2" }));
-        QCOMPARE(record.splitNames(), QStringList({ "train", "val", "test" }));
+                 QStringList({"reconstruction_top1", "overall_top1", "reconstruction_top2"}));
+        QCOMPARE(record.splitNames(), QStringList({"train", "val", "test"}));
     }
 
     void corruptRunJsonIsAnErrorNamingTheFile_data()

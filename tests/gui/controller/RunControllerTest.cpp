@@ -61,7 +61,7 @@ private Q_SLOTS:
         QCOMPARE(started.count(), 1);
         QCOMPARE(base.count(), 1);
         QVERIFY(batches.count() > 10);
-        QCOMPARE(splits.count(), 6);   // train, val, test per epoch
+        QCOMPARE(splits.count(), 6); // train, val, test per epoch
         QCOMPARE(epochs.count(), 2);
         QCOMPARE(checkpoints.count(), 2);
         QCOMPARE(finished.count(), 1);
@@ -103,7 +103,7 @@ private Q_SLOTS:
 
         disconnect(&controller, &RunController::epochFinished, &controller, nullptr);
         epochs.clear();
-        QVERIFY(controller.start());   // a stopped entry resumes
+        QVERIFY(controller.start()); // a stopped entry resumes
         QTRY_COMPARE_WITH_TIMEOUT(queueDone.count(), 2, 120000);
         QCOMPARE(queueDone.at(1).at(0).toBool(), true);
         const auto resumed = finished.at(1).at(0).value<parity::RunSummary>();
@@ -115,8 +115,8 @@ private Q_SLOTS:
             sawResume |= m.at(0).toString().startsWith(QStringLiteral("Resuming from"));
         QVERIFY(sawResume);
         // One row per epoch and split: nothing lost, nothing doubled.
-        const QStringList rows =
-            parity::test::fileLines(QDir(controller.currentRunDir()).filePath(QStringLiteral("metrics.csv")));
+        const QStringList rows = parity::test::fileLines(
+            QDir(controller.currentRunDir()).filePath(QStringLiteral("metrics.csv")));
         QCOMPARE(rows.size(), 1 + 4 * 3);
     }
 
@@ -139,7 +139,7 @@ private Q_SLOTS:
         QCOMPARE(failed.count(), 1);
         QVERIFY2(failed.at(0).at(0).toString().contains(QString::fromStdString(tmp / "missing")),
                  qPrintable(failed.at(0).at(0).toString()));
-        QCOMPARE(finished.count(), 1);   // the second run still ran
+        QCOMPARE(finished.count(), 1); // the second run still ran
         QCOMPARE(controller.queue()->entry(0).status, RunQueueModel::Status::Failed);
         QCOMPARE(controller.queue()->entry(1).status, RunQueueModel::Status::Finished);
     }
@@ -149,7 +149,7 @@ private Q_SLOTS:
         parity::test::TempDir tmp;
         parity::test::writeTinyMnist(tmp / "data", 600, 200);
         auto config = parity::test::tinyRunConfig(tmp / "data", tmp / "save", 2);
-        config.lr = 1e30;   // the first Adam steps throw the weights to ~1e30: the loss overflows
+        config.lr = 1e30; // the first Adam steps throw the weights to ~1e30: the loss overflows
         RunController controller;
         QSignalSpy failed(&controller, &RunController::runFailed);
         QSignalSpy queueDone(&controller, &RunController::queueFinished);
@@ -219,7 +219,7 @@ private Q_SLOTS:
         controller.reset();
         QVERIFY(timer.elapsed() < 30000);
         QVERIFY(parity::test::fileLines(runJson).join(QString()).contains(QStringLiteral("\"status\": \"stopped\"")));
-        QCoreApplication::processEvents();   // late events of the dead controller are dropped
+        QCoreApplication::processEvents(); // late events of the dead controller are dropped
     }
 };
 

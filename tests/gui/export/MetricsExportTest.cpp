@@ -13,17 +13,16 @@
 
 using parity::gui::RunRecord;
 
-namespace
-{
+namespace {
 RunRecord makeRecord(int epochs, bool withNan)
 {
     RunRecord r;
     r.header = "mnist base-mlp 2 mse add sub";
     r.status = "finished";
     r.runDir = "/runs/x";
-    r.config = QJsonObject { { "dataset", "mnist" }, { "k", 2 }, { "lr", 0.001 } };
-    r.classNames = { "0", "1", "2" };
-    r.baseAccuracies = { { "train", 450, 500 }, { "test", 88, 100 } };
+    r.config = QJsonObject{{"dataset", "mnist"}, {"k", 2}, {"lr", 0.001}};
+    r.classNames = {"0", "1", "2"};
+    r.baseAccuracies = {{"train", 450, 500}, {"test", 88, 100}};
     r.bestValReconstructionTop1 = 0.6875;
     r.started = "2024-05-01T10:00:00";
     r.updated = "2024-05-01T10:05:00";
@@ -31,28 +30,24 @@ RunRecord makeRecord(int epochs, bool withNan)
         parity::EpochSummary s;
         s.epoch = e;
         s.seconds = 1.25 + e;
-        for (const char* split : { "train", "val", "test" }) {
+        for (const char* split : {"train", "val", "test"}) {
             auto& m = s.splits[split];
             m.loss = (withNan && e == 0) ? std::numeric_limits<double>::quiet_NaN() : 3.0 / (e + 1) + 1e-7;
             m.accuracy["reconstruction_top1"] = 0.1 + 0.2 * e;
             m.accuracy["overall_top1"] = 0.05 + 0.2 * e;
             m.accuracy["reconstruction_top2"] = 0.3 + 0.1 * e;
             m.accuracy["overall_top2"] = 1.0 / 3.0;
-            r.splitTimings[e][split] = { 64 + e, 0.125 * (e + 1) };
+            r.splitTimings[e][split] = {64 + e, 0.125 * (e + 1)};
         }
         r.epochs.push_back(s);
     }
     return r;
 }
 
-bool sameNumber(double a, double b)
-{
-    return (std::isnan(a) && std::isnan(b)) || a == b;
-}
+bool sameNumber(double a, double b) { return (std::isnan(a) && std::isnan(b)) || a == b; }
 } // namespace
 
-class MetricsExportTest : public QObject
-{
+class MetricsExportTest : public QObject {
     Q_OBJECT
 private Q_SLOTS:
     void records_data()
@@ -78,9 +73,8 @@ private Q_SLOTS:
         QVERIFY(file.open(QIODevice::ReadOnly));
         const QByteArray header = file.readLine().trimmed();
         if (epochs > 0)
-            QCOMPARE(header,
-                QByteArray("epoch,split,loss,reconstruction_top1,overall_top1,reconstruction_top2,"
-                           "overall_top2,groups,split_seconds,epoch_seconds"));
+            QCOMPARE(header, QByteArray("epoch,split,loss,reconstruction_top1,overall_top1,reconstruction_top2,"
+                                        "overall_top2,groups,split_seconds,epoch_seconds"));
         file.close();
 
         RunRecord back;
@@ -93,10 +87,10 @@ private Q_SLOTS:
                 const auto& b = back.epochs[e].splits.at(split);
                 QVERIFY(sameNumber(b.loss, m.loss));
                 QCOMPARE(b.accuracy, m.accuracy); // exact: shortest round-trip digits
-                QCOMPARE(
-                    back.splitTimings.at(int(e)).at(split).groups, record.splitTimings.at(int(e)).at(split).groups);
-                QCOMPARE(
-                    back.splitTimings.at(int(e)).at(split).seconds, record.splitTimings.at(int(e)).at(split).seconds);
+                QCOMPARE(back.splitTimings.at(int(e)).at(split).groups,
+                         record.splitTimings.at(int(e)).at(split).groups);
+                QCOMPARE(back.splitTimings.at(int(e)).at(split).seconds,
+                         record.splitTimings.at(int(e)).at(split).seconds);
             }
         }
     }

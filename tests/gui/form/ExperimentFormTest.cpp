@@ -50,14 +50,16 @@ private Q_SLOTS:
 
         QTest::newRow("KLDiv needs learned coders") << kAdd << kSub << kMse << "loss" << kKl << false << "KLDiv";
         QTest::newRow("CrossEntropy needs learned coders")
-            << kAdd << kSub << kMse << "loss" << "torch.nn.CrossEntropyLoss" << false << "encoder and the decoder";
+            << kAdd << kSub << kMse << "loss"
+            << "torch.nn.CrossEntropyLoss" << false << "encoder and the decoder";
         QTest::newRow("KLDiv with learned coders") << kMlpEnc << kMlpDec << kMse << "loss" << kKl << true << "";
         QTest::newRow("fixed encoder refused under KLDiv")
             << kMlpEnc << kMlpDec << kKl << "encoder" << kAdd << false << "trained";
         QTest::newRow("MSE always allowed") << kAdd << kSub << kMse << "loss" << kMse << true << "";
-        QTest::newRow("cuda without a CUDA build") << kAdd << kSub << kMse << "device" << "cuda" << false << "cuda";
-        QTest::newRow("model for another input shape")
-            << kAdd << kSub << kMse << "model" << "vgg11" << false << "";
+        QTest::newRow("cuda without a CUDA build") << kAdd << kSub << kMse << "device"
+                                                   << "cuda" << false << "cuda";
+        QTest::newRow("model for another input shape") << kAdd << kSub << kMse << "model"
+                                                       << "vgg11" << false << "";
     }
 
     void choiceRules()
@@ -108,7 +110,7 @@ private Q_SLOTS:
         QCOMPARE(batch->value(), 64);
         k->setValue(3);
         QCOMPARE(batch->value(), 32);
-        batch->setValue(50);   // the user's choice stays
+        batch->setValue(50); // the user's choice stays
         k->setValue(4);
         QCOMPARE(batch->value(), 50);
     }
@@ -119,7 +121,7 @@ private Q_SLOTS:
         c.dataset = "mnist";
         c.k = 3;
         c.batchSize = 32;
-        c.encoder = "AdditionEncoder";   // an alias the config file used: part of the run path
+        c.encoder = "AdditionEncoder"; // an alias the config file used: part of the run path
         c.numEpochs = 7;
         c.lr = 0.0005;
         c.seed = 42;

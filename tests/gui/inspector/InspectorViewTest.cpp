@@ -65,8 +65,8 @@ void InspectorViewTest::initTestCase()
     trainWithCli(QStringLiteral("c.json"),
                  R"({"num_epoch": 2, "k_vals": [2], "enc_dec_types": [["add", "sub"]], "datasets": ["mnist"],
                      "models": ["base-mlp"], "losses": ["mse"], "batch_size": 16, "val_size": 100})",
-                 {m_tmp.filePath(QStringLiteral("save")), QStringLiteral("--data-dir"), data,
-                  QStringLiteral("--seed"), QStringLiteral("3")});
+                 {m_tmp.filePath(QStringLiteral("save")), QStringLiteral("--data-dir"), data, QStringLiteral("--seed"),
+                  QStringLiteral("3")});
     if (QTest::currentTestFailed())
         return;
     const QString dir = m_tmp.filePath(QStringLiteral("save/mnist/base-mlp/k2/mse/add/sub"));
@@ -240,7 +240,7 @@ void InspectorViewTest::refreshKeepsTheShownGroup()
     view.refreshWeights(m_current);
     QTRY_COMPARE_WITH_TIMEOUT(refreshed.count() + failed.count(), 1, kTimeoutMs);
     QCOMPARE(failed.count(), 0);
-    QCOMPARE(refreshed.first().first().toInt(), 1);   // current.pth holds the last epoch
+    QCOMPARE(refreshed.first().first().toInt(), 1); // current.pth holds the last epoch
     QTRY_VERIFY_WITH_TIMEOUT(!view.isEvaluating(), kTimeoutMs);
     QCOMPARE(view.currentSplit(), QStringLiteral("test"));
     QCOMPARE(view.currentGroup(), qint64(11));

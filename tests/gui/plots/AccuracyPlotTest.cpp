@@ -10,8 +10,7 @@
 
 using parity::gui::AccuracyPlot;
 
-namespace
-{
+namespace {
 
 /// Accuracies that tell apart split, kind and n: split base + kind offset + n/100.
 double accuracyOf(const std::string& split, const std::string& kind, int n, int epoch)
@@ -20,12 +19,12 @@ double accuracyOf(const std::string& split, const std::string& kind, int n, int 
     return splitBase + (kind == "overall" ? 0.1 : 0.0) + n / 100.0 + epoch / 1000.0;
 }
 
-parity::EpochSummary epoch(int index, const std::vector<int>& ns = { 1, 2, 5, 10 })
+parity::EpochSummary epoch(int index, const std::vector<int>& ns = {1, 2, 5, 10})
 {
     parity::EpochSummary e;
     e.epoch = index;
-    for (const std::string split : { "train", "val", "test" })
-        for (const std::string kind : { "reconstruction", "overall" })
+    for (const std::string split : {"train", "val", "test"})
+        for (const std::string kind : {"reconstruction", "overall"})
             for (const int n : ns)
                 e.splits[split].accuracy[kind + "_top" + std::to_string(n)] = accuracyOf(split, kind, n, index);
     return e;
@@ -36,7 +35,7 @@ parity::EpochSummary boxEpoch(int index)
 {
     parity::EpochSummary e;
     e.epoch = index;
-    for (const std::string split : { "train", "val", "test" }) {
+    for (const std::string split : {"train", "val", "test"}) {
         auto& a = e.splits[split].accuracy;
         a["localization_acc"] = 0.1 + index / 100.0;
         a["reconstruction_acc"] = 0.2 + index / 100.0;
@@ -46,15 +45,11 @@ parity::EpochSummary boxEpoch(int index)
     return e;
 }
 
-std::vector<parity::BaseAccuracy> bases()
-{
-    return { { "train", 900, 1000 }, { "test", 8947, 10000 } };
-}
+std::vector<parity::BaseAccuracy> bases() { return {{"train", 900, 1000}, {"test", 8947, 10000}}; }
 
 } // namespace
 
-class AccuracyPlotTest : public QObject
-{
+class AccuracyPlotTest : public QObject {
     Q_OBJECT
 private Q_SLOTS:
     void floodIsThrottled();
@@ -97,8 +92,8 @@ void AccuracyPlotTest::floodIsThrottled()
     const double seconds = clock.elapsed() / 1000.0;
     const int redraws = plot.redrawCount() - before;
     QVERIFY(redraws >= 1);
-    QVERIFY2(
-        redraws <= int(seconds * 25) + 2, qPrintable(QStringLiteral("%1 redraws in %2 s").arg(redraws).arg(seconds)));
+    QVERIFY2(redraws <= int(seconds * 25) + 2,
+             qPrintable(QStringLiteral("%1 redraws in %2 s").arg(redraws).arg(seconds)));
     QCOMPARE(plot.pointCount("val reconstruction top-1"), 200);
 }
 
@@ -107,9 +102,9 @@ void AccuracyPlotTest::epochLandsOnSeries_data()
     QTest::addColumn<QString>("split");
     QTest::addColumn<QString>("kind");
     QTest::addColumn<int>("n");
-    for (const char* split : { "train", "val", "test" })
-        for (const char* kind : { "reconstruction", "overall" })
-            for (const int n : { 1, 5 })
+    for (const char* split : {"train", "val", "test"})
+        for (const char* kind : {"reconstruction", "overall"})
+            for (const int n : {1, 5})
                 QTest::addRow("%s %s top-%d", split, kind, n) << split << kind << n;
 }
 
@@ -132,7 +127,7 @@ void AccuracyPlotTest::epochLandsOnSeries()
 void AccuracyPlotTest::batchesAreIgnored()
 {
     AccuracyPlot plot;
-    plot.addBatch(parity::BatchStats {});
+    plot.addBatch(parity::BatchStats{});
     for (const QString& name : plot.seriesNames())
         QCOMPARE(plot.pointCount(name), 0);
     QCOMPARE(plot.seriesNames().size(), 12);
@@ -143,7 +138,7 @@ void AccuracyPlotTest::topNChoices()
     AccuracyPlot plot;
     QCOMPARE(plot.topN(), AccuracyPlot::kDefaultTopN);
     plot.addEpoch(epoch(0));
-    QCOMPARE(plot.availableTopN(), (std::vector<int> { 2, 5, 10 }));
+    QCOMPARE(plot.availableTopN(), (std::vector<int>{2, 5, 10}));
     auto* combo = plot.findChild<QComboBox*>();
     QVERIFY(combo);
     QCOMPARE(combo->count(), 3);
@@ -166,10 +161,10 @@ void AccuracyPlotTest::topNChoices()
 void AccuracyPlotTest::topNFallsBackToDataN()
 {
     AccuracyPlot plot;
-    plot.addEpoch(epoch(0, { 1, 2, 3 })); // no top-5 in this data (3 classes)
+    plot.addEpoch(epoch(0, {1, 2, 3})); // no top-5 in this data (3 classes)
     QCOMPARE(plot.topN(), 2);
     QCOMPARE(plot.pointCount("train overall top-2"), 1);
-    plot.addEpoch(epoch(1, { 1, 2, 3 }));
+    plot.addEpoch(epoch(1, {1, 2, 3}));
     QCOMPARE(plot.pointCount("train overall top-2"), 2);
 }
 
@@ -179,7 +174,7 @@ void AccuracyPlotTest::baseLines()
     QCOMPARE(plot.baseLineCount(), 0);
     const int itemsBefore = plot.customPlot()->itemCount();
     plot.setBaseAccuracies(bases());
-    QCOMPARE(plot.baseLineLabels(), (QStringList { "base train 0.9000", "base test 0.8947" }));
+    QCOMPARE(plot.baseLineLabels(), (QStringList{"base train 0.9000", "base test 0.8947"}));
     QCOMPARE(plot.customPlot()->itemCount(), itemsBefore + 4); // a line and a label each
     auto lines = [&] {
         QList<QCPItemStraightLine*> found;
@@ -322,10 +317,10 @@ void AccuracyPlotTest::hoverReadout()
     plot.throttle()->flush();
     QCPGraph* graph = plot.series("train reconstruction top-1");
     const QPoint at(qRound(graph->keyAxis()->coordToPixel(2.0)),
-        qRound(graph->valueAxis()->coordToPixel(graph->data()->at(1)->value)));
+                    qRound(graph->valueAxis()->coordToPixel(graph->data()->at(1)->value)));
     const QString text = plot.readoutAt(at);
     QVERIFY2(text.startsWith("train reconstruction top-1") && text.contains("epoch 2") && text.contains("0.5110"),
-        qPrintable(text));
+             qPrintable(text));
 }
 
 void AccuracyPlotTest::exportImage_data()

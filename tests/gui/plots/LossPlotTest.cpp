@@ -14,8 +14,7 @@
 
 using parity::gui::LossPlot;
 
-namespace
-{
+namespace {
 
 parity::BatchStats batch(int epoch, int64_t index, int64_t count, double loss, const std::string& split = "train")
 {
@@ -47,8 +46,7 @@ QPoint pixelOf(QCPGraph* graph, int index)
 
 } // namespace
 
-class LossPlotTest : public QObject
-{
+class LossPlotTest : public QObject {
     Q_OBJECT
 private Q_SLOTS:
     void floodIsThrottled();
@@ -84,8 +82,8 @@ void LossPlotTest::floodIsThrottled()
     const double seconds = clock.elapsed() / 1000.0;
     const int redraws = plot.redrawCount() - before;
     QVERIFY2(redraws >= 1, "the data must be drawn");
-    QVERIFY2(
-        redraws <= int(seconds * 25) + 2, qPrintable(QStringLiteral("%1 redraws in %2 s").arg(redraws).arg(seconds)));
+    QVERIFY2(redraws <= int(seconds * 25) + 2,
+             qPrintable(QStringLiteral("%1 redraws in %2 s").arg(redraws).arg(seconds)));
     QCOMPARE(plot.pointCount(LossPlot::kBatchLoss), 2000);
     QCOMPARE(plot.pointCount(LossPlot::kRunningLoss), 2000);
 }
@@ -108,7 +106,7 @@ void LossPlotTest::batchesLandOnSeries()
         plot.addBatch(batch(0, i, 3, 0.5, split.toStdString()));
     QCOMPARE(plot.pointCount(LossPlot::kBatchLoss), expected);
     QCOMPARE(plot.pointCount(LossPlot::kRunningLoss), expected);
-    for (const QString s : { "train", "val", "test" })
+    for (const QString s : {"train", "val", "test"})
         QCOMPARE(plot.pointCount(LossPlot::epochSeriesName(s)), 0);
 }
 
@@ -241,7 +239,7 @@ void LossPlotTest::showRecordShowsEpochs()
     for (int i = 0; i < 3; ++i)
         record.epochs.push_back(epoch(i, 1.0 / (i + 1), 1.5 / (i + 1), 2.0 / (i + 1)));
     plot.showRecord(record);
-    for (const QString split : { "train", "val", "test" })
+    for (const QString split : {"train", "val", "test"})
         QCOMPARE(plot.pointCount(LossPlot::epochSeriesName(split)), 3);
     QCOMPARE(plot.pointCount(LossPlot::kBatchLoss), 0);
     QCOMPARE(plot.series("test loss")->data()->at(2)->key, 3.0);
@@ -291,7 +289,7 @@ void LossPlotTest::userZoomStopsFollowing()
 {
     LossPlot plot;
     QCOMPARE(plot.customPlot()->interactions() & (QCP::iRangeDrag | QCP::iRangeZoom),
-        QCP::Interactions(QCP::iRangeDrag | QCP::iRangeZoom));
+             QCP::Interactions(QCP::iRangeDrag | QCP::iRangeZoom));
     plot.addEpoch(epoch(0, 1.0, 2.0, 3.0));
     QVERIFY(plot.isFollowingData());
     Q_EMIT plot.interactor()->viewChangedByUser();

@@ -7,8 +7,7 @@
 
 using parity::gui::RedrawThrottle;
 
-class RedrawThrottleTest : public QObject
-{
+class RedrawThrottleTest : public QObject {
     Q_OBJECT
 private Q_SLOTS:
     void burstIsOneRedraw();
@@ -59,7 +58,7 @@ void RedrawThrottleTest::rateIsBounded()
     const double seconds = clock.elapsed() / 1000.0;
     const int maxRedraws = int(seconds * 1000.0 / intervalMs) + 2;
     QVERIFY2(throttle.redrawCount() <= maxRedraws,
-        qPrintable(QStringLiteral("%1 redraws > %2").arg(throttle.redrawCount()).arg(maxRedraws)));
+             qPrintable(QStringLiteral("%1 redraws > %2").arg(throttle.redrawCount()).arg(maxRedraws)));
     QVERIFY2(throttle.redrawCount() >= 2, "a steady stream of requests must still redraw repeatedly");
 }
 
@@ -98,7 +97,7 @@ void RedrawThrottleTest::aboutToRedrawComesFirst()
     connect(&throttle, &RedrawThrottle::redrawn, this, [&] { order << "redrawn"; });
     throttle.request();
     QTRY_COMPARE_WITH_TIMEOUT(order.size(), 2, 1000);
-    QCOMPARE(order, (QStringList { "about", "redrawn" }));
+    QCOMPARE(order, (QStringList{"about", "redrawn"}));
 }
 
 QTEST_MAIN(RedrawThrottleTest)

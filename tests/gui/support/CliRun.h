@@ -12,8 +12,7 @@
 #include <QProcess>
 #include <QString>
 
-namespace parity::test
-{
+namespace parity::test {
 
 struct CliRun {
     int exitCode = -1;
@@ -33,21 +32,21 @@ inline CliRun runParityTrain(const QString& workDir, const QString& saveDir, con
     // Appended, not QJsonArray { QJsonArray { ... } }: clang takes a braced
     // list holding one QJsonArray for a copy of it, which flattens the pair.
     QJsonArray coderPairs;
-    coderPairs.append(QJsonArray { QStringLiteral("coders.summation.AdditionEncoder"),
-        QStringLiteral("coders.summation.SubtractionDecoder") });
-    const QJsonObject config {
-        { QStringLiteral("num_epoch"), epochs },
-        { QStringLiteral("k_vals"), kVals },
-        { QStringLiteral("enc_dec_types"), coderPairs },
-        { QStringLiteral("datasets"), QJsonArray { QStringLiteral("mnist") } },
-        { QStringLiteral("models"), QJsonArray { QStringLiteral("base-mlp") } },
-        { QStringLiteral("losses"), QJsonArray { QStringLiteral("torch.nn.MSELoss") } },
-        { QStringLiteral("train_parity_model"), true },
-        { QStringLiteral("data_dir"), data },
-        { QStringLiteral("save_dir"), saveDir },
-        { QStringLiteral("batch_size"), 16 },
-        { QStringLiteral("val_size"), 100 },
-        { QStringLiteral("seed"), 11 },
+    coderPairs.append(QJsonArray{QStringLiteral("coders.summation.AdditionEncoder"),
+                                 QStringLiteral("coders.summation.SubtractionDecoder")});
+    const QJsonObject config{
+        {QStringLiteral("num_epoch"), epochs},
+        {QStringLiteral("k_vals"), kVals},
+        {QStringLiteral("enc_dec_types"), coderPairs},
+        {QStringLiteral("datasets"), QJsonArray{QStringLiteral("mnist")}},
+        {QStringLiteral("models"), QJsonArray{QStringLiteral("base-mlp")}},
+        {QStringLiteral("losses"), QJsonArray{QStringLiteral("torch.nn.MSELoss")}},
+        {QStringLiteral("train_parity_model"), true},
+        {QStringLiteral("data_dir"), data},
+        {QStringLiteral("save_dir"), saveDir},
+        {QStringLiteral("batch_size"), 16},
+        {QStringLiteral("val_size"), 100},
+        {QStringLiteral("seed"), 11},
     };
     const QString configPath = workDir + QStringLiteral("/config.json");
     QFile file(configPath);
@@ -57,7 +56,7 @@ inline CliRun runParityTrain(const QString& workDir, const QString& saveDir, con
 
     QProcess process;
     process.setProcessChannelMode(QProcess::MergedChannels);
-    process.start(QStringLiteral(PARITY_TRAIN_EXE), { configPath, saveDir });
+    process.start(QStringLiteral(PARITY_TRAIN_EXE), {configPath, saveDir});
     CliRun run;
     if (!process.waitForFinished(240000)) {
         process.kill();

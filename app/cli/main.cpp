@@ -86,6 +86,13 @@ int main(int argc, char** argv)
             if (std::filesystem::is_directory(options.continueFrom)) {
                 const RunDirectory dir(options.continueFrom);
                 trainerOptions.continueFrom = dir.checkpoint(CheckpointKind::Current);
+                std::error_code ec;
+                if (std::filesystem::weakly_canonical(options.continueFrom, ec)
+                    != std::filesystem::weakly_canonical(RunDirectory::of(run).path(), ec))
+                    throw Error(options.continueFrom + ": not the directory this configuration writes to ("
+                                + RunDirectory::of(run).path()
+                                + "); give that run's checkpoint file, or the save "
+                                  "directory it was written to");
                 if (!dir.hasCheckpoint(CheckpointKind::Current))
                     throw Error(options.continueFrom + ": a run directory without " + runfiles::kCurrentCheckpoint
                                 + " to resume from");

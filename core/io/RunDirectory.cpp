@@ -171,6 +171,16 @@ std::string str(const nlohmann::json& j, const char* key)
     return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
+// A number from run.json, or `otherwise` when the key is missing or holds no
+// number (as QJsonValue::toDouble read it: a hand-edited or null value does
+// not make the whole record unreadable).
+template <typename T>
+T num(const nlohmann::json& j, const char* key, T otherwise)
+{
+    const auto it = j.find(key);
+    return it != j.end() && it->is_number() ? it->get<T>() : otherwise;
+}
+
 } // namespace
 
 RunDirectory::RunDirectory(std::string path)
@@ -280,12 +290,11 @@ RunContents RunDirectory::read() const
                 run.config = j["config"];
             run.started = str(j, "started");
             run.updated = str(j, "updated");
-            run.bestValReconstructionTop1 = j.value("best_val_reconstruction_top1", 0.0);
-            run.epochsCompleted = j.value("epochs_completed", 0);
+            run.bestValReconstructionTop1 = num(j, "best_val_reconstruction_top1", 0.0);
+            run.epochsCompleted = num(j, "epochs_completed", 0);
             if (j.contains("classes") && j["classes"].is_array())
                 for (const auto& c : j["classes"])
-                    if (c.is_string())
-                        run.classNames.push_back(c.get<std::string>());
+                    run.classNames.push_back(c.is_string() ? c.get<std::string>() : std::string());
             if (j.contains("base_model") && j["base_model"].is_object()) {
                 const nlohmann::json& base = j["base_model"];
                 for (const char* split : {"train", "val", "test"}) {
@@ -294,8 +303,8 @@ RunContents RunDirectory::read() const
                         continue;
                     BaseAccuracy acc;
                     acc.split = split;
-                    acc.correct = it->value("correct", int64_t(0));
-                    acc.total = it->value("total", int64_t(0));
+                    acc.correct = num(*it, "correct", int64_t(0));
+                    acc.total = num(*it, "total", int64_t(0));
                     run.baseAccuracies.push_back(acc);
                 }
             }
@@ -343,7 +352,8 @@ void RunDirectory::readMetricsCsv(const std::string& path, RunContents* run)
             throw Error(path + ": line " + lineNo + ": expected " + std::to_string(header.size()) + " fields, found "
                         + std::to_string(fields.size()) + " (truncated?)");
         double epochValue = -1;
-        if (!parseNumber(fields[0], &epochValue) || epochValue < 0 || std::floor(epochValue) != epochValue)
+        if (!parseNumber(fields[0], &epochValue) || !std::isfinite(epochValue) || epochValue < 0
+            || epochValue > double(std::numeric_limits<int>::max()) || std::floor(epochValue) != epochValue)
             throw Error(path + ": line " + lineNo + ": epoch \"" + fields[0] + "\" is not a number");
         const int epoch = int(epochValue);
         const std::string split = trimmed(fields[1]);

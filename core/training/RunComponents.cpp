@@ -137,10 +137,24 @@ void RunComponents::buildUnloaded()
 
 RunComponents RunComponents::withWeightsOf(const Checkpoint& checkpoint, const std::string& checkpointPath) const
 {
+    // Fresh modules only for what the run trains (the weights come from the
+    // checkpoint); the rest is shared. No random weights are drawn for
+    // anything else: a trainer may be seeding the global generator beside us.
+    const Catalog& catalog = Catalog::instance();
+    const RunConfig& c = m_config;
     RunComponents next(m_config, m_purpose);
     next.base = base;
     next.baseSource = baseSource;
-    next.assemble(at::Tensor());
+    next.loss = catalog.loss(c.lossClass)->create();
+    next.encoder = c.trainEncoder ? catalog.encoder(c.encoderClass)->create(c.k, c.r, m_dataset->shape) : encoder;
+    next.decoder = c.trainDecoder ? catalog.decoder(c.decoderClass)->create(c.k, c.r, m_dataset->numClasses) : decoder;
+    next.parity = c.trainParityModel ? m_model->make(*m_dataset, c.modelScript) : parity;
+    for (torch::nn::Module* module :
+         {static_cast<torch::nn::Module*>(next.parity.get()), static_cast<torch::nn::Module*>(next.encoder.get()),
+          static_cast<torch::nn::Module*>(next.decoder.get())}) {
+        freeze(*module);
+        module->eval();
+    }
     next.loadTrained(checkpoint, checkpointPath);
     return next;
 }

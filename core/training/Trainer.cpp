@@ -153,8 +153,16 @@ RunSummary Trainer::run()
     }
 
     try {
+        // A stop that came before the run got going (reading the data and
+        // the base model check no token) ends it here.
+        auto stopIfCancelled = [this] {
+            if (m_cancel && m_cancel->isCancelled())
+                throw Cancelled();
+        };
+        stopIfCancelled();
         m_parts = std::make_unique<RunComponents>(m_config, Purpose::Training);
         const RawDataset raw = m_parts->loadData(m_observer);
+        stopIfCancelled();
         m_parts->build(raw, checkpoint ? &*checkpoint : nullptr, m_options.continueFrom, m_observer, m_cancel);
         setUpOptimizers();
         if (checkpoint)

@@ -58,7 +58,8 @@ void applyThreadLocalSettings(const ThreadSettings& s)
     // thread (util/BlasStartup.h); this covers a thread some library made
     // before that, at no cost.
     blas::flushDenormalsOnThisThread();
-    // Setting it rebuilds LibTorch's pthreadpool: only when it changes.
+    // Setting it rebuilds LibTorch's pthreadpool (and sets the process-wide
+    // default): only when this thread's count differs.
     if (at::get_num_threads() != s.torchThreads)
         at::set_num_threads(s.torchThreads);
 }
@@ -68,7 +69,10 @@ ThreadSettings applyThreadSettings(int requested, Workload workload)
     ThreadSettings s = plannedThreadSettings(requested, workload);
     using SetThreads = void (*)(int);
     auto setBlas = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"));
-    applyThreadLocalSettings(s);
+    // Unconditionally: besides this thread's OpenMP count it sets LibTorch's
+    // process-wide default, which threads made later start with.
+    blas::flushDenormalsOnThisThread();
+    at::set_num_threads(s.torchThreads);
     if (setBlas)
         setBlas(s.blasThreads);
     else

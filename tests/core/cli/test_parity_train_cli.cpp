@@ -143,9 +143,15 @@ TEST(ParityTrainCli, ContinueFromARunDirectory)
     const Result r = runCli(args + " --epochs 3 --continue-from " + runDir);
     ASSERT_EQ(r.exitCode, 0) << r.output;
     EXPECT_NE(r.output.find("Resuming from " + runDir + "/current.pth after epoch 1"), std::string::npos) << r.output;
-    std::filesystem::create_directories(tmp / "empty");
-    const Result none = runCli(args + " --continue-from " + tmp / "empty");
+    // The directory of another save directory's run: its epochs are not this one's.
+    const std::string elsewhere = tmp / "c.json" + " " + tmp / "other" + " --data-dir " + tmp / "data";
+    const Result other = runCli(elsewhere + " --continue-from " + runDir);
+    EXPECT_EQ(other.exitCode, 1) << other.output;
+    EXPECT_NE(other.output.find(runDir + ": not the directory this configuration writes to"), std::string::npos)
+        << other.output;
+    const std::string empty = tmp / "other/mnist/base-mlp/k2/mse/add/sub";
+    std::filesystem::create_directories(empty);
+    const Result none = runCli(elsewhere + " --continue-from " + empty);
     EXPECT_EQ(none.exitCode, 1) << none.output;
-    EXPECT_NE(none.output.find(tmp / "empty" + ": a run directory without current.pth"), std::string::npos)
-        << none.output;
+    EXPECT_NE(none.output.find(empty + ": a run directory without current.pth"), std::string::npos) << none.output;
 }

@@ -182,9 +182,20 @@ TEST(RunDirectory, OriginalLayoutAndBrokenFilesAreClearErrors)
     std::string error = errorOf([&] { RunDirectory(dir).read(); });
     EXPECT_NE(error.find(dir + "/train_loss.txt: line 2"), std::string::npos) << error;
 
-    std::ofstream(dir + "/run.json") << "{\"format\": \"parity-workbench-run\", \"epochs_completed\": \"two\"}";
+    // Values of the wrong type in run.json are read as absent (as Qt's JSON
+    // reader did), not as an unreadable record.
+    std::ofstream(dir + "/train_loss.txt") << "1.5\n1.25\n";
+    std::ofstream(dir + "/run.json") << "{\"format\": \"parity-workbench-run\", \"epochs_completed\": \"two\", "
+                                        "\"best_val_reconstruction_top1\": null, \"classes\": [\"a\", 3, \"c\"]}";
+    run = RunDirectory(dir).read();
+    EXPECT_EQ(run.epochsCompleted, 0);
+    EXPECT_EQ(run.classNames, (std::vector<std::string>{"a", "", "c"}));
+    // An epoch that is no whole number in range is an error naming the line.
+    std::ofstream(dir + "/metrics.csv") << "epoch,split,loss\n0,train,1.5\ninf,train,1.25\n";
     error = errorOf([&] { RunDirectory(dir).read(); });
-    EXPECT_NE(error.find(dir + "/run.json"), std::string::npos) << error;
+    EXPECT_NE(error.find(dir + "/metrics.csv: line 3: epoch \"inf\" is not a number"), std::string::npos) << error;
+    std::ofstream(dir + "/metrics.csv") << "epoch,split,loss\n0,train,1.5\n1e10,train,1.25\n";
+    EXPECT_NE(errorOf([&] { RunDirectory(dir).read(); }).find("line 3"), std::string::npos);
     std::ofstream(dir + "/run.json") << "{\"format\": \"parity-workbench-run\", \"hea";
     error = errorOf([&] { RunDirectory(dir).readConfig(); });
     EXPECT_NE(error.find("not valid JSON"), std::string::npos) << error;

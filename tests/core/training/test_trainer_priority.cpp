@@ -33,6 +33,15 @@ public:
     int main = -100;
 };
 
+// One epoch on 200 generated samples.
+RunConfig tinyRun(const test::TempDir& tmp)
+{
+    test::writeTinyMnist(tmp / "data", 200, 40);
+    auto j = test::tinyMnistSweep(tmp / "data", tmp / "save", 1);
+    j["val_size"] = 40;
+    return SweepConfig::fromJson(j, "test").runs().front();
+}
+
 } // namespace
 
 TEST(TrainerPriority, TrainingThreadsRunBelowTheMainThread)
@@ -40,10 +49,7 @@ TEST(TrainerPriority, TrainingThreadsRunBelowTheMainThread)
     if (niceOf(::getpid()) != 0)
         GTEST_SKIP() << "the test process already runs niced";
     test::TempDir tmp;
-    test::writeTinyMnist(tmp / "data", 200, 40);
-    auto j = test::tinyMnistSweep(tmp / "data", tmp / "save", 1);
-    j["val_size"] = 40;
-    const RunConfig config = SweepConfig::fromJson(j, "test").runs().front();
+    const RunConfig config = tinyRun(tmp);
     Priorities seen;
     TrainerOptions options;
     options.niceness = 7;
@@ -61,10 +67,7 @@ TEST(TrainerPriority, TrainingThreadsRunBelowTheMainThread)
 TEST(TrainerPriority, WithoutNicenessNothingChanges)
 {
     test::TempDir tmp;
-    test::writeTinyMnist(tmp / "data", 200, 40);
-    auto j = test::tinyMnistSweep(tmp / "data", tmp / "save", 1);
-    j["val_size"] = 40;
-    const RunConfig config = SweepConfig::fromJson(j, "test").runs().front();
+    const RunConfig config = tinyRun(tmp);
     Priorities seen;
     const int before = niceOf(::getpid());
     std::thread worker([&] { Trainer(config, {}, &seen).run(); });

@@ -201,6 +201,13 @@ bool MainWindow::openConfig(const QString& path)
     return true;
 }
 
+void MainWindow::setInteractive(bool interactive)
+{
+    m_interactive = interactive;
+    m_runPanel->setExistingRunPolicy(interactive ? RunPanel::ExistingRunPolicy::Ask
+                                                 : RunPanel::ExistingRunPolicy::Fresh);
+}
+
 void MainWindow::reportError(const QString& message)
 {
     m_log->appendError(message);

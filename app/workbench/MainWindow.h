@@ -38,7 +38,9 @@ public:
     /// Shows a problem in the log and a message box (unless running scripted).
     void reportError(const QString& message);
     /// No message boxes (scripted runs and tests): errors go to the log and stderr.
-    void setInteractive(bool interactive) { m_interactive = interactive; }
+    /// Not interactive (scripted mode): errors go to stderr, and Start never
+    /// asks (a run already in a directory is moved aside, as parity-train does).
+    void setInteractive(bool interactive);
 
 protected:
     void closeEvent(QCloseEvent* event) override;

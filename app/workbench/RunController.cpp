@@ -85,63 +85,66 @@ void RunController::updateEntry(int row, const parity::RunConfig& edited)
 {
     if (row < 0 || row >= m_queue.size() || m_queue.entry(row).status == RunQueueModel::Status::Running)
         return;
-    const auto& entry = m_queue.entry(row);
-    RunRequest request = entry.request;
-    const QString checkpoint = QString::fromStdString(
-        RunDirectory::of(request.config).checkpoint(CheckpointKind::Current));
-    const bool compatible = parity::RunConfig::describeMismatch(request.config, edited).empty()
-                            && request.config.runDir() == edited.runDir();
-    const bool hadRun = entry.status != RunQueueModel::Status::Queued || !request.continueFrom.isEmpty();
-    request.continueFrom = compatible && hadRun && QFileInfo::exists(checkpoint) ? checkpoint : QString();
-    request.onlyTest = false;
-    request.config = edited;
-    m_queue.setRequest(row, request);
+    // What becomes of a run already in the directory is decided at Start,
+    // against the settings it will then have.
+    m_queue.setRequest(row, RunRequest{edited, {}, false});
     m_queue.setStatus(row, RunQueueModel::Status::Queued);
 }
 
-bool RunController::start()
+std::vector<int> RunController::rowsToRun() const
+{
+    std::vector<int> rows;
+    for (int row = 0; row < m_queue.size(); ++row)
+        if (m_queue.entry(row).status != RunQueueModel::Status::Finished)
+            rows.push_back(row);
+    if (rows.empty()) // everything ran: Start runs the queue again
+        for (int row = 0; row < m_queue.size(); ++row)
+            rows.push_back(row);
+    return rows;
+}
+
+std::vector<RunController::Existing> RunController::existingRuns() const
+{
+    std::vector<Existing> found;
+    for (const int row : rowsToRun()) {
+        const RunRequest& request = m_queue.entry(row).request;
+        if (!request.continueFrom.isEmpty())
+            continue;
+        parity::ExistingRun run = RunDirectory::of(request.config).existingRun(request.config);
+        if (run.present)
+            found.push_back({row, request.config, std::move(run)});
+    }
+    return found;
+}
+
+bool RunController::start(OnExisting onExisting)
 {
     if (isBusy())
         return false;
-    bool anythingLeft = false;
-    for (int row = 0; row < m_queue.size(); ++row)
-        anythingLeft |= m_queue.entry(row).status != RunQueueModel::Status::Finished;
-    if (!anythingLeft) {
-        // Everything ran: Start runs the queue again from scratch.
-        for (int row = 0; row < m_queue.size(); ++row) {
-            RunRequest request = m_queue.entry(row).request;
-            request.continueFrom.clear();
-            request.onlyTest = false;
-            m_queue.setRequest(row, request);
-            m_queue.setStatus(row, RunQueueModel::Status::Queued);
-        }
-    }
-    for (int row = 0; row < m_queue.size(); ++row) {
-        const auto& e = m_queue.entry(row);
-        if (e.status == RunQueueModel::Status::Stopped) {
-            // Pick up where the stop left it, if an epoch was checkpointed.
-            RunRequest request = e.request;
-            const QString checkpoint = QString::fromStdString(
-                RunDirectory::of(request.config).checkpoint(CheckpointKind::Current));
-            if (QFileInfo::exists(checkpoint) && !request.onlyTest)
-                request.continueFrom = checkpoint;
-            m_queue.setRequest(row, request);
-        }
-    }
-    m_queue.requeueUnfinished();
-    if (m_queue.nextQueued() < 0)
+    const std::vector<int> rows = rowsToRun();
+    if (rows.empty())
         return false;
+    for (const int row : rows) {
+        RunRequest request = m_queue.entry(row).request;
+        if (request.continueFrom.isEmpty() && onExisting == OnExisting::Resume) {
+            const parity::ExistingRun run = RunDirectory::of(request.config).existingRun(request.config);
+            if (run.resumable())
+                request.continueFrom = QString::fromStdString(run.checkpoint);
+        }
+        m_queue.setRequest(row, request);
+        m_queue.setStatus(row, RunQueueModel::Status::Queued);
+    }
     m_queueOk = true;
     launchNext();
     return true;
 }
 
-bool RunController::startSingle(const RunRequest& request)
+bool RunController::startSingle(const RunRequest& request, OnExisting onExisting)
 {
     if (isBusy())
         return false;
     m_queue.setRequests({request});
-    return start();
+    return start(onExisting);
 }
 
 void RunController::launchNext()
@@ -165,6 +168,16 @@ void RunController::launchNext()
     Q_EMIT requestRun(m_runId, request);
 }
 
+void RunController::consumeRequest(int row)
+{
+    // A checkpoint given to one run (resume, test only) is not used again:
+    // the next Start decides afresh from what the directory then holds.
+    RunRequest request = m_queue.entry(row).request;
+    request.continueFrom.clear();
+    request.onlyTest = false;
+    m_queue.setRequest(row, request);
+}
+
 void RunController::stop()
 {
     if (m_state != State::Running)
@@ -179,6 +192,7 @@ void RunController::onRunFinished(int runId, const parity::RunSummary& summary)
     if (!isCurrent(runId))
         return;
     const bool stopped = summary.stopped || m_state == State::Stopping;
+    consumeRequest(m_currentRow);
     m_queue.setStatus(m_currentRow, stopped ? RunQueueModel::Status::Stopped : RunQueueModel::Status::Finished,
                       QString::fromStdString(summary.runDir));
     Q_EMIT runFinished(summary);
@@ -196,6 +210,7 @@ void RunController::onRunFailed(int runId, const QString& message)
 {
     if (!isCurrent(runId))
         return;
+    consumeRequest(m_currentRow);
     m_queue.setStatus(m_currentRow, RunQueueModel::Status::Failed, message);
     m_queueOk = false;
     Q_EMIT runFailed(message);

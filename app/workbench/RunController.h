@@ -3,6 +3,7 @@
 #include "RunRequest.h"
 #include "common/Metatypes.h"
 #include "events/CancelToken.h"
+#include "io/RunDirectory.h"
 
 #include <QObject>
 #include <QThread>
@@ -35,21 +36,37 @@ public:
     /// The configuration of the current (or last) run.
     const parity::RunConfig& currentConfig() const { return m_currentConfig; }
 
+    /// What Start does with a run already in an entry's directory.
+    enum class OnExisting {
+        Fresh,  ///< move it into previous-<timestamp>/ and start afresh (what parity-train does)
+        Resume, ///< continue it from current.pth where that is possible (ExistingRun::resumable), else Fresh
+    };
+    /// An entry Start would run whose directory already holds a run.
+    struct Existing {
+        int row = -1;
+        parity::RunConfig config;
+        parity::ExistingRun run;
+    };
+    /// The rows Start runs: the unfinished ones in order, or all of them
+    /// again when every one has finished.
+    std::vector<int> rowsToRun() const;
+    /// Of those, the ones whose directory holds a run; entries that were
+    /// given a checkpoint explicitly (resume or test only) are left out.
+    std::vector<Existing> existingRuns() const;
+
 public Q_SLOTS:
     /// Replaces the queue (not while busy).
     void setQueue(const std::vector<parity::gui::RunRequest>& requests);
-    /// Runs the queued entries in order; stopped or failed ones are queued
-    /// again first (a stopped one resumes from its checkpoint). When every
-    /// entry has finished, the whole queue runs again from scratch. False
-    /// when busy or nothing is queued.
-    bool start();
+    /// Runs rowsToRun() in order. Entries given a checkpoint explicitly run
+    /// as asked; for the others `onExisting` decides (a run's record only
+    /// ever describes what that run did: nothing resumes with settings that
+    /// differ). False when busy or nothing is queued.
+    bool start(OnExisting onExisting = OnExisting::Fresh);
     /// The form edited entry `row` (not while it runs): it is queued again
-    /// with `edited`. An entry that ran continues from its checkpoint when
-    /// the change keeps the model (e.g. more epochs); any change to what
-    /// defines the model starts it afresh.
+    /// with `edited`, to be decided at the next Start.
     void updateEntry(int row, const parity::RunConfig& edited);
     /// Replaces the queue by one request and runs it.
-    bool startSingle(const parity::gui::RunRequest& request);
+    bool startSingle(const parity::gui::RunRequest& request, OnExisting onExisting = OnExisting::Fresh);
     void stop();
 
 Q_SIGNALS:
@@ -71,6 +88,7 @@ Q_SIGNALS:
 
 private:
     void launchNext();
+    void consumeRequest(int row);
     void setState(State state);
     void onRunFinished(int runId, const parity::RunSummary& summary);
     void onRunFailed(int runId, const QString& message);

@@ -15,6 +15,7 @@
 #include <QJsonObject>
 #include <QLabel>
 #include <QListView>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QSaveFile>
 #include <QScrollArea>
@@ -206,7 +207,106 @@ void RunPanel::updateButtons()
     m_form->setEnabled(!busy);
 }
 
-bool RunPanel::start() { return m_controller->start(); }
+bool RunPanel::start()
+{
+    if (m_controller->isBusy())
+        return false;
+    const auto existing = m_controller->existingRuns();
+    auto onExisting = RunController::OnExisting::Fresh;
+    if (!existing.empty()) {
+        switch (m_existingPolicy) {
+        case ExistingRunPolicy::Ask: {
+            const auto choice = askAboutExistingRuns(existing);
+            if (!choice)
+                return false;
+            onExisting = *choice;
+            break;
+        }
+        case ExistingRunPolicy::Resume:
+            onExisting = RunController::OnExisting::Resume;
+            break;
+        case ExistingRunPolicy::Fresh:
+            break;
+        }
+    }
+    return m_controller->start(onExisting);
+}
+
+namespace {
+
+/// "stopped after epoch 2 of 5", "finished (3 of 3 epochs)", …
+QString describeRun(const parity::ExistingRun& run)
+{
+    const QString status = run.status.empty() ? RunPanel::tr("of unknown state") : QString::fromStdString(run.status);
+    if (!run.problem.empty())
+        return RunPanel::tr("a run whose record cannot be read");
+    if (run.numEpochs > 0)
+        return RunPanel::tr("a run %1 after epoch %2 of %3").arg(status).arg(run.epochsCompleted).arg(run.numEpochs);
+    return RunPanel::tr("a run %1 after epoch %2").arg(status).arg(run.epochsCompleted);
+}
+
+} // namespace
+
+std::optional<RunController::OnExisting>
+RunPanel::askAboutExistingRuns(const std::vector<RunController::Existing>& runs)
+{
+    QMessageBox box(this);
+    box.setObjectName(QStringLiteral("existing_run"));
+    box.setIcon(QMessageBox::Question);
+    box.setWindowTitle(tr("A run is already there"));
+    int resumable = 0;
+    for (const auto& e : runs)
+        resumable += e.run.resumable() ? 1 : 0;
+    const QString fresh = tr("Start fresh moves the old run into previous-<date-time>/ inside its directory "
+                             "(nothing is deleted) and starts again from epoch 1.");
+    QString resumeLabel;
+    if (runs.size() == 1) {
+        const auto& e = runs.front();
+        box.setText(tr("%1 holds %2.")
+                        .arg(QString::fromStdString(parity::RunDirectory::of(e.config).path()), describeRun(e.run)));
+        QString details = e.run.resumable()
+                              ? tr("Resume continues it from epoch %1 to epoch %2 with the same settings.")
+                                    .arg(e.run.epochsCompleted + 1)
+                                    .arg(e.run.wantedEpochs)
+                              : tr("It cannot be resumed: %1.").arg(QString::fromStdString(e.run.whyNotResumable()));
+        box.setInformativeText(details + QStringLiteral("\n\n") + fresh);
+        resumeLabel = e.run.resumable()
+                          ? tr("Resume (epoch %1 of %2)").arg(e.run.epochsCompleted + 1).arg(e.run.wantedEpochs)
+                          : tr("Resume");
+    } else {
+        QStringList lines;
+        for (const auto& e : runs) {
+            const QString why =
+                e.run.resumable()
+                    ? tr("can resume at epoch %1 of %2").arg(e.run.epochsCompleted + 1).arg(e.run.wantedEpochs)
+                    : tr("cannot resume: %1").arg(QString::fromStdString(e.run.whyNotResumable()));
+            lines << tr("Run %1 (%2): %3; %4")
+                         .arg(e.row + 1)
+                         .arg(QString::fromStdString(e.config.header()), describeRun(e.run), why);
+        }
+        box.setText(tr("%1 of the runs to start already have a run in their directory.").arg(runs.size()));
+        box.setInformativeText(lines.join(QLatin1Char('\n')) + QStringLiteral("\n\n")
+                               + tr("Resume where possible continues the runs that can be resumed and starts the "
+                                    "others fresh. ")
+                               + fresh);
+        resumeLabel = tr("Resume where possible");
+    }
+    QPushButton* resume = box.addButton(resumeLabel, QMessageBox::AcceptRole);
+    resume->setObjectName(QStringLiteral("resume"));
+    resume->setEnabled(resumable > 0);
+    QPushButton* startFresh = box.addButton(tr("Start fresh"), QMessageBox::DestructiveRole);
+    startFresh->setObjectName(QStringLiteral("fresh"));
+    QPushButton* cancel = box.addButton(QMessageBox::Cancel);
+    cancel->setObjectName(QStringLiteral("cancel"));
+    box.setDefaultButton(resumable > 0 ? resume : cancel);
+    box.setEscapeButton(cancel);
+    box.exec();
+    if (box.clickedButton() == resume && resumable > 0)
+        return RunController::OnExisting::Resume;
+    if (box.clickedButton() == startFresh)
+        return RunController::OnExisting::Fresh;
+    return std::nullopt;
+}
 
 void RunPanel::stop() { m_controller->stop(); }
 

@@ -3,6 +3,9 @@
 
 #include <QWidget>
 
+#include <optional>
+#include <vector>
+
 class QListView;
 class QPushButton;
 
@@ -17,7 +20,16 @@ class ProgressPanel;
 class RunPanel : public QWidget {
     Q_OBJECT
 public:
+    /// What Start does when a run's directory already holds a run.
+    enum class ExistingRunPolicy {
+        Ask,    ///< ask: resume (when the settings allow it), start fresh, or cancel
+        Resume, ///< resume where possible, else start fresh (scripted mode)
+        Fresh,  ///< start fresh; the old run moves into previous-<timestamp>/
+    };
+
     explicit RunPanel(RunController* controller, QWidget* parent = nullptr);
+
+    void setExistingRunPolicy(ExistingRunPolicy policy) { m_existingPolicy = policy; }
 
     ExperimentForm* form() const { return m_form; }
     ProgressPanel* progress() const { return m_progress; }
@@ -49,6 +61,9 @@ private:
     void onFormChanged();
     void onSelectionChanged();
     void updateButtons();
+    /// Shows the runs Start would continue or move aside and returns the
+    /// user's choice, or nothing for Cancel.
+    std::optional<RunController::OnExisting> askAboutExistingRuns(const std::vector<RunController::Existing>& runs);
     static bool readRunConfig(const QString& runDir, parity::RunConfig* config, QString* error);
 
     RunController* m_controller;
@@ -61,6 +76,7 @@ private:
     QPushButton* m_testOnly;
     QString m_configPath;
     bool m_loading = false;
+    ExistingRunPolicy m_existingPolicy = ExistingRunPolicy::Ask;
 };
 
 } // namespace parity::gui

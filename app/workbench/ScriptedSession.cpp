@@ -28,6 +28,16 @@ bool ScriptedSession::begin()
         m_exitCode = 1;
         return false;
     }
+    if (m_options.onExistingRun == QLatin1String("resume"))
+        m_window->runPanel()->setExistingRunPolicy(RunPanel::ExistingRunPolicy::Resume);
+    else if (m_options.onExistingRun == QLatin1String("fresh"))
+        m_window->runPanel()->setExistingRunPolicy(RunPanel::ExistingRunPolicy::Fresh);
+    else if (!m_options.onExistingRun.isEmpty()) {
+        std::fprintf(stderr, "error: --on-existing-run takes resume or fresh, not '%s'\n",
+                     qPrintable(m_options.onExistingRun));
+        m_exitCode = 1;
+        return false;
+    }
     connect(m_window->controller(), &RunController::queueFinished, this, &ScriptedSession::onQueueFinished);
     if (m_options.start) {
         if (!m_window->runPanel()->start()) {

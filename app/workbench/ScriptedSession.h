@@ -9,6 +9,7 @@ class MainWindow;
 /// The scripted mode used for docs and checks:
 ///   parity-workbench --config FILE --start --screenshot MAIN.png
 ///                    --inspector-screenshot INSPECT.png --quit-when-done
+///                    [--on-existing-run resume|fresh]
 /// opens the config, starts it, and when the queue ends saves the main window
 /// (plots visible) and the inspector (on a validation group) as PNG, then
 /// quits with 0, or 1 when a run failed or a file could not be written.
@@ -21,6 +22,9 @@ public:
         QString screenshot;
         QString inspectorScreenshot;
         bool quitWhenDone = false;
+        /// What --start does with a run already in a directory: "fresh"
+        /// (default; moved into previous-*) or "resume" (where possible).
+        QString onExistingRun;
     };
 
     ScriptedSession(MainWindow* window, Options options);

@@ -32,7 +32,12 @@ int main(int argc, char** argv)
     const QCommandLineOption quit(QStringLiteral("quit-when-done"),
                                   QStringLiteral("Quit when the runs (and screenshots) are done: exit code 0, "
                                                  "or 1 when a run failed."));
-    parser.addOptions({config, start, screenshot, inspectorShot, quit});
+    const QCommandLineOption onExisting(QStringLiteral("on-existing-run"),
+                                        QStringLiteral("With --start, a run already in a run's directory is "
+                                                       "resumed where possible (resume) or moved into previous-* "
+                                                       "(fresh, the default)."),
+                                        QStringLiteral("resume|fresh"));
+    parser.addOptions({config, start, screenshot, inspectorShot, quit, onExisting});
     parser.process(app);
 
     parity::gui::ScriptedSession::Options options;
@@ -41,6 +46,7 @@ int main(int argc, char** argv)
     options.screenshot = parser.value(screenshot);
     options.inspectorScreenshot = parser.value(inspectorShot);
     options.quitWhenDone = parser.isSet(quit);
+    options.onExistingRun = parser.value(onExisting);
     const bool scripted = options.start || options.quitWhenDone || !options.screenshot.isEmpty()
                           || !options.inspectorScreenshot.isEmpty();
 

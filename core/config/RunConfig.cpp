@@ -2,9 +2,11 @@
 
 #include "util/Error.h"
 
+#include <algorithm>
 #include <climits>
 #include <cstdint>
 #include <filesystem>
+#include <iterator>
 
 namespace parity {
 
@@ -186,6 +188,23 @@ std::string RunConfig::describeMismatch(const RunConfig& saved, const RunConfig&
                    + b.at(key).dump();
     }
     return "";
+}
+
+std::vector<std::string> RunConfig::listDifferences(const RunConfig& saved, const RunConfig& current)
+{
+    static const char* kIgnored[] = {"num_epoch", "threads", "save_dir", "models_dir"};
+    const auto a = saved.toJson();
+    const auto b = current.toJson();
+    std::vector<std::string> differences;
+    for (const auto& [key, value] : a.items()) {
+        if (std::find(std::begin(kIgnored), std::end(kIgnored), key) != std::end(kIgnored))
+            continue;
+        const auto other = b.find(key);
+        if (other == b.end() || *other != value)
+            differences.push_back(key + ": the run has " + value.dump() + ", now "
+                                  + (other == b.end() ? std::string("nothing") : other->dump()));
+    }
+    return differences;
 }
 
 } // namespace parity

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace parity {
 
@@ -57,6 +58,12 @@ struct RunConfig {
     /// Keys whose values must agree between a checkpoint and a run resuming
     /// from it. Returns "" when they agree, else a sentence naming the key.
     static std::string describeMismatch(const RunConfig& checkpoint, const RunConfig& current);
+    /// Every setting in which `current` differs from the run `saved` describes,
+    /// as "key: the run has X, now Y", in key order. Only what
+    /// cannot change what a run computes or records is left out: num_epoch
+    /// (what a resume extends), threads, save_dir and models_dir. The
+    /// workbench resumes a run only when this is empty.
+    static std::vector<std::string> listDifferences(const RunConfig& saved, const RunConfig& current);
 };
 
 /// Batch size in groups used by the original for a given k.

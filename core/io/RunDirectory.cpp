@@ -257,6 +257,54 @@ RunConfig RunDirectory::readConfig() const
     return config;
 }
 
+std::string ExistingRun::whyNotResumable() const
+{
+    if (!present)
+        return "there is no run to resume";
+    if (!problem.empty())
+        return "its record cannot be read (" + problem + ")";
+    if (!hasCheckpoint)
+        return "it has no checkpoint (no epoch was completed)";
+    if (!differences.empty()) {
+        std::string text = "these settings differ from the run's: ";
+        for (size_t i = 0; i < differences.size(); ++i)
+            text += (i ? "; " : "") + differences[i];
+        return text;
+    }
+    if (wantedEpochs <= epochsCompleted)
+        return "it has completed " + std::to_string(epochsCompleted) + " of the " + std::to_string(wantedEpochs)
+               + " epochs asked for (raise Epochs to continue it)";
+    return "";
+}
+
+ExistingRun RunDirectory::existingRun(const RunConfig& wanted) const
+{
+    ExistingRun existing;
+    existing.wantedEpochs = wanted.numEpochs;
+    existing.checkpoint = checkpoint(CheckpointKind::Current);
+    existing.hasCheckpoint = hasCheckpoint(CheckpointKind::Current);
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(m_path, ec))
+        existing.present |= entry.is_regular_file(ec) && runfiles::isRunFile(entry.path().filename().string());
+    if (!existing.present)
+        return existing;
+    if (!fs::exists(runJson(), ec)) {
+        existing.problem = runJson() + " is missing";
+        return existing;
+    }
+    try {
+        const nlohmann::json j = readRunJson();
+        existing.status = str(j, "status");
+        existing.epochsCompleted = num(j, "epochs_completed", 0);
+        const RunConfig saved = readConfig();
+        existing.numEpochs = saved.numEpochs;
+        existing.differences = RunConfig::listDifferences(saved, wanted);
+    } catch (const std::exception& e) {
+        existing.problem = e.what();
+    }
+    return existing;
+}
+
 RunContents::Layout RunDirectory::layout() const
 {
     std::error_code ec;

@@ -63,6 +63,28 @@ struct RunContents {
     std::map<int, std::map<std::string, SplitTiming>> splitTimings;
 };
 
+/// What a run directory holds, seen from a run about to start there
+/// (RunDirectory::existingRun): the workbench's Start offers to resume it or
+/// to start afresh, which moves it into previous-<timestamp>/.
+struct ExistingRun {
+    bool present = false;       ///< the directory holds files of a run
+    std::string status;         ///< run.json "status" ("" without a readable run.json)
+    int epochsCompleted = 0;    ///< run.json "epochs_completed"
+    int numEpochs = 0;          ///< the epochs that run was set to (0 unknown)
+    bool hasCheckpoint = false; ///< current.pth is there
+    std::string checkpoint;     ///< its path
+    std::string problem;        ///< why run.json could not be read, else ""
+    /// RunConfig::listDifferences(that run, the wanted one).
+    std::vector<std::string> differences;
+    /// The wanted run's epochs.
+    int wantedEpochs = 0;
+
+    /// "" when the wanted run can continue this one from current.pth, else
+    /// why not, in a user's words.
+    std::string whyNotResumable() const;
+    bool resumable() const { return present && whyNotResumable().empty(); }
+};
+
 /// One run directory: `<save_dir>/<dataset>/<model>/k<k>/<loss>/<encoder>/<decoder>`
 /// (docs/BEHAVIOUR.md §2). The one owner of its layout: file names, the
 /// save-dir <-> run-dir mapping, and reading a run back (config, metrics,
@@ -92,6 +114,10 @@ public:
     /// unreadable, or when this directory is not where the run lives (e.g.
     /// an earlier run kept in previous-*).
     RunConfig readConfig() const;
+
+    /// What this directory holds, against `wanted` (whose run directory it
+    /// normally is). Never throws: an unreadable run.json is `problem`.
+    ExistingRun existingRun(const RunConfig& wanted) const;
 
     RunContents::Layout layout() const;
     /// Everything: run.json and metrics.csv where present, else the

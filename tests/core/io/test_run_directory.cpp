@@ -202,3 +202,56 @@ TEST(RunDirectory, OriginalLayoutAndBrokenFilesAreClearErrors)
     EXPECT_EQ(RunDirectory(tmp / "absent").layout(), RunContents::Layout::None);
     EXPECT_NE(errorOf([&] { RunDirectory(tmp / "absent").read(); }).find(tmp / "absent"), std::string::npos);
 }
+
+// Issue 13, item 1: the workbench resumes a run only when nothing but the
+// number of epochs (or how many threads) changed, and says why not otherwise.
+TEST_F(RunDirectoryTest, AnExistingRunResumesOnlyWithItsOwnSettingsAndMoreEpochs)
+{
+    const RunDirectory dir = RunDirectory::of(*s_config);
+    const ExistingRun same = dir.existingRun(*s_config);
+    EXPECT_TRUE(same.present);
+    EXPECT_EQ(same.status, "finished");
+    EXPECT_EQ(same.epochsCompleted, 5);
+    EXPECT_EQ(same.numEpochs, 5);
+    EXPECT_TRUE(same.hasCheckpoint);
+    EXPECT_EQ(same.checkpoint, dir.checkpoint(CheckpointKind::Current));
+    EXPECT_TRUE(same.differences.empty());
+    EXPECT_FALSE(same.resumable());
+    EXPECT_NE(same.whyNotResumable().find("completed 5 of the 5 epochs"), std::string::npos) << same.whyNotResumable();
+
+    RunConfig more = *s_config;
+    more.numEpochs = 7;
+    more.threads = 1;
+    EXPECT_TRUE(dir.existingRun(more).resumable()) << dir.existingRun(more).whyNotResumable();
+
+    RunConfig otherBase = more;
+    otherBase.baseWeights = "bad.pt";
+    otherBase.seed = s_config->seed + 1;
+    const ExistingRun differing = dir.existingRun(otherBase);
+    EXPECT_FALSE(differing.resumable());
+    ASSERT_EQ(differing.differences.size(), 2u);
+    EXPECT_EQ(differing.differences[0], "base_weights: the run has \"\", now \"bad.pt\"");
+    EXPECT_EQ(differing.differences[1],
+              "seed: the run has " + std::to_string(s_config->seed) + ", now " + std::to_string(s_config->seed + 1));
+    EXPECT_NE(differing.whyNotResumable().find("these settings differ"), std::string::npos);
+
+    // Nothing there; a run without its record; a run without a checkpoint.
+    const std::string empty = *s_tmp / "empty-run";
+    fs::create_directories(empty);
+    EXPECT_FALSE(RunDirectory(empty).existingRun(more).present);
+    EXPECT_FALSE(RunDirectory(*s_tmp / "no-such-dir").existingRun(more).present);
+    std::ofstream(empty + "/train_loss.txt") << "0.5\n";
+    const ExistingRun bare = RunDirectory(empty).existingRun(more);
+    EXPECT_TRUE(bare.present);
+    EXPECT_FALSE(bare.resumable());
+    EXPECT_NE(bare.whyNotResumable().find("run.json is missing"), std::string::npos) << bare.whyNotResumable();
+    const std::string copy = *s_tmp / "copy-save";
+    fs::copy(*s_tmp / "save", copy, fs::copy_options::recursive);
+    const RunDirectory copied(copy + "/" + RunDirectory::relativePath(*s_config));
+    fs::remove(copied.checkpoint(CheckpointKind::Current));
+    RunConfig there = more;
+    there.saveDir = copy;
+    const ExistingRun noCheckpoint = copied.existingRun(there);
+    EXPECT_TRUE(noCheckpoint.differences.empty());
+    EXPECT_NE(noCheckpoint.whyNotResumable().find("no checkpoint"), std::string::npos);
+}

@@ -8,13 +8,17 @@
 #include "TestPaths.h"
 #include "support/GuiTestRuns.h"
 
+#include <QApplication>
 #include <QDir>
 #include <QFileInfo>
 #include <QListView>
+#include <QMessageBox>
+#include <QPushButton>
 #include <QProcess>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QTest>
+#include <QTimer>
 
 #include <filesystem>
 
@@ -22,6 +26,47 @@ using namespace parity::gui;
 
 namespace {
 QString q(const std::string& s) { return QString::fromStdString(s); }
+
+/// Answers the run panel's "a run is already there" question as a user
+/// would, by clicking one of its buttons, and keeps what it showed. A
+/// question nobody expected is cancelled and counted.
+class ExistingRunAnswers : public QObject {
+public:
+    ExistingRunAnswers()
+    {
+        m_timer.setInterval(20);
+        connect(&m_timer, &QTimer::timeout, this, &ExistingRunAnswers::poll);
+        m_timer.start();
+    }
+    /// The button ("resume", "fresh", "cancel") for the next question.
+    void answerNextWith(const QString& button) { m_button = button; }
+
+    int asked = 0;
+    QString text;
+    QString informative;
+    QString resumeLabel;
+    bool resumeEnabled = false;
+
+private:
+    void poll()
+    {
+        auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+        if (!box || box->objectName() != QLatin1String("existing_run"))
+            return;
+        ++asked;
+        text = box->text();
+        informative = box->informativeText();
+        auto* resume = box->findChild<QPushButton*>(QStringLiteral("resume"));
+        resumeLabel = resume ? resume->text() : QString();
+        resumeEnabled = resume && resume->isEnabled();
+        const QString button = m_button.isEmpty() ? QStringLiteral("cancel") : m_button;
+        m_button.clear();
+        box->findChild<QPushButton*>(button)->click();
+    }
+
+    QTimer m_timer;
+    QString m_button;
+};
 } // namespace
 
 class RunPanelTest : public QObject {
@@ -125,6 +170,104 @@ private Q_SLOTS:
 
         QVERIFY(!panel.resumeFrom(q(tmp / "data"), &error));
         QVERIFY2(error.contains(QStringLiteral("current.pth")), qPrintable(error));
+    }
+
+    // Issue 13, items 1 and 2: Start never resumes behind the user's back.
+    // When the run's directory holds a run, it asks; it offers Resume only
+    // with the run's own settings, and a run's record only ever describes
+    // what that run did. After a restart (a new panel and controller), a
+    // stopped run is offered for resume exactly as within one session.
+    void startAsksWhatToDoWithARunAlreadyThere()
+    {
+        parity::test::TempDir tmp;
+        parity::test::writeTinyMnist(tmp / "data", 600, 200);
+        auto config = parity::test::tinyRunConfig(tmp / "data", tmp / "save", 2);
+        const QString runDir = q(config.runDir());
+        const QString runJson = runDir + QStringLiteral("/run.json");
+        ExistingRunAnswers answers;
+        {
+            RunController controller;
+            RunPanel panel(&controller);
+            QSignalSpy done(&controller, &RunController::queueFinished);
+            panel.form()->setConfig(config);
+            QVERIFY(panel.start()); // nothing there yet: no question
+            QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, 120000);
+            QCOMPARE(answers.asked, 0);
+            const QStringList finishedRecord = parity::test::fileLines(runJson);
+
+            // One more epoch asked for: Resume is offered; Cancel changes nothing.
+            config.numEpochs = 3;
+            panel.form()->setConfig(config);
+            answers.answerNextWith(QStringLiteral("cancel"));
+            QVERIFY(!panel.start());
+            QCOMPARE(answers.asked, 1);
+            QVERIFY2(answers.text.contains(QStringLiteral("finished after epoch 2 of 2")), qPrintable(answers.text));
+            QVERIFY(answers.resumeEnabled);
+            QCOMPARE(answers.resumeLabel, QStringLiteral("Resume (epoch 3 of 3)"));
+            QVERIFY(!controller.isBusy());
+            QCOMPARE(parity::test::fileLines(runJson), finishedRecord);
+
+            // Another base model: Resume is refused, saying which setting
+            // differs; Start fresh would move the finished run aside.
+            std::ofstream(tmp / "bad.pt") << "not a weights file";
+            auto otherBase = config;
+            otherBase.baseWeights = tmp / "bad.pt";
+            panel.form()->setConfig(otherBase);
+            QCOMPARE(panel.form()->config().baseWeights, otherBase.baseWeights);
+            answers.answerNextWith(QStringLiteral("fresh"));
+            QSignalSpy failed(&controller, &RunController::runFailed);
+            QVERIFY(panel.start());
+            QCOMPARE(answers.asked, 2);
+            QVERIFY(!answers.resumeEnabled);
+            QVERIFY2(answers.informative.contains(QStringLiteral("base_weights"))
+                         && answers.informative.contains(QStringLiteral("bad.pt")),
+                     qPrintable(answers.informative));
+            QTRY_COMPARE_WITH_TIMEOUT(done.count(), 2, 120000);
+            QCOMPARE(failed.count(), 1);
+            QVERIFY2(failed.at(0).at(0).toString().contains(QStringLiteral("bad.pt")),
+                     qPrintable(failed.at(0).at(0).toString()));
+            // The weights are read before anything is written: the failed
+            // start left the finished run where it was, its record untouched.
+            QCOMPARE(parity::test::fileLines(runJson), finishedRecord);
+            QVERIFY(QDir(runDir).entryList({QStringLiteral("previous-*")}, QDir::Dirs).isEmpty());
+
+            // Back to the run's own base model, ten epochs, stopped after the first.
+            config.numEpochs = 10;
+            panel.form()->setConfig(config);
+            connect(&controller, &RunController::epochFinished, &controller,
+                    [&controller](const parity::EpochSummary& s) {
+                        if (s.epoch == 0)
+                            controller.stop();
+                    });
+            answers.answerNextWith(QStringLiteral("fresh"));
+            QVERIFY(panel.start());
+            QTRY_COMPARE_WITH_TIMEOUT(done.count(), 3, 120000);
+            QCOMPARE(answers.asked, 3);
+        }
+        // The workbench restarts on the same experiment: Start offers the
+        // stopped run, and Resume continues it to the end.
+        RunController controller;
+        RunPanel panel(&controller);
+        QSignalSpy done(&controller, &RunController::queueFinished);
+        QSignalSpy epochs(&controller, &RunController::epochFinished);
+        panel.form()->setConfig(config);
+        const int stoppedAfter = int(parity::test::fileLines(runDir + QStringLiteral("/val_loss.txt")).size());
+        QVERIFY(stoppedAfter >= 1 && stoppedAfter < 10);
+        answers.answerNextWith(QStringLiteral("resume"));
+        QVERIFY(panel.start());
+        QCOMPARE(answers.asked, 4);
+        QVERIFY2(answers.text.contains(QStringLiteral("stopped after epoch %1 of 10").arg(stoppedAfter)),
+                 qPrintable(answers.text));
+        QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, 120000);
+        QCOMPARE(done.at(0).at(0).toBool(), true);
+        QCOMPARE(epochs.count(), 10 - stoppedAfter);
+        // The fresh ten-epoch run moved the finished two-epoch run aside.
+        const QStringList previous = QDir(runDir).entryList({QStringLiteral("previous-*")}, QDir::Dirs);
+        QCOMPARE(previous.size(), 1);
+        QCOMPARE(
+            parity::test::fileLines(runDir + QLatin1Char('/') + previous[0] + QStringLiteral("/val_loss.txt")).size(),
+            2);
+        QCOMPARE(parity::test::fileLines(runDir + QStringLiteral("/metrics.csv")).size(), 1 + 10 * 3);
     }
 };
 

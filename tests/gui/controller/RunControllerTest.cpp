@@ -103,7 +103,7 @@ private Q_SLOTS:
 
         disconnect(&controller, &RunController::epochFinished, &controller, nullptr);
         epochs.clear();
-        QVERIFY(controller.start()); // a stopped entry resumes
+        QVERIFY(controller.start(RunController::OnExisting::Resume)); // a stopped entry resumes
         QTRY_COMPARE_WITH_TIMEOUT(queueDone.count(), 2, 120000);
         QCOMPARE(queueDone.at(1).at(0).toBool(), true);
         const auto resumed = finished.at(1).at(0).value<parity::RunSummary>();
@@ -163,41 +163,60 @@ private Q_SLOTS:
         QCOMPARE(controller.queue()->entry(0).status, RunQueueModel::Status::Failed);
     }
 
-    // Issue 10, item 5: the queue policy lives in the controller. An edited
-    // entry continues from its checkpoint only when the model stays the same;
-    // a queue that has run completely runs again from scratch.
-    void theControllerDecidesWhatAnEditedEntryDoes()
+    // Issue 10, item 5 and issue 13, item 1: the queue policy lives in the
+    // controller. An edited entry is only queued; at Start, a run already in
+    // its directory is resumed only when asked to and when nothing but the
+    // epochs changed, else it is moved aside and the entry starts afresh.
+    void startDecidesFromWhatTheDirectoryHolds()
     {
         parity::test::TempDir tmp;
         parity::test::writeTinyMnist(tmp / "data", 600, 200);
         const auto config = parity::test::tinyRunConfig(tmp / "data", tmp / "save", 1);
         RunController controller;
         QSignalSpy queueDone(&controller, &RunController::queueFinished);
+        QSignalSpy epochs(&controller, &RunController::epochFinished);
+        QVERIFY(controller.existingRuns().empty());
         QVERIFY(controller.startSingle({config, {}, false}));
         QTRY_COMPARE_WITH_TIMEOUT(queueDone.count(), 1, 120000);
-        const QString checkpoint = QDir(controller.currentRunDir()).filePath(QStringLiteral("current.pth"));
-        QVERIFY(QFileInfo::exists(checkpoint));
+        const QString runDir = controller.currentRunDir();
+        QVERIFY(QFileInfo::exists(QDir(runDir).filePath(QStringLiteral("current.pth"))));
+
+        // Everything ran: Start would run it again, and finds the run there.
+        QCOMPARE(controller.rowsToRun(), std::vector<int>{0});
+        auto existing = controller.existingRuns();
+        QCOMPARE(existing.size(), size_t(1));
+        QVERIFY(!existing[0].run.resumable());
 
         auto moreEpochs = config;
         moreEpochs.numEpochs = 3;
         controller.updateEntry(0, moreEpochs);
         QCOMPARE(controller.queue()->entry(0).status, RunQueueModel::Status::Queued);
-        QCOMPARE(controller.queue()->entry(0).request.continueFrom, checkpoint);
-        QCOMPARE(controller.queue()->entry(0).request.config.numEpochs, 3);
+        QVERIFY(controller.queue()->entry(0).request.continueFrom.isEmpty());
+        existing = controller.existingRuns();
+        QVERIFY(existing[0].run.resumable());
 
-        auto otherSeed = config;
+        auto otherSeed = moreEpochs;
         otherSeed.seed = 12;
         controller.updateEntry(0, otherSeed);
-        QVERIFY(controller.queue()->entry(0).request.continueFrom.isEmpty());
+        existing = controller.existingRuns();
+        QVERIFY(!existing[0].run.resumable());
+        QVERIFY(QString::fromStdString(existing[0].run.whyNotResumable()).contains(QStringLiteral("seed")));
 
-        // Run it to the end, then Start again: everything runs afresh.
-        controller.updateEntry(0, config);
-        QVERIFY(controller.start());
+        // Asked to resume, the changed entry still starts afresh: from epoch 1
+        // (0 in events), the old run moved into previous-*.
+        epochs.clear();
+        QVERIFY(controller.start(RunController::OnExisting::Resume));
         QTRY_COMPARE_WITH_TIMEOUT(queueDone.count(), 2, 120000);
-        QCOMPARE(controller.queue()->entry(0).status, RunQueueModel::Status::Finished);
-        QVERIFY(controller.start());
-        QVERIFY(controller.queue()->entry(0).request.continueFrom.isEmpty());
-        QTRY_COMPARE_WITH_TIMEOUT(queueDone.count(), 3, 120000);
+        QCOMPARE(queueDone.at(1).at(0).toBool(), true);
+        QCOMPARE(epochs.count(), 3);
+        QCOMPARE(epochs.first().at(0).value<parity::EpochSummary>().epoch, 0);
+        const QStringList previous = QDir(runDir).entryList({QStringLiteral("previous-*")}, QDir::Dirs);
+        QCOMPARE(previous.size(), 1);
+        QCOMPARE(parity::test::fileLines(QDir(runDir).filePath(previous[0] + QStringLiteral("/metrics.csv"))).size(),
+                 1 + 1 * 3);
+        QVERIFY(parity::test::fileLines(QDir(runDir).filePath(QStringLiteral("run.json")))
+                    .join(QString())
+                    .contains(QStringLiteral("\"seed\": 12")));
     }
 
     // Destroying the controller mid-run (the window closes) stops the run at

@@ -25,6 +25,9 @@
 #include <QFutureWatcher>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QScreen>
+
+#include <algorithm>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QStatusBar>
@@ -62,6 +65,9 @@ MainWindow::MainWindow(QWidget* parent)
     m_logDock->setObjectName(QStringLiteral("LogDock"));
     m_logDock->setWidget(m_log);
     addDockWidget(Qt::BottomDockWidgetArea, m_logDock);
+    // The experiment panel runs the full height on the left; the log sits
+    // under the plots only (issue 13, item 5: the form's essentials fit).
+    setCorner(Qt::BottomLeftCorner, Qt::LeftDockWidgetArea);
 
     connect(m_controller, &RunController::messageLogged, m_log, &LogPane::appendMessage);
     connect(m_controller, &RunController::batchFinished, m_log, &LogPane::noteBatch);
@@ -201,6 +207,27 @@ bool MainWindow::openConfig(const QString& path)
     return true;
 }
 
+void MainWindow::fitToScreen()
+{
+    const QScreen* s = screen();
+    if (!s)
+        return;
+    const QRect available = s->availableGeometry();
+    // The frame (title bar, borders) comes on top of the window's own size.
+    const QSize frame = frameGeometry().size() - size();
+    const QSize room = (available.size() - frame).expandedTo(minimumSizeHint());
+    if (width() > room.width() || height() > room.height())
+        resize(size().boundedTo(room));
+    QRect placed = frameGeometry();
+    if (!available.contains(placed)) {
+        placed.moveRight(std::min(placed.right(), available.right()));
+        placed.moveBottom(std::min(placed.bottom(), available.bottom()));
+        placed.moveLeft(std::max(placed.left(), available.left()));
+        placed.moveTop(std::max(placed.top(), available.top()));
+        move(placed.topLeft());
+    }
+}
+
 void MainWindow::setInteractive(bool interactive)
 {
     m_interactive = interactive;
@@ -307,7 +334,9 @@ void MainWindow::restoreSettings()
     QSettings settings;
     if (!restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray()))
         resize(1400, 900);
-    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    if (!restoreState(settings.value(QStringLiteral("window/state")).toByteArray()))
+        resizeDocks({m_logDock}, {160}, Qt::Vertical);
+    fitToScreen(); // a geometry saved on a larger screen, or the default on a small one
     m_tabs->setCurrentIndex(settings.value(QStringLiteral("window/tab"), 0).toInt());
     // The last experiment comes back; the very first start gets the defaults,
     // with results under the user's documents.

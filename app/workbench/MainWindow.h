@@ -41,6 +41,9 @@ public:
     /// Not interactive (scripted mode): errors go to stderr, and Start never
     /// asks (a run already in a directory is moved aside, as parity-train does).
     void setInteractive(bool interactive);
+    /// Shrinks and moves the window so that it lies on its screen's
+    /// available area (never below its minimum size).
+    void fitToScreen();
 
 protected:
     void closeEvent(QCloseEvent* event) override;

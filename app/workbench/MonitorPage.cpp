@@ -88,8 +88,8 @@ bool MonitorPage::exportPlots(const QString& path, QString* error)
 
 void MonitorPage::replotNow()
 {
-    m_loss->customPlot()->replot();
-    m_accuracy->customPlot()->replot();
+    m_loss->redrawNow();
+    m_accuracy->redrawNow();
 }
 
 } // namespace parity::gui

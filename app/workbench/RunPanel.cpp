@@ -51,10 +51,14 @@ RunPanel::RunPanel(RunController* controller, QWidget* parent)
     scroll->setWidget(m_form);
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
+    // Never sideways: the form narrows with the panel (issue 13, item 5).
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
 
     m_queueView->setModel(controller->queue());
     m_queueView->setSelectionMode(QAbstractItemView::SingleSelection);
     m_queueView->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_queueView->setTextElideMode(Qt::ElideMiddle);
+    m_queueView->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     auto* queueBox = new QGroupBox(tr("Queue"));
     auto* queueLayout = new QVBoxLayout(queueBox);
     queueLayout->addWidget(m_queueView);
@@ -64,6 +68,8 @@ RunPanel::RunPanel(RunController* controller, QWidget* parent)
     split->addWidget(queueBox);
     split->setStretchFactor(0, 4);
     split->setStretchFactor(1, 1);
+    // The form gets the height: a queue of one run needs two lines.
+    split->setSizes({700, 90});
 
     auto* buttons = new QHBoxLayout;
     for (QPushButton* b : {m_start, m_stop, m_resume, m_testOnly})

@@ -28,12 +28,16 @@ QVariant RunQueueModel::data(const QModelIndex& index, int role) const
     if (!index.isValid() || index.row() < 0 || index.row() >= int(m_entries.size()) || index.column() != 0)
         return {};
     const Entry& e = m_entries[size_t(index.row())];
-    const QString header = QString::fromStdString(e.request.config.header());
     switch (role) {
     case Qt::DisplayRole:
-        return QStringLiteral("%1. %2  [%3]").arg(index.row() + 1).arg(header, statusText(e.status));
+        return QStringLiteral("%1. %2 · %3  [%4]")
+            .arg(index.row() + 1)
+            .arg(QString::fromStdString(e.request.config.shortTitle()),
+                 e.request.config.numEpochs == 1 ? tr("1 epoch") : tr("%1 epochs").arg(e.request.config.numEpochs),
+                 statusText(e.status));
     case Qt::ToolTipRole:
-        return e.message.isEmpty() ? QString::fromStdString(e.request.config.runDir()) : e.message;
+        return QString::fromStdString(e.request.config.header() + "\n" + e.request.config.runDir())
+               + (e.message.isEmpty() ? QString() : QStringLiteral("\n") + e.message);
     case Qt::ForegroundRole:
         if (e.status == Status::Failed)
             return QColor(Qt::red);
@@ -45,7 +49,7 @@ QVariant RunQueueModel::data(const QModelIndex& index, int role) const
     case RunDirRole:
         return QString::fromStdString(e.request.config.runDir());
     case HeaderRole:
-        return header;
+        return QString::fromStdString(e.request.config.header());
     default:
         return {};
     }

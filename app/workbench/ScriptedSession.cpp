@@ -5,6 +5,9 @@
 #include "MonitorPage.h"
 #include "RunController.h"
 #include "RunPanel.h"
+#include "RunsPage.h"
+#include "form/ExperimentForm.h"
+#include "io/RunDirectory.h"
 
 #include <QApplication>
 #include <QDir>
@@ -38,6 +41,18 @@ bool ScriptedSession::begin()
         m_exitCode = 1;
         return false;
     }
+    static const QStringList kTabs = {QString(), QStringLiteral("training"), QStringLiteral("inspector"),
+                                      QStringLiteral("runs")};
+    if (!kTabs.contains(m_options.openTab)) {
+        std::fprintf(stderr, "error: --open-tab takes training, inspector or runs, not '%s'\n",
+                     qPrintable(m_options.openTab));
+        m_exitCode = 1;
+        return false;
+    }
+    if (m_options.windowSize.isValid())
+        m_window->resize(m_options.windowSize);
+    if (!m_options.openTab.isEmpty())
+        m_window->tabs()->setCurrentWidget(tabToShow());
     connect(m_window->controller(), &RunController::queueFinished, this, &ScriptedSession::onQueueFinished);
     if (m_options.start) {
         if (!m_window->runPanel()->start()) {
@@ -59,19 +74,60 @@ void ScriptedSession::onQueueFinished(bool ok)
     m_ending = true;
     if (!ok)
         m_exitCode = 1;
-    takeMainScreenshot();
-    if (!m_options.inspectorScreenshot.isEmpty()) {
-        takeInspectorScreenshot(); // asynchronous: loads the best checkpoint first
+    if (!m_options.inspectorScreenshot.isEmpty() || m_options.openTab == QLatin1String("inspector")) {
+        openInspector(); // asynchronous: the pictures follow once a group is on screen
         return;
     }
+    takeMainScreenshot();
     done();
+}
+
+QString ScriptedSession::runDir() const
+{
+    const QString current = m_window->controller()->currentRunDir();
+    if (!current.isEmpty())
+        return current;
+    return QString::fromStdString(parity::RunDirectory::of(m_window->runPanel()->form()->config()).path());
+}
+
+QWidget* ScriptedSession::tabToShow() const
+{
+    if (m_options.openTab == QLatin1String("inspector"))
+        return m_window->inspectorPage();
+    if (m_options.openTab == QLatin1String("runs"))
+        return m_window->runsPage();
+    return m_window->monitorPage();
+}
+
+void ScriptedSession::openInspector()
+{
+    InspectorPage* page = m_window->inspectorPage();
+    if (m_options.openTab == QLatin1String("inspector"))
+        m_window->tabs()->setCurrentWidget(page);
+    connect(page, &InspectorPage::groupReady, this, [this] {
+        // Nested layouts (the scroll area around the panels) settle over a
+        // few event-loop turns: the pictures show them as a user sees them.
+        QTimer::singleShot(300, this, [this] {
+            QApplication::processEvents();
+            takeMainScreenshot();
+            takeInspectorScreenshot();
+            done();
+        });
+    });
+    connect(page, &InspectorPage::failed, this, [this](const QString& message) {
+        std::fprintf(stderr, "error: inspector: %s\n", qPrintable(message));
+        m_exitCode = 1;
+        takeMainScreenshot();
+        done();
+    });
+    page->openRun(runDir(), QStringLiteral("val"), 0);
 }
 
 void ScriptedSession::takeMainScreenshot()
 {
     if (m_options.screenshot.isEmpty())
         return;
-    m_window->tabs()->setCurrentWidget(m_window->monitorPage());
+    m_window->tabs()->setCurrentWidget(tabToShow());
     m_window->monitorPage()->replotNow();
     QApplication::processEvents();
     if (!m_window->grab().save(m_options.screenshot)) {
@@ -82,24 +138,13 @@ void ScriptedSession::takeMainScreenshot()
 
 void ScriptedSession::takeInspectorScreenshot()
 {
-    InspectorPage* page = m_window->inspectorPage();
-    m_window->tabs()->setCurrentWidget(page);
-    const QString runDir = m_window->controller()->currentRunDir();
-    connect(page, &InspectorPage::groupReady, this, [this, page] {
-        QApplication::processEvents();
-        QString error;
-        if (!page->exportImage(m_options.inspectorScreenshot, &error)) {
-            std::fprintf(stderr, "error: %s\n", qPrintable(error));
-            m_exitCode = 1;
-        }
-        done();
-    });
-    connect(page, &InspectorPage::failed, this, [this](const QString& message) {
-        std::fprintf(stderr, "error: inspector: %s\n", qPrintable(message));
+    if (m_options.inspectorScreenshot.isEmpty())
+        return;
+    QString error;
+    if (!m_window->inspectorPage()->exportImage(m_options.inspectorScreenshot, &error)) {
+        std::fprintf(stderr, "error: %s\n", qPrintable(error));
         m_exitCode = 1;
-        done();
-    });
-    page->openRun(runDir, QStringLiteral("val"), 0);
+    }
 }
 
 void ScriptedSession::done()

@@ -1,5 +1,6 @@
 #pragma once
 #include <QObject>
+#include <QSize>
 #include <QString>
 
 namespace parity::gui {
@@ -9,7 +10,10 @@ class MainWindow;
 /// The scripted mode used for docs and checks:
 ///   parity-workbench --config FILE --start --screenshot MAIN.png
 ///                    --inspector-screenshot INSPECT.png --quit-when-done
-///                    [--on-existing-run resume|fresh]
+///                    [--on-existing-run resume|fresh] [--window-size WxH]
+///                    [--open-tab training|inspector|runs]
+/// Without --start, the screenshots show the configuration's run as it is
+/// on disk (the inspector opens its best.pth, else current.pth).
 /// opens the config, starts it, and when the queue ends saves the main window
 /// (plots visible) and the inspector (on a validation group) as PNG, then
 /// quits with 0, or 1 when a run failed or a file could not be written.
@@ -25,6 +29,11 @@ public:
         /// What --start does with a run already in a directory: "fresh"
         /// (default; moved into previous-*) or "resume" (where possible).
         QString onExistingRun;
+        /// The window's size (e.g. 1280x800 for the checks on a small screen).
+        QSize windowSize;
+        /// The tab shown, and in the main screenshot: training (default),
+        /// inspector (on the run, group 0 of val, once evaluated) or runs.
+        QString openTab;
     };
 
     ScriptedSession(MainWindow* window, Options options);
@@ -40,6 +49,9 @@ private:
     void onQueueFinished(bool ok);
     void takeMainScreenshot();
     void takeInspectorScreenshot();
+    void openInspector();
+    QString runDir() const;
+    QWidget* tabToShow() const;
     void done();
 
     MainWindow* m_window;

@@ -5,6 +5,8 @@
 #include <QCommandLineParser>
 #include <QIcon>
 
+#include <cstdio>
+
 int main(int argc, char** argv)
 {
     QApplication app(argc, argv);
@@ -37,7 +39,13 @@ int main(int argc, char** argv)
                                                        "resumed where possible (resume) or moved into previous-* "
                                                        "(fresh, the default)."),
                                         QStringLiteral("resume|fresh"));
-    parser.addOptions({config, start, screenshot, inspectorShot, quit, onExisting});
+    const QCommandLineOption windowSize(QStringLiteral("window-size"),
+                                        QStringLiteral("The window's size, e.g. 1280x800."), QStringLiteral("WxH"));
+    const QCommandLineOption openTab(QStringLiteral("open-tab"),
+                                     QStringLiteral("Show this tab (and take the main screenshot of it): training, "
+                                                    "inspector or runs."),
+                                     QStringLiteral("TAB"));
+    parser.addOptions({config, start, screenshot, inspectorShot, quit, onExisting, windowSize, openTab});
     parser.process(app);
 
     parity::gui::ScriptedSession::Options options;
@@ -47,6 +55,17 @@ int main(int argc, char** argv)
     options.inspectorScreenshot = parser.value(inspectorShot);
     options.quitWhenDone = parser.isSet(quit);
     options.onExistingRun = parser.value(onExisting);
+    options.openTab = parser.value(openTab);
+    if (parser.isSet(windowSize)) {
+        const QStringList wh = parser.value(windowSize).split(QLatin1Char('x'));
+        bool okW = false, okH = false;
+        options.windowSize = wh.size() == 2 ? QSize(wh[0].toInt(&okW), wh[1].toInt(&okH)) : QSize();
+        if (!okW || !okH || options.windowSize.width() < 1 || options.windowSize.height() < 1) {
+            std::fprintf(stderr, "error: --window-size takes WIDTHxHEIGHT (e.g. 1280x800), not '%s'\n",
+                         qPrintable(parser.value(windowSize)));
+            return 2;
+        }
+    }
     const bool scripted = options.start || options.quitWhenDone || !options.screenshot.isEmpty()
                           || !options.inspectorScreenshot.isEmpty();
 

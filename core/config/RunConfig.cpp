@@ -90,6 +90,34 @@ nlohmann::json RunConfig::toConfigFile() const
     return j;
 }
 
+namespace {
+
+/// "coders.summation.AdditionEncoder" -> "Addition" (the suffix dropped), shortened where a word is long.
+std::string shortName(const std::string& dotted, const std::string& suffix)
+{
+    std::string name = dotted.substr(dotted.rfind('.') == std::string::npos ? 0 : dotted.rfind('.') + 1);
+    if (name.size() > suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0)
+        name.resize(name.size() - suffix.size());
+    static const std::pair<const char*, const char*> kShort[] = {{"Addition", "Add"},
+                                                                 {"Subtraction", "Sub"},
+                                                                 {"Concatenation", "Concat"},
+                                                                 {"CrossEntropy", "CE"}};
+    for (const auto& [longName, shortForm] : kShort)
+        if (name == longName)
+            return shortForm;
+    return name;
+}
+
+} // namespace
+
+std::string RunConfig::shortTitle() const
+{
+    const char* dot = " \u00b7 ";
+    return dataset + dot + model + dot + "k=" + std::to_string(k) + (r != 1 ? " r=" + std::to_string(r) : "") + dot
+           + shortName(encoderClass, "Encoder") + "/" + shortName(decoderClass, "Decoder") + dot
+           + shortName(lossClass, "Loss");
+}
+
 nlohmann::json RunConfig::toJson() const
 {
     return {

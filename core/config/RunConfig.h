@@ -48,6 +48,10 @@ struct RunConfig {
     /// `<dataset> <model> <k> <loss> <encoder> <decoder>` (docs/BEHAVIOUR.md §3.0).
     std::string header() const;
 
+    /// A short title for plots, exports and lists, e.g.
+    /// "fashion-mnist · base-mlp · k=2 · Add/Sub · MSE".
+    std::string shortTitle() const;
+
     nlohmann::json toJson() const;
     /// This run as a configuration file the CLI (and the original framework,
     /// for its keys) accepts: one-element sweep axes plus our own keys.

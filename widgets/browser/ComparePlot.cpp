@@ -1,5 +1,7 @@
 #include "browser/ComparePlot.h"
 
+#include "common/PlotLegend.h"
+
 #include "plots/PlotExport.h"
 #include "plots/QcpInclude.h"
 
@@ -44,6 +46,7 @@ ComparePlot::ComparePlot(QWidget* parent)
     m_plot->setMinimumSize(300, 200);
     m_plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
     m_plot->legend->setVisible(true);
+    placeLegendBeside(m_plot); // never over the curves or their best points (issue 13, item 6)
     m_plot->xAxis->setLabel(tr("Epoch"));
     // Epochs are whole numbers: ticks at 1, 2, 5, 10, ... epochs.
     QSharedPointer<QCPAxisTickerFixed> epochTicker(new QCPAxisTickerFixed);

@@ -1,5 +1,7 @@
 #include "form/ExperimentForm.h"
 
+#include "common/FlowLayout.h"
+#include "common/FoldSection.h"
 #include "config/SweepConfig.h"
 
 #include <QCheckBox>
@@ -43,6 +45,15 @@ void setItemEnabled(QComboBox* combo, int row, bool enabled, const QString& why)
     QStandardItem* item = model->item(row);
     item->setEnabled(enabled);
     item->setToolTip(why);
+}
+
+/// A form that puts a field under its label when the panel is narrow.
+QFormLayout* narrowForm(QWidget* parent)
+{
+    auto* form = new QFormLayout(parent);
+    form->setRowWrapPolicy(QFormLayout::WrapLongRows);
+    form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+    return form;
 }
 
 QWidget* withButton(QWidget* field, QToolButton* button)
@@ -95,20 +106,12 @@ void ExperimentForm::build()
         return b;
     };
 
-    auto* data = new QGroupBox(tr("Data"));
-    auto* dataForm = new QFormLayout(data);
     m_dataset = named(new QComboBox, "dataset");
     m_dataDir = named(new QLineEdit, "data_dir");
     m_dataDir->setClearButtonEnabled(true);
     m_dataStatus = named(new QLabel, "data_status");
     m_dataStatus->setWordWrap(true);
     m_dataStatus->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    dataForm->addRow(tr("Dataset"), m_dataset);
-    dataForm->addRow(tr("Data directory"), withButton(m_dataDir, browseButton(m_dataDir, true, tr("Data directory"))));
-    dataForm->addRow(QString(), m_dataStatus);
-
-    auto* models = new QGroupBox(tr("Models"));
-    auto* modelForm = new QFormLayout(models);
     m_model = named(new QComboBox, "model");
     m_model->setToolTip(
         tr("Architecture of the base model F; the parity model uses the same one (docs/BEHAVIOUR.md §4)"));
@@ -121,21 +124,10 @@ void ExperimentForm::build()
     m_baseBrowse = browseButton(m_baseWeights, false, tr("Base model weights"));
     m_baseEpochs = named(new QSpinBox, "base_train_epochs");
     m_baseEpochs->setRange(1, 1000);
-    modelForm->addRow(tr("Architecture"), m_model);
-    modelForm->addRow(tr("Base model"), m_baseMode);
-    modelForm->addRow(tr("Weights file"), withButton(m_baseWeights, m_baseBrowse));
-    modelForm->addRow(tr("Base training epochs"), m_baseEpochs);
     m_modelScript = named(new QLineEdit, "model_script");
     m_modelScript->setPlaceholderText(tr("for architecture \"torchscript\": a file saved with torch.jit.save"));
-    modelForm->addRow(tr("TorchScript file"),
-                      withButton(m_modelScript, browseButton(m_modelScript, false, tr("TorchScript base model"))));
     m_baseBoxes = named(new QLineEdit, "base_boxes");
     m_baseBoxes->setPlaceholderText(tr("localization: the base model's boxes (id x y w h), optional"));
-    modelForm->addRow(tr("Base boxes file"),
-                      withButton(m_baseBoxes, browseButton(m_baseBoxes, false, tr("Base model boxes"))));
-
-    auto* coding = new QGroupBox(tr("Coding"));
-    auto* codingForm = new QFormLayout(coding);
     m_k = named(new QSpinBox, "k");
     m_k->setRange(2, 16);
     m_encoder = named(new QComboBox, "encoder");
@@ -145,20 +137,12 @@ void ExperimentForm::build()
     m_trainParity = named(new QCheckBox(tr("parity model")), "train_parity_model");
     m_trainDecoder = named(new QCheckBox(tr("decoder")), "train_decoder");
     auto* learns = new QWidget;
-    auto* learnRow = new QHBoxLayout(learns);
+    auto* learnRow = new FlowLayout(learns); // wraps rather than clipping a box
     learnRow->setContentsMargins(0, 0, 0, 0);
     learnRow->addWidget(m_trainEncoder);
     learnRow->addWidget(m_trainParity);
     learnRow->addWidget(m_trainDecoder);
-    learnRow->addStretch();
-    codingForm->addRow(tr("k (queries per group)"), m_k);
-    codingForm->addRow(tr("Encoder"), m_encoder);
-    codingForm->addRow(tr("Decoder"), m_decoder);
-    codingForm->addRow(tr("Loss"), m_loss);
-    codingForm->addRow(tr("Trained"), learns);
 
-    auto* training = new QGroupBox(tr("Training"));
-    auto* trainForm = new QFormLayout(training);
     m_epochs = named(new QSpinBox, "num_epoch");
     m_epochs->setRange(1, 100000);
     m_batchSize = named(new QSpinBox, "batch_size");
@@ -182,7 +166,38 @@ void ExperimentForm::build()
     m_device = named(new QComboBox, "device");
     m_device->addItem(QStringLiteral("cpu"));
     m_device->addItem(QStringLiteral("cuda"));
-    trainForm->addRow(tr("Epochs"), m_epochs);
+    m_saveDir = named(new QLineEdit, "save_dir");
+
+    // The essentials first, none of them below the fold at 1280x800; what
+    // most runs leave alone folds away (issue 13, item 5).
+    auto* essentials = new QGroupBox(tr("Essentials"));
+    auto* mainForm = narrowForm(essentials);
+    mainForm->addRow(tr("Dataset"), m_dataset);
+    mainForm->addRow(m_dataStatus); // both columns: no empty label line above it when narrow
+    mainForm->addRow(tr("Architecture"), m_model);
+    mainForm->addRow(tr("k (queries per group)"), m_k);
+    mainForm->addRow(tr("Encoder"), m_encoder);
+    mainForm->addRow(tr("Decoder"), m_decoder);
+    mainForm->addRow(tr("Loss"), m_loss);
+    mainForm->addRow(tr("Trained"), learns);
+    mainForm->addRow(tr("Epochs"), m_epochs);
+    mainForm->addRow(tr("Save directory"), withButton(m_saveDir, browseButton(m_saveDir, true, tr("Save directory"))));
+
+    m_dataFold = new FoldSection(tr("Data and base model"));
+    m_dataFold->setObjectName(QStringLiteral("fold_data"));
+    auto* dataForm = narrowForm(m_dataFold->body());
+    dataForm->addRow(tr("Data directory"), withButton(m_dataDir, browseButton(m_dataDir, true, tr("Data directory"))));
+    dataForm->addRow(tr("Base model"), m_baseMode);
+    dataForm->addRow(tr("Weights file"), withButton(m_baseWeights, m_baseBrowse));
+    dataForm->addRow(tr("Base training epochs"), m_baseEpochs);
+    dataForm->addRow(tr("TorchScript file"),
+                     withButton(m_modelScript, browseButton(m_modelScript, false, tr("TorchScript base model"))));
+    dataForm->addRow(tr("Base boxes file"),
+                     withButton(m_baseBoxes, browseButton(m_baseBoxes, false, tr("Base model boxes"))));
+
+    m_trainingFold = new FoldSection(tr("Training details"));
+    m_trainingFold->setObjectName(QStringLiteral("fold_training"));
+    auto* trainForm = narrowForm(m_trainingFold->body());
     trainForm->addRow(tr("Batch size (groups)"), m_batchSize);
     trainForm->addRow(tr("Learning rate"), m_lr);
     trainForm->addRow(tr("Weight decay"), m_weightDecay);
@@ -191,10 +206,6 @@ void ExperimentForm::build()
     trainForm->addRow(tr("Threads"), m_threads);
     trainForm->addRow(tr("Device"), m_device);
 
-    auto* output = new QGroupBox(tr("Output"));
-    auto* outForm = new QFormLayout(output);
-    m_saveDir = named(new QLineEdit, "save_dir");
-    outForm->addRow(tr("Save directory"), withButton(m_saveDir, browseButton(m_saveDir, true, tr("Save directory"))));
 
     m_problemsLabel = named(new QLabel, "problems");
     m_problemsLabel->setWordWrap(true);
@@ -202,10 +213,14 @@ void ExperimentForm::build()
 
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
-    for (QWidget* w :
-         {static_cast<QWidget*>(data), static_cast<QWidget*>(models), static_cast<QWidget*>(coding),
-          static_cast<QWidget*>(training), static_cast<QWidget*>(output), static_cast<QWidget*>(m_problemsLabel)})
+    for (QWidget* w : {static_cast<QWidget*>(essentials), static_cast<QWidget*>(m_problemsLabel),
+                       static_cast<QWidget*>(m_dataFold), static_cast<QWidget*>(m_trainingFold)})
         layout->addWidget(w);
+    // Long class names must not widen the panel: combo boxes shorten them.
+    for (QComboBox* c : {m_dataset, m_model, m_baseMode, m_encoder, m_decoder, m_loss, m_device}) {
+        c->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+        c->setMinimumContentsLength(8);
+    }
     layout->addStretch();
 
     for (QComboBox* c : {m_dataset, m_model, m_baseMode, m_encoder, m_decoder, m_loss, m_device})
@@ -291,6 +306,14 @@ void ExperimentForm::setConfig(const parity::RunConfig& c)
     m_threads->setValue(c.threads);
     m_device->setCurrentIndex(c.device == "cuda" ? 1 : 0);
     m_saveDir->setText(QString::fromStdString(c.saveDir));
+    // A folded section never hides a setting that differs from the defaults.
+    const parity::RunConfig d;
+    if (!c.dataDir.empty() || !c.baseWeights.empty() || !c.modelScript.empty() || !c.baseBoxes.empty()
+        || c.baseTrainEpochs != d.baseTrainEpochs)
+        m_dataFold->setExpanded(true);
+    if (c.batchSize != parity::defaultBatchSize(c.k) || c.lr != d.lr || c.weightDecay != d.weightDecay
+        || c.valSize != d.valSize || c.seed != d.seed || c.threads != d.threads || c.device != d.device)
+        m_trainingFold->setExpanded(true);
     m_updating = false;
     onEdited();
 }

@@ -17,6 +17,8 @@ class QToolButton;
 
 namespace parity::gui {
 
+class FoldSection;
+
 /// Every setting of one run (docs/BEHAVIOUR.md §2 plus our own keys) as a form. Choices
 /// that docs/BEHAVIOUR.md §2 forbids together with the rest of the form are disabled, with
 /// a tooltip saying why (the core's validateRun decides). Whether a coder
@@ -97,6 +99,8 @@ private:
     QComboBox* m_device = nullptr;
     QLineEdit* m_saveDir = nullptr;
     QLabel* m_problemsLabel = nullptr;
+    FoldSection* m_dataFold = nullptr;
+    FoldSection* m_trainingFold = nullptr;
 
     QTimer m_probeTimer;
     QFutureWatcher<parity::DataProbe>* m_probe = nullptr;

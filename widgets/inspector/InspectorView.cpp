@@ -2,6 +2,8 @@
 
 #include "inspector/InspectedImageConversion.h"
 #include "inspector/PositionPanel.h"
+#include "common/ElidedLabel.h"
+#include "common/FlowLayout.h"
 #include "events/CancelToken.h"
 #include "util/Error.h"
 
@@ -67,6 +69,14 @@ QString classText(const std::vector<std::string>& names, int64_t c)
 
 // Runs `work` on the global thread pool and hands its result to `done` on
 // the GUI thread, unless `owner` is gone by then.
+// An image tile keeps its picture's size: the row of inputs never shrinks
+// (the page scrolls instead).
+void setTile(QLabel* label, const QPixmap& pixmap)
+{
+    label->setPixmap(pixmap);
+    label->setMinimumSize(pixmap.size());
+}
+
 template <typename T, typename Work, typename Done>
 void runAsync(QObject* owner, Work work, Done done)
 {
@@ -101,10 +111,14 @@ void InspectorView::buildControls()
 {
     auto* layout = new QVBoxLayout(this);
 
-    auto* controls = new QHBoxLayout;
-    m_source = new QLabel(tr("No checkpoint"), this);
-    m_source->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    controls->addWidget(m_source, 1);
+    // The run's title on a row of its own, shortened to the width there is;
+    // the controls below it. Neither may widen the window (issue 13, item 3).
+    m_source = new ElidedLabel(this);
+    m_source->setObjectName(QStringLiteral("inspector_title"));
+    m_source->setBold(true);
+    m_source->setText(tr("No checkpoint"));
+    layout->addWidget(m_source);
+    auto* controls = new FlowLayout;
     controls->addWidget(new QLabel(tr("Split"), this));
     m_split = new QComboBox(this);
     m_split->addItems({QStringLiteral("train"), QStringLiteral("val"), QStringLiteral("test")});
@@ -265,6 +279,7 @@ void InspectorView::adoptInspector(std::shared_ptr<parity::ReconstructionInspect
     m_shown.reset();
     const parity::RunConfig config = m_inspector->config();
     m_header = QString::fromStdString(config.header());
+    m_title = QString::fromStdString(config.shortTitle());
     rebuildTiles(config.k);
     updateSourceLabel(QString::fromStdString(m_inspector->checkpointPath()), m_inspector->epoch());
     setBusy(false, QString());
@@ -272,11 +287,9 @@ void InspectorView::adoptInspector(std::shared_ptr<parity::ReconstructionInspect
 
 void InspectorView::updateSourceLabel(const QString& path, int epoch)
 {
-    m_source->setText(tr("<b>%1</b> after epoch %2 &mdash; %3")
-                          .arg(QFileInfo(path).fileName().toHtmlEscaped())
-                          .arg(epoch)
-                          .arg(m_header.toHtmlEscaped()));
-    m_source->setToolTip(path);
+    // Epochs count from 1, as the result files' lines do (issue 13, item 9).
+    m_source->setText(tr("%1 \u2014 %2 after epoch %3").arg(m_title, QFileInfo(path).fileName()).arg(epoch + 1));
+    m_source->setToolTip(tr("%1\n%2\nafter epoch %3").arg(m_header, path).arg(epoch + 1));
 }
 
 void InspectorView::rebuildTiles(int k)
@@ -412,13 +425,13 @@ void InspectorView::render()
     const size_t k = std::min(g.inputs.size(), m_inputImages.size());
     for (size_t i = 0; i < k; ++i) {
         const auto& img = g.inputs[i];
-        m_inputImages[i]->setPixmap(QPixmap::fromImage(toQImage(img, scaleFor(img, kImageHeight))));
+        setTile(m_inputImages[i], QPixmap::fromImage(toQImage(img, scaleFor(img, kImageHeight))));
         const int64_t label = i < g.positions.size() ? g.positions[i].label : -1;
         // A localization set's labels are bird classes, its class names the box fields.
         m_inputCaptions[i]->setText(g.localization ? tr("X%1").arg(i + 1)
                                                    : tr("X%1: %2").arg(i + 1).arg(classText(g.classNames, label)));
     }
-    m_parityImage->setPixmap(QPixmap::fromImage(toQImage(g.parityQuery, scaleFor(g.parityQuery, kImageHeight))));
+    setTile(m_parityImage, QPixmap::fromImage(toQImage(g.parityQuery, scaleFor(g.parityQuery, kImageHeight))));
     int matched = 0;
     for (size_t i = 0; i < g.positions.size() && i < m_panels.size(); ++i) {
         if (g.localization && i < g.inputs.size())

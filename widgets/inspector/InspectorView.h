@@ -23,6 +23,7 @@ class CancelToken;
 
 namespace parity::gui {
 
+class ElidedLabel;
 class PositionPanel;
 
 /// The reconstruction inspector: for one group of k queries of a run's
@@ -115,6 +116,7 @@ private:
     bool m_busy = false;
     std::optional<parity::InspectedGroup> m_shown;
     QString m_header; ///< the open run's configuration, one line
+    QString m_title;  ///< RunConfig::shortTitle() of the open run
 
     // Group evaluation: at most one job in flight, the newest request queued.
     int m_groupRequest = 0; ///< numbers group requests and searches
@@ -125,7 +127,7 @@ private:
     std::shared_ptr<parity::CancelToken> m_searchCancel; ///< of the mismatch search in flight
     QTimer* m_evaluatingHint = nullptr;                  ///< shows "Evaluating…" when a group takes a while
 
-    QLabel* m_source = nullptr;
+    ElidedLabel* m_source = nullptr;
     QComboBox* m_split = nullptr;
     QSpinBox* m_group = nullptr;
     QLabel* m_groupCount = nullptr;

@@ -1,5 +1,7 @@
 #include "inspector/PositionPanel.h"
 
+#include "common/PlotLegend.h"
+
 #include "inspector/InspectedImageConversion.h"
 #include "plots/QcpInclude.h"
 
@@ -57,7 +59,7 @@ PositionPanel::PositionPanel(QWidget* parent)
     layout->addWidget(m_boxes, 1);
     m_boxes->setAlignment(Qt::AlignCenter);
     m_boxes->hide();
-    m_plot->setMinimumSize(320, 240);
+    m_plot->setMinimumSize(320, 300); // room for the rotated class names under the bars
 
     m_base = new QCPBars(m_plot->xAxis, m_plot->yAxis);
     m_reconstructed = new QCPBars(m_plot->xAxis, m_plot->yAxis);
@@ -74,10 +76,13 @@ PositionPanel::PositionPanel(QWidget* parent)
     m_reconstructed->setBrush(QColor(255, 127, 14, 170));
     m_plot->xAxis->setTickLabelRotation(60);
     m_plot->xAxis->grid()->setVisible(false);
+    // The legend sits in a row of its own above the bars, where it hides
+    // none of them (issue 13, item 6).
     m_plot->legend->setVisible(true);
     m_plot->legend->setFont(QFont(font().family(), 8));
-    m_plot->legend->setBrush(QColor(255, 255, 255, 170)); // bars stay visible behind it
-    m_plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
+    placeLegendAbove(m_plot);
+    // The caption wraps onto two lines in a narrow panel: room is kept for them.
+    m_caption->setMinimumHeight(2 * fontMetrics().lineSpacing() + 2);
 }
 
 void PositionPanel::setPosition(int index, const parity::InspectedPosition& p,

@@ -1,4 +1,5 @@
 #include "plots/AccuracyPlot.h"
+#include "common/FlowLayout.h"
 
 #include "plots/PlotInteractor.h"
 #include "plots/QcpInclude.h"
@@ -53,7 +54,6 @@ AccuracyPlot::AccuracyPlot(QWidget* parent)
 {
     QCustomPlot* plot = customPlot();
     plot->yAxis->setLabel(tr("accuracy"));
-    plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignRight);
     QSharedPointer<QCPAxisTickerFixed> epochTicker(new QCPAxisTickerFixed);
     epochTicker->setTickStep(1.0);
     epochTicker->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);

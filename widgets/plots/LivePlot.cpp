@@ -5,7 +5,9 @@
 #include "plots/QcpInclude.h"
 #include "plots/RedrawThrottle.h"
 
-#include <QHBoxLayout>
+#include "common/FlowLayout.h"
+#include "common/PlotLegend.h"
+
 #include <QLabel>
 #include <QPushButton>
 #include <QVBoxLayout>
@@ -17,7 +19,7 @@ LivePlot::LivePlot(QWidget* parent)
     , m_plot(new QCustomPlot(this))
     , m_throttle(new RedrawThrottle(m_plot, this))
     , m_interactor(new PlotInteractor(m_plot, m_throttle, this))
-    , m_toolbar(new QHBoxLayout)
+    , m_toolbar(new FlowLayout)
 {
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -31,7 +33,8 @@ LivePlot::LivePlot(QWidget* parent)
     QFont legendFont = font();
     legendFont.setPointSizeF(legendFont.pointSizeF() * 0.9);
     m_plot->legend->setFont(legendFont);
-    m_plot->legend->setBrush(QColor(255, 255, 255, 210));
+    // The legend stands beside the axes, where it covers no point (issue 13, item 6).
+    placeLegendBeside(m_plot);
     m_plot->xAxis->setLabel(tr("epoch"));
 
     connect(m_throttle, &RedrawThrottle::aboutToRedraw, this, [this] {
@@ -50,13 +53,19 @@ void LivePlot::finishToolbar()
     reset->setToolTip(tr("Fit the axes to the visible data and follow new data again"));
     connect(reset, &QPushButton::clicked, this, &LivePlot::resetView);
     m_toolbar->addWidget(reset);
-    m_toolbar->addStretch(1);
     m_readoutLabel = new QLabel(this);
     m_readoutLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_readoutLabel->setMinimumWidth(200);
+    m_readoutLabel->setFixedWidth(220); // a fixed width: the toolbar does not re-wrap as the pointer moves
     m_readoutLabel->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
     connect(m_interactor, &PlotInteractor::readoutChanged, m_readoutLabel, &QLabel::setText);
     m_toolbar->addWidget(m_readoutLabel);
+}
+
+void LivePlot::redrawNow()
+{
+    if (m_follow)
+        fitAxes();
+    m_plot->replot(QCustomPlot::rpImmediateRefresh);
 }
 
 int LivePlot::redrawCount() const { return m_throttle->redrawCount(); }

@@ -9,11 +9,11 @@
 
 class QCustomPlot;
 class QCPGraph;
-class QHBoxLayout;
 class QLabel;
 
 namespace parity::gui {
 
+class FlowLayout;
 class PlotInteractor;
 class RedrawThrottle;
 
@@ -45,6 +45,9 @@ public:
 
     /// PNG or PDF by suffix (savePlot), without the hover read-out.
     bool exportImage(const QString& path, QString* error = nullptr);
+    /// Redraws at once, with the axes fitted to the data when following it
+    /// (a screenshot must not show the axes of an earlier redraw).
+    void redrawNow();
 
     /// Legend names of all series, in legend order.
     QStringList seriesNames() const;
@@ -74,7 +77,7 @@ protected:
     /// Fits the axes to the visible data (called before a redraw while following).
     virtual void fitAxes() = 0;
     /// Toolbar layout for the subclass's controls (left of "Reset view").
-    QHBoxLayout* toolbar() const { return m_toolbar; }
+    FlowLayout* toolbar() const { return m_toolbar; }
     /// Call after adding data: redraw soon (and refit while following).
     void dataChanged();
     /// Adds "Reset view" and the read-out label; call once the subclass's controls are in.
@@ -84,7 +87,7 @@ private:
     QCustomPlot* m_plot;
     RedrawThrottle* m_throttle;
     PlotInteractor* m_interactor;
-    QHBoxLayout* m_toolbar;
+    FlowLayout* m_toolbar;
     QLabel* m_readoutLabel = nullptr;
     bool m_follow = true;
 };

@@ -1,4 +1,5 @@
 #include "plots/LossPlot.h"
+#include "common/FlowLayout.h"
 
 #include "plots/PlotInteractor.h"
 #include "plots/QcpInclude.h"
@@ -28,7 +29,6 @@ LossPlot::LossPlot(QWidget* parent)
 {
     QCustomPlot* plot = customPlot();
     plot->yAxis->setLabel(tr("loss"));
-    plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
     m_linearTicker = plot->yAxis->ticker();
     m_logTicker.reset(new QCPAxisTickerLog);
 

@@ -574,3 +574,15 @@ TEST(SweepConfig, SweepOfTooManyRunsIsRefusedBeforeExpanding)
     j["models"] = {"base-mlp"}; // 1,331 runs are fine
     EXPECT_EQ(SweepConfig::fromJson(j, "ok.json").runs().size(), 1331u);
 }
+
+// Issue 13, item 12: plots, exports and the queue label a run by a short title.
+TEST(RunConfig, ShortTitleNamesTheRunsChoices)
+{
+    RunConfig c;
+    EXPECT_EQ(c.shortTitle(), "fashion-mnist \u00b7 base-mlp \u00b7 k=2 \u00b7 Add/Sub \u00b7 MSE");
+    json j = json::parse(R"({"datasets": ["mnist"], "models": ["base-mlp"], "k_vals": [4],
+        "losses": ["torch.nn.CrossEntropyLoss"], "num_epoch": 1, "train_encoder": true, "train_decoder": true,
+        "enc_dec_types": [["coders.mlp.MLPEncoder", "coders.mlp.MLPDecoder"]]})");
+    const RunConfig learned = SweepConfig::fromJson(j, "t.json").runs().front();
+    EXPECT_EQ(learned.shortTitle(), "mnist \u00b7 base-mlp \u00b7 k=4 \u00b7 MLP/MLP \u00b7 CE");
+}

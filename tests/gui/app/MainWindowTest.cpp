@@ -11,6 +11,8 @@
 #include "browser/RunBrowser.h"
 #include "browser/RunListModel.h"
 #include "form/ExperimentForm.h"
+#include "common/ElidedLabel.h"
+#include "common/FoldSection.h"
 #include "inspector/InspectorView.h"
 #include "plots/AccuracyPlot.h"
 #include "plots/LossPlot.h"
@@ -19,7 +21,12 @@
 
 #include "support/GuiTestRuns.h"
 
+#include <QApplication>
 #include <QDir>
+#include <QPushButton>
+#include <QScreen>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QLabel>
 #include <QProcess>
 #include <QProcessEnvironment>
@@ -209,6 +216,127 @@ private Q_SLOTS:
         QVERIFY(!inspect.isNull());
         QCOMPARE(window.inspectorPage()->view()->inputImageCount(), 2);
         QCOMPARE(window.inspectorPage()->view()->barChartCount(), 2);
+    }
+
+    // Issue 13, item 3: on a 1280x800 screen no page widens the window, the
+    // inspector's title shortens itself, its controls stay on screen and its
+    // images keep their size, for k = 3 and a long title.
+    void theInspectorFitsA1280By800Window()
+    {
+        parity::test::TempDir tmp;
+        parity::test::writeTinyMnist(tmp / "data", 600, 200);
+        auto config = parity::test::tinyRunConfig(tmp / "data",
+                                                  tmp / "a-save-directory-with-a-rather-long-name-for-the-title", 1);
+        config.k = 3;
+        config.batchSize = 8;
+        MainWindow window;
+        window.setInteractive(false);
+        window.resize(1280, 800);
+        window.show();
+        window.runPanel()->form()->setConfig(config);
+        QSignalSpy done(window.controller(), &RunController::queueFinished);
+        QVERIFY(window.runPanel()->start());
+        QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, 120000);
+
+        InspectorPage* page = window.inspectorPage();
+        QSignalSpy ready(page, &InspectorPage::groupReady);
+        window.tabs()->setCurrentWidget(page);
+        page->openRun(QString::fromStdString(config.runDir()), QStringLiteral("val"), 0);
+        QTRY_COMPARE_WITH_TIMEOUT(ready.count(), 1, 120000);
+        QApplication::processEvents();
+        for (int tab = 0; tab < window.tabs()->count(); ++tab) {
+            window.tabs()->setCurrentIndex(tab);
+            QApplication::processEvents();
+            QVERIFY2(window.minimumSizeHint().width() <= 1024,
+                     qPrintable(
+                         QStringLiteral("tab %1: minimum width %2").arg(tab).arg(window.minimumSizeHint().width())));
+        }
+        window.tabs()->setCurrentWidget(page);
+        QApplication::processEvents();
+        QCOMPARE(window.width(), 1280);
+
+        auto* title = page->findChild<ElidedLabel*>(QStringLiteral("inspector_title"));
+        QVERIFY(title);
+        QVERIFY(title->text().contains(QStringLiteral("k=3")));
+        QVERIFY(title->mapTo(&window, QPoint(title->width(), 0)).x() <= window.width());
+        for (QPushButton* button : page->findChildren<QPushButton*>()) {
+            QVERIFY2(button->isVisible(), qPrintable(button->text()));
+            QVERIFY2(button->mapTo(&window, QPoint(button->width(), 0)).x() <= window.width(),
+                     qPrintable(button->text()));
+        }
+        int tiles = 0;
+        for (QLabel* label : page->findChildren<QLabel*>()) {
+            if (label->pixmap().isNull())
+                continue;
+            ++tiles;
+            QVERIFY2(label->height() >= label->pixmap().height(),
+                     qPrintable(QStringLiteral("%1 < %2").arg(label->height()).arg(label->pixmap().height())));
+        }
+        QCOMPARE(tiles, 4); // three inputs and the parity query
+        QCOMPARE(page->view()->barChartCount(), 3);
+    }
+
+    // Issue 13, item 5: at 1280x800 the essentials are on screen without
+    // scrolling, nothing is clipped, nothing scrolls sideways; the folded
+    // sections open by themselves when they hold something not default.
+    void theEssentialsNeedNoScrollingAt1280By800()
+    {
+        QSettings().clear();
+        MainWindow window;
+        window.setInteractive(false);
+        window.resize(1280, 800);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QApplication::processEvents();
+        ExperimentForm* form = window.runPanel()->form();
+        auto* scroll = qobject_cast<QScrollArea*>(form->parentWidget()->parentWidget());
+        QVERIFY(scroll);
+        const QRect viewport = scroll->viewport()->rect();
+        for (const char* name : {"dataset", "model", "k", "encoder", "decoder", "loss", "train_encoder",
+                                 "train_parity_model", "train_decoder", "num_epoch", "save_dir"}) {
+            auto* field = form->findChild<QWidget*>(QLatin1String(name));
+            QVERIFY2(field && field->isVisible(), name);
+            const QRect inViewport(field->mapTo(scroll->viewport(), QPoint(0, 0)), field->size());
+            QVERIFY2(viewport.contains(inViewport),
+                     qPrintable(QStringLiteral("%1 at %2,%3 %4x%5 outside the %6x%7 view")
+                                    .arg(QLatin1String(name))
+                                    .arg(inViewport.x())
+                                    .arg(inViewport.y())
+                                    .arg(inViewport.width())
+                                    .arg(inViewport.height())
+                                    .arg(viewport.width())
+                                    .arg(viewport.height())));
+            QVERIFY2(field->width() >= field->minimumSizeHint().width(), name);
+        }
+        QVERIFY(!scroll->horizontalScrollBar()->isVisible());
+        QVERIFY(form->width() <= scroll->viewport()->width());
+
+        auto* dataFold = form->findChild<FoldSection*>(QStringLiteral("fold_data"));
+        auto* trainingFold = form->findChild<FoldSection*>(QStringLiteral("fold_training"));
+        QVERIFY(dataFold && trainingFold);
+        QVERIFY(!dataFold->isExpanded());
+        QVERIFY(!trainingFold->isExpanded());
+        parity::RunConfig custom;
+        custom.baseWeights = "/some/weights.pt";
+        form->setConfig(custom);
+        QVERIFY(dataFold->isExpanded());
+        QVERIFY(form->findChild<QWidget*>(QStringLiteral("base_weights"))->isVisible());
+        QVERIFY(!trainingFold->isExpanded());
+        custom.seed = 7;
+        form->setConfig(custom);
+        QVERIFY(trainingFold->isExpanded());
+    }
+
+    // A window saved on a large screen comes back on a small one within it.
+    void theWindowFitsItsScreen()
+    {
+        MainWindow window;
+        window.resize(4000, 3000);
+        window.fitToScreen();
+        const QRect available = window.screen()->availableGeometry();
+        QVERIFY2(window.width() <= std::max(available.width(), window.minimumSizeHint().width()),
+                 qPrintable(QStringLiteral("%1 on %2").arg(window.width()).arg(available.width())));
+        QVERIFY(window.height() <= std::max(available.height(), window.minimumSizeHint().height()));
     }
 };
 

@@ -28,10 +28,12 @@ private Q_SLOTS:
         b.k = 3;
         model.setRequests({RunRequest{a, {}, false}, RunRequest{b, {}, false}});
         QCOMPARE(model.rowCount(), 2);
-        QVERIFY(model.data(model.index(1)).toString().contains(QStringLiteral(" 3 ")));
+        // Issue 13, item 12: a short title, the epochs in words, the status.
+        QCOMPARE(model.data(model.index(1)).toString(),
+                 QStringLiteral("2. fashion-mnist · base-mlp · k=3 · Add/Sub · MSE · 10 epochs  [queued]"));
         model.setStatus(0, RunQueueModel::Status::Running);
         model.setStatus(0, RunQueueModel::Status::Failed, QStringLiteral("boom"));
-        QCOMPARE(model.data(model.index(0), Qt::ToolTipRole).toString(), QStringLiteral("boom"));
+        QVERIFY(model.data(model.index(0), Qt::ToolTipRole).toString().endsWith(QStringLiteral("\nboom")));
         QCOMPARE(model.nextQueued(), 1);
         model.requeueUnfinished();
         QCOMPARE(model.nextQueued(), 0);

@@ -5,6 +5,8 @@
 #include "RunController.h"
 #include "RunPanel.h"
 #include "RunsPage.h"
+#include "browser/RunBrowser.h"
+#include "browser/RunRecordLoader.h"
 #include "export/MetricsExport.h"
 #include "form/ExperimentForm.h"
 #include "run/LogPane.h"
@@ -274,26 +276,60 @@ void MainWindow::saveConfigDialog(bool askPath)
         statusBar()->showMessage(tr("Saved %1").arg(path), 5000);
 }
 
+std::vector<RunRecord> MainWindow::runsToExport(QString* error) const
+{
+    // Exports carry the runs' recorded values and provenance, read back from
+    // their directories: the runs selected in the Runs tab when it is shown,
+    // else the run the Training tab shows (issue 13, item 4).
+    std::vector<RunRecord> records;
+    if (m_tabs->currentWidget() == m_runs && !m_runs->browser()->selectedRows().isEmpty()) {
+        records = m_runs->browser()->selectedRecords();
+        if (records.empty())
+            *error = tr("None of the selected runs could be read: %1").arg(m_runs->browser()->statusText());
+        return records;
+    }
+    const QString runDir = m_monitor->record().runDir;
+    RunRecord record;
+    if (runDir.isEmpty() || !RunRecordLoader::load(runDir, &record, error) || record.epochs.empty()) {
+        if (error->isEmpty())
+            *error = tr("No metrics to export yet: run an experiment, or select runs in the Runs tab.");
+        return {};
+    }
+    records.push_back(record);
+    return records;
+}
+
+bool MainWindow::exportMetricsTo(const QString& path, QString* error)
+{
+    const std::vector<RunRecord> records = runsToExport(error);
+    if (records.empty())
+        return false;
+    const bool json = QFileInfo(path).suffix().compare(QLatin1String("json"), Qt::CaseInsensitive) == 0;
+    if (!(json ? writeMetricsJson(records, path, error) : writeMetricsCsv(records, path, error)))
+        return false;
+    statusBar()->showMessage(records.size() == 1 ? tr("Exported %1").arg(path)
+                                                 : tr("Exported %1 runs to %2").arg(records.size()).arg(path),
+                             5000);
+    return true;
+}
+
 void MainWindow::exportMetrics(const QString& format)
 {
-    const RunRecord& record = m_monitor->record();
-    if (record.epochs.empty()) {
-        reportError(tr("No metrics to export yet: run an experiment or open a run in the Runs tab."));
+    QString error;
+    const std::vector<RunRecord> records = runsToExport(&error);
+    if (records.empty()) {
+        reportError(error);
         return;
     }
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export metrics"),
-                                                      QDir(record.runDir).filePath("metrics-export." + format),
+    const QString suggested = records.size() == 1
+                                  ? QDir(records.front().runDir).filePath("metrics-export." + format)
+                                  : QDir::home().filePath(
+                                      QStringLiteral("metrics-of-%1-runs.%2").arg(records.size()).arg(format));
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export metrics"), suggested,
                                                       format == QLatin1String("csv") ? tr("CSV (*.csv)")
                                                                                      : tr("JSON (*.json)"));
-    if (path.isEmpty())
-        return;
-    QString error;
-    const bool ok = format == QLatin1String("csv") ? writeMetricsCsv(record, path, &error)
-                                                   : writeMetricsJson(record, path, &error);
-    if (!ok)
+    if (!path.isEmpty() && !exportMetricsTo(path, &error))
         reportError(error);
-    else
-        statusBar()->showMessage(tr("Exported %1").arg(path), 5000);
 }
 
 void MainWindow::exportPlot()

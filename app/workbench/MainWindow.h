@@ -1,5 +1,9 @@
 #pragma once
+#include "common/RunRecord.h"
+
 #include <QMainWindow>
+
+#include <vector>
 
 class QLabel;
 class QTabWidget;
@@ -44,6 +48,10 @@ public:
     /// Shrinks and moves the window so that it lies on its screen's
     /// available area (never below its minimum size).
     void fitToScreen();
+    /// File > Export metrics without the dialog: the runs selected in the
+    /// Runs tab when it is shown, else the Training tab's run, read back from
+    /// their directories; CSV unless `path` ends in .json.
+    bool exportMetricsTo(const QString& path, QString* error);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -55,6 +63,7 @@ private:
     void openConfigDialog();
     void saveConfigDialog(bool askPath);
     void exportMetrics(const QString& format);
+    std::vector<RunRecord> runsToExport(QString* error) const;
     void exportPlot();
     void exportInspector();
     void updateTitle();

@@ -332,6 +332,7 @@ RunContents RunDirectory::read() const
     if (hasJson) {
         try {
             const nlohmann::json j = readRunJson();
+            run.record = j;
             run.header = str(j, "header");
             run.status = str(j, "status");
             if (j.contains("config"))

@@ -57,7 +57,10 @@ struct RunContents {
     std::vector<EpochSummary> epochs; ///< in epoch order, with the best-so-far filled in
     double bestValReconstructionTop1 = 0;
     int epochsCompleted = 0; ///< run.json "epochs_completed" (else epochs.size())
-    std::string started;     ///< ISO 8601, as in run.json
+    /// run.json as recorded (provenance: base-model source, versions,
+    /// machine, threads); null without one.
+    nlohmann::json record;
+    std::string started; ///< ISO 8601, as in run.json
     std::string updated;
     /// Groups and seconds per epoch, then per split (metrics.csv only).
     std::map<int, std::map<std::string, SplitTiming>> splitTimings;

@@ -234,19 +234,17 @@ int RunBrowser::compareSelected()
 
 bool RunBrowser::exportSelected(const QString& path)
 {
-    const QList<int> rows = selectedRows();
-    if (rows.isEmpty()) {
+    if (selectedRows().isEmpty()) {
         setStatus(tr("Select a run to export"));
         return false;
     }
-    if (!m_model->errorAt(rows.first()).isEmpty()) {
-        setStatus(m_model->errorAt(rows.first()));
-        return false;
-    }
-    const RunRecord& record = m_model->recordAt(rows.first());
+    // Every selected run, read back from its directory as recorded.
+    const std::vector<RunRecord> records = selectedRecords();
+    if (records.empty())
+        return false; // selectedRecords() said why
     QString error;
     const bool json = QFileInfo(path).suffix().compare(QLatin1String("json"), Qt::CaseInsensitive) == 0;
-    const bool ok = json ? writeMetricsJson(record, path, &error) : writeMetricsCsv(record, path, &error);
+    const bool ok = json ? writeMetricsJson(records, path, &error) : writeMetricsCsv(records, path, &error);
     setStatus(ok ? tr("Wrote %1").arg(path) : error);
     return ok;
 }

@@ -34,6 +34,8 @@ RunRecord RunRecordLoader::toRecord(const RunContents& c)
     r.epochs = c.epochs;
     r.bestValReconstructionTop1 = c.bestValReconstructionTop1;
     r.epochsCompleted = c.epochsCompleted;
+    if (c.record.is_object())
+        r.runJson = QJsonDocument::fromJson(QByteArray::fromStdString(c.record.dump())).object();
     r.started = q(c.started);
     r.updated = q(c.updated);
     r.splitTimings = c.splitTimings;

@@ -26,7 +26,10 @@ struct RunRecord {
     std::vector<parity::EpochSummary> epochs;         ///< in epoch order, one per completed epoch
     double bestValReconstructionTop1 = 0;
     int epochsCompleted = 0; ///< run.json "epochs_completed" (else epochs.size())
-    QString started;         ///< ISO 8601 as in run.json
+    /// run.json as recorded (base-model source, versions, machine, threads);
+    /// empty for a live run not read back and for the original's layout.
+    QJsonObject runJson;
+    QString started; ///< ISO 8601 as in run.json
     QString updated;
     /// Groups and seconds per epoch, then per split; empty when the source
     /// (the original's txt files) does not say.

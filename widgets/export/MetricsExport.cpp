@@ -45,23 +45,35 @@ SplitTiming timingOf(const RunRecord& record, int epoch, const std::string& spli
     return s == e->second.end() ? SplitTiming{} : s->second;
 }
 
-} // namespace
-
-bool writeMetricsCsv(const RunRecord& record, const QString& path, QString* error)
+QByteArray csvHeader(const QStringList& metrics, bool withRun)
 {
-    const QStringList metrics = record.accuracyMetricNames();
-    const QStringList splits = record.splitNames();
-    QByteArray out = "epoch,split,loss";
+    QByteArray out = withRun ? "run_dir,epoch,split,loss" : "epoch,split,loss";
     for (const auto& m : metrics)
         out += ',' + m.toUtf8();
-    out += ",groups,split_seconds,epoch_seconds\n";
+    return out + ",groups,split_seconds,epoch_seconds\n";
+}
+
+QByteArray csvQuoted(const QString& text)
+{
+    QByteArray s = text.toUtf8();
+    if (!s.contains(',') && !s.contains('"') && !s.contains('\n'))
+        return s;
+    s.replace("\"", "\"\"");
+    return '"' + s + '"';
+}
+
+QByteArray csvRows(const RunRecord& record, const QStringList& metrics, bool withRun)
+{
+    QByteArray out;
     for (const auto& epoch : record.epochs) {
-        for (const auto& splitName : splits) {
+        for (const auto& splitName : record.splitNames()) {
             const std::string split = splitName.toStdString();
             const auto found = epoch.splits.find(split);
             if (found == epoch.splits.end())
                 continue;
             const SplitMetrics& s = found->second;
+            if (withRun)
+                out += csvQuoted(record.runDir) + ',';
             out += QByteArray::number(epoch.epoch) + ',' + splitName.toUtf8() + ',' + number(s.loss);
             for (const auto& m : metrics) {
                 const auto a = s.accuracy.find(m.toStdString());
@@ -72,12 +84,13 @@ bool writeMetricsCsv(const RunRecord& record, const QString& path, QString* erro
                    + '\n';
         }
     }
-    return writeAtomically(path, out, error);
+    return out;
 }
 
-bool writeMetricsJson(const RunRecord& record, const QString& path, QString* error)
+QJsonObject metricsObject(const RunRecord& record)
 {
-    QJsonObject base;
+    // The base model as run.json records it (its source too), else what the record knows.
+    QJsonObject base = record.runJson.value(QStringLiteral("base_model")).toObject();
     for (const auto& acc : record.baseAccuracies)
         base.insert(QString::fromStdString(acc.split) + QStringLiteral("_accuracy"),
                     QJsonObject{{QStringLiteral("correct"), qint64(acc.correct)},
@@ -100,7 +113,12 @@ bool writeMetricsJson(const RunRecord& record, const QString& path, QString* err
                                   {QStringLiteral("seconds"), jsonNumber(epoch.seconds)},
                                   {QStringLiteral("splits"), splits}});
     }
-    const QJsonObject root{
+    // Provenance: run.json as recorded, less what the object already holds.
+    QJsonObject provenance = record.runJson;
+    for (const char* key : {"format", "header", "status", "config", "classes", "base_model", "started", "updated",
+                            "best_val_reconstruction_top1"})
+        provenance.remove(QLatin1String(key));
+    return QJsonObject{
         {QStringLiteral("format"), QStringLiteral("parity-workbench-metrics")},
         {QStringLiteral("header"), record.header},
         {QStringLiteral("status"), record.status},
@@ -108,11 +126,52 @@ bool writeMetricsJson(const RunRecord& record, const QString& path, QString* err
         {QStringLiteral("config"), record.config},
         {QStringLiteral("classes"), QJsonArray::fromStringList(record.classNames)},
         {QStringLiteral("base_model"), base},
+        {QStringLiteral("provenance"), provenance},
         {QStringLiteral("best_val_reconstruction_top1"), jsonNumber(record.bestValReconstructionTop1)},
         {QStringLiteral("started"), record.started},
         {QStringLiteral("updated"), record.updated},
         {QStringLiteral("epochs"), epochs},
     };
+}
+
+} // namespace
+
+bool writeMetricsCsv(const RunRecord& record, const QString& path, QString* error)
+{
+    const QStringList metrics = record.accuracyMetricNames();
+    return writeAtomically(path, csvHeader(metrics, false) + csvRows(record, metrics, false), error);
+}
+
+bool writeMetricsJson(const RunRecord& record, const QString& path, QString* error)
+{
+    return writeAtomically(path, QJsonDocument(metricsObject(record)).toJson(QJsonDocument::Indented), error);
+}
+
+bool writeMetricsCsv(const std::vector<RunRecord>& records, const QString& path, QString* error)
+{
+    if (records.size() == 1)
+        return writeMetricsCsv(records.front(), path, error);
+    // Every run's metrics in the columns of all of them (nan where a run has none).
+    QStringList metrics;
+    for (const auto& r : records)
+        for (const auto& m : r.accuracyMetricNames())
+            if (!metrics.contains(m))
+                metrics << m;
+    QByteArray out = csvHeader(metrics, true);
+    for (const auto& r : records)
+        out += csvRows(r, metrics, true);
+    return writeAtomically(path, out, error);
+}
+
+bool writeMetricsJson(const std::vector<RunRecord>& records, const QString& path, QString* error)
+{
+    if (records.size() == 1)
+        return writeMetricsJson(records.front(), path, error);
+    QJsonArray runs;
+    for (const auto& r : records)
+        runs.append(metricsObject(r));
+    const QJsonObject root{{QStringLiteral("format"), QStringLiteral("parity-workbench-metrics-set")},
+                           {QStringLiteral("runs"), runs}};
     return writeAtomically(path, QJsonDocument(root).toJson(QJsonDocument::Indented), error);
 }
 

@@ -4,6 +4,8 @@
 
 #include <QString>
 
+#include <vector>
+
 namespace parity::gui {
 
 /// metrics.csv as the core writes it: a row per epoch and split, columns
@@ -13,10 +15,18 @@ namespace parity::gui {
 bool writeMetricsCsv(const RunRecord& record, const QString& path, QString* error = nullptr);
 
 /// One JSON object: format "parity-workbench-metrics", header, status, config,
-/// classes, base_model {<split>_accuracy: {correct, total, accuracy}},
+/// classes, base_model (run.json's: source and <split>_accuracy {correct,
+/// total, accuracy}), provenance (run.json as recorded: versions, machine,
+/// threads, seed),
 /// best_val_reconstruction_top1 and "epochs": [{epoch, seconds, splits:
 /// {<split>: {loss, groups, seconds, accuracy: {<metric>: value}}}}].
 /// Non-finite values are written as null. Written atomically.
 bool writeMetricsJson(const RunRecord& record, const QString& path, QString* error = nullptr);
+
+/// Several runs in one file. One run: exactly writeMetricsCsv /
+/// writeMetricsJson. More: the CSV gains a first column run_dir, the JSON is
+/// {"format": "parity-workbench-metrics-set", "runs": [<one object per run>]}.
+bool writeMetricsCsv(const std::vector<RunRecord>& records, const QString& path, QString* error = nullptr);
+bool writeMetricsJson(const std::vector<RunRecord>& records, const QString& path, QString* error = nullptr);
 
 } // namespace parity::gui

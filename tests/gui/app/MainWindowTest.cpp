@@ -34,6 +34,7 @@
 #include <QFileInfo>
 #include <QImage>
 #include <QJsonDocument>
+#include <QJsonArray>
 #include <QJsonObject>
 #include <QSettings>
 #include <QSignalSpy>
@@ -325,6 +326,63 @@ private Q_SLOTS:
         custom.seed = 7;
         form->setConfig(custom);
         QVERIFY(trainingFold->isExpanded());
+    }
+
+    // Issue 13, item 4: File > Export metrics writes exactly what the run
+    // recorded (groups, seconds, classes, times, base-model source and
+    // versions), and from the Runs tab every selected run.
+    void exportsCarryTheRunsRecordedValues()
+    {
+        parity::test::TempDir tmp;
+        parity::test::writeTinyMnist(tmp / "data", 600, 200);
+        auto first = parity::test::tinyRunConfig(tmp / "data", tmp / "save", 2);
+        auto second = first;
+        second.k = 3;
+        second.batchSize = 8;
+        MainWindow window;
+        window.setInteractive(false);
+        window.show();
+        QSignalSpy done(window.controller(), &RunController::queueFinished);
+        for (const auto& config : {second, first}) {
+            window.runPanel()->form()->setConfig(config);
+            QVERIFY(window.runPanel()->start());
+            QTRY_COMPARE_WITH_TIMEOUT(done.count() > 0 && !window.controller()->isBusy(), true, 120000);
+            done.clear();
+        }
+        const QString runDir = QString::fromStdString(first.runDir());
+        QString error;
+        QVERIFY2(window.exportMetricsTo(QString::fromStdString(tmp / "export.csv"), &error), qPrintable(error));
+        QCOMPARE(parity::test::fileLines(QString::fromStdString(tmp / "export.csv")),
+                 parity::test::fileLines(runDir + QStringLiteral("/metrics.csv")));
+        QVERIFY2(window.exportMetricsTo(QString::fromStdString(tmp / "export.json"), &error), qPrintable(error));
+        QFile jsonFile(QString::fromStdString(tmp / "export.json"));
+        QVERIFY(jsonFile.open(QIODevice::ReadOnly));
+        const QJsonObject j = QJsonDocument::fromJson(jsonFile.readAll()).object();
+        QCOMPARE(j.value("classes").toArray().size(), 10);
+        QVERIFY(!j.value("started").toString().isEmpty());
+        QVERIFY(!j.value("updated").toString().isEmpty());
+        QVERIFY(!j.value("base_model").toObject().value("source").toString().isEmpty());
+        QVERIFY(!j.value("provenance").toObject().value("libtorch_version").toString().isEmpty());
+        QVERIFY(!j.value("provenance").toObject().value("parity_workbench_version").toString().isEmpty());
+        const QJsonObject train =
+            j.value("epochs").toArray().at(0).toObject().value("splits").toObject().value("train").toObject();
+        QVERIFY(train.value("groups").toInt() > 0);
+        QVERIFY(train.value("seconds").toDouble() > 0);
+
+        // The Runs tab with both runs selected: one file, a run_dir column.
+        window.tabs()->setCurrentWidget(window.runsPage());
+        window.runsPage()->setSaveDir(QString::fromStdString(tmp / "save"));
+        QTRY_VERIFY_WITH_TIMEOUT(!window.runsPage()->browser()->isScanning(), 60000);
+        QTRY_COMPARE_WITH_TIMEOUT(window.runsPage()->browser()->model()->rowCount(), 2, 60000);
+        window.runsPage()->browser()->selectRows({0, 1});
+        QVERIFY2(window.exportMetricsTo(QString::fromStdString(tmp / "both.csv"), &error), qPrintable(error));
+        const QStringList both = parity::test::fileLines(QString::fromStdString(tmp / "both.csv"));
+        QVERIFY(both.first().startsWith(QStringLiteral("run_dir,epoch,split,loss")));
+        QCOMPARE(both.size(), 1 + 2 * 3 + 2 * 3);
+        int ofFirst = 0;
+        for (const QString& line : both)
+            ofFirst += line.startsWith(runDir + QLatin1Char(',')) ? 1 : 0;
+        QCOMPARE(ofFirst, 2 * 3);
     }
 
     // A window saved on a large screen comes back on a small one within it.

@@ -8,6 +8,7 @@
 #include "browser/RunBrowser.h"
 #include "browser/RunRecordLoader.h"
 #include "export/MetricsExport.h"
+#include "io/RunDirectory.h"
 #include "form/ExperimentForm.h"
 #include "run/LogPane.h"
 #include "util/BlasStartup.h"
@@ -81,13 +82,11 @@ MainWindow::MainWindow(QWidget* parent)
     });
     connect(m_controller, &RunController::runFinished, this, [this](const parity::RunSummary& s) {
         const QString dir = QString::fromStdString(s.runDir);
-        m_log->appendMessage(
-            s.stopped ? tr("Stopped after %1 epochs; results and checkpoint in %2").arg(s.epochsCompleted).arg(dir)
-                      : tr("Results: %1").arg(dir));
+        m_log->appendMessage(stopMessage(s));
         m_runs->refresh();
     });
     connect(m_controller, &RunController::queueFinished, this, [this](bool ok) {
-        statusBar()->showMessage(ok ? tr("Finished") : tr("Ended early: see the log"), 10000);
+        statusBar()->showMessage(ok ? tr("Finished") : tr("Stopped or failed: the log says which and why"), 10000);
         if (m_closeRequested)
             close();
     });
@@ -207,6 +206,26 @@ bool MainWindow::openConfig(const QString& path)
     m_log->appendMessage(tr("Opened %1 (%n run(s))", nullptr, runs).arg(path));
     QSettings().setValue(QStringLiteral("lastConfigDir"), QFileInfo(path).absolutePath());
     return true;
+}
+
+QString MainWindow::stopMessage(const parity::RunSummary& s) const
+{
+    const QString dir = QString::fromStdString(s.runDir);
+    if (!s.stopped)
+        return tr("Results: %1").arg(dir);
+    const int numEpochs = m_controller->currentConfig().numEpochs;
+    if (s.epochsCompleted > 0)
+        return tr("Stopped after epoch %1 of %2. Its checkpoint and results are in %3; Start offers to resume it.")
+            .arg(s.epochsCompleted)
+            .arg(numEpochs)
+            .arg(dir);
+    // No epoch ended: say what the directory holds now (issue 13, item 8).
+    const parity::ExistingRun there = parity::RunDirectory(s.runDir).existingRun(m_controller->currentConfig());
+    if (there.present && there.status == "stopped" && there.epochsCompleted == 0)
+        return tr("Stopped before the first epoch ended: no checkpoint was written. An earlier run in %1, if "
+                  "there was one, is in its previous-* folder.")
+            .arg(dir);
+    return tr("Stopped before the run wrote anything: %1 holds what it held before.").arg(dir);
 }
 
 void MainWindow::fitToScreen()

@@ -64,6 +64,9 @@ private:
     void saveConfigDialog(bool askPath);
     void exportMetrics(const QString& format);
     std::vector<RunRecord> runsToExport(QString* error) const;
+    /// What the log says when a run ends: where its results are, or, for a
+    /// stop, how far it got and what its directory now holds.
+    QString stopMessage(const parity::RunSummary& summary) const;
     void exportPlot();
     void exportInspector();
     void updateTitle();

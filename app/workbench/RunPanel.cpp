@@ -85,6 +85,7 @@ RunPanel::RunPanel(RunController* controller, QWidget* parent)
     connect(m_resume, &QPushButton::clicked, this, &RunPanel::chooseResume);
     connect(m_testOnly, &QPushButton::clicked, this, &RunPanel::chooseTestOnly);
     connect(m_form, &ExperimentForm::configChanged, this, &RunPanel::onFormChanged);
+    connect(m_form, &ExperimentForm::dataChecked, this, &RunPanel::updateButtons);
     connect(m_queueView->selectionModel(), &QItemSelectionModel::currentChanged, this, &RunPanel::onSelectionChanged);
     connect(controller->queue(), &QAbstractItemModel::modelReset, this, [this] {
         if (m_controller->queue()->size() > 0)
@@ -100,8 +101,40 @@ RunPanel::RunPanel(RunController* controller, QWidget* parent)
     connect(controller, &RunController::progressReported, m_progress, &ProgressPanel::showStage);
     connect(controller, &RunController::batchFinished, m_progress, &ProgressPanel::showBatch);
     connect(controller, &RunController::epochFinished, m_progress, &ProgressPanel::epochDone);
+    // Say what happened (issue 13, item 8): finished, stopped by the user, or
+    // failed with its reason; the bar keeps no stale batch text.
+    connect(controller, &RunController::runFinished, this, [this](const parity::RunSummary& summary) {
+        m_lastOutcome = summary.stopped ? ProgressPanel::Outcome::Stopped : ProgressPanel::Outcome::Finished;
+        m_lastEpochs = summary.epochsCompleted;
+        m_lastMessage.clear();
+    });
+    connect(controller, &RunController::runFailed, this, [this](const QString& message) {
+        m_lastOutcome = ProgressPanel::Outcome::Failed;
+        m_lastMessage = message.section(QLatin1Char('\n'), 0, 0);
+    });
     connect(controller, &RunController::queueFinished, this, [this](bool ok) {
-        m_progress->showDone(ok ? tr("Finished") : tr("Ended early (stopped or failed): see the log"), ok);
+        const int numEpochs = m_controller->currentConfig().numEpochs;
+        if (!ok && m_lastOutcome == ProgressPanel::Outcome::Finished) { // an earlier run of the queue failed
+            m_progress->showDone(ProgressPanel::Outcome::Failed,
+                                 tr("The last run finished; an earlier one failed: its reason is in the queue."));
+            return;
+        }
+        switch (m_lastOutcome) {
+        case ProgressPanel::Outcome::Finished:
+            m_progress->showDone(m_lastOutcome, tr("Finished"), m_lastEpochs);
+            break;
+        case ProgressPanel::Outcome::Stopped:
+            m_progress->showDone(
+                m_lastOutcome,
+                m_lastEpochs > 0
+                    ? tr("Stopped after epoch %1 of %2: Start offers to resume it.").arg(m_lastEpochs).arg(numEpochs)
+                    : tr("Stopped before the first epoch ended."),
+                m_lastEpochs);
+            break;
+        case ProgressPanel::Outcome::Failed:
+            m_progress->showDone(m_lastOutcome, tr("Failed: %1").arg(m_lastMessage));
+            break;
+        }
     });
 
     newConfig();
@@ -204,6 +237,9 @@ void RunPanel::updateButtons()
         for (const auto& p : parity::validateRun(queue->entry(i).request.config))
             problems << (queue->size() > 1 ? tr("run %1: ").arg(i + 1) : QString()) + QString::fromStdString(p);
     }
+    // The data of the run on the form was found unreadable: say so before Start, not after it.
+    if (m_form->dataUnreadable())
+        problems << m_form->dataStatus();
     m_start->setEnabled(!busy && problems.isEmpty() && queue->size() > 0);
     m_start->setToolTip(problems.isEmpty() ? tr("Run the queue in order (Ctrl+R)")
                                            : tr("Cannot start:\n") + problems.join(QLatin1Char('\n')));

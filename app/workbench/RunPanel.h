@@ -1,5 +1,6 @@
 #pragma once
 #include "RunController.h"
+#include "run/ProgressPanel.h"
 
 #include <QWidget>
 
@@ -12,7 +13,6 @@ class QPushButton;
 namespace parity::gui {
 
 class ExperimentForm;
-class ProgressPanel;
 
 /// The left side of the workbench: the experiment form, the queue of runs a
 /// sweep file expands to, Start / Stop / Resume / Test only, and the progress
@@ -77,6 +77,9 @@ private:
     QString m_configPath;
     bool m_loading = false;
     ExistingRunPolicy m_existingPolicy = ExistingRunPolicy::Ask;
+    ProgressPanel::Outcome m_lastOutcome = ProgressPanel::Outcome::Finished; ///< of the last run that ended
+    int m_lastEpochs = 0;
+    QString m_lastMessage;
 };
 
 } // namespace parity::gui

@@ -26,7 +26,7 @@ std::string findIdxFile(const std::string& dir, const std::string& name)
                 return candidate.string();
         }
     }
-    throw Error("MNIST directory '" + dir + "': cannot find " + name + " (looked for " + name + " and " + name
+    throw Error("data directory '" + dir + "': cannot find " + name + " (looked for " + name + " and " + name
                 + ".gz in '" + base.string() + "' and '" + (base / "raw").string() + "')");
 }
 
@@ -60,11 +60,11 @@ ImageSet loadHalf(const std::string& dir, const std::string& prefix, int numClas
 MnistFiles loadMnistDirectory(const std::string& dir, int numClasses)
 {
     if (numClasses < 1)
-        throw Error("MNIST directory '" + dir + "': number of classes must be positive, got "
+        throw Error("data directory '" + dir + "': number of classes must be positive, got "
                     + std::to_string(numClasses));
     std::error_code ec;
     if (!fs::is_directory(dir, ec))
-        throw Error("MNIST directory '" + dir + "' does not exist or is not a directory");
+        throw Error("data directory '" + dir + "' does not exist or is not a directory");
 
     MnistFiles files;
     std::exception_ptr testError;

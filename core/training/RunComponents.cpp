@@ -1,6 +1,7 @@
 #include "training/RunComponents.h"
 
 #include "io/Checkpoint.h"
+#include "io/StateDict.h"
 #include "training/BaseModelProvider.h"
 #include "events/TrainingEvents.h"
 #include "util/Error.h"
@@ -74,6 +75,21 @@ std::string RunComponents::dataDir() const
     return m_config.dataDir.empty() ? m_dataset->defaultDataDir : m_config.dataDir;
 }
 
+void RunComponents::checkInputFiles() const
+{
+    // Seconds of data preparation must not come before a message that a
+    // file is missing or unreadable (issue 13, item 7).
+    if (!m_config.baseWeights.empty() && m_config.baseWeights != "train") {
+        if (!fs::exists(m_config.baseWeights))
+            throw Error(m_config.baseWeights + ": base-model weights file not found");
+        (void)readStateDict(m_config.baseWeights); // throws naming the file when it is not a weights file
+    }
+    if (!m_config.modelScript.empty() && !fs::exists(m_config.modelScript))
+        throw Error(m_config.modelScript + ": TorchScript base-model file not found");
+    if (!m_config.baseBoxes.empty() && !fs::exists(m_config.baseBoxes))
+        throw Error(m_config.baseBoxes + ": base-model boxes file not found");
+}
+
 RawDataset RunComponents::loadData(TrainingObserver* observer, const std::string& context) const
 {
     const std::string dir = dataDir();
@@ -83,7 +99,7 @@ RawDataset RunComponents::loadData(TrainingObserver* observer, const std::string
                                             "directory (config key data_dir or --data-dir)"));
     if (!fs::is_directory(dir))
         throw Error(prefixed(context, dir + ": data directory for " + m_config.dataset + " not found"
-                                          + (m_config.dataset == "fashion-mnist"
+                                          + (m_config.dataset == "fashion-mnist" && m_config.dataDir.empty()
                                                  ? " (install Debian's dataset-fashion-mnist package)"
                                                  : "")));
     if (observer)

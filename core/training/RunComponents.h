@@ -59,6 +59,10 @@ public:
     /// where configured). Throws parity::Error naming the directory when it is
     /// missing; `context` (e.g. the checkpoint being opened) prefixes errors.
     RawDataset loadData(TrainingObserver* observer, const std::string& context = {}) const;
+    /// Reads the files the configuration names for the base model (weights,
+    /// TorchScript, boxes) far enough to know they are usable; throws
+    /// parity::Error naming the file. Cheap next to loadData: call it first.
+    void checkInputFiles() const;
 
     /// Builds every component. The base model: from `checkpoint` when it holds
     /// one (a resumed run goes on against the outputs it started with;

@@ -161,6 +161,9 @@ RunSummary Trainer::run()
         };
         stopIfCancelled();
         m_parts = std::make_unique<RunComponents>(m_config, Purpose::Training);
+        // A resumed run takes its base model from the checkpoint, not from these files.
+        if (!checkpoint || !checkpoint->tensors.count("base_model"))
+            m_parts->checkInputFiles();
         const RawDataset raw = m_parts->loadData(m_observer);
         stopIfCancelled();
         m_parts->build(raw, checkpoint ? &*checkpoint : nullptr, m_options.continueFrom, m_observer, m_cancel);

@@ -495,6 +495,7 @@ void ExperimentForm::scheduleProbe()
     if (key == m_probeKey)
         return;
     m_probeKey = key;
+    m_dataChecked = false;
     m_dataText.clear();
     m_dataStatus->setText(tr("Checking the data…"));
     m_probeTimer.start();
@@ -525,6 +526,7 @@ void ExperimentForm::onProbeDone()
     const parity::DataProbe p = m_probe->result();
     QLocale locale(QLocale::English);
     m_dataReadable = p.readable;
+    m_dataChecked = true;
     if (p.readable) {
         QString counts = tr("%1 train").arg(locale.toString(qlonglong(p.trainCount)));
         if (p.valCount > 0)
@@ -535,6 +537,7 @@ void ExperimentForm::onProbeDone()
     } else {
         m_dataText = tr("✗ %1").arg(QString::fromStdString(p.problem));
         m_dataStatus->setStyleSheet(QStringLiteral("color: #b00020"));
+        m_dataFold->setExpanded(true); // the data directory field, to put it right
     }
     m_dataStatus->setText(m_dataText);
     m_dataStatus->setToolTip(m_dataText);

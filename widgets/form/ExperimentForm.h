@@ -50,6 +50,9 @@ public:
     /// The data check's last verdict ("" while it runs).
     QString dataStatus() const;
     bool dataReadable() const { return m_dataReadable; }
+    /// The check of the data has ended and found it unreadable (false while
+    /// it runs): the run cannot start.
+    bool dataUnreadable() const { return m_dataChecked && !m_dataReadable; }
 
 Q_SIGNALS:
     void configChanged();
@@ -106,6 +109,7 @@ private:
     QFutureWatcher<parity::DataProbe>* m_probe = nullptr;
     QString m_probeKey; ///< dataset|dir of the check in flight
     bool m_dataReadable = false;
+    bool m_dataChecked = false; ///< the newest data check has ended
     QString m_dataText;
 };
 

@@ -18,6 +18,7 @@ ProgressPanel::ProgressPanel(QWidget* parent)
     m_bar->setRange(0, 1000);
     m_bar->setTextVisible(true);
     m_label->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_label->setWordWrap(true); // a long message wraps; it never widens the panel
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_bar);
@@ -90,12 +91,22 @@ void ProgressPanel::showIdle(const QString& text)
     m_label->setText(text);
 }
 
-void ProgressPanel::showDone(const QString& text, bool complete)
+void ProgressPanel::showDone(Outcome outcome, const QString& text, int epochsDone)
 {
     m_timer.stop();
-    if (complete) {
+    const QString epochs = epochsDone == 1 ? tr("1 epoch") : tr("%1 epochs").arg(epochsDone);
+    switch (outcome) {
+    case Outcome::Finished:
         m_bar->setValue(m_bar->maximum());
-        m_bar->setFormat(tr("Done — %1 epochs").arg(m_numEpochs));
+        m_bar->setFormat(tr("Done — %1").arg(epochs));
+        break;
+    case Outcome::Stopped:
+        m_bar->setValue(int(1000.0 * epochsDone / m_numEpochs));
+        m_bar->setFormat(tr("Stopped — %1 of %2 done").arg(epochs).arg(m_numEpochs));
+        break;
+    case Outcome::Failed:
+        m_bar->setFormat(tr("Failed"));
+        break;
     }
     m_label->setText(text);
 }

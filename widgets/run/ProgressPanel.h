@@ -25,8 +25,11 @@ public:
     /// Preparation stages (loading, base model, dataset preparation).
     void showStage(const QString& stage, qint64 done, qint64 total);
     void showIdle(const QString& text);
-    /// The run ended: the bar says how far it got.
-    void showDone(const QString& text, bool complete);
+    /// How a run (or queue) ended.
+    enum class Outcome { Finished, Stopped, Failed };
+    /// The run ended: the bar says how (and, finished, how many epochs), the
+    /// line below says what happened and where things are.
+    void showDone(Outcome outcome, const QString& text, int epochsDone = 0);
 
     QString text() const;
     int value() const;

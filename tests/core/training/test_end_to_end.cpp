@@ -215,6 +215,42 @@ TEST(EndToEnd, MissingDataDirectoryIsAClearError)
     }
 }
 
+// Issue 13, item 7: the files a run names are checked before its data is
+// read: a damaged weights file is the error even where the data would also
+// fail (and a custom data directory gets no advice about Debian's package).
+TEST(EndToEnd, AnUnreadableWeightsFileIsReportedBeforeTheData)
+{
+    test::TempDir tmp;
+    std::ofstream(tmp / "bad.pt") << "not a weights file";
+    auto j = tinyConfig(tmp / "nowhere", tmp / "save", 1);
+    j["base_weights"] = tmp / "bad.pt";
+    try {
+        Trainer(onlyRun(j), {}).run();
+        FAIL() << "expected an error";
+    } catch (const Error& e) {
+        const std::string what = e.what();
+        EXPECT_NE(what.find(tmp / "bad.pt"), std::string::npos) << what;
+        EXPECT_EQ(what.find(tmp / "nowhere"), std::string::npos) << what;
+    }
+    j["base_weights"] = tmp / "missing.pt";
+    try {
+        Trainer(onlyRun(j), {}).run();
+        FAIL() << "expected an error";
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find("missing.pt: base-model weights file not found"), std::string::npos)
+            << e.what();
+    }
+    j.erase("base_weights");
+    j["datasets"] = {"fashion-mnist"};
+    try {
+        Trainer(onlyRun(j), {}).run();
+        FAIL() << "expected an error";
+    } catch (const Error& e) {
+        EXPECT_EQ(std::string(e.what()).find("install Debian"), std::string::npos) << e.what();
+    }
+    EXPECT_FALSE(fs::exists(tmp / "save")); // nothing written for runs that never started
+}
+
 // Learned mode (issue 4 item 3): encoder and decoder learn, the parity model
 // is a frozen copy of the base model (docs/BEHAVIOUR.md §5), for each loss.
 class LearnedMode : public ::testing::TestWithParam<const char*> {};

@@ -385,6 +385,53 @@ private Q_SLOTS:
         QCOMPARE(ofFirst, 2 * 3);
     }
 
+    // Issue 13, item 8: the end of a run says what happened (stopped or
+    // failed, how far, why) and where things are; the bar keeps no stale text.
+    void theEndOfARunSaysWhatHappened()
+    {
+        parity::test::TempDir tmp;
+        parity::test::writeTinyMnist(tmp / "data", 600, 200);
+        auto config = parity::test::tinyRunConfig(tmp / "data", tmp / "save", 3);
+        MainWindow window;
+        window.setInteractive(false);
+        window.show();
+        window.runPanel()->form()->setConfig(config);
+        QSignalSpy done(window.controller(), &RunController::queueFinished);
+        // Stopped at the first batch: no epoch ended.
+        auto stopAtFirstBatch = connect(window.controller(), &RunController::batchFinished, window.controller(),
+                                        [&window] { window.controller()->stop(); });
+        QVERIFY(window.runPanel()->start());
+        QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, 120000);
+        disconnect(stopAtFirstBatch);
+        QString text = window.runPanel()->progress()->text();
+        QVERIFY2(text.startsWith(QStringLiteral("Stopped — 0 epochs of 3 done\nStopped before the first epoch ended")),
+                 qPrintable(text));
+        QVERIFY2(window.log()->toPlainText().contains(QStringLiteral("Stopped before the first epoch ended: no "
+                                                                     "checkpoint was written")),
+                 qPrintable(window.log()->toPlainText()));
+
+        // Stopped after the first epoch.
+        auto stopAfterEpoch = connect(window.controller(), &RunController::epochFinished, window.controller(),
+                                      [&window] { window.controller()->stop(); });
+        QVERIFY(window.runPanel()->start());
+        QTRY_COMPARE_WITH_TIMEOUT(done.count(), 2, 120000);
+        disconnect(stopAfterEpoch);
+        text = window.runPanel()->progress()->text();
+        QVERIFY2(text.contains(QStringLiteral("of 3 done\nStopped after epoch ")), qPrintable(text));
+        QVERIFY2(window.log()->toPlainText().contains(QStringLiteral("Its checkpoint and results are in ")
+                                                      + QString::fromStdString(config.runDir())),
+                 qPrintable(window.log()->toPlainText()));
+
+        // Failed: the reason, not "ended early".
+        config.dataDir = tmp / "no-such-data";
+        window.runPanel()->form()->setConfig(config);
+        QVERIFY(window.runPanel()->start());
+        QTRY_COMPARE_WITH_TIMEOUT(done.count(), 3, 120000);
+        text = window.runPanel()->progress()->text();
+        QVERIFY2(text.startsWith(QStringLiteral("Failed\nFailed: ")) && text.contains(QStringLiteral("no-such-data")),
+                 qPrintable(text));
+    }
+
     // A window saved on a large screen comes back on a small one within it.
     void theWindowFitsItsScreen()
     {

@@ -172,6 +172,24 @@ private Q_SLOTS:
         QVERIFY2(error.contains(QStringLiteral("current.pth")), qPrintable(error));
     }
 
+    // Issue 13, item 7: data found unreadable by the form's check keeps Start
+    // disabled, with the reason in its tooltip; fixing the path enables it.
+    void unreadableDataDisablesStart()
+    {
+        parity::test::TempDir tmp;
+        parity::test::writeTinyMnist(tmp / "data", 300, 100);
+        RunController controller;
+        RunPanel panel(&controller);
+        auto* start = panel.findChild<QPushButton*>(QStringLiteral("start"));
+        auto config = parity::test::tinyRunConfig(tmp / "nowhere", tmp / "save", 1);
+        panel.form()->setConfig(config);
+        QTRY_VERIFY_WITH_TIMEOUT(!start->isEnabled(), 10000);
+        QVERIFY2(start->toolTip().contains(q(tmp / "nowhere")), qPrintable(start->toolTip()));
+        config.dataDir = tmp / "data";
+        panel.form()->setConfig(config);
+        QTRY_VERIFY_WITH_TIMEOUT(start->isEnabled(), 10000);
+    }
+
     // Issue 13, items 1 and 2: Start never resumes behind the user's back.
     // When the run's directory holds a run, it asks; it offers Resume only
     // with the run's own settings, and a run's record only ever describes

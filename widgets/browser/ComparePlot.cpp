@@ -162,7 +162,7 @@ void ComparePlot::rebuildGraphs()
                 continue;
             if (metricName != "loss" && !s->second.accuracy.count(metricName))
                 continue;
-            xs << e.epoch;
+            xs << e.epoch + 1; // epochs count from 1, as the result files' lines (issue 13, item 9)
             ys << s->second.value(metricName);
         }
         QCPGraph* graph = m_plot->addGraph();
@@ -175,6 +175,7 @@ void ComparePlot::rebuildGraphs()
             item->setTextColor(graph->visible() ? Qt::black : Qt::gray);
     }
     m_plot->yAxis->setLabel(QStringLiteral("%1 %2").arg(split(), metricLabel(currentMetric())));
+    m_plot->legend->setVisible(!m_records.empty()); // no empty legend box (issue 13, item 12)
     resetView();
 }
 

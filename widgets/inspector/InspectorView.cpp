@@ -14,6 +14,8 @@
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QImage>
+#include <QPainter>
 #include <QPixmap>
 #include <QPushButton>
 #include <QRandomGenerator>
@@ -151,6 +153,7 @@ void InspectorView::buildControls()
     layout->addWidget(m_status);
 
     auto* content = new QWidget;
+    m_content = content;
     auto* contentLayout = new QVBoxLayout(content);
     m_imagesLayout = new QHBoxLayout;
     contentLayout->addLayout(m_imagesLayout);
@@ -533,10 +536,41 @@ void InspectorView::fail(const QString& message)
     Q_EMIT failed(message);
 }
 
+QImage InspectorView::figure() const
+{
+    // A figure, not a screen grab (issue 13, item 10): the run's title and
+    // the group above every panel (also those scrolled out of view), without
+    // buttons or scroll bars.
+    const QPixmap body = m_content->grab();
+    QFont titleFont = font();
+    titleFont.setBold(true);
+    const QFontMetrics titleMetrics(titleFont);
+    const QFontMetrics textMetrics(font());
+    const int margin = 8;
+    const QString title = m_source->text();
+    const QString status = m_status->text();
+    const int width = std::max({body.width(), titleMetrics.horizontalAdvance(title) + 2 * margin,
+                                textMetrics.horizontalAdvance(status) + 2 * margin});
+    const int header = margin + titleMetrics.height() + 4 + textMetrics.height() + margin;
+    const qreal ratio = body.devicePixelRatio();
+    QImage image(QSize(width, header + int(body.height() / ratio)) * ratio, QImage::Format_ARGB32);
+    image.setDevicePixelRatio(ratio);
+    image.fill(Qt::white);
+    QPainter painter(&image);
+    painter.setPen(Qt::black);
+    painter.setFont(titleFont);
+    painter.drawText(QPoint(margin, margin + titleMetrics.ascent()), title);
+    painter.setFont(font());
+    painter.drawText(QPoint(margin, margin + titleMetrics.height() + 4 + textMetrics.ascent()), status);
+    painter.drawPixmap(QPoint(0, header), body);
+    painter.end();
+    return image;
+}
+
 bool InspectorView::exportImage(const QString& path, QString* error)
 {
-    const QPixmap pixmap = grab();
-    if (pixmap.isNull() || !pixmap.save(path, "PNG")) {
+    const QImage image = figure();
+    if (image.isNull() || !image.save(path, "PNG")) {
         if (error)
             *error = tr("%1: could not be written").arg(path);
         return false;

@@ -1,6 +1,7 @@
 #pragma once
 #include "training/ReconstructionInspector.h"
 
+#include <QImage>
 #include <QString>
 #include <QWidget>
 
@@ -82,8 +83,11 @@ public:
     {
         return i >= 0 && i < int(m_panels.size()) ? m_panels[size_t(i)] : nullptr;
     }
-    /// Saves the view as it looks now as a PNG; false (and `error`) on failure.
+    /// Saves figure() as a PNG; false (and `error`) on failure.
     bool exportImage(const QString& path, QString* error = nullptr);
+    /// What exportImage writes: the title, the group's status line and every
+    /// panel (images, bars, captions), whatever part is scrolled into view.
+    QImage figure() const;
 
 Q_SIGNALS:
     void loaded();
@@ -136,6 +140,7 @@ private:
     QCheckBox* m_softmax = nullptr;
     QCheckBox* m_epochOrder = nullptr;
     QLabel* m_status = nullptr;
+    QWidget* m_content = nullptr; ///< images and panels, inside the scroll area
     QHBoxLayout* m_imagesLayout = nullptr;
     QGridLayout* m_panelsLayout = nullptr;
     std::vector<QLabel*> m_inputImages;

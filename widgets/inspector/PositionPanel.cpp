@@ -75,6 +75,8 @@ PositionPanel::PositionPanel(QWidget* parent)
     m_reconstructed->setPen(QPen(QColor(255, 127, 14)));
     m_reconstructed->setBrush(QColor(255, 127, 14, 170));
     m_plot->xAxis->setTickLabelRotation(60);
+    // The last class name slants right past the axes: room for it, or QCustomPlot drops it.
+    m_plot->axisRect()->setMinimumMargins(QMargins(0, 0, 48, 0));
     m_plot->xAxis->grid()->setVisible(false);
     // The legend sits in a row of its own above the bars, where it hides
     // none of them (issue 13, item 6).

@@ -14,6 +14,8 @@
 #include "common/ElidedLabel.h"
 #include "common/FoldSection.h"
 #include "inspector/InspectorView.h"
+#include "inspector/PositionPanel.h"
+#include "plots/QcpInclude.h"
 #include "plots/AccuracyPlot.h"
 #include "plots/LossPlot.h"
 #include "run/LogPane.h"
@@ -275,6 +277,19 @@ private Q_SLOTS:
         }
         QCOMPARE(tiles, 4); // three inputs and the parity query
         QCOMPARE(page->view()->barChartCount(), 3);
+
+        // Issue 13, item 6: the bars' legend is above them, over none of them.
+        for (int i = 0; i < 3; ++i) {
+            QCustomPlot* bars = page->view()->positionPanel(i)->plot();
+            QVERIFY(!bars->legend->outerRect().intersects(bars->axisRect()->rect()));
+        }
+
+        // Issue 13, item 10: the exported view is a figure with every panel,
+        // also the third one scrolled out of view.
+        const QImage figure = page->view()->figure();
+        QWidget* third = page->view()->positionPanel(2);
+        QVERIFY(third->mapTo(page, QPoint(0, third->height())).y() > page->height()); // not on screen
+        QVERIFY(figure.height() / figure.devicePixelRatio() > third->geometry().bottom());
     }
 
     // Issue 13, item 5: at 1280x800 the essentials are on screen without

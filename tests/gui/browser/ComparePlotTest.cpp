@@ -49,6 +49,12 @@ private Q_SLOTS:
         QCOMPARE(plot.plot()->graph(0)->dataCount(), 3);
         QCOMPARE(plot.plot()->graph(1)->dataCount(), 5);
         QCOMPARE(plot.plot()->graph(1)->data()->at(4)->value, 0.1 * 4 + 0.25);
+        // Issue 13, item 9: the fifth epoch is epoch 5 (line 5 of the result files).
+        QCOMPARE(plot.plot()->graph(1)->data()->at(4)->key, 5.0);
+        // Issue 13, item 6: the legend is beside the axes.
+        plot.resize(700, 400);
+        plot.plot()->replot();
+        QVERIFY(!plot.plot()->legend->outerRect().intersects(plot.plot()->axisRect()->rect()));
         QCOMPARE(plot.availableMetrics(),
                  QStringList({"loss", "reconstruction_top1", "overall_top1", "reconstruction_top5", "overall_top5"}));
         QCOMPARE(plot.availableSplits(), QStringList({"train", "val", "test"}));
@@ -109,8 +115,8 @@ private Q_SLOTS:
         plot.setRecords({makeRecord("run A", 3, 0.0), makeRecord("run B", 5, 0.25)});
         plot.plot()->xAxis->setRange(100, 200);
         plot.resetView();
-        QVERIFY(plot.plot()->xAxis->range().contains(0));
-        QVERIFY(plot.plot()->xAxis->range().contains(4));
+        QVERIFY(plot.plot()->xAxis->range().contains(1)); // epochs 1..5
+        QVERIFY(plot.plot()->xAxis->range().contains(5));
         QVERIFY(plot.plot()->yAxis->range().contains(0.65));
     }
 
@@ -142,6 +148,7 @@ private Q_SLOTS:
         plot.setRecords({makeRecord("run A", 3, 0.0)});
         plot.setRecords({});
         QCOMPARE(plot.graphCount(), 0);
+        QVERIFY(!plot.plot()->legend->visible()); // issue 13, item 12: no empty legend
         plot.resetView();
     }
 };

@@ -67,7 +67,36 @@ private Q_SLOTS:
     void hoverReadout();
     void exportImage_data();
     void exportImage();
+    void theLegendCoversNoData();
 };
+
+// Issue 13, item 6: the legend stands beside the axes, so the last epoch's
+// points (at the right edge) are never under it.
+void AccuracyPlotTest::theLegendCoversNoData()
+{
+    AccuracyPlot plot;
+    plot.resize(700, 400);
+    plot.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&plot));
+    for (int e = 0; e < 3; ++e)
+        plot.addEpoch(epoch(e));
+    plot.setBaseAccuracies(bases());
+    plot.redrawNow();
+    QCustomPlot* qcp = plot.customPlot();
+    QVERIFY(qcp->legend->visible());
+    QVERIFY(qcp->legend->itemCount() > 0);
+    const QRect legend = qcp->legend->outerRect();
+    const QRect axes = qcp->axisRect()->rect();
+    QVERIFY2(!legend.intersects(axes), qPrintable(QStringLiteral("legend %1,%2 %3x%4 over axes %5,%6 %7x%8")
+                                                      .arg(legend.x())
+                                                      .arg(legend.y())
+                                                      .arg(legend.width())
+                                                      .arg(legend.height())
+                                                      .arg(axes.x())
+                                                      .arg(axes.y())
+                                                      .arg(axes.width())
+                                                      .arg(axes.height())));
+}
 
 void AccuracyPlotTest::floodIsThrottled()
 {

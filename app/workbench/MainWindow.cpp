@@ -31,6 +31,7 @@
 #include <QScreen>
 
 #include <algorithm>
+#include <set>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QStatusBar>
@@ -83,6 +84,8 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_controller, &RunController::runFinished, this, [this](const parity::RunSummary& s) {
         const QString dir = QString::fromStdString(s.runDir);
         m_log->appendMessage(stopMessage(s));
+        if (m_controller->currentIsOnlyTest())
+            m_log->appendMessage(testTable(s));
         m_runs->refresh();
     });
     connect(m_controller, &RunController::queueFinished, this, [this](bool ok) {
@@ -170,6 +173,14 @@ void MainWindow::buildMenus()
     add(view, tr("&Runs"), QKeySequence(tr("Ctrl+3")), [this] { m_tabs->setCurrentIndex(2); });
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
+    add(help, tr("&Getting started"), QKeySequence(QKeySequence::HelpContents), [this] {
+        QMessageBox box(this);
+        box.setObjectName(QStringLiteral("getting_started"));
+        box.setWindowTitle(tr("Getting started"));
+        box.setTextFormat(Qt::RichText);
+        box.setText(gettingStartedText());
+        box.exec();
+    });
     add(help, tr("&About Parity Workbench"), QKeySequence(), [this] {
         // Until the GEMM rate is measured (a moment after start), the BLAS line.
         const QString machine = m_machineText.isEmpty()
@@ -426,12 +437,87 @@ void MainWindow::saveSettings() const
                       QByteArray::fromStdString(m_runPanel->form()->config().toJson().dump()));
 }
 
+QString MainWindow::testTable(const parity::RunSummary& s)
+{
+    // The test-only result as a table (issue 13, item 12): a row per n,
+    // reconstruction and overall side by side, then the loss.
+    const auto found = s.lastEpoch.find("test");
+    if (found == s.lastEpoch.end())
+        return {};
+    const parity::SplitMetrics& m = found->second;
+    QString table = tr("Test split:\n  %1 %2 %3\n")
+                        .arg(QStringLiteral("metric"), -10)
+                        .arg(QStringLiteral("reconstruction"), -15)
+                        .arg(QStringLiteral("overall"));
+    std::set<int> ns;
+    std::set<std::string> others;
+    for (const auto& [key, value] : m.accuracy) {
+        const auto pos = key.rfind("_top");
+        if (pos != std::string::npos)
+            ns.insert(std::atoi(key.c_str() + pos + 4));
+        else
+            others.insert(key);
+    }
+    auto cell = [&m](const std::string& key) {
+        const auto it = m.accuracy.find(key);
+        return it == m.accuracy.end() ? QStringLiteral("-") : QString::number(it->second, 'f', 4);
+    };
+    for (const int n : ns)
+        table += QStringLiteral("  %1 %2 %3\n")
+                     .arg(QStringLiteral("top-%1").arg(n), -10)
+                     .arg(cell("reconstruction_top" + std::to_string(n)), -15)
+                     .arg(cell("overall_top" + std::to_string(n)));
+    for (const auto& key : others)
+        table += QStringLiteral("  %1 %2\n").arg(QString::fromStdString(key), -25).arg(cell(key));
+    table += QStringLiteral("  %1 %2").arg(QStringLiteral("loss"), -10).arg(m.loss, 0, 'g', 6);
+    return table;
+}
+
+QString MainWindow::gettingStartedText()
+{
+    return tr("<h3>Parity models in a few lines</h3>"
+              "<p>A model <b>F</b> answers queries on several servers. To survive a slow or failed server, "
+              "<b>k</b> queries X<sub>1</sub>…X<sub>k</sub> form a <i>group</i>; an <b>encoder</b> makes a "
+              "<i>parity query</i> of them (e.g. their sum), a <b>parity model</b> F<sub>p</sub> answers it, "
+              "and a <b>decoder</b> rebuilds a missing answer from the others (e.g. by subtraction). "
+              "Training makes F<sub>p</sub>(X<sub>1</sub>+…+X<sub>k</sub>) match "
+              "F(X<sub>1</sub>)+…+F(X<sub>k</sub>).</p>"
+              "<p><b>Reconstruction accuracy</b>: how often the rebuilt answer's top class is the true label; "
+              "<b>overall accuracy</b>: what users see when one answer of each group is missing. The base "
+              "model's own accuracy is the reference line.</p>"
+              "<h3>Steps</h3><ol>"
+              "<li>Choose dataset, architecture, k, encoder, decoder, loss and epochs in the form (File &rarr; "
+              "Open reads the original framework's config files, sweeps included).</li>"
+              "<li><b>Start</b> (Ctrl+R). Watch loss and accuracy on the Training tab; <b>Stop</b> keeps the last "
+              "checkpoint, and Start offers to resume it.</li>"
+              "<li>The <b>Inspector</b> shows one group: the inputs, the parity query and, per missing position, "
+              "the base model's output beside the reconstruction.</li>"
+              "<li>The <b>Runs</b> tab lists every run under the save directory: compare them, export their "
+              "metrics.</li></ol>"
+              "<p>Results go to <tt>&lt;save directory&gt;/&lt;dataset&gt;/&lt;model&gt;/k&lt;k&gt;/&lt;loss&gt;/"
+              "&lt;encoder&gt;/&lt;decoder&gt;</tt>, in the original's files; <tt>parity-train</tt> runs the same "
+              "configurations without the window. More in the README.</p>");
+}
+
 void MainWindow::closeEvent(QCloseEvent* event)
 {
+    if (m_controller->isBusy() && m_interactive && !m_closeRequested) {
+        // Say what closing does to the run, and let the user change their mind (issue 13, item 12).
+        const auto answer = QMessageBox::question(
+            this, tr("A run is in progress"),
+            tr("Closing stops the run after the current batch. Its last checkpoint is kept, and Start offers to "
+               "resume it the next time."),
+            QMessageBox::Close | QMessageBox::Cancel, QMessageBox::Cancel);
+        if (answer != QMessageBox::Close) {
+            event->ignore();
+            return;
+        }
+    }
     if (m_controller->isBusy()) {
         // Finish the current batch, keep the checkpoint, then close.
         m_closeRequested = true;
         m_log->appendMessage(tr("Closing: stopping the run after the current batch…"));
+        statusBar()->showMessage(tr("Closing: the run stops after the current batch; its checkpoint is kept"));
         m_controller->stop();
         event->ignore();
         return;

@@ -52,6 +52,8 @@ public:
     /// Runs tab when it is shown, else the Training tab's run, read back from
     /// their directories; CSV unless `path` ends in .json.
     bool exportMetricsTo(const QString& path, QString* error);
+    /// Help > Getting started: the key concepts and the steps of a first run.
+    static QString gettingStartedText();
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -67,6 +69,8 @@ private:
     /// What the log says when a run ends: where its results are, or, for a
     /// stop, how far it got and what its directory now holds.
     QString stopMessage(const parity::RunSummary& summary) const;
+    /// A test-only run's result as an aligned table for the log.
+    static QString testTable(const parity::RunSummary& summary);
     void exportPlot();
     void exportInspector();
     void updateTitle();

@@ -56,6 +56,7 @@ void MonitorPage::onRunStarted()
     m_record.config = QJsonDocument::fromJson(QByteArray::fromStdString(config.toJson().dump())).object();
     m_loss->clear();
     m_accuracy->clear();
+    setTitles(QString::fromStdString(config.shortTitle()));
     // A resumed run shows its earlier epochs too (the trainer drops any the
     // checkpoint does not cover, and so do we).
     const auto& entry = m_controller->queue()->entry(m_controller->currentRow());
@@ -70,11 +71,27 @@ void MonitorPage::onRunStarted()
             }
         }
     }
+    replotNow(); // the previous run's curves go now, not at the first batch (issue 13, item 12)
+}
+
+void MonitorPage::setTitles(const QString& title)
+{
+    m_loss->setTitle(title);
+    m_accuracy->setTitle(title);
 }
 
 void MonitorPage::showRecord(const RunRecord& record)
 {
     m_record = record;
+    QString title = record.displayName();
+    try {
+        title = QString::fromStdString(
+            parity::RunConfig::fromJson(nlohmann::json::parse(QJsonDocument(record.config).toJson().toStdString()))
+                .shortTitle());
+    } catch (const std::exception&) {
+        // A run of the original framework: its identity from the path (displayName).
+    }
+    setTitles(title);
     m_loss->showRecord(record);
     m_accuracy->showRecord(record);
 }

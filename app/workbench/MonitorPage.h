@@ -30,6 +30,7 @@ public:
 
 private:
     void onRunStarted();
+    void setTitles(const QString& title);
 
     RunController* m_controller;
     LossPlot* m_loss;

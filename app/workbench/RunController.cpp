@@ -160,6 +160,7 @@ void RunController::launchNext()
     m_currentRow = row;
     const RunRequest& request = m_queue.entry(row).request;
     m_currentConfig = request.config;
+    m_currentOnlyTest = request.onlyTest;
     m_currentRunDir = QString::fromStdString(request.config.runDir());
     m_queue.setStatus(row, RunQueueModel::Status::Running);
     ++m_runId;

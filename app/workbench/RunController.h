@@ -35,6 +35,8 @@ public:
     QString currentRunDir() const { return m_currentRunDir; }
     /// The configuration of the current (or last) run.
     const parity::RunConfig& currentConfig() const { return m_currentConfig; }
+    /// The current (or last) run only evaluated a checkpoint on the test split.
+    bool currentIsOnlyTest() const { return m_currentOnlyTest; }
 
     /// What Start does with a run already in an entry's directory.
     enum class OnExisting {
@@ -103,6 +105,7 @@ private:
     int m_currentRow = -1;
     QString m_currentRunDir;
     parity::RunConfig m_currentConfig;
+    bool m_currentOnlyTest = false;
     bool m_queueOk = true;
 };
 

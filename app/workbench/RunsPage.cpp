@@ -5,6 +5,7 @@
 #include "browser/RunBrowser.h"
 
 #include <QDir>
+#include <QSettings>
 #include <QVBoxLayout>
 
 namespace parity::gui {
@@ -18,6 +19,10 @@ RunsPage::RunsPage(RunController* controller, QWidget* parent)
     layout->addWidget(m_browser);
     connect(m_browser, &RunBrowser::runOpened, this, &RunsPage::runOpened);
     connect(controller, &RunController::runFailed, this, &RunsPage::refresh);
+    // The save directories shown before stay reachable across sessions.
+    m_browser->setRecentRoots(QSettings().value(QStringLiteral("runs/recentRoots")).toStringList());
+    connect(m_browser, &RunBrowser::recentRootsChanged, this,
+            [](const QStringList& roots) { QSettings().setValue(QStringLiteral("runs/recentRoots"), roots); });
 }
 
 void RunsPage::setSaveDir(const QString& dir)

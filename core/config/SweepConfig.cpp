@@ -12,6 +12,8 @@
 #include <set>
 #include <sstream>
 
+namespace fs = std::filesystem;
+
 namespace parity {
 
 namespace {
@@ -212,6 +214,24 @@ SweepConfig SweepConfig::load(const std::string& path, const nlohmann::json& ove
         j = nlohmann::json::parse(text);
     } catch (const nlohmann::json::parse_error& e) {
         throw Error(path + ": not valid JSON: " + e.what());
+    }
+    // Paths written in a config file are relative to the file's folder, so
+    // the file means the same from wherever it is opened (the workbench, the
+    // CLI, a Slurm task); paths given on the command line (overrides) are
+    // relative to the current folder, as usual.
+    if (j.is_object()) {
+        std::error_code ec;
+        const fs::path folder = fs::absolute(fs::path(path), ec).parent_path();
+        for (const char* key : {"data_dir", "save_dir", "base_weights", "models_dir", "model_script", "base_boxes"}) {
+            const auto it = j.find(key);
+            if (it == j.end() || !it->is_string())
+                continue;
+            const std::string value = it->get<std::string>();
+            if (value.empty() || (std::string(key) == "base_weights" && value == "train")
+                || fs::path(value).is_absolute())
+                continue;
+            *it = (folder / value).lexically_normal().string();
+        }
     }
     return fromJson(j, path, overrides);
 }

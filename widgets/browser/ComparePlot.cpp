@@ -35,6 +35,9 @@ ComparePlot::ComparePlot(QWidget* parent)
     bar->addWidget(m_split);
     bar->addWidget(new QLabel(tr("Metric:"), this));
     bar->addWidget(m_metric);
+    // The whole metric name, never "reco" (issue 13, item 12).
+    m_metric->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    m_split->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     bar->addStretch(1);
     bar->addWidget(reset);
     bar->addWidget(exportButton);

@@ -12,6 +12,7 @@
 #include <QItemSelectionModel>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QSortFilterProxyModel>
@@ -53,6 +54,13 @@ RunBrowser::RunBrowser(QWidget* parent)
     auto* browseButton = new QToolButton(this);
     browseButton->setText(QStringLiteral("..."));
     browseButton->setToolTip(tr("Choose the save directory"));
+    m_recentButton = new QToolButton(this);
+    m_recentButton->setObjectName(QStringLiteral("recent_roots"));
+    m_recentButton->setText(tr("Recent"));
+    m_recentButton->setToolTip(tr("Save directories shown before"));
+    m_recentButton->setPopupMode(QToolButton::InstantPopup);
+    m_recentButton->setMenu(new QMenu(m_recentButton));
+    m_recentButton->setEnabled(false);
     auto* refreshButton = new QPushButton(tr("Refresh"), this);
     m_export->setToolTip(tr("Write the selected run's metrics as CSV or JSON"));
     m_compareButton->setToolTip(tr("Overlay the selected runs in the plot below"));
@@ -63,6 +71,7 @@ RunBrowser::RunBrowser(QWidget* parent)
     top->addWidget(new QLabel(tr("Save directory:"), this));
     top->addWidget(m_rootEdit, 1);
     top->addWidget(browseButton);
+    top->addWidget(m_recentButton);
     top->addWidget(refreshButton);
     auto* buttons = new QHBoxLayout;
     buttons->addWidget(m_open);
@@ -104,8 +113,25 @@ RunBrowser::RunBrowser(QWidget* parent)
     updateButtons();
 }
 
+void RunBrowser::setRecentRoots(const QStringList& roots)
+{
+    m_recentRoots = roots.mid(0, kRecentRoots);
+    m_recentButton->menu()->clear();
+    for (const QString& root : m_recentRoots)
+        m_recentButton->menu()->addAction(root, this, [this, root] { setRoot(root); });
+    m_recentButton->setEnabled(!m_recentRoots.isEmpty());
+}
+
 void RunBrowser::setRoot(const QString& saveDir)
 {
+    // Earlier roots stay one click away (issue 13, item 11).
+    if (!saveDir.isEmpty()) {
+        QStringList recent = m_recentRoots;
+        recent.removeAll(saveDir);
+        recent.prepend(saveDir);
+        setRecentRoots(recent);
+        Q_EMIT recentRootsChanged(m_recentRoots);
+    }
     m_rootEdit->setText(saveDir);
     m_model->setRoot(saveDir);
     if (m_model->isScanning())

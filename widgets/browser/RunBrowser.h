@@ -13,6 +13,7 @@ class QModelIndex;
 class QPushButton;
 class QSortFilterProxyModel;
 class QTableView;
+class QToolButton;
 
 namespace parity::gui {
 
@@ -39,6 +40,10 @@ public:
     QTableView* view() const { return m_view; }
     ComparePlot* comparePlot() const { return m_compare; }
     QString statusText() const;
+    /// The save directories shown, newest first (at most eight), offered by
+    /// the "Recent" button.
+    QStringList recentRoots() const { return m_recentRoots; }
+    void setRecentRoots(const QStringList& roots);
 
     /// Model rows (not view rows) of the selected runs, in view order.
     QList<int> selectedRows() const;
@@ -64,6 +69,7 @@ Q_SIGNALS:
     void runOpened(const parity::gui::RunRecord& record);
     /// After a scan: how many runs the save directory holds.
     void runsScanned(int count);
+    void recentRootsChanged(const QStringList& roots);
 
 private:
     void browse();
@@ -82,6 +88,9 @@ private:
     QPushButton* m_compareButton = nullptr;
     QPushButton* m_export = nullptr;
     QLabel* m_status = nullptr;
+    static constexpr int kRecentRoots = 8;
+    QStringList m_recentRoots;
+    QToolButton* m_recentButton = nullptr;
     QStringList m_keptSelection; ///< run directories selected before a rescan
     bool m_fitColumns = true;    ///< the rows were replaced: fit the columns to them
 };

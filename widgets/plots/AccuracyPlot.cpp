@@ -76,7 +76,7 @@ AccuracyPlot::AccuracyPlot(QWidget* parent)
     }
 
     for (const QString& name : filterNames()) {
-        auto* box = new QCheckBox(name == kTopN ? tr("top-") : name, this);
+        auto* box = new QCheckBox(name == kTopN ? tr("top-n, n =") : name, this);
         box->setChecked(name != kTopN); // top-1 only by default: keeps the legend short
         connect(box, &QCheckBox::toggled, this, [this] { applyFilters(); });
         m_filters[name] = box;
@@ -154,7 +154,7 @@ void AccuracyPlot::setLocalization(bool on)
         s.graph->setName(nameOf(s));
     m_filters[QStringLiteral("overall")]->setText(on ? tr("localization") : QStringLiteral("overall"));
     m_filters[kTopOne]->setText(on ? tr("IoU ≥ 0.75") : kTopOne);
-    m_filters[kTopN]->setText(on ? tr("mean IoU") : tr("top-"));
+    m_filters[kTopN]->setText(on ? tr("mean IoU") : tr("top-n, n ="));
     m_topNCombo->setVisible(!on);
     customPlot()->yAxis->setLabel(on ? tr("accuracy / IoU") : tr("accuracy"));
     applyFilters();

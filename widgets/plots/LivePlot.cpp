@@ -79,6 +79,24 @@ void LivePlot::resetView()
     m_throttle->request();
 }
 
+void LivePlot::setTitle(const QString& title)
+{
+    // Which run a plot shows, on screen and in its exports (issue 13, item 12).
+    if (!m_title) {
+        if (title.isEmpty())
+            return;
+        m_plot->plotLayout()->insertRow(0);
+        QFont font = this->font();
+        font.setBold(true);
+        m_title = new QCPTextElement(m_plot, title, font);
+        m_plot->plotLayout()->addElement(0, 0, m_title);
+    }
+    m_title->setText(title);
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+QString LivePlot::title() const { return m_title ? m_title->text() : QString(); }
+
 bool LivePlot::exportImage(const QString& path, QString* error)
 {
     m_interactor->hideReadout();

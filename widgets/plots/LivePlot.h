@@ -9,6 +9,7 @@
 
 class QCustomPlot;
 class QCPGraph;
+class QCPTextElement;
 class QLabel;
 
 namespace parity::gui {
@@ -45,6 +46,9 @@ public:
 
     /// PNG or PDF by suffix (savePlot), without the hover read-out.
     bool exportImage(const QString& path, QString* error = nullptr);
+    /// A line above the axes naming the run (e.g. its RunConfig::shortTitle()).
+    void setTitle(const QString& title);
+    QString title() const;
     /// Redraws at once, with the axes fitted to the data when following it
     /// (a screenshot must not show the axes of an earlier redraw).
     void redrawNow();
@@ -88,6 +92,7 @@ private:
     RedrawThrottle* m_throttle;
     PlotInteractor* m_interactor;
     FlowLayout* m_toolbar;
+    QCPTextElement* m_title = nullptr;
     QLabel* m_readoutLabel = nullptr;
     bool m_follow = true;
 };

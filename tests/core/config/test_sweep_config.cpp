@@ -3,6 +3,7 @@
 // follows k, flags override, and every invalid configuration is refused with
 // a message that names the problem.
 #include "TestPaths.h"
+#include "support/TinyDataset.h"
 #include "catalog/Catalog.h"
 #include "config/RunConfig.h"
 #include "config/SweepConfig.h"
@@ -585,4 +586,25 @@ TEST(RunConfig, ShortTitleNamesTheRunsChoices)
         "enc_dec_types": [["coders.mlp.MLPEncoder", "coders.mlp.MLPDecoder"]]})");
     const RunConfig learned = SweepConfig::fromJson(j, "t.json").runs().front();
     EXPECT_EQ(learned.shortTitle(), "mnist \u00b7 base-mlp \u00b7 k=4 \u00b7 MLP/MLP \u00b7 CE");
+}
+
+// Issue 13, item 11: paths in a config file are relative to its folder;
+// command-line overrides stay relative to the current folder.
+TEST(SweepConfig, PathsInAFileAreRelativeToItsFolder)
+{
+    test::TempDir tmp;
+    fs::create_directories(tmp / "configs");
+    json j = validConfig();
+    j["save_dir"] = "results";
+    j["data_dir"] = "../data";
+    j["base_weights"] = "train";
+    j["models_dir"] = "/abs/models";
+    std::ofstream(tmp / "configs/run.json") << j.dump();
+    const RunConfig run = SweepConfig::load(tmp / "configs/run.json").runs().front();
+    EXPECT_EQ(run.saveDir, tmp / "configs/results");
+    EXPECT_EQ(run.dataDir, tmp / "data");
+    EXPECT_EQ(run.baseWeights, "train");
+    EXPECT_EQ(run.modelsDir, "/abs/models");
+    const RunConfig overridden = SweepConfig::load(tmp / "configs/run.json", {{"save_dir", "cli-save"}}).runs().front();
+    EXPECT_EQ(overridden.saveDir, "cli-save");
 }

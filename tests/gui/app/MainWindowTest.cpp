@@ -42,7 +42,9 @@
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTabWidget>
+#include <QMessageBox>
 #include <QTest>
+#include <QTimer>
 
 using namespace parity::gui;
 
@@ -80,6 +82,9 @@ private Q_SLOTS:
                  2);
         QCOMPARE(accuracy->baseLineCount() > 0, true);
         QCOMPARE(int(window.monitorPage()->record().epochs.size()), 2);
+        // Issue 13, item 12: the plots (and their exports) say which run they show.
+        QCOMPARE(loss->title(), QStringLiteral("mnist · base-mlp · k=2 · Add/Sub · MSE"));
+        QCOMPARE(accuracy->title(), loss->title());
 
         const QString log = window.log()->toPlainText();
         QVERIFY(log.contains(QStringLiteral("Base model train accuracy is")));
@@ -445,6 +450,65 @@ private Q_SLOTS:
         text = window.runPanel()->progress()->text();
         QVERIFY2(text.startsWith(QStringLiteral("Failed\nFailed: ")) && text.contains(QStringLiteral("no-such-data")),
                  qPrintable(text));
+    }
+
+    // Issue 13, item 12: closing during a run asks first (and Cancel keeps
+    // it running); a test-only result is a table; Help has a getting-started
+    // page with the key concepts.
+    void closingAsksAndTestOnlyIsATable()
+    {
+        parity::test::TempDir tmp;
+        parity::test::writeTinyMnist(tmp / "data", 600, 200);
+        const auto config = parity::test::tinyRunConfig(tmp / "data", tmp / "save", 2);
+        auto* window = new MainWindow;
+        window->setAttribute(Qt::WA_DeleteOnClose, false);
+        window->show();
+        window->runPanel()->form()->setConfig(config);
+        QSignalSpy done(window->controller(), &RunController::queueFinished);
+        QVERIFY(window->runPanel()->start());
+        QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, 120000);
+        QString error;
+        QVERIFY2(window->runPanel()->testOnly(QString::fromStdString(config.runDir()) + QStringLiteral("/best.pth"),
+                                              &error),
+                 qPrintable(error));
+        QTRY_COMPARE_WITH_TIMEOUT(done.count(), 2, 120000);
+        const QString log = window->log()->toPlainText();
+        QVERIFY2(log.contains(QStringLiteral("Test split:\n  metric     reconstruction  overall\n  top-1      ")),
+                 qPrintable(log));
+        QVERIFY(MainWindow::gettingStartedText().contains(QStringLiteral("parity query")));
+
+        // A long run; the question on closing is answered Cancel, then Close.
+        auto longRun = config;
+        longRun.numEpochs = 500;
+        window->runPanel()->form()->setConfig(longRun);
+        QString answer = QStringLiteral("cancel");
+        int asked = 0;
+        QTimer answerer;
+        connect(&answerer, &QTimer::timeout, window, [&] {
+            auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+            if (!box)
+                return;
+            if (box->objectName() == QLatin1String("existing_run")) {
+                box->findChild<QPushButton*>(QStringLiteral("fresh"))->click();
+                return;
+            }
+            ++asked;
+            box->button(answer == QLatin1String("cancel") ? QMessageBox::Cancel : QMessageBox::Close)->click();
+        });
+        answerer.start(20);
+        QSignalSpy batches(window->controller(), &RunController::batchFinished);
+        QVERIFY(window->runPanel()->start());
+        QTRY_VERIFY_WITH_TIMEOUT(batches.count() > 0, 120000);
+        window->close();
+        QCOMPARE(asked, 1);
+        QVERIFY(window->isVisible());
+        QVERIFY(window->controller()->isBusy());
+        answer = QStringLiteral("close");
+        window->close();
+        QCOMPARE(asked, 2);
+        QTRY_COMPARE_WITH_TIMEOUT(done.count(), 3, 60000);
+        QTRY_VERIFY_WITH_TIMEOUT(!window->isVisible(), 10000);
+        delete window;
     }
 
     // A window saved on a large screen comes back on a small one within it.

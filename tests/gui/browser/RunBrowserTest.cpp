@@ -9,6 +9,8 @@
 #include <QPushButton>
 #include <QTableView>
 #include <QTemporaryDir>
+#include <QMenu>
+#include <QToolButton>
 #include <QtTest>
 
 using parity::gui::RunBrowser;
@@ -47,6 +49,22 @@ private Q_SLOTS:
         const QString broken = m_save + "/mnist/base-mlp/k5/mse/add/sub";
         parity::test::copyFiles(parity::test::runDirFor(m_save, 2), broken);
         parity::test::writeAll(broken + "/metrics.csv", "epoch,split,loss\n0,train");
+    }
+
+    // Issue 13, item 11: save directories shown before stay one click away.
+    void earlierRootsStayReachable()
+    {
+        RunBrowser browser;
+        QTemporaryDir a, b;
+        browser.setRoot(a.path());
+        browser.setRoot(b.path());
+        browser.setRoot(a.path());
+        QCOMPARE(browser.recentRoots(), QStringList({a.path(), b.path()}));
+        auto* recent = browser.findChild<QToolButton*>(QStringLiteral("recent_roots"));
+        QVERIFY(recent && recent->isEnabled());
+        QCOMPARE(recent->menu()->actions().size(), 2);
+        recent->menu()->actions().at(1)->trigger();
+        QCOMPARE(browser.root(), b.path());
     }
 
     void listsAndOpensRuns()

@@ -214,7 +214,7 @@ bool MainWindow::openConfig(const QString& path)
     }
     m_runs->setSaveDir(QString::fromStdString(m_runPanel->form()->config().saveDir));
     const int runs = m_controller->queue()->size();
-    m_log->appendMessage(tr("Opened %1 (%n run(s))", nullptr, runs).arg(path));
+    m_log->appendMessage(runs == 1 ? tr("Opened %1 (1 run)").arg(path) : tr("Opened %1 (%2 runs)").arg(path).arg(runs));
     QSettings().setValue(QStringLiteral("lastConfigDir"), QFileInfo(path).absolutePath());
     return true;
 }

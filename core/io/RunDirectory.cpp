@@ -1,13 +1,11 @@
 #include "io/RunDirectory.h"
 
+#include "util/AtomicFile.h"
 #include "util/Error.h"
 
 #include <algorithm>
-#include <cerrno>
 #include <cmath>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <limits>
 #include <regex>
 #include <sstream>
@@ -72,21 +70,11 @@ bool parseNumber(std::string t, double* value)
     return true;
 }
 
-std::string readWhole(const std::string& path)
-{
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        throw Error(path + ": cannot open (" + std::strerror(errno) + ")");
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
 // The file's lines without trailing "\r" and trailing blank lines; whether
 // the text ends with a newline (an append cut short does not).
 std::vector<std::string> readLines(const std::string& path, bool* endsWithNewline)
 {
-    const std::string text = readWhole(path);
+    const std::string text = readWholeFile(path);
     *endsWithNewline = !text.empty() && text.back() == '\n';
     std::vector<std::string> lines;
     size_t at = 0;
@@ -210,7 +198,7 @@ bool RunDirectory::hasCheckpoint(CheckpointKind kind) const
 nlohmann::json RunDirectory::readRunJson() const
 {
     const std::string path = runJson();
-    const std::string text = readWhole(path);
+    const std::string text = readWholeFile(path);
     nlohmann::json j;
     try {
         j = nlohmann::json::parse(text);

@@ -24,6 +24,13 @@ void freeze(torch::nn::Module& m)
         p.set_requires_grad(false);
 }
 
+/// What nothing trains: no gradients, inference mode (BatchNorm's running statistics).
+void freezeForEvaluation(torch::nn::Module& m)
+{
+    freeze(m);
+    m.eval();
+}
+
 // docs/BEHAVIOUR.md §4, object localization: the parity model starts out predicting k
 // times the mean box (the sum of k average boxes), via its last Linear bias.
 void initBoxBias(Network& model, const at::Tensor& trainBoxes, int k)
@@ -167,10 +174,8 @@ RunComponents RunComponents::withWeightsOf(const Checkpoint& checkpoint, const s
     next.parity = c.trainParityModel ? m_model->make(*m_dataset, c.modelScript) : parity;
     for (torch::nn::Module* module :
          {static_cast<torch::nn::Module*>(next.parity.get()), static_cast<torch::nn::Module*>(next.encoder.get()),
-          static_cast<torch::nn::Module*>(next.decoder.get())}) {
-        freeze(*module);
-        module->eval();
-    }
+          static_cast<torch::nn::Module*>(next.decoder.get())})
+        freezeForEvaluation(*module);
     next.loadTrained(checkpoint, checkpointPath);
     return next;
 }
@@ -203,10 +208,8 @@ void RunComponents::assemble(const at::Tensor& trainBoxes)
                                                          {encoder.get(), c.trainEncoder},
                                                          {decoder.get(), c.trainDecoder}};
     for (const auto& [module, trained] : parts) {
-        if (!training || !trained) {
-            freeze(*module);
-            module->eval();
-        }
+        if (!training || !trained)
+            freezeForEvaluation(*module);
     }
 }
 

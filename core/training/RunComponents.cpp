@@ -121,6 +121,9 @@ RawDataset RunComponents::loadData(TrainingObserver* observer, const std::string
 void RunComponents::build(const RawDataset& raw, const Checkpoint* checkpoint, const std::string& checkpointPath,
                           TrainingObserver* observer, const CancelToken* cancel)
 {
+    // Seeding and building (base model training included) as one sequence of
+    // draws from the global generator: no other thread builds meanwhile.
+    const std::lock_guard<std::mutex> generator(globalGeneratorMutex());
     // Base model F: from the checkpoint when there is one, so a resumed run
     // goes on against the very outputs it started with.
     const bool evaluating = m_purpose == Purpose::Evaluation;
@@ -153,6 +156,7 @@ void RunComponents::build(const RawDataset& raw, const Checkpoint* checkpoint, c
 
 void RunComponents::buildUnloaded()
 {
+    const std::lock_guard<std::mutex> generator(globalGeneratorMutex());
     base = m_model->make(*m_dataset, m_config.modelScript);
     baseSource.clear();
     assemble(at::Tensor());
@@ -165,6 +169,7 @@ RunComponents RunComponents::withWeightsOf(const Checkpoint& checkpoint, const s
     // anything else: a trainer may be seeding the global generator beside us.
     const Catalog& catalog = Catalog::instance();
     const RunConfig& c = m_config;
+    const std::lock_guard<std::mutex> generator(globalGeneratorMutex());
     RunComponents next(m_config, m_purpose);
     next.base = base;
     next.baseSource = baseSource;

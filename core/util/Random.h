@@ -1,5 +1,6 @@
 #pragma once
 #include <cstdint>
+#include <mutex>
 #include <random>
 #include <vector>
 
@@ -16,6 +17,17 @@ inline std::uint64_t deriveSeed(std::uint64_t seed, std::uint64_t a, std::uint64
         return x ^ (x >> 31);
     };
     return splitmix(splitmix(splitmix(seed) ^ a) ^ (b * 0xd1342543de82ef95ULL));
+}
+
+/// Held by whoever seeds LibTorch's global generator or draws from it to
+/// build models (RunComponents): a run seeds it and then initialises its
+/// parity model, and an inspector building its modules on another thread
+/// meanwhile would take draws from the middle of that sequence, so the run's
+/// weights would depend on the timing of a click.
+inline std::mutex& globalGeneratorMutex()
+{
+    static std::mutex mutex;
+    return mutex;
 }
 
 /// Fisher-Yates with a fixed generator: the same seed gives the same order

@@ -79,6 +79,8 @@ void InspectorPage::openRun(const QString& runDir, const QString& split, qint64 
     m_view->openCheckpoint(path);
 }
 
+bool InspectorPage::hasRun() const { return m_view->isLoaded() || m_view->isBusy(); }
+
 bool InspectorPage::exportImage(const QString& path, QString* error) { return m_view->exportImage(path, error); }
 
 } // namespace parity::gui

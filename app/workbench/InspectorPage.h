@@ -19,6 +19,8 @@ public:
     InspectorView* view() const { return m_view; }
     /// Opens `runDir`'s best.pth (else current.pth) and then shows `group` of `split`.
     void openRun(const QString& runDir, const QString& split = QStringLiteral("val"), qint64 group = 0);
+    /// A checkpoint is shown or being opened.
+    bool hasRun() const;
     bool exportImage(const QString& path, QString* error);
 
 Q_SIGNALS:

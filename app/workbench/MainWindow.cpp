@@ -77,6 +77,9 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_controller, &RunController::batchFinished, m_log, &LogPane::noteBatch);
     connect(m_controller, &RunController::splitFinished, m_log, &LogPane::noteSplitFinished);
     connect(m_controller, &RunController::runFailed, this, &MainWindow::reportError);
+    connect(m_controller, &RunController::runFailed, this, [this](const QString& message) {
+        m_lastEnd = tr("Failed: %1").arg(message.section(QLatin1Char('\n'), 0, 0));
+    });
     connect(m_controller, &RunController::runStarted, this, [this](int, const QString& dir) {
         statusBar()->showMessage(tr("Running: %1").arg(dir));
         m_tabs->setCurrentWidget(m_monitor);
@@ -84,14 +87,27 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_controller, &RunController::runFinished, this, [this](const parity::RunSummary& s) {
         const QString dir = QString::fromStdString(s.runDir);
         m_log->appendMessage(stopMessage(s));
+        m_lastEnd = s.stopped ? tr("Stopped after epoch %1 of %2: Start offers to resume it")
+                                    .arg(s.epochsCompleted)
+                                    .arg(m_controller->currentConfig().numEpochs)
+                              : tr("Finished; an earlier run of the queue failed: see the queue");
         if (m_controller->currentIsOnlyTest())
             m_log->appendMessage(testTable(s));
         m_runs->refresh();
     });
     connect(m_controller, &RunController::queueFinished, this, [this](bool ok) {
-        statusBar()->showMessage(ok ? tr("Finished") : tr("Stopped or failed: the log says which and why"), 10000);
+        statusBar()->showMessage(ok ? tr("Finished") : m_lastEnd, 10000);
         if (m_closeRequested)
             close();
+    });
+    // The Inspector opened with nothing loaded shows the form's run, when it
+    // has a checkpoint (issue 13: it used to say "No checkpoint" beside one).
+    connect(m_tabs, &QTabWidget::currentChanged, this, [this] {
+        if (m_tabs->currentWidget() != m_inspector || m_inspector->hasRun() || m_controller->isBusy())
+            return;
+        const parity::RunDirectory dir = parity::RunDirectory::of(m_runPanel->form()->config());
+        if (dir.hasCheckpoint(parity::CheckpointKind::Best) || dir.hasCheckpoint(parity::CheckpointKind::Current))
+            m_inspector->openRun(QString::fromStdString(dir.path()));
     });
     connect(m_runPanel, &RunPanel::errorOccurred, this, &MainWindow::reportError);
     connect(m_runPanel, &RunPanel::configPathChanged, this, &MainWindow::updateTitle);
@@ -482,9 +498,10 @@ QString MainWindow::gettingStartedText()
               "and a <b>decoder</b> rebuilds a missing answer from the others (e.g. by subtraction). "
               "Training makes F<sub>p</sub>(X<sub>1</sub>+…+X<sub>k</sub>) match "
               "F(X<sub>1</sub>)+…+F(X<sub>k</sub>).</p>"
-              "<p><b>Reconstruction accuracy</b>: how often the rebuilt answer's top class is the true label; "
-              "<b>overall accuracy</b>: what users see when one answer of each group is missing. The base "
-              "model's own accuracy is the reference line.</p>"
+              "<p><b>Reconstruction accuracy</b>: how often a rebuilt answer's top class is the one the base "
+              "model itself predicts (the Inspector's \"matched\"); <b>overall accuracy</b>: how often it is the "
+              "true label, i.e. what users are served when an answer has to be rebuilt. The base model's own "
+              "accuracy is the reference line.</p>"
               "<h3>Steps</h3><ol>"
               "<li>Choose dataset, architecture, k, encoder, decoder, loss and epochs in the form (File &rarr; "
               "Open reads the original framework's config files, sweeps included).</li>"

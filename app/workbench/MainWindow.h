@@ -88,6 +88,7 @@ private:
     QLabel* m_machineLabel;
     QString m_machineText;
     bool m_interactive = true;
+    QString m_lastEnd; ///< how the last run that did not finish ended, for the status bar
     bool m_closeRequested = false;
 };
 

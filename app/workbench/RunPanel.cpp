@@ -57,7 +57,7 @@ RunPanel::RunPanel(RunController* controller, QWidget* parent)
     m_queueView->setModel(controller->queue());
     m_queueView->setSelectionMode(QAbstractItemView::SingleSelection);
     m_queueView->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_queueView->setTextElideMode(Qt::ElideMiddle);
+    m_queueView->setTextElideMode(Qt::ElideRight);
     m_queueView->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     auto* queueBox = new QGroupBox(tr("Queue"));
     auto* queueLayout = new QVBoxLayout(queueBox);
@@ -121,7 +121,11 @@ RunPanel::RunPanel(RunController* controller, QWidget* parent)
         }
         switch (m_lastOutcome) {
         case ProgressPanel::Outcome::Finished:
-            m_progress->showDone(m_lastOutcome, tr("Finished"), m_lastEpochs);
+            if (m_controller->currentIsOnlyTest())
+                m_progress->showDone(m_lastOutcome,
+                                     tr("Tested the checkpoint on the test split: the table is in the log."), -1);
+            else
+                m_progress->showDone(m_lastOutcome, tr("Finished"), m_lastEpochs);
             break;
         case ProgressPanel::Outcome::Stopped:
             m_progress->showDone(
@@ -307,9 +311,11 @@ RunPanel::askAboutExistingRuns(const std::vector<RunController::Existing>& runs)
         box.setText(tr("%1 holds %2.")
                         .arg(QString::fromStdString(parity::RunDirectory::of(e.config).path()), describeRun(e.run)));
         QString details = e.run.resumable()
-                              ? tr("Resume continues it from epoch %1 to epoch %2 with the same settings.")
-                                    .arg(e.run.epochsCompleted + 1)
-                                    .arg(e.run.wantedEpochs)
+                              ? (e.run.epochsCompleted + 1 == e.run.wantedEpochs
+                                     ? tr("Resume runs its epoch %1 with the same settings.").arg(e.run.wantedEpochs)
+                                     : tr("Resume continues it from epoch %1 to epoch %2 with the same settings.")
+                                           .arg(e.run.epochsCompleted + 1)
+                                           .arg(e.run.wantedEpochs))
                               : tr("It cannot be resumed: %1.").arg(QString::fromStdString(e.run.whyNotResumable()));
         box.setInformativeText(details + QStringLiteral("\n\n") + fresh);
         resumeLabel = e.run.resumable()

@@ -30,11 +30,11 @@ QVariant RunQueueModel::data(const QModelIndex& index, int role) const
     const Entry& e = m_entries[size_t(index.row())];
     switch (role) {
     case Qt::DisplayRole:
-        return QStringLiteral("%1. %2 · %3  [%4]")
+        // Status first: a narrow panel shortens the end of the line, not the state.
+        return QStringLiteral("%1. [%2] %3 · %4")
             .arg(index.row() + 1)
-            .arg(QString::fromStdString(e.request.config.shortTitle()),
-                 e.request.config.numEpochs == 1 ? tr("1 epoch") : tr("%1 epochs").arg(e.request.config.numEpochs),
-                 statusText(e.status));
+            .arg(statusText(e.status), QString::fromStdString(e.request.config.shortTitle()),
+                 e.request.config.numEpochs == 1 ? tr("1 epoch") : tr("%1 epochs").arg(e.request.config.numEpochs));
     case Qt::ToolTipRole:
         return QString::fromStdString(e.request.config.header() + "\n" + e.request.config.runDir())
                + (e.message.isEmpty() ? QString() : QStringLiteral("\n") + e.message);

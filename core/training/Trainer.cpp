@@ -198,6 +198,7 @@ RunSummary Trainer::run()
             return m_summary;
         }
         if (checkpoint) {
+            keepRecordedOrigin();
             m_results->keepEpochsUpTo(checkpoint->epoch);
             emit("Resuming from " + m_options.continueFrom + " after epoch " + std::to_string(checkpoint->epoch)
                  + " (best val reconstruction top-1 " + pythonFloatRepr(m_bestVal) + ")");
@@ -474,6 +475,28 @@ void Trainer::saveCheckpoints(int epoch, bool improved)
     }
 }
 
+void Trainer::keepRecordedOrigin()
+{
+    // A resumed run is the same run: its record keeps when it started and
+    // where its base model came from (the checkpoint only carries those
+    // weights on), and says what it was resumed from.
+    m_resumedFrom = m_options.continueFrom;
+    const RunDirectory dir = RunDirectory::of(m_config);
+    if (!fs::exists(dir.runJson()))
+        return;
+    try {
+        const nlohmann::json earlier = dir.readRunJson();
+        if (earlier.contains("started") && earlier["started"].is_string())
+            m_startedAt = earlier["started"].get<std::string>();
+        const auto base = earlier.find("base_model");
+        if (base != earlier.end() && base->is_object() && base->contains("source") && (*base)["source"].is_string()
+            && !(*base)["source"].get<std::string>().empty())
+            m_parts->baseSource = (*base)["source"].get<std::string>();
+    } catch (const std::exception&) {
+        // An unreadable earlier record: this one starts from what is known now.
+    }
+}
+
 nlohmann::json Trainer::runInfo(const std::string& status) const
 {
     nlohmann::json base = {{"source", m_parts ? m_parts->baseSource : std::string()}};
@@ -493,6 +516,7 @@ nlohmann::json Trainer::runInfo(const std::string& status) const
         {"parity_workbench_version", PARITY_VERSION},
         {"base_model", base},
         {"started", m_startedAt},
+        {"resumed_from", m_resumedFrom},
         {"updated", nowText()},
         {"epochs_completed", m_summary.epochsCompleted},
         {"best_val_reconstruction_top1", m_bestVal},

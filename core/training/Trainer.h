@@ -56,6 +56,7 @@ private:
     SplitResult runSplit(const SplitPlan& split, int epoch, bool train);
     void saveCheckpoints(int epoch, bool improved);
     nlohmann::json runInfo(const std::string& status) const;
+    void keepRecordedOrigin();
     void emit(const std::string& line);
 
     RunConfig m_config;
@@ -77,6 +78,7 @@ private:
     int m_startEpoch = 0;
     double m_bestVal = 0;
     std::string m_startedAt;
+    std::string m_resumedFrom; ///< the checkpoint the last resume started from ("" for a fresh run)
 };
 
 } // namespace parity

@@ -187,8 +187,7 @@ QVariant RunListModel::displayValue(const Entry& e, int column) const
     const RunRecord& r = e.record;
     switch (column) {
     case RunColumn:
-        return e.previous ? QStringLiteral("%1 (%2)").arg(r.displayName(), QFileInfo(r.runDir).fileName())
-                          : r.displayName();
+        return r.displayName(); // says "(previous-…)" for an earlier run
     case DatasetColumn:
         return r.config.value(QStringLiteral("dataset")).toString();
     case ModelColumn:

@@ -1,6 +1,7 @@
 #include "common/RunRecord.h"
 
 #include <QFileInfo>
+#include <QJsonDocument>
 
 #include <algorithm>
 #include <set>
@@ -9,9 +10,21 @@ namespace parity::gui {
 
 QString RunRecord::displayName() const
 {
-    if (!header.isEmpty())
-        return header;
-    return QFileInfo(runDir).fileName();
+    // The run's short title (k, coders, loss), else its header, else its
+    // folder; an earlier run kept in previous-* says so (issue 13, item 12).
+    QString name = header.isEmpty() ? QFileInfo(runDir).fileName() : header;
+    if (!config.isEmpty()) {
+        try {
+            const auto json = nlohmann::json::parse(QJsonDocument(config).toJson().toStdString());
+            name = QString::fromStdString(parity::RunConfig::fromJson(json).shortTitle());
+        } catch (const std::exception&) {
+            // Only the identity from the path (the original's layout): the header.
+        }
+    }
+    const QString folder = QFileInfo(runDir).fileName();
+    if (folder.startsWith(QLatin1String(parity::runfiles::kPreviousPrefix)))
+        name += QStringLiteral(" (%1)").arg(folder);
+    return name;
 }
 
 QStringList RunRecord::accuracyMetricNames() const

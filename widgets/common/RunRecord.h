@@ -41,7 +41,9 @@ struct RunRecord {
     /// The splits the epochs hold, in train, val, test order.
     QStringList splitNames() const;
 
-    /// A short name for legends and lists: the header, else the directory name.
+    /// A short name for legends and lists: RunConfig::shortTitle() of the
+    /// config, else the header, else the directory name; "(previous-…)"
+    /// appended for an earlier run moved aside.
     QString displayName() const;
 };
 

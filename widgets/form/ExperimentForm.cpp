@@ -1,15 +1,17 @@
 #include "form/ExperimentForm.h"
 
-#include "common/FlowLayout.h"
 #include "common/FoldSection.h"
 #include "config/SweepConfig.h"
 
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDir>
+#include <QAbstractSpinBox>
 #include <QDoubleSpinBox>
 #include <QFileDialog>
+#include <QEvent>
 #include <QFormLayout>
+#include <QGridLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -137,11 +139,11 @@ void ExperimentForm::build()
     m_trainParity = named(new QCheckBox(tr("parity model")), "train_parity_model");
     m_trainDecoder = named(new QCheckBox(tr("decoder")), "train_decoder");
     auto* learns = new QWidget;
-    auto* learnRow = new FlowLayout(learns); // wraps rather than clipping a box
+    auto* learnRow = new QGridLayout(learns); // two columns: no box is ever clipped
     learnRow->setContentsMargins(0, 0, 0, 0);
-    learnRow->addWidget(m_trainEncoder);
-    learnRow->addWidget(m_trainParity);
-    learnRow->addWidget(m_trainDecoder);
+    learnRow->addWidget(m_trainEncoder, 0, 0);
+    learnRow->addWidget(m_trainDecoder, 0, 1);
+    learnRow->addWidget(m_trainParity, 1, 0, 1, 2);
 
     m_epochs = named(new QSpinBox, "num_epoch");
     m_epochs->setRange(1, 100000);
@@ -216,6 +218,15 @@ void ExperimentForm::build()
     for (QWidget* w : {static_cast<QWidget*>(essentials), static_cast<QWidget*>(m_problemsLabel),
                        static_cast<QWidget*>(m_dataFold), static_cast<QWidget*>(m_trainingFold)})
         layout->addWidget(w);
+    // The wheel scrolls the panel; it changes a field only once the field
+    // has been clicked (issue 13: a scroll over the form changed the
+    // learning rate).
+    for (QWidget* w : findChildren<QWidget*>()) {
+        if (qobject_cast<QAbstractSpinBox*>(w) || qobject_cast<QComboBox*>(w)) {
+            w->setFocusPolicy(Qt::StrongFocus);
+            w->installEventFilter(this);
+        }
+    }
     // Long class names must not widen the panel: combo boxes shorten them.
     for (QComboBox* c : {m_dataset, m_model, m_baseMode, m_encoder, m_decoder, m_loss, m_device}) {
         c->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
@@ -262,6 +273,18 @@ void ExperimentForm::fillChoices()
         m_decoder->addItem(shortName(d.name), QString::fromStdString(d.name));
     for (const auto& l : info.losses)
         m_loss->addItem(shortName(l.name), QString::fromStdString(l.name));
+}
+
+bool ExperimentForm::eventFilter(QObject* watched, QEvent* event)
+{
+    if (event->type() == QEvent::Wheel) {
+        auto* field = qobject_cast<QWidget*>(watched);
+        if (field && !field->hasFocus()) {
+            event->ignore(); // goes on to the scroll area around the form
+            return true;
+        }
+    }
+    return QWidget::eventFilter(watched, event);
 }
 
 QComboBox* ExperimentForm::comboFor(const QString& field) const { return findChild<QComboBox*>(field); }

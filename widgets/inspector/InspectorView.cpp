@@ -9,6 +9,7 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QFileDialog>
 #include <QFileInfo>
 #include <QFutureWatcher>
 #include <QGridLayout>
@@ -121,6 +122,16 @@ void InspectorView::buildControls()
     m_source->setText(tr("No checkpoint"));
     layout->addWidget(m_source);
     auto* controls = new FlowLayout;
+    auto* open = new QPushButton(tr("Open…"), this);
+    open->setObjectName(QStringLiteral("inspector_open"));
+    open->setToolTip(tr("Open a checkpoint (best.pth or current.pth of a run directory)"));
+    connect(open, &QPushButton::clicked, this, [this] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Open a checkpoint"), m_lastFolder,
+                                                          tr("Checkpoints (*.pth);;All files (*)"));
+        if (!path.isEmpty())
+            openCheckpoint(path);
+    });
+    controls->addWidget(open);
     controls->addWidget(new QLabel(tr("Split"), this));
     m_split = new QComboBox(this);
     m_split->addItems({QStringLiteral("train"), QStringLiteral("val"), QStringLiteral("test")});
@@ -199,6 +210,7 @@ void InspectorView::updateControls()
 
 void InspectorView::openCheckpoint(const QString& path)
 {
+    m_lastFolder = QFileInfo(path).absolutePath();
     if (m_cancel)
         m_cancel->cancel();
     cancelSearch();

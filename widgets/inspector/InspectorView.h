@@ -140,6 +140,7 @@ private:
     QCheckBox* m_softmax = nullptr;
     QCheckBox* m_epochOrder = nullptr;
     QLabel* m_status = nullptr;
+    QString m_lastFolder;         ///< of the last checkpoint opened, where Open… starts
     QWidget* m_content = nullptr; ///< images and panels, inside the scroll area
     QHBoxLayout* m_imagesLayout = nullptr;
     QGridLayout* m_panelsLayout = nullptr;

@@ -98,7 +98,7 @@ void ProgressPanel::showDone(Outcome outcome, const QString& text, int epochsDon
     switch (outcome) {
     case Outcome::Finished:
         m_bar->setValue(m_bar->maximum());
-        m_bar->setFormat(tr("Done — %1").arg(epochs));
+        m_bar->setFormat(epochsDone < 0 ? tr("Done") : tr("Done — %1").arg(epochs)); // < 0: no epochs (a test)
         break;
     case Outcome::Stopped:
         m_bar->setValue(int(1000.0 * epochsDone / m_numEpochs));

@@ -29,6 +29,7 @@ public:
     enum class Outcome { Finished, Stopped, Failed };
     /// The run ended: the bar says how (and, finished, how many epochs), the
     /// line below says what happened and where things are.
+    /// `epochsDone` < 0: the run trained no epochs (a test of a checkpoint).
     void showDone(Outcome outcome, const QString& text, int epochsDone = 0);
 
     QString text() const;

@@ -3,6 +3,7 @@
 
 #include "config/SweepConfig.h"
 #include "io/Checkpoint.h"
+#include "io/RunDirectory.h"
 #include "training/Trainer.h"
 #include "util/Error.h"
 
@@ -54,11 +55,21 @@ TEST_F(CheckpointTest, ResumedAfterEpochTwoOfFourEqualsUninterrupted)
 
     const RunConfig firstHalf = onlyRun(config(tmp / "data", tmp / "resumed", 2));
     Trainer(firstHalf, {}).run();
+    const nlohmann::json before = RunDirectory::of(firstHalf).readRunJson();
     const RunConfig secondHalf = onlyRun(config(tmp / "data", tmp / "resumed", 4));
     TrainerOptions resume;
     resume.continueFrom = secondHalf.runDir() + "/current.pth";
     const RunSummary s = Trainer(secondHalf, resume).run();
     EXPECT_EQ(s.epochsCompleted, 4);
+    // Issue 13: the record of a resumed run keeps when it started and where
+    // its base model came from, and says what it was resumed from.
+    const nlohmann::json after = RunDirectory::of(secondHalf).readRunJson();
+    EXPECT_EQ(after["started"], before["started"]);
+    EXPECT_EQ(after["base_model"]["source"], before["base_model"]["source"]);
+    EXPECT_NE(before["base_model"]["source"].get<std::string>().find("model.pt"), std::string::npos)
+        << before["base_model"]["source"];
+    EXPECT_EQ(before["resumed_from"], "");
+    EXPECT_EQ(after["resumed_from"], resume.continueFrom);
 
     const auto files = resultFiles(straight.runDir());
     ASSERT_EQ(files.size(), 27u); // 3 splits x (8 accuracies + loss)

@@ -476,6 +476,20 @@ private Q_SLOTS:
         QVERIFY2(log.contains(QStringLiteral("Test split:\n  metric     reconstruction  overall\n  top-1      ")),
                  qPrintable(log));
         QVERIFY(MainWindow::gettingStartedText().contains(QStringLiteral("parity query")));
+        QVERIFY2(window->runPanel()->progress()->text().startsWith(QStringLiteral("Done\nTested the checkpoint")),
+                 qPrintable(window->runPanel()->progress()->text()));
+        {
+            // Another window on the same experiment: its Inspector shows the
+            // run's checkpoint as soon as the tab opens.
+            MainWindow other;
+            other.setInteractive(false);
+            other.show();
+            other.runPanel()->form()->setConfig(config);
+            QVERIFY(!other.inspectorPage()->hasRun());
+            other.tabs()->setCurrentWidget(other.inspectorPage());
+            QVERIFY(other.inspectorPage()->hasRun());
+            QTRY_VERIFY_WITH_TIMEOUT(other.inspectorPage()->view()->isLoaded(), 60000);
+        }
 
         // A long run; the question on closing is answered Cancel, then Close.
         auto longRun = config;

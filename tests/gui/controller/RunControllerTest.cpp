@@ -30,7 +30,7 @@ private Q_SLOTS:
         QCOMPARE(model.rowCount(), 2);
         // Issue 13, item 12: a short title, the epochs in words, the status.
         QCOMPARE(model.data(model.index(1)).toString(),
-                 QStringLiteral("2. fashion-mnist · base-mlp · k=3 · Add/Sub · MSE · 10 epochs  [queued]"));
+                 QStringLiteral("2. [queued] fashion-mnist · base-mlp · k=3 · Add/Sub · MSE · 10 epochs"));
         model.setStatus(0, RunQueueModel::Status::Running);
         model.setStatus(0, RunQueueModel::Status::Failed, QStringLiteral("boom"));
         QVERIFY(model.data(model.index(0), Qt::ToolTipRole).toString().endsWith(QStringLiteral("\nboom")));

@@ -5,7 +5,10 @@
 #include "support/TinyDataset.h"
 
 #include <QCheckBox>
+#include <QApplication>
 #include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QWheelEvent>
 #include <QLineEdit>
 #include <QSignalSpy>
 #include <QSpinBox>
@@ -25,6 +28,28 @@ const QString kMse = QStringLiteral("torch.nn.MSELoss");
 class ExperimentFormTest : public QObject {
     Q_OBJECT
 private Q_SLOTS:
+    // Issue 13 (walkthrough): a wheel turned over the form scrolls it; it
+    // never changes a field that was not clicked (the learning rate did).
+    void theWheelChangesNoUnfocusedField()
+    {
+        ExperimentForm form;
+        form.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&form));
+        auto* lr = form.findChild<QDoubleSpinBox*>(QStringLiteral("lr"));
+        auto* model = form.findChild<QComboBox*>(QStringLiteral("model"));
+        QVERIFY(lr && model);
+        const double before = lr->value();
+        const int modelBefore = model->currentIndex();
+        for (QWidget* field : {static_cast<QWidget*>(lr), static_cast<QWidget*>(model)}) {
+            QWheelEvent wheel(QPointF(5, 5), field->mapToGlobal(QPointF(5, 5)), QPoint(), QPoint(0, -120), Qt::NoButton,
+                              Qt::NoModifier, Qt::NoScrollPhase, false);
+            QApplication::sendEvent(field, &wheel);
+        }
+        QCOMPARE(lr->value(), before);
+        QCOMPARE(model->currentIndex(), modelBefore);
+        QCOMPARE(lr->focusPolicy(), Qt::StrongFocus);
+    }
+
     void defaultsAreTheReferenceExperiment()
     {
         ExperimentForm form;

@@ -200,7 +200,9 @@ RunSummary Trainer::run()
         if (checkpoint) {
             keepRecordedOrigin();
             m_results->keepEpochsUpTo(checkpoint->epoch);
-            emit("Resuming from " + m_options.continueFrom + " after epoch " + std::to_string(checkpoint->epoch)
+            // Epochs count from 1 in our own lines (line i of a result file is
+            // epoch i); only the original's progress lines count from 0.
+            emit("Resuming from " + m_options.continueFrom + " after epoch " + std::to_string(checkpoint->epoch + 1)
                  + " (best val reconstruction top-1 " + pythonFloatRepr(m_bestVal) + ")");
         } else {
             const std::string moved = m_results->startFresh();
@@ -268,7 +270,7 @@ RunSummary Trainer::run()
 void Trainer::runOnlyTest(const Checkpoint& checkpoint)
 {
     const SplitResult test = runSplit(m_data.test, checkpoint.epoch, false);
-    std::string line = "Test after epoch " + std::to_string(checkpoint.epoch) + ":";
+    std::string line = "Test after epoch " + std::to_string(checkpoint.epoch + 1) + ":";
     for (const auto& [key, value] : test.metrics.accuracy)
         line += " " + key + "=" + pythonFloatRepr(value);
     line += " loss=" + pythonFloatRepr(test.metrics.loss);

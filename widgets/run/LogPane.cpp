@@ -31,7 +31,11 @@ void LogPane::noteSplitFinished(const parity::SplitResult& result)
     // The original prints train and val progress, not test (docs/BEHAVIOUR.md §3.6).
     if (result.split == "test" || m_last.split != result.split)
         return;
-    appendPlainText(QString::fromStdString(parity::progressLine(m_last)));
+    // The workbench counts epochs from 1 everywhere, its log included
+    // (issue 13, item 9); parity-train keeps the original's "Epoch 0." lines.
+    parity::BatchStats shown = m_last;
+    shown.epoch += 1;
+    appendPlainText(QString::fromStdString(parity::progressLine(shown)));
 }
 
 } // namespace parity::gui

@@ -142,7 +142,8 @@ TEST(ParityTrainCli, ContinueFromARunDirectory)
     const std::string runDir = tmp / "save/mnist/base-mlp/k2/mse/add/sub";
     const Result r = runCli(args + " --epochs 3 --continue-from " + runDir);
     ASSERT_EQ(r.exitCode, 0) << r.output;
-    EXPECT_NE(r.output.find("Resuming from " + runDir + "/current.pth after epoch 1"), std::string::npos) << r.output;
+    // Two epochs done: line 2 of the result files (issue 13, item 9).
+    EXPECT_NE(r.output.find("Resuming from " + runDir + "/current.pth after epoch 2"), std::string::npos) << r.output;
     // The directory of another save directory's run: its epochs are not this one's.
     const std::string elsewhere = tmp / "c.json" + " " + tmp / "other" + " --data-dir " + tmp / "data";
     const Result other = runCli(elsewhere + " --continue-from " + runDir);

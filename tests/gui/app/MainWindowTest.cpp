@@ -88,7 +88,10 @@ private Q_SLOTS:
 
         const QString log = window.log()->toPlainText();
         QVERIFY(log.contains(QStringLiteral("Base model train accuracy is")));
+        // Issue 13, item 9: epochs count from 1 in the log as everywhere in the workbench.
         QVERIFY(log.contains(QStringLiteral("Epoch 1. val. Top-1=")));
+        QVERIFY(log.contains(QStringLiteral("Epoch 2. val. Top-1=")));
+        QVERIFY(!log.contains(QStringLiteral("Epoch 0.")));
         // The run browser lists the run that just ended.
         window.runsPage()->setSaveDir(QString::fromStdString(tmp / "save"));
         QTRY_VERIFY_WITH_TIMEOUT(!window.runsPage()->browser()->isScanning(), 60000);

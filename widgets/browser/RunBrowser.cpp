@@ -49,6 +49,25 @@ RunBrowser::RunBrowser(QWidget* parent)
     m_view->setWordWrap(false);
     m_view->verticalHeader()->hide();
     m_view->horizontalHeader()->setStretchLastSection(true);
+    // The Run column's title already names dataset, model, coders and loss:
+    // those columns start hidden, so epochs, status and the time of the last
+    // update fit beside it (issue 13); the header's context menu shows any
+    // column again.
+    for (const int column : {RunListModel::DatasetColumn, RunListModel::ModelColumn, RunListModel::EncoderColumn,
+                             RunListModel::DecoderColumn, RunListModel::LossColumn})
+        m_view->setColumnHidden(column, true);
+    m_view->horizontalHeader()->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_view->horizontalHeader(), &QHeaderView::customContextMenuRequested, this, [this](const QPoint& at) {
+        QMenu menu(this);
+        for (int column = 0; column < m_model->columnCount(); ++column) {
+            QAction* action = menu.addAction(m_model->headerData(column, Qt::Horizontal).toString());
+            action->setCheckable(true);
+            action->setChecked(!m_view->isColumnHidden(column));
+            connect(action, &QAction::toggled, this,
+                    [this, column](bool shown) { m_view->setColumnHidden(column, !shown); });
+        }
+        menu.exec(m_view->horizontalHeader()->mapToGlobal(at));
+    });
 
     m_rootEdit->setPlaceholderText(tr("Save directory (the runs' save_dir)"));
     auto* browseButton = new QToolButton(this);

@@ -5,6 +5,7 @@
 #include "browser/RunListModel.h"
 #include "support/CliRun.h"
 
+#include <QApplication>
 #include <QHeaderView>
 #include <QPushButton>
 #include <QTableView>
@@ -78,6 +79,20 @@ private Q_SLOTS:
         QVERIFY2(browser.statusText().startsWith("Scanning"), qPrintable(browser.statusText()));
         QTRY_COMPARE_WITH_TIMEOUT(scanned.count(), 1, 60000);
         QCOMPARE(scanned.first().first().toInt(), 3);
+        // Issue 13: in an 820 px table (1280x800) epochs, status and the last
+        // update are in view beside the run's title, with no sideways scroll.
+        browser.resize(820, 700);
+        QApplication::processEvents();
+        QTableView* table = browser.view();
+        for (const int column :
+             {int(RunListModel::EpochsColumn), int(RunListModel::StatusColumn), int(RunListModel::UpdatedColumn)}) {
+            QVERIFY(!table->isColumnHidden(column));
+            QVERIFY2(table->columnViewportPosition(column) + table->columnWidth(column) <= table->viewport()->width(),
+                     qPrintable(QStringLiteral("column %1 ends at %2 of %3")
+                                    .arg(column)
+                                    .arg(table->columnViewportPosition(column) + table->columnWidth(column))
+                                    .arg(table->viewport()->width())));
+        }
         QCOMPARE(browser.model()->rowCount(), 3);
         QVERIFY2(browser.statusText().contains("1 unreadable"), qPrintable(browser.statusText()));
 

@@ -54,6 +54,7 @@ void MonitorPage::onRunStarted()
     m_record.header = QString::fromStdString(config.header());
     m_record.status = QStringLiteral("running");
     m_record.config = QJsonDocument::fromJson(QByteArray::fromStdString(config.toJson().dump())).object();
+    m_record.title = QString::fromStdString(config.shortTitle());
     m_loss->clear();
     m_accuracy->clear();
     setTitles(QString::fromStdString(config.shortTitle()));
@@ -83,15 +84,7 @@ void MonitorPage::setTitles(const QString& title)
 void MonitorPage::showRecord(const RunRecord& record)
 {
     m_record = record;
-    QString title = record.displayName();
-    try {
-        title = QString::fromStdString(
-            parity::RunConfig::fromJson(nlohmann::json::parse(QJsonDocument(record.config).toJson().toStdString()))
-                .shortTitle());
-    } catch (const std::exception&) {
-        // A run of the original framework: its identity from the path (displayName).
-    }
-    setTitles(title);
+    setTitles(record.title.isEmpty() ? record.displayName() : record.title);
     m_loss->showRecord(record);
     m_accuracy->showRecord(record);
 }

@@ -39,6 +39,7 @@ RunRecord RunRecordLoader::toRecord(const RunContents& c)
     r.started = q(c.started);
     r.updated = q(c.updated);
     r.splitTimings = c.splitTimings;
+    r.deriveTitle();
     return r;
 }
 

@@ -12,19 +12,25 @@ QString RunRecord::displayName() const
 {
     // The run's short title (k, coders, loss), else its header, else its
     // folder; an earlier run kept in previous-* says so (issue 13, item 12).
-    QString name = header.isEmpty() ? QFileInfo(runDir).fileName() : header;
-    if (!config.isEmpty()) {
-        try {
-            const auto json = nlohmann::json::parse(QJsonDocument(config).toJson().toStdString());
-            name = QString::fromStdString(parity::RunConfig::fromJson(json).shortTitle());
-        } catch (const std::exception&) {
-            // Only the identity from the path (the original's layout): the header.
-        }
-    }
+    QString name = !title.isEmpty() ? title : header.isEmpty() ? QFileInfo(runDir).fileName() : header;
     const QString folder = QFileInfo(runDir).fileName();
     if (folder.startsWith(QLatin1String(parity::runfiles::kPreviousPrefix)))
         name += QStringLiteral(" (%1)").arg(folder);
     return name;
+}
+
+void RunRecord::deriveTitle()
+{
+    // Parsed once here, not on every paint of a list or legend.
+    title.clear();
+    if (config.isEmpty())
+        return;
+    try {
+        const auto json = nlohmann::json::parse(QJsonDocument(config).toJson().toStdString());
+        title = QString::fromStdString(parity::RunConfig::fromJson(json).shortTitle());
+    } catch (const std::exception&) {
+        // Only the identity from the path (the original's layout): the header names it.
+    }
 }
 
 QStringList RunRecord::accuracyMetricNames() const

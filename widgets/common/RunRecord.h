@@ -17,11 +17,12 @@ namespace parity::gui {
 using SplitTiming = parity::SplitTiming;
 
 struct RunRecord {
-    QString runDir;                                   ///< absolute path of the run directory
-    QString header;                                   ///< "<dataset> <model> <k> <loss> <encoder> <decoder>"
-    QString status;                                   ///< run.json "status": running, finished, stopped, failed, ...
-    QJsonObject config;                               ///< run.json "config" (the resolved RunConfig)
-    QStringList classNames;                           ///< run.json "classes"
+    QString runDir;         ///< absolute path of the run directory
+    QString header;         ///< "<dataset> <model> <k> <loss> <encoder> <decoder>"
+    QString title;          ///< RunConfig::shortTitle() of config, set once where the record is made (else empty)
+    QString status;         ///< run.json "status": running, finished, stopped, failed, ...
+    QJsonObject config;     ///< run.json "config" (the resolved RunConfig)
+    QStringList classNames; ///< run.json "classes"
     std::vector<parity::BaseAccuracy> baseAccuracies; ///< train and test
     std::vector<parity::EpochSummary> epochs;         ///< in epoch order, one per completed epoch
     double bestValReconstructionTop1 = 0;
@@ -45,6 +46,8 @@ struct RunRecord {
     /// config, else the header, else the directory name; "(previous-…)"
     /// appended for an earlier run moved aside.
     QString displayName() const;
+    /// Sets `title` from `config` (left empty when config is not a whole run configuration).
+    void deriveTitle();
 };
 
 } // namespace parity::gui

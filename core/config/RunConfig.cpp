@@ -76,6 +76,8 @@ nlohmann::json RunConfig::toConfigFile() const
     };
     if (r != 1)
         j["ec_r"] = r;
+    if (freezeParityBn)
+        j["freeze_parity_bn"] = true;
     // Empty means "the default": leave the key out so the file stays portable.
     if (!dataDir.empty())
         j["data_dir"] = dataDir;
@@ -134,6 +136,7 @@ nlohmann::json RunConfig::toJson() const
         {"train_encoder", trainEncoder},
         {"train_parity_model", trainParityModel},
         {"train_decoder", trainDecoder},
+        {"freeze_parity_bn", freezeParityBn},
         {"num_epoch", numEpochs},
         {"batch_size", batchSize},
         {"lr", lr},
@@ -169,6 +172,7 @@ RunConfig RunConfig::fromJson(const nlohmann::json& j)
         c.trainEncoder = j.at("train_encoder").get<bool>();
         c.trainParityModel = j.at("train_parity_model").get<bool>();
         c.trainDecoder = j.at("train_decoder").get<bool>();
+        c.freezeParityBn = j.value("freeze_parity_bn", false);
         c.numEpochs = wholeNumber(j.at("num_epoch"), "num_epoch");
         c.batchSize = wholeNumber(j.at("batch_size"), "batch_size");
         c.lr = j.at("lr").get<double>();
@@ -205,6 +209,7 @@ std::string RunConfig::describeMismatch(const RunConfig& saved, const RunConfig&
                                   "train_encoder",
                                   "train_parity_model",
                                   "train_decoder",
+                                  "freeze_parity_bn",
                                   "batch_size",
                                   "lr",
                                   "weight_decay",

@@ -25,6 +25,11 @@ struct RunConfig {
     bool trainEncoder = false;
     bool trainParityModel = true;
     bool trainDecoder = false;
+    /// A parity model that is not trained (learned-coder runs) still runs in
+    /// training mode on the train split, as in the original: BatchNorm uses
+    /// batch statistics and updates its running statistics. true keeps it in
+    /// eval mode, its statistics those of the base model (docs/DIFFERENCES.md).
+    bool freezeParityBn = false;
 
     int numEpochs = 10;
     int batchSize = 64; ///< groups per minibatch: 64 for k = 2, else 32 (docs/BEHAVIOUR.md §2)

@@ -24,7 +24,7 @@ const std::set<std::string> kOriginalKeys = {"num_epoch",     "k_vals", "enc_dec
 const std::set<std::string> kOwnKeys = {"data_dir",    "save_dir",     "base_weights", "models_dir",
                                         "seed",        "threads",      "device",       "val_size",
                                         "batch_size",  "lr",           "weight_decay", "base_train_epochs",
-                                        "description", "model_script", "base_boxes"};
+                                        "description", "model_script", "base_boxes",   "freeze_parity_bn"};
 
 // "a, b, c" from the names of catalogue entries.
 template <typename Entries, typename Name>
@@ -189,8 +189,13 @@ std::vector<std::string> validateRun(const RunConfig& run)
         why.push_back("lr must be positive");
     if (run.weightDecay < 0)
         why.push_back("weight_decay must not be negative");
-    if (run.valSize < run.k)
-        why.push_back("val_size must hold at least one group of k samples");
+    const bool localization = dataset && dataset->task == Task::Localization;
+    if (run.valSize == 0 && dataset && !localization)
+        why.push_back("val_size 0 (no validation split) is for localization sets such as cub, as in the original's "
+                      "cub-localization; "
+                      + dataset->name + " needs a validation split of at least k samples");
+    else if (run.valSize != 0 && run.valSize < run.k)
+        why.push_back("val_size must hold at least one group of k samples (or be 0 for no validation split)");
     if (run.threads < 0)
         why.push_back("threads must be 0 (all cores) or more");
     if (run.baseTrainEpochs < 1)
@@ -261,6 +266,8 @@ SweepConfig SweepConfig::fromJson(const nlohmann::json& input, const std::string
         base.trainParityModel = *v;
     if (auto v = scalar<bool>(j, "train_decoder", problems, "true or false"))
         base.trainDecoder = *v;
+    if (auto v = scalar<bool>(j, "freeze_parity_bn", problems, "true or false"))
+        base.freezeParityBn = *v;
     if (auto v = scalar<int>(j, "ec_r", problems, "a whole number"))
         base.r = *v;
     if (auto v = scalar<std::string>(j, "data_dir", problems, "a string"))

@@ -8,44 +8,65 @@
 
 namespace parity {
 
-Box normaliseBox(const Box& p, int imageWidth, int imageHeight)
+Box cropToImage(const Box& p, float W, float H)
+{
+    // torch.max(torch.min(v, size), 0) on float32 corners, as box_util.py.
+    const float x1 = std::max(std::min(p.x, W), 0.0f);
+    const float y1 = std::max(std::min(p.y, H), 0.0f);
+    const float x2 = std::max(std::min(p.x + p.w - 1.0f, W), 0.0f);
+    const float y2 = std::max(std::min(p.y + p.h - 1.0f, H), 0.0f);
+    return {x1, y1, x2 - x1 + 1.0f, y2 - y1 + 1.0f};
+}
+
+Box normaliseBox(const Box& pixels, int imageWidth, int imageHeight)
 {
     const float W = float(imageWidth), H = float(imageHeight);
-    const float x0 = std::clamp(p.x, 0.0f, W), y0 = std::clamp(p.y, 0.0f, H);
-    const float x1 = std::clamp(p.x + p.w, 0.0f, W), y1 = std::clamp(p.y + p.h, 0.0f, H);
-    Box b;
-    b.x = 2.0f * x0 / W - 1.0f;
-    b.y = 2.0f * y0 / H - 1.0f;
-    b.w = 2.0f * std::max(0.0f, x1 - x0) / W;
-    b.h = 2.0f * std::max(0.0f, y1 - y0) / H;
-    return b;
+    const Box c = cropToImage(pixels, W, H);
+    return {2.0f * c.x / W - 1.0f, 2.0f * c.y / H - 1.0f, 2.0f * c.w / W, 2.0f * c.h / H};
 }
 
-double iou(const Box& a, const Box& b)
+Box toPixels(const Box& n, float W, float H)
 {
-    const double aw = std::max(0.0f, a.w), ah = std::max(0.0f, a.h);
-    const double bw = std::max(0.0f, b.w), bh = std::max(0.0f, b.h);
-    const double iw = std::max(0.0, std::min(double(a.x) + aw, double(b.x) + bw) - std::max(double(a.x), double(b.x)));
-    const double ih = std::max(0.0, std::min(double(a.y) + ah, double(b.y) + bh) - std::max(double(a.y), double(b.y)));
-    const double inter = iw * ih;
-    const double uni = aw * ah + bw * bh - inter;
-    return uni > 0 ? inter / uni : 0.0;
+    return {(n.x + 1.0f) / 2.0f * W, (n.y + 1.0f) / 2.0f * H, n.w / 2.0f * W, n.h / 2.0f * H};
 }
 
-at::Tensor iouRows(const at::Tensor& a, const at::Tensor& b)
+float pixelIou(const Box& a, const Box& b)
 {
-    const at::Tensor ac = a.to(at::kFloat).reshape({-1, 4}).contiguous();
-    const at::Tensor bc = b.to(at::kFloat).reshape({-1, 4}).contiguous();
-    if (ac.size(0) != bc.size(0))
-        throw Error("iouRows: " + std::to_string(ac.size(0)) + " boxes against " + std::to_string(bc.size(0)));
+    auto area = [](float x1, float y1, float x2, float y2) {
+        return std::max(x2 - x1, 0.0f) * std::max(y2 - y1, 0.0f);
+    };
+    const float ax2 = a.x + a.w - 1.0f, ay2 = a.y + a.h - 1.0f;
+    const float bx2 = b.x + b.w - 1.0f, by2 = b.y + b.h - 1.0f;
+    const float a1 = area(a.x, a.y, ax2, ay2);
+    const float a2 = area(b.x, b.y, bx2, by2);
+    const float inter = area(std::max(a.x, b.x), std::max(a.y, b.y), std::min(ax2, bx2), std::min(ay2, by2));
+    const float uni = a1 + a2 - inter;
+    // The original asserts a non-empty union; a degenerate pair scores 0 here.
+    return uni > 0.0f ? inter / uni : 0.0f;
+}
+
+float scoredIou(const Box& decoded, const Box& reference, float W, float H)
+{
+    return pixelIou(cropToImage(toPixels(decoded, W, H), W, H), toPixels(reference, W, H));
+}
+
+at::Tensor scoredIouRows(const at::Tensor& decoded, const at::Tensor& reference, const at::Tensor& imageSizes)
+{
+    const at::Tensor ac = decoded.to(at::kFloat).reshape({-1, 4}).contiguous();
+    const at::Tensor bc = reference.to(at::kFloat).reshape({-1, 4}).contiguous();
+    const at::Tensor sc = imageSizes.to(at::kFloat).reshape({-1, 2}).contiguous();
+    if (ac.size(0) != bc.size(0) || ac.size(0) != sc.size(0))
+        throw Error("scoredIouRows: " + std::to_string(ac.size(0)) + " boxes against " + std::to_string(bc.size(0))
+                    + " boxes and " + std::to_string(sc.size(0)) + " image sizes");
     const int64_t n = ac.size(0);
-    at::Tensor out = at::empty({n}, at::kDouble);
+    at::Tensor out = at::empty({n}, at::kFloat);
     const float* pa = ac.data_ptr<float>();
     const float* pb = bc.data_ptr<float>();
-    double* po = out.data_ptr<double>();
+    const float* ps = sc.data_ptr<float>();
+    float* po = out.data_ptr<float>();
     for (int64_t i = 0; i < n; ++i)
-        po[i] = iou({pa[4 * i], pa[4 * i + 1], pa[4 * i + 2], pa[4 * i + 3]},
-                    {pb[4 * i], pb[4 * i + 1], pb[4 * i + 2], pb[4 * i + 3]});
+        po[i] = scoredIou({pa[4 * i], pa[4 * i + 1], pa[4 * i + 2], pa[4 * i + 3]},
+                          {pb[4 * i], pb[4 * i + 1], pb[4 * i + 2], pb[4 * i + 3]}, ps[2 * i], ps[2 * i + 1]);
     return out;
 }
 

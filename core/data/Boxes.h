@@ -15,17 +15,33 @@ struct Box {
     float x = 0, y = 0, w = 0, h = 0;
 };
 
-/// Clips a pixel box to the W x H image (corners to [0, W] x [0, H]), then
-/// normalises it as above.
+/// A pixel box clipped the original's way (cub-localization/box_util.py,
+/// crop_boxes): corners x1 = x, x2 = x + w - 1 (inclusive pixels), each
+/// clamped to [0, W] ([0, H] for y), then w = x2 - x1 + 1. A box running
+/// past the right edge thus ends 1 px wider than a plain clip to [0, W].
+Box cropToImage(const Box& pixels, float imageWidth, float imageHeight);
+
+/// Crops a pixel box (cropToImage), then normalises it as above
+/// (box_util.py box_transform), in float as the original does.
 Box normaliseBox(const Box& pixels, int imageWidth, int imageHeight);
 
-/// Intersection over union of two boxes in the same coordinates (IoU is
-/// unchanged by the normalisation, a per-axis affine map). Negative widths
-/// or heights count as empty; two empty boxes have IoU 0.
-double iou(const Box& a, const Box& b);
+/// The inverse map, normalised -> pixels (box_util.py box_transform_inv).
+Box toPixels(const Box& normalised, float imageWidth, float imageHeight);
 
-/// IoU of corresponding rows of two (N, 4) float tensors (x, y, w, h): (N).
-at::Tensor iouRows(const at::Tensor& a, const at::Tensor& b);
+/// The original's IoU of two pixel boxes (box_util.py compute_IoU): inclusive
+/// corners x2 = x + w - 1, areas (x2 - x1)(y2 - y1) with negative sides
+/// counted as 0, intersection likewise; 0 when the union is empty.
+float pixelIou(const Box& a, const Box& b);
+
+/// IoU of a decoded box against a reference box, both normalised, as the
+/// original's compute_acc scores it: both mapped back to pixels of the
+/// W x H image, the decoded one cropped to the image (cropToImage), then
+/// pixelIou. The 0.75 threshold is applied to this value.
+float scoredIou(const Box& decoded, const Box& reference, float imageWidth, float imageHeight);
+
+/// scoredIou of corresponding rows of two (N, 4) float tensors (x, y, w, h,
+/// normalised) with the images' sizes, an (N, 2) float tensor of (W, H): (N).
+at::Tensor scoredIouRows(const at::Tensor& decoded, const at::Tensor& reference, const at::Tensor& imageSizes);
 
 /// Reads a file of lines `id x y w h` (CUB's bounding_boxes.txt, or a base
 /// model's predicted boxes in the same format), pixels. Blank lines are

@@ -4,9 +4,10 @@
 #include "data/ImageDecoder.h"
 #include "data/PilResize.h"
 #include "util/Error.h"
-#include "util/Random.h"
+#include "util/PythonRandom.h"
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -92,6 +93,7 @@ struct CubImage {
     int64_t label = 0;
     Box box;     // normalised
     Box baseBox; // normalised, when base boxes are given
+    int width = 0, height = 0;
 };
 
 ImageSet makeSet(const std::vector<const CubImage*>& images, const std::string& source, bool withBase)
@@ -102,6 +104,7 @@ ImageSet makeSet(const std::vector<const CubImage*>& images, const std::string& 
     set.labels = at::empty({n}, at::kLong);
     set.ids = at::empty({n}, at::kLong);
     set.boxes = at::empty({n, 4}, at::kFloat);
+    set.imageSizes = at::empty({n, 2}, at::kFloat);
     if (withBase)
         set.givenBaseOutputs = at::empty({n, 4}, at::kFloat);
     std::vector<std::string> files;
@@ -111,6 +114,8 @@ ImageSet makeSet(const std::vector<const CubImage*>& images, const std::string& 
         set.ids[i] = im.id;
         float* b = set.boxes.data_ptr<float>() + 4 * i;
         b[0] = im.box.x, b[1] = im.box.y, b[2] = im.box.w, b[3] = im.box.h;
+        float* size = set.imageSizes.data_ptr<float>() + 2 * i;
+        size[0] = float(im.width), size[1] = float(im.height);
         if (withBase) {
             float* p = set.givenBaseOutputs.data_ptr<float>() + 4 * i;
             p[0] = im.baseBox.x, p[1] = im.baseBox.y, p[2] = im.baseBox.w, p[3] = im.baseBox.h;
@@ -150,16 +155,25 @@ RawDataset loadCubDirectory(const std::string& dir, const std::string& baseBoxes
     if (!baseBoxesFile.empty())
         baseBoxes = readBoxFile(baseBoxesFile);
 
+    // Classes in the order they first appear in images.txt, as the
+    // original's dict of class groups (box_util.py split); the label is the
+    // class's rank by name.
+    std::vector<std::string> classOrder;
     std::map<std::string, std::vector<size_t>> byClass;
     for (size_t i = 0; i < images.size(); ++i) {
         CubImage& im = images[i];
         const auto slash = im.relative.find('/');
-        byClass[slash == std::string::npos ? std::string() : im.relative.substr(0, slash)].push_back(i);
+        const std::string name = slash == std::string::npos ? std::string() : im.relative.substr(0, slash);
+        auto& members = byClass[name];
+        if (members.empty())
+            classOrder.push_back(name);
+        members.push_back(i);
         const auto box = boxes.find(im.id);
         if (box == boxes.end())
             throw Error(dir + "/bounding_boxes.txt: no box for image " + std::to_string(im.id) + " (" + im.relative
                         + ")");
         const auto [w, h] = imageFileSize(im.file);
+        im.width = w, im.height = h;
         im.box = normaliseBox(box->second, w, h);
         if (!baseBoxesFile.empty()) {
             const auto base = baseBoxes.find(im.id);
@@ -168,29 +182,30 @@ RawDataset loadCubDirectory(const std::string& dir, const std::string& baseBoxes
             im.baseBox = normaliseBox(base->second, w, h);
         }
     }
-
-    // Per class (sorted by name, which is the label), a seeded 20% to test.
-    std::vector<const CubImage*> train, test;
     int64_t label = 0;
-    for (auto& [name, members] : byClass) {
-        std::vector<int64_t> order(members.size());
-        for (size_t i = 0; i < members.size(); ++i)
-            order[i] = int64_t(i);
-        deterministicShuffle(order, deriveSeed(kCubSplitSeed, uint64_t(label)));
-        const size_t numTest = size_t(double(members.size()) * kCubTestFraction);
-        std::vector<bool> isTest(members.size(), false);
-        for (size_t i = 0; i < numTest; ++i)
-            isTest[size_t(order[i])] = true;
-        for (size_t i = 0; i < members.size(); ++i) {
-            images[members[i]].label = label;
-            (isTest[i] ? test : train).push_back(&images[members[i]]);
-        }
+    for (const auto& [name, members] : byClass) {
+        for (size_t i : members)
+            images[i].label = label;
         ++label;
     }
-    // Within each split, the order of images.txt.
-    auto byId = [](const CubImage* a, const CubImage* b) { return a < b; };
-    std::sort(train.begin(), train.end(), byId);
-    std::sort(test.begin(), test.end(), byId);
+
+    // The original's test split, draw for draw: random.seed(32), then per
+    // class random.sample(group, ceil(0.2 * n)); the test images in that
+    // order (its test loader does not shuffle), the rest trains.
+    PythonRandom random(kCubSplitSeed);
+    std::vector<const CubImage*> train, test;
+    std::vector<bool> isTest(images.size(), false);
+    for (const std::string& name : classOrder) {
+        const std::vector<size_t>& members = byClass[name];
+        const auto numTest = int64_t(std::ceil(double(members.size()) * kCubTestFraction));
+        for (const int64_t pick : random.sample(int64_t(members.size()), numTest)) {
+            isTest[members[size_t(pick)]] = true;
+            test.push_back(&images[members[size_t(pick)]]);
+        }
+    }
+    for (size_t i = 0; i < images.size(); ++i)
+        if (!isTest[i])
+            train.push_back(&images[i]);
     if (test.empty())
         throw Error(dir + ": too few images per class for a 20% test split");
 

@@ -31,15 +31,18 @@ private:
 std::pair<int, int> imageFileSize(const std::string& path);
 
 /// The fraction of each class that goes to the test split, and the seed
-/// that draws it (fixed: every run sees the same test images).
+/// that draws it: the original's (box_util.py split: random.seed(32)), so
+/// every run sees the same test images as the original.
 constexpr double kCubTestFraction = 0.2;
-constexpr std::uint64_t kCubSplitSeed = 0xC0B;
+constexpr std::uint64_t kCubSplitSeed = 32;
 
 /// Reads CUB-200-2011 as distributed (docs/BEHAVIOUR.md §4, object localization):
 /// `images.txt` (`id relative/path.jpg`), `bounding_boxes.txt` (`id x y w h`,
 /// pixels) and `images/`. The class of an image is its path's first folder
-/// (classes in sorted order are the labels). Test = floor(20%) of each
-/// class, drawn with kCubSplitSeed; the rest trains. Each split carries the
+/// (classes in sorted order are the labels). Test = ceil(20%) of each
+/// class, drawn as the original draws them (PythonRandom seeded with
+/// kCubSplitSeed, random.sample per class in the order classes first appear
+/// in images.txt), in that order; the rest trains, in images.txt order. Each split carries the
 /// true boxes clipped and normalised (normaliseBox, with the image size read
 /// from the file's header) and the image ids. With `baseBoxesFile` (the same
 /// `id x y w h` format: a base model's predicted boxes), each split also

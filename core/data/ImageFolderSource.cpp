@@ -29,9 +29,9 @@ at::Tensor ImageFolderSource::loadForCode(int64_t i, std::mt19937_64* rng) const
     const at::Tensor image = decodeImageFile(m_files[size_t(i)]);
     if (rng)
         return randomResizedCropFlip(image, kCrop, *rng);
-    if (image.size(1) == kCrop && image.size(2) == kCrop)
-        return image;
-    return centerCrop(resizeShorterSide(image, kResize), kCrop);
+    // Val / test: the original's code transform is only the encoder's own
+    // (e.g. Resize((224, 112)) for concatenation), applied by the caller.
+    return image;
 }
 
 bool hasImageExtension(const std::string& path)

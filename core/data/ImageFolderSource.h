@@ -14,10 +14,11 @@ namespace parity {
 ///   dataset's toInput.
 /// - training code transform (loadForCode with a generator):
 ///   RandomResizedCrop(224) + RandomHorizontalFlip on the decoded image.
-/// - val / test code transform (loadForCode without one): the original
-///   applies no resize there (its images are 224 x 224 already), so an image
-///   of exactly 224 x 224 is used as it is; any other size gets the base
-///   transform, where the original would fail to batch it.
+/// - val / test code transform (loadForCode without one): the decoded image
+///   as it is. As in the original, only the encoder's own resize follows
+///   (PreparedSet resizes to the encoder's input: Resize((224, 112)) for
+///   concatenation, (224, 224) for addition, where the original would fail
+///   to batch images of other sizes); no Resize(256) + CenterCrop(224).
 class ImageFolderSource : public SampleSource {
 public:
     explicit ImageFolderSource(std::vector<std::string> files);

@@ -18,6 +18,9 @@ struct ImageSet {
     std::shared_ptr<const SampleSource> lazy; ///< samples decoded from files on demand
     /// Object localization sets: the true boxes, float (N, 4) normalised (Box).
     at::Tensor boxes;
+    /// Object localization sets: each image's size in pixels, float (N, 2)
+    /// (W, H); boxes are scored in pixels of their image (scoredIou).
+    at::Tensor imageSizes;
     /// Optional: the sets' own sample ids (CUB's image ids), int64 (N).
     at::Tensor ids;
     /// Optional: base-model outputs supplied with the data (a localization

@@ -183,10 +183,15 @@ void ResultWriter::appendEpoch(int epoch, const std::vector<SplitResult>& splits
             row << ',' << pythonFloatRepr(s.metrics.value(n));
         row << ',' << s.groups << ',' << pythonFloatRepr(s.seconds) << ',' << pythonFloatRepr(epochSeconds);
         appendLine(csv, row.str());
-        for (const auto& n : names)
-            appendLine(fs::path(m_runDir) / runfiles::metricFile(s.split, n), pythonFloatRepr(s.metrics.value(n)));
-        appendLine(fs::path(m_runDir) / runfiles::metricFile(s.split, "loss"), pythonFloatRepr(s.metrics.loss));
+        appendTextFiles(s);
     }
+}
+
+void ResultWriter::appendTextFiles(const SplitResult& s)
+{
+    for (const auto& n : m_accuracyNames)
+        appendLine(fs::path(m_runDir) / runfiles::metricFile(s.split, n), pythonFloatRepr(s.metrics.value(n)));
+    appendLine(fs::path(m_runDir) / runfiles::metricFile(s.split, "loss"), pythonFloatRepr(s.metrics.loss));
 }
 
 void ResultWriter::writeRunJson(const nlohmann::json& info) const

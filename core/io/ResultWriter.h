@@ -35,6 +35,10 @@ public:
     void keepEpochsUpTo(int lastEpoch);
 
     void appendEpoch(int epoch, const std::vector<SplitResult>& splits, double epochSeconds);
+    /// One line in each `<split>_<metric>.txt` of `split` and nothing else:
+    /// what the original's --only_test leaves behind (metrics.csv holds
+    /// epochs only).
+    void appendTextFiles(const SplitResult& split);
     void writeRunJson(const nlohmann::json& info) const;
 
     const std::string& runDir() const { return m_runDir; }

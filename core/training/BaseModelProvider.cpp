@@ -176,8 +176,9 @@ void BaseModelProvider::train(Network& model, const DatasetEntry& dataset, const
         }
         model.eval();
         const at::Tensor testOut = DatasetPreparer::baseOutputs(model, dataset, raw.test);
-        const int64_t correct = boxes ? iouRows(testOut, raw.test.boxes).ge(0.75).sum().item<int64_t>()
-                                      : testOut.argmax(1).eq(raw.test.labels.to(at::kLong)).sum().item<int64_t>();
+        const int64_t correct =
+            boxes ? scoredIouRows(testOut, raw.test.boxes, raw.test.imageSizes).ge(0.75).sum().item<int64_t>()
+                  : testOut.argmax(1).eq(raw.test.labels.to(at::kLong)).sum().item<int64_t>();
         if (observer) {
             char line[160];
             std::snprintf(line, sizeof line,

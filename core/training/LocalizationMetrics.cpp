@@ -11,12 +11,13 @@ double ratio(double a, int64_t n) { return n ? a / double(n) : 0.0; }
 } // namespace
 
 void LocalizationMetrics::add(const float* decoded, int64_t rows, const float* trueBoxes, const float* baseBoxes,
-                              uint8_t* reconstructionHits)
+                              const float* imageSizes, uint8_t* reconstructionHits)
 {
     for (int64_t i = 0; i < rows; ++i) {
         const Box d = boxAt(decoded, i);
-        const double truth = iou(d, boxAt(trueBoxes, i));
-        const double base = iou(d, boxAt(baseBoxes, i));
+        const float W = imageSizes[2 * i], H = imageSizes[2 * i + 1];
+        const double truth = scoredIou(d, boxAt(trueBoxes, i), W, H);
+        const double base = scoredIou(d, boxAt(baseBoxes, i), W, H);
         m_iouSum += truth;
         m_reconstructionIouSum += base;
         m_localizationHits += truth >= kIouThreshold;
@@ -27,15 +28,15 @@ void LocalizationMetrics::add(const float* decoded, int64_t rows, const float* t
     m_attempts += rows;
 }
 
-void LocalizationMetrics::addLoss(double minibatchLoss)
+void LocalizationMetrics::addLoss(double minibatchLoss, int64_t images)
 {
-    m_lossSum += minibatchLoss;
-    ++m_lossCount;
+    m_lossSum += minibatchLoss * double(images);
+    m_lossImages += images;
 }
 
 void LocalizationMetrics::reset() { *this = LocalizationMetrics(); }
 
-double LocalizationMetrics::runningLoss() const { return ratio(m_lossSum, m_lossCount); }
+double LocalizationMetrics::runningLoss() const { return ratio(m_lossSum, m_lossImages); }
 double LocalizationMetrics::localizationAccuracy() const { return ratio(double(m_localizationHits), m_attempts); }
 double LocalizationMetrics::reconstructionAccuracy() const { return ratio(double(m_reconstructionHits), m_attempts); }
 double LocalizationMetrics::meanIou() const { return ratio(m_iouSum, m_attempts); }

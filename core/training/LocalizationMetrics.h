@@ -15,18 +15,23 @@ namespace parity {
 ///   mean IoU = mean of those IoUs;
 /// - the base model's box: reconstruction accuracy and mean reconstruction
 ///   IoU, the same against the base model's own prediction.
-/// Boxes are normalised (x, y, w, h) rows (see Box). Loss = mean of the
-/// minibatch losses.
+/// Boxes are normalised (x, y, w, h) rows (see Box), scored in pixels as the
+/// original scores them. Loss = mean of the minibatch losses weighted by
+/// their image counts.
 class LocalizationMetrics {
 public:
     static constexpr double kIouThreshold = parity::kIouThreshold;
 
     /// `rows` decoded boxes (row-major, 4 floats each) with the true and the
-    /// base model's box of each row. `reconstructionHits`, when given,
-    /// receives per row whether its IoU with the base box reaches the threshold.
+    /// base model's box of each row and its image's (W, H) in pixels: IoU is
+    /// the original's, in pixels (scoredIou). `reconstructionHits`, when
+    /// given, receives per row whether its IoU with the base box reaches the
+    /// threshold.
     void add(const float* decoded, int64_t rows, const float* trueBoxes, const float* baseBoxes,
-             uint8_t* reconstructionHits = nullptr);
-    void addLoss(double minibatchLoss);
+             const float* imageSizes, uint8_t* reconstructionHits = nullptr);
+    /// A minibatch's loss, weighted by its number of images as the original's
+    /// AverageMeter.update(loss, nsample) (cub-localization/coded.py).
+    void addLoss(double minibatchLoss, int64_t images);
     void reset();
 
     int64_t attempts() const { return m_attempts; }
@@ -47,7 +52,7 @@ private:
     double m_iouSum = 0;
     double m_reconstructionIouSum = 0;
     double m_lossSum = 0;
-    int64_t m_lossCount = 0;
+    int64_t m_lossImages = 0;
 };
 
 } // namespace parity

@@ -110,6 +110,8 @@ std::shared_ptr<PreparedSet> DatasetPreparer::prepareSet(const ImageSet& set, Ne
     out->labels = set.labels.to(at::kLong).contiguous();
     if (set.boxes.defined())
         out->boxes = set.boxes.to(at::kFloat).contiguous();
+    if (set.imageSizes.defined())
+        out->imageSizes = set.imageSizes.to(at::kFloat).contiguous();
     out->codeShape = m_codeShape;
     out->rowShape = m_codeShape;
 
@@ -188,30 +190,53 @@ PreparedData DatasetPreparer::prepare(const RawDataset& raw, Network& baseModel,
         BaseAccuracy acc;
         acc.split = split;
         // Localization: the base model's box is right at IoU >= 0.75 with the true one.
-        acc.correct = boxes
-                          ? iouRows(s.baseOutputs, s.boxes).ge(LocalizationMetrics::kIouThreshold).sum().item<int64_t>()
-                          : s.baseArgmax.eq(s.labels).sum().item<int64_t>();
+        acc.correct = boxes ? scoredIouRows(s.baseOutputs, s.boxes, s.imageSizes)
+                                  .ge(LocalizationMetrics::kIouThreshold)
+                                  .sum()
+                                  .item<int64_t>()
+                            : s.baseArgmax.eq(s.labels).sum().item<int64_t>();
         acc.total = s.size();
         return acc;
     };
     data.baseAccuracies.push_back(accuracyOf(*train, "train"));
     data.baseAccuracies.push_back(accuracyOf(*test, "test"));
 
-    auto allIndices = [](int64_t n) {
+    // The original's CodeDataset has (N // k) * k samples: the last N % k of
+    // each split are never used, the same ones every epoch, and they are left
+    // out before the validation split is drawn (docs/DIFFERENCES.md).
+    // Localization follows coded.py instead, which drops the odd sample out
+    // of the last (shuffled) batch: there the whole split stays and
+    // epochBatches drops what does not fill a group.
+    const bool codeDataset = !boxes;
+    auto usableIndices = [&](int64_t n) {
+        if (codeDataset)
+            n = n / m_k * m_k;
         std::vector<int64_t> v(static_cast<size_t>(n));
         std::iota(v.begin(), v.end(), 0);
         return v;
     };
 
     data.train = {"train", train, {}, true, true};
-    data.test = {"test", test, allIndices(test->size()), false};
+    data.test = {"test", test, usableIndices(test->size()), false};
     if (raw.val) {
+        // Folder sets: the original's loaders shuffle train, val and test
+        // alike (code_dataset.py, get_dataloaders), so each epoch groups
+        // other test samples; the order follows from (seed, epoch).
         auto val = prepareSet(*raw.val, baseModel, "val", observer, cancel);
-        data.train.indices = allIndices(train->size());
-        data.val = {"val", val, allIndices(val->size()), true};
+        data.train.indices = usableIndices(train->size());
+        data.val = {"val", val, usableIndices(val->size()), true};
+        data.test.shuffleEachEpoch = true;
+    } else if (m_valSize == 0) {
+        // Localization with val_size 0: no validation split, train on every
+        // image that is not test, as the original's cub-localization.
+        data.train.indices = usableIndices(train->size());
+        data.val = {"val", train, {}, false};
+        data.notices.push_back("val_size 0: no validation split; training on all " + std::to_string(train->size())
+                               + " non-test samples, no best.pth (nothing to choose it by).");
     } else {
         // docs/BEHAVIOUR.md §3.3: val drawn at random from train, rounded up to a multiple of k.
-        const int64_t total = train->size();
+        std::vector<int64_t> indices = usableIndices(train->size());
+        const int64_t total = int64_t(indices.size());
         int64_t numVal = m_valSize;
         if (total < 2 * int64_t(m_valSize)) {
             numVal = std::max<int64_t>(m_k, total / 10);
@@ -223,7 +248,6 @@ PreparedData DatasetPreparer::prepare(const RawDataset& raw, Network& baseModel,
         if (numVal >= total)
             throw Error(raw.train.source + ": " + std::to_string(total)
                         + " training samples are too few to split off a validation set");
-        std::vector<int64_t> indices = allIndices(total);
         deterministicShuffle(indices, deriveSeed(m_seed, kSeedValSplit));
         data.val = {"val", train, std::vector<int64_t>(indices.begin(), indices.begin() + numVal), true};
         data.train.indices.assign(indices.begin() + numVal, indices.end());

@@ -41,6 +41,7 @@ struct PreparedSet {
     at::Tensor baseArgmax;  ///< int64 (N)
     at::Tensor labels;      ///< int64 (N)
     at::Tensor boxes;       ///< localization: float (N, 4) true boxes; undefined otherwise
+    at::Tensor imageSizes;  ///< localization: float (N, 2) image (W, H) in pixels
     ImageShape codeShape;   ///< the encoder's input shape: codeDim() = codeShape.numel()
     /// Shape of the stored byte rows: codeShape, or the dataset's shape when a
     /// random augmentation must run before the encoder's resize (then each

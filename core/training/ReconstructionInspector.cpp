@@ -358,8 +358,9 @@ InspectedGroup ReconstructionInspector::inspect(const std::string& split, int64_
         if (g.localization) {
             const float* truth = set.boxes.data_ptr<float>() + sample * 4;
             p.trueBox.assign(truth, truth + 4);
-            p.iouWithBase = iou(boxOf(rec + e * c), boxOf(baseOut + sample * c));
-            p.iouWithTruth = iou(boxOf(rec + e * c), boxOf(truth));
+            const float* size = set.imageSizes.data_ptr<float>() + sample * 2;
+            p.iouWithBase = scoredIou(boxOf(rec + e * c), boxOf(baseOut + sample * c), size[0], size[1]);
+            p.iouWithTruth = scoredIou(boxOf(rec + e * c), boxOf(truth), size[0], size[1]);
             p.correct = p.iouWithTruth >= LocalizationMetrics::kIouThreshold;
         }
         g.positions.push_back(std::move(p));

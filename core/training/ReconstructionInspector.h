@@ -58,7 +58,8 @@ enum class GroupOrder {
     /// stays the same queries from epoch to epoch (watching a run).
     SplitOrder,
     /// The order the trainer used in the checkpoint's epoch (train and val are
-    /// reshuffled every epoch, test never is), evaluated in the trainer's
+    /// reshuffled every epoch, and so is the test split of the folder sets),
+    /// evaluated in the trainer's
     /// minibatches: the fraction of matching positions is then exactly the
     /// reconstruction_top1 the trainer reported for that epoch.
     EpochOrder,

@@ -176,7 +176,10 @@ RunComponents RunComponents::withWeightsOf(const Checkpoint& checkpoint, const s
     next.loss = catalog.loss(c.lossClass)->create();
     next.encoder = c.trainEncoder ? catalog.encoder(c.encoderClass)->create(c.k, c.r, m_dataset->shape) : encoder;
     next.decoder = c.trainDecoder ? catalog.decoder(c.decoderClass)->create(c.k, c.r, m_dataset->numClasses) : decoder;
-    next.parity = c.trainParityModel ? m_model->make(*m_dataset, c.modelScript) : parity;
+    // A frozen parity model whose statistics moved gets its own copy: its
+    // state comes from the checkpoint too.
+    const bool ownParity = c.trainParityModel || checkpoint.tensors.count("parity_model");
+    next.parity = ownParity ? m_model->make(*m_dataset, c.modelScript) : parity;
     for (torch::nn::Module* module :
          {static_cast<torch::nn::Module*>(next.parity.get()), static_cast<torch::nn::Module*>(next.encoder.get()),
           static_cast<torch::nn::Module*>(next.decoder.get())})
@@ -220,7 +223,9 @@ void RunComponents::assemble(const at::Tensor& trainBoxes)
 
 void RunComponents::loadTrained(const Checkpoint& c, const std::string& path)
 {
-    if (m_config.trainParityModel)
+    // A frozen parity model's moved statistics (parityStatisticsMove): the
+    // checkpoint holds its whole state. Checkpoints from before keep the copy.
+    if (m_config.trainParityModel || c.tensors.count("parity_model"))
         loadStateDict(*parity, checkpointEntry(c, path, "parity_model"), path + " (parity_model)");
     if (m_config.trainEncoder)
         loadStateDict(*encoder, checkpointEntry(c, path, "encoder"), path + " (encoder)");
@@ -232,12 +237,17 @@ void RunComponents::setTraining(bool train)
 {
     if (m_purpose != Purpose::Training)
         return;
-    if (m_config.trainParityModel)
+    if (m_config.trainParityModel || !m_config.freezeParityBn)
         parity->train(train);
     if (m_config.trainEncoder)
         encoder->train(train);
     if (m_config.trainDecoder)
         decoder->train(train);
+}
+
+bool RunComponents::parityStatisticsMove() const
+{
+    return !m_config.trainParityModel && !m_config.freezeParityBn && !parity->buffers().empty();
 }
 
 DecodedBatch RunComponents::decode(const at::Tensor& queries, const at::Tensor& baseOutputs,

@@ -84,8 +84,15 @@ public:
     RunComponents withWeightsOf(const Checkpoint& checkpoint, const std::string& checkpointPath) const;
 
     /// Sets training / eval mode of the components the run trains (the
-    /// others stay in eval mode).
+    /// others stay in eval mode), and of a frozen parity model whose
+    /// statistics follow the data (parityStatisticsMove).
     void setTraining(bool train);
+
+    /// True when the parity model is not trained but runs in training mode on
+    /// the train split, as in the original (freeze_parity_bn false), and has
+    /// buffers (BatchNorm running statistics) that this changes: checkpoints
+    /// then carry its state, so a resume or an inspector sees those statistics.
+    bool parityStatisticsMove() const;
 
     /// `queries` (groups, k, ...) coded into (groups, r, ...) parity queries,
     /// the parity model's outputs, and every erasure position reconstructed

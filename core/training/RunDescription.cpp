@@ -56,6 +56,11 @@ nlohmann::json describeRun(const RunConfig& c)
                          {"parameters", countParameters(*parts.parity)},
                          {"trained", c.trainParityModel},
                          {"initialisation", c.trainParityModel ? "fresh" : "copy of the base model"}};
+    // A frozen parity model with BatchNorm: does it follow the train split's
+    // statistics (the original's parity_model.train()) or keep the base model's?
+    if (!c.trainParityModel && !parts.parity->buffers().empty())
+        j["parity_model"]["batchnorm"] = c.freezeParityBn ? "frozen (freeze_parity_bn)"
+                                                          : "train mode on the train split";
     std::string weights;
     if (!c.baseBoxes.empty())
         weights = "none: the base model's boxes come from " + c.baseBoxes
@@ -108,7 +113,11 @@ std::string describeRunText(const RunConfig& c)
     if (j.contains("parity_model"))
         s << "  parity model: " << c.model << ", " << withThousands(j["parity_model"]["parameters"].get<int64_t>())
           << " parameters, "
-          << (c.trainParityModel ? "trained from a fresh initialisation" : "frozen copy of the base model") << "\n";
+          << (c.trainParityModel ? "trained from a fresh initialisation" : "frozen copy of the base model")
+          << (j["parity_model"].contains("batchnorm")
+                  ? ", BatchNorm " + j["parity_model"]["batchnorm"].get<std::string>()
+                  : std::string())
+          << "\n";
     if (j.contains("encoder"))
         s << "  encoder:      " << j["encoder"]["class"].get<std::string>() << ", "
           << withThousands(j["encoder"]["parameters"].get<int64_t>()) << " parameters"

@@ -20,12 +20,17 @@ void SplitScorer::add(const at::Tensor& reconstructed, const int64_t* samples, i
     const at::Tensor rec = reconstructed.detach().contiguous();
     if (m_boxes) {
         m_rowTrueBoxes.resize(size_t(4 * n));
+        m_rowImageSizes.resize(size_t(2 * n));
         const float* all = m_set.boxes.data_ptr<float>();
-        for (int64_t i = 0; i < n; ++i)
+        const float* sizes = m_set.imageSizes.data_ptr<float>();
+        for (int64_t i = 0; i < n; ++i) {
             std::copy_n(all + 4 * samples[i], 4, m_rowTrueBoxes.data() + 4 * i);
+            std::copy_n(sizes + 2 * samples[i], 2, m_rowImageSizes.data() + 2 * i);
+        }
         const at::Tensor base = baseRows.contiguous();
-        m_boxMetrics.add(rec.data_ptr<float>(), n, m_rowTrueBoxes.data(), base.data_ptr<float>(), hits);
-        m_boxMetrics.addLoss(loss);
+        m_boxMetrics.add(rec.data_ptr<float>(), n, m_rowTrueBoxes.data(), base.data_ptr<float>(),
+                         m_rowImageSizes.data(), hits);
+        m_boxMetrics.addLoss(loss, n);
     } else {
         const int64_t* allArgmax = m_set.baseArgmax.data_ptr<int64_t>();
         const int64_t* allLabels = m_set.labels.data_ptr<int64_t>();
@@ -40,7 +45,7 @@ void SplitScorer::add(const at::Tensor& reconstructed, const int64_t* samples, i
     m_metrics.addLoss(loss);
 }
 
-double SplitScorer::runningLoss() const { return m_metrics.runningLoss(); }
+double SplitScorer::runningLoss() const { return m_boxes ? m_boxMetrics.runningLoss() : m_metrics.runningLoss(); }
 double SplitScorer::runningTop1() const { return m_boxes ? m_boxMetrics.localizationAccuracy() : m_metrics.overall(1); }
 double SplitScorer::runningTop5() const
 {

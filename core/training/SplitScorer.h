@@ -43,6 +43,7 @@ private:
     LocalizationMetrics m_boxMetrics;
     std::vector<int64_t> m_rowArgmax, m_rowLabels;
     std::vector<float> m_rowTrueBoxes;
+    std::vector<float> m_rowImageSizes;
 };
 
 } // namespace parity

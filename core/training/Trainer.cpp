@@ -216,13 +216,18 @@ RunSummary Trainer::run()
             const auto t0 = Clock::now();
             std::vector<SplitResult> splits;
             splits.push_back(runSplit(m_data.train, epoch, true));
-            splits.push_back(runSplit(m_data.val, epoch, false));
+            // val_size 0 (localization): no validation split, so no best.pth.
+            const bool hasVal = !m_data.val.indices.empty();
+            if (hasVal)
+                splits.push_back(runSplit(m_data.val, epoch, false));
             splits.push_back(runSplit(m_data.test, epoch, false));
             const double seconds = secondsSince(t0);
 
-            const double valTop1 = splits[1].metrics.value(dataset.task == Task::Localization ? "reconstruction_acc"
-                                                                                              : "reconstruction_top1");
-            const bool improved = valTop1 > m_bestVal;
+            const double valTop1 = hasVal ? splits[1].metrics.value(dataset.task == Task::Localization
+                                                                        ? "reconstruction_acc"
+                                                                        : "reconstruction_top1")
+                                          : m_bestVal;
+            const bool improved = hasVal && valTop1 > m_bestVal;
             if (improved)
                 m_bestVal = valTop1;
             m_results->appendEpoch(epoch, splits, seconds);
@@ -281,6 +286,8 @@ void Trainer::runOnlyTest(const Checkpoint& checkpoint)
     std::error_code ec;
     fs::create_directories(m_config.runDir(), ec);
     writeFileAtomically(RunDirectory::of(m_config).file(runfiles::kOnlyTest), j.dump(2) + "\n");
+    // The original's --only_test appends its test figures to test_*.txt.
+    m_results->appendTextFiles(test);
     m_summary.lastEpoch["test"] = test.metrics;
     if (m_observer)
         m_observer->runFinished(m_summary);
@@ -457,6 +464,8 @@ void Trainer::saveCheckpoints(int epoch, bool improved)
     if (m_config.trainParityModel) {
         c.tensors["parity_model"] = stateDictOf(*m_parts->parity);
         c.tensors["opt"] = m_parityOpt->state();
+    } else if (m_parts->parityStatisticsMove()) {
+        c.tensors["parity_model"] = stateDictOf(*m_parts->parity); // its running statistics, no optimizer
     }
     if (m_config.trainEncoder) {
         c.tensors["encoder"] = stateDictOf(*m_parts->encoder);

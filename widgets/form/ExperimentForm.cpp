@@ -159,7 +159,15 @@ void ExperimentForm::build()
     m_weightDecay->setRange(0.0, 1.0);
     m_weightDecay->setSingleStep(0.00001);
     m_valSize = named(new QSpinBox, "val_size");
-    m_valSize->setRange(1, 10000000);
+    m_valSize->setRange(0, 10000000);
+    // 0: no validation split, as the original's cub-localization (issue 11, item 3).
+    m_valSize->setSpecialValueText(tr("none (localization)"));
+    m_freezeParityBn = named(new QCheckBox(tr("keep the frozen parity model's BatchNorm statistics")),
+                             "freeze_parity_bn");
+    m_freezeParityBn->setToolTip(
+        tr("When the parity model is not trained, the original still runs it in training mode on the train split: "
+           "BatchNorm uses batch statistics and updates its running statistics (the default here too). Tick to keep "
+           "it in eval mode with the base model's statistics (docs/DIFFERENCES.md)."));
     m_seed = named(new QSpinBox, "seed");
     m_seed->setRange(0, std::numeric_limits<int>::max());
     m_threads = named(new QSpinBox, "threads");
@@ -204,6 +212,7 @@ void ExperimentForm::build()
     trainForm->addRow(tr("Learning rate"), m_lr);
     trainForm->addRow(tr("Weight decay"), m_weightDecay);
     trainForm->addRow(tr("Validation samples"), m_valSize);
+    trainForm->addRow(tr("Parity BatchNorm"), m_freezeParityBn);
     trainForm->addRow(tr("Seed"), m_seed);
     trainForm->addRow(tr("Threads"), m_threads);
     trainForm->addRow(tr("Device"), m_device);
@@ -240,7 +249,7 @@ void ExperimentForm::build()
         connect(s, &QSpinBox::valueChanged, this, &ExperimentForm::onEdited);
     for (QDoubleSpinBox* s : {m_lr, m_weightDecay})
         connect(s, &QDoubleSpinBox::valueChanged, this, &ExperimentForm::onEdited);
-    for (QCheckBox* c : {m_trainEncoder, m_trainParity, m_trainDecoder})
+    for (QCheckBox* c : {m_trainEncoder, m_trainParity, m_trainDecoder, m_freezeParityBn})
         connect(c, &QCheckBox::toggled, this, &ExperimentForm::onEdited);
     for (QLineEdit* e : {m_dataDir, m_baseWeights, m_saveDir, m_modelScript, m_baseBoxes})
         connect(e, &QLineEdit::textChanged, this, &ExperimentForm::onEdited);
@@ -320,6 +329,7 @@ void ExperimentForm::setConfig(const parity::RunConfig& c)
     m_trainEncoder->setChecked(c.trainEncoder);
     m_trainParity->setChecked(c.trainParityModel);
     m_trainDecoder->setChecked(c.trainDecoder);
+    m_freezeParityBn->setChecked(c.freezeParityBn);
     m_epochs->setValue(c.numEpochs);
     m_batchSize->setValue(c.batchSize);
     m_lr->setValue(c.lr);
@@ -335,7 +345,8 @@ void ExperimentForm::setConfig(const parity::RunConfig& c)
         || c.baseTrainEpochs != d.baseTrainEpochs)
         m_dataFold->setExpanded(true);
     if (c.batchSize != parity::defaultBatchSize(c.k) || c.lr != d.lr || c.weightDecay != d.weightDecay
-        || c.valSize != d.valSize || c.seed != d.seed || c.threads != d.threads || c.device != d.device)
+        || c.valSize != d.valSize || c.seed != d.seed || c.threads != d.threads || c.device != d.device
+        || c.freezeParityBn != d.freezeParityBn)
         m_trainingFold->setExpanded(true);
     m_updating = false;
     onEdited();
@@ -374,6 +385,7 @@ parity::RunConfig ExperimentForm::config() const
     c.trainEncoder = m_trainEncoder->isChecked();
     c.trainParityModel = m_trainParity->isChecked();
     c.trainDecoder = m_trainDecoder->isChecked();
+    c.freezeParityBn = m_freezeParityBn->isChecked();
     c.numEpochs = m_epochs->value();
     c.batchSize = m_batchSize->value();
     c.lr = m_lr->value();
@@ -425,6 +437,8 @@ void ExperimentForm::deriveTrainFlags()
                                          : tr("%1 has nothing to learn").arg(m_decoder->currentText()));
     m_trainParity->setToolTip(tr("Train the parity model (off: it stays a copy of the base model, the learned "
                                  "mode of docs/BEHAVIOUR.md §5)"));
+    // Only a parity model that is not trained has statistics to keep.
+    m_freezeParityBn->setEnabled(!m_trainParity->isChecked());
 }
 
 parity::RunConfig ExperimentForm::withChoice(const parity::RunConfig& base, const QString& field,

@@ -93,6 +93,7 @@ private:
     QCheckBox* m_trainEncoder = nullptr;
     QCheckBox* m_trainParity = nullptr;
     QCheckBox* m_trainDecoder = nullptr;
+    QCheckBox* m_freezeParityBn = nullptr;
     QSpinBox* m_epochs = nullptr;
     QSpinBox* m_batchSize = nullptr;
     QDoubleSpinBox* m_lr = nullptr;

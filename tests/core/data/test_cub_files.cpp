@@ -59,6 +59,26 @@ TEST(CubFiles, TwentyPercentOfEachClassIsTest)
     EXPECT_TRUE(again.test.ids.equal(raw.test.ids));
 }
 
+TEST(CubFiles, TestSplitIsTheOriginalsImageForImage)
+{
+    // Issue 11, item 6. The original (cub-localization/box_util.py split(0.2)):
+    //   random.seed(32); per class test_id += random.sample(group, ceil(0.2 n)).
+    // For three classes of 11 images (ids 1-33) CPython 3.11 gives
+    //   ['2', '4', '3', '16', '15', '19', '23', '33', '24']
+    // : ceil, not floor (3 of 11), and the test split in that order.
+    test::TempDir tmp;
+    test::writeTinyCub(tmp.path(), 3, 11);
+    const RawDataset raw = loadCubDirectory(tmp.path());
+    ASSERT_EQ(raw.test.size(), 9);
+    const std::vector<int64_t> expected = {2, 4, 3, 16, 15, 19, 23, 33, 24};
+    for (int64_t i = 0; i < 9; ++i)
+        EXPECT_EQ(raw.test.ids[i].item<int64_t>(), expected[size_t(i)]) << "test image " << i;
+    // Train: the rest, in images.txt order.
+    ASSERT_EQ(raw.train.size(), 24);
+    for (int64_t i = 1; i < raw.train.size(); ++i)
+        EXPECT_LT(raw.train.ids[i - 1].item<int64_t>(), raw.train.ids[i].item<int64_t>());
+}
+
 TEST(CubFiles, BoxesAreClippedAndNormalised)
 {
     test::TempDir tmp;
@@ -69,14 +89,17 @@ TEST(CubFiles, BoxesAreClippedAndNormalised)
         for (int64_t i = 0; i < set->size(); ++i) {
             const auto& im = images[size_t(set->ids[i].item<int64_t>() - 1)];
             const Box b = rowOf(set->boxes, i);
-            // By hand: corners clipped to the image, then 2x/W - 1, 2w/W.
-            const float x1 = std::min(im.x + im.w, float(im.width)), y1 = std::min(im.y + im.h, float(im.height));
+            // By hand, the original's crop_boxes: x2 = x + w - 1 clamped to
+            // [0, W], w = x2 - x + 1 (a box past the edge ends at W, 1 px
+            // wider than a plain clip), then 2x/W - 1, 2w/W.
+            const float x2 = std::min(im.x + im.w - 1, float(im.width));
+            const float y2 = std::min(im.y + im.h - 1, float(im.height));
             EXPECT_FLOAT_EQ(b.x, 2 * im.x / float(im.width) - 1);
             EXPECT_FLOAT_EQ(b.y, 2 * im.y / float(im.height) - 1);
-            EXPECT_FLOAT_EQ(b.w, 2 * (x1 - im.x) / float(im.width));
-            EXPECT_FLOAT_EQ(b.h, 2 * (y1 - im.y) / float(im.height));
-            EXPECT_LE(b.x + b.w, 1.0f + 1e-6f);
-            EXPECT_LE(b.y + b.h, 1.0f + 1e-6f);
+            EXPECT_FLOAT_EQ(b.w, 2 * (x2 - im.x + 1) / float(im.width));
+            EXPECT_FLOAT_EQ(b.h, 2 * (y2 - im.y + 1) / float(im.height));
+            EXPECT_LE(b.x + b.w, 1.0f + 2.0f / float(im.width) + 1e-6f);
+            EXPECT_LE(b.y + b.h, 1.0f + 2.0f / float(im.height) + 1e-6f);
             clipped += im.x + im.w > float(im.width);
         }
     EXPECT_EQ(clipped, 2); // images 5 and 10 reach past the edges

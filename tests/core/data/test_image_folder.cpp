@@ -11,6 +11,7 @@
 #include "data/ImageFolderSource.h"
 #include "data/ImageTransforms.h"
 #include "data/PilResize.h"
+#include "training/PreparedData.h"
 #include "util/Error.h"
 
 #include <gtest/gtest.h>
@@ -222,11 +223,9 @@ TEST(ImageFolder, ListsClassesSkipsNonImagesAndAppliesTheTransforms)
         EXPECT_EQ(base.sizes(), (std::vector<int64_t>{3, 224, 224}));
         const at::Tensor decoded = decodeImageFile(source.path(i));
         EXPECT_TRUE(at::equal(base, centerCrop(resizeShorterSide(decoded, 256), 224)));
-        const at::Tensor code = source.loadForCode(i, nullptr);
-        if (decoded.size(1) == 224 && decoded.size(2) == 224)
-            EXPECT_TRUE(at::equal(code, decoded)); // the original's val/test code input
-        else
-            EXPECT_TRUE(at::equal(code, base));
+        // Val / test code input: the decoded image as it is (issue 11,
+        // item 11); only the encoder's own resize follows (below).
+        EXPECT_TRUE(at::equal(source.loadForCode(i, nullptr), decoded));
         std::mt19937_64 r1(11), r2(11);
         const at::Tensor augmented = source.loadForCode(i, &r1);
         EXPECT_EQ(augmented.sizes(), (std::vector<int64_t>{3, 224, 224}));
@@ -238,6 +237,44 @@ TEST(ImageFolder, ListsClassesSkipsNonImagesAndAppliesTheTransforms)
     const at::Tensor mean = at::tensor({0.485f, 0.456f, 0.406f}).view({1, 3, 1, 1});
     const at::Tensor std = at::tensor({0.229f, 0.224f, 0.225f}).view({1, 3, 1, 1});
     EXPECT_TRUE(at::equal(input, source.load(0).unsqueeze(0).to(at::kFloat).div(255).sub(mean).div(std)));
+}
+
+TEST(ImageFolder, ValTestEncoderInputIsOnlyTheEncodersResize)
+{
+    // Issue 11, item 11: the original's cat_v_dog val/test code transform is
+    // [*encoder_transforms, ToTensor, Normalize], e.g. Resize((224, 112))
+    // for concatenation, straight on the file's image: no Resize(256) +
+    // CenterCrop(224) first. Test images here are 224 x 224, 150 x 120 and
+    // 300 x 260.
+    test::TempDir tmp;
+    test::writeTinyCatVDog(tmp / "cvd", 1, 3);
+    const RawDataset raw = loadImageFolderSplits(tmp / "cvd", 2);
+    const DatasetEntry* d = Catalog::instance().dataset("cat_v_dog");
+    ASSERT_NE(d, nullptr);
+    PreparedSet set;
+    set.labels = raw.test.labels;
+    set.codeSource = raw.test.lazy;
+    set.sourceToInput = d->toInput;
+    set.codeShape = {3, 224, 112}; // the concatenation encoder's input for k = 2
+    int notSquare = 0;
+    for (int64_t i = 0; i < raw.test.size(); ++i) {
+        const at::Tensor decoded = decodeImageFile(raw.test.lazy->path(i));
+        notSquare += decoded.size(1) != 224;
+        std::vector<float> got(size_t(set.codeDim()));
+        set.gatherCodeInputs(&i, 1, got.data());
+        const at::Tensor expected =
+            d->toInput(resizeBilinearLikePil(decoded.unsqueeze(0), 224, 112)).contiguous().view({-1});
+        EXPECT_TRUE(at::equal(at::from_blob(got.data(), {set.codeDim()}, at::kFloat), expected)) << i;
+        // What we did before: the base transform first, a different input.
+        const at::Tensor viaCrop =
+            d->toInput(resizeBilinearLikePil(centerCrop(resizeShorterSide(decoded, 256), 224).unsqueeze(0), 224, 112))
+                .contiguous()
+                .view({-1});
+        if (decoded.size(1) != 224) {
+            EXPECT_FALSE(at::equal(expected, viaCrop)) << i;
+        }
+    }
+    EXPECT_EQ(notSquare, 4);
 }
 
 TEST(ImageFolder, NonImageWithAnImageExtensionAndMissingSplitsAreReported)

@@ -3,6 +3,7 @@
 
 #include "config/SweepConfig.h"
 #include "io/Checkpoint.h"
+#include "io/ResultWriter.h"
 #include "io/RunDirectory.h"
 #include "training/Trainer.h"
 #include "util/Error.h"
@@ -157,15 +158,33 @@ TEST_F(CheckpointTest, OnlyTestRunsTheTestSplitOnce)
     const RunConfig run = onlyRun(config(tmp / "data", tmp / "save", 2));
     Trainer(run, {}).run();
     const std::string before = slurp(run.runDir() + "/test_loss.txt");
+    const std::string beforeTop1 = slurp(run.runDir() + "/test_overall_top1.txt");
+    const std::string csv = slurp(run.runDir() + "/metrics.csv");
     TrainerOptions only;
     only.continueFrom = run.runDir() + "/best.pth";
     only.onlyTest = true;
     Trainer(run, only).run();
-    EXPECT_EQ(before, slurp(run.runDir() + "/test_loss.txt"));
     std::ifstream in(run.runDir() + "/only_test.json");
     const auto j = nlohmann::json::parse(in);
     EXPECT_GE(j["test"]["overall_top1"].get<double>(), 0.0);
     EXPECT_LE(j["test"]["overall_top1"].get<double>(), 1.0);
+    // Issue 11, item 9: as the original's --only_test, one more line in each
+    // test_*.txt (the same figures as only_test.json); metrics.csv, which
+    // holds epochs, is left alone, and so are the other splits' files.
+    EXPECT_EQ(slurp(run.runDir() + "/test_loss.txt"), before + pythonFloatRepr(j["test"]["loss"].get<double>()) + "\n");
+    EXPECT_EQ(slurp(run.runDir() + "/test_overall_top1.txt"),
+              beforeTop1 + pythonFloatRepr(j["test"]["overall_top1"].get<double>()) + "\n");
+    EXPECT_EQ(slurp(run.runDir() + "/metrics.csv"), csv);
+    EXPECT_EQ(std::count(before.begin(), before.end(), '\n'), 2);
+
+    // A later resume keeps exactly one line per epoch: the test line goes.
+    auto longer = config(tmp / "data", tmp / "save", 3);
+    TrainerOptions resume;
+    resume.continueFrom = run.runDir() + "/current.pth";
+    Trainer(onlyRun(longer), resume).run();
+    const std::string after = slurp(run.runDir() + "/test_loss.txt");
+    EXPECT_EQ(std::count(after.begin(), after.end(), '\n'), 3);
+    EXPECT_EQ(after.rfind(before, 0), 0u);
 }
 
 TEST_F(CheckpointTest, OnlyTestWithoutCheckpointIsRefused)

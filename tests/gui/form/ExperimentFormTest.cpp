@@ -50,6 +50,51 @@ private Q_SLOTS:
         QCOMPARE(lr->focusPolicy(), Qt::StrongFocus);
     }
 
+    // Issue 11, items 2 and 3: what a configuration file says about the
+    // parity model's BatchNorm and about validation (val_size 0: none) is
+    // what the form shows and what it runs; nothing is changed on the way.
+    void freezeParityBnAndNoValidationRoundTrip()
+    {
+        ExperimentForm form;
+        auto* freeze = form.findChild<QCheckBox*>(QStringLiteral("freeze_parity_bn"));
+        auto* valSize = form.findChild<QSpinBox*>(QStringLiteral("val_size"));
+        auto* trainParity = form.findChild<QCheckBox*>(QStringLiteral("train_parity_model"));
+        QVERIFY(freeze && valSize && trainParity);
+        QVERIFY(!form.config().freezeParityBn);
+        QVERIFY(!freeze->isEnabled()); // the default trains the parity model: nothing to freeze
+
+        parity::RunConfig c;
+        c.encoder = c.encoderClass = kMlpEnc.toStdString();
+        c.decoder = c.decoderClass = kMlpDec.toStdString();
+        c.trainEncoder = c.trainDecoder = true;
+        c.trainParityModel = false;
+        c.freezeParityBn = true;
+        form.setConfig(c);
+        QVERIFY(freeze->isEnabled());
+        QVERIFY(freeze->isChecked());
+        QVERIFY(form.config().freezeParityBn);
+        freeze->setChecked(false);
+        QVERIFY(!form.config().freezeParityBn);
+
+        // CUB without validation: 0 shows as "none" and stays 0.
+        parity::RunConfig cub;
+        cub.dataset = "cub";
+        cub.model = "resnet18";
+        cub.valSize = 0;
+        form.setConfig(cub);
+        QCOMPARE(valSize->value(), 0);
+        QCOMPARE(valSize->text(), valSize->specialValueText());
+        QCOMPARE(form.config().valSize, 0);
+        // Where the original always validates, 0 is a problem the form names.
+        parity::RunConfig mnist;
+        mnist.valSize = 0;
+        form.setConfig(mnist);
+        QCOMPARE(form.config().valSize, 0);
+        QVERIFY(!form.isValid());
+        QVERIFY2(form.problems().join('\n').contains(QStringLiteral("val_size 0")),
+                 qPrintable(form.problems().join('\n')));
+    }
+
     void defaultsAreTheReferenceExperiment()
     {
         ExperimentForm form;

@@ -162,8 +162,8 @@ void ExperimentForm::build()
     m_valSize->setRange(0, 10000000);
     // 0: no validation split, as the original's cub-localization (issue 11, item 3).
     m_valSize->setSpecialValueText(tr("none (localization)"));
-    m_freezeParityBn = named(new QCheckBox(tr("keep the frozen parity model's BatchNorm statistics")),
-                             "freeze_parity_bn");
+    // Short: a checkbox's text sets the narrow form's minimum width.
+    m_freezeParityBn = named(new QCheckBox(tr("frozen: base model's statistics")), "freeze_parity_bn");
     m_freezeParityBn->setToolTip(
         tr("When the parity model is not trained, the original still runs it in training mode on the train split: "
            "BatchNorm uses batch statistics and updates its running statistics (the default here too). Tick to keep "

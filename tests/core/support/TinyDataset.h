@@ -90,4 +90,24 @@ inline nlohmann::json tinyMnistSweep(const std::string& dataDir, const std::stri
             {"seed", seed}};
 }
 
+/// A one-run sweep of `dataset` / `model` on generated data in tmp/data:
+/// k = 2, addition / subtraction, MSE, 3 groups per batch, a base model
+/// trained for one epoch into tmp/models when none is cached.
+inline nlohmann::json smokeSweep(const std::string& dataset, const std::string& model, const TempDir& tmp, int epochs)
+{
+    return {{"num_epoch", epochs},
+            {"k_vals", {2}},
+            {"enc_dec_types", nlohmann::json::array({nlohmann::json::array({"add", "sub"})})},
+            {"datasets", {dataset}},
+            {"models", {model}},
+            {"losses", {"mse"}},
+            {"data_dir", tmp / "data"},
+            {"save_dir", tmp / "save"},
+            {"models_dir", tmp / "models"},
+            {"base_train_epochs", 1},
+            {"batch_size", 3},
+            {"threads", 2},
+            {"seed", 3}};
+}
+
 } // namespace parity::test

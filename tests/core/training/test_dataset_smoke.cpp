@@ -24,22 +24,7 @@ using namespace parity;
 
 namespace {
 
-nlohmann::json smokeConfig(const std::string& dataset, const std::string& model, const test::TempDir& tmp, int epochs)
-{
-    return {{"num_epoch", epochs},
-            {"k_vals", {2}},
-            {"enc_dec_types", nlohmann::json::array({nlohmann::json::array({"add", "sub"})})},
-            {"datasets", {dataset}},
-            {"models", {model}},
-            {"losses", {"mse"}},
-            {"data_dir", tmp / "data"},
-            {"save_dir", tmp / "save"},
-            {"models_dir", tmp / "models"},
-            {"base_train_epochs", 1},
-            {"batch_size", 3},
-            {"threads", 2},
-            {"seed", 3}};
-}
+using test::smokeSweep;
 
 RunConfig onlyRun(const nlohmann::json& j) { return SweepConfig::fromJson(j, "test").runs().front(); }
 
@@ -75,7 +60,7 @@ TEST(DatasetSmoke, Cifar10Resnet18OneEpochAndExactResume)
 {
     test::TempDir tmp;
     test::writeTinyCifar(tmp / "data", 10, 8, 8);
-    const RunConfig straight = onlyRun(smokeConfig("cifar10", "resnet18", tmp, 2));
+    const RunConfig straight = onlyRun(smokeSweep("cifar10", "resnet18", tmp, 2));
     Messages messages;
     const RunSummary s = Trainer(straight, {}, &messages).run();
     EXPECT_EQ(s.epochsCompleted, 2);
@@ -88,7 +73,7 @@ TEST(DatasetSmoke, Cifar10Resnet18OneEpochAndExactResume)
 
     // The same run stopped after epoch 0 and resumed: the crops of epoch 1
     // depend only on the seed, the epoch and the sample.
-    auto j = smokeConfig("cifar10", "resnet18", tmp, 1);
+    auto j = smokeSweep("cifar10", "resnet18", tmp, 1);
     j["save_dir"] = tmp / "resumed";
     Trainer(onlyRun(j), {}).run();
     j["num_epoch"] = 2;
@@ -104,7 +89,7 @@ TEST(DatasetSmoke, Cifar100ConcatenationEncoderOneEpoch)
 {
     test::TempDir tmp;
     test::writeTinyCifar(tmp / "data/cifar-100-binary", 100, 4, 6);
-    auto j = smokeConfig("cifar100", "resnet18", tmp, 1);
+    auto j = smokeSweep("cifar100", "resnet18", tmp, 1);
     j["enc_dec_types"] = nlohmann::json::array({nlohmann::json::array({"concat", "sub"})});
     const RunConfig config = onlyRun(j);
     expectOneEpochOfResults(config, Trainer(config, {}).run());
@@ -114,7 +99,7 @@ TEST(DatasetSmoke, GCommandsLenetOneEpochStreamsWithProgress)
 {
     test::TempDir tmp;
     test::writeTinyGCommands(tmp / "data", {"down", "go", "yes"}, 4, 2);
-    const RunConfig config = onlyRun(smokeConfig("gcommands", "lenet", tmp, 1));
+    const RunConfig config = onlyRun(smokeSweep("gcommands", "lenet", tmp, 1));
     Messages messages;
     const RunSummary s = Trainer(config, {}, &messages).run();
     expectOneEpochOfResults(config, s);
@@ -127,7 +112,7 @@ TEST(DatasetSmoke, CatVDogResnet18OneEpochFromPngAndJpeg)
 {
     test::TempDir tmp;
     test::writeTinyCatVDog(tmp / "data", 6, 2);
-    const RunConfig config = onlyRun(smokeConfig("cat_v_dog", "resnet18", tmp, 1));
+    const RunConfig config = onlyRun(smokeSweep("cat_v_dog", "resnet18", tmp, 1));
     const RunSummary s = Trainer(config, {}).run();
     expectOneEpochOfResults(config, s);
     EXPECT_EQ(s.baseAccuracies[0].total, 12);
@@ -142,7 +127,7 @@ TEST(DatasetSmoke, CatVDogBadImageStopsPreparationNamingTheFile)
         std::ofstream f(tmp / "data/test/cat/broken.png");
         f << "no PNG signature here";
     }
-    const RunConfig config = onlyRun(smokeConfig("cat_v_dog", "resnet18", tmp, 1));
+    const RunConfig config = onlyRun(smokeSweep("cat_v_dog", "resnet18", tmp, 1));
     try {
         Trainer(config, {}).run();
         FAIL() << "expected an error";
@@ -159,7 +144,7 @@ TEST(DatasetSmoke, CubResnet18LocalizationOneEpoch)
 {
     test::TempDir tmp;
     test::writeTinyCub(tmp / "data", 2, 10);
-    const RunConfig config = onlyRun(smokeConfig("cub", "resnet18", tmp, 1));
+    const RunConfig config = onlyRun(smokeSweep("cub", "resnet18", tmp, 1));
     Messages messages;
     const RunSummary s = Trainer(config, {}, &messages).run();
     EXPECT_EQ(s.epochsCompleted, 1);
@@ -194,7 +179,7 @@ TEST(DatasetSmoke, CubImportedBaseBoxesReplaceTheBaseModel)
     test::TempDir tmp;
     const auto images = test::writeTinyCub(tmp / "data", 2, 5);
     test::writeShiftedBoxes(tmp / "base_boxes.txt", images, 0.0f); // the truth itself
-    auto j = smokeConfig("cub", "resnet18", tmp, 1);
+    auto j = smokeSweep("cub", "resnet18", tmp, 1);
     j["base_boxes"] = tmp / "base_boxes.txt";
     const RunConfig config = onlyRun(j);
     Messages messages;

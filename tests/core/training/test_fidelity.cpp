@@ -161,23 +161,13 @@ TEST(Fidelity, FrozenParityModelsBatchNormFollowsTheTrainSplitUnlessFrozen)
     test::TempDir tmp;
     test::writeTinyCifar(tmp / "data", 10, 8, 8);
     auto config = [&](bool freeze, const std::string& save) {
-        nlohmann::json j = {{"num_epoch", 2},
-                            {"k_vals", {2}},
-                            {"enc_dec_types", nlohmann::json::array({nlohmann::json::array(
-                                                  {"coders.mlp.MLPEncoder", "coders.mlp.MLPDecoder"})})},
-                            {"datasets", {"cifar10"}},
-                            {"models", {"resnet18"}},
-                            {"losses", {"mse"}},
-                            {"train_encoder", true},
-                            {"train_decoder", true},
-                            {"train_parity_model", false},
-                            {"data_dir", tmp / "data"},
-                            {"save_dir", tmp / save},
-                            {"models_dir", tmp / "models"},
-                            {"base_train_epochs", 1},
-                            {"batch_size", 3},
-                            {"threads", 2},
-                            {"seed", 3}};
+        nlohmann::json j = test::smokeSweep("cifar10", "resnet18", tmp, 2);
+        j["enc_dec_types"] = nlohmann::json::array(
+            {nlohmann::json::array({"coders.mlp.MLPEncoder", "coders.mlp.MLPDecoder"})});
+        j["train_encoder"] = true;
+        j["train_decoder"] = true;
+        j["train_parity_model"] = false;
+        j["save_dir"] = tmp / save;
         if (freeze)
             j["freeze_parity_bn"] = true;
         return onlyRun(j);
@@ -236,20 +226,8 @@ TEST(Fidelity, CubWithValSizeZeroTrainsOnAllNonTestImagesWithoutValidation)
 {
     test::TempDir tmp;
     test::writeTinyCub(tmp / "data", 2, 10);
-    nlohmann::json j = {{"num_epoch", 1},
-                        {"k_vals", {2}},
-                        {"enc_dec_types", nlohmann::json::array({nlohmann::json::array({"add", "sub"})})},
-                        {"datasets", {"cub"}},
-                        {"models", {"resnet18"}},
-                        {"losses", {"mse"}},
-                        {"data_dir", tmp / "data"},
-                        {"save_dir", tmp / "save"},
-                        {"models_dir", tmp / "models"},
-                        {"base_train_epochs", 1},
-                        {"batch_size", 3},
-                        {"threads", 2},
-                        {"seed", 3},
-                        {"val_size", 0}};
+    nlohmann::json j = test::smokeSweep("cub", "resnet18", tmp, 1);
+    j["val_size"] = 0;
     const RunConfig config = onlyRun(j);
     Trainer(config, {}).run();
     const std::string csv = slurp(config.runDir() + "/metrics.csv");

@@ -349,6 +349,29 @@ private Q_SLOTS:
         custom.seed = 7;
         form->setConfig(custom);
         QVERIFY(trainingFold->isExpanded());
+        // Open, the folds clip nothing either: every field of the training
+        // details lies across the view's width (issue 11's BatchNorm checkbox
+        // first widened the form past it and cut every field's right end).
+        custom.trainParityModel = false;
+        custom.freezeParityBn = true;
+        custom.valSize = 500;
+        form->setConfig(custom);
+        QApplication::processEvents();
+        QVERIFY2(form->width() <= scroll->viewport()->width(),
+                 qPrintable(QStringLiteral("form %1, view %2").arg(form->width()).arg(scroll->viewport()->width())));
+        for (const char* name :
+             {"batch_size", "lr", "weight_decay", "val_size", "freeze_parity_bn", "seed", "threads", "device"}) {
+            auto* field = form->findChild<QWidget*>(QLatin1String(name));
+            QVERIFY2(field && field->isVisible(), name);
+            const QRect inViewport(field->mapTo(scroll->viewport(), QPoint(0, 0)), field->size());
+            QVERIFY2(inViewport.left() >= 0 && inViewport.right() <= viewport.right(),
+                     qPrintable(QStringLiteral("%1 spans x %2..%3 of a %4 px view")
+                                    .arg(QLatin1String(name))
+                                    .arg(inViewport.left())
+                                    .arg(inViewport.right())
+                                    .arg(viewport.width())));
+            QVERIFY2(field->width() >= field->minimumSizeHint().width(), name);
+        }
     }
 
     // Issue 13, item 4: File > Export metrics writes exactly what the run

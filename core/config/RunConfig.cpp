@@ -216,6 +216,9 @@ std::string RunConfig::describeMismatch(const RunConfig& saved, const RunConfig&
                                   "val_size",
                                   "seed"};
     for (const char* key : kKeys) {
+        // Only a parity model that is not trained has statistics to freeze.
+        if (std::string(key) == "freeze_parity_bn" && saved.trainParityModel && current.trainParityModel)
+            continue;
         if (a.at(key) != b.at(key))
             return std::string("'") + key + "' differs: the checkpoint has " + a.at(key).dump() + ", the configuration "
                    + b.at(key).dump();

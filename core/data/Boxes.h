@@ -28,6 +28,15 @@ Box normaliseBox(const Box& pixels, int imageWidth, int imageHeight);
 /// The inverse map, normalised -> pixels (box_util.py box_transform_inv).
 Box toPixels(const Box& normalised, float imageWidth, float imageHeight);
 
+/// A normalised box clipped to its W x H image the original's way: back to
+/// pixels, cropToImage, normalised again. The original's base-model boxes
+/// are clipped so (cub-localization/get_base_labels.py, coded.py).
+Box clipNormalised(const Box& normalised, float imageWidth, float imageHeight);
+
+/// clipNormalised of each row of an (N, 4) float tensor with the images'
+/// (N, 2) sizes (W, H); a new tensor.
+at::Tensor clipNormalisedRows(const at::Tensor& boxes, const at::Tensor& imageSizes);
+
 /// The original's IoU of two pixel boxes (box_util.py compute_IoU): inclusive
 /// corners x2 = x + w - 1, areas (x2 - x1)(y2 - y1) with negative sides
 /// counted as 0, intersection likewise; 0 when the union is empty.

@@ -49,8 +49,11 @@ Checkpoint Checkpoint::fromTorchValue(const TorchValue& root, const std::string&
     if (!config || config->kind != TorchValue::Kind::String || !epoch || epoch->kind != TorchValue::Kind::Int || !best
         || (best->kind != TorchValue::Kind::Double && best->kind != TorchValue::Kind::Int))
         throw Error(path + ": damaged checkpoint (config, epoch or best_val_acc missing)");
+    bool saysFreeze = false;
     try {
-        c.config = RunConfig::fromJson(nlohmann::json::parse(config->string));
+        const nlohmann::json j = nlohmann::json::parse(config->string);
+        c.config = RunConfig::fromJson(j);
+        saysFreeze = j.contains("freeze_parity_bn");
     } catch (const nlohmann::json::exception& e) {
         throw Error(path + ": damaged checkpoint: its configuration is not valid JSON");
     } catch (const Error& e) {
@@ -70,6 +73,17 @@ Checkpoint Checkpoint::fromTorchValue(const TorchValue& root, const std::string&
             dict.emplace_back(name.string, tensor.tensor);
         }
         c.tensors[key.string] = std::move(dict);
+    }
+    // Written before freeze_parity_bn existed: a frozen parity model then
+    // kept its BatchNorm statistics. Say so, so that a resume with today's
+    // default (the original's training mode) is refused naming the key
+    // rather than switching mid-run. Only where there are statistics.
+    if (!saysFreeze && !c.config.trainParityModel && c.tensors.count("base_model")) {
+        for (const auto& [name, tensor] : c.tensors.at("base_model"))
+            if (name.size() >= 12 && name.compare(name.size() - 12, 12, "running_mean") == 0) {
+                c.config.freezeParityBn = true;
+                break;
+            }
     }
     return c;
 }

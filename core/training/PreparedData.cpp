@@ -112,6 +112,17 @@ std::shared_ptr<PreparedSet> DatasetPreparer::prepareSet(const ImageSet& set, Ne
         out->boxes = set.boxes.to(at::kFloat).contiguous();
     if (set.imageSizes.defined())
         out->imageSizes = set.imageSizes.to(at::kFloat).contiguous();
+    const bool localization = m_dataset.task == Task::Localization;
+    if (localization && (!out->boxes.defined() || !out->imageSizes.defined() || out->imageSizes.size(0) != n))
+        throw Error(set.source + ": the " + name + " split of " + m_dataset.name
+                    + " carries no box or image size for every sample (boxes are scored in pixels of their image)");
+    // The base model's own boxes are clipped to their images as the
+    // original's (get_base_labels.py writes them clipped); boxes from a file
+    // were clipped when read.
+    auto clipComputedBoxes = [&] {
+        if (localization && !set.givenBaseOutputs.defined())
+            out->baseOutputs = clipNormalisedRows(out->baseOutputs, out->imageSizes);
+    };
     out->codeShape = m_codeShape;
     out->rowShape = m_codeShape;
 
@@ -121,6 +132,7 @@ std::shared_ptr<PreparedSet> DatasetPreparer::prepareSet(const ImageSet& set, Ne
         out->baseOutputs = set.givenBaseOutputs.defined() ? set.givenBaseOutputs.to(at::kFloat).contiguous()
                                                           : baseOutputs(baseModel, m_dataset, set, observer, cancel,
                                                                         "Preparing " + name + " split");
+        clipComputedBoxes();
         out->codeSource = set.lazy;
         out->sourceToInput = m_dataset.toInput;
         out->baseArgmax = out->baseOutputs.argmax(1).contiguous();
@@ -172,6 +184,7 @@ std::shared_ptr<PreparedSet> DatasetPreparer::prepareSet(const ImageSet& set, Ne
                                              : set.images;
         out->codeInputs = resize ? m_dataset.toInput(codeImages).reshape({n, -1}) : input.reshape({n, -1});
     }
+    clipComputedBoxes();
     out->baseArgmax = out->baseOutputs.argmax(1).contiguous();
     return out;
 }
@@ -204,9 +217,9 @@ PreparedData DatasetPreparer::prepare(const RawDataset& raw, Network& baseModel,
     // The original's CodeDataset has (N // k) * k samples: the last N % k of
     // each split are never used, the same ones every epoch, and they are left
     // out before the validation split is drawn (docs/DIFFERENCES.md).
-    // Localization follows coded.py instead, which drops the odd sample out
-    // of the last (shuffled) batch: there the whole split stays and
-    // epochBatches drops what does not fill a group.
+    // Localization follows coded.py instead, which drops the odd image of a
+    // batch: every image stays in the split, and epochBatches drops what does
+    // not fill a group at the end of each pass's (shuffled) order.
     const bool codeDataset = !boxes;
     auto usableIndices = [&](int64_t n) {
         if (codeDataset)
@@ -226,11 +239,15 @@ PreparedData DatasetPreparer::prepare(const RawDataset& raw, Network& baseModel,
         data.train.indices = usableIndices(train->size());
         data.val = {"val", val, usableIndices(val->size()), true};
         data.test.shuffleEachEpoch = true;
+        if (data.val.indices.empty())
+            throw Error(raw.val->source + ": " + std::to_string(val->size())
+                        + " validation samples do not fill one group of k = " + std::to_string(m_k));
     } else if (m_valSize == 0) {
         // Localization with val_size 0: no validation split, train on every
         // image that is not test, as the original's cub-localization.
         data.train.indices = usableIndices(train->size());
         data.val = {"val", train, {}, false};
+        data.hasVal = false;
         data.notices.push_back("val_size 0: no validation split; training on all " + std::to_string(train->size())
                                + " non-test samples, no best.pth (nothing to choose it by).");
     } else {

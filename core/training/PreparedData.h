@@ -83,6 +83,8 @@ struct PreparedData {
     SplitPlan train;
     SplitPlan val;
     SplitPlan test;
+    /// false only for val_size 0 (localization): no validation split at all.
+    bool hasVal = true;
     std::vector<BaseAccuracy> baseAccuracies; ///< train and test (docs/BEHAVIOUR.md §3.2)
     std::vector<std::string> notices;         ///< e.g. a reduced val size
     double seconds = 0;

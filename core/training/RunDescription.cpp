@@ -129,8 +129,10 @@ std::string describeRunText(const RunConfig& c)
           << (c.trainDecoder ? ", trained" : ", fixed") << "\n";
     s << "  loss:         " << c.lossClass << "\n";
     s << "  training:     " << c.numEpochs << " epochs, " << c.batchSize << " groups of k = " << c.k
-      << " per batch, Adam lr " << c.lr << " weight decay " << c.weightDecay << ", val_size " << c.valSize << ", seed "
-      << c.seed << "\n";
+      << " per batch, Adam lr " << c.lr << " weight decay " << c.weightDecay
+      << (c.valSize == 0 ? std::string(", no validation split (val_size 0)")
+                         : ", val_size " + std::to_string(c.valSize))
+      << ", seed " << c.seed << "\n";
     return s.str();
 }
 

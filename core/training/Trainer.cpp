@@ -217,7 +217,7 @@ RunSummary Trainer::run()
             std::vector<SplitResult> splits;
             splits.push_back(runSplit(m_data.train, epoch, true));
             // val_size 0 (localization): no validation split, so no best.pth.
-            const bool hasVal = !m_data.val.indices.empty();
+            const bool hasVal = m_data.hasVal;
             if (hasVal)
                 splits.push_back(runSplit(m_data.val, epoch, false));
             splits.push_back(runSplit(m_data.test, epoch, false));

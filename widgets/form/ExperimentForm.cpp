@@ -385,7 +385,9 @@ parity::RunConfig ExperimentForm::config() const
     c.trainEncoder = m_trainEncoder->isChecked();
     c.trainParityModel = m_trainParity->isChecked();
     c.trainDecoder = m_trainDecoder->isChecked();
-    c.freezeParityBn = m_freezeParityBn->isChecked();
+    // A trained parity model has no frozen statistics: the box (disabled
+    // then) says nothing about the run.
+    c.freezeParityBn = m_freezeParityBn->isChecked() && !m_trainParity->isChecked();
     c.numEpochs = m_epochs->value();
     c.batchSize = m_batchSize->value();
     c.lr = m_lr->value();

@@ -388,8 +388,12 @@ void InspectorView::startGroupJob(const GroupRequest& request)
         [inspector, order, request]() {
             GroupResult r;
             try {
-                const std::string split = request.split.toStdString();
+                std::string split = request.split.toStdString();
                 inspector->setGroupOrder(order);
+                // A run without a validation split (val_size 0): the view
+                // opens on val by default, so show test instead.
+                if (split == "val" && inspector->groupCount(split) == 0 && inspector->groupCount("test") > 0)
+                    split = "test";
                 const int64_t count = inspector->groupCount(split);
                 if (count == 0) {
                     r.error = QObject::tr("The %1 split holds no complete group").arg(request.split);

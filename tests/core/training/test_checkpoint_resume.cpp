@@ -4,6 +4,7 @@
 #include "config/SweepConfig.h"
 #include "io/Checkpoint.h"
 #include "io/ResultWriter.h"
+#include "io/TorchFile.h"
 #include "io/RunDirectory.h"
 #include "training/Trainer.h"
 #include "util/Error.h"
@@ -208,4 +209,45 @@ TEST_F(CheckpointTest, CheckpointRoundTripsConfigAndTensors)
     EXPECT_EQ(back.config.toJson(), c.config.toJson());
     ASSERT_EQ(back.tensors.at("parity_model").size(), 1u);
     EXPECT_TRUE(at::equal(back.tensors.at("parity_model")[0].second, c.tensors["parity_model"][0].second));
+}
+
+// Issue 11, item 2: a checkpoint written before freeze_parity_bn existed
+// comes from a run whose frozen parity model kept its BatchNorm statistics.
+// It reads back as freeze_parity_bn true (where the model has statistics),
+// so a resume with today's default is refused naming the key instead of
+// switching the parity model's mode mid-run.
+TEST_F(CheckpointTest, ACheckpointFromBeforeFreezeParityBnKeptItsStatistics)
+{
+    RunConfig run = onlyRun(config(tmp / "data", tmp / "save", 1));
+    run.trainParityModel = false;
+    auto writeOld = [&](const std::string& path, const std::string& bufferName) {
+        nlohmann::json j = run.toJson();
+        j.erase("freeze_parity_bn");
+        c10::impl::GenericDict top(c10::StringType::get(), c10::AnyType::get());
+        top.insert("format", std::string(Checkpoint::kFormat));
+        top.insert("version", int64_t(1));
+        top.insert("config", j.dump());
+        top.insert("epoch", int64_t(0));
+        top.insert("best_val_acc", 0.5);
+        c10::Dict<std::string, at::Tensor> base;
+        base.insert(bufferName, at::zeros({4}));
+        top.insert("base_model", base);
+        writeTorchFile(path, c10::IValue(top));
+    };
+    writeOld(tmp / "bn.pth", "bn1.running_mean");
+    const Checkpoint withBn = Checkpoint::load(tmp / "bn.pth");
+    EXPECT_TRUE(withBn.config.freezeParityBn);
+    const std::string why = RunConfig::describeMismatch(withBn.config, run);
+    EXPECT_NE(why.find("freeze_parity_bn"), std::string::npos) << why;
+    // No statistics (base-mlp): nothing to say, a resume goes on.
+    writeOld(tmp / "mlp.pth", "nn.0.weight");
+    const Checkpoint mlp = Checkpoint::load(tmp / "mlp.pth");
+    EXPECT_FALSE(mlp.config.freezeParityBn);
+    EXPECT_EQ(RunConfig::describeMismatch(mlp.config, run), "");
+    // A trained parity model: the key is never a reason to refuse.
+    RunConfig trained = run;
+    trained.trainParityModel = true;
+    RunConfig trainedFrozen = trained;
+    trainedFrozen.freezeParityBn = true;
+    EXPECT_EQ(RunConfig::describeMismatch(trainedFrozen, trained), "");
 }

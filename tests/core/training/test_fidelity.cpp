@@ -10,6 +10,8 @@
 
 #include "catalog/Catalog.h"
 #include "config/SweepConfig.h"
+#include "data/Boxes.h"
+#include "data/CubFiles.h"
 #include "data/ImageFolderSource.h"
 #include "data/MnistFiles.h"
 #include "io/Checkpoint.h"
@@ -281,4 +283,39 @@ TEST(Fidelity, SmallTrainSplitsValidateOnATenthWithANotice)
     EXPECT_EQ(data.train.indices.size(), 90u);
     ASSERT_EQ(data.notices.size(), 1u);
     EXPECT_NE(data.notices[0].find("using a tenth of it"), std::string::npos) << data.notices[0];
+}
+
+// Item 4: the base model's own boxes are clipped to their images as the
+// original's are (get_base_labels.py: crop_boxes before writing them), so a
+// reconstruction equal to a base box that ran past the edge scores IoU 1.
+TEST(Fidelity, ComputedBaseBoxesAreClippedAsTheOriginals)
+{
+    class OverTheEdge : public Network {
+    public:
+        at::Tensor forward(const at::Tensor& x) override
+        {
+            // x = 0.5, w = 1.0: the box ends at 1.5, half a width past the right edge.
+            return at::tensor({0.5f, -0.5f, 1.0f, 1.0f}).repeat({x.size(0), 1});
+        }
+    };
+    test::TempDir tmp;
+    test::writeTinyCub(tmp / "data", 2, 5);
+    const RawDataset raw = loadCubDirectory(tmp / "data");
+    const DatasetEntry& cub = *Catalog::instance().dataset("cub");
+    OverTheEdge base;
+    const PreparedData data = DatasetPreparer(cub, cub.shape, 2, 0, 3).prepare(raw, base, nullptr, nullptr);
+    const PreparedSet& train = *data.train.set;
+    for (int64_t i = 0; i < train.size(); ++i) {
+        const float* b = train.baseOutputs.data_ptr<float>() + 4 * i;
+        const float W = train.imageSizes[i][0].item<float>(), H = train.imageSizes[i][1].item<float>();
+        // Cropped at x2 = W: w = W - x1 + 1 pixels, x1 = 3W/4.
+        EXPECT_NEAR(b[2], 2.0f * (W - 0.75f * W + 1.0f) / W, 1e-5) << i;
+        EXPECT_FLOAT_EQ(b[0], 0.5f);
+        EXPECT_FLOAT_EQ(scoredIou({b[0], b[1], b[2], b[3]}, {b[0], b[1], b[2], b[3]}, W, H), 1.0f);
+        // Unclipped, the same perfect reconstruction would miss the threshold.
+        EXPECT_LT(pixelIou(toPixels({0.5f, -0.5f, 1.0f, 1.0f}, W, H),
+                           cropToImage(toPixels({0.5f, -0.5f, 1.0f, 1.0f}, W, H), W, H)),
+                  0.75f);
+    }
+    EXPECT_FALSE(data.hasVal);
 }

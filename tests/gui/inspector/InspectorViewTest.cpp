@@ -45,6 +45,7 @@ private Q_SLOTS:
     void badCheckpointFailsNamingTheFile();
     void exportsALoadablePng();
     void localizationShowsBoxes();
+    void aRunWithoutValidationOpensOnTest();
 
 private:
     void openAndWait(InspectorView& view, const QString& path);
@@ -315,6 +316,36 @@ void InspectorViewTest::localizationShowsBoxes()
         QVERIFY(!panel->boxImage().isNull());
         QVERIFY(panel->caption().contains(QStringLiteral("IoU with the base box")));
     }
+}
+
+// Issue 11, item 3: a CUB run with val_size 0 has no validation split; the
+// view, which opens on val, shows the test split instead of an error.
+void InspectorViewTest::aRunWithoutValidationOpensOnTest()
+{
+    const QString data = m_tmp.filePath(QStringLiteral("cub-noval"));
+    const auto images = parity::test::writeTinyCub(data.toStdString(), 2, 5);
+    const QString boxes = m_tmp.filePath(QStringLiteral("base_boxes_noval.txt"));
+    parity::test::writeShiftedBoxes(boxes.toStdString(), images, 3.0f);
+    trainWithCli(QStringLiteral("cub-noval.json"),
+                 R"({"num_epoch": 1, "k_vals": [2], "enc_dec_types": [["add", "sub"]], "datasets": ["cub"],
+                     "models": ["resnet18"], "losses": ["mse"], "batch_size": 2, "threads": 2, "val_size": 0})",
+                 {m_tmp.filePath(QStringLiteral("save-noval")), QStringLiteral("--data-dir"), data,
+                  QStringLiteral("--base-boxes"), boxes});
+    if (QTest::currentTestFailed())
+        return;
+    const QString checkpoint = m_tmp.filePath(QStringLiteral("save-noval/cub/resnet18/k2/mse/add/sub/current.pth"));
+    QVERIFY(!QFileInfo::exists(m_tmp.filePath(QStringLiteral("save-noval/cub/resnet18/k2/mse/add/sub/best.pth"))));
+
+    InspectorView view;
+    view.resize(1200, 900);
+    view.show();
+    QSignalSpy shown(&view, &InspectorView::groupShown);
+    QSignalSpy failed(&view, &InspectorView::failed);
+    view.openCheckpoint(checkpoint);
+    QTRY_COMPARE_WITH_TIMEOUT(shown.count() + failed.count(), 1, kTimeoutMs);
+    QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.first().first().toString()));
+    QCOMPARE(view.currentSplit(), QStringLiteral("test"));
+    QCOMPARE(QString::fromStdString(view.shownGroup()->split), QStringLiteral("test"));
 }
 
 QTEST_MAIN(InspectorViewTest)

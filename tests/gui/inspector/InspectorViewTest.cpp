@@ -51,6 +51,10 @@ private:
     void openAndWait(InspectorView& view, const QString& path);
     /// Writes `json` as m_tmp/`name` and trains it with parity-train `args`.
     void trainWithCli(const QString& name, const QByteArray& json, const QStringList& args);
+    /// A tiny CUB set with base boxes 3 px off the truth, trained one epoch
+    /// into m_tmp/save-`tag` with `extraKeys` (JSON members, e.g.
+    /// `, "val_size": 0`); returns that run's directory.
+    QString trainTinyCub(const QString& tag, const QString& extraKeys);
     /// showGroup() and wait until that group is on screen.
     void showAndWait(InspectorView& view, const QString& split, qint64 group, qint64 expected);
 
@@ -90,6 +94,21 @@ void InspectorViewTest::trainWithCli(const QString& name, const QByteArray& json
     cli.start(QStringLiteral(PARITY_TRAIN_EXE), QStringList{config} + args);
     QVERIFY(cli.waitForFinished(kTimeoutMs));
     QVERIFY2(cli.exitCode() == 0, cli.readAll().constData());
+}
+
+QString InspectorViewTest::trainTinyCub(const QString& tag, const QString& extraKeys)
+{
+    const QString data = m_tmp.filePath(QStringLiteral("cub-") + tag);
+    const auto images = parity::test::writeTinyCub(data.toStdString(), 2, 5);
+    const QString boxes = m_tmp.filePath(QStringLiteral("base_boxes-%1.txt").arg(tag));
+    parity::test::writeShiftedBoxes(boxes.toStdString(), images, 3.0f);
+    const QString json = QStringLiteral(R"({"num_epoch": 1, "k_vals": [2], "enc_dec_types": [["add", "sub"]],
+        "datasets": ["cub"], "models": ["resnet18"], "losses": ["mse"], "batch_size": 2, "threads": 2%1})")
+                             .arg(extraKeys);
+    trainWithCli(QStringLiteral("cub-%1.json").arg(tag), json.toUtf8(),
+                 {m_tmp.filePath(QStringLiteral("save-") + tag), QStringLiteral("--data-dir"), data,
+                  QStringLiteral("--base-boxes"), boxes});
+    return m_tmp.filePath(QStringLiteral("save-%1/cub/resnet18/k2/mse/add/sub").arg(tag));
 }
 
 void InspectorViewTest::openAndWait(InspectorView& view, const QString& path)
@@ -285,18 +304,10 @@ void InspectorViewTest::exportsALoadablePng()
 // erased query's image instead of bar charts.
 void InspectorViewTest::localizationShowsBoxes()
 {
-    const QString data = m_tmp.filePath(QStringLiteral("cub"));
-    const auto images = parity::test::writeTinyCub(data.toStdString(), 2, 5);
-    const QString boxes = m_tmp.filePath(QStringLiteral("base_boxes.txt"));
-    parity::test::writeShiftedBoxes(boxes.toStdString(), images, 3.0f);
-    trainWithCli(QStringLiteral("cub.json"),
-                 R"({"num_epoch": 1, "k_vals": [2], "enc_dec_types": [["add", "sub"]], "datasets": ["cub"],
-                     "models": ["resnet18"], "losses": ["mse"], "batch_size": 2, "threads": 2})",
-                 {m_tmp.filePath(QStringLiteral("save-cub")), QStringLiteral("--data-dir"), data,
-                  QStringLiteral("--base-boxes"), boxes});
+    const QString runDir = trainTinyCub(QStringLiteral("boxes"), QString());
     if (QTest::currentTestFailed())
         return;
-    const QString checkpoint = m_tmp.filePath(QStringLiteral("save-cub/cub/resnet18/k2/mse/add/sub/current.pth"));
+    const QString checkpoint = runDir + QStringLiteral("/current.pth");
 
     InspectorView view;
     view.resize(1200, 900);
@@ -322,19 +333,12 @@ void InspectorViewTest::localizationShowsBoxes()
 // view, which opens on val, shows the test split instead of an error.
 void InspectorViewTest::aRunWithoutValidationOpensOnTest()
 {
-    const QString data = m_tmp.filePath(QStringLiteral("cub-noval"));
-    const auto images = parity::test::writeTinyCub(data.toStdString(), 2, 5);
-    const QString boxes = m_tmp.filePath(QStringLiteral("base_boxes_noval.txt"));
-    parity::test::writeShiftedBoxes(boxes.toStdString(), images, 3.0f);
-    trainWithCli(QStringLiteral("cub-noval.json"),
-                 R"({"num_epoch": 1, "k_vals": [2], "enc_dec_types": [["add", "sub"]], "datasets": ["cub"],
-                     "models": ["resnet18"], "losses": ["mse"], "batch_size": 2, "threads": 2, "val_size": 0})",
-                 {m_tmp.filePath(QStringLiteral("save-noval")), QStringLiteral("--data-dir"), data,
-                  QStringLiteral("--base-boxes"), boxes});
+    const QString runDir = trainTinyCub(QStringLiteral("noval"), QStringLiteral(R"(, "val_size": 0)"));
     if (QTest::currentTestFailed())
         return;
-    const QString checkpoint = m_tmp.filePath(QStringLiteral("save-noval/cub/resnet18/k2/mse/add/sub/current.pth"));
-    QVERIFY(!QFileInfo::exists(m_tmp.filePath(QStringLiteral("save-noval/cub/resnet18/k2/mse/add/sub/best.pth"))));
+    const QString checkpoint = runDir + QStringLiteral("/current.pth");
+    QVERIFY(QFileInfo::exists(checkpoint));
+    QVERIFY(!QFileInfo::exists(runDir + QStringLiteral("/best.pth")));
 
     InspectorView view;
     view.resize(1200, 900);

@@ -50,7 +50,7 @@ struct EpochSummary {
     std::map<std::string, SplitMetrics> splits;
     double seconds = 0;
     bool improvedBest = false;
-    double bestValReconstructionTop1 = 0;
+    double bestValReconstructionTop1 = 0; ///< NaN: the run has no validation split (val_size 0)
 };
 
 struct BaseAccuracy {
@@ -65,7 +65,7 @@ struct RunSummary {
     std::string runDir;
     std::string header;
     int epochsCompleted = 0;
-    double bestValReconstructionTop1 = 0;
+    double bestValReconstructionTop1 = 0; ///< NaN: the run has no validation split (val_size 0)
     std::vector<BaseAccuracy> baseAccuracies;
     std::map<std::string, SplitMetrics> lastEpoch;
     bool stopped = false;

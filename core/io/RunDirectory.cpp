@@ -136,6 +136,11 @@ void fillBestSoFar(RunContents* run, bool takeBestFromEpochs)
     std::sort(run->epochs.begin(), run->epochs.end(),
               [](const EpochSummary& a, const EpochSummary& b) { return a.epoch < b.epoch; });
     double best = 0;
+    // No epoch with a val split (val_size 0): there is no best, not a 0.
+    const bool anyVal = std::any_of(run->epochs.begin(), run->epochs.end(),
+                                    [](const EpochSummary& e) { return e.splits.count("val") > 0; });
+    if (!anyVal && !run->epochs.empty())
+        best = std::numeric_limits<double>::quiet_NaN();
     for (auto& e : run->epochs) {
         e.improvedBest = false;
         const auto val = e.splits.find("val");
@@ -327,7 +332,9 @@ RunContents RunDirectory::read() const
                 run.config = j["config"];
             run.started = str(j, "started");
             run.updated = str(j, "updated");
-            run.bestValReconstructionTop1 = num(j, "best_val_reconstruction_top1", 0.0);
+            // null (no validation split) or missing: not known, NaN.
+            run.bestValReconstructionTop1 = num(j, "best_val_reconstruction_top1",
+                                                std::numeric_limits<double>::quiet_NaN());
             run.epochsCompleted = num(j, "epochs_completed", 0);
             if (j.contains("classes") && j["classes"].is_array())
                 for (const auto& c : j["classes"])

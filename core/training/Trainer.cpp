@@ -22,6 +22,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <limits>
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
@@ -203,7 +204,8 @@ RunSummary Trainer::run()
             // Epochs count from 1 in our own lines (line i of a result file is
             // epoch i); only the original's progress lines count from 0.
             emit("Resuming from " + m_options.continueFrom + " after epoch " + std::to_string(checkpoint->epoch + 1)
-                 + " (best val reconstruction top-1 " + pythonFloatRepr(m_bestVal) + ")");
+                 + (m_data.hasVal ? " (best val reconstruction top-1 " + pythonFloatRepr(m_bestVal) + ")"
+                                  : std::string(" (no validation split)")));
         } else {
             const std::string moved = m_results->startFresh();
             if (!moved.empty())
@@ -240,9 +242,9 @@ RunSummary Trainer::run()
                 summary.splits[s.split] = s.metrics;
             summary.seconds = seconds;
             summary.improvedBest = improved;
-            summary.bestValReconstructionTop1 = m_bestVal;
+            summary.bestValReconstructionTop1 = bestValOrNone();
             m_summary.epochsCompleted = epoch + 1;
-            m_summary.bestValReconstructionTop1 = m_bestVal;
+            m_summary.bestValReconstructionTop1 = bestValOrNone();
             m_summary.lastEpoch = summary.splits;
             if (m_observer)
                 m_observer->epochFinished(summary);
@@ -451,6 +453,8 @@ SplitResult Trainer::runSplit(const SplitPlan& split, int epoch, bool train)
     return result;
 }
 
+double Trainer::bestValOrNone() const { return m_data.hasVal ? m_bestVal : std::numeric_limits<double>::quiet_NaN(); }
+
 void Trainer::saveCheckpoints(int epoch, bool improved)
 {
     const bool cycle = epoch % m_options.checkpointCycle == 0 || epoch + 1 == m_config.numEpochs;
@@ -530,7 +534,8 @@ nlohmann::json Trainer::runInfo(const std::string& status) const
         {"resumed_from", m_resumedFrom},
         {"updated", nowText()},
         {"epochs_completed", m_summary.epochsCompleted},
-        {"best_val_reconstruction_top1", m_bestVal},
+        // null for a run without a validation split (val_size 0): there is no best.
+        {"best_val_reconstruction_top1", m_data.hasVal ? nlohmann::json(m_bestVal) : nlohmann::json()},
         {"dataset_preparation_seconds", m_data.seconds},
         {"classes", m_parts ? m_parts->dataset().classNames : std::vector<std::string>{}},
     };

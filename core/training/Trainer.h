@@ -77,6 +77,8 @@ private:
     RunSummary m_summary;
     int m_startEpoch = 0;
     double m_bestVal = 0;
+    /// m_bestVal, or NaN when the run has no validation split (val_size 0).
+    double bestValOrNone() const;
     std::string m_startedAt;
     std::string m_resumedFrom; ///< the checkpoint the last resume started from ("" for a fresh run)
 };

@@ -2,6 +2,8 @@
 
 #include "browser/RunRecordLoader.h"
 
+#include <cmath>
+
 #include <QBrush>
 #include <QColor>
 #include <QDir>
@@ -204,8 +206,11 @@ QVariant RunListModel::displayValue(const Entry& e, int column) const
     case EpochsColumn:
         return e.error.isEmpty() ? QVariant(int(r.epochs.size())) : QVariant();
     case BestValColumn:
-        return e.error.isEmpty() && !r.epochs.empty() ? QVariant(QString::number(r.bestValReconstructionTop1, 'f', 4))
-                                                      : QVariant();
+        if (!e.error.isEmpty() || r.epochs.empty())
+            return QVariant();
+        // NaN: a run without a validation split (val_size 0) has no best.
+        return std::isnan(r.bestValReconstructionTop1) ? QVariant(tr("no val"))
+                                                       : QVariant(QString::number(r.bestValReconstructionTop1, 'f', 4));
     case StatusColumn: {
         QString status = !e.error.isEmpty()   ? QStringLiteral("unreadable")
                          : r.status.isEmpty() ? QStringLiteral("original format")
@@ -230,7 +235,9 @@ QVariant RunListModel::sortValue(const Entry& e, int column) const
     case EpochsColumn:
         return e.error.isEmpty() ? int(e.record.epochs.size()) : -1;
     case BestValColumn:
-        return e.error.isEmpty() && !e.record.epochs.empty() ? e.record.bestValReconstructionTop1 : -1.0;
+        return e.error.isEmpty() && !e.record.epochs.empty() && !std::isnan(e.record.bestValReconstructionTop1)
+                   ? e.record.bestValReconstructionTop1
+                   : -1.0;
     default:
         return displayValue(e, column);
     }

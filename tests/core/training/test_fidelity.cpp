@@ -15,6 +15,7 @@
 #include "data/ImageFolderSource.h"
 #include "data/MnistFiles.h"
 #include "io/Checkpoint.h"
+#include "io/RunDirectory.h"
 #include "models/Network.h"
 #include "training/PreparedData.h"
 #include "training/Trainer.h"
@@ -22,6 +23,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -257,6 +259,10 @@ TEST(Fidelity, CubWithValSizeZeroTrainsOnAllNonTestImagesWithoutValidation)
     EXPECT_TRUE(fs::exists(config.runDir() + "/test_localization_acc.txt"));
     EXPECT_TRUE(fs::exists(config.runDir() + "/current.pth"));
     EXPECT_FALSE(fs::exists(config.runDir() + "/best.pth"));
+    // The record says there is no best (null), not a best of 0.
+    const nlohmann::json record = nlohmann::json::parse(slurp(config.runDir() + "/run.json"));
+    EXPECT_TRUE(record.at("best_val_reconstruction_top1").is_null()) << record.dump();
+    EXPECT_TRUE(std::isnan(RunDirectory::of(config).read().bestValReconstructionTop1));
 
     // Elsewhere the original always validates: refused, naming the key.
     j["datasets"] = {"mnist"};

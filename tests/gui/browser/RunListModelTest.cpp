@@ -4,6 +4,9 @@
 #include "browser/RunListModel.h"
 #include "support/CliRun.h"
 
+#include <cmath>
+#include <QJsonObject>
+#include <QJsonDocument>
 #include <QAbstractItemModelTester>
 #include <QSortFilterProxyModel>
 #include <QTemporaryDir>
@@ -212,6 +215,34 @@ private Q_SLOTS:
         // Another root: the old directories are no longer watched.
         setRootAndWait(model, m_save);
         QVERIFY(!model.watchedDirectories().contains(QFileInfo(save).absoluteFilePath()));
+    }
+
+    // Issue 11, item 3: a run without a validation split (val_size 0:
+    // run.json's best is null, no val rows) has no best, not a best of 0.
+    void aRunWithoutValidationHasNoBest()
+    {
+        QTemporaryDir root;
+        QVERIFY(root.isValid());
+        const QString dir = root.filePath("save/mnist/base-mlp/k3/mse/add/sub");
+        parity::test::copyFiles(parity::test::runDirFor(m_save, 3), dir);
+        for (const QString& name : QDir(dir).entryList({QStringLiteral("val_*.txt")}, QDir::Files))
+            QVERIFY(QFile::remove(dir + "/" + name));
+        QByteArrayList rows;
+        for (const QByteArray& row : parity::test::readAll(dir + "/metrics.csv").split('\n'))
+            if (!row.contains(",val,"))
+                rows << row;
+        parity::test::writeAll(dir + "/metrics.csv", rows.join('\n'));
+        QJsonObject record = QJsonDocument::fromJson(parity::test::readAll(dir + "/run.json")).object();
+        QVERIFY(record.contains("best_val_reconstruction_top1"));
+        record["best_val_reconstruction_top1"] = QJsonValue();
+        parity::test::writeAll(dir + "/run.json", QJsonDocument(record).toJson());
+
+        RunListModel model;
+        setRootAndWait(model, root.filePath("save"));
+        QCOMPARE(model.rowCount(), 1);
+        QCOMPARE(model.recordAt(0).epochs.size(), size_t(2));
+        QVERIFY(std::isnan(model.recordAt(0).bestValReconstructionTop1));
+        QCOMPARE(model.index(0, RunListModel::BestValColumn).data().toString(), QStringLiteral("no val"));
     }
 
     void sortsNumbersAsNumbers()

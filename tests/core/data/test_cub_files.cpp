@@ -9,6 +9,7 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <map>
 #include <set>
 
@@ -73,6 +74,27 @@ TEST(CubFiles, TestSplitIsTheOriginalsImageForImage)
     const std::vector<int64_t> expected = {2, 4, 3, 16, 15, 19, 23, 33, 24};
     for (int64_t i = 0; i < 9; ++i)
         EXPECT_EQ(raw.test.ids[i].item<int64_t>(), expected[size_t(i)]) << "test image " << i;
+    // Classes go in the order they first appear in images.txt (the
+    // original's dict of groups), not by name: with class 2 listed first,
+    // CPython draws ids 13, 15, 14 from it, then 5, 4, 8 from class 1.
+    {
+        std::ifstream in(tmp / "images.txt");
+        std::vector<std::string> lines;
+        for (std::string line; std::getline(in, line);)
+            lines.push_back(line);
+        in.close();
+        std::ofstream out(tmp / "images.txt");
+        for (int first : {11, 0}) // class 2's lines (ids 12-22), then class 1's
+            for (int i = first; i < first + 11; ++i)
+                out << lines[size_t(i)] << '\n';
+        for (size_t i = 22; i < lines.size(); ++i)
+            out << lines[i] << '\n';
+    }
+    const RawDataset reordered = loadCubDirectory(tmp.path());
+    const std::vector<int64_t> firstTwo = {13, 15, 14, 5, 4, 8};
+    for (int64_t i = 0; i < 6; ++i)
+        EXPECT_EQ(reordered.test.ids[i].item<int64_t>(), firstTwo[size_t(i)]) << "test image " << i;
+    EXPECT_EQ(reordered.test.labels[0].item<int64_t>(), 1); // labels still by name
     // Train: the rest, in images.txt order.
     ASSERT_EQ(raw.train.size(), 24);
     for (int64_t i = 1; i < raw.train.size(); ++i)

@@ -219,19 +219,19 @@ RunSummary Trainer::run()
             std::vector<SplitResult> splits;
             splits.push_back(runSplit(m_data.train, epoch, true));
             // val_size 0 (localization): no validation split, so no best.pth.
-            const bool hasVal = m_data.hasVal;
-            if (hasVal)
+            if (m_data.hasVal)
                 splits.push_back(runSplit(m_data.val, epoch, false));
             splits.push_back(runSplit(m_data.test, epoch, false));
             const double seconds = secondsSince(t0);
 
-            const double valTop1 = hasVal ? splits[1].metrics.value(dataset.task == Task::Localization
-                                                                        ? "reconstruction_acc"
-                                                                        : "reconstruction_top1")
-                                          : m_bestVal;
-            const bool improved = hasVal && valTop1 > m_bestVal;
-            if (improved)
-                m_bestVal = valTop1;
+            bool improved = false;
+            if (m_data.hasVal) {
+                const double valTop1 = splits[1].metrics.value(
+                    dataset.task == Task::Localization ? "reconstruction_acc" : "reconstruction_top1");
+                improved = valTop1 > m_bestVal;
+                if (improved)
+                    m_bestVal = valTop1;
+            }
             m_results->appendEpoch(epoch, splits, seconds);
             saveCheckpoints(epoch, improved);
 

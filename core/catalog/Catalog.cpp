@@ -1,5 +1,6 @@
 #include "catalog/Catalog.h"
 
+#include "coders/BerrutCoders.h"
 #include "coders/AdditionEncoder.h"
 #include "coders/ConcatenationEncoder.h"
 #include "coders/ConvEncoder.h"
@@ -241,9 +242,20 @@ Catalog::Catalog()
                           [](int, const ImageShape&) { return std::string(); },
                           [](int k, int r, const ImageShape& s) { return std::make_shared<ConvEncoder>(k, r, s); }});
 
+    // Berrut approximate coded computing: training-free, the base model answers every coded query.
+    m_encoders.push_back({"coders.berrut.BerrutEncoder",
+                          {"berrut"},
+                          false,
+                          [](int, const ImageShape&) { return std::string(); },
+                          [](int k, int r, const ImageShape& s) { return std::make_shared<BerrutEncoder>(k, r, s); }});
+
     // Decoders.
     m_decoders.push_back({"coders.summation.SubtractionDecoder", {"sub"}, false, [](int k, int r, int64_t c) {
                               return std::make_shared<SubtractionDecoder>(k, r, c);
+                          }});
+
+    m_decoders.push_back({"coders.berrut.BerrutDecoder", {"berrut"}, false, [](int k, int r, int64_t c) {
+                              return std::make_shared<BerrutDecoder>(k, r, c);
                           }});
 
     m_decoders.push_back({"coders.mlp.MLPDecoder", {"mlp"}, true, [](int k, int r, int64_t c) {

@@ -1,5 +1,7 @@
 #include "coders/Decoder.h"
 
+#include <algorithm>
+
 namespace parity {
 
 at::Tensor Decoder::reconstructAll(const at::Tensor& base, const at::Tensor& parity)
@@ -14,6 +16,16 @@ at::Tensor Decoder::reconstructAll(const at::Tensor& base, const at::Tensor& par
     auto erased = (in.unsqueeze(1) * keep.unsqueeze(0)).reshape({b * m_k, m_k + m_r, c});
     auto decoded = forward(erased).reshape({b, m_k, m_k, c}); // (B, scenario, pos, C)
     return decoded.diagonal(0, 1, 2).permute({0, 2, 1});      // (B, k, C)
+}
+
+at::Tensor Decoder::reconstruct(const at::Tensor& base, const at::Tensor& parity, const std::vector<int>& missing)
+{
+    auto in = at::cat({base, parity}, 1); // (B, k+r, C)
+    auto keep = at::ones({1, m_k + m_r, 1}, base.options());
+    for (int e : missing)
+        keep[0][e].fill_(0);
+    const std::vector<int64_t> positions(missing.begin(), missing.end());
+    return forward(in * keep).index_select(1, at::tensor(positions, at::kLong));
 }
 
 } // namespace parity

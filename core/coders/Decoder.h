@@ -3,6 +3,9 @@
 
 #include <ATen/ATen.h>
 
+#include <algorithm>
+#include <vector>
+
 namespace parity {
 
 /// D: rebuilds an unavailable prediction from the available ones and the
@@ -32,6 +35,30 @@ public:
     /// forward() and picks entry e of scenario e; closed-form decoders
     /// override it.
     virtual at::Tensor reconstructAll(const at::Tensor& base, const at::Tensor& parity);
+
+    /// What the r parity models must output for exact recovery: (B, k, C)
+    /// base outputs -> (B, r, C). Default: combine() as the only parity.
+    virtual at::Tensor combineAll(const at::Tensor& baseOutputs) const { return combine(baseOutputs).unsqueeze(1); }
+
+    // Erasures beyond one (docs/CODES.md). A code has `units()` outputs that
+    // can be missing: the k data positions (ParM), or the N coded workers of a
+    // code that sends every query through the base model coded (Berrut).
+
+    /// Outputs of a group that can be missing.
+    virtual int units() const { return m_k; }
+    /// The numbers of missing units the code is scored with: ParM 1..min(r, k).
+    virtual int minErased() const { return 1; }
+    virtual int maxErased() const { return std::min(m_r, m_k); }
+    /// True when every position is decoded (Berrut: all k predictions are
+    /// approximate), false when only the missing positions are (ParM).
+    virtual bool decodesEveryPosition() const { return false; }
+
+    /// The reconstruction with the units `missing` (sorted) unavailable:
+    /// base (B, k, C), parity (B, outputs, C) -> (B, m, C), m = |missing|
+    /// (their positions in order) or k (decodesEveryPosition). The default
+    /// zeroes the missing entries of the decoder input, runs forward() and
+    /// picks the missing positions.
+    virtual at::Tensor reconstruct(const at::Tensor& base, const at::Tensor& parity, const std::vector<int>& missing);
 
     int k() const { return m_k; }
     int r() const { return m_r; }

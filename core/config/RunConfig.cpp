@@ -44,13 +44,18 @@ int defaultBatchSize(int k) { return k == 2 ? 64 : 32; }
 std::string RunConfig::runDir() const
 {
     namespace fs = std::filesystem;
-    return (fs::path(saveDir) / dataset / model / ("k" + std::to_string(k)) / loss / encoder / decoder).string();
+    // r parities get their own folder beside r = 1's (docs/CODES.md).
+    const std::string kFolder = "k" + std::to_string(k) + (r != 1 ? "_r" + std::to_string(r) : "");
+    return (fs::path(saveDir) / dataset / model / kFolder / loss / encoder / decoder).string();
 }
 
 std::string RunConfig::header() const
 {
-    return dataset + " " + model + " " + std::to_string(k) + " " + loss + " " + encoder + " " + decoder;
+    return dataset + " " + model + " " + std::to_string(k) + " " + loss + " " + encoder + " " + decoder
+           + (r != 1 ? " r=" + std::to_string(r) : "");
 }
+
+bool RunConfig::trainsNothing() const { return !trainEncoder && !trainParityModel && !trainDecoder; }
 
 nlohmann::json RunConfig::toConfigFile() const
 {

@@ -48,10 +48,14 @@ struct RunConfig {
     std::string baseBoxes;   ///< localization: the base model's boxes from a file (`id x y w h`) instead of computed
     int baseTrainEpochs = 5; ///< epochs when the base model must be trained here
 
-    /// `<save_dir>/<dataset>/<model>/k<k>/<loss>/<encoder>/<decoder>` (docs/BEHAVIOUR.md §2).
+    /// `<save_dir>/<dataset>/<model>/k<k>/<loss>/<encoder>/<decoder>` (docs/BEHAVIOUR.md §2);
+    /// `k<k>_r<r>` for r != 1.
     std::string runDir() const;
-    /// `<dataset> <model> <k> <loss> <encoder> <decoder>` (docs/BEHAVIOUR.md §3.0).
+    /// `<dataset> <model> <k> <loss> <encoder> <decoder>` (docs/BEHAVIOUR.md §3.0),
+    /// then ` r=<r>` for r != 1.
     std::string header() const;
+    /// A training-free code (Berrut): nothing is trained, num_epoch may be 0.
+    bool trainsNothing() const;
 
     /// A short title for plots, exports and lists, e.g.
     /// "fashion-mnist · base-mlp · k=2 · Add/Sub · MSE".

@@ -1,6 +1,7 @@
 #include "config/SweepConfig.h"
 
 #include "catalog/Catalog.h"
+#include "coders/LinearCodes.h"
 #include "util/AtomicFile.h"
 #include "util/Error.h"
 
@@ -144,8 +145,33 @@ std::vector<std::string> validateRun(const RunConfig& run)
 
     if (run.k < 2)
         why.push_back("k must be at least 2, not " + std::to_string(run.k));
-    if (run.r != 1)
-        why.push_back("only r = 1 exists (ec_r = " + std::to_string(run.r) + ")");
+    const bool berrutEncoder = run.encoderClass == "coders.berrut.BerrutEncoder";
+    const bool berrut = berrutEncoder && run.decoderClass == "coders.berrut.BerrutDecoder";
+    if (run.r < 1)
+        why.push_back("ec_r must be at least 1 (parity queries per group), not " + std::to_string(run.r));
+    else if (run.r > kMaxParities)
+        why.push_back("ec_r = " + std::to_string(run.r) + ": at most " + std::to_string(kMaxParities)
+                      + " parities (the code's conditioning grows quickly)");
+    else if (berrut && run.k >= 2 && !berrutCollision(run.k, run.r).empty())
+        why.push_back("ec_r = " + std::to_string(run.r) + " with k = " + std::to_string(run.k)
+                      + ": the Berrut code's nodes collide (" + berrutCollision(run.k, run.r)
+                      + "); choose another ec_r");
+    else if (!berrut && run.r > run.k)
+        why.push_back("ec_r = " + std::to_string(run.r) + " exceeds k = " + std::to_string(run.k)
+                      + ": at most k predictions of a group can be missing, so at most k parities are of use");
+    if (berrutEncoder != (run.decoderClass == "coders.berrut.BerrutDecoder"))
+        why.push_back("coders.berrut.BerrutEncoder and coders.berrut.BerrutDecoder go together (enc_dec_types "
+                      "[\"berrut\", \"berrut\"])");
+    if (berrut && (run.trainParityModel || run.trainEncoder || run.trainDecoder))
+        why.push_back("Berrut coding trains nothing (every worker runs the unchanged base model): "
+                      "train_parity_model, train_encoder and train_decoder must be false");
+    if (run.r > 1 && run.encoderClass == "coders.image.ConcatenationEncoder")
+        why.push_back("coders.image.ConcatenationEncoder tiles the k images into one parity image, so it makes "
+                      "exactly one parity query: ec_r must be 1, not "
+                      + std::to_string(run.r));
+    if ((run.r > 1 || berrut) && dataset && dataset->task == Task::Localization)
+        why.push_back("ec_r > 1 and Berrut coding are scored for classification; " + dataset->name
+                      + " predicts boxes (ec_r must be 1)");
 
     const EncoderEntry* encoder = catalog.encoder(run.encoderClass);
     if (!encoder) {
@@ -178,11 +204,11 @@ std::vector<std::string> validateRun(const RunConfig& run)
         why.push_back(dataset->name + " predicts boxes: its loss is torch.nn.MSELoss, not " + loss->className);
     if (loss && loss->needsTrainedCoders && !(run.trainEncoder && run.trainDecoder))
         why.push_back(loss->className + " needs both the encoder and the decoder to be trained");
-    if (!run.trainEncoder && !run.trainDecoder && !run.trainParityModel)
+    if (run.trainsNothing() && !berrut)
         why.push_back("nothing to train: train_encoder, train_parity_model and train_decoder are all false");
 
-    if (run.numEpochs < 1)
-        why.push_back("num_epoch must be at least 1");
+    if (berrut ? run.numEpochs < 0 : run.numEpochs < 1)
+        why.push_back(berrut ? "num_epoch must not be negative (0: evaluate once)" : "num_epoch must be at least 1");
     if (run.batchSize < 1)
         why.push_back("batch_size must be at least 1");
     if (!(run.lr > 0))
@@ -268,8 +294,6 @@ SweepConfig SweepConfig::fromJson(const nlohmann::json& input, const std::string
         base.trainDecoder = *v;
     if (auto v = scalar<bool>(j, "freeze_parity_bn", problems, "true or false"))
         base.freezeParityBn = *v;
-    if (auto v = scalar<int>(j, "ec_r", problems, "a whole number"))
-        base.r = *v;
     if (auto v = scalar<std::string>(j, "data_dir", problems, "a string"))
         base.dataDir = *v;
     if (auto v = scalar<std::string>(j, "save_dir", problems, "a string"))
@@ -303,6 +327,9 @@ SweepConfig SweepConfig::fromJson(const nlohmann::json& input, const std::string
     const auto kVals = axis(j, "k_vals", problems);
     const auto losses = axis(j, "losses", problems);
     const auto encDec = axis(j, "enc_dec_types", problems);
+    // ec_r: a number, or a list (a sweep axis after k_vals).
+    const std::vector<nlohmann::json> rVals = j.contains("ec_r") ? axis(j, "ec_r", problems)
+                                                                 : std::vector<nlohmann::json>{nlohmann::json(1)};
 
     SweepConfig sweep;
     sweep.m_source = j;
@@ -311,11 +338,12 @@ SweepConfig SweepConfig::fromJson(const nlohmann::json& input, const std::string
     // A few kilobytes of lists can describe billions of combinations: refuse
     // before expanding them (issue 5).
     std::uint64_t combinations = 1;
-    for (const auto* list : {&datasets, &models, &kVals, &losses, &encDec})
+    for (const auto* list : {&datasets, &models, &kVals, &rVals, &losses, &encDec})
         combinations = std::min<std::uint64_t>(combinations * list->size(), kMaxSweepRuns + 1);
     if (combinations > kMaxSweepRuns)
-        throw Error(source + ": the sweep describes more than " + std::to_string(kMaxSweepRuns)
-                    + " runs (datasets x models x k_vals x losses x enc_dec_types); split it into several files");
+        throw Error(
+            source + ": the sweep describes more than " + std::to_string(kMaxSweepRuns)
+            + " runs (datasets x models x k_vals x ec_r x losses x enc_dec_types); split it into several files");
 
     const Catalog& catalog = Catalog::instance();
     std::set<std::string> seen;
@@ -335,35 +363,41 @@ SweepConfig SweepConfig::fromJson(const nlohmann::json& input, const std::string
     for (const auto& ds : datasets)
         for (const auto& mo : models)
             for (const auto& kv : kVals)
-                for (const auto& lo : losses)
-                    for (const auto& ed : encDec) {
-                        RunConfig run = base;
-                        if (!asString(ds, "datasets", run.dataset) || !asString(mo, "models", run.model)
-                            || !asString(lo, "losses", run.loss))
-                            continue;
-                        if (!kv.is_number_integer() || kv.get<int64_t>() < 0 || kv.get<int64_t>() > 1000) {
-                            addOnce("'k_vals' entries must be whole numbers, not " + kv.dump());
-                            continue;
-                        }
-                        run.k = kv.get<int>();
-                        if (!ed.is_array() || ed.size() != 2 || !ed[0].is_string() || !ed[1].is_string()) {
-                            addOnce("'enc_dec_types' entries must be [encoder, decoder] pairs, not " + ed.dump());
-                            continue;
-                        }
-                        run.encoder = ed[0].get<std::string>();
-                        run.decoder = ed[1].get<std::string>();
-                        const auto* enc = catalog.encoder(run.encoder);
-                        const auto* dec = catalog.decoder(run.decoder);
-                        const auto* los = catalog.loss(run.loss);
-                        run.encoderClass = enc ? enc->className : run.encoder;
-                        run.decoderClass = dec ? dec->className : run.decoder;
-                        run.lossClass = los ? los->className : run.loss;
-                        run.batchSize = batchSize.value_or(defaultBatchSize(run.k));
+                for (const auto& rv : rVals)
+                    for (const auto& lo : losses)
+                        for (const auto& ed : encDec) {
+                            RunConfig run = base;
+                            if (!rv.is_number_integer() || rv.get<int64_t>() < -1000 || rv.get<int64_t>() > 1000) {
+                                addOnce("'ec_r' must be a whole number or a list of them, not " + rv.dump());
+                                continue;
+                            }
+                            run.r = rv.get<int>();
+                            if (!asString(ds, "datasets", run.dataset) || !asString(mo, "models", run.model)
+                                || !asString(lo, "losses", run.loss))
+                                continue;
+                            if (!kv.is_number_integer() || kv.get<int64_t>() < 0 || kv.get<int64_t>() > 1000) {
+                                addOnce("'k_vals' entries must be whole numbers, not " + kv.dump());
+                                continue;
+                            }
+                            run.k = kv.get<int>();
+                            if (!ed.is_array() || ed.size() != 2 || !ed[0].is_string() || !ed[1].is_string()) {
+                                addOnce("'enc_dec_types' entries must be [encoder, decoder] pairs, not " + ed.dump());
+                                continue;
+                            }
+                            run.encoder = ed[0].get<std::string>();
+                            run.decoder = ed[1].get<std::string>();
+                            const auto* enc = catalog.encoder(run.encoder);
+                            const auto* dec = catalog.decoder(run.decoder);
+                            const auto* los = catalog.loss(run.loss);
+                            run.encoderClass = enc ? enc->className : run.encoder;
+                            run.decoderClass = dec ? dec->className : run.decoder;
+                            run.lossClass = los ? los->className : run.loss;
+                            run.batchSize = batchSize.value_or(defaultBatchSize(run.k));
 
-                        for (const auto& why : validateRun(run))
-                            addOnce("[" + run.header() + "] " + why);
-                        sweep.m_runs.push_back(run);
-                    }
+                            for (const auto& why : validateRun(run))
+                                addOnce("[" + run.header() + "] " + why);
+                            sweep.m_runs.push_back(run);
+                        }
     if (!problems.empty())
         problems.raise(source);
     return sweep;

@@ -16,6 +16,8 @@ namespace parity {
 /// Most runs one configuration file may describe (the product of its sweep
 /// axes); more is refused before expanding.
 constexpr std::uint64_t kMaxSweepRuns = 10000;
+/// The most parity queries per group (ec_r) a run may ask for.
+constexpr int kMaxParities = 8;
 
 class SweepConfig {
 public:

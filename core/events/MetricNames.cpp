@@ -27,4 +27,9 @@ std::vector<std::string> localizationMetricNames()
     return {"localization_acc", "reconstruction_acc", "mean_iou", "mean_reconstruction_iou"};
 }
 
+std::string erasedMetricName(const std::string& metric, int erased)
+{
+    return erased == 1 ? metric : metric + "_e" + std::to_string(erased);
+}
+
 } // namespace parity

@@ -19,6 +19,11 @@ std::vector<std::string> classificationMetricNames(int64_t numClasses);
 /// "reconstruction_acc", "mean_iou", "mean_reconstruction_iou"}.
 std::vector<std::string> localizationMetricNames();
 
+/// The key of `metric` measured with `erased` predictions (or workers)
+/// missing: the plain name for one (every r = 1 run), else `<metric>_e<erased>`
+/// (docs/CODES.md).
+std::string erasedMetricName(const std::string& metric, int erased);
+
 /// The IoU from which a box counts as right (localization and
 /// reconstruction accuracy).
 inline constexpr double kIouThreshold = 0.75;

@@ -109,9 +109,20 @@ ResultWriter::ResultWriter(std::string runDir, std::vector<std::string> accuracy
 {
 }
 
+void ResultWriter::setErasures(std::vector<int> erased) { m_erased = std::move(erased); }
+
+std::vector<std::string> ResultWriter::allAccuracyNames() const
+{
+    std::vector<std::string> names;
+    for (int e : m_erased)
+        for (const auto& n : m_accuracyNames)
+            names.push_back(erasedMetricName(n, e));
+    return names;
+}
+
 std::vector<std::string> ResultWriter::metricNames() const
 {
-    auto names = m_accuracyNames;
+    auto names = allAccuracyNames();
     names.push_back("loss");
     return names;
 }
@@ -169,27 +180,36 @@ void ResultWriter::appendEpoch(int epoch, const std::vector<SplitResult>& splits
 {
     const auto& names = m_accuracyNames;
     const fs::path csv = fs::path(m_runDir) / runfiles::kMetricsCsv;
+    const bool single = singleErasure();
     if (!fs::exists(csv) || fs::file_size(csv) == 0) {
-        std::string header = "epoch,split,loss";
+        std::string header = single ? "epoch,split,loss" : "epoch,split,erased,loss";
         for (const auto& n : names)
             header += "," + n;
         header += ",groups,split_seconds,epoch_seconds";
         appendLine(csv, header);
     }
     for (const auto& s : splits) {
-        std::ostringstream row;
-        row << epoch << ',' << s.split << ',' << pythonFloatRepr(s.metrics.loss);
-        for (const auto& n : names)
-            row << ',' << pythonFloatRepr(s.metrics.value(n));
-        row << ',' << s.groups << ',' << pythonFloatRepr(s.seconds) << ',' << pythonFloatRepr(epochSeconds);
-        appendLine(csv, row.str());
+        // One row per number of missing predictions (the loss is the split's).
+        std::string rows;
+        for (int e : m_erased) {
+            std::ostringstream row;
+            row << epoch << ',' << s.split << ',';
+            if (!single)
+                row << e << ',';
+            row << pythonFloatRepr(s.metrics.loss);
+            for (const auto& n : names)
+                row << ',' << pythonFloatRepr(s.metrics.value(erasedMetricName(n, e)));
+            row << ',' << s.groups << ',' << pythonFloatRepr(s.seconds) << ',' << pythonFloatRepr(epochSeconds);
+            rows += (rows.empty() ? "" : "\n") + row.str();
+        }
+        appendLine(csv, rows);
         appendTextFiles(s);
     }
 }
 
 void ResultWriter::appendTextFiles(const SplitResult& s)
 {
-    for (const auto& n : m_accuracyNames)
+    for (const auto& n : allAccuracyNames())
         appendLine(fs::path(m_runDir) / runfiles::metricFile(s.split, n), pythonFloatRepr(s.metrics.value(n)));
     appendLine(fs::path(m_runDir) / runfiles::metricFile(s.split, "loss"), pythonFloatRepr(s.metrics.loss));
 }

@@ -34,6 +34,12 @@ public:
     /// startFresh delete temporary files that killed processes left behind.
     void keepEpochsUpTo(int lastEpoch);
 
+    /// The numbers of missing predictions the run is scored with, ascending
+    /// (default {1}). With any other set each split's metrics carry
+    /// erasedMetricName keys: every e gets its own text files, and metrics.csv
+    /// a column `erased` with one row per split and e.
+    void setErasures(std::vector<int> erased);
+
     void appendEpoch(int epoch, const std::vector<SplitResult>& splits, double epochSeconds);
     /// One line in each `<split>_<metric>.txt` of `split` and nothing else:
     /// what the original's --only_test leaves behind (metrics.csv holds
@@ -47,6 +53,10 @@ public:
 private:
     std::string m_runDir;
     std::vector<std::string> m_accuracyNames; ///< without "loss"
+    std::vector<int> m_erased{1};
+    bool singleErasure() const { return m_erased == std::vector<int>{1}; }
+    /// Every accuracy key of a split: m_accuracyNames for each e.
+    std::vector<std::string> allAccuracyNames() const;
 };
 
 } // namespace parity

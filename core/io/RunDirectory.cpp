@@ -1,5 +1,6 @@
 #include "io/RunDirectory.h"
 
+#include "events/MetricNames.h"
 #include "util/AtomicFile.h"
 #include "util/Error.h"
 
@@ -8,7 +9,9 @@
 #include <filesystem>
 #include <limits>
 #include <regex>
+#include <set>
 #include <sstream>
+#include <tuple>
 
 namespace fs = std::filesystem;
 
@@ -20,8 +23,9 @@ std::string metricFile(const std::string& split, const std::string& metric) { re
 
 bool isMetricFile(const std::string& name)
 {
-    static const std::regex kPattern("^(train|val|test)_(loss|(reconstruction|overall)_top\\d+|localization_acc|"
-                                     "reconstruction_acc|mean_iou|mean_reconstruction_iou)\\.txt$");
+    static const std::regex kPattern(
+        "^(train|val|test)_(loss|(reconstruction|overall)_top\\d+(_e\\d+)?|localization_acc|"
+        "reconstruction_acc|mean_iou|mean_reconstruction_iou)\\.txt$");
     return std::regex_match(name, kPattern);
 }
 
@@ -29,7 +33,7 @@ bool isRunFile(const std::string& name)
 {
     const bool text = name.size() > 4 && name.compare(name.size() - 4, 4, ".txt") == 0;
     return text || name == kMetricsCsv || name == kRunJson || name == kCurrentCheckpoint || name == kBestCheckpoint
-           || name == kOnlyTest;
+           || name == kOnlyTest || name == kServedAccuracy;
 }
 
 } // namespace runfiles
@@ -382,13 +386,19 @@ void RunDirectory::readMetricsCsv(const std::string& path, RunContents* run)
     if (lines.empty())
         throw Error(path + ": empty file (no header line)");
     const std::vector<std::string> header = splitOn(lines.front(), ',');
-    if (header.size() < 3 || header[0] != "epoch" || header[1] != "split" || header[2] != "loss")
-        throw Error(path + ": line 1: expected a header starting \"epoch,split,loss\"");
+    // Runs scored with several numbers of missing predictions (docs/CODES.md)
+    // have a column `erased` after the split: one row per split and e.
+    const bool erasedColumn = header.size() >= 4 && header[2] == "erased";
+    const size_t firstValue = erasedColumn ? 3 : 2;
+    if (header.size() < 3 || header[0] != "epoch" || header[1] != "split" || header[firstValue] != "loss")
+        throw Error(path
+                    + ": line 1: expected a header starting \"epoch,split,loss\" (or \"epoch,split,erased,loss\")");
     if (lines.size() > 1 && !endsWithNewline)
         throw Error(path + ": line " + std::to_string(lines.size()) + ": the last line is incomplete (truncated?)");
 
     std::vector<EpochSummary> epochs;
     std::map<int, std::map<std::string, SplitTiming>> timings;
+    std::set<std::tuple<int, std::string, int>> seen; // epoch, split, erased
     for (size_t i = 1; i < lines.size(); ++i) {
         const std::string lineNo = std::to_string(i + 1);
         const std::vector<std::string> fields = splitOn(lines[i], ',');
@@ -403,18 +413,31 @@ void RunDirectory::readMetricsCsv(const std::string& path, RunContents* run)
         const std::string split = trimmed(fields[1]);
         if (split.empty())
             throw Error(path + ": line " + lineNo + ": empty split name");
+        int erased = 1;
+        if (erasedColumn) {
+            double e = -1;
+            if (!parseNumber(fields[2], &e) || e < 0 || e > 1000 || std::floor(e) != e)
+                throw Error(path + ": line " + lineNo + ": erased \"" + fields[2] + "\" is not a whole number");
+            erased = int(e);
+        }
         EpochSummary& summary = epochFor(epochs, epoch);
-        if (summary.splits.count(split))
+        if (!seen.insert({epoch, split, erased}).second)
             throw Error(path + ": line " + lineNo + ": epoch " + std::to_string(epoch) + " split " + fields[1]
-                        + " appears twice");
+                        + (erasedColumn ? " erased " + fields[2] : std::string()) + " appears twice");
         SplitMetrics& metrics = summary.splits[split];
         SplitTiming& timing = timings[epoch][split];
-        for (size_t c = 2; c < header.size(); ++c) {
+        for (size_t c = firstValue; c < header.size(); ++c) {
             double value = 0;
             if (!parseNumber(fields[c], &value))
                 throw Error(path + ": line " + lineNo + ": \"" + fields[c] + "\" in column " + header[c]
                             + " is not a number");
             const std::string& column = header[c];
+            if (erased != 1) {
+                // The split's loss and timing are on every row: the e = 1 row's count.
+                if (column != "loss" && column != "groups" && column != "split_seconds" && column != "epoch_seconds")
+                    metrics.accuracy[erasedMetricName(column, erased)] = value;
+                continue;
+            }
             if (column == "loss")
                 metrics.loss = value;
             else if (column == "groups")
@@ -494,18 +517,22 @@ bool RunDirectory::identityFromPath(const std::string& dir, RunContents* run)
     if (parts.size() < 6)
         return false;
     const std::vector<std::string> id(parts.end() - 6, parts.end());
-    static const std::regex kK("^k(\\d+)$");
+    static const std::regex kK("^k(\\d+)(?:_r(\\d+))?$");
     std::smatch match;
-    if (!std::regex_match(id[2], match, kK) || match[1].length() > 6)
+    if (!std::regex_match(id[2], match, kK) || match[1].length() > 6 || match[2].length() > 6)
         return false;
     const int k = std::stoi(match[1].str());
+    const int r = match[2].matched ? std::stoi(match[2].str()) : 1;
     run->config["dataset"] = id[0];
     run->config["model"] = id[1];
     run->config["k"] = k;
+    if (r != 1)
+        run->config["r"] = r;
     run->config["loss"] = id[3];
     run->config["encoder"] = id[4];
     run->config["decoder"] = id[5];
-    run->header = id[0] + " " + id[1] + " " + std::to_string(k) + " " + id[3] + " " + id[4] + " " + id[5];
+    run->header = id[0] + " " + id[1] + " " + std::to_string(k) + " " + id[3] + " " + id[4] + " " + id[5]
+                  + (r != 1 ? " r=" + std::to_string(r) : "");
     return true;
 }
 

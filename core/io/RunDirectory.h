@@ -19,6 +19,8 @@ inline constexpr const char* kMetricsCsv = "metrics.csv";
 inline constexpr const char* kCurrentCheckpoint = "current.pth";
 inline constexpr const char* kBestCheckpoint = "best.pth";
 inline constexpr const char* kOnlyTest = "only_test.json";
+/// Served accuracy with e predictions unavailable and vs the fraction unavailable (docs/CODES.md).
+inline constexpr const char* kServedAccuracy = "served_accuracy.csv";
 /// Results of an earlier run, moved aside by a fresh one: previous-<timestamp>/.
 inline constexpr const char* kPreviousPrefix = "previous-";
 /// "<split>_<metric>.txt": one line per epoch, as the original writes them.

@@ -218,7 +218,7 @@ struct ReconstructionInspector::Impl {
         cache.firstGroup = first;
         cache.groups = groups;
         cache.reconstructed = decoded.reconstructed.contiguous();
-        cache.parity = decoded.parityQuery.reshape({groups, config.r, -1}).contiguous();
+        cache.parity = decoded.parityQuery.reshape({groups, decoded.parityQuery.size(1), -1}).contiguous();
         cache.baseRows = baseOut;
         cache.loss = decoded.loss.item<double>();
         cache.hits.assign(size_t(n), 0);
@@ -338,7 +338,8 @@ InspectedGroup ReconstructionInspector::inspect(const std::string& split, int64_
     g.classNames = m->dataset->classNames;
     g.localization = m->dataset->task == Task::Localization;
     const int64_t d = out.parity.size(2);
-    g.parityQuery = parityImage(out.parity.data_ptr<float>() + local * m->config.r * d, m->config.r, d,
+    const int queries = int(out.parity.size(1));
+    g.parityQuery = parityImage(out.parity.data_ptr<float>() + local * queries * d, queries, d,
                                 m->parts->encoder->image());
     const int64_t* idx = m->samples.at(split).data() + group * k;
     const float* rec = out.reconstructed.data_ptr<float>() + local * k * c;

@@ -7,10 +7,15 @@
 #include "util/Error.h"
 #include "util/Random.h"
 
+#include "coders/LinearCodes.h"
+
 #include <torch/csrc/autograd/grad_mode.h>
 #include <torch/utils.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <optional>
+#include <random>
 
 namespace fs = std::filesystem;
 
@@ -51,6 +56,54 @@ std::string prefixed(const std::string& context, const std::string& message)
 }
 
 } // namespace
+
+std::vector<ErasureSet> erasureSets(const Decoder& decoder, std::uint64_t seed)
+{
+    const int units = decoder.units();
+    int64_t total = 0;
+    for (int e = decoder.minErased(); e <= decoder.maxErased(); ++e)
+        total += binomial(units, e);
+    std::vector<ErasureSet> sets;
+    std::mt19937_64 rng(deriveSeed(seed, kSeedErasurePatterns));
+    for (int e = decoder.minErased(); e <= decoder.maxErased(); ++e) {
+        ErasureSet set;
+        set.erased = e;
+        set.possible = binomial(units, e);
+        if (total <= kMaxErasurePatterns || e <= 1 || set.possible <= kSampledPatternsPerErasure) {
+            set.patterns = subsetsOfSize(units, e);
+        } else {
+            // A sample drawn once for the run: the same patterns every batch
+            // and epoch, so epochs compare. Drawn as distinct random subsets.
+            std::vector<int> all(static_cast<size_t>(units));
+            for (int i = 0; i < units; ++i)
+                all[size_t(i)] = i;
+            while (int64_t(set.patterns.size()) < kSampledPatternsPerErasure) {
+                std::shuffle(all.begin(), all.end(), rng);
+                std::vector<int> pick(all.begin(), all.begin() + e);
+                std::sort(pick.begin(), pick.end());
+                if (std::find(set.patterns.begin(), set.patterns.end(), pick) == set.patterns.end())
+                    set.patterns.push_back(pick);
+            }
+            std::sort(set.patterns.begin(), set.patterns.end());
+        }
+        for (const auto& pattern : set.patterns) {
+            std::vector<int> positions = pattern;
+            if (decoder.decodesEveryPosition()) {
+                positions.resize(size_t(decoder.k()));
+                for (int i = 0; i < decoder.k(); ++i)
+                    positions[size_t(i)] = i;
+            }
+            set.positions.push_back(positions);
+        }
+        sets.push_back(std::move(set));
+    }
+    return sets;
+}
+
+std::string RunComponents::parityKey(size_t j, const std::string& stem)
+{
+    return j == 0 ? stem : stem + "_" + std::to_string(j + 1);
+}
 
 const StateDict& checkpointEntry(const Checkpoint& c, const std::string& path, const std::string& key)
 {
@@ -179,10 +232,15 @@ RunComponents RunComponents::withWeightsOf(const Checkpoint& checkpoint, const s
     // A frozen parity model whose statistics moved gets its own copy: its
     // state comes from the checkpoint too.
     const bool ownParity = c.trainParityModel || checkpoint.tensors.count("parity_model");
-    next.parity = ownParity ? m_model->make(*m_dataset, c.modelScript) : parity;
+    next.parities = parities;
+    if (ownParity)
+        for (auto& p : next.parities)
+            p = m_model->make(*m_dataset, c.modelScript);
+    next.m_erasures = m_erasures;
+    for (auto& p : next.parities)
+        freezeForEvaluation(*p);
     for (torch::nn::Module* module :
-         {static_cast<torch::nn::Module*>(next.parity.get()), static_cast<torch::nn::Module*>(next.encoder.get()),
-          static_cast<torch::nn::Module*>(next.decoder.get())})
+         {static_cast<torch::nn::Module*>(next.encoder.get()), static_cast<torch::nn::Module*>(next.decoder.get())})
         freezeForEvaluation(*module);
     next.loadTrained(checkpoint, checkpointPath);
     return next;
@@ -202,18 +260,26 @@ void RunComponents::assemble(const at::Tensor& trainBoxes)
     encoder = catalog.encoder(c.encoderClass)->create(c.k, c.r, m_dataset->shape);
     decoder = catalog.decoder(c.decoderClass)->create(c.k, c.r, m_dataset->numClasses);
     loss = catalog.loss(c.lossClass)->create();
-    parity = m_model->make(*m_dataset, c.modelScript); // a TorchScript model: a second copy
-    if (training && c.trainParityModel) {
-        initFreshWeights(*parity);
-        if (m_dataset->task == Task::Localization)
-            initBoxBias(*parity, trainBoxes, c.k);
-    } else if (!c.trainParityModel) {
-        // docs/BEHAVIOUR.md §5: the parity model is a copy of the trained base model
-        // (the original left it random by loading into the wrong object).
-        copyWeights(*base, *parity);
+    m_erasures = erasureSets(*decoder, c.seed);
+    // r trained parity models, each its own weights drawn in turn (the first
+    // as with r = 1); an untrained one answers every coded query.
+    parities.clear();
+    for (int j = 0; j < (c.trainParityModel ? c.r : 1); ++j) {
+        auto parity = m_model->make(*m_dataset, c.modelScript); // a TorchScript model: a second copy
+        if (training && c.trainParityModel) {
+            initFreshWeights(*parity);
+            if (m_dataset->task == Task::Localization)
+                initBoxBias(*parity, trainBoxes, c.k);
+        } else if (!c.trainParityModel) {
+            // docs/BEHAVIOUR.md §5: the parity model is a copy of the trained base model
+            // (the original left it random by loading into the wrong object).
+            copyWeights(*base, *parity);
+        }
+        if (!training || !c.trainParityModel)
+            freezeForEvaluation(*parity);
+        parities.push_back(parity);
     }
-    const std::pair<torch::nn::Module*, bool> parts[] = {{parity.get(), c.trainParityModel},
-                                                         {encoder.get(), c.trainEncoder},
+    const std::pair<torch::nn::Module*, bool> parts[] = {{encoder.get(), c.trainEncoder},
                                                          {decoder.get(), c.trainDecoder}};
     for (const auto& [module, trained] : parts) {
         if (!training || !trained)
@@ -226,7 +292,8 @@ void RunComponents::loadTrained(const Checkpoint& c, const std::string& path)
     // A frozen parity model's moved statistics (parityStatisticsMove): the
     // checkpoint holds its whole state. Checkpoints from before keep the copy.
     if (m_config.trainParityModel || c.tensors.count("parity_model"))
-        loadStateDict(*parity, checkpointEntry(c, path, "parity_model"), path + " (parity_model)");
+        for (size_t j = 0; j < parities.size(); ++j)
+            loadStateDict(*parities[j], checkpointEntry(c, path, parityKey(j)), path + " (" + parityKey(j) + ")");
     if (m_config.trainEncoder)
         loadStateDict(*encoder, checkpointEntry(c, path, "encoder"), path + " (encoder)");
     if (m_config.trainDecoder)
@@ -235,10 +302,11 @@ void RunComponents::loadTrained(const Checkpoint& c, const std::string& path)
 
 void RunComponents::setTraining(bool train)
 {
-    if (m_purpose != Purpose::Training)
-        return;
+    if (m_purpose != Purpose::Training || m_config.trainsNothing())
+        return; // a training-free code (Berrut) runs the base model as it is
     if (m_config.trainParityModel || !m_config.freezeParityBn)
-        parity->train(train);
+        for (auto& parity : parities)
+            parity->train(train);
     if (m_config.trainEncoder)
         encoder->train(train);
     if (m_config.trainDecoder)
@@ -247,7 +315,8 @@ void RunComponents::setTraining(bool train)
 
 bool RunComponents::parityStatisticsMove() const
 {
-    return !m_config.trainParityModel && !m_config.freezeParityBn && !parity->buffers().empty();
+    return !m_config.trainParityModel && !m_config.freezeParityBn && !m_config.trainsNothing()
+           && !parities.front()->buffers().empty();
 }
 
 DecodedBatch RunComponents::decode(const at::Tensor& queries, const at::Tensor& baseOutputs,
@@ -255,16 +324,63 @@ DecodedBatch RunComponents::decode(const at::Tensor& queries, const at::Tensor& 
 {
     const int64_t groups = queries.size(0);
     const int64_t numClasses = m_dataset->numClasses;
+    const int64_t outputs = encoder->outputs();
     DecodedBatch out;
     out.parityQuery = encoder->forward(queries);
-    out.parityOutput = parity->forward(out.parityQuery).view({groups, m_config.r, numClasses});
-    if (!m_config.trainDecoder) {
-        out.loss = loss->parityLoss(out.parityOutput.select(1, 0), decoder->combine(baseOutputs));
-        torch::NoGradGuard noGrad;
-        out.reconstructed = decoder->reconstructAll(baseOutputs, out.parityOutput.detach());
+    if (parities.size() == 1) {
+        out.parityOutput = parities.front()->forward(out.parityQuery).view({groups, outputs, numClasses});
     } else {
-        out.reconstructed = decoder->reconstructAll(baseOutputs, out.parityOutput);
+        std::vector<at::Tensor> each;
+        for (size_t j = 0; j < parities.size(); ++j)
+            each.push_back(parities[j]->forward(out.parityQuery.select(1, int64_t(j))).view({groups, 1, numClasses}));
+        out.parityOutput = at::cat(each, 1);
+    }
+    if (m_config.trainsNothing()) {
+        out.loss = at::zeros({}, at::kFloat);
+    } else if (!m_config.trainDecoder) {
+        // MSE summed over the r parities, each against its combination of the base outputs.
+        if (m_config.r == 1) {
+            out.loss = loss->parityLoss(out.parityOutput.select(1, 0), decoder->combine(baseOutputs));
+        } else {
+            const at::Tensor targets = decoder->combineAll(baseOutputs);
+            for (int64_t j = 0; j < m_config.r; ++j) {
+                const at::Tensor term = loss->parityLoss(out.parityOutput.select(1, j), targets.select(1, j));
+                out.loss = j == 0 ? term : out.loss + term;
+            }
+        }
+    }
+    // The reconstructions: with a fixed decoder they carry no gradient.
+    std::optional<torch::NoGradGuard> noGrad;
+    if (!m_config.trainDecoder)
+        noGrad.emplace();
+    const at::Tensor parityOutput = m_config.trainDecoder ? out.parityOutput : out.parityOutput.detach();
+    out.reconstructed = decoder->reconstructAll(baseOutputs, parityOutput);
+    for (const ErasureSet& set : m_erasures) {
+        if (set.erased == 1 && !decoder->decodesEveryPosition()) {
+            out.byErasure.push_back(out.reconstructed.unsqueeze(2)); // (groups, k, 1, C): pattern {i} is position i
+            continue;
+        }
+        std::vector<at::Tensor> each;
+        for (const auto& pattern : set.patterns)
+            each.push_back(decoder->reconstruct(baseOutputs, parityOutput, pattern).unsqueeze(1));
+        out.byErasure.push_back(at::cat(each, 1)); // (groups, patterns, m, C)
+    }
+    if (m_config.trainDecoder) {
+        // The masked loss of every erasure size: single erasures as the
+        // original, then each larger e over its patterns' missing positions.
         out.loss = loss->maskedLoss(out.reconstructed, baseOutputs, labels);
+        for (size_t s = 0; s < m_erasures.size(); ++s) {
+            const ErasureSet& set = m_erasures[s];
+            if (set.erased <= 1)
+                continue;
+            std::vector<int64_t> positions;
+            for (const auto& p : set.positions)
+                positions.insert(positions.end(), p.begin(), p.end());
+            const at::Tensor idx = at::tensor(positions, at::kLong);
+            const at::Tensor rec = out.byErasure[s].reshape({groups, int64_t(positions.size()), numClasses});
+            const at::Tensor lab = labels.defined() ? labels.index_select(1, idx) : labels;
+            out.loss = out.loss + loss->maskedLoss(rec, baseOutputs.index_select(1, idx), lab);
+        }
     }
     return out;
 }

@@ -6,8 +6,10 @@
 
 #include <ATen/ATen.h>
 
+#include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace parity {
 
@@ -32,11 +34,32 @@ enum class Purpose {
 /// encoded, the parity model's outputs, every erasure position decoded, and
 /// the run's loss (as the trainer computes it).
 struct DecodedBatch {
-    at::Tensor parityQuery;   ///< (groups, r, ...) the encoder's output
-    at::Tensor parityOutput;  ///< (groups, r, C)
-    at::Tensor reconstructed; ///< (groups, k, C): position i decoded with it erased
-    at::Tensor loss;          ///< scalar
+    at::Tensor parityQuery;   ///< (groups, outputs, ...) the encoder's output (r queries; Berrut: k + r)
+    at::Tensor parityOutput;  ///< (groups, outputs, C)
+    at::Tensor reconstructed; ///< (groups, k, C): position i decoded with it erased (Berrut: from every worker)
+    /// Per entry of RunComponents::erasures(): (groups, patterns, m, C), the
+    /// decoded positions of each pattern (m = e, or k for Berrut).
+    std::vector<at::Tensor> byErasure;
+    at::Tensor loss; ///< scalar
 };
+
+/// The erasure patterns a run is scored with for one number e of missing
+/// units (docs/CODES.md): each pattern the sorted missing units, and the
+/// positions decoded for it (the missing ones; Berrut: all k).
+struct ErasureSet {
+    int erased = 1;
+    std::vector<std::vector<int>> patterns;
+    std::vector<std::vector<int>> positions;
+    int64_t possible = 0; ///< patterns there are; more than patterns.size() when sampled
+};
+
+/// The erasure sets of a code with `units` outputs that may go missing,
+/// e = minErased..maxErased. All patterns when there are at most
+/// kMaxErasurePatterns in all; otherwise e <= 1 keeps all and each larger e
+/// a sample of kSampledPatternsPerErasure drawn once from `seed`.
+std::vector<ErasureSet> erasureSets(const Decoder& decoder, std::uint64_t seed);
+inline constexpr int64_t kMaxErasurePatterns = 64;
+inline constexpr int64_t kSampledPatternsPerErasure = 16;
 
 /// The components of one run — base model, parity model, encoder, decoder and
 /// loss — built from a resolved configuration and an optional checkpoint.
@@ -107,8 +130,16 @@ public:
     const ModelEntry& modelEntry() const { return *m_model; }
     Purpose purpose() const { return m_purpose; }
 
+    /// The erasure sets this run is scored with (erasureSets), e ascending.
+    const std::vector<ErasureSet>& erasures() const { return m_erasures; }
+    /// The checkpoint entry of parity model j (and "opt" of its optimiser):
+    /// "parity_model" for the first, "parity_model_2", ... for the others.
+    static std::string parityKey(size_t j, const std::string& stem = "parity_model");
+
     std::shared_ptr<Network> base;
-    std::shared_ptr<Network> parity;
+    /// The parity models: r when they are trained (own weights), else one
+    /// (the base model's copy, answering every coded query).
+    std::vector<std::shared_ptr<Network>> parities;
     std::shared_ptr<Encoder> encoder;
     std::shared_ptr<Decoder> decoder;
     std::unique_ptr<Loss> loss;
@@ -122,6 +153,7 @@ private:
     Purpose m_purpose;
     const DatasetEntry* m_dataset = nullptr;
     const ModelEntry* m_model = nullptr;
+    std::vector<ErasureSet> m_erasures;
 };
 
 /// The checkpoint entry `key`; throws parity::Error "<path>: damaged

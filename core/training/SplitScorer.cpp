@@ -1,7 +1,9 @@
 #include "training/SplitScorer.h"
 
 #include "catalog/Catalog.h"
+#include "events/MetricNames.h"
 #include "training/PreparedData.h"
+#include "training/RunComponents.h"
 
 #include <algorithm>
 
@@ -52,5 +54,57 @@ double SplitScorer::runningTop5() const
     return m_boxes ? m_boxMetrics.reconstructionAccuracy() : m_metrics.overall(5);
 }
 SplitMetrics SplitScorer::value() const { return m_boxes ? m_boxMetrics.value() : m_metrics.value(); }
+
+ErasureScorers::ErasureScorers(const DatasetEntry& dataset, const PreparedSet& set,
+                               const std::vector<ErasureSet>& erasures, int k)
+    : m_erasures(erasures)
+    , m_k(k)
+{
+    m_scorers.reserve(erasures.size());
+    for (size_t i = 0; i < erasures.size(); ++i) {
+        m_scorers.emplace_back(dataset, set);
+        if (erasures[i].erased == 1)
+            m_primary = i;
+    }
+}
+
+void ErasureScorers::add(const std::vector<at::Tensor>& byErasure, const int64_t* samples, int64_t groups,
+                         const at::Tensor& base, double loss)
+{
+    const int64_t numClasses = base.size(2);
+    const at::Tensor baseRows = base.reshape({groups * m_k, numClasses});
+    for (size_t s = 0; s < m_erasures.size(); ++s) {
+        const ErasureSet& set = m_erasures[s];
+        const bool plain = set.patterns.size() == size_t(m_k) && set.erased == 1 && set.positions[0].size() == 1;
+        if (plain) {
+            // Pattern {i} decodes position i: the rows are the batch in order.
+            m_scorers[s].add(byErasure[s], samples, groups * m_k, baseRows, loss);
+            continue;
+        }
+        m_rowSamples.clear();
+        m_rowOffsets.clear();
+        for (int64_t g = 0; g < groups; ++g)
+            for (const auto& positions : set.positions)
+                for (int p : positions) {
+                    m_rowSamples.push_back(samples[g * m_k + p]);
+                    m_rowOffsets.push_back(g * m_k + p);
+                }
+        const int64_t rows = int64_t(m_rowSamples.size());
+        const at::Tensor rowBase = baseRows.index_select(0, at::from_blob(m_rowOffsets.data(), {rows}, at::kLong));
+        m_scorers[s].add(byErasure[s].reshape({rows, numClasses}), m_rowSamples.data(), rows, rowBase, loss);
+    }
+}
+
+SplitMetrics ErasureScorers::value() const
+{
+    SplitMetrics merged = m_scorers[m_primary].value();
+    for (size_t s = 0; s < m_scorers.size(); ++s) {
+        if (s == m_primary)
+            continue;
+        for (const auto& [key, value] : m_scorers[s].value().accuracy)
+            merged.accuracy[erasedMetricName(key, m_erasures[s].erased)] = value;
+    }
+    return merged;
+}
 
 } // namespace parity

@@ -11,6 +11,7 @@ namespace parity {
 
 struct DatasetEntry;
 struct PreparedSet;
+struct ErasureSet;
 
 /// Scores the reconstructions of one split's minibatches: the metrics of the
 /// run's task (top-n for classification, IoU for localization) and the mean
@@ -44,6 +45,31 @@ private:
     std::vector<int64_t> m_rowArgmax, m_rowLabels;
     std::vector<float> m_rowTrueBoxes;
     std::vector<float> m_rowImageSizes;
+};
+
+/// A SplitScorer per erasure set of the run (RunComponents::erasures()): the
+/// split's metrics for each number e of missing predictions, merged under
+/// erasedMetricName keys (e = 1 plain, so an r = 1 run scores as before).
+class ErasureScorers {
+public:
+    ErasureScorers(const DatasetEntry& dataset, const PreparedSet& set, const std::vector<ErasureSet>& erasures, int k);
+
+    /// One minibatch of `groups` groups: `samples` the batch's samples in
+    /// group order (groups * k), `base` their base outputs (groups, k, C),
+    /// `byErasure` DecodedBatch::byErasure.
+    void add(const std::vector<at::Tensor>& byErasure, const int64_t* samples, int64_t groups, const at::Tensor& base,
+             double loss);
+
+    /// The scorer of e = 1 (running figures, hits).
+    const SplitScorer& primary() const { return m_scorers[m_primary]; }
+    SplitMetrics value() const;
+
+private:
+    const std::vector<ErasureSet>& m_erasures;
+    int m_k;
+    std::vector<SplitScorer> m_scorers;
+    size_t m_primary = 0;
+    std::vector<int64_t> m_rowSamples, m_rowOffsets;
 };
 
 } // namespace parity

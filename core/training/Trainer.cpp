@@ -9,7 +9,9 @@
 #include "events/CancelToken.h"
 #include "training/LocalizationMetrics.h"
 #include "training/ReconstructionMetrics.h"
+#include "training/ServedAccuracy.h"
 #include "training/SplitScorer.h"
+#include "events/MetricNames.h"
 #include "util/AtomicFile.h"
 #include "util/Error.h"
 #include "util/MachineReport.h"
@@ -57,6 +59,18 @@ std::string nowText()
     return buf;
 }
 
+/// The metrics of one erasure count under their plain names.
+nlohmann::json erasedMetricsJson(const SplitMetrics& m, int erased)
+{
+    nlohmann::json j = nlohmann::json::object();
+    for (const std::string& name : classificationMetricNames(1000)) {
+        const auto it = m.accuracy.find(erasedMetricName(name, erased));
+        if (it != m.accuracy.end())
+            j[name] = it->second;
+    }
+    return j;
+}
+
 nlohmann::json metricsJson(const SplitMetrics& m)
 {
     nlohmann::json j = {{"loss", m.loss}};
@@ -88,8 +102,10 @@ void Trainer::setUpOptimizers()
     AdamOptimizer::Options opt;
     opt.lr = m_config.lr;
     opt.weightDecay = m_config.weightDecay;
+    m_parityOpts.clear();
     if (m_config.trainParityModel)
-        m_parityOpt = std::make_unique<AdamOptimizer>(parametersOf(*m_parts->parity), opt);
+        for (const auto& parity : m_parts->parities) // each its own Adam state
+            m_parityOpts.push_back(std::make_unique<AdamOptimizer>(parametersOf(*parity), opt));
     if (m_config.trainEncoder)
         m_encoderOpt = std::make_unique<AdamOptimizer>(parametersOf(*m_parts->encoder), opt);
     if (m_config.trainDecoder)
@@ -98,7 +114,7 @@ void Trainer::setUpOptimizers()
     // The paper's main case trains without autograd (same arithmetic, far
     // fewer tensor operations). PARITY_NO_FUSED=1 forces the generic path.
     const char* noFused = std::getenv("PARITY_NO_FUSED");
-    auto chain = m_parts->parity->linearChain();
+    auto chain = m_parts->parities.front()->linearChain();
     if (m_config.trainParityModel && !m_config.trainEncoder && !m_config.trainDecoder && m_config.r == 1
         && m_config.lossClass == "torch.nn.MSELoss" && !chain.empty() && !(noFused && *noFused == '1'))
         m_fusedStep = std::make_unique<FusedMlpStep>(std::move(chain));
@@ -109,8 +125,10 @@ void Trainer::setUpOptimizers()
 void Trainer::restore(const Checkpoint& c)
 {
     const std::string& path = m_options.continueFrom;
-    if (m_config.trainParityModel)
-        m_parityOpt->loadState(checkpointEntry(c, path, "opt"), path + " (opt)");
+    for (size_t j = 0; j < m_parityOpts.size(); ++j) {
+        const std::string key = RunComponents::parityKey(j, "opt");
+        m_parityOpts[j]->loadState(checkpointEntry(c, path, key), path + " (" + key + ")");
+    }
     if (m_config.trainEncoder)
         m_encoderOpt->loadState(checkpointEntry(c, path, "encoder_opt"), path + " (encoder_opt)");
     if (m_config.trainDecoder)
@@ -194,6 +212,12 @@ RunSummary Trainer::run()
         m_results = dataset.task == Task::Localization
                         ? std::make_unique<ResultWriter>(m_config.runDir(), LocalizationMetrics::metricNames())
                         : std::make_unique<ResultWriter>(m_config.runDir(), dataset.numClasses);
+        std::vector<int> erased;
+        for (const ErasureSet& set : m_parts->erasures())
+            erased.push_back(set.erased);
+        m_results->setErasures(erased);
+        if (dataset.task == Task::Classification)
+            m_defaultPrediction = defaultPrediction(m_data);
         if (m_options.onlyTest) {
             runOnlyTest(*checkpoint);
             return m_summary;
@@ -214,10 +238,12 @@ RunSummary Trainer::run()
         m_summary.epochsCompleted = m_startEpoch;
         m_results->writeRunJson(runInfo("running"));
 
-        for (int epoch = m_startEpoch; epoch < m_config.numEpochs; ++epoch) {
+        // A training-free code (Berrut) with num_epoch 0 evaluates once, recorded as epoch 1.
+        const int epochs = m_config.trainsNothing() ? std::max(m_config.numEpochs, 1) : m_config.numEpochs;
+        for (int epoch = m_startEpoch; epoch < epochs; ++epoch) {
             const auto t0 = Clock::now();
             std::vector<SplitResult> splits;
-            splits.push_back(runSplit(m_data.train, epoch, true));
+            splits.push_back(runSplit(m_data.train, epoch, !m_config.trainsNothing()));
             // val_size 0 (localization): no validation split, so no best.pth.
             if (m_data.hasVal)
                 splits.push_back(runSplit(m_data.val, epoch, false));
@@ -233,6 +259,7 @@ RunSummary Trainer::run()
                     m_bestVal = valTop1;
             }
             m_results->appendEpoch(epoch, splits, seconds);
+            writeServedAccuracy(splits.back().metrics);
             saveCheckpoints(epoch, improved);
 
             EpochSummary summary;
@@ -304,7 +331,8 @@ SplitResult Trainer::runSplit(const SplitPlan& split, int epoch, bool train)
     const int64_t numClasses = m_parts->dataset().numClasses;
 
     m_parts->setTraining(train);
-    SplitScorer scorer(m_parts->dataset(), set);
+    ErasureScorers scorers(m_parts->dataset(), set, m_parts->erasures(), m_config.k);
+    const SplitScorer& scorer = scorers.primary();
     const bool boxes = m_parts->dataset().task == Task::Localization;
     BatchStats stats;
     stats.runIndex = m_options.runIndex;
@@ -372,7 +400,7 @@ SplitResult Trainer::runSplit(const SplitPlan& split, int epoch, bool train)
         offset += n;
         tGather += lap(t);
         double lossValue = 0;
-        at::Tensor reconstructed;
+        std::vector<at::Tensor> byErasure;
         if (train && m_fusedStep) {
             at::Tensor parity, target;
             {
@@ -383,19 +411,25 @@ SplitResult Trainer::runSplit(const SplitPlan& split, int epoch, bool train)
             const at::Tensor out = m_fusedStep->run(parity, target, &lossValue);
             tForward += lap(t);
             tBackward += lap(t);
-            m_parityOpt->step();
+            m_parityOpts.front()->step();
             tOptimizer += lap(t);
             torch::NoGradGuard noGrad;
-            reconstructed = m_parts->decoder->reconstructAll(base, out.view({groups, m_config.r, numClasses}));
+            // r = 1: the one erasure set, pattern {i} = position i.
+            byErasure.push_back(
+                m_parts->decoder->reconstructAll(base, out.view({groups, m_config.r, numClasses})).unsqueeze(2));
         } else {
             const at::Tensor labels = m_config.trainDecoder ? set.labels.index_select(0, idx).view({groups, k})
                                                             : at::Tensor();
             const DecodedBatch decoded = m_parts->decode(data, base, labels);
-            reconstructed = decoded.reconstructed;
+            byErasure = decoded.byErasure;
             tForward += lap(t);
 
             if (train) {
-                AdamOptimizer* const all[] = {m_parityOpt.get(), m_encoderOpt.get(), m_decoderOpt.get()};
+                std::vector<AdamOptimizer*> all;
+                for (const auto& opt : m_parityOpts)
+                    all.push_back(opt.get());
+                all.push_back(m_encoderOpt.get());
+                all.push_back(m_decoderOpt.get());
                 for (auto* opt : all)
                     if (opt)
                         opt->zeroGrad();
@@ -413,7 +447,7 @@ SplitResult Trainer::runSplit(const SplitPlan& split, int epoch, bool train)
             throw Error("the " + split.name + " loss became " + pythonFloatRepr(lossValue) + " in epoch "
                         + std::to_string(epoch) + ", batch " + std::to_string(bi + 1)
                         + "; stopped (the best checkpoint is kept). Try a lower learning rate.");
-        scorer.add(reconstructed, batch.data(), n, base, lossValue);
+        scorers.add(byErasure, batch.data(), groups, base, lossValue);
         groupsDone += groups;
         tMetrics += lap(t);
         // The pools may have started threads for this pass.
@@ -440,7 +474,7 @@ SplitResult Trainer::runSplit(const SplitPlan& split, int epoch, bool train)
     result.runIndex = m_options.runIndex;
     result.epoch = epoch;
     result.split = split.name;
-    result.metrics = scorer.value();
+    result.metrics = scorers.value();
     result.seconds = secondsSince(t0);
     result.groups = groupsDone;
     result.phaseSeconds = {{"gather", tGather},
@@ -455,9 +489,51 @@ SplitResult Trainer::runSplit(const SplitPlan& split, int epoch, bool train)
 
 double Trainer::bestValOrNone() const { return m_data.hasVal ? m_bestVal : std::numeric_limits<double>::quiet_NaN(); }
 
+DefaultPrediction defaultPrediction(const PreparedData& data)
+{
+    // The most frequent class of the training split (the lower index on a tie),
+    // and how often the test split's label is that class.
+    DefaultPrediction d;
+    const int64_t* trainLabels = data.train.set->labels.data_ptr<int64_t>();
+    std::map<int64_t, int64_t> counts;
+    for (int64_t i : data.train.indices)
+        ++counts[trainLabels[i]];
+    int64_t best = -1;
+    for (const auto& [label, count] : counts)
+        if (count > best) {
+            best = count;
+            d.label = label;
+        }
+    const int64_t* testLabels = data.test.set->labels.data_ptr<int64_t>();
+    int64_t hits = 0;
+    for (int64_t i : data.test.indices)
+        hits += testLabels[i] == d.label;
+    d.testAccuracy = data.test.indices.empty() ? 0.0 : double(hits) / double(data.test.indices.size());
+    return d;
+}
+
+void Trainer::writeServedAccuracy(const SplitMetrics& test)
+{
+    if (!m_defaultPrediction)
+        return; // localization: served accuracy is for classification runs
+    ServedAccuracyInputs in;
+    in.k = m_config.k;
+    in.r = m_config.r;
+    in.decodesEveryPosition = m_parts->decoder->decodesEveryPosition();
+    for (const auto& acc : m_data.baseAccuracies)
+        if (acc.split == "test")
+            in.baseAccuracy = acc.accuracy();
+    in.defaultAccuracy = m_defaultPrediction->testAccuracy;
+    for (const ErasureSet& set : m_parts->erasures())
+        in.decoded[set.erased] = test.value(erasedMetricName("overall_top1", set.erased));
+    m_served = computeServedAccuracy(in);
+    writeFileAtomically(RunDirectory::of(m_config).file(runfiles::kServedAccuracy), servedAccuracyCsv(*m_served));
+}
+
 void Trainer::saveCheckpoints(int epoch, bool improved)
 {
-    const bool cycle = epoch % m_options.checkpointCycle == 0 || epoch + 1 == m_config.numEpochs;
+    const int epochs = m_config.trainsNothing() ? std::max(m_config.numEpochs, 1) : m_config.numEpochs;
+    const bool cycle = epoch % m_options.checkpointCycle == 0 || epoch + 1 == epochs;
     if (!cycle && !improved)
         return;
     Checkpoint c;
@@ -466,10 +542,12 @@ void Trainer::saveCheckpoints(int epoch, bool improved)
     c.bestValAcc = m_bestVal;
     c.tensors["base_model"] = stateDictOf(*m_parts->base);
     if (m_config.trainParityModel) {
-        c.tensors["parity_model"] = stateDictOf(*m_parts->parity);
-        c.tensors["opt"] = m_parityOpt->state();
+        for (size_t j = 0; j < m_parityOpts.size(); ++j) {
+            c.tensors[RunComponents::parityKey(j)] = stateDictOf(*m_parts->parities[j]);
+            c.tensors[RunComponents::parityKey(j, "opt")] = m_parityOpts[j]->state();
+        }
     } else if (m_parts->parityStatisticsMove()) {
-        c.tensors["parity_model"] = stateDictOf(*m_parts->parity); // its running statistics, no optimizer
+        c.tensors["parity_model"] = stateDictOf(*m_parts->parities.front()); // its running statistics, no optimizer
     }
     if (m_config.trainEncoder) {
         c.tensors["encoder"] = stateDictOf(*m_parts->encoder);
@@ -539,6 +617,30 @@ nlohmann::json Trainer::runInfo(const std::string& status) const
         {"dataset_preparation_seconds", m_data.seconds},
         {"classes", m_parts ? m_parts->dataset().classNames : std::vector<std::string>{}},
     };
+    if (m_parts && !(m_parts->erasures().size() == 1 && m_parts->erasures().front().erased == 1)) {
+        // Scored with several numbers of missing units (docs/CODES.md).
+        nlohmann::json sets = nlohmann::json::array();
+        for (const ErasureSet& set : m_parts->erasures())
+            sets.push_back({{"erased", set.erased},
+                            {"patterns", set.patterns},
+                            {"possible_patterns", set.possible},
+                            {"last_test", m_summary.lastEpoch.count("test")
+                                              ? erasedMetricsJson(m_summary.lastEpoch.at("test"), set.erased)
+                                              : nlohmann::json()}});
+        j["erasures"] = {{"units", m_parts->decoder->units()},
+                         {"every_position_decoded", m_parts->decoder->decodesEveryPosition()},
+                         {"sets", sets}};
+    }
+    if (m_defaultPrediction)
+        j["default_prediction"] = {{"class", m_defaultPrediction->label},
+                                   {"test_accuracy", m_defaultPrediction->testAccuracy}};
+    if (m_served)
+        j["served_accuracy"] = {{"from", "test split of the last epoch"},
+                                {"by_erased", m_served->byErased},
+                                {"no_redundancy_by_erased", m_served->noRedundancyByErased},
+                                {"fractions", m_served->fractions},
+                                {"by_fraction", m_served->byFraction},
+                                {"no_redundancy_by_fraction", m_served->noRedundancyByFraction}};
     return j;
 }
 

@@ -5,6 +5,7 @@
 #include "training/AdamOptimizer.h"
 #include "training/FusedMlpStep.h"
 #include "training/RunComponents.h"
+#include "training/ServedAccuracy.h"
 #include "events/TrainingEvents.h"
 #include "util/Threads.h"
 
@@ -20,6 +21,14 @@ namespace parity {
 class CancelToken;
 class ResultWriter;
 struct Checkpoint;
+
+/// The answer a run without redundancy gives for a missing prediction: the
+/// most frequent class of the training split, and its accuracy on test.
+struct DefaultPrediction {
+    int64_t label = 0;
+    double testAccuracy = 0;
+};
+DefaultPrediction defaultPrediction(const PreparedData& data);
 
 struct TrainerOptions {
     std::string continueFrom; ///< checkpoint to resume from ("" = fresh run)
@@ -55,6 +64,8 @@ private:
     void runOnlyTest(const Checkpoint& checkpoint);
     SplitResult runSplit(const SplitPlan& split, int epoch, bool train);
     void saveCheckpoints(int epoch, bool improved);
+    /// served_accuracy.csv from this epoch's test metrics (classification runs).
+    void writeServedAccuracy(const SplitMetrics& test);
     nlohmann::json runInfo(const std::string& status) const;
     void keepRecordedOrigin();
     void emit(const std::string& line);
@@ -67,7 +78,7 @@ private:
     ThreadSettings m_threads;
     nlohmann::json m_machine; ///< machineJson() at the start of the run, for run.json
     std::unique_ptr<RunComponents> m_parts;
-    std::unique_ptr<AdamOptimizer> m_parityOpt;
+    std::vector<std::unique_ptr<AdamOptimizer>> m_parityOpts; ///< one per trained parity model
     std::unique_ptr<AdamOptimizer> m_encoderOpt;
     std::unique_ptr<AdamOptimizer> m_decoderOpt;
     std::unique_ptr<FusedMlpStep> m_fusedStep; ///< the autograd-free step, where it applies
@@ -79,6 +90,8 @@ private:
     double m_bestVal = 0;
     /// m_bestVal, or NaN when the run has no validation split (val_size 0).
     double bestValOrNone() const;
+    std::optional<DefaultPrediction> m_defaultPrediction;
+    std::optional<ServedAccuracy> m_served;
     std::string m_startedAt;
     std::string m_resumedFrom; ///< the checkpoint the last resume started from ("" for a fresh run)
 };

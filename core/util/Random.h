@@ -48,6 +48,7 @@ enum SeedPurpose : std::uint64_t {
     kSeedParityInit = 3,
     kSeedBaseTraining = 4,
     kSeedAugment = 5,
+    kSeedErasurePatterns = 6,
 };
 
 } // namespace parity

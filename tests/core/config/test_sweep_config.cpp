@@ -340,7 +340,8 @@ std::vector<InvalidCase> invalidCases()
              j["k_vals"] = {2, 1};
          },
          {"k must be at least 2"}},
-        {"ecR2", [](json& j) { j["ec_r"] = 2; }, {"only r = 1"}},
+        {"ecR3OverK2", [](json& j) { j["ec_r"] = 3; }, {"ec_r = 3 exceeds k = 2"}},
+        {"ecR0", [](json& j) { j["ec_r"] = 0; }, {"ec_r must be at least 1"}},
         {"kValsString", [](json& j) { j["k_vals"] = "two"; }, {"'k_vals' entries must be whole numbers"}},
         {"kValsFloat", [](json& j) { j["k_vals"] = {2.5}; }, {"'k_vals' entries must be whole numbers"}},
         {"numEpochString", [](json& j) { j["num_epoch"] = "10"; }, {"'num_epoch' must be a whole number"}},

@@ -7,13 +7,21 @@
 
 namespace parity {
 
-BerrutEncoder::BerrutEncoder(int k, int r, ImageShape image)
-    : Encoder(k, r, image)
+namespace {
+// validateRun refuses colliding nodes first; a coder built directly says so too.
+void requireDistinctNodes(const char* className, int k, int r)
 {
     const std::string collision = berrutCollision(k, r);
     if (!collision.empty())
-        throw Error("coders.berrut.BerrutEncoder for k = " + std::to_string(k) + ", ec_r = " + std::to_string(r) + ": "
+        throw Error(std::string(className) + " for k = " + std::to_string(k) + ", ec_r = " + std::to_string(r) + ": "
                     + collision);
+}
+} // namespace
+
+BerrutEncoder::BerrutEncoder(int k, int r, ImageShape image)
+    : Encoder(k, r, image)
+{
+    requireDistinctNodes("coders.berrut.BerrutEncoder", k, r);
     const BerrutNodes nodes = berrutNodes(k, r);
     m_weights = berrutWeights(nodes.data, nodes.workers).to(at::kFloat);
 }
@@ -27,10 +35,7 @@ at::Tensor BerrutEncoder::forward(const at::Tensor& groups)
 BerrutDecoder::BerrutDecoder(int k, int r, int64_t numClasses)
     : Decoder(k, r, numClasses)
 {
-    const std::string collision = berrutCollision(k, r);
-    if (!collision.empty())
-        throw Error("coders.berrut.BerrutDecoder for k = " + std::to_string(k) + ", ec_r = " + std::to_string(r) + ": "
-                    + collision);
+    requireDistinctNodes("coders.berrut.BerrutDecoder", k, r);
 }
 
 at::Tensor BerrutDecoder::forward(const at::Tensor& in)

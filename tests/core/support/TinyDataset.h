@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <random>
 #include <string>
 #include <vector>
@@ -72,6 +73,16 @@ inline void writeTinyMnist(const std::string& dir, int trainCount, int testCount
     };
     writeSet("train", trainCount);
     writeSet("t10k", testCount);
+}
+
+/// The lines of a text file (none when it is missing).
+inline std::vector<std::string> linesOf(const std::string& path)
+{
+    std::ifstream in(path);
+    std::vector<std::string> lines;
+    for (std::string line; std::getline(in, line);)
+        lines.push_back(line);
+    return lines;
 }
 
 /// A one-run sweep on the tiny MNIST-format data: base-mlp, k = 2,

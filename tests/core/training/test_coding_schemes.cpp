@@ -44,14 +44,7 @@ nlohmann::json schemeSweep(const test::TempDir& tmp, int epochs, int r, const st
 
 RunConfig onlyRun(const nlohmann::json& j) { return SweepConfig::fromJson(j, "test").runs().front(); }
 
-std::vector<std::string> linesOf(const std::string& path)
-{
-    std::ifstream in(path);
-    std::vector<std::string> lines;
-    for (std::string line; std::getline(in, line);)
-        lines.push_back(line);
-    return lines;
-}
+using test::linesOf;
 
 std::string configError(const nlohmann::json& j)
 {

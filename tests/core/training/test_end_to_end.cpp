@@ -36,14 +36,7 @@ nlohmann::json tinyConfig(const std::string& dataDir, const std::string& saveDir
 
 RunConfig onlyRun(const nlohmann::json& j) { return SweepConfig::fromJson(j, "test").runs().front(); }
 
-std::vector<std::string> linesOf(const std::string& path)
-{
-    std::ifstream in(path);
-    std::vector<std::string> lines;
-    for (std::string line; std::getline(in, line);)
-        lines.push_back(line);
-    return lines;
-}
+using test::linesOf;
 
 } // namespace
 

@@ -41,6 +41,9 @@ using Clock = std::chrono::steady_clock;
 // Above this a split's code inputs are gathered batch by batch, not per epoch.
 constexpr int64_t kEpochGatherBytes = int64_t(256) << 20;
 
+// A training-free code (Berrut) with num_epoch 0 still evaluates once.
+int epochsToRun(const RunConfig& c) { return c.trainsNothing() ? std::max(c.numEpochs, 1) : c.numEpochs; }
+
 double secondsSince(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 
 std::vector<at::Tensor> parametersOf(torch::nn::Module& m)
@@ -238,8 +241,7 @@ RunSummary Trainer::run()
         m_summary.epochsCompleted = m_startEpoch;
         m_results->writeRunJson(runInfo("running"));
 
-        // A training-free code (Berrut) with num_epoch 0 evaluates once, recorded as epoch 1.
-        const int epochs = m_config.trainsNothing() ? std::max(m_config.numEpochs, 1) : m_config.numEpochs;
+        const int epochs = epochsToRun(m_config);
         for (int epoch = m_startEpoch; epoch < epochs; ++epoch) {
             const auto t0 = Clock::now();
             std::vector<SplitResult> splits;
@@ -532,7 +534,7 @@ void Trainer::writeServedAccuracy(const SplitMetrics& test)
 
 void Trainer::saveCheckpoints(int epoch, bool improved)
 {
-    const int epochs = m_config.trainsNothing() ? std::max(m_config.numEpochs, 1) : m_config.numEpochs;
+    const int epochs = epochsToRun(m_config);
     const bool cycle = epoch % m_options.checkpointCycle == 0 || epoch + 1 == epochs;
     if (!cycle && !improved)
         return;

@@ -5,11 +5,13 @@
 #include "plots/AccuracyPlot.h"
 #include "plots/LossPlot.h"
 #include "plots/QcpInclude.h"
+#include "plots/ServedAccuracyPlot.h"
 
 #include <QDir>
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QSplitter>
+#include <QTabWidget>
 #include <QVBoxLayout>
 
 namespace parity::gui {
@@ -19,10 +21,16 @@ MonitorPage::MonitorPage(RunController* controller, QWidget* parent)
     , m_controller(controller)
     , m_loss(new LossPlot)
     , m_accuracy(new AccuracyPlot)
+    , m_served(new ServedAccuracyPlot)
+    , m_lowerTabs(new QTabWidget)
 {
+    m_lowerTabs->addTab(m_accuracy, tr("Accuracy"));
+    m_lowerTabs->addTab(m_served, tr("Served accuracy"));
+    m_lowerTabs->setTabToolTip(1, tr("The accuracy users are served when predictions are unavailable"));
+    m_lowerTabs->setDocumentMode(true);
     auto* split = new QSplitter(Qt::Vertical);
     split->addWidget(m_loss);
-    split->addWidget(m_accuracy);
+    split->addWidget(m_lowerTabs);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(split);
@@ -39,6 +47,9 @@ MonitorPage::MonitorPage(RunController* controller, QWidget* parent)
         m_record.bestValReconstructionTop1 = summary.bestValReconstructionTop1;
         m_loss->addEpoch(summary);
         m_accuracy->addEpoch(summary);
+        // The trainer wrote served_accuracy.csv before it reported the epoch.
+        RunRecordLoader::readServed(m_record.runDir, &m_record);
+        m_served->setRecords({m_record});
     });
     connect(controller, &RunController::runFinished, this, [this](const parity::RunSummary& summary) {
         m_record.status = summary.stopped ? QStringLiteral("stopped") : QStringLiteral("finished");
@@ -57,6 +68,7 @@ void MonitorPage::onRunStarted()
     m_record.title = QString::fromStdString(config.shortTitle());
     m_loss->clear();
     m_accuracy->clear();
+    m_served->setRecords({});
     setTitles(QString::fromStdString(config.shortTitle()));
     // A resumed run shows its earlier epochs too (the trainer drops any the
     // checkpoint does not cover, and so do we).
@@ -87,13 +99,18 @@ void MonitorPage::showRecord(const RunRecord& record)
     setTitles(record.title.isEmpty() ? record.displayName() : record.title);
     m_loss->showRecord(record);
     m_accuracy->showRecord(record);
+    m_served->setRecords({record});
 }
+
+void MonitorPage::showServedTab(bool served) { m_lowerTabs->setCurrentIndex(served ? 1 : 0); }
 
 bool MonitorPage::exportPlots(const QString& path, QString* error)
 {
     const QFileInfo info(path);
     const QString second = info.dir().filePath(info.completeBaseName() + QStringLiteral("-accuracy.") + info.suffix());
-    return m_loss->exportImage(path, error) && m_accuracy->exportImage(second, error);
+    const QString served = info.dir().filePath(info.completeBaseName() + QStringLiteral("-served.") + info.suffix());
+    return m_loss->exportImage(path, error) && m_accuracy->exportImage(second, error)
+           && (!m_record.served || m_served->exportImage(served, error));
 }
 
 void MonitorPage::replotNow()

@@ -376,6 +376,13 @@ RunContents RunDirectory::read() const
     fillBestSoFar(&run, !hasJson);
     if (!hasJson)
         run.epochsCompleted = int(run.epochs.size());
+    if (fs::exists(file(runfiles::kServedAccuracy), ec)) {
+        try {
+            run.served = readServedAccuracyCsv(file(runfiles::kServedAccuracy));
+        } catch (const std::exception& e) {
+            run.servedProblem = e.what();
+        }
+    }
     return run;
 }
 

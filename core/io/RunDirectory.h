@@ -2,10 +2,12 @@
 // Torch-free on purpose: the workbench's widgets read runs through this.
 #include "config/RunConfig.h"
 #include "events/TrainingEvents.h"
+#include "training/ServedAccuracy.h"
 
 #include <nlohmann/json.hpp>
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -66,6 +68,11 @@ struct RunContents {
     std::string updated;
     /// Groups and seconds per epoch, then per split (metrics.csv only).
     std::map<int, std::map<std::string, SplitTiming>> splitTimings;
+    /// served_accuracy.csv (classification runs, docs/CODES.md), when there
+    /// and readable; a file that does not read leaves the rest of the run
+    /// readable and says why in servedProblem.
+    std::optional<ServedAccuracy> served;
+    std::string servedProblem;
 };
 
 /// What a run directory holds, seen from a run about to start there

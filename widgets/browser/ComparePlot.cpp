@@ -4,6 +4,7 @@
 
 #include "plots/PlotExport.h"
 #include "plots/QcpInclude.h"
+#include "plots/SplitColours.h"
 
 #include <QComboBox>
 #include <QFileDialog>
@@ -14,13 +15,6 @@
 #include <QVBoxLayout>
 
 namespace parity::gui {
-
-namespace {
-const QColor kColors[] = {QColor(31, 119, 180),  QColor(255, 127, 14), QColor(44, 160, 44),   QColor(214, 39, 40),
-                          QColor(148, 103, 189), QColor(140, 86, 75),  QColor(227, 119, 194), QColor(127, 127, 127),
-                          QColor(188, 189, 34),  QColor(23, 190, 207)};
-constexpr int kColorCount = int(sizeof kColors / sizeof kColors[0]);
-} // namespace
 
 ComparePlot::ComparePlot(QWidget* parent)
     : QWidget(parent)
@@ -171,7 +165,7 @@ void ComparePlot::rebuildGraphs()
         QCPGraph* graph = m_plot->addGraph();
         graph->setName(r.displayName());
         graph->setData(xs, ys, true);
-        graph->setPen(QPen(kColors[int(i) % kColorCount], 2));
+        graph->setPen(QPen(runColour(int(i)), 2));
         graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, 5));
         graph->setVisible(!m_hidden.contains(int(i)));
         if (auto* item = m_plot->legend->itemWithPlottable(graph))

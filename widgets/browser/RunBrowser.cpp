@@ -3,6 +3,7 @@
 #include "browser/ComparePlot.h"
 #include "browser/RunListModel.h"
 #include "export/MetricsExport.h"
+#include "plots/ServedAccuracyPlot.h"
 
 #include <QDir>
 #include <QFileDialog>
@@ -17,6 +18,7 @@
 #include <QPushButton>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
+#include <QTabWidget>
 #include <QTableView>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -30,6 +32,8 @@ RunBrowser::RunBrowser(QWidget* parent)
     , m_rootEdit(new QLineEdit(this))
     , m_view(new QTableView(this))
     , m_compare(new ComparePlot(this))
+    , m_served(new ServedAccuracyPlot(this))
+    , m_plotTabs(new QTabWidget(this))
     , m_open(new QPushButton(tr("Open"), this))
     , m_compareButton(new QPushButton(tr("Compare"), this))
     , m_export(new QPushButton(tr("Export..."), this))
@@ -82,7 +86,7 @@ RunBrowser::RunBrowser(QWidget* parent)
     m_recentButton->setEnabled(false);
     auto* refreshButton = new QPushButton(tr("Refresh"), this);
     m_export->setToolTip(tr("Write the selected run's metrics as CSV or JSON"));
-    m_compareButton->setToolTip(tr("Overlay the selected runs in the plot below"));
+    m_compareButton->setToolTip(tr("Overlay the selected runs in the plots below"));
     m_status->setWordWrap(true);
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
@@ -104,7 +108,10 @@ RunBrowser::RunBrowser(QWidget* parent)
     tableLayout->addLayout(buttons);
     auto* splitter = new QSplitter(Qt::Vertical, this);
     splitter->addWidget(tablePane);
-    splitter->addWidget(m_compare);
+    m_plotTabs->addTab(m_compare, tr("Learning curves"));
+    m_plotTabs->addTab(m_served, tr("Served accuracy"));
+    m_plotTabs->setTabToolTip(1, tr("The accuracy users are served when predictions are unavailable"));
+    splitter->addWidget(m_plotTabs);
     splitter->setStretchFactor(0, 1);
     splitter->setStretchFactor(1, 1);
     auto* layout = new QVBoxLayout(this);
@@ -271,6 +278,7 @@ int RunBrowser::compareSelected()
 {
     std::vector<RunRecord> records = selectedRecords();
     const int count = int(records.size());
+    m_served->setRecords(records);
     m_compare->setRecords(std::move(records));
     if (count > 0 && selectedRows().size() == count)
         setStatus(tr("Comparing %1 runs").arg(count));

@@ -12,6 +12,7 @@ class QLineEdit;
 class QModelIndex;
 class QPushButton;
 class QSortFilterProxyModel;
+class QTabWidget;
 class QTableView;
 class QToolButton;
 
@@ -19,10 +20,13 @@ namespace parity::gui {
 
 class ComparePlot;
 class RunListModel;
+class ServedAccuracyPlot;
 
 /// A save directory chooser over a sortable table of its runs (RunListModel)
-/// and a ComparePlot below. "Open" (or a double click) hands one run to
-/// whoever shows runs (`runOpened`); "Compare" overlays the selected runs;
+/// and, below, two tabs: "Learning curves" (a ComparePlot) and "Served
+/// accuracy" (a ServedAccuracyPlot). "Open" (or a double click) hands one run
+/// to whoever shows runs (`runOpened`); "Compare" overlays the selected runs
+/// in both;
 /// "Export..." writes the selected run's metrics as CSV or JSON. A run that
 /// does not load shows its error in the status line and its tooltip.
 class RunBrowser : public QWidget {
@@ -39,6 +43,9 @@ public:
     RunListModel* model() const { return m_model; }
     QTableView* view() const { return m_view; }
     ComparePlot* comparePlot() const { return m_compare; }
+    ServedAccuracyPlot* servedPlot() const { return m_served; }
+    /// The tabs holding the two plots (learning curves first).
+    QTabWidget* plotTabs() const { return m_plotTabs; }
     QString statusText() const;
     /// The save directories shown, newest first (at most eight), offered by
     /// the "Recent" button.
@@ -60,7 +67,7 @@ public Q_SLOTS:
     void refresh();
     /// Emits runOpened for the first selected run; false if none loads.
     bool openSelected();
-    /// Shows the selected runs in the compare plot; returns how many.
+    /// Shows the selected runs in both plots; returns how many.
     int compareSelected();
     /// Writes the first selected run's metrics to `path` (.json or else CSV).
     bool exportSelected(const QString& path);
@@ -84,6 +91,8 @@ private:
     QLineEdit* m_rootEdit = nullptr;
     QTableView* m_view = nullptr;
     ComparePlot* m_compare = nullptr;
+    ServedAccuracyPlot* m_served = nullptr;
+    QTabWidget* m_plotTabs = nullptr;
     QPushButton* m_open = nullptr;
     QPushButton* m_compareButton = nullptr;
     QPushButton* m_export = nullptr;

@@ -1,5 +1,7 @@
 #include "browser/RunRecordLoader.h"
 
+#include <QFileInfo>
+
 #include "util/Error.h"
 
 #include <QJsonDocument>
@@ -39,6 +41,8 @@ RunRecord RunRecordLoader::toRecord(const RunContents& c)
     r.started = q(c.started);
     r.updated = q(c.updated);
     r.splitTimings = c.splitTimings;
+    r.served = c.served;
+    r.servedProblem = q(c.servedProblem);
     r.deriveTitle();
     return r;
 }
@@ -63,6 +67,20 @@ bool RunRecordLoader::readMetricsCsv(const QString& path, RunRecord* record, QSt
         return true;
     } catch (const std::exception& e) {
         return fail(error, q(e.what()));
+    }
+}
+
+void RunRecordLoader::readServed(const QString& dir, RunRecord* record)
+{
+    record->served.reset();
+    record->servedProblem.clear();
+    const std::string path = RunDirectory(dir.toStdString()).file(runfiles::kServedAccuracy);
+    if (!QFileInfo::exists(q(path)))
+        return;
+    try {
+        record->served = readServedAccuracyCsv(path);
+    } catch (const std::exception& e) {
+        record->servedProblem = q(e.what());
     }
 }
 

@@ -26,6 +26,9 @@ public:
 
     /// Only metrics.csv (e.g. one written by an export): epochs and timings.
     static bool readMetricsCsv(const QString& path, RunRecord* record, QString* error);
+    /// Reads `dir`'s served_accuracy.csv into record->served (reset when the
+    /// file is not there) and record->servedProblem (why it does not read).
+    static void readServed(const QString& dir, RunRecord* record);
     /// Fills config keys dataset, model, k, loss, encoder, decoder and the
     /// header from the path; false when the path does not have that shape.
     static bool identityFromPath(const QString& dir, RunRecord* record);

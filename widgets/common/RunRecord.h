@@ -9,6 +9,7 @@
 #include <QStringList>
 
 #include <map>
+#include <optional>
 #include <vector>
 
 namespace parity::gui {
@@ -35,6 +36,11 @@ struct RunRecord {
     /// Groups and seconds per epoch, then per split; empty when the source
     /// (the original's txt files) does not say.
     std::map<int, std::map<std::string, SplitTiming>> splitTimings;
+    /// served_accuracy.csv: the accuracy users are served with predictions
+    /// unavailable (docs/CODES.md); empty for runs that do not write it, and
+    /// servedProblem says why when the file is there but does not read.
+    std::optional<parity::ServedAccuracy> served;
+    QString servedProblem;
 
     /// The accuracy keys the epochs hold, in the original's order:
     /// reconstruction_top1, overall_top1, reconstruction_top2, ...

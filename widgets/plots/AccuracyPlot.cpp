@@ -1,5 +1,6 @@
 #include "plots/AccuracyPlot.h"
 #include "common/FlowLayout.h"
+#include "events/MetricNames.h"
 
 #include "plots/PlotInteractor.h"
 #include "plots/QcpInclude.h"
@@ -32,6 +33,17 @@ std::string localizationKey(const QString& kind, bool topOne)
     return reconstruction ? "mean_reconstruction_iou" : "mean_iou";
 }
 
+QString erasedFilter(int erased) { return QStringLiteral("e=%1").arg(erased); }
+
+// One shade per number of missing predictions: e = 1 the split's colour,
+// darker for more, lighter for none (a Berrut code's e = 0).
+QColor erasedShade(const QColor& colour, int erased)
+{
+    if (erased == 1)
+        return colour;
+    return erased == 0 ? colour.lighter(140) : colour.darker(100 + 40 * (erased - 1));
+}
+
 QFrame* separator(QWidget* parent)
 {
     auto* line = new QFrame(parent);
@@ -59,21 +71,10 @@ AccuracyPlot::AccuracyPlot(QWidget* parent)
     epochTicker->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
     plot->xAxis->setTicker(epochTicker);
 
-    for (const QString& split : kSplits) {
-        const QColor colour = splitColour(split);
-        for (const QString& kind : kKinds) {
-            for (const bool topOne : {true, false}) {
-                QCPGraph* graph = plot->addGraph();
-                graph->setName(seriesName(split, kind, topOne ? 1 : m_topN));
-                QPen pen(topOne ? colour : colour.lighter(125), topOne ? 2.0 : 1.5);
-                pen.setStyle(kind == QLatin1String("overall") ? Qt::DashLine : Qt::SolidLine);
-                graph->setPen(pen);
-                graph->setScatterStyle(QCPScatterStyle(topOne ? QCPScatterStyle::ssCircle : QCPScatterStyle::ssSquare,
-                                                       pen.color(), Qt::white, 6));
-                m_series.push_back(Series{graph, split, kind, topOne});
-            }
-        }
-    }
+    for (const QString& split : kSplits)
+        for (const QString& kind : kKinds)
+            for (const bool topOne : {true, false})
+                addSeries(split, kind, topOne, 1);
 
     for (const QString& name : filterNames()) {
         auto* box = new QCheckBox(name == kTopN ? tr("top-n, n =") : name, this);
@@ -88,6 +89,13 @@ AccuracyPlot::AccuracyPlot(QWidget* parent)
     toolbar()->addWidget(separator(this));
     for (const QString& kind : kKinds)
         toolbar()->addWidget(m_filters[kind]);
+    m_erasedBox = new QWidget(this);
+    auto* erasedLayout = new QHBoxLayout(m_erasedBox);
+    erasedLayout->setContentsMargins(0, 0, 0, 0);
+    erasedLayout->addWidget(separator(m_erasedBox));
+    m_erasedBox->setToolTip(tr("Curves per number of missing predictions e in a group"));
+    m_erasedBox->hide();
+    toolbar()->addWidget(m_erasedBox);
     toolbar()->addWidget(separator(this));
     toolbar()->addWidget(m_filters[kTopOne]);
     toolbar()->addWidget(m_filters[kTopN]);
@@ -122,14 +130,98 @@ AccuracyPlot::AccuracyPlot(QWidget* parent)
 
 AccuracyPlot::~AccuracyPlot() = default;
 
+void AccuracyPlot::addSeries(const QString& split, const QString& kind, bool topOne, int erased)
+{
+    const QColor colour = erasedShade(splitColour(split), erased);
+    QCPGraph* graph = customPlot()->addGraph();
+    QPen pen(topOne ? colour : colour.lighter(125), topOne ? 2.0 : 1.5);
+    pen.setStyle(kind == QLatin1String("overall") ? Qt::DashLine : Qt::SolidLine);
+    graph->setPen(pen);
+    graph->setScatterStyle(QCPScatterStyle(topOne ? QCPScatterStyle::ssCircle : QCPScatterStyle::ssSquare,
+                                           pen.color(), Qt::white, 6));
+    m_series.push_back(Series{graph, split, kind, topOne, erased});
+    graph->setName(nameOf(m_series.back()));
+}
+
+void AccuracyPlot::noteErased(const EpochSummary& summary)
+{
+    static const QRegularExpression erasedKey(QStringLiteral("^(?:reconstruction|overall)_top\\d+_e(\\d+)$"));
+    std::set<int> found;
+    for (const auto& [split, metrics] : summary.splits)
+        for (const auto& [key, value] : metrics.accuracy) {
+            const auto match = erasedKey.match(QString::fromStdString(key));
+            if (match.hasMatch())
+                found.insert(match.captured(1).toInt());
+        }
+    bool added = false;
+    for (const int e : found) {
+        if (m_erased.count(e))
+            continue;
+        m_erased.insert(e);
+        added = true;
+        for (const QString& split : kSplits)
+            for (const QString& kind : kKinds)
+                for (const bool topOne : {true, false}) {
+                    addSeries(split, kind, topOne, e);
+                    for (const EpochSummary& earlier : m_epochs)
+                        addPoint(m_series.back(), earlier);
+                }
+    }
+    if (!added)
+        return;
+    // A check box per e (1 included), in e order; then every name gets its " e=<e>".
+    auto* layout = static_cast<QHBoxLayout*>(m_erasedBox->layout());
+    for (const int e : m_erased) {
+        if (!m_filters.count(erasedFilter(e))) {
+            auto* box = new QCheckBox(erasedFilter(e), m_erasedBox);
+            box->setChecked(true);
+            box->setToolTip(tr("Curves with %n prediction(s) of a group missing", nullptr, e));
+            connect(box, &QCheckBox::toggled, this, [this] { applyFilters(); });
+            m_filters[erasedFilter(e)] = box;
+        }
+        layout->removeWidget(m_filters[erasedFilter(e)]);
+        layout->addWidget(m_filters[erasedFilter(e)]);
+    }
+    m_erasedBox->setVisible(m_erased.size() > 1);
+    for (const Series& s : m_series)
+        s.graph->setName(nameOf(s));
+    applyFilters();
+}
+
+void AccuracyPlot::resetErased()
+{
+    for (auto it = m_series.begin(); it != m_series.end();) {
+        if (it->erased == 1) {
+            ++it;
+            continue;
+        }
+        customPlot()->removeGraph(it->graph);
+        it = m_series.erase(it);
+    }
+    for (auto it = m_filters.begin(); it != m_filters.end();) {
+        if (!it->first.startsWith(QLatin1String("e="))) {
+            ++it;
+            continue;
+        }
+        delete it->second;
+        it = m_filters.erase(it);
+    }
+    m_erased = {1};
+    m_erasedBox->hide();
+    for (const Series& s : m_series)
+        s.graph->setName(nameOf(s));
+}
+
 void AccuracyPlot::addPoint(const Series& series, const EpochSummary& summary)
 {
     const auto split = summary.splits.find(series.split.toStdString());
     if (split == summary.splits.end())
         return;
     const std::string key =
-        m_localization ? localizationKey(series.kind, series.topOne)
-                       : QStringLiteral("%1_top%2").arg(series.kind).arg(series.topOne ? 1 : m_topN).toStdString();
+        m_localization
+            ? localizationKey(series.kind, series.topOne)
+            : erasedMetricName(QStringLiteral("%1_top%2").arg(series.kind).arg(series.topOne ? 1 : m_topN).toStdString(),
+                               series.erased);
     const auto accuracy = split->second.accuracy.find(key);
     if (accuracy != split->second.accuracy.end())
         series.graph->addData(summary.epoch + 1, accuracy->second);
@@ -138,7 +230,8 @@ void AccuracyPlot::addPoint(const Series& series, const EpochSummary& summary)
 QString AccuracyPlot::nameOf(const Series& s) const
 {
     if (!m_localization)
-        return seriesName(s.split, s.kind, s.topOne ? 1 : m_topN);
+        return seriesName(s.split, s.kind, s.topOne ? 1 : m_topN)
+               + (m_erased.size() > 1 ? QStringLiteral(" e=%1").arg(s.erased) : QString());
     const bool reconstruction = s.kind == QLatin1String("reconstruction");
     if (s.topOne)
         return QStringLiteral("%1 %2 acc").arg(s.split, reconstruction ? s.kind : QStringLiteral("localization"));
@@ -166,6 +259,7 @@ void AccuracyPlot::addEpoch(const EpochSummary& summary)
         for (const auto& [split, metrics] : summary.splits)
             if (metrics.accuracy.count("localization_acc"))
                 setLocalization(true);
+    noteErased(summary); // new e: their curves get the epochs so far
     m_epochs.push_back(summary);
     const int before = m_topN;
     noteAvailableN(summary);
@@ -292,6 +386,7 @@ void AccuracyPlot::clear()
     interactor()->hideReadout();
     m_epochs.clear();
     m_availableN.clear();
+    resetErased();
     for (const Series& s : m_series)
         s.graph->data()->clear();
     setLocalization(false);
@@ -315,7 +410,9 @@ bool AccuracyPlot::isShown(const QString& filter) const
 
 bool AccuracyPlot::passesFilters(const Series& series) const
 {
-    return isShown(series.split) && isShown(series.kind) && isShown(series.topOne ? kTopOne : kTopN);
+    const auto erased = m_filters.find(erasedFilter(series.erased));
+    return isShown(series.split) && isShown(series.kind) && isShown(series.topOne ? kTopOne : kTopN)
+           && (erased == m_filters.end() || erased->second->isChecked());
 }
 
 void AccuracyPlot::applyFilters()

@@ -20,6 +20,11 @@ namespace parity::gui {
 /// Toolbar check boxes choose the splits, kinds and metrics in the plot and
 /// the legend (whose entries then hide/show single series on click).
 ///
+/// A run scored with several numbers e of missing predictions (r > 1 or a
+/// Berrut code; keys "<kind>_top<n>_e<e>", docs/CODES.md) gets one curve per
+/// e: every name ends in " e=<e>", the colour darkens with e, and an "e=<e>"
+/// check box per e joins the toolbar.
+///
 /// A localization run (its epochs carry "localization_acc" and the other
 /// LocalizationMetrics keys, no top-n) is shown in the same slots:
 /// reconstruction / overall become reconstruction / localization, top-1 the
@@ -50,9 +55,13 @@ public:
     /// The n > 1 for which the epochs so far have "..._top<n>" accuracies.
     std::vector<int> availableTopN() const { return {m_availableN.begin(), m_availableN.end()}; }
 
-    /// Toolbar filters, by the names of filterNames().
+    /// Toolbar filters, by the names of filterNames() or "e=<e>".
     void setShown(const QString& filter, bool shown);
     bool isShown(const QString& filter) const;
+
+    /// The numbers of missing predictions the epochs are scored with ({1} for
+    /// every r = 1 run).
+    std::vector<int> erasedCounts() const { return {m_erased.begin(), m_erased.end()}; }
 
     /// Whether the epochs shown are a localization run's (see above).
     bool isLocalization() const { return m_localization; }
@@ -71,6 +80,7 @@ private:
         QString split;
         QString kind;
         bool topOne = true;
+        int erased = 1;
     };
     struct BaseLine {
         QString split;
@@ -84,6 +94,9 @@ private:
     void setLocalization(bool on);
     void rebuildTopN();
     void noteAvailableN(const parity::EpochSummary& summary);
+    void noteErased(const parity::EpochSummary& summary);
+    void addSeries(const QString& split, const QString& kind, bool topOne, int erased);
+    void resetErased();
     void refreshTopNCombo();
     void applyFilters();
     void removeBaseLines();
@@ -93,6 +106,8 @@ private:
     std::vector<BaseLine> m_baseLines;
     std::vector<parity::EpochSummary> m_epochs; ///< to redo the top-n series when n changes
     std::set<int> m_availableN;
+    std::set<int> m_erased{1};
+    QWidget* m_erasedBox = nullptr; ///< holds the "e=<e>" check boxes (hidden for one e)
     std::map<QString, QCheckBox*> m_filters;
     QComboBox* m_topNCombo;
     int m_topN = kDefaultTopN;

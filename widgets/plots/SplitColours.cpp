@@ -14,4 +14,14 @@ QColor splitColour(const QString& split)
     return QColor(0x7f, 0x7f, 0x7f);
 }
 
+QColor runColour(int index)
+{
+    static const QColor colours[] = {QColor(31, 119, 180),  QColor(255, 127, 14), QColor(44, 160, 44),
+                                     QColor(214, 39, 40),   QColor(148, 103, 189), QColor(140, 86, 75),
+                                     QColor(227, 119, 194), QColor(127, 127, 127), QColor(188, 189, 34),
+                                     QColor(23, 190, 207)};
+    constexpr int count = int(sizeof colours / sizeof colours[0]);
+    return colours[((index % count) + count) % count];
+}
+
 } // namespace parity::gui

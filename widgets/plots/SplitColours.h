@@ -8,4 +8,8 @@ namespace parity::gui {
 /// test green (others grey).
 QColor splitColour(const QString& split);
 
+/// One colour per run in plots that overlay runs (matplotlib's "tab10",
+/// repeating after ten).
+QColor runColour(int index);
+
 } // namespace parity::gui

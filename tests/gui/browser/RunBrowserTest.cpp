@@ -3,11 +3,14 @@
 #include "browser/RunBrowser.h"
 #include "browser/ComparePlot.h"
 #include "browser/RunListModel.h"
+#include "plots/QcpInclude.h"
+#include "plots/ServedAccuracyPlot.h"
 #include "support/CliRun.h"
 
 #include <QApplication>
 #include <QHeaderView>
 #include <QPushButton>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QMenu>
@@ -156,6 +159,25 @@ private Q_SLOTS:
         QCOMPARE(browser.comparePlot()->graphCount(), 2);
         QCOMPARE(browser.comparePlot()->split(), QStringLiteral("val"));
         QCOMPARE(browser.comparePlot()->currentMetric(), QStringLiteral("reconstruction_top1"));
+
+        // Issue 14: the same runs in the "Served accuracy" tab, from their
+        // served_accuracy.csv: one curve each, plus the no-redundancy
+        // baselines (k = 2 and 3 differ), in the colours of the learning curves.
+        const auto* served = browser.servedPlot();
+        QCOMPARE(browser.plotTabs()->count(), 2);
+        QCOMPARE(browser.plotTabs()->tabText(1), QStringLiteral("Served accuracy"));
+        QCOMPARE(served->records().size(), size_t(2));
+        const QStringList names = served->graphNames();
+        QCOMPARE(names.size(), 4);
+        QCOMPARE(names[0], browser.comparePlot()->records()[0].displayName());
+        QVERIFY2(names[2].startsWith("no redundancy (k="), qPrintable(names.join(", ")));
+        QCOMPARE(served->plot()->graph(0)->pen().color(), browser.comparePlot()->plot()->graph(0)->pen().color());
+        const RunRecord& first = browser.comparePlot()->records()[0];
+        QVERIFY(first.served);
+        const QVector<QPointF> points = served->graphPoints(names[0]);
+        QCOMPARE(points.size(), 11); // f = 0, 0.05, ..., 0.5
+        QCOMPARE(points[0].y(), first.served->byFraction[0]);
+        QCOMPARE(points[10].x(), 0.5);
     }
 
     void exportsTheSelectedRun_data()

@@ -172,6 +172,32 @@ private Q_SLOTS:
         QVERIFY2(error.contains("metrics.csv: line 2") && error.contains("\"abc\""), qPrintable(error));
     }
 
+    // Issue 14: served_accuracy.csv comes with the record; a damaged one
+    // leaves the run readable and says why, naming the file and line.
+    void servedAccuracyComesWithTheRecord()
+    {
+        RunRecord record;
+        QString error;
+        QVERIFY2(RunRecordLoader::load(m_runDir, &record, &error), qPrintable(error));
+        QVERIFY(record.served);
+        QCOMPARE(record.served->byErased.size(), size_t(3)); // k = 2: e = 0, 1, 2
+        QCOMPARE(record.served->fractions.size(), size_t(11));
+        QVERIFY(record.servedProblem.isEmpty());
+
+        const QString dir = copyRun(QStringLiteral("served-damaged"));
+        QByteArray csv = parity::test::readAll(dir + "/served_accuracy.csv");
+        csv.replace("erased,1,", "erased,1,x");
+        parity::test::writeAll(dir + "/served_accuracy.csv", csv);
+        QVERIFY2(RunRecordLoader::load(dir, &record, &error), qPrintable(error));
+        QVERIFY(!record.served);
+        QVERIFY2(record.servedProblem.contains(dir + "/served_accuracy.csv: line 3"), qPrintable(record.servedProblem));
+
+        QFile::remove(dir + "/served_accuracy.csv");
+        RunRecordLoader::readServed(dir, &record);
+        QVERIFY(!record.served);
+        QVERIFY(record.servedProblem.isEmpty());
+    }
+
     void originalTextFilesAloneLoad()
     {
         // The original framework's layout: <save>/<dataset>/<model>/k<k>/<loss>/<enc>/<dec>/ with txt files only.

@@ -2,6 +2,7 @@
 #include "plots/QcpInclude.h"
 #include "plots/RedrawThrottle.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QElapsedTimer>
 #include <QImage>
@@ -45,6 +46,20 @@ parity::EpochSummary boxEpoch(int index)
     return e;
 }
 
+/// An epoch of a run scored with e = 1 and 2 missing predictions (r = 2,
+/// issue 14): plain keys for e = 1, "<key>_e2" for e = 2 (0.2 lower).
+parity::EpochSummary twoErasuresEpoch(int index)
+{
+    parity::EpochSummary e = epoch(index, {1, 2});
+    for (auto& [split, metrics] : e.splits) {
+        std::map<std::string, double> more;
+        for (const auto& [key, value] : metrics.accuracy)
+            more[key + "_e2"] = value - 0.2;
+        metrics.accuracy.insert(more.begin(), more.end());
+    }
+    return e;
+}
+
 std::vector<parity::BaseAccuracy> bases() { return {{"train", 900, 1000}, {"test", 8947, 10000}}; }
 
 } // namespace
@@ -68,7 +83,70 @@ private Q_SLOTS:
     void exportImage_data();
     void exportImage();
     void theLegendCoversNoData();
+    void oneCurvePerErasedCount();
+    void erasedFilterHidesItsCurves();
+    void clearForgetsErasedCounts();
 };
+
+// Issue 14: a run scored with e = 1, 2 gets a curve per e, named "... e=<e>",
+// each holding that e's values for every epoch.
+void AccuracyPlotTest::oneCurvePerErasedCount()
+{
+    AccuracyPlot plot;
+    for (int i = 0; i < 3; ++i)
+        plot.addEpoch(twoErasuresEpoch(i));
+    QCOMPARE(plot.erasedCounts(), (std::vector<int>{1, 2}));
+    const QStringList names = plot.seriesNames();
+    QVERIFY2(names.contains("test reconstruction top-1 e=1"), qPrintable(names.join(", ")));
+    QVERIFY2(names.contains("test reconstruction top-1 e=2"), qPrintable(names.join(", ")));
+    QVERIFY(!names.contains("test reconstruction top-1"));
+    QCOMPARE(plot.pointCount("val overall top-1 e=2"), 3);
+    QCOMPARE(plot.pointCount("val overall top-1 e=1"), 3);
+    const QCPGraph* e2 = plot.series("val overall top-1 e=2");
+    QVERIFY(e2);
+    QCOMPARE(e2->data()->at(2)->value, accuracyOf("val", "overall", 1, 2) - 0.2);
+    QCOMPARE(plot.series("val overall top-1 e=1")->data()->at(2)->value, accuracyOf("val", "overall", 1, 2));
+    // The top-n series follow n per e too.
+    plot.setShown("top-n", true);
+    QCOMPARE(plot.series("test reconstruction top-2 e=2")->data()->at(0)->value,
+             accuracyOf("test", "reconstruction", 2, 0) - 0.2);
+    // The e = 1 and e = 2 curves of a split differ in colour.
+    QVERIFY(plot.series("test reconstruction top-1 e=1")->pen().color()
+            != plot.series("test reconstruction top-1 e=2")->pen().color());
+}
+
+void AccuracyPlotTest::erasedFilterHidesItsCurves()
+{
+    AccuracyPlot plot;
+    plot.addEpoch(twoErasuresEpoch(0));
+    QVERIFY(plot.isShown("e=1"));
+    QVERIFY(plot.isShown("e=2"));
+    auto* box = plot.findChild<QCheckBox*>();
+    QVERIFY(box);
+    QVERIFY(plot.series("test overall top-1 e=2")->visible());
+    plot.setShown("e=2", false);
+    QVERIFY(!plot.series("test overall top-1 e=2")->visible());
+    QVERIFY(plot.series("test overall top-1 e=1")->visible());
+    QVERIFY(!plot.customPlot()->legend->itemWithPlottable(plot.series("test overall top-1 e=2")));
+    plot.setShown("e=2", true);
+    QVERIFY(plot.series("test overall top-1 e=2")->visible());
+}
+
+// A run with one e (every r = 1 run) after one with two: plain names again,
+// no e check boxes.
+void AccuracyPlotTest::clearForgetsErasedCounts()
+{
+    AccuracyPlot plot;
+    plot.addEpoch(twoErasuresEpoch(0));
+    plot.clear();
+    plot.addEpoch(epoch(0));
+    QCOMPARE(plot.erasedCounts(), (std::vector<int>{1}));
+    QVERIFY(plot.seriesNames().contains("test reconstruction top-1"));
+    QVERIFY(!plot.isShown("e=2"));
+    for (const QString& name : plot.seriesNames())
+        QVERIFY2(!name.contains("e="), qPrintable(name));
+    QCOMPARE(plot.seriesNames().size(), 12);
+}
 
 // Issue 13, item 6: the legend stands beside the axes, so the last epoch's
 // points (at the right edge) are never under it.

@@ -6,6 +6,7 @@
 #include "RunController.h"
 #include "RunPanel.h"
 #include "RunsPage.h"
+#include "browser/RunBrowser.h"
 #include "form/ExperimentForm.h"
 #include "io/RunDirectory.h"
 
@@ -49,6 +50,15 @@ bool ScriptedSession::begin()
         m_exitCode = 1;
         return false;
     }
+    if (!m_options.compareRuns.isEmpty() && m_options.compareRuns != QLatin1String("curves")
+        && m_options.compareRuns != QLatin1String("served")) {
+        std::fprintf(stderr, "error: --compare-runs takes curves or served, not '%s'\n",
+                     qPrintable(m_options.compareRuns));
+        m_exitCode = 1;
+        return false;
+    }
+    if (!m_options.compareRuns.isEmpty() && m_options.openTab.isEmpty())
+        m_options.openTab = QStringLiteral("runs");
     if (m_options.windowSize.isValid())
         m_window->resize(m_options.windowSize);
     if (!m_options.openTab.isEmpty())
@@ -60,7 +70,8 @@ bool ScriptedSession::begin()
             m_exitCode = 1;
             return false;
         }
-    } else if (!m_options.screenshot.isEmpty() || !m_options.inspectorScreenshot.isEmpty() || m_options.quitWhenDone) {
+    } else if (!m_options.screenshot.isEmpty() || !m_options.inspectorScreenshot.isEmpty() || m_options.quitWhenDone
+               || !m_options.compareRuns.isEmpty()) {
         // Nothing to wait for: take the pictures once the window is shown.
         QTimer::singleShot(500, this, [this] { onQueueFinished(true); });
     }
@@ -76,6 +87,10 @@ void ScriptedSession::onQueueFinished(bool ok)
         m_exitCode = 1;
     if (!m_options.inspectorScreenshot.isEmpty() || m_options.openTab == QLatin1String("inspector")) {
         openInspector(); // asynchronous: the pictures follow once a group is on screen
+        return;
+    }
+    if (!m_options.compareRuns.isEmpty()) {
+        compareAllRuns(); // asynchronous: the picture follows the scan of the save directory
         return;
     }
     takeMainScreenshot();
@@ -121,6 +136,31 @@ void ScriptedSession::openInspector()
         done();
     });
     page->openRun(runDir(), QStringLiteral("val"), 0);
+}
+
+void ScriptedSession::compareAllRuns()
+{
+    RunBrowser* browser = m_window->runsPage()->browser();
+    connect(
+        browser, &RunBrowser::runsScanned, this,
+        [this, browser](int count) {
+            QList<int> rows;
+            for (int row = 0; row < count; ++row)
+                rows << row;
+            browser->selectRows(rows);
+            if (browser->compareSelected() == 0) {
+                std::fprintf(stderr, "error: no run to compare in %s\n", qPrintable(browser->root()));
+                m_exitCode = 1;
+            }
+            browser->plotTabs()->setCurrentIndex(m_options.compareRuns == QLatin1String("served") ? 1 : 0);
+            QTimer::singleShot(300, this, [this] {
+                QApplication::processEvents();
+                takeMainScreenshot();
+                done();
+            });
+        },
+        Qt::SingleShotConnection);
+    browser->refresh(); // the runs as they are now, this session's included
 }
 
 void ScriptedSession::takeMainScreenshot()

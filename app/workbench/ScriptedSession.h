@@ -12,6 +12,7 @@ class MainWindow;
 ///                    --inspector-screenshot INSPECT.png --quit-when-done
 ///                    [--on-existing-run resume|fresh] [--window-size WxH]
 ///                    [--open-tab training|inspector|runs]
+///                    [--compare-runs curves|served]
 /// Without --start, the screenshots show the configuration's run as it is
 /// on disk (the inspector opens its best.pth, else current.pth).
 /// opens the config, starts it, and when the queue ends saves the main window
@@ -34,6 +35,10 @@ public:
         /// The tab shown, and in the main screenshot: training (default),
         /// inspector (on the run, group 0 of val, once evaluated) or runs.
         QString openTab;
+        /// Once the runs are done: select every run of the save directory in
+        /// the Runs tab, compare them and show the learning curves ("curves")
+        /// or the served accuracy ("served"); implies --open-tab runs.
+        QString compareRuns;
     };
 
     ScriptedSession(MainWindow* window, Options options);
@@ -50,6 +55,7 @@ private:
     void takeMainScreenshot();
     void takeInspectorScreenshot();
     void openInspector();
+    void compareAllRuns();
     QString runDir() const;
     QWidget* tabToShow() const;
     void done();

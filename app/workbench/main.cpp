@@ -45,7 +45,12 @@ int main(int argc, char** argv)
                                      QStringLiteral("Show this tab (and take the main screenshot of it): training, "
                                                     "inspector or runs."),
                                      QStringLiteral("TAB"));
-    parser.addOptions({config, start, screenshot, inspectorShot, quit, onExisting, windowSize, openTab});
+    const QCommandLineOption compareRuns(
+        QStringLiteral("compare-runs"),
+        QStringLiteral("When the runs end, compare every run of the save directory in the Runs tab and show the "
+                       "learning curves (curves) or the served accuracy (served)."),
+        QStringLiteral("curves|served"));
+    parser.addOptions({config, start, screenshot, inspectorShot, quit, onExisting, windowSize, openTab, compareRuns});
     parser.process(app);
 
     parity::gui::ScriptedSession::Options options;
@@ -56,6 +61,7 @@ int main(int argc, char** argv)
     options.quitWhenDone = parser.isSet(quit);
     options.onExistingRun = parser.value(onExisting);
     options.openTab = parser.value(openTab);
+    options.compareRuns = parser.value(compareRuns);
     if (parser.isSet(windowSize)) {
         const QStringList wh = parser.value(windowSize).split(QLatin1Char('x'));
         bool okW = false, okH = false;
@@ -67,7 +73,7 @@ int main(int argc, char** argv)
         }
     }
     const bool scripted = options.start || options.quitWhenDone || !options.screenshot.isEmpty()
-                          || !options.inspectorScreenshot.isEmpty();
+                          || !options.compareRuns.isEmpty() || !options.inspectorScreenshot.isEmpty();
 
     parity::gui::MainWindow window;
     window.setInteractive(!scripted);

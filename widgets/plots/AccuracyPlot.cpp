@@ -137,8 +137,8 @@ void AccuracyPlot::addSeries(const QString& split, const QString& kind, bool top
     QPen pen(topOne ? colour : colour.lighter(125), topOne ? 2.0 : 1.5);
     pen.setStyle(kind == QLatin1String("overall") ? Qt::DashLine : Qt::SolidLine);
     graph->setPen(pen);
-    graph->setScatterStyle(QCPScatterStyle(topOne ? QCPScatterStyle::ssCircle : QCPScatterStyle::ssSquare,
-                                           pen.color(), Qt::white, 6));
+    graph->setScatterStyle(
+        QCPScatterStyle(topOne ? QCPScatterStyle::ssCircle : QCPScatterStyle::ssSquare, pen.color(), Qt::white, 6));
     m_series.push_back(Series{graph, split, kind, topOne, erased});
     graph->setName(nameOf(m_series.back()));
 }

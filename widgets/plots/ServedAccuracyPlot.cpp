@@ -170,9 +170,8 @@ void ServedAccuracyPlot::rebuild()
     }
     for (const Baseline& b : baselines) {
         QCPGraph* graph = m_plot->addGraph();
-        graph->setName(baselines.size() == 1
-                           ? tr("no redundancy")
-                           : tr("no redundancy (k=%1, base %2)").arg(b.k).arg(b.base, 0, 'f', 4));
+        graph->setName(baselines.size() == 1 ? tr("no redundancy")
+                                             : tr("no redundancy (k=%1, base %2)").arg(b.k).arg(b.base, 0, 'f', 4));
         graph->setData(b.curve.xs, b.curve.ys, true);
         graph->setPen(QPen(kBaselineColour, 1.5, Qt::DashLine));
         graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDiamond, kBaselineColour, Qt::white, 5));
@@ -201,7 +200,8 @@ void ServedAccuracyPlot::rebuild()
                   "are the base model's, missing ones are decoded where the code can, else answered with the most "
                   "frequent training class (dashed: no redundancy at all).");
     if (!missing.isEmpty())
-        note += (note.isEmpty() ? QString() : QStringLiteral(" ")) + tr("Not drawn: %1.").arg(missing.join(QLatin1String("; ")));
+        note += (note.isEmpty() ? QString() : QStringLiteral(" "))
+                + tr("Not drawn: %1.").arg(missing.join(QLatin1String("; ")));
     m_note->setText(note);
     m_note->setToolTip(note);
     resetView();
@@ -295,13 +295,15 @@ QString ServedAccuracyPlot::tableCsv(const std::vector<RunRecord>& records)
         const ServedAccuracy& s = *r.served;
         const QString prefix = csvField(r.displayName()) + QLatin1Char(',') + csvField(r.runDir) + QLatin1Char(',');
         for (size_t e = 0; e < s.byErased.size() && e < s.noRedundancyByErased.size(); ++e)
-            out += prefix + QStringLiteral("erased,%1,%2,%3\n").arg(e).arg(number(s.byErased[e]),
-                                                                          number(s.noRedundancyByErased[e]));
+            out += prefix
+                   + QStringLiteral("erased,%1,%2,%3\n")
+                         .arg(e)
+                         .arg(number(s.byErased[e]), number(s.noRedundancyByErased[e]));
         for (size_t i = 0; i < s.fractions.size() && i < s.byFraction.size() && i < s.noRedundancyByFraction.size();
              ++i)
-            out += prefix + QStringLiteral("fraction,%1,%2,%3\n")
-                                .arg(number(s.fractions[i]), number(s.byFraction[i]),
-                                     number(s.noRedundancyByFraction[i]));
+            out += prefix
+                   + QStringLiteral("fraction,%1,%2,%3\n")
+                         .arg(number(s.fractions[i]), number(s.byFraction[i]), number(s.noRedundancyByFraction[i]));
     }
     return out;
 }
@@ -329,8 +331,7 @@ void ServedAccuracyPlot::askExportImage()
 
 void ServedAccuracyPlot::askExportCsv()
 {
-    const QString path =
-        QFileDialog::getSaveFileName(this, tr("Export served accuracy"), QString(), tr("CSV (*.csv)"));
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export served accuracy"), QString(), tr("CSV (*.csv)"));
     QString error;
     if (!path.isEmpty() && !exportCsv(path, &error))
         QMessageBox::warning(this, tr("Export served accuracy"), error);

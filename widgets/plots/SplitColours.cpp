@@ -16,7 +16,7 @@ QColor splitColour(const QString& split)
 
 QColor runColour(int index)
 {
-    static const QColor colours[] = {QColor(31, 119, 180),  QColor(255, 127, 14), QColor(44, 160, 44),
+    static const QColor colours[] = {QColor(31, 119, 180),  QColor(255, 127, 14),  QColor(44, 160, 44),
                                      QColor(214, 39, 40),   QColor(148, 103, 189), QColor(140, 86, 75),
                                      QColor(227, 119, 194), QColor(127, 127, 127), QColor(188, 189, 34),
                                      QColor(23, 190, 207)};

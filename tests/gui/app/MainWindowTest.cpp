@@ -8,6 +8,7 @@
 #include "RunPanel.h"
 #include "RunsPage.h"
 #include "ScriptedSession.h"
+#include "plots/ServedAccuracyPlot.h"
 #include "browser/RunBrowser.h"
 #include "browser/RunListModel.h"
 #include "form/ExperimentForm.h"
@@ -227,6 +228,44 @@ private Q_SLOTS:
         QVERIFY(!inspect.isNull());
         QCOMPARE(window.inspectorPage()->view()->inputImageCount(), 2);
         QCOMPARE(window.inspectorPage()->view()->barChartCount(), 2);
+    }
+
+    // Issue 14: --compare-runs served compares every run of the save
+    // directory in the Runs tab and pictures the served accuracy.
+    void scriptedModeComparesTheRuns()
+    {
+        parity::test::TempDir tmp;
+        parity::test::writeTinyMnist(tmp / "data", 600, 200);
+        const std::string config = parity::test::writeTinyConfig(tmp / "run.json",
+                                                                 parity::test::tinyRunConfig(tmp / "data", tmp / "save",
+                                                                                             1));
+        {
+            MainWindow window;
+            ScriptedSession::Options options;
+            options.compareRuns = QStringLiteral("learning");
+            auto* session = new ScriptedSession(&window, options);
+            QVERIFY(!session->begin()); // curves or served only
+        }
+        MainWindow window;
+        window.setInteractive(false);
+        window.show();
+        ScriptedSession::Options options;
+        options.config = QString::fromStdString(config);
+        options.start = true;
+        options.compareRuns = QStringLiteral("served");
+        options.screenshot = QString::fromStdString(tmp / "served.png");
+        auto* session = new ScriptedSession(&window, options);
+        QSignalSpy finished(session, &ScriptedSession::finished);
+        QVERIFY(session->begin());
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 120000);
+        QCOMPARE(finished.at(0).at(0).toInt(), 0);
+        QVERIFY(!QImage(QString::fromStdString(tmp / "served.png")).isNull());
+        QCOMPARE(window.tabs()->currentWidget(), window.runsPage());
+        RunBrowser* browser = window.runsPage()->browser();
+        QCOMPARE(browser->plotTabs()->currentWidget(), browser->servedPlot());
+        QCOMPARE(browser->servedPlot()->graphNames().size(), 2); // the run and no redundancy
+        // The Monitor tab draws the same run's served accuracy.
+        QCOMPARE(window.monitorPage()->servedPlot()->graphNames(), browser->servedPlot()->graphNames());
     }
 
     // Issue 13, item 3: on a 1280x800 screen no page widens the window, the

@@ -19,6 +19,7 @@
 #include <filesystem>
 #include <limits>
 #include <mutex>
+#include <numeric>
 
 namespace fs = std::filesystem;
 
@@ -115,6 +116,14 @@ InspectedImage sampleImage(const ImageSet& set, int64_t sample)
     return img;
 }
 
+std::string joinInts(const std::vector<int>& values)
+{
+    std::string out;
+    for (size_t i = 0; i < values.size(); ++i)
+        out += (i ? ", " : "") + std::to_string(values[i]);
+    return out;
+}
+
 struct BatchOutput {
     std::string split;
     int64_t batch = -1;
@@ -122,6 +131,7 @@ struct BatchOutput {
     int64_t groups = 0;
     at::Tensor reconstructed;  // (groups, k, C)
     at::Tensor parity;         // (groups, r, D)
+    at::Tensor parityOutput;   // (groups, r, C): the parity models' outputs (Berrut: the N workers')
     at::Tensor baseRows;       // (groups * k, C): the base outputs of the batch's samples
     double loss = 0;           // the minibatch loss, as the trainer computes it
     std::vector<uint8_t> hits; // per (group, position): matches the base output (SplitScorer)
@@ -219,6 +229,7 @@ struct ReconstructionInspector::Impl {
         cache.groups = groups;
         cache.reconstructed = decoded.reconstructed.contiguous();
         cache.parity = decoded.parityQuery.reshape({groups, decoded.parityQuery.size(1), -1}).contiguous();
+        cache.parityOutput = decoded.parityOutput.contiguous();
         cache.baseRows = baseOut;
         cache.loss = decoded.loss.item<double>();
         cache.hits.assign(size_t(n), 0);
@@ -228,6 +239,9 @@ struct ReconstructionInspector::Impl {
 
     // Per group of the batch: does any position's reconstruction miss the
     // base model's output (SplitScorer's reconstruction top-1 / IoU)?
+    // A group as the trainer decoded it: each position with itself missing.
+    InspectedGroup inspect(const std::string& split, int64_t group) const;
+
     std::vector<bool> mismatches(const BatchOutput& out) const
     {
         const int64_t k = config.k;
@@ -316,32 +330,31 @@ int64_t ReconstructionInspector::groupCount(const std::string& split) const
     return m->groupCount(split);
 }
 
-InspectedGroup ReconstructionInspector::inspect(const std::string& split, int64_t group) const
+InspectedGroup ReconstructionInspector::Impl::inspect(const std::string& split, int64_t group) const
 {
-    std::lock_guard lock(m->mutex);
-    const int64_t count = m->groupCount(split);
+    const int64_t count = groupCount(split);
     if (group < 0 || group >= count)
         throw Error("group " + std::to_string(group) + " of the " + split + " split does not exist (it has "
                     + std::to_string(count) + " groups)");
-    const BatchOutput& out = m->evaluate(split, group / m->config.batchSize);
+    const BatchOutput& out = evaluate(split, group / config.batchSize);
     const int64_t local = group - out.firstGroup;
-    const SplitPlan& plan = m->plan(split);
-    const PreparedSet& set = *plan.set;
-    const ImageSet& images = m->rawSet(plan);
-    const int64_t k = m->config.k;
-    const int64_t c = m->dataset->numClasses;
+    const SplitPlan& splitPlan = plan(split);
+    const PreparedSet& set = *splitPlan.set;
+    const ImageSet& images = rawSet(splitPlan);
+    const int64_t k = config.k;
+    const int64_t c = dataset->numClasses;
 
     InspectedGroup g;
     g.split = split;
     g.group = group;
     g.groupCount = count;
-    g.classNames = m->dataset->classNames;
-    g.localization = m->dataset->task == Task::Localization;
+    g.classNames = dataset->classNames;
+    g.localization = dataset->task == Task::Localization;
     const int64_t d = out.parity.size(2);
     const int queries = int(out.parity.size(1));
     g.parityQuery = parityImage(out.parity.data_ptr<float>() + local * queries * d, queries, d,
-                                m->parts->encoder->image());
-    const int64_t* idx = m->samples.at(split).data() + group * k;
+                                parts->encoder->image());
+    const int64_t* idx = samples.at(split).data() + group * k;
     const float* rec = out.reconstructed.data_ptr<float>() + local * k * c;
     const float* baseOut = set.baseOutputs.data_ptr<float>();
     for (int64_t e = 0; e < k; ++e) {
@@ -367,6 +380,83 @@ InspectedGroup ReconstructionInspector::inspect(const std::string& split, int64_
         g.positions.push_back(std::move(p));
     }
     return g;
+}
+
+InspectedGroup ReconstructionInspector::inspect(const std::string& split, int64_t group) const
+{
+    std::lock_guard lock(m->mutex);
+    return m->inspect(split, group);
+}
+
+InspectedGroup ReconstructionInspector::inspectMissing(const std::string& split, int64_t group,
+                                                       std::vector<int> missing) const
+{
+    std::lock_guard lock(m->mutex);
+    Decoder& decoder = *m->parts->decoder;
+    std::sort(missing.begin(), missing.end());
+    const std::string set = "missing set {" + joinInts(missing) + "}";
+    if (m->dataset->task == Task::Localization)
+        throw Error(set + ": a missing set is inspected for classification runs only");
+    if (std::adjacent_find(missing.begin(), missing.end()) != missing.end())
+        throw Error(set + ": a unit is named twice");
+    for (int u : missing)
+        if (u < 0 || u >= decoder.units())
+            throw Error(set + ": units run 0.." + std::to_string(decoder.units() - 1)
+                        + (decoder.decodesEveryPosition() ? " (workers)" : " (data positions)"));
+    if (int(missing.size()) < decoder.minErased() || int(missing.size()) > decoder.maxErased())
+        throw Error(set + ": this code decodes " + std::to_string(decoder.minErased()) + " to "
+                    + std::to_string(decoder.maxErased()) + " missing units");
+
+    InspectedGroup g = m->inspect(split, group);
+    const BatchOutput& out = m->evaluate(split, group / m->config.batchSize);
+    const int64_t local = group - out.firstGroup;
+    const int64_t k = m->config.k;
+    const int64_t c = m->dataset->numClasses;
+    at::Tensor decoded;
+    {
+        c10::InferenceMode inference;
+        const at::Tensor base = out.baseRows.view({out.groups, k, c}).narrow(0, local, 1);
+        decoded = decoder.reconstruct(base, out.parityOutput.narrow(0, local, 1), missing).contiguous();
+    }
+    std::vector<int> positions = missing;
+    if (decoder.decodesEveryPosition()) {
+        positions.resize(size_t(k));
+        std::iota(positions.begin(), positions.end(), 0);
+    }
+    for (InspectedPosition& p : g.positions) {
+        p.reconstructed = p.baseOutput; // available: served as it is
+        p.reconstructedPrediction = p.basePrediction;
+        p.decoded = false;
+    }
+    const float* rec = decoded.data_ptr<float>();
+    for (size_t j = 0; j < positions.size(); ++j) {
+        InspectedPosition& p = g.positions[size_t(positions[j])];
+        p.reconstructed.assign(rec + int64_t(j) * c, rec + int64_t(j + 1) * c);
+        p.reconstructedPrediction = firstMax(rec + int64_t(j) * c, c);
+        p.decoded = true;
+    }
+    for (InspectedPosition& p : g.positions) {
+        p.matchesBase = p.reconstructedPrediction == p.basePrediction;
+        p.correct = p.reconstructedPrediction == p.label;
+    }
+    g.oneAtATime = false;
+    g.missing = missing;
+    return g;
+}
+
+std::vector<std::vector<int>> ReconstructionInspector::erasurePatterns() const
+{
+    std::lock_guard lock(m->mutex);
+    std::vector<std::vector<int>> patterns;
+    for (const ErasureSet& set : m->parts->erasures())
+        patterns.insert(patterns.end(), set.patterns.begin(), set.patterns.end());
+    return patterns;
+}
+
+bool ReconstructionInspector::decodesEveryPosition() const
+{
+    std::lock_guard lock(m->mutex);
+    return m->parts->decoder->decodesEveryPosition();
 }
 
 std::optional<int64_t> ReconstructionInspector::nextMismatch(const std::string& split, int64_t after,

@@ -38,6 +38,10 @@ struct InspectedPosition {
     std::vector<float> trueBox;
     double iouWithBase = 0;
     double iouWithTruth = 0;
+    /// Decoded (the default); false for a position that was available in
+    /// ReconstructionInspector::inspectMissing: `reconstructed` is then the
+    /// base output itself, served as it is.
+    bool decoded = true;
 };
 
 /// Everything shown for one group of k queries.
@@ -50,6 +54,11 @@ struct InspectedGroup {
     std::vector<InspectedPosition> positions; ///< one per erasure position, k in all
     std::vector<std::string> classNames;
     bool localization = false; ///< positions hold boxes (see InspectedPosition)
+    /// How the positions were decoded: each with only itself missing, in turn
+    /// (the default, as the e = 1 metrics), or all from one set of missing
+    /// units (inspectMissing): `missing`, sorted.
+    bool oneAtATime = true;
+    std::vector<int> missing;
 };
 
 /// How a split is cut into groups of k.
@@ -108,6 +117,21 @@ public:
     /// Group `group` (0 <= group < groupCount) of `split`. Throws parity::Error
     /// for an unknown split or a group out of range.
     InspectedGroup inspect(const std::string& split, int64_t group) const;
+    /// Group `group` of `split` decoded with the units `missing` unavailable
+    /// all at once (docs/CODES.md): for ParM / learned codes data positions
+    /// 0..k-1, |missing| = 1..r, the missing positions decoded and the others
+    /// served as they are; for a code that decodes every position (Berrut)
+    /// workers 0..N-1, |missing| = 0..k, all k positions decoded from the
+    /// rest. Throws parity::Error for a unit out of range, a repeated unit, a
+    /// number the code cannot decode, or a localization run.
+    InspectedGroup inspectMissing(const std::string& split, int64_t group, std::vector<int> missing) const;
+    /// The missing sets the run is scored with (RunComponents::erasures()),
+    /// by e ascending, each sorted.
+    std::vector<std::vector<int>> erasurePatterns() const;
+    /// Whether every position is decoded (Berrut), the units then being
+    /// workers rather than data positions.
+    bool decodesEveryPosition() const;
+
     /// The first group after `after` (wrapping around; `after` itself last)
     /// where some position's reconstruction argmax differs from the base
     /// model's (localization: IoU with the base box below 0.75); nullopt when

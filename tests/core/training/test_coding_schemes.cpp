@@ -8,6 +8,7 @@
 #include "events/MetricNames.h"
 #include "io/Checkpoint.h"
 #include "io/RunDirectory.h"
+#include "training/ReconstructionInspector.h"
 #include "training/RunComponents.h"
 #include "training/ServedAccuracy.h"
 #include "training/Trainer.h"
@@ -107,6 +108,88 @@ TEST(CodingSchemes, TwoParitiesTrainTwoModelsAndScoreEveryErasedSet)
     Trainer(longer, resume).run();
     EXPECT_EQ(linesOf(dir + "/test_reconstruction_top1_e2.txt").size(), 3u);
     EXPECT_EQ(linesOf(dir + "/metrics.csv").size(), 1u + 3 * 3 * 2);
+}
+
+// The inspector decodes a chosen missing set as the scorer does: over every
+// group and every e = 2 pattern, its decoded positions match the base model
+// exactly as often as the run's recorded reconstruction_top1_e2 says.
+TEST(CodingSchemes, TheInspectorDecodesAChosenMissingSetAsTheMetricsDo)
+{
+    test::TempDir tmp;
+    test::writeTinyMnist(tmp / "data", 300, 90);
+    nlohmann::json j = schemeSweep(tmp, 1, 2, "add");
+    j["k_vals"] = {3};
+    const RunConfig config = onlyRun(j);
+    Trainer(config, {}).run();
+    const auto inspector = ReconstructionInspector::open(config.runDir() + "/current.pth", nullptr, nullptr,
+                                                         GroupOrder::EpochOrder);
+    EXPECT_FALSE(inspector->decodesEveryPosition());
+    const auto patterns = inspector->erasurePatterns();
+    ASSERT_EQ(patterns.size(), 6u); // {0} {1} {2} {0,1} {0,2} {1,2}
+    EXPECT_EQ(patterns[3], (std::vector<int>{0, 1}));
+
+    int64_t hits = 0, total = 0;
+    const int64_t groups = inspector->groupCount("test");
+    for (int64_t g = 0; g < groups; ++g)
+        for (size_t p = 3; p < patterns.size(); ++p) {
+            const InspectedGroup group = inspector->inspectMissing("test", g, patterns[p]);
+            EXPECT_FALSE(group.oneAtATime);
+            ASSERT_EQ(group.positions.size(), 3u);
+            for (int i = 0; i < 3; ++i) {
+                const InspectedPosition& pos = group.positions[size_t(i)];
+                const bool missing = std::count(patterns[p].begin(), patterns[p].end(), i) > 0;
+                EXPECT_EQ(pos.decoded, missing);
+                if (!missing) {
+                    EXPECT_EQ(pos.reconstructed, pos.baseOutput); // available: served as it is
+                    continue;
+                }
+                hits += pos.matchesBase;
+                ++total;
+            }
+        }
+    const RunContents run = RunDirectory(config.runDir()).read();
+    EXPECT_DOUBLE_EQ(double(hits) / double(total), run.epochs.back().splits.at("test").value("reconstruction_top1_e2"));
+
+    // One missing position, chosen, is what the default view decodes there.
+    const InspectedGroup single = inspector->inspectMissing("val", 0, {1});
+    EXPECT_EQ(single.positions[1].reconstructed, inspector->inspect("val", 0).positions[1].reconstructed);
+
+    const auto errorOf = [&](std::vector<int> missing) {
+        return test::errorOf([&] { (void)inspector->inspectMissing("val", 0, missing); });
+    };
+    EXPECT_NE(errorOf({0, 0}).find("named twice"), std::string::npos);
+    EXPECT_NE(errorOf({3}).find("units run 0..2 (data positions)"), std::string::npos) << errorOf({3});
+    EXPECT_NE(errorOf({0, 1, 2}).find("decodes 1 to 2 missing units"), std::string::npos) << errorOf({0, 1, 2});
+    EXPECT_NE(errorOf({}).find("missing set {}"), std::string::npos);
+}
+
+TEST(CodingSchemes, TheInspectorDecodesBerrutFromTheWorkersLeft)
+{
+    test::TempDir tmp;
+    test::writeTinyMnist(tmp / "data", 200, 60);
+    const RunConfig config = onlyRun(schemeSweep(tmp, 0, 1, "berrut")); // k = 2, N = 3
+    Trainer(config, {}).run();
+    const auto inspector = ReconstructionInspector::open(config.runDir() + "/current.pth");
+    EXPECT_TRUE(inspector->decodesEveryPosition());
+    EXPECT_EQ(inspector->erasurePatterns().size(), 7u); // C(3,0) + C(3,1) + C(3,2)
+    // Nothing missing is the default view: every position decoded from all workers.
+    const InspectedGroup none = inspector->inspectMissing("val", 0, {});
+    const InspectedGroup plain = inspector->inspect("val", 0);
+    for (size_t i = 0; i < 2; ++i) {
+        EXPECT_TRUE(none.positions[i].decoded);
+        EXPECT_EQ(none.positions[i].reconstructed, plain.positions[i].reconstructed);
+    }
+    // Two of three workers missing: still both positions decoded, differently.
+    const InspectedGroup two = inspector->inspectMissing("val", 0, {2, 0});
+    EXPECT_EQ(two.missing, (std::vector<int>{0, 2}));
+    EXPECT_TRUE(two.positions[0].decoded && two.positions[1].decoded);
+    EXPECT_NE(two.positions[0].reconstructed, none.positions[0].reconstructed);
+    EXPECT_NE(test::errorOf([&] { (void)inspector->inspectMissing("val", 0, {3}); }).find("units run 0..2 (workers)"),
+              std::string::npos);
+    EXPECT_NE(test::errorOf([&] {
+                  (void)inspector->inspectMissing("val", 0, {0, 1, 2});
+              }).find("decodes 0 to 2"),
+              std::string::npos);
 }
 
 TEST(CodingSchemes, ResumingWithAnotherRIsRefusedNamingTheKey)

@@ -36,6 +36,17 @@ namespace {
 
 constexpr int kImageHeight = 112; // input tiles are enlarged to about this height
 
+// The heading of position i's panel: how its prediction came about.
+QString headingOf(const parity::InspectedGroup& g, int i, bool workers)
+{
+    if (!g.positions[size_t(i)].decoded)
+        return QObject::tr("Position %1 available").arg(i + 1);
+    if (workers)
+        return QObject::tr("Position %1 decoded").arg(i + 1);
+    return g.oneAtATime ? QObject::tr("Position %1 erased").arg(i + 1)
+                        : QObject::tr("Position %1 missing, decoded").arg(i + 1);
+}
+
 struct OpenResult {
     std::shared_ptr<parity::ReconstructionInspector> inspector;
     QString error;
@@ -157,6 +168,19 @@ void InspectorView::buildControls()
     m_epochOrder->setToolTip(tr("Group the samples as the trainer did in the checkpoint's epoch (train and val "
                                 "are reshuffled every epoch); off: the split's fixed order"));
     controls->addWidget(m_epochOrder);
+    // The label and its box wrap to the next row together.
+    m_missingBox = new QWidget(this);
+    auto* missingLayout = new QHBoxLayout(m_missingBox);
+    missingLayout->setContentsMargins(0, 0, 0, 0);
+    missingLayout->addWidget(new QLabel(tr("Missing"), m_missingBox));
+    m_missing = new QComboBox(m_missingBox);
+    missingLayout->addWidget(m_missing);
+    controls->addWidget(m_missingBox);
+    m_missing->setObjectName(QStringLiteral("inspector_missing"));
+    m_missing->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    m_missing->setToolTip(tr("Which predictions are unavailable: each position in turn (as the e = 1 metrics), "
+                             "or one set at once, decoded from the rest (the sets the run is scored with)"));
+    m_missingBox->hide();
     layout->addLayout(controls);
 
     m_status = new QLabel(this);
@@ -182,6 +206,7 @@ void InspectorView::buildControls()
     connect(m_nextMismatch, &QPushButton::clicked, this, &InspectorView::showNextMismatch);
     connect(m_softmax, &QCheckBox::toggled, this, &InspectorView::setSoftmax);
     connect(m_epochOrder, &QCheckBox::toggled, this, &InspectorView::setEpochOrder);
+    connect(m_missing, &QComboBox::currentIndexChanged, this, [this] { showGroup(m_wantedSplit, m_wantedGroup); });
 
     m_evaluatingHint = new QTimer(this);
     m_evaluatingHint->setSingleShot(true);
@@ -203,7 +228,7 @@ void InspectorView::updateControls()
 {
     const bool usable = !m_busy && m_inspector;
     for (QWidget* w : {static_cast<QWidget*>(m_split), static_cast<QWidget*>(m_group), static_cast<QWidget*>(m_random),
-                       static_cast<QWidget*>(m_epochOrder)})
+                       static_cast<QWidget*>(m_epochOrder), static_cast<QWidget*>(m_missing)})
         w->setEnabled(usable);
     m_nextMismatch->setEnabled(usable && !m_searchCancel);
 }
@@ -296,6 +321,7 @@ void InspectorView::adoptInspector(std::shared_ptr<parity::ReconstructionInspect
     m_header = QString::fromStdString(config.header());
     m_title = QString::fromStdString(config.shortTitle());
     rebuildTiles(config.k);
+    fillMissingChoices();
     updateSourceLabel(QString::fromStdString(m_inspector->checkpointPath()), m_inspector->epoch());
     setBusy(false, QString());
 }
@@ -342,7 +368,14 @@ void InspectorView::rebuildTiles(int k)
     m_imagesLayout->addWidget(plus);
     QLabel* parityCaption = nullptr;
     addTile(m_parityImage, parityCaption);
-    parityCaption->setText(tr("parity query P = E(X1..X%1)\n(min-max scaled)").arg(k));
+    const int r = m_inspector ? m_inspector->config().r : 1;
+    if (m_inspector && m_inspector->decodesEveryPosition())
+        parityCaption->setText(tr("the %1 workers' queries, top to bottom\n(min-max scaled)").arg(k + r));
+    else if (r > 1)
+        parityCaption->setText(
+            tr("parity queries P1..P%1 = E(X1..X%2),\ntop to bottom (min-max scaled)").arg(r).arg(k));
+    else
+        parityCaption->setText(tr("parity query P = E(X1..X%1)\n(min-max scaled)").arg(k));
     m_imagesLayout->addStretch(1);
 
     const int columns = k <= 1 ? 1 : 2;
@@ -353,13 +386,90 @@ void InspectorView::rebuildTiles(int k)
     }
 }
 
+QString InspectorView::missingText(const std::vector<int>& units, bool workers)
+{
+    if (units.empty())
+        return workers ? tr("no worker") : tr("none");
+    QStringList names;
+    for (int u : units)
+        names << (workers ? QString::number(u + 1) : QStringLiteral("X%1").arg(u + 1));
+    if (!workers)
+        return names.join(QLatin1String(", "));
+    return (units.size() == 1 ? tr("worker %1") : tr("workers %1")).arg(names.join(QLatin1String(", ")));
+}
+
+void InspectorView::fillMissingChoices()
+{
+    const QSignalBlocker block(m_missing);
+    m_missing->clear();
+    m_workers = m_inspector->decodesEveryPosition();
+    const auto patterns = m_inspector->erasurePatterns();
+    // Only single erasures (every r = 1 run): each position in turn says it all.
+    const bool offered = m_workers
+                         || std::any_of(patterns.begin(), patterns.end(), [](const auto& p) { return p.size() != 1; });
+    m_missing->addItem(m_workers ? tr("none (every worker)") : tr("each position in turn"));
+    if (offered)
+        for (const auto& pattern : patterns) {
+            if (m_workers && pattern.empty())
+                continue; // the first entry already
+            QVariantList units;
+            for (int u : pattern)
+                units << u;
+            m_missing->addItem(missingText(pattern, m_workers), units);
+        }
+    m_missing->setCurrentIndex(0);
+    m_missingBox->setVisible(offered);
+}
+
+void InspectorView::setMissing(const std::optional<std::vector<int>>& missing)
+{
+    int index = 0;
+    if (missing && !(m_workers && missing->empty())) {
+        std::vector<int> sorted = *missing;
+        std::sort(sorted.begin(), sorted.end());
+        QVariantList units;
+        for (int u : sorted)
+            units << u;
+        index = m_missing->findData(units);
+        if (index < 0) { // a set the run is not scored with (sampled): offered from now on
+            m_missing->addItem(missingText(sorted, m_workers), units);
+            index = m_missing->count() - 1;
+        }
+    }
+    if (index == m_missing->currentIndex())
+        showGroup(m_wantedSplit, m_wantedGroup);
+    else
+        m_missing->setCurrentIndex(index); // shows the group again
+}
+
+std::optional<std::vector<int>> InspectorView::missing() const
+{
+    const QVariant data = m_missing->currentData();
+    if (!data.isValid())
+        return m_workers ? std::optional<std::vector<int>>(std::vector<int>{}) : std::nullopt;
+    std::vector<int> units;
+    for (const QVariant& u : data.toList())
+        units.push_back(u.toInt());
+    return units;
+}
+
+QStringList InspectorView::missingChoices() const
+{
+    QStringList choices;
+    if (m_missingBox->isHidden())
+        return choices;
+    for (int i = 0; i < m_missing->count(); ++i)
+        choices << m_missing->itemText(i);
+    return choices;
+}
+
 QString InspectorView::currentSplit() const { return m_split->currentText(); }
 
 qint64 InspectorView::currentGroup() const { return m_shown ? m_shown->group : m_group->value(); }
 
-void InspectorView::showGroup(const QString& split, qint64 group) { requestGroup({split, group, false}); }
+void InspectorView::showGroup(const QString& split, qint64 group) { requestGroup({split, group, false, missing()}); }
 
-void InspectorView::showRandomGroup() { requestGroup({currentSplit(), 0, true}); }
+void InspectorView::showRandomGroup() { requestGroup({currentSplit(), 0, true, missing()}); }
 
 void InspectorView::requestGroup(const GroupRequest& request)
 {
@@ -401,7 +511,8 @@ void InspectorView::startGroupJob(const GroupRequest& request)
                 }
                 const int64_t group = request.random ? int64_t(QRandomGenerator::global()->bounded(quint64(count)))
                                                      : std::clamp<int64_t>(request.group, 0, count - 1);
-                r.group = inspector->inspect(split, group);
+                r.group = request.missing ? inspector->inspectMissing(split, group, *request.missing)
+                                          : inspector->inspect(split, group);
             } catch (const std::exception& e) {
                 r.error = QString::fromStdString(e.what());
             }
@@ -450,21 +561,35 @@ void InspectorView::render()
         m_inputCaptions[i]->setText(g.localization ? tr("X%1").arg(i + 1)
                                                    : tr("X%1: %2").arg(i + 1).arg(classText(g.classNames, label)));
     }
-    setTile(m_parityImage, QPixmap::fromImage(toQImage(g.parityQuery, scaleFor(g.parityQuery, kImageHeight))));
-    int matched = 0;
+    // r parity queries (Berrut: the N workers' queries) stand one below the
+    // other: up to three at the inputs' size, more smaller.
+    const int planeHeight = g.inputs.empty() ? 0 : g.inputs.front().height;
+    const int planes = planeHeight > 0 && g.parityQuery.height % planeHeight == 0 ? g.parityQuery.height / planeHeight
+                                                                                  : 1;
+    setTile(m_parityImage,
+            QPixmap::fromImage(toQImage(g.parityQuery, scaleFor(g.parityQuery, kImageHeight * std::min(planes, 3)))));
+    int matched = 0, decoded = 0;
     for (size_t i = 0; i < g.positions.size() && i < m_panels.size(); ++i) {
         if (g.localization && i < g.inputs.size())
             m_panels[i]->setBoxes(int(i), g.positions[i], g.inputs[i]);
         else
-            m_panels[i]->setPosition(int(i), g.positions[i], g.classNames, m_softmax->isChecked());
-        matched += g.positions[i].matchesBase;
+            m_panels[i]->setPosition(int(i), g.positions[i], g.classNames, m_softmax->isChecked(),
+                                     headingOf(g, int(i), m_workers));
+        if (g.positions[i].decoded) {
+            matched += g.positions[i].matchesBase;
+            ++decoded;
+        }
     }
-    m_status->setText(tr("%1 group %2 of %3: %4 of %5 reconstructions match the base model's prediction")
-                          .arg(QString::fromStdString(g.split))
-                          .arg(g.group)
-                          .arg(g.groupCount)
-                          .arg(matched)
-                          .arg(g.positions.size()));
+    const QString where =
+        QStringLiteral("%1 group %2 of %3").arg(QString::fromStdString(g.split)).arg(g.group).arg(g.groupCount);
+    if (g.oneAtATime)
+        m_status->setText(
+            tr("%1: %2 of %3 reconstructions match the base model's prediction").arg(where).arg(matched).arg(decoded));
+    else
+        m_status->setText(tr("%1, %2 missing: %3 of %4 decoded predictions match the base model's")
+                              .arg(where, missingText(g.missing, m_workers))
+                              .arg(matched)
+                              .arg(decoded));
 }
 
 void InspectorView::showNextMismatch()

@@ -66,6 +66,16 @@ public:
     /// Cut splits into groups as the trainer did in the checkpoint's epoch
     /// (true) or in the split's fixed order (false, the default).
     void setEpochOrder(bool on);
+    /// Decode the groups shown with these units missing all at once (data
+    /// positions; Berrut: workers), or each position in turn (nullopt, the
+    /// default). Offered ("Missing" in the controls) for runs scored with
+    /// more than single erasures: r > 1 and Berrut. Shows the group again.
+    void setMissing(const std::optional<std::vector<int>>& missing);
+    std::optional<std::vector<int>> missing() const;
+    /// The choices of the "Missing" box, in order (empty when it is hidden).
+    QStringList missingChoices() const;
+    /// "X1, X3" (data positions) or "workers 1, 3"; 1-based, as the captions.
+    static QString missingText(const std::vector<int>& units, bool workers);
 
     bool isLoaded() const { return m_inspector != nullptr; }
     bool isBusy() const { return m_busy; }
@@ -100,6 +110,7 @@ private:
         QString split;
         qint64 group = 0;
         bool random = false;
+        std::optional<std::vector<int>> missing; ///< inspectMissing; nullopt: each position in turn
     };
 
     void buildControls();
@@ -107,6 +118,7 @@ private:
     void updateControls();
     void adoptInspector(std::shared_ptr<parity::ReconstructionInspector> inspector);
     void rebuildTiles(int k);
+    void fillMissingChoices();
     void updateSourceLabel(const QString& path, int epoch);
     void requestGroup(const GroupRequest& request);
     void startGroupJob(const GroupRequest& request);
@@ -139,6 +151,9 @@ private:
     QPushButton* m_nextMismatch = nullptr;
     QCheckBox* m_softmax = nullptr;
     QCheckBox* m_epochOrder = nullptr;
+    QWidget* m_missingBox = nullptr; ///< "Missing" and its box, hidden for single erasures
+    QComboBox* m_missing = nullptr;
+    bool m_workers = false; ///< the open run decodes every position from workers (Berrut)
     QLabel* m_status = nullptr;
     QString m_lastFolder;         ///< of the last checkpoint opened, where Open… starts
     QWidget* m_content = nullptr; ///< images and panels, inside the scroll area

@@ -88,20 +88,29 @@ PositionPanel::PositionPanel(QWidget* parent)
 }
 
 void PositionPanel::setPosition(int index, const parity::InspectedPosition& p,
-                                const std::vector<std::string>& classNames, bool softmax)
+                                const std::vector<std::string>& classNames, bool softmax, const QString& heading)
 {
     m_boxes->hide();
     m_boxes->clear();
     m_plot->show();
-    const QString mark = p.matchesBase ? QStringLiteral("<span style='color:#1a7f37'>&#10004; matched</span>")
-                                       : QStringLiteral("<span style='color:#c62828'>&#10008; not matched</span>");
-    m_caption->setText(tr("<b>Position %1 erased</b> (sample %2) &mdash; true: <b>%3</b> &middot; base: <b>%4</b> "
-                          "&middot; reconstructed: <b>%5</b> &mdash; %6")
-                           .arg(index + 1)
-                           .arg(p.sample)
-                           .arg(className(classNames, p.label).toHtmlEscaped(),
-                                className(classNames, p.basePrediction).toHtmlEscaped(),
-                                className(classNames, p.reconstructedPrediction).toHtmlEscaped(), mark));
+    const QString title = (heading.isEmpty() ? tr("Position %1 erased").arg(index + 1) : heading).toHtmlEscaped();
+    if (!p.decoded) {
+        m_caption->setText(tr("<b>%1</b> (sample %2) &mdash; true: <b>%3</b> &middot; base: <b>%4</b>, served as it is")
+                               .arg(title)
+                               .arg(p.sample)
+                               .arg(className(classNames, p.label).toHtmlEscaped(),
+                                    className(classNames, p.basePrediction).toHtmlEscaped()));
+    } else {
+        const QString mark = p.matchesBase ? QStringLiteral("<span style='color:#1a7f37'>&#10004; matched</span>")
+                                           : QStringLiteral("<span style='color:#c62828'>&#10008; not matched</span>");
+        m_caption->setText(tr("<b>%1</b> (sample %2) &mdash; true: <b>%3</b> &middot; base: <b>%4</b> "
+                              "&middot; reconstructed: <b>%5</b> &mdash; %6")
+                               .arg(title)
+                               .arg(p.sample)
+                               .arg(className(classNames, p.label).toHtmlEscaped(),
+                                    className(classNames, p.basePrediction).toHtmlEscaped(),
+                                    className(classNames, p.reconstructedPrediction).toHtmlEscaped(), mark));
+    }
 
     const int64_t c = int64_t(p.baseOutput.size());
     QVector<double> keys(static_cast<qsizetype>(c));

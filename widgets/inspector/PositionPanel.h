@@ -25,8 +25,11 @@ public:
 
     /// Shows `position` (index `index` in its group). With `softmax` the bars
     /// are probabilities (softmax of each output vector), else raw outputs.
+    /// `heading` says how the prediction came about (default "Position <i>
+    /// erased"); a position that was available (not decoded) is captioned as
+    /// served as it is.
     void setPosition(int index, const parity::InspectedPosition& position, const std::vector<std::string>& classNames,
-                     bool softmax);
+                     bool softmax, const QString& heading = QString());
 
     /// A localization run's position: `input` is the erased query's image.
     void setBoxes(int index, const parity::InspectedPosition& position, const parity::InspectedImage& input);

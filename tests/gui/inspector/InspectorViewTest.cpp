@@ -46,6 +46,8 @@ private Q_SLOTS:
     void exportsALoadablePng();
     void localizationShowsBoxes();
     void aRunWithoutValidationOpensOnTest();
+    void aChosenMissingSetIsDecodedAtOnce();
+    void berrutChoosesTheMissingWorkers();
 
 private:
     void openAndWait(InspectorView& view, const QString& path);
@@ -350,6 +352,83 @@ void InspectorViewTest::aRunWithoutValidationOpensOnTest()
     QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.first().first().toString()));
     QCOMPARE(view.currentSplit(), QStringLiteral("test"));
     QCOMPARE(QString::fromStdString(view.shownGroup()->split), QStringLiteral("test"));
+}
+
+// Issue 14: a run with two parities offers every missing set it is scored
+// with; the chosen one is decoded at once, the other positions are served as
+// they are. An r = 1 run offers no choice.
+void InspectorViewTest::aChosenMissingSetIsDecodedAtOnce()
+{
+    InspectorView single;
+    openAndWait(single, m_current);
+    QVERIFY(single.missingChoices().isEmpty());
+    QVERIFY(!single.missing());
+
+    const QString data = m_tmp.filePath(QStringLiteral("data"));
+    trainWithCli(QStringLiteral("r2.json"),
+                 R"({"num_epoch": 1, "k_vals": [3], "ec_r": 2, "enc_dec_types": [["add", "sub"]],
+                     "datasets": ["mnist"], "models": ["base-mlp"], "losses": ["mse"], "batch_size": 16,
+                     "val_size": 99})",
+                 {m_tmp.filePath(QStringLiteral("save-r2")), QStringLiteral("--data-dir"), data});
+    if (QTest::currentTestFailed())
+        return;
+    InspectorView view;
+    view.resize(1280, 800);
+    view.show();
+    QSignalSpy shown(&view, &InspectorView::groupShown);
+    openAndWait(view, m_tmp.filePath(QStringLiteral("save-r2/mnist/base-mlp/k3_r2/mse/add/sub/current.pth")));
+    QTRY_COMPARE_WITH_TIMEOUT(shown.count(), 1, kTimeoutMs);
+    QCOMPARE(view.missingChoices(),
+             (QStringList{"each position in turn", "X1", "X2", "X3", "X1, X2", "X1, X3", "X2, X3"}));
+    QVERIFY(view.shownGroup()->oneAtATime);
+    // The parity tile holds both parity queries, one below the other.
+    QCOMPARE(view.shownGroup()->parityQuery.height, 2 * view.shownGroup()->inputs.front().height);
+
+    view.setMissing(std::vector<int>{2, 0});
+    QTRY_COMPARE_WITH_TIMEOUT(shown.count(), 2, kTimeoutMs);
+    QCOMPARE(view.missing(), std::optional<std::vector<int>>(std::vector<int>{0, 2}));
+    const parity::InspectedGroup& g = *view.shownGroup();
+    QVERIFY(!g.oneAtATime);
+    QCOMPARE(g.missing, (std::vector<int>{0, 2}));
+    QVERIFY(g.positions[0].decoded && !g.positions[1].decoded && g.positions[2].decoded);
+    QVERIFY2(view.positionPanel(1)->caption().contains("Position 2 available"),
+             qPrintable(view.positionPanel(1)->caption()));
+    QVERIFY(view.positionPanel(1)->caption().contains("served as it is"));
+    QVERIFY2(view.positionPanel(0)->caption().contains("Position 1 missing, decoded"),
+             qPrintable(view.positionPanel(0)->caption()));
+    // Another group keeps the chosen set.
+    showAndWait(view, QStringLiteral("val"), 3, 3);
+    QCOMPARE(view.shownGroup()->missing, (std::vector<int>{0, 2}));
+    // Back to each position in turn.
+    view.setMissing(std::nullopt);
+    QTRY_COMPARE_WITH_TIMEOUT(shown.count(), 4, kTimeoutMs);
+    QVERIFY(view.shownGroup()->oneAtATime);
+    QVERIFY(view.positionPanel(1)->caption().contains("Position 2 erased"));
+}
+
+void InspectorViewTest::berrutChoosesTheMissingWorkers()
+{
+    const QString data = m_tmp.filePath(QStringLiteral("data"));
+    trainWithCli(QStringLiteral("berrut.json"),
+                 R"({"num_epoch": 0, "k_vals": [2], "ec_r": 1, "enc_dec_types": [["berrut", "berrut"]],
+                     "train_parity_model": false, "datasets": ["mnist"], "models": ["base-mlp"], "losses": ["mse"],
+                     "batch_size": 16, "val_size": 100})",
+                 {m_tmp.filePath(QStringLiteral("save-berrut")), QStringLiteral("--data-dir"), data});
+    if (QTest::currentTestFailed())
+        return;
+    InspectorView view;
+    QSignalSpy shown(&view, &InspectorView::groupShown);
+    openAndWait(view, m_tmp.filePath(QStringLiteral("save-berrut/mnist/base-mlp/k2/mse/berrut/berrut/current.pth")));
+    QTRY_COMPARE_WITH_TIMEOUT(shown.count(), 1, kTimeoutMs);
+    QCOMPARE(view.missingChoices(), (QStringList{"none (every worker)", "worker 1", "worker 2", "worker 3",
+                                                 "workers 1, 2", "workers 1, 3", "workers 2, 3"}));
+    QCOMPARE(view.shownGroup()->missing, std::vector<int>{});
+    QVERIFY(view.positionPanel(0)->caption().contains("Position 1 decoded"));
+    QCOMPARE(view.shownGroup()->parityQuery.height, 3 * view.shownGroup()->inputs.front().height); // N = 3 workers
+    view.setMissing(std::vector<int>{0, 1});
+    QTRY_COMPARE_WITH_TIMEOUT(shown.count(), 2, kTimeoutMs);
+    QVERIFY(view.shownGroup()->positions[0].decoded && view.shownGroup()->positions[1].decoded);
+    QCOMPARE(view.shownGroup()->missing, (std::vector<int>{0, 1}));
 }
 
 QTEST_MAIN(InspectorViewTest)

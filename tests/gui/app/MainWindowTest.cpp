@@ -49,6 +49,17 @@
 
 using namespace parity::gui;
 
+namespace {
+/// Generated data and a tiny run's configuration file under `tmp` (its save
+/// directory tmp/save), trained `epochs` epochs.
+std::string tinyConfigFile(const parity::test::TempDir& tmp, int epochs)
+{
+    parity::test::writeTinyMnist(tmp / "data", 600, 200);
+    return parity::test::writeTinyConfig(tmp / "run.json",
+                                         parity::test::tinyRunConfig(tmp / "data", tmp / "save", epochs));
+}
+} // namespace
+
 class MainWindowTest : public QObject {
     Q_OBJECT
 private Q_SLOTS:
@@ -61,10 +72,7 @@ private Q_SLOTS:
     void aShortRunPutsPointsOnThePlots()
     {
         parity::test::TempDir tmp;
-        parity::test::writeTinyMnist(tmp / "data", 600, 200);
-        const std::string config = parity::test::writeTinyConfig(tmp / "run.json",
-                                                                 parity::test::tinyRunConfig(tmp / "data", tmp / "save",
-                                                                                             2));
+        const std::string config = tinyConfigFile(tmp, 2);
         MainWindow window;
         window.setInteractive(false);
         window.show();
@@ -205,10 +213,7 @@ private Q_SLOTS:
     void scriptedModeSavesBothScreenshots()
     {
         parity::test::TempDir tmp;
-        parity::test::writeTinyMnist(tmp / "data", 600, 200);
-        const std::string config = parity::test::writeTinyConfig(tmp / "run.json",
-                                                                 parity::test::tinyRunConfig(tmp / "data", tmp / "save",
-                                                                                             2));
+        const std::string config = tinyConfigFile(tmp, 2);
         MainWindow window;
         window.setInteractive(false);
         window.show();
@@ -235,10 +240,7 @@ private Q_SLOTS:
     void scriptedModeComparesTheRuns()
     {
         parity::test::TempDir tmp;
-        parity::test::writeTinyMnist(tmp / "data", 600, 200);
-        const std::string config = parity::test::writeTinyConfig(tmp / "run.json",
-                                                                 parity::test::tinyRunConfig(tmp / "data", tmp / "save",
-                                                                                             1));
+        const std::string config = tinyConfigFile(tmp, 1);
         {
             MainWindow window;
             ScriptedSession::Options options;

@@ -1,5 +1,5 @@
 # `cpack -G DEB` (run in the build directory) makes a Debian package with
-# parity-workbench, parity-train, the bundled base-model weights, the config
+# parity-workbench, parity-train, parity-serve-sim, the bundled base-model weights, the config
 # files, a desktop entry and an icon. Runtime dependencies come from
 # dpkg-shlibdeps; OpenBLAS is named because LibTorch reaches it through
 # Debian's BLAS alternatives, not through a direct link (docs/BEHAVIOUR.md §8).

@@ -33,6 +33,7 @@ LAYERS=(
     config    # run / sweep configuration; validated against the catalog
     io        # checkpoints, state dicts, result files (needs config)
     training  # the trainer and everything that drives a run
+    serving   # the serving simulator and the measurement of a run's models
 )
 # ---------------------------------------------------------------------------
 

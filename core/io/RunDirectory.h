@@ -2,7 +2,7 @@
 // Torch-free on purpose: the workbench's widgets read runs through this.
 #include "config/RunConfig.h"
 #include "events/TrainingEvents.h"
-#include "training/ServedAccuracy.h"
+#include "io/ServedAccuracy.h"
 
 #include <nlohmann/json.hpp>
 

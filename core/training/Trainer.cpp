@@ -9,7 +9,7 @@
 #include "events/CancelToken.h"
 #include "training/LocalizationMetrics.h"
 #include "training/ReconstructionMetrics.h"
-#include "training/ServedAccuracy.h"
+#include "io/ServedAccuracy.h"
 #include "training/SplitScorer.h"
 #include "events/MetricNames.h"
 #include "util/AtomicFile.h"

@@ -5,7 +5,7 @@
 #include "training/AdamOptimizer.h"
 #include "training/FusedMlpStep.h"
 #include "training/RunComponents.h"
-#include "training/ServedAccuracy.h"
+#include "io/ServedAccuracy.h"
 #include "events/TrainingEvents.h"
 #include "util/Threads.h"
 

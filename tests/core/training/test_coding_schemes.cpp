@@ -10,7 +10,7 @@
 #include "io/RunDirectory.h"
 #include "training/ReconstructionInspector.h"
 #include "training/RunComponents.h"
-#include "training/ServedAccuracy.h"
+#include "io/ServedAccuracy.h"
 #include "training/Trainer.h"
 #include "util/AtomicFile.h"
 #include "util/Error.h"

@@ -1,4 +1,4 @@
-#include "training/ServedAccuracy.h"
+#include "io/ServedAccuracy.h"
 
 #include "io/ResultWriter.h"
 #include "util/AtomicFile.h"

@@ -1,0 +1,429 @@
+// parity-serve-sim RUN_DIR [options]: what a trained run's parity model does
+// to tail latency, on a simulated serving cluster with service times measured
+// from the run's own models on this machine (docs/SERVING.md).
+#include "io/ResultWriter.h"
+#include "io/RunDirectory.h"
+#include "serving/ServiceMeasurement.h"
+#include "serving/ServingSimulator.h"
+#include "events/MetricNames.h"
+#include "util/AtomicFile.h"
+#include "util/Error.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace fs = std::filesystem;
+using namespace parity;
+using namespace parity::serving;
+
+namespace {
+
+const char* kUsage = R"(usage: parity-serve-sim RUN_DIR [options]
+
+Simulates serving the run's models on a cluster of base-model instances and
+compares, on equal resources: no redundancy, replication (ParM's extra
+instances as more replicas), the run's code (ParM with r parities, or Berrut)
+and, as an upper reference, every query replicated (twice the instances).
+Service times are measured from the run's best.pth (else current.pth) on this
+machine, batch size 1; queueing, arrivals and interference are simulated.
+
+Standard output: one line per strategy, latencies in milliseconds (means over
+the trials):  <strategy> NUM MED MEAN P99 P99.5 P99.9
+Everything else (service times, confidence intervals, load, accuracy) goes to
+standard error.
+
+options:
+  --rate QPS             Poisson arrivals per second (default: 30% of the m
+                         base instances' capacity at the measured base time)
+  --trace FILE           arrival times instead, one per line, in milliseconds
+  --queries N            queries per trial (default 100000)
+  --trials N             repetitions with seeds SEED..SEED+N-1 (default 5)
+  --seed N               (default 1)
+  --instances M          base-model instances m (default 12)
+  --k K                  queries per coding group (default: the run's k; the
+                         accuracy is only known for the run's k)
+  --balancing rr|shared  round-robin queues (default) or one shared queue
+  --slow-fraction F      instances slowed at a time (default 0.1)
+  --slowdown X           their service-time factor (default 5)
+  --slow-period-ms T     how long a slowdown lasts (default 100 x base time)
+  --tail none|exp:MEAN|pareto:SHAPE   service-time tail factor (default none)
+  --failure-fraction F   instances down at a time (default 0)
+  --failure-period-ms T  how long they stay down (default 1000)
+  --repetitions N        calls timed per model when measuring (default 200)
+  --threads N            threads per instance while measuring (default 1)
+  --service-file FILE    service times from FILE (JSON: base_ms, parity_ms,
+                         encoder_ms, decoder_ms lists) instead of measuring
+  --out DIR              write serving.json and serving.csv there
+)";
+
+[[noreturn]] void usageError(const std::string& message)
+{
+    std::fprintf(stderr, "error: %s\n\n%s", message.c_str(), kUsage);
+    std::exit(2);
+}
+
+double number(const std::string& option, const std::string& text)
+{
+    char* end = nullptr;
+    const double v = std::strtod(text.c_str(), &end);
+    if (text.empty() || !end || *end != '\0' || !std::isfinite(v))
+        usageError(option + " takes a number, not '" + text + "'");
+    return v;
+}
+
+int64_t integer(const std::string& option, const std::string& text)
+{
+    const double v = number(option, text);
+    if (v != std::floor(v) || std::abs(v) > 1e15)
+        usageError(option + " takes a whole number, not '" + text + "'");
+    return int64_t(v);
+}
+
+struct Options {
+    std::string runDir;
+    std::optional<double> rate;
+    std::string trace;
+    int64_t queries = 100000;
+    int trials = 5;
+    uint64_t seed = 1;
+    int instances = 12;
+    std::optional<int> k;
+    Balancing balancing = Balancing::RoundRobin;
+    double slowFraction = 0.1;
+    double slowdown = 5;
+    std::optional<double> slowPeriodMs;
+    Interference::Tail tail = Interference::Tail::None;
+    double tailParameter = 0;
+    double failureFraction = 0;
+    double failurePeriodMs = 1000;
+    int repetitions = 200;
+    int threads = 1;
+    std::string serviceFile;
+    std::string out;
+};
+
+Options parse(int argc, char** argv)
+{
+    Options o;
+    std::vector<std::string> args(argv + 1, argv + argc);
+    for (size_t i = 0; i < args.size(); ++i) {
+        const std::string& a = args[i];
+        if (a == "-h" || a == "--help") {
+            std::fputs(kUsage, stdout);
+            std::exit(0);
+        }
+        if (a.rfind("--", 0) != 0) {
+            if (!o.runDir.empty())
+                usageError("one run directory only ('" + o.runDir + "', then '" + a + "')");
+            o.runDir = a;
+            continue;
+        }
+        if (i + 1 >= args.size())
+            usageError(a + " needs a value");
+        const std::string v = args[++i];
+        if (a == "--rate")
+            o.rate = number(a, v);
+        else if (a == "--trace")
+            o.trace = v;
+        else if (a == "--queries")
+            o.queries = integer(a, v);
+        else if (a == "--trials")
+            o.trials = int(integer(a, v));
+        else if (a == "--seed")
+            o.seed = uint64_t(integer(a, v));
+        else if (a == "--instances")
+            o.instances = int(integer(a, v));
+        else if (a == "--k")
+            o.k = int(integer(a, v));
+        else if (a == "--balancing") {
+            if (v != "rr" && v != "shared")
+                usageError("--balancing takes rr or shared, not '" + v + "'");
+            o.balancing = v == "rr" ? Balancing::RoundRobin : Balancing::SharedQueue;
+        } else if (a == "--slow-fraction")
+            o.slowFraction = number(a, v);
+        else if (a == "--slowdown")
+            o.slowdown = number(a, v);
+        else if (a == "--slow-period-ms")
+            o.slowPeriodMs = number(a, v);
+        else if (a == "--tail") {
+            if (v == "none")
+                o.tail = Interference::Tail::None;
+            else if (v.rfind("exp:", 0) == 0) {
+                o.tail = Interference::Tail::ShiftedExponential;
+                o.tailParameter = number(a, v.substr(4));
+            } else if (v.rfind("pareto:", 0) == 0) {
+                o.tail = Interference::Tail::Pareto;
+                o.tailParameter = number(a, v.substr(7));
+            } else
+                usageError("--tail takes none, exp:MEAN or pareto:SHAPE, not '" + v + "'");
+        } else if (a == "--failure-fraction")
+            o.failureFraction = number(a, v);
+        else if (a == "--failure-period-ms")
+            o.failurePeriodMs = number(a, v);
+        else if (a == "--repetitions")
+            o.repetitions = int(integer(a, v));
+        else if (a == "--threads")
+            o.threads = int(integer(a, v));
+        else if (a == "--service-file")
+            o.serviceFile = v;
+        else if (a == "--out")
+            o.out = v;
+        else
+            usageError("unknown option " + a);
+    }
+    if (o.runDir.empty())
+        usageError("no run directory");
+    if (o.trials < 1)
+        usageError("--trials takes at least 1");
+    if (o.threads < 1)
+        usageError("--threads takes at least 1");
+    return o;
+}
+
+std::vector<double> readTrace(const std::string& path)
+{
+    std::ifstream in(path);
+    if (!in)
+        throw Error(path + ": cannot be read");
+    std::vector<double> at;
+    std::string line;
+    for (int lineNo = 1; std::getline(in, line); ++lineNo) {
+        if (line.empty() || line[0] == '#')
+            continue;
+        char* end = nullptr;
+        const double v = std::strtod(line.c_str(), &end);
+        if (!end || (*end != '\0' && *end != '\r') || !std::isfinite(v))
+            throw Error(path + ": line " + std::to_string(lineNo) + ": expected a time in milliseconds, not '" + line
+                        + "'");
+        at.push_back(v);
+    }
+    if (at.empty())
+        throw Error(path + ": no arrival times");
+    return at;
+}
+
+std::string ms(double v)
+{
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.3f", v);
+    return buf;
+}
+
+std::string summary(const ServiceDistribution& d)
+{
+    if (d.empty())
+        return "-";
+    std::vector<double> v = d.samples();
+    const double p50 = percentile(v, 50), p99 = percentile(v, 99);
+    return "mean " + ms(d.mean()) + " ms, median " + ms(p50) + ", p99 " + ms(p99) + " (" + std::to_string(v.size())
+           + " calls)";
+}
+
+// The run's accuracies from its last epoch's test metrics: base, and decoded
+// with e missing (overall top-1). Empty when the run does not say.
+struct RunAccuracy {
+    std::optional<double> base;
+    std::map<int, double> decoded;
+};
+
+RunAccuracy accuracyOf(const std::string& runDir)
+{
+    RunAccuracy acc;
+    try {
+        const RunContents run = RunDirectory(runDir).read();
+        for (const auto& b : run.baseAccuracies)
+            if (b.split == "test")
+                acc.base = b.accuracy();
+        if (!run.epochs.empty() && run.epochs.back().splits.count("test")) {
+            const SplitMetrics& test = run.epochs.back().splits.at("test");
+            for (int e = 0; e <= 16; ++e) {
+                const auto it = test.accuracy.find(erasedMetricName("overall_top1", e));
+                if (it != test.accuracy.end())
+                    acc.decoded[e] = it->second;
+            }
+        }
+    } catch (const std::exception&) {
+        // No metrics: the latencies stand on their own.
+    }
+    return acc;
+}
+
+std::optional<double> servedAccuracy(const StrategyResult& r, const RunAccuracy& acc)
+{
+    if (!acc.base)
+        return std::nullopt;
+    double decodedShare = 0, sum = 0;
+    for (size_t e = 0; e < r.decodedByErased.size(); ++e) {
+        if (!r.decodedByErased[e])
+            continue;
+        const auto it = acc.decoded.find(int(e));
+        if (it == acc.decoded.end())
+            return std::nullopt;
+        const double share = double(r.decodedByErased[e]) / double(r.queries);
+        decodedShare += share;
+        sum += share * it->second;
+    }
+    return sum + (1.0 - decodedShare) * *acc.base;
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    const Options o = parse(argc, argv);
+    try {
+        MeasuredRun run;
+        if (!o.serviceFile.empty()) {
+            run.times = readServiceTimes(o.serviceFile);
+            const RunContents contents = RunDirectory(o.runDir).read();
+            run.config = RunConfig::fromJson(contents.config);
+            run.berrut = run.config.trainsNothing();
+            if (!run.berrut && run.config.r > 1 && run.config.encoder.find("AdditionEncoder") != std::string::npos)
+                run.decodable = decodabilityTable(run.config.k, run.config.r);
+        } else {
+            std::fprintf(stderr, "Measuring the run's models in %s (%d calls each, %d thread%s)...\n", o.runDir.c_str(),
+                         o.repetitions, o.threads, o.threads == 1 ? "" : "s");
+            run = measureRun(o.runDir, o.repetitions, o.threads);
+        }
+        const RunConfig& c = run.config;
+        SimulationOptions sim;
+        sim.baseInstances = o.instances;
+        sim.k = o.k.value_or(c.k);
+        sim.r = c.r;
+        sim.queries = o.queries;
+        sim.balancing = o.balancing;
+        sim.rate = o.rate.value_or(0.3 * o.instances * 1000.0 / run.times.base.mean());
+        if (!o.trace.empty())
+            sim.arrivalsMs = readTrace(o.trace);
+        sim.interference.slowFraction = o.slowFraction;
+        sim.interference.slowdown = o.slowdown;
+        sim.interference.slowPeriodMs = o.slowPeriodMs.value_or(100.0 * run.times.base.mean());
+        sim.interference.tail = o.tail;
+        sim.interference.tailParameter = o.tailParameter;
+        sim.interference.failureFraction = o.failureFraction;
+        sim.interference.failurePeriodMs = o.failurePeriodMs;
+        if (sim.k == c.k)
+            sim.decodable = run.decodable;
+        const RunAccuracy accuracy = sim.k == c.k ? accuracyOf(o.runDir) : RunAccuracy{};
+
+        std::fprintf(stderr, "run: %s (k=%d, r=%d, %s)\n", c.header().c_str(), c.k, c.r,
+                     run.berrut ? "Berrut" : "parity code");
+        std::fprintf(stderr, "measured: base %s\n          %s %s\n          encoder %s\n          decoder %s\n",
+                     summary(run.times.base).c_str(), run.berrut ? "coded query" : "parity",
+                     summary(run.times.parity).c_str(), summary(run.times.encoder).c_str(),
+                     summary(run.times.decoder).c_str());
+        std::fprintf(stderr,
+                     "simulated: %d base instances, k=%d, %s, %s arrivals%s, %lld queries x %d trials, slowed %.3g of "
+                     "the instances %.3gx for %.4g ms periods\n",
+                     sim.baseInstances, sim.k, o.balancing == Balancing::RoundRobin ? "round-robin" : "shared queue",
+                     sim.arrivalsMs.empty() ? "Poisson" : "traced",
+                     sim.arrivalsMs.empty() ? (" at " + ms(sim.rate) + " queries/s").c_str() : "",
+                     (long long)(sim.arrivalsMs.empty() ? sim.queries : int64_t(sim.arrivalsMs.size())), o.trials,
+                     sim.interference.slowFraction, sim.interference.slowdown, sim.interference.slowPeriodMs);
+
+        nlohmann::json results = nlohmann::json::array();
+        std::ostringstream csv;
+        csv << "strategy,instances,queries,trials,median_ms,median_ci_ms,mean_ms,mean_ci_ms,p99_ms,p99_ci_ms,"
+               "p99_5_ms,p99_5_ci_ms,p99_9_ms,p99_9_ci_ms,reconstructed_fraction,load,served_accuracy\n";
+        for (const Strategy s : strategiesFor(run.berrut)) {
+            std::map<std::string, std::vector<double>> by;
+            StrategyResult last;
+            for (int t = 0; t < o.trials; ++t) {
+                SimulationOptions trial = sim;
+                trial.seed = o.seed + uint64_t(t);
+                last = simulate(s, run.times, trial);
+                by["median"].push_back(last.medianMs);
+                by["mean"].push_back(last.meanMs);
+                by["p99"].push_back(last.p99Ms);
+                by["p99.5"].push_back(last.p995Ms);
+                by["p99.9"].push_back(last.p999Ms);
+                by["reconstructed"].push_back(last.reconstructedFraction);
+                if (const auto a = servedAccuracy(last, accuracy))
+                    by["accuracy"].push_back(*a);
+            }
+            std::map<std::string, Estimate> est;
+            for (const auto& [key, values] : by)
+                est[key] = estimateOf(values);
+            std::printf("%s %lld %s %s %s %s %s\n", last.strategy.c_str(), (long long)last.queries,
+                        ms(est["median"].mean).c_str(), ms(est["mean"].mean).c_str(), ms(est["p99"].mean).c_str(),
+                        ms(est["p99.5"].mean).c_str(), ms(est["p99.9"].mean).c_str());
+            const bool hasAccuracy = by.count("accuracy") > 0;
+            std::fprintf(stderr,
+                         "  %-14s %2d instances  p99.9 %s ± %s ms  median %s ± %s  reconstructed %.4f  load %.2f%s\n",
+                         last.strategy.c_str(), last.instances, ms(est["p99.9"].mean).c_str(),
+                         ms(est["p99.9"].halfWidth).c_str(), ms(est["median"].mean).c_str(),
+                         ms(est["median"].halfWidth).c_str(), est["reconstructed"].mean, last.load,
+                         hasAccuracy ? ("  served accuracy " + std::to_string(est["accuracy"].mean)).c_str() : "");
+            if (last.load >= 1.0)
+                std::fprintf(stderr,
+                             "  warning: %s: the offered load is %.2f of its capacity: queues grow without bound "
+                             "(the last tenth of the queries waited %s ms longer than the first tenth); its "
+                             "latencies grow with --queries\n",
+                             last.strategy.c_str(), last.load, ms(last.queueGrowthMs).c_str());
+            nlohmann::json j = {{"strategy", last.strategy},
+                                {"instances", last.instances},
+                                {"queries", last.queries},
+                                {"trials", o.trials},
+                                {"load", last.load},
+                                {"queue_growth_ms", last.queueGrowthMs},
+                                {"reconstructed", est["reconstructed"].mean}};
+            for (const char* key : {"median", "mean", "p99", "p99.5", "p99.9"})
+                j[std::string(key) + "_ms"] = {{"mean", est[key].mean},
+                                               {"ci95_half_width", est[key].halfWidth},
+                                               {"trials", by[key]}};
+            j["served_accuracy"] = hasAccuracy ? nlohmann::json(est["accuracy"].mean) : nlohmann::json();
+            results.push_back(j);
+            csv << last.strategy << ',' << last.instances << ',' << last.queries << ',' << o.trials;
+            for (const char* key : {"median", "mean", "p99", "p99.5", "p99.9"})
+                csv << ',' << pythonFloatRepr(est[key].mean) << ',' << pythonFloatRepr(est[key].halfWidth);
+            csv << ',' << pythonFloatRepr(est["reconstructed"].mean) << ',' << pythonFloatRepr(last.load) << ','
+                << (hasAccuracy ? pythonFloatRepr(est["accuracy"].mean) : std::string()) << '\n';
+        }
+        if (!o.out.empty()) {
+            std::error_code ec;
+            fs::create_directories(o.out, ec);
+            nlohmann::json record = {
+                {"run_dir", fs::absolute(o.runDir).string()},
+                {"checkpoint", run.checkpoint},
+                {"config", c.toJson()},
+                {"simulated",
+                 {{"base_instances", sim.baseInstances},
+                  {"k", sim.k},
+                  {"r", sim.r},
+                  {"arrivals", sim.arrivalsMs.empty() ? "poisson" : o.trace},
+                  {"rate_per_s", sim.arrivalsMs.empty() ? nlohmann::json(sim.rate) : nlohmann::json()},
+                  {"queries", sim.queries},
+                  {"trials", o.trials},
+                  {"seed", o.seed},
+                  {"balancing", o.balancing == Balancing::RoundRobin ? "round-robin" : "shared-queue"},
+                  {"slow_fraction", sim.interference.slowFraction},
+                  {"slowdown", sim.interference.slowdown},
+                  {"slow_period_ms", sim.interference.slowPeriodMs},
+                  {"failure_fraction", sim.interference.failureFraction},
+                  {"failure_period_ms", sim.interference.failurePeriodMs}}},
+                {"measured", o.serviceFile.empty()
+                                 ? nlohmann::json({{"threads", o.threads}, {"repetitions", o.repetitions}})
+                                 : nlohmann::json({{"service_file", o.serviceFile}})},
+                {"service_times", serviceTimesJson(run.times)},
+                {"results", results}};
+            writeFileAtomically((fs::path(o.out) / "serving.json").string(), record.dump(2) + "\n");
+            writeFileAtomically((fs::path(o.out) / "serving.csv").string(), csv.str());
+            std::fprintf(stderr, "wrote %s/serving.json and serving.csv\n", o.out.c_str());
+        }
+        return 0;
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "error: %s\n", e.what());
+        return 1;
+    }
+}

@@ -1,0 +1,206 @@
+#include "serving/ServiceMeasurement.h"
+
+#include "coders/LinearCodes.h"
+#include "io/Checkpoint.h"
+#include "training/PreparedData.h"
+#include "training/RunComponents.h"
+#include "util/AtomicFile.h"
+#include "util/Error.h"
+#include "util/Threads.h"
+
+#include <c10/core/InferenceMode.h>
+
+#include <chrono>
+#include <filesystem>
+#include <numeric>
+
+namespace fs = std::filesystem;
+
+namespace parity::serving {
+
+namespace {
+
+template <class Fn>
+std::vector<double> timeCalls(int repetitions, Fn&& fn)
+{
+    for (int i = 0; i < std::min(10, repetitions); ++i) // warm-up: first calls allocate
+        fn(i);
+    std::vector<double> ms;
+    ms.reserve(size_t(repetitions));
+    for (int i = 0; i < repetitions; ++i) {
+        const auto t0 = std::chrono::steady_clock::now();
+        fn(i);
+        ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+    }
+    return ms;
+}
+
+// Rank of a small dense matrix (Gaussian elimination with partial pivoting).
+int rankOf(std::vector<std::vector<double>> a)
+{
+    const size_t rows = a.size(), cols = rows ? a[0].size() : 0;
+    int rank = 0;
+    for (size_t c = 0; c < cols && size_t(rank) < rows; ++c) {
+        size_t pivot = size_t(rank);
+        for (size_t r = size_t(rank); r < rows; ++r)
+            if (std::abs(a[r][c]) > std::abs(a[pivot][c]))
+                pivot = r;
+        if (std::abs(a[pivot][c]) < 1e-9)
+            continue;
+        std::swap(a[pivot], a[size_t(rank)]);
+        for (size_t r = size_t(rank) + 1; r < rows; ++r) {
+            const double f = a[r][c] / a[size_t(rank)][c];
+            for (size_t j = c; j < cols; ++j)
+                a[r][j] -= f * a[size_t(rank)][j];
+        }
+        ++rank;
+    }
+    return rank;
+}
+
+ServiceDistribution distributionAt(const nlohmann::json& j, const std::string& key, const std::string& path)
+{
+    if (!j.contains(key))
+        return {};
+    if (!j[key].is_array())
+        throw Error(path + ": '" + key + "' must be a list of milliseconds");
+    std::vector<double> v;
+    for (const auto& x : j[key]) {
+        if (!x.is_number())
+            throw Error(path + ": '" + key + "' holds " + x.dump() + ", not a number of milliseconds");
+        v.push_back(x.get<double>());
+    }
+    return ServiceDistribution(std::move(v), path + ": '" + key + "'");
+}
+
+} // namespace
+
+std::vector<uint8_t> decodabilityTable(int k, int r)
+{
+    const at::Tensor a = parityCodeMatrix(k, r).to(at::kDouble).contiguous();
+    const double* p = a.data_ptr<double>();
+    std::vector<uint8_t> table(size_t(1) << (k + r), 0);
+    for (uint32_t missing = 0; missing < (1u << k); ++missing)
+        for (uint32_t returned = 0; returned < (1u << r); ++returned) {
+            std::vector<std::vector<double>> sub;
+            for (int j = 0; j < r; ++j) {
+                if (!(returned & (1u << j)))
+                    continue;
+                std::vector<double> row;
+                for (int i = 0; i < k; ++i)
+                    if (missing & (1u << i))
+                        row.push_back(p[j * k + i]);
+                sub.push_back(row);
+            }
+            const int need = __builtin_popcount(missing);
+            table[(size_t(missing) << r) | returned] = need == 0 || (!sub.empty() && rankOf(sub) == need);
+        }
+    return table;
+}
+
+MeasuredRun measureRun(const std::string& runDir, int repetitions, int threads, TrainingObserver* observer)
+{
+    if (repetitions < 1)
+        throw Error("repetitions: " + std::to_string(repetitions) + ": at least 1");
+    std::string path;
+    for (const char* name : {"best.pth", "current.pth"})
+        if (fs::exists(fs::path(runDir) / name)) {
+            path = (fs::path(runDir) / name).string();
+            break;
+        }
+    if (path.empty())
+        throw Error(runDir + ": no best.pth or current.pth: not a run directory with trained models (train it first)");
+    const Checkpoint checkpoint = Checkpoint::load(path);
+    MeasuredRun run;
+    run.config = checkpoint.config;
+    run.checkpoint = path;
+    run.threads = threads;
+    const RunConfig& c = run.config;
+    run.berrut = c.trainsNothing();
+    if (!run.berrut && !c.trainParityModel && !c.trainEncoder && !c.trainDecoder)
+        throw Error(path
+                    + ": this run trained no parity model (train_parity_model false): there is no parity model "
+                      "to serve");
+
+    RunComponents parts(c, Purpose::Evaluation);
+    applyThreadLocalSettings(plannedThreadSettings(threads, workloadOfModel(c.model)));
+    const RawDataset raw = parts.loadData(observer, path);
+    parts.build(raw, &checkpoint, path);
+    const int k = c.k;
+    const int64_t n = std::min<int64_t>(k, raw.test.labels.size(0));
+    if (n < k)
+        throw Error(path + ": the test split holds fewer than k = " + std::to_string(k) + " samples");
+    std::vector<int64_t> idx(static_cast<size_t>(k));
+    std::iota(idx.begin(), idx.end(), 0);
+
+    c10::InferenceMode inference;
+    const DatasetEntry& dataset = parts.dataset();
+    const at::Tensor inputs = raw.test.lazy ? loadBaseInputs(raw.test, dataset, idx.data(), k)
+                                            : dataset.toInput(raw.test.images.narrow(0, 0, k));
+    Network& base = *parts.base;
+    const std::vector<double> baseMs = timeCalls(repetitions,
+                                                 [&](int i) { (void)base.forward(inputs.narrow(0, i % k, 1)); });
+    const at::Tensor baseOut = base.forward(inputs).reshape({1, k, -1});
+
+    const ImageShape shape = parts.encoder->codeInputShape();
+    const at::Tensor queries = at::rand({1, k, shape.numel()}, at::kFloat);
+    at::Tensor coded;
+    const std::vector<double> encoderMs = timeCalls(repetitions, [&](int) { coded = parts.encoder->forward(queries); });
+    const int64_t outputs = coded.size(1);
+    Network& parity = *parts.parities.front();
+    const std::vector<double> parityMs = timeCalls(repetitions, [&](int) { (void)parity.forward(coded.select(1, 0)); });
+    std::vector<at::Tensor> each;
+    for (int64_t j = 0; j < outputs; ++j) {
+        Network& model = *parts.parities[std::min(size_t(j), parts.parities.size() - 1)];
+        each.push_back(model.forward(coded.select(1, j)).reshape({1, 1, -1}));
+    }
+    const at::Tensor parityOut = at::cat(each, 1);
+    std::vector<int> missing{0};
+    if (run.berrut) { // the last r workers missing: decoded from the first k
+        missing.clear();
+        for (int u = k; u < k + c.r; ++u)
+            missing.push_back(u);
+    }
+    Decoder& decoder = *parts.decoder;
+    const std::vector<double> decoderMs = timeCalls(repetitions, [&](int) {
+        (void)decoder.reconstruct(baseOut, parityOut, missing);
+    });
+
+    run.times.base = ServiceDistribution(baseMs, "base model");
+    run.times.parity = ServiceDistribution(parityMs, run.berrut ? "base model on a coded query" : "parity model");
+    run.times.encoder = ServiceDistribution(encoderMs, "encoder");
+    run.times.decoder = ServiceDistribution(decoderMs, "decoder");
+    if (!run.berrut && c.r > 1 && c.encoder.find("AdditionEncoder") != std::string::npos && k + c.r <= 16)
+        run.decodable = decodabilityTable(k, c.r);
+    return run;
+}
+
+nlohmann::json serviceTimesJson(const ServiceTimes& t)
+{
+    return {{"base_ms", t.base.samples()},
+            {"parity_ms", t.parity.samples()},
+            {"encoder_ms", t.encoder.samples()},
+            {"decoder_ms", t.decoder.samples()}};
+}
+
+ServiceTimes readServiceTimes(const std::string& path)
+{
+    nlohmann::json j;
+    try {
+        j = nlohmann::json::parse(readWholeFile(path));
+    } catch (const nlohmann::json::exception& e) {
+        throw Error(path + ": not JSON (" + e.what() + ")");
+    }
+    if (j.is_object() && j.contains("service_times") && j["service_times"].is_object())
+        j = nlohmann::json(j["service_times"]); // a serving.json written by parity-serve-sim --out
+    if (!j.is_object() || !j.contains("base_ms"))
+        throw Error(path + ": expected an object with at least 'base_ms' (and parity_ms, encoder_ms, decoder_ms)");
+    ServiceTimes t;
+    t.base = distributionAt(j, "base_ms", path);
+    t.parity = distributionAt(j, "parity_ms", path);
+    t.encoder = distributionAt(j, "encoder_ms", path);
+    t.decoder = distributionAt(j, "decoder_ms", path);
+    return t;
+}
+
+} // namespace parity::serving

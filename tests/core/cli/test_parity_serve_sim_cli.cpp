@@ -1,0 +1,113 @@
+// parity-serve-sim on a tiny trained run, as a user runs it (docs/SERVING.md).
+#include "TestPaths.h"
+#include "support/RunCommand.h"
+#include "support/TinyDataset.h"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+namespace {
+
+using Result = parity::test::CommandResult;
+
+Result serveSim(const std::string& args, bool stdoutOnly = false)
+{
+    const std::string command = std::string(PARITY_SERVE_SIM_EXE) + " " + args;
+    return parity::test::runCommand(stdoutOnly ? "(" + command + " 2>/dev/null)" : command);
+}
+
+std::vector<std::string> linesOf(const std::string& text)
+{
+    std::vector<std::string> lines;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);)
+        lines.push_back(line);
+    return lines;
+}
+
+class ParityServeSimCli : public ::testing::Test {
+protected:
+    static void SetUpTestSuite()
+    {
+        s_tmp = new parity::test::TempDir;
+        parity::test::writeTinyMnist(*s_tmp / "data", 300, 100);
+        std::ofstream(*s_tmp / "c.json") << R"({"num_epoch": 1, "k_vals": [2], "enc_dec_types": [["add", "sub"]],
+            "datasets": ["mnist"], "models": ["base-mlp"], "losses": ["mse"], "batch_size": 16, "val_size": 50})";
+        const Result train = parity::test::runCommand(std::string(PARITY_TRAIN_EXE) + " " + *s_tmp / "c.json" + " "
+                                                      + *s_tmp / "save" + " --data-dir " + *s_tmp / "data");
+        ASSERT_EQ(train.exitCode, 0) << train.output;
+    }
+    static void TearDownTestSuite() { delete s_tmp; }
+    static std::string runDir() { return *s_tmp / "save/mnist/base-mlp/k2/mse/add/sub"; }
+    static parity::test::TempDir* s_tmp;
+};
+parity::test::TempDir* ParityServeSimCli::s_tmp = nullptr;
+
+} // namespace
+
+// One line per strategy on standard output: <strategy> NUM MED MEAN P99 P99.5 P99.9.
+TEST_F(ParityServeSimCli, PrintsOneLinePerStrategyAndWritesTheRecord)
+{
+    const std::string out = *s_tmp / "out";
+    const Result r = serveSim(runDir() + " --queries 3000 --trials 2 --repetitions 20 --out " + out, true);
+    ASSERT_EQ(r.exitCode, 0) << r.output;
+    const auto lines = linesOf(r.output);
+    ASSERT_EQ(lines.size(), 4u) << r.output;
+    const std::vector<std::string> names{"none", "replication", "parm", "replicate-all"};
+    for (size_t i = 0; i < lines.size(); ++i) {
+        std::istringstream fields(lines[i]);
+        std::string name;
+        double num = 0, med = 0, mean = 0, p99 = 0, p995 = 0, p999 = 0;
+        ASSERT_TRUE(fields >> name >> num >> med >> mean >> p99 >> p995 >> p999) << lines[i];
+        EXPECT_EQ(name, names[i]);
+        EXPECT_EQ(num, 3000);
+        EXPECT_GT(med, 0);
+        EXPECT_LE(med, p99);
+        EXPECT_LE(p99, p995);
+        EXPECT_LE(p995, p999);
+    }
+    std::ifstream json(out + "/serving.json");
+    ASSERT_TRUE(json.good());
+    const nlohmann::json record = nlohmann::json::parse(json);
+    ASSERT_EQ(record["results"].size(), 4u);
+    EXPECT_EQ(record["results"][2]["strategy"], "parm");
+    EXPECT_EQ(record["results"][2]["instances"], 18); // 12 base + 6 parity
+    EXPECT_EQ(record["service_times"]["base_ms"].size(), 20u);
+    EXPECT_TRUE(record["results"][0]["served_accuracy"].is_number());
+    std::ifstream csv(out + "/serving.csv");
+    std::string header;
+    std::getline(csv, header);
+    EXPECT_EQ(header.rfind("strategy,instances,queries,trials,median_ms,", 0), 0u) << header;
+
+    // The recorded service times replayed give the very same lines: the
+    // simulation is determined by its samples and its seed.
+    const Result replay = serveSim(runDir() + " --queries 3000 --trials 2 --service-file " + out + "/serving.json",
+                                   true);
+    ASSERT_EQ(replay.exitCode, 0) << replay.output;
+    EXPECT_EQ(replay.output, r.output);
+}
+
+TEST_F(ParityServeSimCli, BadInputIsRefusedWithItsReason)
+{
+    Result r = serveSim(*s_tmp / "data");
+    EXPECT_EQ(r.exitCode, 1);
+    EXPECT_NE(r.output.find("no best.pth or current.pth"), std::string::npos) << r.output;
+    r = serveSim(runDir() + " --instances 1 --repetitions 5");
+    EXPECT_EQ(r.exitCode, 1);
+    EXPECT_NE(r.output.find("k: 2 is larger than the 1 base-model instances"), std::string::npos) << r.output;
+    r = serveSim(runDir() + " --balancing random");
+    EXPECT_EQ(r.exitCode, 2);
+    EXPECT_NE(r.output.find("--balancing takes rr or shared"), std::string::npos) << r.output;
+    r = serveSim(runDir() + " --rate 1000000 --queries 2000 --trials 1 --repetitions 5");
+    EXPECT_EQ(r.exitCode, 0) << r.output;
+    EXPECT_NE(r.output.find("queues grow without bound"), std::string::npos) << r.output;
+    std::ofstream(*s_tmp / "bad-times.json") << R"({"base_ms": [1, "slow"]})";
+    r = serveSim(runDir() + " --service-file " + *s_tmp / "bad-times.json");
+    EXPECT_EQ(r.exitCode, 1);
+    EXPECT_NE(r.output.find("bad-times.json: 'base_ms' holds \"slow\""), std::string::npos) << r.output;
+}

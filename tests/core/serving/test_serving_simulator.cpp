@@ -1,0 +1,209 @@
+// The serving simulator (docs/SERVING.md) against queueing theory and
+// hand-computed schedules.
+#include "support/ErrorOf.h"
+
+#include "serving/ServingSimulator.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
+
+using namespace parity::serving;
+
+namespace {
+
+ServiceDistribution exponentialSamples(double meanMs, int count, uint64_t seed)
+{
+    std::mt19937_64 rng(seed);
+    std::exponential_distribution<double> d(1.0 / meanMs);
+    std::vector<double> v(static_cast<size_t>(count));
+    for (double& x : v)
+        x = d(rng);
+    return ServiceDistribution(v, "exponential");
+}
+
+ServiceTimes constantTimes(double base, double parity, double encoder, double decoder)
+{
+    return {ServiceDistribution::constant(base), ServiceDistribution::constant(parity),
+            ServiceDistribution::constant(encoder), ServiceDistribution::constant(decoder)};
+}
+
+} // namespace
+
+// M/M/1 with utilisation 0.5: the sojourn time is exponential with rate
+// mu - lambda, so mean 2 ms, median ln 2 / 0.5, p99 ln 100 / 0.5.
+TEST(ServingSimulator, OneInstanceIsAnMM1Queue)
+{
+    ServiceTimes times;
+    times.base = exponentialSamples(1.0, 200000, 5);
+    SimulationOptions o;
+    o.baseInstances = 1;
+    o.k = 1;
+    o.rate = 500; // 0.5 per ms
+    o.queries = 400000;
+    o.seed = 3;
+    const StrategyResult r = simulate(Strategy::None, times, o);
+    EXPECT_NEAR(r.meanMs, 2.0, 0.1);
+    EXPECT_NEAR(r.medianMs, std::log(2.0) / 0.5, 0.08);
+    EXPECT_NEAR(r.p99Ms, std::log(100.0) / 0.5, 0.5);
+    EXPECT_NEAR(r.load, 0.5, 0.01);
+    EXPECT_EQ(r.instances, 1);
+    EXPECT_EQ(r.reconstructedFraction, 0.0);
+}
+
+// A shared queue never lets a query wait behind a busy instance while
+// another is free: its mean and tail are below round-robin's.
+TEST(ServingSimulator, ASharedQueueWaitsLessThanRoundRobin)
+{
+    ServiceTimes times;
+    times.base = exponentialSamples(1.0, 100000, 7);
+    SimulationOptions o;
+    o.baseInstances = 4;
+    o.rate = 3000; // load 0.75
+    o.queries = 200000;
+    const StrategyResult roundRobin = simulate(Strategy::None, times, o);
+    o.balancing = Balancing::SharedQueue;
+    const StrategyResult shared = simulate(Strategy::None, times, o);
+    EXPECT_LT(shared.meanMs, roundRobin.meanMs);
+    EXPECT_LT(shared.p999Ms, roundRobin.p999Ms);
+}
+
+TEST(ServingSimulator, TheSameSeedGivesTheSameResult)
+{
+    ServiceTimes times = constantTimes(2, 2, 0.1, 0.1);
+    times.base = exponentialSamples(2.0, 1000, 1);
+    SimulationOptions o;
+    o.interference.slowFraction = 0.2;
+    o.interference.slowdown = 5;
+    o.queries = 20000;
+    const StrategyResult a = simulate(Strategy::Parity, times, o);
+    const StrategyResult b = simulate(Strategy::Parity, times, o);
+    EXPECT_EQ(a.p999Ms, b.p999Ms);
+    EXPECT_EQ(a.meanMs, b.meanMs);
+    o.seed = 2;
+    EXPECT_NE(simulate(Strategy::Parity, times, o).meanMs, a.meanMs);
+}
+
+// k = 1: the parity query is the query itself on a faster parity model, so
+// every answer comes from it: base 10 ms each on one instance (done 10, 20,
+// 30), parity 2 ms after a 1 ms encoding (done 3, 5, 7), decoding 1 ms.
+TEST(ServingSimulator, AReconstructionAnswersWhenItIsFirst)
+{
+    SimulationOptions o;
+    o.baseInstances = 1;
+    o.k = 1;
+    o.arrivalsMs = {0, 0, 0};
+    const StrategyResult r = simulate(Strategy::Parity, constantTimes(10, 2, 1, 1), o, true);
+    EXPECT_EQ(r.latenciesMs, (std::vector<double>{4, 6, 8}));
+    EXPECT_EQ(r.reconstructedFraction, 1.0);
+    EXPECT_EQ(r.decodedByErased[1], 3);
+    EXPECT_EQ(r.instances, 2);
+    // With a slow parity model its own prediction is first every time.
+    const StrategyResult slow = simulate(Strategy::Parity, constantTimes(10, 30, 1, 1), o, true);
+    EXPECT_EQ(slow.latenciesMs, (std::vector<double>{10, 20, 30}));
+    EXPECT_EQ(slow.reconstructedFraction, 0.0);
+}
+
+// Berrut, k = 2, r = 1: the group waits for its second query (5 ms), codes
+// it (1 ms), three workers answer after 10 ms, decoding takes 1 ms.
+TEST(ServingSimulator, BerrutAnswersAGroupFromItsFirstKWorkers)
+{
+    SimulationOptions o;
+    o.baseInstances = 2;
+    o.arrivalsMs = {0, 5};
+    const StrategyResult r = simulate(Strategy::Berrut, constantTimes(10, 10, 1, 1), o, true);
+    EXPECT_EQ(r.latenciesMs, (std::vector<double>{17, 12}));
+    EXPECT_EQ(r.decodedByErased[1], 2); // one of three workers left out
+    EXPECT_EQ(r.instances, 3);
+    EXPECT_EQ(r.reconstructedFraction, 1.0);
+}
+
+// The paper's effect: with instances slowed at random, ParM's tail is far
+// below no redundancy's and below equal-resources replication's.
+TEST(ServingSimulator, ParityCutsTheTailUnderInterference)
+{
+    ServiceTimes times = constantTimes(5, 5, 0.05, 0.05);
+    times.base = ServiceDistribution(std::vector<double>{4, 5, 5, 6}, "base");
+    SimulationOptions o;
+    o.baseInstances = 12;
+    o.k = 2;
+    o.rate = 600; // load 0.25 on the base instances
+    o.queries = 100000;
+    o.interference.slowFraction = 0.1;
+    o.interference.slowdown = 10;
+    o.interference.slowPeriodMs = 200;
+    const StrategyResult none = simulate(Strategy::None, times, o);
+    const StrategyResult replication = simulate(Strategy::Replication, times, o);
+    const StrategyResult parm = simulate(Strategy::Parity, times, o);
+    EXPECT_LT(parm.p999Ms, 0.6 * none.p999Ms) << parm.p999Ms << " vs " << none.p999Ms;
+    EXPECT_LT(parm.p999Ms, replication.p999Ms);
+    EXPECT_GT(parm.reconstructedFraction, 0.0);
+    EXPECT_LT(parm.reconstructedFraction, 0.5);
+    EXPECT_EQ(parm.instances, replication.instances);
+}
+
+// Offered more than it can serve, the simulation still ends, says the load
+// is above 1 and shows the queue growing.
+TEST(ServingSimulator, OverloadShowsTheQueueGrowing)
+{
+    SimulationOptions o;
+    o.baseInstances = 2;
+    o.rate = 1000; // 2 per 2 ms on 2 instances of 4 ms: load 2
+    o.queries = 10000;
+    const StrategyResult r = simulate(Strategy::None, constantTimes(4, 4, 1, 1), o);
+    EXPECT_NEAR(r.load, 2.0, 0.1);
+    EXPECT_GT(r.queueGrowthMs, 1000.0);
+}
+
+TEST(ServingSimulator, BadOptionsAreRefusedNamingTheOption)
+{
+    const ServiceTimes times = constantTimes(1, 1, 1, 1);
+    const auto errorOf = [&](SimulationOptions o, Strategy s = Strategy::Parity) {
+        return parity::test::errorOf([&] { (void)simulate(s, times, o); });
+    };
+    SimulationOptions o;
+    o.baseInstances = 0;
+    EXPECT_NE(errorOf(o).find("instances: 0"), std::string::npos);
+    o = {};
+    o.baseInstances = 2;
+    o.k = 3;
+    EXPECT_NE(errorOf(o).find("k: 3 is larger than the 2 base-model instances"), std::string::npos);
+    o = {};
+    o.rate = 0;
+    EXPECT_NE(errorOf(o).find("rate: "), std::string::npos);
+    o = {};
+    o.interference.tail = Interference::Tail::Pareto;
+    EXPECT_NE(errorOf(o).find("tail"), std::string::npos);
+    o = {};
+    o.interference.failureFraction = 1;
+    EXPECT_NE(errorOf(o).find("failure-fraction"), std::string::npos);
+    o = {};
+    o.arrivalsMs = {0, 2, 1};
+    EXPECT_NE(errorOf(o).find("arrivals: time 3"), std::string::npos);
+    o = {};
+    o.decodable = {1, 0};
+    EXPECT_NE(errorOf(o).find("decodability table: 2 entries"), std::string::npos);
+    ServiceTimes baseOnly;
+    baseOnly.base = ServiceDistribution::constant(1);
+    EXPECT_NE(parity::test::errorOf([&] {
+                  (void)simulate(Strategy::Parity, baseOnly, SimulationOptions{});
+              }).find("needs the parity model's"),
+              std::string::npos);
+    EXPECT_NE(parity::test::errorOf([] {
+                  ServiceDistribution({1, -2}, "base");
+              }).find("base: service time -2"),
+              std::string::npos);
+}
+
+TEST(ServingSimulator, PercentilesAndConfidenceIntervals)
+{
+    std::vector<double> v{4, 1, 3, 2};
+    EXPECT_DOUBLE_EQ(percentile(v, 50), 2.5); // numpy.percentile([1, 2, 3, 4], 50)
+    EXPECT_DOUBLE_EQ(percentile(v, 99.9), 3.997);
+    EXPECT_DOUBLE_EQ(percentile(v, 0), 1);
+    const Estimate e = estimateOf({1, 2, 3});
+    EXPECT_DOUBLE_EQ(e.mean, 2);
+    EXPECT_NEAR(e.halfWidth, 4.303 / std::sqrt(3.0), 1e-12);
+    EXPECT_EQ(estimateOf({5}).halfWidth, 0);
+}

@@ -82,13 +82,15 @@ double number(const std::string& option, const std::string& text)
     return v;
 }
 
-int64_t integer(const std::string& option, const std::string& text)
+int64_t integer(const std::string& option, const std::string& text, double most = 1e15)
 {
     const double v = number(option, text);
-    if (v != std::floor(v) || std::abs(v) > 1e15)
-        usageError(option + " takes a whole number, not '" + text + "'");
+    if (v != std::floor(v) || std::abs(v) > most)
+        usageError(option + " takes a whole number up to " + std::to_string(int64_t(most)) + ", not '" + text + "'");
     return int64_t(v);
 }
+
+constexpr double kMostCount = 1e6; // instances, k, trials, threads
 
 struct Options {
     std::string runDir;
@@ -139,13 +141,13 @@ Options parse(int argc, char** argv)
         else if (a == "--queries")
             o.queries = integer(a, v);
         else if (a == "--trials")
-            o.trials = int(integer(a, v));
+            o.trials = int(integer(a, v, kMostCount));
         else if (a == "--seed")
             o.seed = uint64_t(integer(a, v));
         else if (a == "--instances")
-            o.instances = int(integer(a, v));
+            o.instances = int(integer(a, v, kMostCount));
         else if (a == "--k")
-            o.k = int(integer(a, v));
+            o.k = int(integer(a, v, kMostCount));
         else if (a == "--balancing") {
             if (v != "rr" && v != "shared")
                 usageError("--balancing takes rr or shared, not '" + v + "'");
@@ -172,9 +174,9 @@ Options parse(int argc, char** argv)
         else if (a == "--failure-period-ms")
             o.failurePeriodMs = number(a, v);
         else if (a == "--repetitions")
-            o.repetitions = int(integer(a, v));
+            o.repetitions = int(integer(a, v, 1e7));
         else if (a == "--threads")
-            o.threads = int(integer(a, v));
+            o.threads = int(integer(a, v, kMostCount));
         else if (a == "--service-file")
             o.serviceFile = v;
         else if (a == "--out")
@@ -199,13 +201,18 @@ std::vector<double> readTrace(const std::string& path)
     std::vector<double> at;
     std::string line;
     for (int lineNo = 1; std::getline(in, line); ++lineNo) {
-        if (line.empty() || line[0] == '#')
-            continue;
+        const size_t first = line.find_first_not_of(" \t\r");
+        if (first == std::string::npos || line[first] == '#')
+            continue; // blank or a comment
+        const std::string text = line.substr(first, line.find_last_not_of(" \t\r") + 1 - first);
         char* end = nullptr;
-        const double v = std::strtod(line.c_str(), &end);
-        if (!end || (*end != '\0' && *end != '\r') || !std::isfinite(v))
-            throw Error(path + ": line " + std::to_string(lineNo) + ": expected a time in milliseconds, not '" + line
-                        + "'");
+        const double v = std::strtod(text.c_str(), &end);
+        if (end == text.c_str() || *end != '\0' || !std::isfinite(v) || v < 0)
+            throw Error(path + ": line " + std::to_string(lineNo)
+                        + ": expected a non-negative time in milliseconds, not '" + text + "'");
+        if (!at.empty() && v < at.back())
+            throw Error(path + ": line " + std::to_string(lineNo) + ": " + text
+                        + " is before the time of the line before (times must not decrease)");
         at.push_back(v);
     }
     if (at.empty())
@@ -288,8 +295,9 @@ int main(int argc, char** argv)
             run.times = readServiceTimes(o.serviceFile);
             const RunContents contents = RunDirectory(o.runDir).read();
             run.config = RunConfig::fromJson(contents.config);
-            run.berrut = run.config.trainsNothing();
-            if (!run.berrut && run.config.r > 1 && run.config.encoder.find("AdditionEncoder") != std::string::npos)
+            run.berrut = isBerrut(run.config);
+            if (!run.berrut && run.config.r > 1 && run.config.encoderClass.find("AdditionEncoder") != std::string::npos
+                && run.config.k + run.config.r <= 16)
                 run.decodable = decodabilityTable(run.config.k, run.config.r);
         } else {
             std::fprintf(stderr, "Measuring the run's models in %s (%d calls each, %d thread%s)...\n", o.runDir.c_str(),
@@ -316,6 +324,17 @@ int main(int argc, char** argv)
         if (sim.k == c.k)
             sim.decodable = run.decodable;
         const RunAccuracy accuracy = sim.k == c.k ? accuracyOf(o.runDir) : RunAccuracy{};
+        // Every strategy's options are checked before any line is printed.
+        for (const Strategy s : strategiesFor(run.berrut)) {
+            try {
+                checkOptions(s, run.times, sim);
+            } catch (const Error& e) {
+                const std::string what = e.what();
+                throw Error(!o.serviceFile.empty() && what.rfind("service times", 0) == 0
+                                ? "--service-file " + o.serviceFile + ": " + what
+                                : what);
+            }
+        }
 
         std::fprintf(stderr, "run: %s (k=%d, r=%d, %s)\n", c.header().c_str(), c.k, c.r,
                      run.berrut ? "Berrut" : "parity code");

@@ -75,6 +75,8 @@ ServiceDistribution distributionAt(const nlohmann::json& j, const std::string& k
 
 } // namespace
 
+bool isBerrut(const RunConfig& config) { return config.encoderClass.find("coders.berrut.") == 0; }
+
 std::vector<uint8_t> decodabilityTable(int k, int r)
 {
     const at::Tensor a = parityCodeMatrix(k, r).to(at::kDouble).contiguous();
@@ -116,8 +118,8 @@ MeasuredRun measureRun(const std::string& runDir, int repetitions, int threads, 
     run.checkpoint = path;
     run.threads = threads;
     const RunConfig& c = run.config;
-    run.berrut = c.trainsNothing();
-    if (!run.berrut && !c.trainParityModel && !c.trainEncoder && !c.trainDecoder)
+    run.berrut = isBerrut(c);
+    if (!run.berrut && c.trainsNothing())
         throw Error(path
                     + ": this run trained no parity model (train_parity_model false): there is no parity model "
                       "to serve");
@@ -170,7 +172,7 @@ MeasuredRun measureRun(const std::string& runDir, int repetitions, int threads, 
     run.times.parity = ServiceDistribution(parityMs, run.berrut ? "base model on a coded query" : "parity model");
     run.times.encoder = ServiceDistribution(encoderMs, "encoder");
     run.times.decoder = ServiceDistribution(decoderMs, "decoder");
-    if (!run.berrut && c.r > 1 && c.encoder.find("AdditionEncoder") != std::string::npos && k + c.r <= 16)
+    if (!run.berrut && c.r > 1 && c.encoderClass.find("AdditionEncoder") != std::string::npos && k + c.r <= 16)
         run.decodable = decodabilityTable(k, c.r);
     return run;
 }

@@ -26,6 +26,9 @@ struct MeasuredRun {
     int threads = 1;
 };
 
+/// A Berrut run (its coders are coders.berrut.*): every query is coded.
+bool isBerrut(const RunConfig& config);
+
 /// Loads RUN_DIR's best.pth (else current.pth) through the run's own
 /// construction path and times, batch size 1 and `threads` threads (one
 /// instance = that many cores), `repetitions` calls each after a warm-up:

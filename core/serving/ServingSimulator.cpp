@@ -51,30 +51,50 @@ public:
     // undisturbed instance, is done.
     double serve(double at, double serviceMs, std::mt19937_64& rng)
     {
+        const Interference& f = m_interference;
         int i = 0;
+        double start = 0;
         if (m_balancing == Balancing::RoundRobin) {
             i = int(m_next++ % uint64_t(m_n));
+            start = upFrom(i, std::max(at, m_freeAt[size_t(i)]));
+        } else if (f.failureFraction > 0) {
+            // The instance that can start first, down periods skipped: one
+            // that was free first may be down while another is up.
+            start = kInf;
+            for (int j = 0; j < m_n; ++j) {
+                const double t = upFrom(j, std::max(at, m_freeAt[size_t(j)]));
+                if (t < start) {
+                    start = t;
+                    i = j;
+                }
+            }
         } else {
             i = m_free.top().second;
             m_free.pop();
+            start = std::max(at, m_freeAt[size_t(i)]);
         }
-        double start = std::max(at, m_freeAt[size_t(i)]);
         const uint64_t id = uint64_t(m_firstId + i);
-        const Interference& f = m_interference;
-        if (f.failureFraction > 0) // down: wait for the period it is up again
-            while (hashedUnit(m_seed, id, uint64_t(start / f.failurePeriodMs), 2) < f.failureFraction)
-                start = (std::floor(start / f.failurePeriodMs) + 1) * f.failurePeriodMs;
         double s = serviceMs * tailFactor(rng);
         if (f.slowFraction > 0 && hashedUnit(m_seed, id, uint64_t(start / f.slowPeriodMs), 1) < f.slowFraction)
             s *= f.slowdown;
         const double done = start + s;
         m_freeAt[size_t(i)] = done;
-        if (m_balancing == Balancing::SharedQueue)
+        if (m_balancing == Balancing::SharedQueue && f.failureFraction <= 0)
             m_free.push({done, i});
         return done;
     }
 
 private:
+    // The first time from `t` on at which instance i is up.
+    double upFrom(int i, double t) const
+    {
+        const Interference& f = m_interference;
+        if (f.failureFraction > 0)
+            while (hashedUnit(m_seed, uint64_t(m_firstId + i), uint64_t(t / f.failurePeriodMs), 2) < f.failureFraction)
+                t = (std::floor(t / f.failurePeriodMs) + 1) * f.failurePeriodMs;
+        return t;
+    }
+
     double tailFactor(std::mt19937_64& rng) const
     {
         const Interference& f = m_interference;
@@ -110,14 +130,15 @@ struct Unit {
 };
 
 // Serves `units` (sorted by dispatch time, stable) and returns each one's
-// completion time, in the units' order.
+// completion time, in the units' order. Units with slot < 0 draw from
+// `uncoded` (Berrut's last, incomplete group).
 std::vector<double> serveAll(Pool& pool, std::vector<Unit>& units, const ServiceDistribution& service,
-                             std::mt19937_64& rng)
+                             std::mt19937_64& rng, const ServiceDistribution* uncoded = nullptr)
 {
     std::stable_sort(units.begin(), units.end(), [](const Unit& a, const Unit& b) { return a.at < b.at; });
     std::vector<double> done(units.size());
     for (size_t u = 0; u < units.size(); ++u)
-        done[u] = pool.serve(units[u].at, service.draw(rng), rng);
+        done[u] = pool.serve(units[u].at, (units[u].slot < 0 && uncoded ? *uncoded : service).draw(rng), rng);
     return done;
 }
 
@@ -131,8 +152,15 @@ double meanFactor(const Interference& f)
     return tail * (1.0 + f.slowFraction * (f.slowdown - 1.0)) / (1.0 - f.failureFraction);
 }
 
-void validate(Strategy strategy, const ServiceTimes& times, const SimulationOptions& o)
+} // namespace
+
+void checkOptions(Strategy strategy, const ServiceTimes& times, const SimulationOptions& o)
 {
+    if (o.baseInstances > 1000000)
+        throw Error("instances: " + std::to_string(o.baseInstances) + ": at most 1000000");
+    if (strategy == Strategy::Parity && o.k + o.r > 31)
+        throw Error("k: " + std::to_string(o.k) + " with r = " + std::to_string(o.r)
+                    + ": a ParM group has at most 31 outputs (k + r)");
     if (o.baseInstances < 1)
         throw Error("instances: " + std::to_string(o.baseInstances) + ": at least 1 base-model instance is needed");
     if (o.k < 1)
@@ -177,6 +205,8 @@ void validate(Strategy strategy, const ServiceTimes& times, const SimulationOpti
                         + " entries, expected 2^(k + r) = " + std::to_string(size_t(1) << (o.k + o.r)));
     }
 }
+
+namespace {
 
 std::vector<double> arrivalsOf(const SimulationOptions& o)
 {
@@ -247,7 +277,7 @@ std::vector<Strategy> strategiesFor(bool berrut)
 
 StrategyResult simulate(Strategy strategy, const ServiceTimes& times, const SimulationOptions& o, bool keepLatencies)
 {
-    validate(strategy, times, o);
+    checkOptions(strategy, times, o);
     const std::vector<double> arrivals = arrivalsOf(o);
     const int64_t n = int64_t(arrivals.size());
     const int m = o.baseInstances;
@@ -382,10 +412,18 @@ StrategyResult simulate(Strategy strategy, const ServiceTimes& times, const Simu
             for (int j = 0; j < k + r; ++j)
                 units.push_back({coded, g, j});
         }
-        const std::vector<double> done = serveAll(pool, units, times.parity, rng);
+        // A last incomplete group is served uncoded, by the base model, in
+        // its place in the dispatch order.
+        for (int64_t q = groups * k; q < n; ++q)
+            units.push_back({arrivals[size_t(q)], q, -1});
+        const std::vector<double> done = serveAll(pool, units, times.parity, rng, &times.base);
         std::vector<std::vector<double>> byGroup(static_cast<size_t>(groups));
-        for (size_t u = 0; u < units.size(); ++u)
-            byGroup[size_t(units[u].owner)].push_back(done[u]);
+        for (size_t u = 0; u < units.size(); ++u) {
+            if (units[u].slot < 0)
+                answer[size_t(units[u].owner)] = done[u];
+            else
+                byGroup[size_t(units[u].owner)].push_back(done[u]);
+        }
         for (int64_t g = 0; g < groups; ++g) {
             auto& t = byGroup[size_t(g)];
             std::nth_element(t.begin(), t.begin() + (k - 1), t.end());
@@ -396,13 +434,6 @@ StrategyResult simulate(Strategy strategy, const ServiceTimes& times, const Simu
             }
             res.decodedByErased[size_t(r)] += k; // decoded from k of k + r: r workers missing
         }
-        // A last incomplete group is served uncoded, by the base model.
-        std::vector<Unit> rest;
-        for (int64_t q = groups * k; q < n; ++q)
-            rest.push_back({arrivals[size_t(q)], q, 0});
-        const std::vector<double> restDone = serveAll(pool, rest, times.base, rng);
-        for (size_t u = 0; u < rest.size(); ++u)
-            answer[size_t(rest[u].owner)] = restDone[u];
         res.instances = workers;
         res.load = perMs / k * (k + r) * times.parity.mean() * factor / workers;
         break;
@@ -433,6 +464,7 @@ double percentile(std::vector<double>& values, double p)
 {
     if (values.empty())
         return 0;
+    p = std::clamp(p, 0.0, 100.0);
     const double rank = p / 100.0 * double(values.size() - 1);
     const size_t lo = size_t(std::floor(rank));
     const size_t hi = std::min(lo + 1, values.size() - 1);

@@ -123,6 +123,10 @@ struct StrategyResult {
     std::vector<double> latenciesMs;
 };
 
+/// Throws parity::Error, naming the option, when `simulate` would refuse
+/// these options (checked before any work).
+void checkOptions(Strategy strategy, const ServiceTimes& times, const SimulationOptions& options);
+
 /// Runs one strategy over the options' arrivals. Throws parity::Error for
 /// options that cannot be simulated (no instances, k < 1, k larger than
 /// the instances, r out of range, no service times for a stage the strategy
@@ -134,15 +138,16 @@ StrategyResult simulate(Strategy strategy, const ServiceTimes& times, const Simu
 /// berrut), replicate-all.
 std::vector<Strategy> strategiesFor(bool berrut);
 
-/// Mean and 95% confidence half-width (Student's t) of repeated trials.
+/// Mean and 95% confidence half-width of repeated trials (Student's t up to
+/// 30 degrees of freedom, the normal 1.96 beyond: slightly narrow there).
 struct Estimate {
     double mean = 0;
     double halfWidth = 0;
 };
 Estimate estimateOf(const std::vector<double>& values);
 
-/// Percentile p (0..100) of `values` by linear interpolation between order
-/// statistics (numpy's default); `values` is reordered.
+/// Percentile p (clamped to 0..100) of `values` by linear interpolation
+/// between order statistics (numpy's default); `values` is reordered.
 double percentile(std::vector<double>& values, double p);
 
 } // namespace parity::serving

@@ -3,6 +3,8 @@
 #include "support/RunCommand.h"
 #include "support/TinyDataset.h"
 
+#include "io/RunDirectory.h"
+
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -78,7 +80,18 @@ TEST_F(ParityServeSimCli, PrintsOneLinePerStrategyAndWritesTheRecord)
     EXPECT_EQ(record["results"][2]["strategy"], "parm");
     EXPECT_EQ(record["results"][2]["instances"], 18); // 12 base + 6 parity
     EXPECT_EQ(record["service_times"]["base_ms"].size(), 20u);
-    EXPECT_TRUE(record["results"][0]["served_accuracy"].is_number());
+    // Served accuracy: the base model's for own answers, the run's
+    // reconstruction accuracy (test overall top-1) for rebuilt ones.
+    const parity::RunContents run = parity::RunDirectory(runDir()).read();
+    double base = 0;
+    for (const auto& b : run.baseAccuracies)
+        if (b.split == "test")
+            base = b.accuracy();
+    const double rebuiltAccuracy = run.epochs.back().splits.at("test").value("overall_top1");
+    EXPECT_DOUBLE_EQ(record["results"][0]["served_accuracy"].get<double>(), base);
+    const double f = record["results"][2]["reconstructed"].get<double>();
+    EXPECT_GT(f, 0.0);
+    EXPECT_NEAR(record["results"][2]["served_accuracy"].get<double>(), (1 - f) * base + f * rebuiltAccuracy, 1e-12);
     std::ifstream csv(out + "/serving.csv");
     std::string header;
     std::getline(csv, header);
@@ -106,6 +119,24 @@ TEST_F(ParityServeSimCli, BadInputIsRefusedWithItsReason)
     r = serveSim(runDir() + " --rate 1000000 --queries 2000 --trials 1 --repetitions 5");
     EXPECT_EQ(r.exitCode, 0) << r.output;
     EXPECT_NE(r.output.find("queues grow without bound"), std::string::npos) << r.output;
+    // Traces: blank lines (also CRLF), comments and spaces are fine; a time
+    // before the one above is refused with its line.
+    std::ofstream(*s_tmp / "trace.txt") << "# ms\r\n0\r\n \r\n 0.5 \n1\n";
+    r = serveSim(runDir() + " --trace " + *s_tmp / "trace.txt" + " --trials 1 --repetitions 5", true);
+    EXPECT_EQ(r.exitCode, 0) << r.output;
+    EXPECT_EQ(r.output.rfind("none 3 ", 0), 0u) << r.output;
+    std::ofstream(*s_tmp / "unsorted.txt") << "0\n2\n\n1\n";
+    r = serveSim(runDir() + " --trace " + *s_tmp / "unsorted.txt" + " --repetitions 5");
+    EXPECT_EQ(r.exitCode, 1);
+    EXPECT_NE(r.output.find("unsorted.txt: line 4: 1 is before"), std::string::npos) << r.output;
+    // Service times without the parity model's: refused before any line, naming the file.
+    std::ofstream(*s_tmp / "base-only.json") << R"({"base_ms": [1, 2]})";
+    r = serveSim(runDir() + " --service-file " + *s_tmp / "base-only.json", true);
+    EXPECT_EQ(r.exitCode, 1);
+    EXPECT_EQ(r.output, "");
+    r = serveSim(runDir() + " --service-file " + *s_tmp / "base-only.json");
+    EXPECT_NE(r.output.find("--service-file " + *s_tmp / "base-only.json" + ": service times"), std::string::npos)
+        << r.output;
     std::ofstream(*s_tmp / "bad-times.json") << R"({"base_ms": [1, "slow"]})";
     r = serveSim(runDir() + " --service-file " + *s_tmp / "bad-times.json");
     EXPECT_EQ(r.exitCode, 1);

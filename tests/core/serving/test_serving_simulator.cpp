@@ -105,6 +105,53 @@ TEST(ServingSimulator, AReconstructionAnswersWhenItIsFirst)
     EXPECT_EQ(slow.reconstructedFraction, 0.0);
 }
 
+// k = 2 on 3 base instances, round-robin: q3 queues behind q0 on instance 0
+// (done at 20 ms), while its partner q2 (10 ms) and the group's parity
+// (coded at 1 ms, done at 3 ms) are back: q3 is rebuilt at 10 + 1 ms. No
+// other query gains: each needs a partner that returns at 10 ms or later.
+TEST(ServingSimulator, AMissingQueryNeedsTheOthersAndTheParity)
+{
+    SimulationOptions o;
+    o.baseInstances = 3;
+    o.k = 2;
+    o.arrivalsMs = {0, 0, 0, 0};
+    const StrategyResult r = simulate(Strategy::Parity, constantTimes(10, 2, 1, 1), o, true);
+    EXPECT_EQ(r.latenciesMs, (std::vector<double>{10, 10, 10, 11}));
+    EXPECT_EQ(r.reconstructedFraction, 0.25);
+    EXPECT_EQ(r.instances, 5); // 3 base + 2 parity
+}
+
+// A decodability table that decodes nothing: no query is ever rebuilt, however
+// slow its own instance.
+TEST(ServingSimulator, TheDecodabilityTableDecides)
+{
+    ServiceTimes times = constantTimes(5, 1, 0.05, 0.05);
+    SimulationOptions o;
+    o.r = 2;
+    o.queries = 20000;
+    o.interference.slowFraction = 0.3;
+    o.interference.slowdown = 20;
+    EXPECT_GT(simulate(Strategy::Parity, times, o).reconstructedFraction, 0.0);
+    o.decodable.assign(size_t(1) << (o.k + o.r), 0);
+    for (uint32_t returned = 0; returned < 4; ++returned)
+        o.decodable[returned] = 1; // nothing missing
+    EXPECT_EQ(simulate(Strategy::Parity, times, o).reconstructedFraction, 0.0);
+}
+
+// Berrut, k = 2, r = 1 on 3 + 2 workers: the second group's third coded query
+// waits behind the first group on worker 0 (done at 21 ms); the group is
+// decoded from its first two (11 ms) plus 1 ms, not from all three.
+TEST(ServingSimulator, BerrutDecodesFromTheFirstKNotFromAll)
+{
+    SimulationOptions o;
+    o.baseInstances = 3;
+    o.arrivalsMs = {0, 0, 0, 0};
+    const StrategyResult r = simulate(Strategy::Berrut, constantTimes(10, 10, 1, 1), o, true);
+    EXPECT_EQ(r.latenciesMs, (std::vector<double>{12, 12, 12, 12}));
+    EXPECT_EQ(r.instances, 5);
+    EXPECT_EQ(r.decodedByErased[1], 4);
+}
+
 // Berrut, k = 2, r = 1: the group waits for its second query (5 ms), codes
 // it (1 ms), three workers answer after 10 ms, decoding takes 1 ms.
 TEST(ServingSimulator, BerrutAnswersAGroupFromItsFirstKWorkers)
@@ -181,6 +228,10 @@ TEST(ServingSimulator, BadOptionsAreRefusedNamingTheOption)
     o = {};
     o.arrivalsMs = {0, 2, 1};
     EXPECT_NE(errorOf(o).find("arrivals: time 3"), std::string::npos);
+    o = {};
+    o.baseInstances = 40;
+    o.k = 31;
+    EXPECT_NE(errorOf(o).find("k: 31 with r = 1: a ParM group has at most 31 outputs"), std::string::npos);
     o = {};
     o.decodable = {1, 0};
     EXPECT_NE(errorOf(o).find("decodability table: 2 entries"), std::string::npos);

@@ -35,29 +35,6 @@ std::vector<double> timeCalls(int repetitions, Fn&& fn)
     return ms;
 }
 
-// Rank of a small dense matrix (Gaussian elimination with partial pivoting).
-int rankOf(std::vector<std::vector<double>> a)
-{
-    const size_t rows = a.size(), cols = rows ? a[0].size() : 0;
-    int rank = 0;
-    for (size_t c = 0; c < cols && size_t(rank) < rows; ++c) {
-        size_t pivot = size_t(rank);
-        for (size_t r = size_t(rank); r < rows; ++r)
-            if (std::abs(a[r][c]) > std::abs(a[pivot][c]))
-                pivot = r;
-        if (std::abs(a[pivot][c]) < 1e-9)
-            continue;
-        std::swap(a[pivot], a[size_t(rank)]);
-        for (size_t r = size_t(rank) + 1; r < rows; ++r) {
-            const double f = a[r][c] / a[size_t(rank)][c];
-            for (size_t j = c; j < cols; ++j)
-                a[r][j] -= f * a[size_t(rank)][j];
-        }
-        ++rank;
-    }
-    return rank;
-}
-
 ServiceDistribution distributionAt(const nlohmann::json& j, const std::string& key, const std::string& path)
 {
     if (!j.contains(key))
@@ -79,23 +56,27 @@ bool isBerrut(const RunConfig& config) { return config.encoderClass.find("coders
 
 std::vector<uint8_t> decodabilityTable(int k, int r)
 {
-    const at::Tensor a = parityCodeMatrix(k, r).to(at::kDouble).contiguous();
-    const double* p = a.data_ptr<double>();
+    // A[returned, missing] decodes the missing predictions when it has full
+    // column rank: its smallest singular value is not negligible (A's
+    // entries are powers of nodes in [-1, 1], so an absolute bound).
+    const at::Tensor a = parityCodeMatrix(k, r);
     std::vector<uint8_t> table(size_t(1) << (k + r), 0);
     for (uint32_t missing = 0; missing < (1u << k); ++missing)
         for (uint32_t returned = 0; returned < (1u << r); ++returned) {
-            std::vector<std::vector<double>> sub;
-            for (int j = 0; j < r; ++j) {
-                if (!(returned & (1u << j)))
-                    continue;
-                std::vector<double> row;
-                for (int i = 0; i < k; ++i)
-                    if (missing & (1u << i))
-                        row.push_back(p[j * k + i]);
-                sub.push_back(row);
+            std::vector<int64_t> rows, cols;
+            for (int j = 0; j < r; ++j)
+                if (returned & (1u << j))
+                    rows.push_back(j);
+            for (int i = 0; i < k; ++i)
+                if (missing & (1u << i))
+                    cols.push_back(i);
+            bool decodes = cols.empty();
+            if (!cols.empty() && rows.size() >= cols.size()) {
+                const at::Tensor sv = at::linalg_svdvals(
+                    a.index_select(0, at::tensor(rows, at::kLong)).index_select(1, at::tensor(cols, at::kLong)));
+                decodes = sv.min().item<double>() > 1e-9;
             }
-            const int need = __builtin_popcount(missing);
-            table[(size_t(missing) << r) | returned] = need == 0 || (!sub.empty() && rankOf(sub) == need);
+            table[(size_t(missing) << r) | returned] = decodes;
         }
     return table;
 }

@@ -13,22 +13,6 @@ namespace parity::gui {
 
 namespace {
 
-bool writeAtomically(const QString& path, const QByteArray& bytes, QString* error)
-{
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly)) {
-        if (error)
-            *error = QStringLiteral("%1: cannot write (%2)").arg(path, file.errorString());
-        return false;
-    }
-    file.write(bytes);
-    if (!file.commit()) {
-        if (error)
-            *error = QStringLiteral("%1: cannot write (%2)").arg(path, file.errorString());
-        return false;
-    }
-    return true;
-}
 
 // The core's own number format, so an export of a loaded run matches its
 // metrics.csv byte for byte.
@@ -53,14 +37,6 @@ QByteArray csvHeader(const QStringList& metrics, bool withRun)
     return out + ",groups,split_seconds,epoch_seconds\n";
 }
 
-QByteArray csvQuoted(const QString& text)
-{
-    QByteArray s = text.toUtf8();
-    if (!s.contains(',') && !s.contains('"') && !s.contains('\n'))
-        return s;
-    s.replace("\"", "\"\"");
-    return '"' + s + '"';
-}
 
 QByteArray csvRows(const RunRecord& record, const QStringList& metrics, bool withRun)
 {
@@ -136,15 +112,41 @@ QJsonObject metricsObject(const RunRecord& record)
 
 } // namespace
 
+bool writeExportFile(const QString& path, const QByteArray& bytes, QString* error)
+{
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly)) {
+        if (error)
+            *error = QStringLiteral("%1: cannot write (%2)").arg(path, file.errorString());
+        return false;
+    }
+    file.write(bytes);
+    if (!file.commit()) {
+        if (error)
+            *error = QStringLiteral("%1: cannot write (%2)").arg(path, file.errorString());
+        return false;
+    }
+    return true;
+}
+
+QByteArray csvQuoted(const QString& text)
+{
+    QByteArray s = text.toUtf8();
+    if (!s.contains(',') && !s.contains('"') && !s.contains('\n'))
+        return s;
+    s.replace("\"", "\"\"");
+    return '"' + s + '"';
+}
+
 bool writeMetricsCsv(const RunRecord& record, const QString& path, QString* error)
 {
     const QStringList metrics = record.accuracyMetricNames();
-    return writeAtomically(path, csvHeader(metrics, false) + csvRows(record, metrics, false), error);
+    return writeExportFile(path, csvHeader(metrics, false) + csvRows(record, metrics, false), error);
 }
 
 bool writeMetricsJson(const RunRecord& record, const QString& path, QString* error)
 {
-    return writeAtomically(path, QJsonDocument(metricsObject(record)).toJson(QJsonDocument::Indented), error);
+    return writeExportFile(path, QJsonDocument(metricsObject(record)).toJson(QJsonDocument::Indented), error);
 }
 
 bool writeMetricsCsv(const std::vector<RunRecord>& records, const QString& path, QString* error)
@@ -160,7 +162,7 @@ bool writeMetricsCsv(const std::vector<RunRecord>& records, const QString& path,
     QByteArray out = csvHeader(metrics, true);
     for (const auto& r : records)
         out += csvRows(r, metrics, true);
-    return writeAtomically(path, out, error);
+    return writeExportFile(path, out, error);
 }
 
 bool writeMetricsJson(const std::vector<RunRecord>& records, const QString& path, QString* error)
@@ -172,7 +174,7 @@ bool writeMetricsJson(const std::vector<RunRecord>& records, const QString& path
         runs.append(metricsObject(r));
     const QJsonObject root{{QStringLiteral("format"), QStringLiteral("parity-workbench-metrics-set")},
                            {QStringLiteral("runs"), runs}};
-    return writeAtomically(path, QJsonDocument(root).toJson(QJsonDocument::Indented), error);
+    return writeExportFile(path, QJsonDocument(root).toJson(QJsonDocument::Indented), error);
 }
 
 } // namespace parity::gui

@@ -2,6 +2,7 @@
 // A run's metrics written for spreadsheets and scripts.
 #include "common/RunRecord.h"
 
+#include <QByteArray>
 #include <QString>
 
 #include <vector>
@@ -28,5 +29,12 @@ bool writeMetricsJson(const RunRecord& record, const QString& path, QString* err
 /// {"format": "parity-workbench-metrics-set", "runs": [<one object per run>]}.
 bool writeMetricsCsv(const std::vector<RunRecord>& records, const QString& path, QString* error = nullptr);
 bool writeMetricsJson(const std::vector<RunRecord>& records, const QString& path, QString* error = nullptr);
+
+/// `text` as a CSV field: quoted (quotes doubled) when it holds a comma, a
+/// quote or a newline.
+QByteArray csvQuoted(const QString& text);
+/// Writes `bytes` to `path` through a QSaveFile (all or nothing); false with
+/// "<path>: cannot write (<reason>)" in `error` on failure.
+bool writeExportFile(const QString& path, const QByteArray& bytes, QString* error = nullptr);
 
 } // namespace parity::gui

@@ -1,19 +1,18 @@
 #include "plots/ServedAccuracyPlot.h"
 
 #include "common/PlotLegend.h"
+#include "export/MetricsExport.h"
 #include "plots/PlotExport.h"
 #include "plots/QcpInclude.h"
 #include "plots/SplitColours.h"
 #include "io/ResultWriter.h"
 
 #include <QComboBox>
-#include <QFile>
 #include <QFileDialog>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QMessageBox>
 #include <QPushButton>
-#include <QSaveFile>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -59,13 +58,6 @@ bool sameCurve(const Curve& a, const Curve& b)
     return true;
 }
 
-QString csvField(QString text)
-{
-    if (!text.contains(QLatin1Char(',')) && !text.contains(QLatin1Char('"')) && !text.contains(QLatin1Char('\n')))
-        return text;
-    text.replace(QLatin1String("\""), QLatin1String("\"\""));
-    return QLatin1Char('"') + text + QLatin1Char('"');
-}
 
 QString number(double v) { return QString::fromStdString(pythonFloatRepr(v)); }
 
@@ -293,7 +285,7 @@ QString ServedAccuracyPlot::tableCsv(const std::vector<RunRecord>& records)
         if (!r.served)
             continue;
         const ServedAccuracy& s = *r.served;
-        const QString prefix = csvField(r.displayName()) + QLatin1Char(',') + csvField(r.runDir) + QLatin1Char(',');
+        const QString prefix = QString::fromUtf8(csvQuoted(r.displayName()) + ',' + csvQuoted(r.runDir) + ',');
         for (size_t e = 0; e < s.byErased.size() && e < s.noRedundancyByErased.size(); ++e)
             out += prefix
                    + QStringLiteral("erased,%1,%2,%3\n")
@@ -310,14 +302,7 @@ QString ServedAccuracyPlot::tableCsv(const std::vector<RunRecord>& records)
 
 bool ServedAccuracyPlot::exportCsv(const QString& path, QString* error) const
 {
-    QSaveFile file(path);
-    const QByteArray bytes = tableCsv(m_records).toUtf8();
-    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit()) {
-        if (error)
-            *error = tr("%1: cannot write (%2)").arg(path, file.errorString());
-        return false;
-    }
-    return true;
+    return writeExportFile(path, tableCsv(m_records).toUtf8(), error);
 }
 
 void ServedAccuracyPlot::askExportImage()

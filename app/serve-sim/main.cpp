@@ -1,11 +1,9 @@
 // parity-serve-sim RUN_DIR [options]: what a trained run's parity model does
 // to tail latency, on a simulated serving cluster with service times measured
 // from the run's own models on this machine (docs/SERVING.md).
-#include "io/ResultWriter.h"
-#include "io/RunDirectory.h"
 #include "serving/ServiceMeasurement.h"
 #include "serving/ServingSimulator.h"
-#include "events/MetricNames.h"
+#include "serving/ServingStudy.h"
 #include "util/AtomicFile.h"
 #include "util/Error.h"
 
@@ -16,10 +14,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <iostream>
-#include <map>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -237,53 +232,6 @@ std::string summary(const ServiceDistribution& d)
            + " calls)";
 }
 
-// The run's accuracies from its last epoch's test metrics: base, and decoded
-// with e missing (overall top-1). Empty when the run does not say.
-struct RunAccuracy {
-    std::optional<double> base;
-    std::map<int, double> decoded;
-};
-
-RunAccuracy accuracyOf(const std::string& runDir)
-{
-    RunAccuracy acc;
-    try {
-        const RunContents run = RunDirectory(runDir).read();
-        for (const auto& b : run.baseAccuracies)
-            if (b.split == "test")
-                acc.base = b.accuracy();
-        if (!run.epochs.empty() && run.epochs.back().splits.count("test")) {
-            const SplitMetrics& test = run.epochs.back().splits.at("test");
-            for (int e = 0; e <= 16; ++e) {
-                const auto it = test.accuracy.find(erasedMetricName("overall_top1", e));
-                if (it != test.accuracy.end())
-                    acc.decoded[e] = it->second;
-            }
-        }
-    } catch (const std::exception&) {
-        // No metrics: the latencies stand on their own.
-    }
-    return acc;
-}
-
-std::optional<double> servedAccuracy(const StrategyResult& r, const RunAccuracy& acc)
-{
-    if (!acc.base)
-        return std::nullopt;
-    double decodedShare = 0, sum = 0;
-    for (size_t e = 0; e < r.decodedByErased.size(); ++e) {
-        if (!r.decodedByErased[e])
-            continue;
-        const auto it = acc.decoded.find(int(e));
-        if (it == acc.decoded.end())
-            return std::nullopt;
-        const double share = double(r.decodedByErased[e]) / double(r.queries);
-        decodedShare += share;
-        sum += share * it->second;
-    }
-    return sum + (1.0 - decodedShare) * *acc.base;
-}
-
 } // namespace
 
 int main(int argc, char** argv)
@@ -292,13 +240,7 @@ int main(int argc, char** argv)
     try {
         MeasuredRun run;
         if (!o.serviceFile.empty()) {
-            run.times = readServiceTimes(o.serviceFile);
-            const RunContents contents = RunDirectory(o.runDir).read();
-            run.config = RunConfig::fromJson(contents.config);
-            run.berrut = isBerrut(run.config);
-            if (!run.berrut && run.config.r > 1 && run.config.encoderClass.find("AdditionEncoder") != std::string::npos
-                && run.config.k + run.config.r <= 16)
-                run.decodable = decodabilityTable(run.config.k, run.config.r);
+            run = describeRun(o.runDir, readServiceTimes(o.serviceFile));
         } else {
             std::fprintf(stderr, "Measuring the run's models in %s (%d calls each, %d thread%s)...\n", o.runDir.c_str(),
                          o.repetitions, o.threads, o.threads == 1 ? "" : "s");
@@ -311,12 +253,12 @@ int main(int argc, char** argv)
         sim.r = c.r;
         sim.queries = o.queries;
         sim.balancing = o.balancing;
-        sim.rate = o.rate.value_or(0.3 * o.instances * 1000.0 / run.times.base.mean());
+        sim.rate = o.rate.value_or(defaultRate(run.times, o.instances));
         if (!o.trace.empty())
             sim.arrivalsMs = readTrace(o.trace);
         sim.interference.slowFraction = o.slowFraction;
         sim.interference.slowdown = o.slowdown;
-        sim.interference.slowPeriodMs = o.slowPeriodMs.value_or(100.0 * run.times.base.mean());
+        sim.interference.slowPeriodMs = o.slowPeriodMs.value_or(defaultSlowPeriodMs(run.times));
         sim.interference.tail = o.tail;
         sim.interference.tailParameter = o.tailParameter;
         sim.interference.failureFraction = o.failureFraction;
@@ -352,62 +294,29 @@ int main(int argc, char** argv)
                      sim.interference.slowFraction, sim.interference.slowdown, sim.interference.slowPeriodMs);
 
         nlohmann::json results = nlohmann::json::array();
-        std::ostringstream csv;
-        csv << "strategy,instances,queries,trials,median_ms,median_ci_ms,mean_ms,mean_ci_ms,p99_ms,p99_ci_ms,"
-               "p99_5_ms,p99_5_ci_ms,p99_9_ms,p99_9_ci_ms,reconstructed_fraction,load,served_accuracy\n";
+        std::string csv = summaryCsvHeader();
         for (const Strategy s : strategiesFor(run.berrut)) {
-            std::map<std::string, std::vector<double>> by;
-            StrategyResult last;
-            for (int t = 0; t < o.trials; ++t) {
-                SimulationOptions trial = sim;
-                trial.seed = o.seed + uint64_t(t);
-                last = simulate(s, run.times, trial);
-                by["median"].push_back(last.medianMs);
-                by["mean"].push_back(last.meanMs);
-                by["p99"].push_back(last.p99Ms);
-                by["p99.5"].push_back(last.p995Ms);
-                by["p99.9"].push_back(last.p999Ms);
-                by["reconstructed"].push_back(last.reconstructedFraction);
-                if (const auto a = servedAccuracy(last, accuracy))
-                    by["accuracy"].push_back(*a);
-            }
-            std::map<std::string, Estimate> est;
-            for (const auto& [key, values] : by)
-                est[key] = estimateOf(values);
+            const TrialSummary summary = runTrials(s, run.times, sim, o.trials, accuracy);
+            const StrategyResult& last = summary.last;
+            const auto est = [&](const char* key) { return summary.estimate(key); };
             std::printf("%s %lld %s %s %s %s %s\n", last.strategy.c_str(), (long long)last.queries,
-                        ms(est["median"].mean).c_str(), ms(est["mean"].mean).c_str(), ms(est["p99"].mean).c_str(),
-                        ms(est["p99.5"].mean).c_str(), ms(est["p99.9"].mean).c_str());
-            const bool hasAccuracy = by.count("accuracy") > 0;
+                        ms(est("median").mean).c_str(), ms(est("mean").mean).c_str(), ms(est("p99").mean).c_str(),
+                        ms(est("p99.5").mean).c_str(), ms(est("p99.9").mean).c_str());
             std::fprintf(stderr,
                          "  %-14s %2d instances  p99.9 %s ± %s ms  median %s ± %s  reconstructed %.4f  load %.2f%s\n",
-                         last.strategy.c_str(), last.instances, ms(est["p99.9"].mean).c_str(),
-                         ms(est["p99.9"].halfWidth).c_str(), ms(est["median"].mean).c_str(),
-                         ms(est["median"].halfWidth).c_str(), est["reconstructed"].mean, last.load,
-                         hasAccuracy ? ("  served accuracy " + std::to_string(est["accuracy"].mean)).c_str() : "");
+                         last.strategy.c_str(), last.instances, ms(est("p99.9").mean).c_str(),
+                         ms(est("p99.9").halfWidth).c_str(), ms(est("median").mean).c_str(),
+                         ms(est("median").halfWidth).c_str(), est("reconstructed").mean, last.load,
+                         summary.hasAccuracy() ? ("  served accuracy " + std::to_string(est("accuracy").mean)).c_str()
+                                               : "");
             if (last.load >= 1.0)
                 std::fprintf(stderr,
                              "  warning: %s: the offered load is %.2f of its capacity: queues grow without bound "
                              "(the last tenth of the queries waited %s ms longer than the first tenth); its "
                              "latencies grow with --queries\n",
                              last.strategy.c_str(), last.load, ms(last.queueGrowthMs).c_str());
-            nlohmann::json j = {{"strategy", last.strategy},
-                                {"instances", last.instances},
-                                {"queries", last.queries},
-                                {"trials", o.trials},
-                                {"load", last.load},
-                                {"queue_growth_ms", last.queueGrowthMs},
-                                {"reconstructed", est["reconstructed"].mean}};
-            for (const char* key : {"median", "mean", "p99", "p99.5", "p99.9"})
-                j[std::string(key) + "_ms"] = {{"mean", est[key].mean},
-                                               {"ci95_half_width", est[key].halfWidth},
-                                               {"trials", by[key]}};
-            j["served_accuracy"] = hasAccuracy ? nlohmann::json(est["accuracy"].mean) : nlohmann::json();
-            results.push_back(j);
-            csv << last.strategy << ',' << last.instances << ',' << last.queries << ',' << o.trials;
-            for (const char* key : {"median", "mean", "p99", "p99.5", "p99.9"})
-                csv << ',' << pythonFloatRepr(est[key].mean) << ',' << pythonFloatRepr(est[key].halfWidth);
-            csv << ',' << pythonFloatRepr(est["reconstructed"].mean) << ',' << pythonFloatRepr(last.load) << ','
-                << (hasAccuracy ? pythonFloatRepr(est["accuracy"].mean) : std::string()) << '\n';
+            results.push_back(summaryJson(summary));
+            csv += summaryCsvRow(summary);
         }
         if (!o.out.empty()) {
             std::error_code ec;
@@ -437,7 +346,7 @@ int main(int argc, char** argv)
                 {"service_times", serviceTimesJson(run.times)},
                 {"results", results}};
             writeFileAtomically((fs::path(o.out) / "serving.json").string(), record.dump(2) + "\n");
-            writeFileAtomically((fs::path(o.out) / "serving.csv").string(), csv.str());
+            writeFileAtomically((fs::path(o.out) / "serving.csv").string(), csv);
             std::fprintf(stderr, "wrote %s/serving.json and serving.csv\n", o.out.c_str());
         }
         return 0;

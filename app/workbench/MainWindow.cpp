@@ -5,6 +5,7 @@
 #include "RunController.h"
 #include "RunPanel.h"
 #include "RunsPage.h"
+#include "serve/ServingView.h"
 #include "browser/RunBrowser.h"
 #include "browser/RunRecordLoader.h"
 #include "export/MetricsExport.h"
@@ -49,6 +50,7 @@ MainWindow::MainWindow(QWidget* parent)
     , m_monitor(new MonitorPage(m_controller))
     , m_inspector(new InspectorPage(m_controller))
     , m_runs(new RunsPage(m_controller))
+    , m_serving(new ServingView)
     , m_tabs(new QTabWidget)
     , m_machineLabel(new QLabel)
 {
@@ -58,6 +60,7 @@ MainWindow::MainWindow(QWidget* parent)
     m_tabs->addTab(m_monitor, tr("&Training"));
     m_tabs->addTab(m_inspector, tr("&Inspector"));
     m_tabs->addTab(m_runs, tr("R&uns"));
+    m_tabs->addTab(m_serving, tr("Servin&g"));
     setCentralWidget(m_tabs);
 
     m_runDock = new QDockWidget(tr("Experiment"), this);
@@ -109,11 +112,21 @@ MainWindow::MainWindow(QWidget* parent)
         if (dir.hasCheckpoint(parity::CheckpointKind::Best) || dir.hasCheckpoint(parity::CheckpointKind::Current))
             m_inspector->openRun(QString::fromStdString(dir.path()));
     });
+    // Serving opened with no run takes the form's, once it has trained models.
+    connect(m_tabs, &QTabWidget::currentChanged, this, [this] {
+        if (m_tabs->currentWidget() != m_serving || m_serving->hasRun())
+            return;
+        const parity::RunDirectory dir = parity::RunDirectory::of(m_runPanel->form()->config());
+        if (dir.hasCheckpoint(parity::CheckpointKind::Best) || dir.hasCheckpoint(parity::CheckpointKind::Current))
+            m_serving->setRunDir(QString::fromStdString(dir.path()));
+    });
     connect(m_runPanel, &RunPanel::errorOccurred, this, &MainWindow::reportError);
     connect(m_runPanel, &RunPanel::configPathChanged, this, &MainWindow::updateTitle);
     connect(m_runs, &RunsPage::runOpened, this, [this](const RunRecord& record) {
         m_monitor->showRecord(record);
         m_inspector->openRun(record.runDir);
+        if (!m_serving->isBusy())
+            m_serving->setRunDir(record.runDir);
         m_tabs->setCurrentWidget(m_monitor);
     });
     // The browser follows the save directory of what runs (not every keystroke
@@ -187,6 +200,7 @@ void MainWindow::buildMenus()
     add(view, tr("&Training plots"), QKeySequence(tr("Ctrl+1")), [this] { m_tabs->setCurrentIndex(0); });
     add(view, tr("&Inspector"), QKeySequence(tr("Ctrl+2")), [this] { m_tabs->setCurrentIndex(1); });
     add(view, tr("&Runs"), QKeySequence(tr("Ctrl+3")), [this] { m_tabs->setCurrentIndex(2); });
+    add(view, tr("&Serving"), QKeySequence(tr("Ctrl+4")), [this] { m_tabs->setCurrentWidget(m_serving); });
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     add(help, tr("&Getting started"), QKeySequence(QKeySequence::HelpContents), [this] {

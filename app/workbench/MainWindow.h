@@ -17,6 +17,7 @@ class LogPane;
 class MonitorPage;
 class InspectorPage;
 class RunsPage;
+class ServingView;
 
 /// Assembles the pages around one RunController: the run panel (form, queue,
 /// run control, progress) on the left, the live plots, the inspector and the
@@ -32,6 +33,7 @@ public:
     MonitorPage* monitorPage() const { return m_monitor; }
     InspectorPage* inspectorPage() const { return m_inspector; }
     RunsPage* runsPage() const { return m_runs; }
+    ServingView* servingView() const { return m_serving; }
     LogPane* log() const { return m_log; }
     QTabWidget* tabs() const { return m_tabs; }
     /// The status bar's permanent "what it runs on" line (BLAS, kernel,
@@ -82,6 +84,7 @@ private:
     MonitorPage* m_monitor;
     InspectorPage* m_inspector;
     RunsPage* m_runs;
+    ServingView* m_serving;
     QTabWidget* m_tabs;
     QDockWidget* m_runDock;
     QDockWidget* m_logDock;

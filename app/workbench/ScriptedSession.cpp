@@ -8,6 +8,7 @@
 #include "RunsPage.h"
 #include "browser/RunBrowser.h"
 #include "form/ExperimentForm.h"
+#include "serve/ServingView.h"
 #include "io/RunDirectory.h"
 
 #include <QApplication>
@@ -43,9 +44,9 @@ bool ScriptedSession::begin()
         return false;
     }
     static const QStringList kTabs = {QString(), QStringLiteral("training"), QStringLiteral("inspector"),
-                                      QStringLiteral("runs")};
+                                      QStringLiteral("runs"), QStringLiteral("serving")};
     if (!kTabs.contains(m_options.openTab)) {
-        std::fprintf(stderr, "error: --open-tab takes training, inspector or runs, not '%s'\n",
+        std::fprintf(stderr, "error: --open-tab takes training, inspector, runs or serving, not '%s'\n",
                      qPrintable(m_options.openTab));
         m_exitCode = 1;
         return false;
@@ -57,6 +58,14 @@ bool ScriptedSession::begin()
         m_exitCode = 1;
         return false;
     }
+    if (!m_options.serve.isEmpty() && m_options.serve != QLatin1String("simulate")
+        && m_options.serve != QLatin1String("sweep")) {
+        std::fprintf(stderr, "error: --serve takes simulate or sweep, not '%s'\n", qPrintable(m_options.serve));
+        m_exitCode = 1;
+        return false;
+    }
+    if (!m_options.serve.isEmpty() && m_options.openTab.isEmpty())
+        m_options.openTab = QStringLiteral("serving");
     if (!m_options.compareRuns.isEmpty() && m_options.openTab.isEmpty())
         m_options.openTab = QStringLiteral("runs");
     if (m_options.windowSize.isValid())
@@ -71,7 +80,7 @@ bool ScriptedSession::begin()
             return false;
         }
     } else if (!m_options.screenshot.isEmpty() || !m_options.inspectorScreenshot.isEmpty() || m_options.quitWhenDone
-               || !m_options.compareRuns.isEmpty()) {
+               || !m_options.compareRuns.isEmpty() || !m_options.serve.isEmpty()) {
         // Nothing to wait for: take the pictures once the window is shown.
         QTimer::singleShot(500, this, [this] { onQueueFinished(true); });
     }
@@ -93,6 +102,10 @@ void ScriptedSession::onQueueFinished(bool ok)
         compareAllRuns(); // asynchronous: the picture follows the scan of the save directory
         return;
     }
+    if (!m_options.serve.isEmpty()) {
+        serveRun(); // asynchronous: the picture follows the simulation
+        return;
+    }
     takeMainScreenshot();
     done();
 }
@@ -111,6 +124,8 @@ QWidget* ScriptedSession::tabToShow() const
         return m_window->inspectorPage();
     if (m_options.openTab == QLatin1String("runs"))
         return m_window->runsPage();
+    if (m_options.openTab == QLatin1String("serving"))
+        return m_window->servingView();
     return m_window->monitorPage();
 }
 
@@ -161,6 +176,33 @@ void ScriptedSession::compareAllRuns()
         },
         Qt::SingleShotConnection);
     browser->refresh(); // the runs as they are now, this session's included
+}
+
+void ScriptedSession::serveRun()
+{
+    ServingView* view = m_window->servingView();
+    m_window->tabs()->setCurrentWidget(view);
+    view->setRunDir(runDir());
+    connect(
+        view, &ServingView::finished, this,
+        [this, view](bool ok) {
+            if (!ok) {
+                std::fprintf(stderr, "error: serving: %s\n", qPrintable(view->note()));
+                m_exitCode = 1;
+            }
+            QTimer::singleShot(300, this, [this] {
+                QApplication::processEvents();
+                takeMainScreenshot();
+                done();
+            });
+        },
+        Qt::SingleShotConnection);
+    if (!(m_options.serve == QLatin1String("sweep") ? view->sweepLoad() : view->simulate())) {
+        std::fprintf(stderr, "error: serving: nothing to simulate\n");
+        m_exitCode = 1;
+        takeMainScreenshot();
+        done();
+    }
 }
 
 void ScriptedSession::takeMainScreenshot()

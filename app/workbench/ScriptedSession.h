@@ -11,8 +11,8 @@ class MainWindow;
 ///   parity-workbench --config FILE --start --screenshot MAIN.png
 ///                    --inspector-screenshot INSPECT.png --quit-when-done
 ///                    [--on-existing-run resume|fresh] [--window-size WxH]
-///                    [--open-tab training|inspector|runs]
-///                    [--compare-runs curves|served]
+///                    [--open-tab training|inspector|runs|serving]
+///                    [--compare-runs curves|served] [--serve simulate|sweep]
 /// Without --start, the screenshots show the configuration's run as it is
 /// on disk (the inspector opens its best.pth, else current.pth).
 /// opens the config, starts it, and when the queue ends saves the main window
@@ -39,6 +39,10 @@ public:
         /// the Runs tab, compare them and show the learning curves ("curves")
         /// or the served accuracy ("served"); implies --open-tab runs.
         QString compareRuns;
+        /// Once the runs are done: the Serving tab on the configuration's run
+        /// simulates at its default settings ("simulate") or sweeps the load
+        /// ("sweep"); the screenshot follows. Implies --open-tab serving.
+        QString serve;
     };
 
     ScriptedSession(MainWindow* window, Options options);
@@ -56,6 +60,7 @@ private:
     void takeInspectorScreenshot();
     void openInspector();
     void compareAllRuns();
+    void serveRun();
     QString runDir() const;
     QWidget* tabToShow() const;
     void done();

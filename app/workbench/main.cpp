@@ -43,14 +43,20 @@ int main(int argc, char** argv)
                                         QStringLiteral("The window's size, e.g. 1280x800."), QStringLiteral("WxH"));
     const QCommandLineOption openTab(QStringLiteral("open-tab"),
                                      QStringLiteral("Show this tab (and take the main screenshot of it): training, "
-                                                    "inspector or runs."),
+                                                    "inspector, runs or serving."),
                                      QStringLiteral("TAB"));
     const QCommandLineOption compareRuns(
         QStringLiteral("compare-runs"),
         QStringLiteral("When the runs end, compare every run of the save directory in the Runs tab and show the "
                        "learning curves (curves) or the served accuracy (served)."),
         QStringLiteral("curves|served"));
-    parser.addOptions({config, start, screenshot, inspectorShot, quit, onExisting, windowSize, openTab, compareRuns});
+    const QCommandLineOption serve(
+        QStringLiteral("serve"),
+        QStringLiteral("When the runs end, show the Serving tab on the configuration's run and simulate it at the "
+                       "default settings (simulate) or sweep the load (sweep)."),
+        QStringLiteral("simulate|sweep"));
+    parser.addOptions(
+        {config, start, screenshot, inspectorShot, quit, onExisting, windowSize, openTab, compareRuns, serve});
     parser.process(app);
 
     parity::gui::ScriptedSession::Options options;
@@ -62,6 +68,7 @@ int main(int argc, char** argv)
     options.onExistingRun = parser.value(onExisting);
     options.openTab = parser.value(openTab);
     options.compareRuns = parser.value(compareRuns);
+    options.serve = parser.value(serve);
     if (parser.isSet(windowSize)) {
         const QStringList wh = parser.value(windowSize).split(QLatin1Char('x'));
         bool okW = false, okH = false;
@@ -73,7 +80,8 @@ int main(int argc, char** argv)
         }
     }
     const bool scripted = options.start || options.quitWhenDone || !options.screenshot.isEmpty()
-                          || !options.compareRuns.isEmpty() || !options.inspectorScreenshot.isEmpty();
+                          || !options.compareRuns.isEmpty() || !options.inspectorScreenshot.isEmpty()
+                          || !options.serve.isEmpty();
 
     parity::gui::MainWindow window;
     window.setInteractive(!scripted);

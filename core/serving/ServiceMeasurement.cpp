@@ -2,6 +2,7 @@
 
 #include "coders/LinearCodes.h"
 #include "io/Checkpoint.h"
+#include "io/RunDirectory.h"
 #include "training/PreparedData.h"
 #include "training/RunComponents.h"
 #include "util/AtomicFile.h"
@@ -48,6 +49,14 @@ ServiceDistribution distributionAt(const nlohmann::json& j, const std::string& k
         v.push_back(x.get<double>());
     }
     return ServiceDistribution(std::move(v), path + ": '" + key + "'");
+}
+
+// ParM with r > 1 and the addition code: which missing sets decode.
+std::vector<uint8_t> decodableFor(const RunConfig& c)
+{
+    if (!isBerrut(c) && c.r > 1 && c.encoderClass.find("AdditionEncoder") != std::string::npos && c.k + c.r <= 16)
+        return decodabilityTable(c.k, c.r);
+    return {};
 }
 
 } // namespace
@@ -153,8 +162,17 @@ MeasuredRun measureRun(const std::string& runDir, int repetitions, int threads, 
     run.times.parity = ServiceDistribution(parityMs, run.berrut ? "base model on a coded query" : "parity model");
     run.times.encoder = ServiceDistribution(encoderMs, "encoder");
     run.times.decoder = ServiceDistribution(decoderMs, "decoder");
-    if (!run.berrut && c.r > 1 && c.encoderClass.find("AdditionEncoder") != std::string::npos && k + c.r <= 16)
-        run.decodable = decodabilityTable(k, c.r);
+    run.decodable = decodableFor(c);
+    return run;
+}
+
+MeasuredRun describeRun(const std::string& runDir, ServiceTimes times)
+{
+    MeasuredRun run;
+    run.times = std::move(times);
+    run.config = RunConfig::fromJson(RunDirectory(runDir).read().config);
+    run.berrut = isBerrut(run.config);
+    run.decodable = decodableFor(run.config);
     return run;
 }
 

@@ -40,6 +40,11 @@ bool isBerrut(const RunConfig& config);
 /// (train_parity_model false with a parity code: nothing to serve).
 MeasuredRun measureRun(const std::string& runDir, int repetitions, int threads, TrainingObserver* observer = nullptr);
 
+/// The run in RUN_DIR with service times from elsewhere (--service-file):
+/// its configuration from run.json, whether it is Berrut and its
+/// decodability table. Throws parity::Error naming the directory.
+MeasuredRun describeRun(const std::string& runDir, ServiceTimes times);
+
 /// The decodability table of the addition code's r x k matrix A: entry
 /// (missing << r) | returned is 1 when A[returned, missing] has full column rank.
 std::vector<uint8_t> decodabilityTable(int k, int r);

@@ -1,8 +1,10 @@
 #include "inspector/InspectorView.h"
 
+
 #include "inspector/InspectedImageConversion.h"
 #include "inspector/PositionPanel.h"
 #include "common/ElidedLabel.h"
+#include "common/RunAsync.h"
 #include "common/FlowLayout.h"
 #include "events/CancelToken.h"
 #include "util/Error.h"
@@ -11,7 +13,6 @@
 #include <QComboBox>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QFutureWatcher>
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -25,7 +26,6 @@
 #include <QSpinBox>
 #include <QTimer>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
 #include <exception>
@@ -81,25 +81,12 @@ QString classText(const std::vector<std::string>& names, int64_t c)
     return QString::number(c);
 }
 
-// Runs `work` on the global thread pool and hands its result to `done` on
-// the GUI thread, unless `owner` is gone by then.
 // An image tile keeps its picture's size: the row of inputs never shrinks
 // (the page scrolls instead).
 void setTile(QLabel* label, const QPixmap& pixmap)
 {
     label->setPixmap(pixmap);
     label->setMinimumSize(pixmap.size());
-}
-
-template <typename T, typename Work, typename Done>
-void runAsync(QObject* owner, Work work, Done done)
-{
-    auto* watcher = new QFutureWatcher<T>(owner);
-    QObject::connect(watcher, &QFutureWatcher<T>::finished, owner, [watcher, done]() {
-        done(watcher->result());
-        watcher->deleteLater();
-    });
-    watcher->setFuture(QtConcurrent::run(std::move(work)));
 }
 
 } // namespace

@@ -1,0 +1,255 @@
+// The Serving tab (issue 15, item 3) on a tiny parity-train run: measured
+// service times, every strategy simulated off the GUI thread, the table, the
+// tails, the load sweep, cancel, exports and errors.
+#include "support/CliRun.h"
+#include "support/GuiTestRuns.h"
+
+#include "plots/ServingPlots.h"
+#include "serve/ServingView.h"
+
+#include <QFile>
+#include <QImage>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QTest>
+
+using parity::gui::LatencyTailPlot;
+using parity::gui::ServingView;
+
+namespace {
+constexpr int kTimeoutMs = 120000;
+
+QSpinBox* spin(ServingView& view, const char* name) { return view.findChild<QSpinBox*>(QString::fromLatin1(name)); }
+
+/// Small enough for a test: 20 000 queries, 2 trials, 50 timed calls.
+void makeQuick(ServingView& view)
+{
+    spin(view, "serving_queries")->setValue(20000);
+    spin(view, "serving_trials")->setValue(2);
+    spin(view, "serving_repetitions")->setValue(50);
+}
+
+double leadingNumber(const QString& cell) { return cell.section(QLatin1Char(' '), 0, 0).toDouble(); }
+} // namespace
+
+class ServingViewTest : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void tailPointsAreTheEmpiricalTail();
+    void simulatesEveryStrategyOfTheRun();
+    void sweepPlotsTheTailAgainstTheRate();
+    void cancelStopsTheSimulation();
+    void aDirectoryWithoutModelsSaysWhy();
+    void anotherKHasNoKnownAccuracy();
+    void exportsTheTableAndThePlots();
+
+private:
+    QTemporaryDir m_tmp;
+    QString m_run;
+};
+
+void ServingViewTest::initTestCase()
+{
+    QVERIFY(m_tmp.isValid());
+    const parity::test::CliRun run = parity::test::runParityTrain(m_tmp.path(), m_tmp.filePath(QStringLiteral("save")),
+                                                                  {2}, 1);
+    QVERIFY2(run.exitCode == 0, qPrintable(run.output));
+    m_run = parity::test::runDirFor(m_tmp.filePath(QStringLiteral("save")), 2);
+    QVERIFY(QFile::exists(m_run + QStringLiteral("/best.pth")));
+}
+
+// 1000 latencies 1..1000 ms: 999/1000 are slower than 1 ms, one in a
+// thousand slower than 999 ms, and the slowest is drawn at 1/N.
+void ServingViewTest::tailPointsAreTheEmpiricalTail()
+{
+    std::vector<double> latencies;
+    for (int i = 1000; i >= 1; --i)
+        latencies.push_back(i);
+    const QVector<QPointF> points = LatencyTailPlot::tailPoints(latencies);
+    QVERIFY(points.size() > 100);
+    QVERIFY(points.size() <= 1000);
+    QCOMPARE(points.front(), QPointF(1, 0.999));
+    QCOMPARE(points.back(), QPointF(1000, 0.001));
+    bool found = false;
+    for (int i = 1; i < points.size(); ++i) {
+        QVERIFY(points[i].x() > points[i - 1].x());
+        QVERIFY(points[i].y() <= points[i - 1].y());
+        if (points[i].x() == 990) {
+            QCOMPARE(points[i].y(), 0.010); // p99: 10 of the 1000 slower
+            found = true;
+        }
+    }
+    QVERIFY(found);
+}
+
+void ServingViewTest::simulatesEveryStrategyOfTheRun()
+{
+    ServingView view;
+    view.resize(1200, 700);
+    view.show();
+    view.setRunDir(m_run);
+    QCOMPARE(spin(view, "serving_k")->value(), 2);
+    makeQuick(view);
+    QSignalSpy finished(&view, &ServingView::finished);
+    QVERIFY(view.simulate());
+    QVERIFY(view.isBusy());
+    QVERIFY(!view.findChild<QPushButton*>(QStringLiteral("serving_simulate"))->isEnabled());
+    QVERIFY(!view.simulate()); // one job at a time
+    QVERIFY(finished.wait(kTimeoutMs));
+    QCOMPARE(finished.takeFirst().at(0).toBool(), true);
+    QVERIFY(!view.isBusy());
+
+    QVERIFY(view.outcome().has_value());
+    const auto& outcome = *view.outcome();
+    QCOMPARE(int(outcome.run.times.base.samples().size()), 50);
+    QCOMPARE(outcome.options.k, 2);
+    QVERIFY(outcome.options.rate > 0); // the default, from the measured base time
+    QTableWidget* table = view.table();
+    QCOMPARE(table->rowCount(), 4);
+    const QStringList expected{QStringLiteral("none"), QStringLiteral("replication"), QStringLiteral("parm"),
+                               QStringLiteral("replicate-all")};
+    for (int row = 0; row < 4; ++row) {
+        QCOMPARE(table->item(row, 0)->text(), expected[row]);
+        const auto& s = outcome.strategies[size_t(row)];
+        QCOMPARE(s.trialCount, 2);
+        QCOMPARE(s.last.queries, int64_t(20000));
+        QCOMPARE(int(s.last.latenciesMs.size()), 20000);
+        // The p99.9 cell is the mean over the trials, its tooltip the interval.
+        QVERIFY(qAbs(leadingNumber(table->item(row, 6)->text()) - s.estimate("p99.9").mean) < 0.01);
+        const QString tip = table->item(row, 6)->toolTip();
+        QVERIFY2(tip.contains(QStringLiteral("95% interval over 2 trials")), qPrintable(tip));
+        QVERIFY(qAbs(tip.section(QStringLiteral("± "), 1).section(QLatin1Char(' '), 0, 0).toDouble()
+                     - s.estimate("p99.9").halfWidth)
+                < 0.01);
+        // The run measured its accuracies: every strategy gets a served accuracy.
+        QVERIFY2(table->item(row, 9)->text() != QLatin1String("-"), qPrintable(table->item(row, 9)->text()));
+    }
+    // Only ParM reconstructs; m = 12, k = 2: ParM and replication use 18 instances.
+    QCOMPARE(table->item(0, 7)->text().toDouble(), 0.0);
+    QVERIFY(table->item(2, 7)->text().toDouble() > 0.0);
+    QCOMPARE(table->item(1, 1)->text(), QStringLiteral("18"));
+    QCOMPARE(table->item(2, 1)->text(), QStringLiteral("18"));
+    QCOMPARE(view.tailPlot()->graphNames(), expected);
+    for (const QString& name : expected) {
+        const QVector<QPointF> points = view.tailPlot()->graphPoints(name);
+        QVERIFY(!points.isEmpty());
+        QCOMPARE(points.back().y(), 1.0 / 20000);
+    }
+    QVERIFY(view.note().contains(QStringLiteral("Measured here")));
+    QVERIFY(view.tailPlot()->setGraphVisible(QStringLiteral("none"), false));
+    QVERIFY(!view.tailPlot()->isGraphVisible(QStringLiteral("none")));
+}
+
+void ServingViewTest::sweepPlotsTheTailAgainstTheRate()
+{
+    ServingView view;
+    view.setRunDir(m_run);
+    makeQuick(view);
+    spin(view, "serving_trials")->setValue(1);
+    QSignalSpy finished(&view, &ServingView::finished);
+    QVERIFY(view.sweepLoad());
+    QVERIFY(finished.wait(kTimeoutMs));
+    QCOMPARE(finished.takeFirst().at(0).toBool(), true);
+    const auto& sweep = view.outcome()->sweep;
+    QCOMPARE(int(sweep.size()), 9);
+    const double capacity = 12 * 1000.0 / view.outcome()->run.times.base.mean();
+    QVERIFY(qAbs(sweep.front().rate - 0.1 * capacity) < 1e-6 * capacity);
+    QVERIFY(qAbs(sweep.back().rate - 0.9 * capacity) < 1e-6 * capacity);
+    QCOMPARE(view.loadPlot()->graphNames().size(), 4);
+    const QVector<QPointF> none = view.loadPlot()->graphPoints(QStringLiteral("none"));
+    QCOMPARE(none.size(), 9);
+    QCOMPARE(none.front().x(), sweep.front().rate);
+    QCOMPARE(none.front().y(), sweep.front().strategies.front().estimate("p99.9").mean);
+    // Queueing: p99.9 at 90% load is above p99.9 at 10%.
+    QVERIFY(none.back().y() > none.front().y());
+    QCOMPARE(view.plotTabs()->currentWidget(), static_cast<QWidget*>(view.loadPlot()));
+}
+
+void ServingViewTest::cancelStopsTheSimulation()
+{
+    ServingView view;
+    view.setRunDir(m_run);
+    spin(view, "serving_repetitions")->setValue(20);
+    spin(view, "serving_queries")->setValue(5000000);
+    spin(view, "serving_trials")->setValue(50); // minutes of work: cancelled long before
+    QSignalSpy finished(&view, &ServingView::finished);
+    QVERIFY(view.simulate());
+    auto* bar = view.findChild<QProgressBar*>(QStringLiteral("serving_progress"));
+    QTRY_VERIFY_WITH_TIMEOUT(bar->maximum() > 1, kTimeoutMs); // simulating, measured
+    view.cancel();
+    QVERIFY(finished.wait(kTimeoutMs));
+    QCOMPARE(finished.takeFirst().at(0).toBool(), false);
+    QVERIFY(!view.outcome().has_value());
+    QVERIFY(view.note().contains(QStringLiteral("Cancelled")));
+    QVERIFY(view.findChild<QPushButton*>(QStringLiteral("serving_simulate"))->isEnabled());
+    QVERIFY(!view.findChild<QPushButton*>(QStringLiteral("serving_cancel"))->isEnabled());
+}
+
+void ServingViewTest::aDirectoryWithoutModelsSaysWhy()
+{
+    QTemporaryDir empty;
+    ServingView view;
+    view.setRunDir(empty.path());
+    QSignalSpy failed(&view, &ServingView::failed);
+    QVERIFY(view.simulate());
+    QVERIFY(failed.wait(kTimeoutMs));
+    const QString message = failed.takeFirst().at(0).toString();
+    QVERIFY2(message.contains(empty.path()) && message.contains(QStringLiteral("best.pth")), qPrintable(message));
+    QVERIFY(view.note().contains(message));
+    QVERIFY(!view.outcome().has_value());
+}
+
+void ServingViewTest::anotherKHasNoKnownAccuracy()
+{
+    ServingView view;
+    view.setRunDir(m_run);
+    makeQuick(view);
+    spin(view, "serving_k")->setValue(3);
+    QSignalSpy finished(&view, &ServingView::finished);
+    QVERIFY(view.simulate());
+    QVERIFY(finished.wait(kTimeoutMs));
+    QCOMPARE(finished.takeFirst().at(0).toBool(), true);
+    QCOMPARE(view.outcome()->options.k, 3);
+    QVERIFY(view.note().contains(QStringLiteral("not known for k = 3")));
+    for (int row = 0; row < view.table()->rowCount(); ++row)
+        QCOMPARE(view.table()->item(row, 9)->text(), QStringLiteral("-"));
+    QCOMPARE(view.table()->item(2, 1)->text(), QStringLiteral("16")); // 12 + ceil(12 / 3)
+}
+
+void ServingViewTest::exportsTheTableAndThePlots()
+{
+    ServingView view;
+    view.resize(1000, 700);
+    view.show();
+    view.setRunDir(m_run);
+    makeQuick(view);
+    QString error;
+    const QString csv = m_tmp.filePath(QStringLiteral("serving.csv"));
+    QVERIFY(!view.exportTableCsv(csv, &error));
+    QVERIFY(error.contains(QStringLiteral("Simulate first")));
+    QSignalSpy finished(&view, &ServingView::finished);
+    QVERIFY(view.simulate());
+    QVERIFY(finished.wait(kTimeoutMs));
+    QVERIFY(view.exportTableCsv(csv, &error));
+    const QStringList lines = parity::test::fileLines(csv);
+    QCOMPARE(lines.size(), 5);
+    QVERIFY(lines[0].startsWith(QStringLiteral("strategy,instances,queries,trials,median_ms")));
+    QVERIFY(lines[3].startsWith(QStringLiteral("parm,18,20000,2,")));
+    QVERIFY(!view.exportSweepCsv(m_tmp.filePath(QStringLiteral("sweep.csv")), &error));
+    QVERIFY(error.contains(QStringLiteral("Sweep load first")));
+    const QString png = m_tmp.filePath(QStringLiteral("tails.png"));
+    QVERIFY2(view.tailPlot()->exportImage(png, &error), qPrintable(error));
+    QVERIFY(!QImage(png).isNull());
+    // A file that cannot be written fails with the path named.
+    QVERIFY(!view.exportTableCsv(m_tmp.filePath(QStringLiteral("no/such/dir/x.csv")), &error));
+    QVERIFY2(error.contains(QStringLiteral("x.csv")), qPrintable(error));
+}
+
+QTEST_MAIN(ServingViewTest)
+#include "ServingViewTest.moc"

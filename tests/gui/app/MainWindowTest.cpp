@@ -13,6 +13,7 @@
 #include "browser/RunListModel.h"
 #include "form/ExperimentForm.h"
 #include "common/ElidedLabel.h"
+#include "serve/ServingView.h"
 #include "common/FoldSection.h"
 #include "inspector/InspectorView.h"
 #include "inspector/PositionPanel.h"
@@ -43,6 +44,7 @@
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTabWidget>
+#include <QTableWidget>
 #include <QMessageBox>
 #include <QTest>
 #include <QTimer>
@@ -268,6 +270,49 @@ private Q_SLOTS:
         QCOMPARE(browser->servedPlot()->graphNames().size(), 2); // the run and no redundancy
         // The Monitor tab draws the same run's served accuracy.
         QCOMPARE(window.monitorPage()->servedPlot()->graphNames(), browser->servedPlot()->graphNames());
+    }
+
+    // Issue 15, item 3: --serve simulate serves the configuration's run in
+    // the Serving tab; at 1280x800 the whole table and the buttons are on
+    // screen beside the form.
+    void scriptedModeServesTheRun()
+    {
+        parity::test::TempDir tmp;
+        const std::string config = tinyConfigFile(tmp, 1);
+        {
+            MainWindow window;
+            ScriptedSession::Options options;
+            options.serve = QStringLiteral("live");
+            auto* session = new ScriptedSession(&window, options);
+            QVERIFY(!session->begin()); // simulate or sweep only
+        }
+        MainWindow window;
+        window.setInteractive(false);
+        window.show();
+        ScriptedSession::Options options;
+        options.config = QString::fromStdString(config);
+        options.start = true;
+        options.serve = QStringLiteral("simulate");
+        options.windowSize = QSize(1280, 800);
+        options.screenshot = QString::fromStdString(tmp / "serving.png");
+        auto* session = new ScriptedSession(&window, options);
+        QSignalSpy finished(session, &ScriptedSession::finished);
+        QVERIFY(session->begin());
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 120000);
+        QCOMPARE(finished.at(0).at(0).toInt(), 0);
+        QVERIFY(!QImage(QString::fromStdString(tmp / "serving.png")).isNull());
+        ServingView* view = window.servingView();
+        QCOMPARE(window.tabs()->currentWidget(), view);
+        QCOMPARE(QDir(view->runDir()).absolutePath(),
+                 QDir(QString::fromStdString(parity::test::tinyRunConfig(tmp / "data", tmp / "save", 1).runDir()))
+                     .absolutePath());
+        QCOMPARE(view->table()->rowCount(), 4);
+        QApplication::processEvents();
+        QCOMPARE(window.width(), 1280);
+        QCOMPARE(view->table()->horizontalScrollBar()->maximum(), 0); // every column shows
+        for (QPushButton* button : view->findChildren<QPushButton*>())
+            QVERIFY2(button->mapTo(&window, QPoint(button->width(), button->height())).x() <= window.width(),
+                     qPrintable(button->text()));
     }
 
     // Issue 13, item 3: on a 1280x800 screen no page widens the window, the
@@ -556,6 +601,10 @@ private Q_SLOTS:
             other.tabs()->setCurrentWidget(other.inspectorPage());
             QVERIFY(other.inspectorPage()->hasRun());
             QTRY_VERIFY_WITH_TIMEOUT(other.inspectorPage()->view()->isLoaded(), 60000);
+            // So does Serving (issue 15).
+            QVERIFY(!other.servingView()->hasRun());
+            other.tabs()->setCurrentWidget(other.servingView());
+            QCOMPARE(other.servingView()->runDir(), QString::fromStdString(config.runDir()));
         }
 
         // A long run; the question on closing is answered Cancel, then Close.

@@ -287,10 +287,10 @@ void ServingView::buildControls()
 
 void ServingView::setRunDir(const QString& runDir)
 {
-    if (m_progress) { // the job for the run shown before is dropped
+    if (m_progress) { // the job for the run shown before stops; its result is dropped
         m_progress->cancel = true;
+        m_progress.reset();
         ++m_job;
-        setBusy(false);
     }
     m_runDir = runDir;
     m_measured.reset();
@@ -385,6 +385,8 @@ void ServingView::onFinished(ServingOutcome outcome, bool sweep)
 {
     m_progress.reset();
     setBusy(false);
+    if (!outcome.run.times.base.empty())
+        m_measured = outcome.run; // measured once per run, whatever the simulation did
     if (!outcome.error.empty()) {
         const QString message = QString::fromStdString(outcome.error);
         m_note->setText(tr("Could not simulate: %1").arg(message));
@@ -392,7 +394,6 @@ void ServingView::onFinished(ServingOutcome outcome, bool sweep)
         Q_EMIT finished(false);
         return;
     }
-    m_measured = outcome.run; // measured once per run
     if (outcome.cancelled) {
         m_note->setText(m_note->text() + tr(" Cancelled: the results shown are from before."));
         Q_EMIT finished(false);

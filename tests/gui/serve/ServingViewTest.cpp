@@ -45,6 +45,8 @@ private Q_SLOTS:
     void simulatesEveryStrategyOfTheRun();
     void sweepPlotsTheTailAgainstTheRate();
     void cancelStopsTheSimulation();
+    void anotherRunDropsTheJobInFlight();
+    void refusedOptionsNameTheProblem();
     void aDirectoryWithoutModelsSaysWhy();
     void anotherKHasNoKnownAccuracy();
     void exportsTheTableAndThePlots();
@@ -189,6 +191,46 @@ void ServingViewTest::cancelStopsTheSimulation()
     QVERIFY(view.note().contains(QStringLiteral("Cancelled")));
     QVERIFY(view.findChild<QPushButton*>(QStringLiteral("serving_simulate"))->isEnabled());
     QVERIFY(!view.findChild<QPushButton*>(QStringLiteral("serving_cancel"))->isEnabled());
+}
+
+// Choosing another run while one is simulated stops that job and drops its
+// result; the new run can be simulated at once.
+void ServingViewTest::anotherRunDropsTheJobInFlight()
+{
+    ServingView view;
+    view.setRunDir(m_run);
+    spin(view, "serving_repetitions")->setValue(20);
+    spin(view, "serving_queries")->setValue(5000000);
+    spin(view, "serving_trials")->setValue(50);
+    QSignalSpy finished(&view, &ServingView::finished);
+    QVERIFY(view.simulate());
+    view.setRunDir(m_run + QStringLiteral("/."));
+    QVERIFY(!view.isBusy());
+    QVERIFY(view.findChild<QPushButton*>(QStringLiteral("serving_simulate"))->isEnabled());
+    makeQuick(view);
+    QVERIFY(view.simulate());
+    QVERIFY(finished.wait(kTimeoutMs));
+    QCOMPARE(finished.size(), 1); // the first job's end is not reported
+    QCOMPARE(finished.takeFirst().at(0).toBool(), true);
+    QCOMPARE(view.outcome()->strategies.front().last.queries, int64_t(20000));
+}
+
+// Options the simulator refuses are reported, naming the option; nothing is
+// shown as a result.
+void ServingViewTest::refusedOptionsNameTheProblem()
+{
+    ServingView view;
+    view.setRunDir(m_run);
+    makeQuick(view);
+    spin(view, "serving_instances")->setValue(1); // k = 2 > 1 instance
+    QSignalSpy failed(&view, &ServingView::failed);
+    QVERIFY(view.simulate());
+    QVERIFY(failed.wait(kTimeoutMs));
+    const QString message = failed.takeFirst().at(0).toString();
+    QVERIFY2(message.contains(QStringLiteral("k")) && message.contains(QStringLiteral("instance")),
+             qPrintable(message));
+    QVERIFY(!view.outcome().has_value());
+    QCOMPARE(view.table()->rowCount(), 0);
 }
 
 void ServingViewTest::aDirectoryWithoutModelsSaysWhy()

@@ -1,21 +1,15 @@
 #include "serving/ServiceMeasurement.h"
 
 #include "coders/LinearCodes.h"
-#include "io/Checkpoint.h"
 #include "io/RunDirectory.h"
-#include "training/PreparedData.h"
+#include "serving/ServedModels.h"
 #include "training/RunComponents.h"
 #include "util/AtomicFile.h"
 #include "util/Error.h"
-#include "util/Threads.h"
 
 #include <c10/core/InferenceMode.h>
 
 #include <chrono>
-#include <filesystem>
-#include <numeric>
-
-namespace fs = std::filesystem;
 
 namespace parity::serving {
 
@@ -94,58 +88,32 @@ MeasuredRun measureRun(const std::string& runDir, int repetitions, int threads, 
 {
     if (repetitions < 1)
         throw Error("repetitions: " + std::to_string(repetitions) + ": at least 1");
-    std::string path;
-    for (const char* name : {"best.pth", "current.pth"})
-        if (fs::exists(fs::path(runDir) / name)) {
-            path = (fs::path(runDir) / name).string();
-            break;
-        }
-    if (path.empty())
-        throw Error(runDir + ": no best.pth or current.pth: not a run directory with trained models (train it first)");
-    const Checkpoint checkpoint = Checkpoint::load(path);
+    ServedModels models = loadServedModels(runDir, 0, threads, observer);
     MeasuredRun run;
-    run.config = checkpoint.config;
-    run.checkpoint = path;
+    run.config = models.config;
+    run.checkpoint = models.checkpoint;
     run.threads = threads;
+    run.berrut = models.berrut;
     const RunConfig& c = run.config;
-    run.berrut = isBerrut(c);
-    if (!run.berrut && c.trainsNothing())
-        throw Error(path
-                    + ": this run trained no parity model (train_parity_model false): there is no parity model "
-                      "to serve");
-
-    RunComponents parts(c, Purpose::Evaluation);
-    applyThreadLocalSettings(plannedThreadSettings(threads, workloadOfModel(c.model)));
-    const RawDataset raw = parts.loadData(observer, path);
-    parts.build(raw, &checkpoint, path);
+    RunComponents& parts = *models.parts;
     const int k = c.k;
-    const int64_t n = std::min<int64_t>(k, raw.test.labels.size(0));
-    if (n < k)
-        throw Error(path + ": the test split holds fewer than k = " + std::to_string(k) + " samples");
-    std::vector<int64_t> idx(static_cast<size_t>(k));
-    std::iota(idx.begin(), idx.end(), 0);
 
     c10::InferenceMode inference;
-    const DatasetEntry& dataset = parts.dataset();
-    const at::Tensor inputs = raw.test.lazy ? loadBaseInputs(raw.test, dataset, idx.data(), k)
-                                            : dataset.toInput(raw.test.images.narrow(0, 0, k));
+    const at::Tensor& inputs = models.inputs;
     Network& base = *parts.base;
     const std::vector<double> baseMs = timeCalls(repetitions,
                                                  [&](int i) { (void)base.forward(inputs.narrow(0, i % k, 1)); });
-    const at::Tensor baseOut = base.forward(inputs).reshape({1, k, -1});
+    const at::Tensor baseOut = base.forward(inputs.narrow(0, 0, k)).reshape({1, k, -1});
 
-    const ImageShape shape = parts.encoder->codeInputShape();
-    const at::Tensor queries = at::rand({1, k, shape.numel()}, at::kFloat);
+    const at::Tensor queries = models.codeInputs.narrow(0, 0, k).reshape({1, k, -1});
     at::Tensor coded;
     const std::vector<double> encoderMs = timeCalls(repetitions, [&](int) { coded = parts.encoder->forward(queries); });
     const int64_t outputs = coded.size(1);
     Network& parity = *parts.parities.front();
     const std::vector<double> parityMs = timeCalls(repetitions, [&](int) { (void)parity.forward(coded.select(1, 0)); });
     std::vector<at::Tensor> each;
-    for (int64_t j = 0; j < outputs; ++j) {
-        Network& model = *parts.parities[std::min(size_t(j), parts.parities.size() - 1)];
-        each.push_back(model.forward(coded.select(1, j)).reshape({1, 1, -1}));
-    }
+    for (int64_t j = 0; j < outputs; ++j)
+        each.push_back(models.codedModel(j).forward(coded.select(1, j)).reshape({1, 1, -1}));
     const at::Tensor parityOut = at::cat(each, 1);
     std::vector<int> missing{0};
     if (run.berrut) { // the last r workers missing: decoded from the first k

@@ -1,5 +1,6 @@
 #include "serving/ServingSimulator.h"
 
+#include "serving/InterferenceSchedule.h"
 #include "util/Error.h"
 
 #include <algorithm>
@@ -18,19 +19,6 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 
 bool positiveFinite(double v) { return std::isfinite(v) && v > 0; }
 
-// A stateless uniform draw in [0, 1) from (seed, a, b, salt): which instance
-// is slowed or down in which period, the same for every strategy.
-double hashedUnit(uint64_t seed, uint64_t a, uint64_t b, uint64_t salt)
-{
-    uint64_t x = seed ^ (a * 0x9E3779B97F4A7C15ULL) ^ (b * 0xC2B2AE3D27D4EB4FULL) ^ (salt * 0x165667B19E3779F9ULL);
-    x ^= x >> 30;
-    x *= 0xBF58476D1CE4E5B9ULL;
-    x ^= x >> 27;
-    x *= 0x94D049BB133111EBULL;
-    x ^= x >> 31;
-    return double(x >> 11) * 0x1.0p-53;
-}
-
 // One pool of identical instances and its queue discipline. Units must be
 // served in the order they are dispatched (serve() is called that way).
 class Pool {
@@ -39,8 +27,7 @@ public:
         : m_n(instances)
         , m_firstId(firstId)
         , m_balancing(balancing)
-        , m_interference(interference)
-        , m_seed(seed)
+        , m_schedule(interference, seed)
         , m_freeAt(size_t(instances), 0.0)
     {
         for (int i = 0; i < instances; ++i)
@@ -51,13 +38,12 @@ public:
     // undisturbed instance, is done.
     double serve(double at, double serviceMs, std::mt19937_64& rng)
     {
-        const Interference& f = m_interference;
         int i = 0;
         double start = 0;
         if (m_balancing == Balancing::RoundRobin) {
             i = int(m_next++ % uint64_t(m_n));
             start = upFrom(i, std::max(at, m_freeAt[size_t(i)]));
-        } else if (f.failureFraction > 0) {
+        } else if (m_schedule.hasFailures()) {
             // The instance that can start first, down periods skipped: one
             // that was free first may be down while another is up.
             start = kInf;
@@ -73,50 +59,21 @@ public:
             m_free.pop();
             start = std::max(at, m_freeAt[size_t(i)]);
         }
-        const uint64_t id = uint64_t(m_firstId + i);
-        double s = serviceMs * tailFactor(rng);
-        if (f.slowFraction > 0 && hashedUnit(m_seed, id, uint64_t(start / f.slowPeriodMs), 1) < f.slowFraction)
-            s *= f.slowdown;
-        const double done = start + s;
+        const double done = start + serviceMs * m_schedule.serviceFactor(m_firstId + i, start, rng);
         m_freeAt[size_t(i)] = done;
-        if (m_balancing == Balancing::SharedQueue && f.failureFraction <= 0)
+        if (m_balancing == Balancing::SharedQueue && !m_schedule.hasFailures())
             m_free.push({done, i});
         return done;
     }
 
 private:
-    // The first time from `t` on at which instance i is up.
-    double upFrom(int i, double t) const
-    {
-        const Interference& f = m_interference;
-        if (f.failureFraction > 0)
-            while (hashedUnit(m_seed, uint64_t(m_firstId + i), uint64_t(t / f.failurePeriodMs), 2) < f.failureFraction)
-                t = (std::floor(t / f.failurePeriodMs) + 1) * f.failurePeriodMs;
-        return t;
-    }
-
-    double tailFactor(std::mt19937_64& rng) const
-    {
-        const Interference& f = m_interference;
-        switch (f.tail) {
-        case Interference::Tail::None:
-            return 1.0;
-        case Interference::Tail::ShiftedExponential:
-            return 1.0 + std::exponential_distribution<double>(1.0 / f.tailParameter)(rng);
-        case Interference::Tail::Pareto: {
-            const double u = std::uniform_real_distribution<double>(0.0, 1.0)(rng);
-            return std::pow(1.0 - u, -1.0 / f.tailParameter);
-        }
-        }
-        return 1.0;
-    }
+    double upFrom(int i, double t) const { return m_schedule.upFrom(m_firstId + i, t); }
 
     using Slot = std::pair<double, int>; // free from, instance (ties: lower instance first)
     int m_n;
     int m_firstId;
     Balancing m_balancing;
-    const Interference& m_interference;
-    uint64_t m_seed;
+    InterferenceSchedule m_schedule;
     std::vector<double> m_freeAt;
     std::priority_queue<Slot, std::vector<Slot>, std::greater<>> m_free;
     uint64_t m_next = 0;
@@ -206,9 +163,7 @@ void checkOptions(Strategy strategy, const ServiceTimes& times, const Simulation
     }
 }
 
-namespace {
-
-std::vector<double> arrivalsOf(const SimulationOptions& o)
+std::vector<double> arrivalTimes(const SimulationOptions& o)
 {
     if (!o.arrivalsMs.empty())
         return o.arrivalsMs;
@@ -222,6 +177,32 @@ std::vector<double> arrivalsOf(const SimulationOptions& o)
     }
     return at;
 }
+
+int parityInstances(const SimulationOptions& o) { return (o.baseInstances * o.r + o.k - 1) / o.k; }
+
+int instancesOf(Strategy strategy, const SimulationOptions& o)
+{
+    switch (strategy) {
+    case Strategy::None:
+        return o.baseInstances;
+    case Strategy::Replication:
+    case Strategy::Parity:
+    case Strategy::Berrut:
+        return o.baseInstances + parityInstances(o);
+    case Strategy::ReplicateAll:
+        return 2 * o.baseInstances;
+    }
+    return o.baseInstances;
+}
+
+bool decodes(const SimulationOptions& o, uint32_t missing, uint32_t returned)
+{
+    if (!o.decodable.empty())
+        return o.decodable[(size_t(missing) << o.r) | returned] != 0;
+    return __builtin_popcount(missing) <= __builtin_popcount(returned);
+}
+
+namespace {
 
 double meanOf(const std::vector<double>& v, size_t from, size_t to)
 {
@@ -275,16 +256,18 @@ std::vector<Strategy> strategiesFor(bool berrut)
             Strategy::ReplicateAll};
 }
 
-StrategyResult simulate(Strategy strategy, const ServiceTimes& times, const SimulationOptions& o, bool keepLatencies)
+StrategyResult summarize(Strategy strategy, const ServiceTimes& times, const SimulationOptions& o,
+                         const std::vector<double>& arrivals, const std::vector<double>& answers,
+                         const std::vector<int>& decodedWith, bool keepLatencies)
 {
-    checkOptions(strategy, times, o);
-    const std::vector<double> arrivals = arrivalsOf(o);
     const int64_t n = int64_t(arrivals.size());
+    if (answers.size() != arrivals.size() || decodedWith.size() != arrivals.size())
+        throw Error("summarize: " + std::to_string(answers.size()) + " answers and "
+                    + std::to_string(decodedWith.size()) + " decodings for " + std::to_string(n) + " queries");
     const int m = o.baseInstances;
     const int k = o.k;
     const int r = o.r;
-    const int extra = (m * r + k - 1) / k; // ParM's parity instances: k base : r parity
-    std::mt19937_64 rng(o.seed * 0x2545F4914F6CDD1DULL + uint64_t(strategy) + 1);
+    const int extra = parityInstances(o);
     const double span = n > 1 ? std::max(arrivals.back() - arrivals.front(), 1e-9) : 1.0;
     const double perMs = n > 1 ? double(n - 1) / span : o.rate / 1000.0;
     const double factor = meanFactor(o.interference);
@@ -292,9 +275,61 @@ StrategyResult simulate(Strategy strategy, const ServiceTimes& times, const Simu
     StrategyResult res;
     res.strategy = strategyName(strategy, r);
     res.queries = n;
+    res.instances = instancesOf(strategy, o);
+    switch (strategy) {
+    case Strategy::None:
+    case Strategy::Replication:
+        res.load = perMs * times.base.mean() * factor / res.instances;
+        break;
+    case Strategy::ReplicateAll:
+        res.load = 2 * perMs * times.base.mean() * factor / res.instances;
+        break;
+    case Strategy::Parity:
+        res.load = std::max(perMs * times.base.mean() * factor / m,
+                            perMs / k * r * times.parity.mean() * factor / extra);
+        break;
+    case Strategy::Berrut:
+        res.load = perMs / k * (k + r) * times.parity.mean() * factor / res.instances;
+        break;
+    }
     res.decodedByErased.assign(size_t(k + r + 1), 0);
+    std::vector<double> latency(static_cast<size_t>(n));
+    int64_t rebuiltCount = 0;
+    for (int64_t q = 0; q < n; ++q) {
+        latency[size_t(q)] = answers[size_t(q)] - arrivals[size_t(q)];
+        const int e = decodedWith[size_t(q)];
+        if (e > 0) {
+            ++rebuiltCount;
+            ++res.decodedByErased[size_t(std::min(e, k + r))];
+        }
+    }
+    const size_t tenth = size_t(n) / 10;
+    res.queueGrowthMs = meanOf(latency, size_t(n) - tenth, size_t(n)) - meanOf(latency, 0, tenth);
+    res.meanMs = meanOf(latency, 0, size_t(n));
+    res.reconstructedFraction = n ? double(rebuiltCount) / double(n) : 0.0;
+    std::vector<double> sorted = latency;
+    res.medianMs = percentile(sorted, 50);
+    res.p99Ms = percentile(sorted, 99);
+    res.p995Ms = percentile(sorted, 99.5);
+    res.p999Ms = percentile(sorted, 99.9);
+    if (keepLatencies)
+        res.latenciesMs = std::move(latency);
+    return res;
+}
+
+StrategyResult simulate(Strategy strategy, const ServiceTimes& times, const SimulationOptions& o, bool keepLatencies)
+{
+    checkOptions(strategy, times, o);
+    const std::vector<double> arrivals = arrivalTimes(o);
+    const int64_t n = int64_t(arrivals.size());
+    const int m = o.baseInstances;
+    const int k = o.k;
+    const int r = o.r;
+    const int extra = parityInstances(o); // ParM's parity instances: k base : r parity
+    std::mt19937_64 rng(o.seed * 0x2545F4914F6CDD1DULL + uint64_t(strategy) + 1);
+
     std::vector<double> answer(size_t(n), kInf);
-    std::vector<uint8_t> rebuilt(size_t(n), 0);
+    std::vector<int> decodedWith(size_t(n), 0); // 0: its own prediction; e: decoded with e outputs missing
 
     const auto ownQueries = [&](Pool& pool, int copies) {
         std::vector<Unit> units;
@@ -308,25 +343,11 @@ StrategyResult simulate(Strategy strategy, const ServiceTimes& times, const Simu
     };
 
     switch (strategy) {
-    case Strategy::None: {
-        Pool pool(m, 0, o.balancing, o.interference, o.seed);
-        ownQueries(pool, 1);
-        res.instances = m;
-        res.load = perMs * times.base.mean() * factor / m;
-        break;
-    }
-    case Strategy::Replication: {
-        Pool pool(m + extra, 0, o.balancing, o.interference, o.seed);
-        ownQueries(pool, 1);
-        res.instances = m + extra;
-        res.load = perMs * times.base.mean() * factor / (m + extra);
-        break;
-    }
+    case Strategy::None:
+    case Strategy::Replication:
     case Strategy::ReplicateAll: {
-        Pool pool(2 * m, 0, o.balancing, o.interference, o.seed);
-        ownQueries(pool, 2);
-        res.instances = 2 * m;
-        res.load = 2 * perMs * times.base.mean() * factor / (2 * m);
+        Pool pool(instancesOf(strategy, o), 0, o.balancing, o.interference, o.seed);
+        ownQueries(pool, strategy == Strategy::ReplicateAll ? 2 : 1);
         break;
     }
     case Strategy::Parity: {
@@ -352,11 +373,6 @@ StrategyResult simulate(Strategy strategy, const ServiceTimes& times, const Simu
         std::vector<double> parityOf(static_cast<size_t>(groups * r));
         for (size_t u = 0; u < parityUnits.size(); ++u)
             parityOf[size_t(parityUnits[u].owner * r + parityUnits[u].slot)] = parityDone[u];
-        const auto decodable = [&](uint32_t missing, uint32_t returned) {
-            if (!o.decodable.empty())
-                return o.decodable[(size_t(missing) << r) | returned] != 0;
-            return __builtin_popcount(missing) <= __builtin_popcount(returned);
-        };
         for (int64_t q = 0; q < n; ++q)
             answer[size_t(q)] = own[size_t(q)];
         // Per group: walk its k + r outputs in the order they return; a
@@ -377,7 +393,7 @@ StrategyResult simulate(Strategy strategy, const ServiceTimes& times, const Simu
                     returned |= 1u << (unit - k);
                 if (missing == 0)
                     break;
-                if (!decodable(missing, returned))
+                if (!decodes(o, missing, returned))
                     continue;
                 const double decoded = t + times.decoder.draw(rng);
                 const int e = __builtin_popcount(missing);
@@ -386,24 +402,19 @@ StrategyResult simulate(Strategy strategy, const ServiceTimes& times, const Simu
                         const size_t q = size_t(g * k + i);
                         if (decoded < answer[q]) {
                             answer[q] = decoded;
-                            rebuilt[q] = 1;
-                            ++res.decodedByErased[size_t(e)];
+                            decodedWith[q] = e;
                         }
                     }
                 break;
             }
         }
-        res.instances = m + extra;
-        res.load = std::max(perMs * times.base.mean() * factor / m,
-                            perMs / k * r * times.parity.mean() * factor / extra);
         break;
     }
     case Strategy::Berrut: {
         // Every query is coded: a group waits for its k queries, then k + r
         // coded queries run on the base model; all k answers are decoded from
         // the first k to return.
-        const int workers = m + extra;
-        Pool pool(workers, 0, o.balancing, o.interference, o.seed);
+        Pool pool(m + extra, 0, o.balancing, o.interference, o.seed);
         const int64_t groups = n / k;
         std::vector<Unit> units;
         units.reserve(size_t(groups * (k + r)));
@@ -430,34 +441,13 @@ StrategyResult simulate(Strategy strategy, const ServiceTimes& times, const Simu
             const double decoded = t[size_t(k - 1)] + times.decoder.draw(rng);
             for (int i = 0; i < k; ++i) {
                 answer[size_t(g * k + i)] = decoded;
-                rebuilt[size_t(g * k + i)] = 1;
+                decodedWith[size_t(g * k + i)] = r; // decoded from k of k + r: r workers missing
             }
-            res.decodedByErased[size_t(r)] += k; // decoded from k of k + r: r workers missing
         }
-        res.instances = workers;
-        res.load = perMs / k * (k + r) * times.parity.mean() * factor / workers;
         break;
     }
     }
-
-    std::vector<double> latency(static_cast<size_t>(n));
-    int64_t rebuiltCount = 0;
-    for (int64_t q = 0; q < n; ++q) {
-        latency[size_t(q)] = answer[size_t(q)] - arrivals[size_t(q)];
-        rebuiltCount += rebuilt[size_t(q)];
-    }
-    const size_t tenth = size_t(n) / 10;
-    res.queueGrowthMs = meanOf(latency, size_t(n) - tenth, size_t(n)) - meanOf(latency, 0, tenth);
-    res.meanMs = meanOf(latency, 0, size_t(n));
-    res.reconstructedFraction = double(rebuiltCount) / double(n);
-    std::vector<double> sorted = latency;
-    res.medianMs = percentile(sorted, 50);
-    res.p99Ms = percentile(sorted, 99);
-    res.p995Ms = percentile(sorted, 99.5);
-    res.p999Ms = percentile(sorted, 99.9);
-    if (keepLatencies)
-        res.latenciesMs = std::move(latency);
-    return res;
+    return summarize(strategy, times, o, arrivals, answer, decodedWith, keepLatencies);
 }
 
 double percentile(std::vector<double>& values, double p)

@@ -127,6 +127,31 @@ struct StrategyResult {
 /// these options (checked before any work).
 void checkOptions(Strategy strategy, const ServiceTimes& times, const SimulationOptions& options);
 
+/// The arrival times (ms) of the options' queries: `arrivalsMs` when given,
+/// else `queries` Poisson arrivals at `rate` drawn from `seed` (what
+/// simulate() and the live mode, LiveServing.h, both serve).
+std::vector<double> arrivalTimes(const SimulationOptions& options);
+
+/// ParM's parity instances, ceil(m r / k) (k base : r parity); Replication
+/// and Berrut add as many.
+int parityInstances(const SimulationOptions& options);
+/// All instances a strategy uses: m, m + parityInstances(), or 2m.
+int instancesOf(Strategy strategy, const SimulationOptions& options);
+
+/// ParM's decoding rule: whether the returned parity outputs (bit j: parity
+/// j is back) decode the missing base predictions (bit i: position i):
+/// options.decodable when given, else |missing| <= |returned|.
+bool decodes(const SimulationOptions& options, uint32_t missing, uint32_t returned);
+
+/// The statistics of one served strategy from each query's arrival and
+/// answer time (ms, in arrival order) and `decodedWith` (0: answered by its
+/// own prediction; e > 0: by a decoding with e of the group's outputs
+/// missing); the load from `times`' means. What simulate() and the live mode
+/// report.
+StrategyResult summarize(Strategy strategy, const ServiceTimes& times, const SimulationOptions& options,
+                         const std::vector<double>& arrivals, const std::vector<double>& answers,
+                         const std::vector<int>& decodedWith, bool keepLatencies);
+
 /// Runs one strategy over the options' arrivals. Throws parity::Error for
 /// options that cannot be simulated (no instances, k < 1, k larger than
 /// the instances, r out of range, no service times for a stage the strategy

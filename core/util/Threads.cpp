@@ -80,6 +80,20 @@ ThreadSettings applyThreadSettings(int requested, Workload workload)
     return s;
 }
 
+int exchangeBlasThreads(int threads)
+{
+    using SetThreads = void (*)(int);
+    using GetThreads = int (*)();
+    auto setBlas = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"));
+    auto getBlas = reinterpret_cast<GetThreads>(dlsym(RTLD_DEFAULT, "openblas_get_num_threads"));
+    if (!setBlas || !getBlas)
+        return 0;
+    const int before = getBlas();
+    if (before != threads)
+        setBlas(threads);
+    return before;
+}
+
 void lowerOtherThreadsPriority(long keep, int nice)
 {
 #ifdef __linux__

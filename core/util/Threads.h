@@ -45,6 +45,13 @@ ThreadSettings plannedThreadSettings(int requested, Workload workload = Workload
 /// thread count is process-wide, is left as the run's owner set it.
 void applyThreadLocalSettings(const ThreadSettings& settings);
 
+/// Sets the BLAS's own thread count, process-wide (OpenBLAS), and returns
+/// the count it had; 0 when the BLAS is not OpenBLAS (nothing set). For an
+/// owner that runs several single-threaded computations side by side (the
+/// live serving mode): their products would otherwise share one BLAS pool,
+/// which serializes its callers. Put the count back with a second call.
+int exchangeBlasThreads(int threads);
+
 /// Lowers the scheduling priority of every thread of the process except
 /// `keep` (a thread id; the GUI's main thread is the process id) to `nice`
 /// (threads already lower stay). Linux gives each thread its own nice value,

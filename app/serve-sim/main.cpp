@@ -47,7 +47,8 @@ options:
   --seed N               (default 1)
   --instances M          base-model instances m (default 12)
   --k K                  queries per coding group (default: the run's k; the
-                         accuracy is only known for the run's k)
+                         accuracy of rebuilt predictions is only known for
+                         the run's k)
   --balancing rr|shared  round-robin queues (default) or one shared queue
   --slow-fraction F      instances slowed at a time (default 0.1)
   --slowdown X           their service-time factor (default 5)
@@ -265,7 +266,9 @@ int main(int argc, char** argv)
         sim.interference.failurePeriodMs = o.failurePeriodMs;
         if (sim.k == c.k)
             sim.decodable = run.decodable;
-        const RunAccuracy accuracy = sim.k == c.k ? accuracyOf(o.runDir) : RunAccuracy{};
+        RunAccuracy accuracy = accuracyOf(o.runDir);
+        if (sim.k != c.k)
+            accuracy.decoded.clear(); // known for the base model only: its predictions do not depend on k
         // Every strategy's options are checked before any line is printed.
         for (const Strategy s : strategiesFor(run.berrut)) {
             try {

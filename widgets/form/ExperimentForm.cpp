@@ -1,6 +1,7 @@
 #include "form/ExperimentForm.h"
 
 #include "common/FoldSection.h"
+#include "common/WheelGuard.h"
 #include "config/SweepConfig.h"
 
 #include <QCheckBox>
@@ -227,15 +228,7 @@ void ExperimentForm::build()
     for (QWidget* w : {static_cast<QWidget*>(essentials), static_cast<QWidget*>(m_problemsLabel),
                        static_cast<QWidget*>(m_dataFold), static_cast<QWidget*>(m_trainingFold)})
         layout->addWidget(w);
-    // The wheel scrolls the panel; it changes a field only once the field
-    // has been clicked (issue 13: a scroll over the form changed the
-    // learning rate).
-    for (QWidget* w : findChildren<QWidget*>()) {
-        if (qobject_cast<QAbstractSpinBox*>(w) || qobject_cast<QComboBox*>(w)) {
-            w->setFocusPolicy(Qt::StrongFocus);
-            w->installEventFilter(this);
-        }
-    }
+    guardFieldsFromTheWheel(this);
     // Long class names must not widen the panel: combo boxes shorten them.
     for (QComboBox* c : {m_dataset, m_model, m_baseMode, m_encoder, m_decoder, m_loss, m_device}) {
         c->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
@@ -282,18 +275,6 @@ void ExperimentForm::fillChoices()
         m_decoder->addItem(shortName(d.name), QString::fromStdString(d.name));
     for (const auto& l : info.losses)
         m_loss->addItem(shortName(l.name), QString::fromStdString(l.name));
-}
-
-bool ExperimentForm::eventFilter(QObject* watched, QEvent* event)
-{
-    if (event->type() == QEvent::Wheel) {
-        auto* field = qobject_cast<QWidget*>(watched);
-        if (field && !field->hasFocus()) {
-            event->ignore(); // goes on to the scroll area around the form
-            return true;
-        }
-    }
-    return QWidget::eventFilter(watched, event);
 }
 
 QComboBox* ExperimentForm::comboFor(const QString& field) const { return findChild<QComboBox*>(field); }

@@ -60,7 +60,6 @@ Q_SIGNALS:
     void dataChecked(bool readable, const QString& text);
 
 private:
-    bool eventFilter(QObject* watched, QEvent* event) override;
     void build();
     void fillChoices();
     void onEdited();

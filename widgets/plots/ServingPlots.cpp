@@ -85,7 +85,7 @@ bool StrategyPlot::setGraphVisible(const QString& name, bool visible)
                 bars->setVisible(visible);
         if (auto* item = m_plot->legend->itemWithPlottable(graph))
             item->setTextColor(visible ? Qt::black : Qt::gray);
-        m_plot->replot(QCustomPlot::rpQueuedReplot);
+        fitAxes(); // to what is still shown
         return true;
     }
     return false;
@@ -106,30 +106,61 @@ QCPGraph* StrategyPlot::addCurve(const QString& name)
 
 void StrategyPlot::finishCurves(double floor)
 {
-    bool any = false;
-    QCPRange keys(0, 1), values(floor, 1);
+    m_floor = floor;
     for (int i = 0; i < m_plot->graphCount(); ++i) {
         QCPGraph* graph = m_plot->graph(i);
         const bool visible = !m_hidden.contains(graph->name());
-        setGraphVisible(graph->name(), visible);
+        graph->setVisible(visible);
+        for (int p = 0; p < m_plot->plottableCount(); ++p)
+            if (auto* bars = qobject_cast<QCPErrorBars*>(m_plot->plottable(p)); bars && bars->dataPlottable() == graph)
+                bars->setVisible(visible);
+        if (auto* item = m_plot->legend->itemWithPlottable(graph))
+            item->setTextColor(visible ? Qt::black : Qt::gray);
+    }
+    m_plot->legend->setVisible(m_plot->graphCount() > 0);
+    fitAxes();
+}
+
+void StrategyPlot::fitAxes()
+{
+    bool any = false;
+    QCPRange keys(0, 1), values(m_floor, 1);
+    for (int i = 0; i < m_plot->plottableCount(); ++i) {
+        QCPAbstractPlottable* p = m_plot->plottable(i);
+        if (!p->visible())
+            continue;
         bool foundKeys = false, foundValues = false;
-        const QCPRange k = graph->getKeyRange(foundKeys);
-        const QCPRange v = graph->getValueRange(foundValues);
-        if (!visible || !foundKeys || !foundValues)
+        const QCPRange k = p->getKeyRange(foundKeys);
+        const QCPRange v = p->getValueRange(foundValues); // error bars: the intervals' ends
+        if (!foundKeys || !foundValues)
             continue;
         keys = any ? QCPRange(qMin(keys.lower, k.lower), qMax(keys.upper, k.upper)) : k;
         values = any ? QCPRange(qMin(values.lower, v.lower), qMax(values.upper, v.upper)) : v;
         any = true;
     }
-    m_plot->legend->setVisible(m_plot->graphCount() > 0);
     const double xPad = qMax(1e-9, 0.03 * keys.size());
     m_plot->xAxis->setRange(qMax(0.0, keys.lower - xPad), keys.upper + xPad);
     if (m_plot->yAxis->scaleType() == QCPAxis::stLogarithmic)
-        m_plot->yAxis->setRange(qMax(floor, values.lower) / 2, qMax(1.0, values.upper) * 1.5);
+        m_plot->yAxis->setRange(qMax(m_floor, values.lower) / 2, qMax(1.0, values.upper) * 1.5);
     else
-        m_plot->yAxis->setRange(qMin(floor, values.lower), values.upper + qMax(1e-9, 0.08 * values.size()));
+        m_plot->yAxis->setRange(qMin(m_floor, values.lower), values.upper + qMax(1e-9, 0.08 * values.size()));
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
+
+void StrategyPlot::setTitle(const QString& title)
+{
+    if (!m_title) {
+        m_plot->plotLayout()->insertRow(0);
+        m_title = new QCPTextElement(m_plot, QString(), QFont(font().family(), qMax(7, font().pointSize() - 1)));
+        m_plot->plotLayout()->addElement(0, 0, m_title);
+        m_plot->plotLayout()->setRowStretchFactor(0, 0.001);
+    }
+    m_title->setText(title);
+    m_title->setVisible(!title.isEmpty());
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+QString StrategyPlot::title() const { return m_title ? m_title->text() : QString(); }
 
 void StrategyPlot::onLegendClick(QCPLegend*, QCPAbstractLegendItem* item, QMouseEvent*)
 {
@@ -146,7 +177,6 @@ LatencyTailPlot::LatencyTailPlot(QWidget* parent)
     p->yAxis->setScaleType(QCPAxis::stLogarithmic);
     QSharedPointer<QCPAxisTickerText> ticker(new QCPAxisTickerText);
     ticker->addTick(1, QStringLiteral("1"));
-    ticker->addTick(0.5, QStringLiteral("0.5 (p50)"));
     ticker->addTick(0.1, QStringLiteral("0.1 (p90)"));
     ticker->addTick(0.01, QStringLiteral("0.01 (p99)"));
     ticker->addTick(0.001, QStringLiteral("0.001 (p99.9)"));

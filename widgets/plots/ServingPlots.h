@@ -13,6 +13,7 @@
 class QCPAbstractLegendItem;
 class QCPGraph;
 class QCPLegend;
+class QCPTextElement;
 class QCustomPlot;
 class QMouseEvent;
 
@@ -39,20 +40,28 @@ public:
     bool setGraphVisible(const QString& name, bool visible);
     /// PNG or PDF by suffix (savePlot).
     bool exportImage(const QString& path, QString* error = nullptr);
+    /// A title above the axes (the run and the settings; empty: none), also
+    /// in the exported image.
+    void setTitle(const QString& title);
+    QString title() const;
 
 protected:
     /// Clears the curves (keeping what the user hid, by name).
     void clearCurves();
     QCPGraph* addCurve(const QString& name);
     /// Applies the hidden set, shows the legend when there are curves and
-    /// fits the axes to the visible data (the value axis from `floor` up).
+    /// fits the axes to the visible data (the value axis from `floor` up,
+    /// error bars included).
     void finishCurves(double floor);
 
 private:
     void onLegendClick(QCPLegend* legend, QCPAbstractLegendItem* item, QMouseEvent* event);
+    void fitAxes();
 
     QCustomPlot* m_plot;
+    QCPTextElement* m_title = nullptr;
     QSet<QString> m_hidden;
+    double m_floor = 0;
 };
 
 /// Latency tails: for each strategy the fraction of queries slower than x ms

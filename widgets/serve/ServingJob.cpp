@@ -34,7 +34,9 @@ ServingOutcome runServing(ServingRequest request, ServingProgress& progress)
             sim.interference.slowPeriodMs = defaultSlowPeriodMs(out.run.times);
         // The run's decodability and accuracies hold for its own k only.
         sim.decodable = sim.k == c.k ? out.run.decodable : std::vector<uint8_t>{};
-        out.accuracy = sim.k == c.k ? accuracyOf(request.runDir) : RunAccuracy{};
+        out.accuracy = accuracyOf(request.runDir);
+        if (sim.k != c.k)
+            out.accuracy.decoded.clear(); // known for the base model only: its predictions do not depend on k
         out.options = sim;
         out.trials = request.trials;
         const std::vector<Strategy> strategies = strategiesFor(out.run.berrut);

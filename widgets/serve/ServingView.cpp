@@ -2,11 +2,14 @@
 
 #include "common/ElidedLabel.h"
 #include "common/RunAsync.h"
+#include "common/WheelGuard.h"
 #include "export/MetricsExport.h"
 #include "plots/ServingPlots.h"
 #include "io/RunDirectory.h"
 
 #include <QComboBox>
+#include <QDir>
+#include <QFileInfo>
 #include <QDoubleSpinBox>
 #include <QFileDialog>
 #include <QFormLayout>
@@ -107,7 +110,7 @@ void ServingView::buildControls()
                        "run's own k only."));
     m_rate = numberBox(0, 1e9, 0, 1, 10);
     m_rate->setSpecialValueText(tr("auto (30% load)"));
-    m_rate->setToolTip(tr("Poisson arrivals per second; auto: 30% of the m base instances' capacity at the "
+    m_rate->setToolTip(tr("Poisson arrivals per second; auto (0): 30% of the m base instances' capacity at the "
                           "measured base time"));
     m_balancing = new QComboBox;
     m_balancing->addItem(tr("round-robin"), int(Balancing::RoundRobin));
@@ -120,7 +123,7 @@ void ServingView::buildControls()
     m_slowdown->setToolTip(tr("A slowed instance's services take this many times as long"));
     m_slowPeriod = numberBox(0, 1e8, 0, 2, 10);
     m_slowPeriod->setSpecialValueText(tr("auto (100 base services)"));
-    m_slowPeriod->setToolTip(tr("How long a slowdown lasts, in ms"));
+    m_slowPeriod->setToolTip(tr("How long a slowdown lasts, in ms; auto (0): 100 times the measured base time"));
     m_tailKind = new QComboBox;
     m_tailKind->addItem(tr("none"), int(Interference::Tail::None));
     m_tailKind->addItem(tr("exponential"), int(Interference::Tail::ShiftedExponential));
@@ -176,6 +179,13 @@ void ServingView::buildControls()
     rows->addRow(tr("Seed"), m_seed);
     rows->addRow(tr("Calls timed"), m_repetitions);
     m_tailParameter->setEnabled(false);
+    guardFieldsFromTheWheel(form);
+    for (QSpinBox* box : form->findChildren<QSpinBox*>())
+        connect(box, &QSpinBox::valueChanged, this, &ServingView::settingsChanged);
+    for (QDoubleSpinBox* box : form->findChildren<QDoubleSpinBox*>())
+        connect(box, &QDoubleSpinBox::valueChanged, this, &ServingView::settingsChanged);
+    for (QComboBox* box : form->findChildren<QComboBox*>())
+        connect(box, &QComboBox::currentIndexChanged, this, &ServingView::settingsChanged);
     connect(m_tailKind, &QComboBox::currentIndexChanged, this, [this] {
         const auto tail = Interference::Tail(m_tailKind->currentData().toInt());
         m_tailParameter->setEnabled(tail != Interference::Tail::None);
@@ -192,12 +202,13 @@ void ServingView::buildControls()
     m_cancel->setObjectName(QStringLiteral("serving_cancel"));
     m_export = new QToolButton;
     m_export->setText(tr("Export"));
+    m_export->setObjectName(QStringLiteral("serving_export"));
     m_export->setPopupMode(QToolButton::InstantPopup);
     auto* menu = new QMenu(m_export);
-    menu->addAction(tr("Percentile table (CSV)..."), this, [this] { askExport(TableCsv); });
-    menu->addAction(tr("Load sweep (CSV)..."), this, [this] { askExport(SweepCsv); });
-    menu->addAction(tr("Latency tails (PNG/PDF)..."), this, [this] { askExport(TailImage); });
-    menu->addAction(tr("p99.9 vs load (PNG/PDF)..."), this, [this] { askExport(LoadImage); });
+    m_exportActions << menu->addAction(tr("Percentile table (CSV)..."), this, [this] { askExport(TableCsv); })
+                    << menu->addAction(tr("Load sweep (CSV)..."), this, [this] { askExport(SweepCsv); })
+                    << menu->addAction(tr("Latency tails (PNG/PDF)..."), this, [this] { askExport(TailImage); })
+                    << menu->addAction(tr("p99.9 vs load (PNG/PDF)..."), this, [this] { askExport(LoadImage); });
     m_export->setMenu(menu);
     auto* buttons = new QGridLayout;
     buttons->addWidget(m_simulate, 0, 0);
@@ -207,6 +218,8 @@ void ServingView::buildControls()
     m_bar = new QProgressBar;
     m_bar->setTextVisible(true);
     m_bar->setObjectName(QStringLiteral("serving_progress"));
+    m_status = new ElidedLabel(this, Qt::ElideMiddle);
+    m_status->setObjectName(QStringLiteral("serving_status"));
 
     auto* left = new QWidget;
     auto* leftLayout = new QVBoxLayout(left);
@@ -220,10 +233,17 @@ void ServingView::buildControls()
     leftLayout->addWidget(scroll, 1);
     leftLayout->addLayout(buttons);
     leftLayout->addWidget(m_bar);
+    leftLayout->addWidget(m_status);
 
     m_note = new QLabel;
     m_note->setWordWrap(true);
     m_note->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    // Overload, in one short line: the details are in its tooltip.
+    m_warning = new QLabel;
+    m_warning->setObjectName(QStringLiteral("serving_warning"));
+    m_warning->setWordWrap(true);
+    m_warning->setStyleSheet(QStringLiteral("color: #b00020; font-weight: bold"));
+    m_warning->hide();
     m_table = new QTableWidget(0, 10);
     m_table->setObjectName(QStringLiteral("serving_table"));
     m_table->setHorizontalHeaderLabels({tr("Strategy"), tr("Inst."), tr("Median"), tr("Mean"), tr("p99"), tr("p99.5"),
@@ -256,6 +276,7 @@ void ServingView::buildControls()
     auto* results = new QSplitter(Qt::Vertical);
     results->addWidget(m_table);
     results->addWidget(m_plotTabs);
+    results->setChildrenCollapsible(false); // the plots cannot be dragged out of sight
     results->setStretchFactor(0, 0);
     results->setStretchFactor(1, 1);
     // Room for the header and the four strategies' rows.
@@ -266,6 +287,7 @@ void ServingView::buildControls()
     auto* rightLayout = new QVBoxLayout(right);
     rightLayout->setContentsMargins(0, 0, 0, 0);
     rightLayout->addWidget(m_note);
+    rightLayout->addWidget(m_warning);
     rightLayout->addWidget(results, 1);
 
     auto* split = new QSplitter(Qt::Horizontal);
@@ -307,14 +329,14 @@ void ServingView::setRunDir(const QString& runDir)
         try {
             const RunConfig c = RunDirectory(runDir.toStdString()).readConfig();
             m_k->setValue(c.k);
-            m_note->setText(tr("%1: k = %2, r = %3. Simulate measures its models first (a few seconds).")
-                                .arg(QString::fromStdString(c.header()))
-                                .arg(c.k)
+            m_note->setText(tr("%1 (r = %2). Simulate measures its models first (a few seconds).")
+                                .arg(QString::fromStdString(c.shortTitle()))
                                 .arg(c.r));
         } catch (const std::exception& e) {
             m_note->setText(tr("This directory's run.json does not read: %1").arg(QString::fromUtf8(e.what())));
         }
     }
+    m_status->setText(QString());
     setBusy(false);
 }
 
@@ -390,16 +412,21 @@ void ServingView::onFinished(ServingOutcome outcome, bool sweep)
     if (!outcome.error.empty()) {
         const QString message = QString::fromStdString(outcome.error);
         m_note->setText(tr("Could not simulate: %1").arg(message));
+        m_status->setText(tr("Failed: see above"));
         Q_EMIT failed(message);
         Q_EMIT finished(false);
         return;
     }
     if (outcome.cancelled) {
-        m_note->setText(m_note->text() + tr(" Cancelled: the results shown are from before."));
+        m_status->setText(m_outcome ? tr("Cancelled: the results shown are from before")
+                                    : tr("Cancelled: nothing simulated"));
         Q_EMIT finished(false);
         return;
     }
     m_outcome = std::move(outcome);
+    m_status->setText(
+        tr("Done: %1 trials")
+            .arg(m_outcome->trials * int(m_outcome->strategies.size()) * int(1 + m_outcome->sweep.size())));
     showOutcome();
     showSweep();
     m_plotTabs->setCurrentWidget(sweep ? static_cast<QWidget*>(m_loadPlot) : m_tailPlot);
@@ -411,11 +438,16 @@ void ServingView::showOutcome()
     m_table->setRowCount(0);
     if (!m_outcome) {
         m_tailPlot->setCurves({});
+        m_tailPlot->setTitle(QString());
+        m_loadPlot->setTitle(QString());
+        m_warning->hide();
+        m_warning->clear();
+        updateExports();
         return;
     }
     const ServingOutcome& o = *m_outcome;
     std::vector<LatencyTailPlot::Curve> curves;
-    QStringList warnings;
+    QStringList overloaded, details;
     for (const TrialSummary& s : o.strategies) {
         const int row = m_table->rowCount();
         m_table->insertRow(row);
@@ -431,8 +463,11 @@ void ServingView::showOutcome()
         cells << QString::number(s.estimate("reconstructed").mean, 'f', 4) << QString::number(s.last.load, 'f', 2)
               << (s.hasAccuracy() ? QString::number(s.estimate("accuracy").mean, 'f', 4) : QStringLiteral("-"));
         tips << QString() << QString()
-             << (s.hasAccuracy() ? tr("± %1 over the trials").arg(s.estimate("accuracy").halfWidth, 0, 'f', 4)
-                                 : tr("The run's accuracies are not known for this k"));
+             << (s.hasAccuracy() ? tr("%1 ± %2 (95% interval over %3 trials)")
+                                       .arg(s.estimate("accuracy").mean, 0, 'f', 4)
+                                       .arg(s.estimate("accuracy").halfWidth, 0, 'f', 4)
+                                       .arg(s.trialCount)
+                                 : tr("The run's degraded-mode accuracy is not known for this k"));
         for (int c = 0; c < cells.size(); ++c) {
             auto* item = new QTableWidgetItem(cells[c]);
             item->setTextAlignment(c == 0 ? Qt::AlignLeft | Qt::AlignVCenter : Qt::AlignRight | Qt::AlignVCenter);
@@ -441,40 +476,71 @@ void ServingView::showOutcome()
                 item->setForeground(strategyColour(name));
             m_table->setItem(row, c, item);
         }
-        if (s.last.load >= 1.0)
-            warnings << tr("%1 is overloaded (load %2): its queues grow without bound (the last tenth of the "
-                           "queries waited %3 ms longer than the first tenth), so its latencies grow with the "
-                           "number of queries.")
-                            .arg(name)
-                            .arg(s.last.load, 0, 'f', 2)
-                            .arg(ms(s.last.queueGrowthMs));
+        if (s.last.load >= 1.0) {
+            overloaded << QStringLiteral("%1 %2").arg(name).arg(s.last.load, 0, 'f', 2);
+            details << tr("%1: load %2; the last tenth of the queries waited %3 ms longer than the first tenth.")
+                           .arg(name)
+                           .arg(s.last.load, 0, 'f', 2)
+                           .arg(ms(s.last.queueGrowthMs));
+        }
         curves.push_back({name, s.last.latenciesMs});
     }
     m_tailPlot->setCurves(curves);
+    // Titles say what the plots show, also in their exports.
+    // Two short lines, so the title never widens the plot.
+    const QString settings = tr("%1\nm=%2 · k=%3 · slowed %4 x%5")
+                                 .arg(QString::fromStdString(o.run.config.shortTitle()))
+                                 .arg(o.options.baseInstances)
+                                 .arg(o.options.k)
+                                 .arg(o.options.interference.slowFraction)
+                                 .arg(o.options.interference.slowdown);
+    m_tailPlot->setTitle(tr("%1 · %2 queries/s").arg(settings).arg(o.options.rate, 0, 'f', 0));
+    m_loadPlot->setTitle(o.sweep.empty() ? QString() : settings);
 
     const ServiceTimes& t = o.run.times;
+    const Interference& in = o.options.interference;
+    QString interference = tr("%1 of the instances slowed %2x for %3 ms")
+                               .arg(in.slowFraction)
+                               .arg(in.slowdown)
+                               .arg(in.slowPeriodMs, 0, 'g', 4);
+    if (in.tail == Interference::Tail::ShiftedExponential)
+        interference += tr(", service times x (1 + Exp(mean %1))").arg(in.tailParameter);
+    else if (in.tail == Interference::Tail::Pareto)
+        interference += tr(", service times x Pareto(shape %1)").arg(in.tailParameter);
+    if (in.failureFraction > 0)
+        interference += tr(", %1 of the instances down for %2 ms").arg(in.failureFraction).arg(in.failurePeriodMs);
     QString note = tr("Latencies in ms, means over the trials (hover a cell for its 95% interval). Measured here "
                       "(batch 1, one thread, %1 calls): base %2, %3 %4, encoder %5, decoder %6. "
-                      "Simulated: m = %7, k = %8, r = %9, Poisson at %10 queries/s, %11 queries x %12 trials, "
-                      "%13 of the instances slowed %14x for %15 ms.")
+                      "Simulated: m = %7, k = %8, r = %9, %10, Poisson at %11 queries/s, %12 queries x %13 trials, "
+                      "%14.")
                        .arg(t.base.samples().size())
                        .arg(describe(t.base), o.run.berrut ? tr("coded query") : tr("parity"), describe(t.parity),
                             describe(t.encoder), describe(t.decoder))
                        .arg(o.options.baseInstances)
                        .arg(o.options.k)
                        .arg(o.options.r)
+                       .arg(o.options.balancing == Balancing::RoundRobin ? tr("round-robin") : tr("shared queue"))
                        .arg(o.options.rate, 0, 'f', 1)
                        .arg(o.options.queries)
                        .arg(o.trials)
-                       .arg(o.options.interference.slowFraction)
-                       .arg(o.options.interference.slowdown)
-                       .arg(o.options.interference.slowPeriodMs, 0, 'g', 4);
+                       .arg(interference);
     if (o.options.k != o.run.config.k)
-        note += tr(" The run was trained for k = %1: its accuracy is not known for k = %2.")
+        note += tr(" The run was trained for k = %1: the accuracy of rebuilt predictions is not known for k = %2.")
                     .arg(o.run.config.k)
                     .arg(o.options.k);
-    if (!warnings.isEmpty())
-        note += QLatin1Char(' ') + warnings.join(QLatin1Char(' '));
+    if (!o.sweep.empty())
+        note += tr(" Load sweep: %1 rates, %2 to %3 queries/s (10% to 90% of the %4 queries/s the m base instances "
+                   "serve).")
+                    .arg(o.sweep.size())
+                    .arg(o.sweep.front().rate, 0, 'f', 0)
+                    .arg(o.sweep.back().rate, 0, 'f', 0)
+                    .arg(o.sweep.front().rate * 10, 0, 'f', 0);
+    m_warning->setVisible(!overloaded.isEmpty());
+    m_warning->setText(
+        overloaded.isEmpty()
+            ? QString()
+            : tr("Overloaded (load >= 1, queues grow without bound): %1").arg(overloaded.join(QStringLiteral(", "))));
+    m_warning->setToolTip(tr("Their latencies grow with the number of queries simulated.\n") + details.join('\n'));
     m_note->setText(note);
 }
 
@@ -490,6 +556,7 @@ void ServingView::showSweep()
                 curves[i].points.push_back({point.rate, e.mean, e.halfWidth});
             }
     m_loadPlot->setCurves(curves);
+    updateExports();
 }
 
 void ServingView::setBusy(bool busy)
@@ -498,6 +565,7 @@ void ServingView::setBusy(bool busy)
     m_sweep->setEnabled(!busy && hasRun());
     m_cancel->setEnabled(busy);
     m_export->setEnabled(!busy);
+    updateExports();
     if (busy) {
         m_timer->start();
         updateProgress();
@@ -515,9 +583,12 @@ void ServingView::updateProgress()
     if (!m_progress)
         return;
     if (m_progress->measuring || m_progress->trialsTotal == 0) {
+        // The text shows on a bar with a range only (not on a busy one).
         m_bar->setTextVisible(true);
-        m_bar->setRange(0, 0); // busy, no end known
+        m_bar->setRange(0, 1);
+        m_bar->setValue(0);
         m_bar->setFormat(tr("Measuring the run's models..."));
+        m_status->setText(tr("Measuring: %1 calls per model").arg(m_repetitions->value()));
         return;
     }
     m_bar->setTextVisible(true);
@@ -527,6 +598,26 @@ void ServingView::updateProgress()
 }
 
 QString ServingView::note() const { return m_note->text(); }
+
+QString ServingView::warning() const { return m_warning->isHidden() ? QString() : m_warning->text(); }
+
+QString ServingView::status() const { return m_status->text(); }
+
+void ServingView::updateExports()
+{
+    const bool results = m_outcome && !m_outcome->strategies.empty();
+    const bool sweep = m_outcome && !m_outcome->sweep.empty();
+    m_exportActions[TableCsv]->setEnabled(results);
+    m_exportActions[TailImage]->setEnabled(results);
+    m_exportActions[SweepCsv]->setEnabled(sweep);
+    m_exportActions[LoadImage]->setEnabled(sweep);
+}
+
+void ServingView::settingsChanged()
+{
+    if (m_outcome && !m_progress)
+        m_status->setText(tr("Settings changed: Simulate (or Sweep load) to see them"));
+}
 
 bool ServingView::exportTableCsv(const QString& path, QString* error) const
 {
@@ -554,15 +645,27 @@ bool ServingView::exportSweepCsv(const QString& path, QString* error) const
 void ServingView::chooseRun()
 {
     const QString dir = QFileDialog::getExistingDirectory(this, tr("Choose a run directory"), m_runDir);
-    if (!dir.isEmpty())
-        setRunDir(dir);
+    if (dir.isEmpty())
+        return;
+    const RunDirectory run(dir.toStdString());
+    if (!run.hasCheckpoint(CheckpointKind::Best) && !run.hasCheckpoint(CheckpointKind::Current)) {
+        QMessageBox::warning(this, tr("Choose a run directory"),
+                             tr("%1 holds no best.pth or current.pth: it is not a run with trained models. The "
+                                "run shown stays.")
+                                 .arg(dir));
+        return;
+    }
+    setRunDir(dir);
 }
 
 void ServingView::askExport(int what)
 {
     const bool image = what == TailImage || what == LoadImage;
     const QString title = tr("Export");
-    const QString path = QFileDialog::getSaveFileName(this, title, QString(),
+    static const char* const kNames[] = {"serving.csv", "serving-sweep.csv", "serving-tails.png", "serving-load.png"};
+    const QString suggested = QDir(m_lastExportDir.isEmpty() ? QDir::currentPath() : m_lastExportDir)
+                                  .filePath(QString::fromLatin1(kNames[what]));
+    const QString path = QFileDialog::getSaveFileName(this, title, suggested,
                                                       image ? tr("PNG image (*.png);;PDF document (*.pdf)")
                                                             : tr("CSV (*.csv)"));
     if (path.isEmpty())
@@ -583,8 +686,12 @@ void ServingView::askExport(int what)
         ok = m_loadPlot->exportImage(path, &error);
         break;
     }
-    if (!ok)
+    if (!ok) {
         QMessageBox::warning(this, title, error);
+        return;
+    }
+    m_lastExportDir = QFileInfo(path).absolutePath();
+    m_status->setText(tr("Saved %1").arg(path));
 }
 
 } // namespace parity::gui

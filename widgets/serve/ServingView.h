@@ -4,12 +4,14 @@
 // times measured from the run's own models on this machine.
 #include "serve/ServingJob.h"
 
+#include <QList>
 #include <QString>
 #include <QWidget>
 
 #include <memory>
 #include <optional>
 
+class QAction;
 class QComboBox;
 class QDoubleSpinBox;
 class QLabel;
@@ -62,6 +64,10 @@ public:
     QTabWidget* plotTabs() const { return m_plotTabs; }
     /// The line above the table: the run's measured times, or what went wrong.
     QString note() const;
+    /// The short warning under it (overloaded strategies), empty when none.
+    QString warning() const;
+    /// The line under the buttons: measuring, saved, cancelled, settings changed.
+    QString status() const;
 
     /// serving.csv's columns for the last simulation; the sweep's CSV.
     bool exportTableCsv(const QString& path, QString* error = nullptr) const;
@@ -82,6 +88,8 @@ private:
     void updateProgress();
     void chooseRun();
     void askExport(int what);
+    void updateExports();
+    void settingsChanged();
 
     QString m_runDir;
     std::optional<serving::MeasuredRun> m_measured; ///< of m_runDir
@@ -110,11 +118,15 @@ private:
     QToolButton* m_export = nullptr;
     QProgressBar* m_bar = nullptr;
     QLabel* m_note = nullptr;
+    QLabel* m_warning = nullptr;
+    ElidedLabel* m_status = nullptr;
+    QList<QAction*> m_exportActions; ///< table CSV, sweep CSV, tails image, load image
     QTableWidget* m_table = nullptr;
     QTabWidget* m_plotTabs = nullptr;
     LatencyTailPlot* m_tailPlot = nullptr;
     LoadSweepPlot* m_loadPlot = nullptr;
     QTimer* m_timer = nullptr;
+    QString m_lastExportDir;
     int m_job = 0; ///< counts the jobs started: a result of an older one is dropped
 };
 

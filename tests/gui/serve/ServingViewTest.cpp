@@ -13,7 +13,10 @@
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSpinBox>
+#include <QDoubleSpinBox>
 #include <QTableWidget>
+#include <QMenu>
+#include <QToolButton>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -49,6 +52,7 @@ private Q_SLOTS:
     void refusedOptionsNameTheProblem();
     void aDirectoryWithoutModelsSaysWhy();
     void anotherKHasNoKnownAccuracy();
+    void overloadIsOneShortWarning();
     void exportsTheTableAndThePlots();
 
 private:
@@ -188,7 +192,7 @@ void ServingViewTest::cancelStopsTheSimulation()
     QVERIFY(finished.wait(kTimeoutMs));
     QCOMPARE(finished.takeFirst().at(0).toBool(), false);
     QVERIFY(!view.outcome().has_value());
-    QVERIFY(view.note().contains(QStringLiteral("Cancelled")));
+    QVERIFY2(view.status().startsWith(QStringLiteral("Cancelled")), qPrintable(view.status()));
     QVERIFY(view.findChild<QPushButton*>(QStringLiteral("serving_simulate"))->isEnabled());
     QVERIFY(!view.findChild<QPushButton*>(QStringLiteral("serving_cancel"))->isEnabled());
 }
@@ -259,9 +263,35 @@ void ServingViewTest::anotherKHasNoKnownAccuracy()
     QCOMPARE(finished.takeFirst().at(0).toBool(), true);
     QCOMPARE(view.outcome()->options.k, 3);
     QVERIFY(view.note().contains(QStringLiteral("not known for k = 3")));
+    QVERIFY(view.warning().isEmpty());
+    // Strategies that only serve the base model's predictions keep its
+    // accuracy; ParM's rebuilt predictions have none known for k = 3.
+    const QString base = view.table()->item(0, 9)->text();
+    QVERIFY(base != QLatin1String("-"));
     for (int row = 0; row < view.table()->rowCount(); ++row)
-        QCOMPARE(view.table()->item(row, 9)->text(), QStringLiteral("-"));
+        QCOMPARE(view.table()->item(row, 9)->text(), row == 2 ? QStringLiteral("-") : base);
     QCOMPARE(view.table()->item(2, 1)->text(), QStringLiteral("16")); // 12 + ceil(12 / 3)
+}
+
+// Walkthrough: the overload note buried the table in sentences. It is one
+// red line naming each overloaded strategy and its load; the note stays as long.
+void ServingViewTest::overloadIsOneShortWarning()
+{
+    ServingView view;
+    view.setRunDir(m_run);
+    makeQuick(view);
+    view.findChild<QDoubleSpinBox*>(QStringLiteral("serving_rate"))->setValue(1e9);
+    QSignalSpy finished(&view, &ServingView::finished);
+    QVERIFY(view.simulate());
+    QVERIFY(finished.wait(kTimeoutMs));
+    const QString warning = view.warning();
+    QVERIFY2(warning.startsWith(QStringLiteral("Overloaded")), qPrintable(warning));
+    for (const char* name : {"none", "replication", "parm", "replicate-all"})
+        QVERIFY2(warning.contains(QString::fromLatin1(name)), qPrintable(warning));
+    QVERIFY(!view.note().contains(QStringLiteral("Overloaded")));
+    // A setting changed after a result says the result is older than the form.
+    spin(view, "serving_trials")->setValue(3);
+    QVERIFY(view.status().startsWith(QStringLiteral("Settings changed")));
 }
 
 void ServingViewTest::exportsTheTableAndThePlots()
@@ -275,9 +305,18 @@ void ServingViewTest::exportsTheTableAndThePlots()
     const QString csv = m_tmp.filePath(QStringLiteral("serving.csv"));
     QVERIFY(!view.exportTableCsv(csv, &error));
     QVERIFY(error.contains(QStringLiteral("Simulate first")));
+    auto* exportButton = view.findChild<QToolButton*>(QStringLiteral("serving_export"));
+    QVERIFY(exportButton && exportButton->menu());
+    const QList<QAction*> actions = exportButton->menu()->actions();
+    QCOMPARE(actions.size(), 4);
+    for (QAction* action : actions)
+        QVERIFY2(!action->isEnabled(), qPrintable(action->text())); // nothing to export yet
     QSignalSpy finished(&view, &ServingView::finished);
     QVERIFY(view.simulate());
     QVERIFY(finished.wait(kTimeoutMs));
+    QVERIFY(actions[0]->isEnabled() && actions[2]->isEnabled());   // table, tails
+    QVERIFY(!actions[1]->isEnabled() && !actions[3]->isEnabled()); // no sweep yet
+    QVERIFY(view.tailPlot()->title().contains(QStringLiteral("k=2")));
     QVERIFY(view.exportTableCsv(csv, &error));
     const QStringList lines = parity::test::fileLines(csv);
     QCOMPARE(lines.size(), 5);

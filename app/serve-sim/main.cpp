@@ -1,6 +1,8 @@
 // parity-serve-sim RUN_DIR [options]: what a trained run's parity model does
 // to tail latency, on a simulated serving cluster with service times measured
 // from the run's own models on this machine (docs/SERVING.md).
+#include "serving/LiveServing.h"
+#include "serving/ServedModels.h"
 #include "serving/ServiceMeasurement.h"
 #include "serving/ServingSimulator.h"
 #include "serving/ServingStudy.h"
@@ -61,6 +63,14 @@ options:
   --service-file FILE    service times from FILE (JSON: base_ms, parity_ms,
                          encoder_ms, decoder_ms lists) instead of measuring
   --out DIR              write serving.json and serving.csv there
+  --live                 serve for real instead: one worker thread per
+                         instance runs the run's models in this process, with
+                         the same arrivals and the slowdowns, tails and
+                         failures injected by sleeping (one trial; --queries
+                         defaults to 2000 here); each strategy's line is the
+                         live one, and standard error compares it with the
+                         simulator fed the times the workers observed
+                         (docs/SERVING.md, "Live validation")
 )";
 
 [[noreturn]] void usageError(const std::string& message)
@@ -92,7 +102,8 @@ struct Options {
     std::string runDir;
     std::optional<double> rate;
     std::string trace;
-    int64_t queries = 100000;
+    std::optional<int64_t> queries;
+    bool live = false;
     int trials = 5;
     uint64_t seed = 1;
     int instances = 12;
@@ -125,6 +136,10 @@ Options parse(int argc, char** argv)
             if (!o.runDir.empty())
                 usageError("one run directory only ('" + o.runDir + "', then '" + a + "')");
             o.runDir = a;
+            continue;
+        }
+        if (a == "--live") {
+            o.live = true;
             continue;
         }
         if (i + 1 >= args.size())
@@ -186,6 +201,8 @@ Options parse(int argc, char** argv)
         usageError("--trials takes at least 1");
     if (o.threads < 1)
         usageError("--threads takes at least 1");
+    if (o.live && !o.serviceFile.empty())
+        usageError("--live serves the run's own models: it takes no --service-file");
     return o;
 }
 
@@ -233,6 +250,69 @@ std::string summary(const ServiceDistribution& d)
            + " calls)";
 }
 
+nlohmann::json latencyJson(const StrategyResult& r)
+{
+    return {{"queries", r.queries},
+            {"median_ms", r.medianMs},
+            {"mean_ms", r.meanMs},
+            {"p99_ms", r.p99Ms},
+            {"p99.5_ms", r.p995Ms},
+            {"p99.9_ms", r.p999Ms},
+            {"reconstructed", r.reconstructedFraction}};
+}
+
+// --live: every strategy served for real, and the simulator's figures on the
+// service times the live workers observed beside them.
+int serveLiveMode(const Options& o, const MeasuredRun& run, const SimulationOptions& sim)
+{
+    std::fprintf(stderr, "Serving live: loading the run's models...\n");
+    const ServedModels models = loadServedModels(o.runDir, kLiveSamples, 1);
+    nlohmann::json results = nlohmann::json::array();
+    for (const Strategy s : strategiesFor(run.berrut)) {
+        const LiveResult live = serveLive(models, s, sim);
+        const StrategyResult simulated = simulate(s, live.observed, sim);
+        const StrategyResult& r = live.result;
+        std::printf("%s %lld %s %s %s %s %s\n", r.strategy.c_str(), (long long)r.queries, ms(r.medianMs).c_str(),
+                    ms(r.meanMs).c_str(), ms(r.p99Ms).c_str(), ms(r.p995Ms).c_str(), ms(r.p999Ms).c_str());
+        std::fprintf(stderr,
+                     "  %-14s live median %s p99 %s p99.9 %s ms | simulated on the observed times: median %s p99 %s "
+                     "p99.9 %s (live/simulated %.2f %.2f %.2f), %.1f s\n",
+                     r.strategy.c_str(), ms(r.medianMs).c_str(), ms(r.p99Ms).c_str(), ms(r.p999Ms).c_str(),
+                     ms(simulated.medianMs).c_str(), ms(simulated.p99Ms).c_str(), ms(simulated.p999Ms).c_str(),
+                     r.medianMs / simulated.medianMs, r.p99Ms / simulated.p99Ms, r.p999Ms / simulated.p999Ms,
+                     live.wallSeconds);
+        results.push_back({{"strategy", r.strategy},
+                           {"instances", r.instances},
+                           {"live", latencyJson(r)},
+                           {"simulated_on_observed_times", latencyJson(simulated)},
+                           {"observed_service_times", serviceTimesJson(live.observed)},
+                           {"wall_seconds", live.wallSeconds}});
+    }
+    if (!o.out.empty()) {
+        std::error_code ec;
+        fs::create_directories(o.out, ec);
+        const nlohmann::json record = {{"mode", "live"},
+                                       {"run_dir", fs::absolute(o.runDir).string()},
+                                       {"checkpoint", models.checkpoint},
+                                       {"config", run.config.toJson()},
+                                       {"served",
+                                        {{"base_instances", sim.baseInstances},
+                                         {"k", sim.k},
+                                         {"r", sim.r},
+                                         {"rate_per_s",
+                                          sim.arrivalsMs.empty() ? nlohmann::json(sim.rate) : nlohmann::json()},
+                                         {"queries", sim.queries},
+                                         {"seed", sim.seed},
+                                         {"slow_fraction", sim.interference.slowFraction},
+                                         {"slowdown", sim.interference.slowdown},
+                                         {"slow_period_ms", sim.interference.slowPeriodMs}}},
+                                       {"results", results}};
+        writeFileAtomically((fs::path(o.out) / "serving.json").string(), record.dump(2) + "\n");
+        std::fprintf(stderr, "wrote %s/serving.json\n", o.out.c_str());
+    }
+    return 0;
+}
+
 } // namespace
 
 int main(int argc, char** argv)
@@ -252,7 +332,8 @@ int main(int argc, char** argv)
         sim.baseInstances = o.instances;
         sim.k = o.k.value_or(c.k);
         sim.r = c.r;
-        sim.queries = o.queries;
+        sim.queries = o.queries.value_or(o.live ? 2000 : 100000);
+        sim.seed = o.seed;
         sim.balancing = o.balancing;
         sim.rate = o.rate.value_or(defaultRate(run.times, o.instances));
         if (!o.trace.empty())
@@ -296,6 +377,8 @@ int main(int argc, char** argv)
                      (long long)(sim.arrivalsMs.empty() ? sim.queries : int64_t(sim.arrivalsMs.size())), o.trials,
                      sim.interference.slowFraction, sim.interference.slowdown, sim.interference.slowPeriodMs);
 
+        if (o.live)
+            return serveLiveMode(o, run, sim);
         nlohmann::json results = nlohmann::json::array();
         std::string csv = summaryCsvHeader();
         for (const Strategy s : strategiesFor(run.berrut)) {

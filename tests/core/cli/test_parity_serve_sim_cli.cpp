@@ -142,3 +142,40 @@ TEST_F(ParityServeSimCli, BadInputIsRefusedWithItsReason)
     EXPECT_EQ(r.exitCode, 1);
     EXPECT_NE(r.output.find("bad-times.json: 'base_ms' holds \"slow\""), std::string::npos) << r.output;
 }
+
+// --seed chooses the trials' seeds: the same seed, the same lines; another
+// seed, other arrivals (it was ignored once, every seed giving seed 0's).
+TEST_F(ParityServeSimCli, TheSeedChoosesTheArrivals)
+{
+    const std::string service = *s_tmp / "seed-times";
+    ASSERT_EQ(serveSim(runDir() + " --queries 100 --trials 1 --repetitions 20 --out " + service, true).exitCode, 0);
+    const std::string args = runDir() + " --service-file " + service + "/serving.json --queries 5000 --trials 1";
+    const Result one = serveSim(args + " --seed 1", true);
+    const Result again = serveSim(args + " --seed 1", true);
+    const Result two = serveSim(args + " --seed 2", true);
+    ASSERT_EQ(one.exitCode, 0) << one.output;
+    EXPECT_EQ(one.output, again.output);
+    EXPECT_NE(one.output, two.output);
+}
+
+// --live serves the run for real: one line per strategy as in the simulator's
+// output, a record that says so; it takes no --service-file.
+TEST_F(ParityServeSimCli, LiveServesEveryStrategy)
+{
+    const std::string out = *s_tmp / "live";
+    const Result r = serveSim(runDir() + " --live --queries 200 --instances 2 --out " + out, true);
+    ASSERT_EQ(r.exitCode, 0) << r.output;
+    const auto lines = linesOf(r.output);
+    ASSERT_EQ(lines.size(), 4u) << r.output;
+    EXPECT_EQ(lines[2].rfind("parm 200 ", 0), 0u) << lines[2];
+    std::ifstream in(out + "/serving.json");
+    const nlohmann::json record = nlohmann::json::parse(in);
+    EXPECT_EQ(record["mode"], "live");
+    ASSERT_EQ(record["results"].size(), 4u);
+    EXPECT_EQ(record["results"][2]["live"]["queries"], 200);
+    EXPECT_GT(record["results"][2]["simulated_on_observed_times"]["p99_ms"].get<double>(), 0);
+
+    const Result refused = serveSim(runDir() + " --live --service-file x.json");
+    EXPECT_EQ(refused.exitCode, 2);
+    EXPECT_NE(refused.output.find("--live serves the run's own models"), std::string::npos) << refused.output;
+}

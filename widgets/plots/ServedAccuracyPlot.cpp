@@ -3,6 +3,7 @@
 #include "common/PlotLegend.h"
 #include "export/MetricsExport.h"
 #include "plots/PlotExport.h"
+#include "plots/PlotGraphs.h"
 #include "plots/QcpInclude.h"
 #include "plots/SplitColours.h"
 #include "io/ResultWriter.h"
@@ -170,9 +171,7 @@ void ServedAccuracyPlot::rebuild()
     }
     for (int i = 0; i < m_plot->graphCount(); ++i) {
         QCPGraph* graph = m_plot->graph(i);
-        graph->setVisible(!m_hidden.contains(graph->name()));
-        if (auto* item = m_plot->legend->itemWithPlottable(graph))
-            item->setTextColor(graph->visible() ? Qt::black : Qt::gray);
+        showGraph(m_plot, graph, !m_hidden.contains(graph->name()));
     }
 
     QSharedPointer<QCPAxisTickerFixed> ticker(new QCPAxisTickerFixed);
@@ -221,33 +220,11 @@ void ServedAccuracyPlot::resetView()
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
-QStringList ServedAccuracyPlot::graphNames() const
-{
-    QStringList names;
-    for (int i = 0; i < m_plot->graphCount(); ++i)
-        names << m_plot->graph(i)->name();
-    return names;
-}
+QStringList ServedAccuracyPlot::graphNames() const { return graphNamesOf(m_plot); }
 
-QVector<QPointF> ServedAccuracyPlot::graphPoints(const QString& name) const
-{
-    QVector<QPointF> points;
-    for (int i = 0; i < m_plot->graphCount(); ++i)
-        if (m_plot->graph(i)->name() == name) {
-            for (auto it = m_plot->graph(i)->data()->constBegin(); it != m_plot->graph(i)->data()->constEnd(); ++it)
-                points << QPointF(it->key, it->value);
-            break;
-        }
-    return points;
-}
+QVector<QPointF> ServedAccuracyPlot::graphPoints(const QString& name) const { return graphPointsOf(m_plot, name); }
 
-bool ServedAccuracyPlot::isGraphVisible(const QString& name) const
-{
-    for (int i = 0; i < m_plot->graphCount(); ++i)
-        if (m_plot->graph(i)->name() == name)
-            return m_plot->graph(i)->visible();
-    return false;
-}
+bool ServedAccuracyPlot::isGraphVisible(const QString& name) const { return isGraphShown(m_plot, name); }
 
 bool ServedAccuracyPlot::setGraphVisible(const QString& name, bool visible)
 {
@@ -259,9 +236,7 @@ bool ServedAccuracyPlot::setGraphVisible(const QString& name, bool visible)
             m_hidden.remove(name);
         else
             m_hidden.insert(name);
-        graph->setVisible(visible);
-        if (auto* item = m_plot->legend->itemWithPlottable(graph))
-            item->setTextColor(visible ? Qt::black : Qt::gray);
+        showGraph(m_plot, graph, visible);
         m_plot->replot(QCustomPlot::rpQueuedReplot);
         return true;
     }

@@ -2,6 +2,7 @@
 
 #include "common/PlotLegend.h"
 #include "plots/PlotExport.h"
+#include "plots/PlotGraphs.h"
 #include "plots/QcpInclude.h"
 
 #include <QVBoxLayout>
@@ -40,33 +41,11 @@ StrategyPlot::StrategyPlot(QWidget* parent)
     connect(m_plot, &QCustomPlot::legendClick, this, &StrategyPlot::onLegendClick);
 }
 
-QStringList StrategyPlot::graphNames() const
-{
-    QStringList names;
-    for (int i = 0; i < m_plot->graphCount(); ++i)
-        names << m_plot->graph(i)->name();
-    return names;
-}
+QStringList StrategyPlot::graphNames() const { return graphNamesOf(m_plot); }
 
-QVector<QPointF> StrategyPlot::graphPoints(const QString& name) const
-{
-    QVector<QPointF> points;
-    for (int i = 0; i < m_plot->graphCount(); ++i)
-        if (m_plot->graph(i)->name() == name) {
-            for (auto it = m_plot->graph(i)->data()->constBegin(); it != m_plot->graph(i)->data()->constEnd(); ++it)
-                points << QPointF(it->key, it->value);
-            break;
-        }
-    return points;
-}
+QVector<QPointF> StrategyPlot::graphPoints(const QString& name) const { return graphPointsOf(m_plot, name); }
 
-bool StrategyPlot::isGraphVisible(const QString& name) const
-{
-    for (int i = 0; i < m_plot->graphCount(); ++i)
-        if (m_plot->graph(i)->name() == name)
-            return m_plot->graph(i)->visible();
-    return false;
-}
+bool StrategyPlot::isGraphVisible(const QString& name) const { return isGraphShown(m_plot, name); }
 
 bool StrategyPlot::setGraphVisible(const QString& name, bool visible)
 {
@@ -78,13 +57,7 @@ bool StrategyPlot::setGraphVisible(const QString& name, bool visible)
             m_hidden.remove(name);
         else
             m_hidden.insert(name);
-        graph->setVisible(visible);
-        // Error bars belong to their graph.
-        for (int p = 0; p < m_plot->plottableCount(); ++p)
-            if (auto* bars = qobject_cast<QCPErrorBars*>(m_plot->plottable(p)); bars && bars->dataPlottable() == graph)
-                bars->setVisible(visible);
-        if (auto* item = m_plot->legend->itemWithPlottable(graph))
-            item->setTextColor(visible ? Qt::black : Qt::gray);
+        showGraph(m_plot, graph, visible);
         fitAxes(); // to what is still shown
         return true;
     }
@@ -109,13 +82,7 @@ void StrategyPlot::finishCurves(double floor)
     m_floor = floor;
     for (int i = 0; i < m_plot->graphCount(); ++i) {
         QCPGraph* graph = m_plot->graph(i);
-        const bool visible = !m_hidden.contains(graph->name());
-        graph->setVisible(visible);
-        for (int p = 0; p < m_plot->plottableCount(); ++p)
-            if (auto* bars = qobject_cast<QCPErrorBars*>(m_plot->plottable(p)); bars && bars->dataPlottable() == graph)
-                bars->setVisible(visible);
-        if (auto* item = m_plot->legend->itemWithPlottable(graph))
-            item->setTextColor(visible ? Qt::black : Qt::gray);
+        showGraph(m_plot, graph, !m_hidden.contains(graph->name()));
     }
     m_plot->legend->setVisible(m_plot->graphCount() > 0);
     fitAxes();

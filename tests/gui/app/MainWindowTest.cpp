@@ -60,6 +60,26 @@ std::string tinyConfigFile(const parity::test::TempDir& tmp, int epochs)
     return parity::test::writeTinyConfig(tmp / "run.json",
                                          parity::test::tinyRunConfig(tmp / "data", tmp / "save", epochs));
 }
+/// A scripted session with these options refuses to begin.
+bool beginRefuses(const ScriptedSession::Options& options)
+{
+    MainWindow window;
+    auto* session = new ScriptedSession(&window, options);
+    return !session->begin();
+}
+
+/// Runs a scripted session on `window` to its end: its exit code, or -1 when
+/// it did not begin or end within two minutes.
+int runScripted(MainWindow& window, const ScriptedSession::Options& options)
+{
+    window.setInteractive(false);
+    window.show();
+    auto* session = new ScriptedSession(&window, options);
+    QSignalSpy finished(session, &ScriptedSession::finished);
+    if (!session->begin() || (finished.isEmpty() && !finished.wait(120000)))
+        return -1;
+    return finished.at(0).at(0).toInt();
+}
 } // namespace
 
 class MainWindowTest : public QObject {
@@ -243,26 +263,16 @@ private Q_SLOTS:
     {
         parity::test::TempDir tmp;
         const std::string config = tinyConfigFile(tmp, 1);
-        {
-            MainWindow window;
-            ScriptedSession::Options options;
-            options.compareRuns = QStringLiteral("learning");
-            auto* session = new ScriptedSession(&window, options);
-            QVERIFY(!session->begin()); // curves or served only
-        }
+        ScriptedSession::Options bad;
+        bad.compareRuns = QStringLiteral("learning");
+        QVERIFY(beginRefuses(bad)); // curves or served only
         MainWindow window;
-        window.setInteractive(false);
-        window.show();
         ScriptedSession::Options options;
         options.config = QString::fromStdString(config);
         options.start = true;
         options.compareRuns = QStringLiteral("served");
         options.screenshot = QString::fromStdString(tmp / "served.png");
-        auto* session = new ScriptedSession(&window, options);
-        QSignalSpy finished(session, &ScriptedSession::finished);
-        QVERIFY(session->begin());
-        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 120000);
-        QCOMPARE(finished.at(0).at(0).toInt(), 0);
+        QCOMPARE(runScripted(window, options), 0);
         QVERIFY(!QImage(QString::fromStdString(tmp / "served.png")).isNull());
         QCOMPARE(window.tabs()->currentWidget(), window.runsPage());
         RunBrowser* browser = window.runsPage()->browser();
@@ -279,27 +289,17 @@ private Q_SLOTS:
     {
         parity::test::TempDir tmp;
         const std::string config = tinyConfigFile(tmp, 1);
-        {
-            MainWindow window;
-            ScriptedSession::Options options;
-            options.serve = QStringLiteral("live");
-            auto* session = new ScriptedSession(&window, options);
-            QVERIFY(!session->begin()); // simulate or sweep only
-        }
+        ScriptedSession::Options bad;
+        bad.serve = QStringLiteral("live");
+        QVERIFY(beginRefuses(bad)); // simulate or sweep only
         MainWindow window;
-        window.setInteractive(false);
-        window.show();
         ScriptedSession::Options options;
         options.config = QString::fromStdString(config);
         options.start = true;
         options.serve = QStringLiteral("simulate");
         options.windowSize = QSize(1280, 800);
         options.screenshot = QString::fromStdString(tmp / "serving.png");
-        auto* session = new ScriptedSession(&window, options);
-        QSignalSpy finished(session, &ScriptedSession::finished);
-        QVERIFY(session->begin());
-        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 120000);
-        QCOMPARE(finished.at(0).at(0).toInt(), 0);
+        QCOMPARE(runScripted(window, options), 0);
         QVERIFY(!QImage(QString::fromStdString(tmp / "serving.png")).isNull());
         ServingView* view = window.servingView();
         QCOMPARE(window.tabs()->currentWidget(), view);

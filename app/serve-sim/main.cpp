@@ -331,7 +331,6 @@ int main(int argc, char** argv)
         SimulationOptions sim;
         sim.baseInstances = o.instances;
         sim.k = o.k.value_or(c.k);
-        sim.r = c.r;
         sim.queries = o.queries.value_or(o.live ? 2000 : 100000);
         sim.seed = o.seed;
         sim.balancing = o.balancing;
@@ -345,11 +344,8 @@ int main(int argc, char** argv)
         sim.interference.tailParameter = o.tailParameter;
         sim.interference.failureFraction = o.failureFraction;
         sim.interference.failurePeriodMs = o.failurePeriodMs;
-        if (sim.k == c.k)
-            sim.decodable = run.decodable;
-        RunAccuracy accuracy = accuracyOf(o.runDir);
-        if (sim.k != c.k)
-            accuracy.decoded.clear(); // known for the base model only: its predictions do not depend on k
+        adoptRunCode(run, sim);
+        const RunAccuracy accuracy = accuracyOf(o.runDir, c.k, sim.k);
         // Every strategy's options are checked before any line is printed.
         for (const Strategy s : strategiesFor(run.berrut)) {
             try {

@@ -134,6 +134,12 @@ MeasuredRun measureRun(const std::string& runDir, int repetitions, int threads, 
     return run;
 }
 
+void adoptRunCode(const MeasuredRun& run, SimulationOptions& options)
+{
+    options.r = run.config.r;
+    options.decodable = options.k == run.config.k ? run.decodable : std::vector<uint8_t>{};
+}
+
 MeasuredRun describeRun(const std::string& runDir, ServiceTimes times)
 {
     MeasuredRun run;

@@ -45,6 +45,10 @@ MeasuredRun measureRun(const std::string& runDir, int repetitions, int threads, 
 /// decodability table. Throws parity::Error naming the directory.
 MeasuredRun describeRun(const std::string& runDir, ServiceTimes times);
 
+/// Fills in what simulating `run` at options.k takes from its code: r, and
+/// its decodability table when k is the run's (the table is k's).
+void adoptRunCode(const MeasuredRun& run, SimulationOptions& options);
+
 /// The decodability table of the addition code's r x k matrix A: entry
 /// (missing << r) | returned is 1 when A[returned, missing] has full column rank.
 std::vector<uint8_t> decodabilityTable(int k, int r);

@@ -8,7 +8,7 @@
 
 namespace parity::serving {
 
-RunAccuracy accuracyOf(const std::string& runDir)
+RunAccuracy accuracyOf(const std::string& runDir, int runK, int k)
 {
     RunAccuracy acc;
     try {
@@ -16,7 +16,7 @@ RunAccuracy accuracyOf(const std::string& runDir)
         for (const auto& b : run.baseAccuracies)
             if (b.split == "test")
                 acc.base = b.accuracy();
-        if (!run.epochs.empty() && run.epochs.back().splits.count("test")) {
+        if (runK == k && !run.epochs.empty() && run.epochs.back().splits.count("test")) {
             const SplitMetrics& test = run.epochs.back().splits.at("test");
             for (int e = 0; e <= 16; ++e) {
                 const auto it = test.accuracy.find(erasedMetricName("overall_top1", e));
@@ -50,7 +50,12 @@ std::optional<double> servedAccuracy(const StrategyResult& result, const RunAccu
 
 double defaultRate(const ServiceTimes& times, int baseInstances)
 {
-    return 0.3 * baseInstances * 1000.0 / times.base.mean();
+    return 0.3 * capacityPerSecond(times, baseInstances);
+}
+
+double capacityPerSecond(const ServiceTimes& times, int baseInstances)
+{
+    return baseInstances * 1000.0 / times.base.mean();
 }
 
 double defaultSlowPeriodMs(const ServiceTimes& times) { return 100.0 * times.base.mean(); }

@@ -21,7 +21,10 @@ struct RunAccuracy {
     std::optional<double> base;
     std::map<int, double> decoded;
 };
-RunAccuracy accuracyOf(const std::string& runDir);
+/// Simulating a run trained for `runK` at `k`: the accuracies of rebuilt
+/// predictions are only known for the run's k (decoded stays empty at
+/// another); the base model's hold for any k.
+RunAccuracy accuracyOf(const std::string& runDir, int runK, int k);
 
 /// The accuracy a strategy's users are served: each decoded query weighs the
 /// run's accuracy with its e missing, every other query the base accuracy.
@@ -32,6 +35,9 @@ std::optional<double> servedAccuracy(const StrategyResult& result, const RunAccu
 /// at 30% of the m base instances' capacity, slowdowns lasting 100 base
 /// services.
 double defaultRate(const ServiceTimes& times, int baseInstances);
+/// Queries per second the m base instances serve at the mean base time (no
+/// redundancy, no interference).
+double capacityPerSecond(const ServiceTimes& times, int baseInstances);
 double defaultSlowPeriodMs(const ServiceTimes& times);
 
 /// The statistics of one strategy over repeated trials (seeds seed..seed+n-1).

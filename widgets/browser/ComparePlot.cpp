@@ -3,6 +3,7 @@
 #include "common/PlotLegend.h"
 
 #include "plots/PlotExport.h"
+#include "plots/PlotGraphs.h"
 #include "plots/QcpInclude.h"
 #include "plots/SplitColours.h"
 
@@ -180,25 +181,8 @@ void ComparePlot::resetView()
 {
     // Fitted by hand: QCustomPlot's rescale makes odd ranges for a single
     // point (a one-epoch run).
-    bool any = false;
-    QCPRange keys, values;
-    for (int i = 0; i < m_plot->graphCount(); ++i) {
-        QCPGraph* g = m_plot->graph(i);
-        if (!g->visible())
-            continue;
-        bool foundKeys = false, foundValues = false;
-        const QCPRange k = g->getKeyRange(foundKeys);
-        const QCPRange v = g->getValueRange(foundValues);
-        if (!foundKeys || !foundValues)
-            continue;
-        keys = any ? QCPRange(qMin(keys.lower, k.lower), qMax(keys.upper, k.upper)) : k;
-        values = any ? QCPRange(qMin(values.lower, v.lower), qMax(values.upper, v.upper)) : v;
-        any = true;
-    }
-    if (!any) {
-        keys = QCPRange(0, 1);
-        values = QCPRange(0, 1);
-    }
+    QCPRange keys(0, 1), values(0, 1);
+    visibleDataRange(m_plot, &keys, &values);
     const double margin = values.size() > 0 ? 0.05 * values.size() : qMax(0.05, 0.05 * qAbs(values.lower));
     m_plot->xAxis->setRange(keys.lower - 0.5, keys.upper + 0.5);
     m_plot->yAxis->setRange(values.lower - margin, values.upper + margin);

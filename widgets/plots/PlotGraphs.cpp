@@ -4,6 +4,14 @@
 
 namespace parity::gui {
 
+QCPGraph* graphNamed(const QCustomPlot* plot, const QString& name)
+{
+    for (int i = 0; i < plot->graphCount(); ++i)
+        if (plot->graph(i)->name() == name)
+            return plot->graph(i);
+    return nullptr;
+}
+
 QStringList graphNamesOf(const QCustomPlot* plot)
 {
     QStringList names;
@@ -15,21 +23,35 @@ QStringList graphNamesOf(const QCustomPlot* plot)
 QVector<QPointF> graphPointsOf(const QCustomPlot* plot, const QString& name)
 {
     QVector<QPointF> points;
-    for (int i = 0; i < plot->graphCount(); ++i)
-        if (plot->graph(i)->name() == name) {
-            for (auto it = plot->graph(i)->data()->constBegin(); it != plot->graph(i)->data()->constEnd(); ++it)
-                points << QPointF(it->key, it->value);
-            break;
-        }
+    if (const QCPGraph* graph = graphNamed(plot, name))
+        for (auto it = graph->data()->constBegin(); it != graph->data()->constEnd(); ++it)
+            points << QPointF(it->key, it->value);
     return points;
 }
 
 bool isGraphShown(const QCustomPlot* plot, const QString& name)
 {
-    for (int i = 0; i < plot->graphCount(); ++i)
-        if (plot->graph(i)->name() == name)
-            return plot->graph(i)->visible();
-    return false;
+    const QCPGraph* graph = graphNamed(plot, name);
+    return graph && graph->visible();
+}
+
+bool visibleDataRange(QCustomPlot* plot, QCPRange* keys, QCPRange* values)
+{
+    bool any = false;
+    for (int i = 0; i < plot->plottableCount(); ++i) {
+        const QCPAbstractPlottable* p = plot->plottable(i);
+        if (!p->visible())
+            continue;
+        bool foundKeys = false, foundValues = false;
+        const QCPRange k = p->getKeyRange(foundKeys);
+        const QCPRange v = p->getValueRange(foundValues);
+        if (!foundKeys || !foundValues)
+            continue;
+        *keys = any ? QCPRange(qMin(keys->lower, k.lower), qMax(keys->upper, k.upper)) : k;
+        *values = any ? QCPRange(qMin(values->lower, v.lower), qMax(values->upper, v.upper)) : v;
+        any = true;
+    }
+    return any;
 }
 
 void showGraph(QCustomPlot* plot, QCPGraph* graph, bool visible)
@@ -40,6 +62,19 @@ void showGraph(QCustomPlot* plot, QCPGraph* graph, bool visible)
             bars->setVisible(visible);
     if (auto* item = plot->legend->itemWithPlottable(graph))
         item->setTextColor(visible ? Qt::black : Qt::gray);
+}
+
+bool showGraphNamed(QCustomPlot* plot, const QString& name, bool visible, QSet<QString>* hidden)
+{
+    QCPGraph* graph = graphNamed(plot, name);
+    if (!graph)
+        return false;
+    if (visible)
+        hidden->remove(name);
+    else
+        hidden->insert(name);
+    showGraph(plot, graph, visible);
+    return true;
 }
 
 } // namespace parity::gui

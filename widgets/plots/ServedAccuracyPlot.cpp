@@ -200,19 +200,8 @@ void ServedAccuracyPlot::rebuild()
 
 void ServedAccuracyPlot::resetView()
 {
-    bool any = false;
     QCPRange keys(0, 1), values(0, 1);
-    for (int i = 0; i < m_plot->graphCount(); ++i) {
-        QCPGraph* g = m_plot->graph(i);
-        bool foundKeys = false, foundValues = false;
-        const QCPRange k = g->getKeyRange(foundKeys);
-        const QCPRange v = g->getValueRange(foundValues);
-        if (!g->visible() || !foundKeys || !foundValues)
-            continue;
-        keys = any ? QCPRange(qMin(keys.lower, k.lower), qMax(keys.upper, k.upper)) : k;
-        values = any ? QCPRange(qMin(values.lower, v.lower), qMax(values.upper, v.upper)) : v;
-        any = true;
-    }
+    visibleDataRange(m_plot, &keys, &values);
     const double xPad = m_axis == Axis::Fraction ? 0.02 : 0.3;
     const double yPad = qMax(0.01, 0.05 * values.size());
     m_plot->xAxis->setRange(keys.lower - xPad, keys.upper + xPad);
@@ -228,19 +217,10 @@ bool ServedAccuracyPlot::isGraphVisible(const QString& name) const { return isGr
 
 bool ServedAccuracyPlot::setGraphVisible(const QString& name, bool visible)
 {
-    for (int i = 0; i < m_plot->graphCount(); ++i) {
-        QCPGraph* graph = m_plot->graph(i);
-        if (graph->name() != name)
-            continue;
-        if (visible)
-            m_hidden.remove(name);
-        else
-            m_hidden.insert(name);
-        showGraph(m_plot, graph, visible);
-        m_plot->replot(QCustomPlot::rpQueuedReplot);
-        return true;
-    }
-    return false;
+    if (!showGraphNamed(m_plot, name, visible, &m_hidden))
+        return false;
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
+    return true;
 }
 
 QString ServedAccuracyPlot::note() const { return m_note->text(); }

@@ -49,19 +49,10 @@ bool StrategyPlot::isGraphVisible(const QString& name) const { return isGraphSho
 
 bool StrategyPlot::setGraphVisible(const QString& name, bool visible)
 {
-    for (int i = 0; i < m_plot->graphCount(); ++i) {
-        QCPGraph* graph = m_plot->graph(i);
-        if (graph->name() != name)
-            continue;
-        if (visible)
-            m_hidden.remove(name);
-        else
-            m_hidden.insert(name);
-        showGraph(m_plot, graph, visible);
-        fitAxes(); // to what is still shown
-        return true;
-    }
-    return false;
+    if (!showGraphNamed(m_plot, name, visible, &m_hidden))
+        return false;
+    fitAxes(); // to what is still shown
+    return true;
 }
 
 bool StrategyPlot::exportImage(const QString& path, QString* error) { return savePlot(m_plot, path, error); }
@@ -90,21 +81,8 @@ void StrategyPlot::finishCurves(double floor)
 
 void StrategyPlot::fitAxes()
 {
-    bool any = false;
     QCPRange keys(0, 1), values(m_floor, 1);
-    for (int i = 0; i < m_plot->plottableCount(); ++i) {
-        QCPAbstractPlottable* p = m_plot->plottable(i);
-        if (!p->visible())
-            continue;
-        bool foundKeys = false, foundValues = false;
-        const QCPRange k = p->getKeyRange(foundKeys);
-        const QCPRange v = p->getValueRange(foundValues); // error bars: the intervals' ends
-        if (!foundKeys || !foundValues)
-            continue;
-        keys = any ? QCPRange(qMin(keys.lower, k.lower), qMax(keys.upper, k.upper)) : k;
-        values = any ? QCPRange(qMin(values.lower, v.lower), qMax(values.upper, v.upper)) : v;
-        any = true;
-    }
+    visibleDataRange(m_plot, &keys, &values); // error bars: the intervals' ends
     const double xPad = qMax(1e-9, 0.03 * keys.size());
     m_plot->xAxis->setRange(qMax(0.0, keys.lower - xPad), keys.upper + xPad);
     if (m_plot->yAxis->scaleType() == QCPAxis::stLogarithmic)

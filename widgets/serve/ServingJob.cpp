@@ -27,16 +27,12 @@ ServingOutcome runServing(ServingRequest request, ServingProgress& progress)
         }
         const RunConfig& c = out.run.config;
         SimulationOptions sim = request.options;
-        sim.r = c.r;
         if (sim.rate <= 0)
             sim.rate = defaultRate(out.run.times, sim.baseInstances);
         if (sim.interference.slowPeriodMs <= 0)
             sim.interference.slowPeriodMs = defaultSlowPeriodMs(out.run.times);
-        // The run's decodability and accuracies hold for its own k only.
-        sim.decodable = sim.k == c.k ? out.run.decodable : std::vector<uint8_t>{};
-        out.accuracy = accuracyOf(request.runDir);
-        if (sim.k != c.k)
-            out.accuracy.decoded.clear(); // known for the base model only: its predictions do not depend on k
+        adoptRunCode(out.run, sim);
+        out.accuracy = accuracyOf(request.runDir, c.k, sim.k);
         out.options = sim;
         out.trials = request.trials;
         const std::vector<Strategy> strategies = strategiesFor(out.run.berrut);
@@ -84,7 +80,7 @@ std::vector<double> sweepRatesFor(const ServiceTimes& times, int baseInstances)
     std::vector<double> rates;
     if (times.base.empty() || baseInstances < 1)
         return rates;
-    const double capacity = baseInstances * 1000.0 / times.base.mean();
+    const double capacity = capacityPerSecond(times, baseInstances);
     for (int tenth = 1; tenth <= 9; ++tenth)
         rates.push_back(capacity * tenth / 10.0);
     return rates;

@@ -534,7 +534,7 @@ void ServingView::showOutcome()
                     .arg(o.sweep.size())
                     .arg(o.sweep.front().rate, 0, 'f', 0)
                     .arg(o.sweep.back().rate, 0, 'f', 0)
-                    .arg(o.sweep.front().rate * 10, 0, 'f', 0);
+                    .arg(capacityPerSecond(o.run.times, o.options.baseInstances), 0, 'f', 0);
     m_warning->setVisible(!overloaded.isEmpty());
     m_warning->setText(
         overloaded.isEmpty()

@@ -1,6 +1,8 @@
 #include "serving/InterferenceSchedule.h"
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace parity::serving {
 
@@ -29,25 +31,52 @@ InterferenceSchedule::InterferenceSchedule(const Interference& interference, uin
 bool InterferenceSchedule::slowedAt(int instance, double ms) const
 {
     return m_f.slowFraction > 0
-           && hashedUnit(m_seed, uint64_t(instance), uint64_t(ms / m_f.slowPeriodMs), 1) < m_f.slowFraction;
+           && hashedUnit(m_seed, uint64_t(instance), uint64_t(periodOf(ms, m_f.slowPeriodMs)), 1) < m_f.slowFraction;
 }
 
 bool InterferenceSchedule::downAt(int instance, double ms) const
 {
-    return m_f.failureFraction > 0
-           && hashedUnit(m_seed, uint64_t(instance), uint64_t(ms / m_f.failurePeriodMs), 2) < m_f.failureFraction;
+    return m_f.failureFraction > 0 && downIn(instance, periodOf(ms, m_f.failurePeriodMs));
 }
 
+bool InterferenceSchedule::downIn(int instance, int64_t period) const
+{
+    return hashedUnit(m_seed, uint64_t(instance), uint64_t(period), 2) < m_f.failureFraction;
+}
+
+// Periods are counted as integers: stepping in milliseconds, (floor(t / P)
+// + 1) * P divided by P again can round back into the same period, and a
+// down instance then never came up (the live mode hung on it).
 double InterferenceSchedule::upFrom(int instance, double ms) const
 {
-    while (downAt(instance, ms))
-        ms = failurePeriodEnd(ms);
-    return ms;
+    if (m_f.failureFraction <= 0)
+        return ms;
+    int64_t period = periodOf(ms, m_f.failurePeriodMs);
+    if (!downIn(instance, period))
+        return ms;
+    do
+        ++period;
+    while (downIn(instance, period));
+    return periodStart(period, m_f.failurePeriodMs);
 }
 
 double InterferenceSchedule::failurePeriodEnd(double ms) const
 {
-    return (std::floor(ms / m_f.failurePeriodMs) + 1) * m_f.failurePeriodMs;
+    return periodStart(periodOf(ms, m_f.failurePeriodMs) + 1, m_f.failurePeriodMs);
+}
+
+int64_t InterferenceSchedule::periodOf(double ms, double periodMs)
+{
+    return int64_t(std::floor(std::max(0.0, ms) / periodMs)); // time before 0 is in period 0
+}
+
+double InterferenceSchedule::periodStart(int64_t period, double periodMs)
+{
+    // period x P, nudged up while rounding puts it in the period before.
+    double ms = double(period) * periodMs;
+    while (periodOf(ms, periodMs) < period)
+        ms = std::nextafter(ms, std::numeric_limits<double>::infinity());
+    return ms;
 }
 
 double InterferenceSchedule::tailFactor(std::mt19937_64& rng) const

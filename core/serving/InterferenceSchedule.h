@@ -24,7 +24,8 @@ public:
     /// Whether `instance` is down at `ms` (probability failureFraction per
     /// period of failurePeriodMs).
     bool downAt(int instance, double ms) const;
-    /// The first time from `ms` on at which `instance` is up.
+    /// The first time from `ms` on at which `instance` is up (the start of
+    /// its next period up, or `ms` when it is up then).
     double upFrom(int instance, double ms) const;
     /// The end of the failure period holding `ms` (when the instance may
     /// change state next).
@@ -38,7 +39,16 @@ public:
     bool hasFailures() const { return m_f.failureFraction > 0; }
     const Interference& interference() const { return m_f; }
 
+    /// The period of length `periodMs` holding `ms` (0 for times before 0),
+    /// and where period `period` starts: period x periodMs, nudged up when
+    /// rounding would put it in the period before (periodOf(periodStart(p))
+    /// == p, so stepping from period to period always moves on).
+    static int64_t periodOf(double ms, double periodMs);
+    static double periodStart(int64_t period, double periodMs);
+
 private:
+    bool downIn(int instance, int64_t period) const;
+
     Interference m_f;
     uint64_t m_seed;
 };

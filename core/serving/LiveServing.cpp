@@ -241,6 +241,8 @@ private:
             applyThreadLocalSettings(m_threads);
             c10::InferenceMode inference;
             warmUp();
+            for (const Pool& pool : m_pools)
+                m_workers += pool.instances;
             for (Pool& pool : m_pools)
                 for (int i = 0; i < pool.instances; ++i)
                     workers.emplace_back([this, &pool, i] { worker(pool, i); });
@@ -352,7 +354,16 @@ private:
     void worker(Pool& pool, int i)
     {
         try {
+            // Setting a thread's LibTorch thread count rebuilds the shared
+            // pthreadpool, which must not happen while another worker
+            // computes: every worker sets its count before any computes.
             applyThreadLocalSettings(m_threads);
+            {
+                std::unique_lock<std::mutex> lock(m_mutex);
+                ++m_configured;
+                m_stateChanged.notify_all();
+                m_stateChanged.wait(lock, [&] { return m_configured == m_workers || m_failed; });
+            }
             c10::InferenceMode inference;
             for (const Job& job : pool.warmUp)
                 for (int c = 0; c < kWarmUpCalls; ++c) {
@@ -495,6 +506,8 @@ private:
 
     std::mutex m_mutex; // everything below
     std::condition_variable m_stateChanged;
+    int m_workers = 0;    // worker threads, set before the first starts
+    int m_configured = 0; // workers whose thread settings are applied
     int m_ready = 0;
     bool m_started = false;
     std::atomic<bool> m_failed{false};

@@ -595,6 +595,7 @@ void ServingView::updateProgress()
     m_bar->setRange(0, m_progress->trialsTotal);
     m_bar->setValue(m_progress->trialsBegun);
     m_bar->setFormat(tr("Simulating: trial %v of %m"));
+    m_status->setText(tr("Simulating every strategy")); // the measuring is over
 }
 
 QString ServingView::note() const { return m_note->text(); }

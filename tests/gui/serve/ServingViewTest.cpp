@@ -187,7 +187,8 @@ void ServingViewTest::cancelStopsTheSimulation()
     QSignalSpy finished(&view, &ServingView::finished);
     QVERIFY(view.simulate());
     auto* bar = view.findChild<QProgressBar*>(QStringLiteral("serving_progress"));
-    QTRY_VERIFY_WITH_TIMEOUT(bar->maximum() > 1, kTimeoutMs); // simulating, measured
+    QTRY_VERIFY_WITH_TIMEOUT(bar->maximum() > 1, kTimeoutMs);             // simulating, measured
+    QCOMPARE(view.status(), QStringLiteral("Simulating every strategy")); // not "Measuring" any more
     view.cancel();
     QVERIFY(finished.wait(kTimeoutMs));
     QCOMPARE(finished.takeFirst().at(0).toBool(), false);

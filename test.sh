@@ -23,5 +23,6 @@ if [ "${PARITY_SKIP_CORE_ONLY:-0}" != 1 ]; then
         echo "test.sh: the GUI-off build looked for Qt" >&2
         exit 1
     fi
-    ctest --test-dir build-core --output-on-failure -j"$(nproc)"
+    # The Slurm tests (a cluster each, ~1 min) ran above on the same core code.
+    ctest --test-dir build-core --output-on-failure -j"$(nproc)" -LE slurm
 fi

@@ -34,6 +34,7 @@ LAYERS=(
     io        # checkpoints, state dicts, result files (needs config)
     training  # the trainer and everything that drives a run
     serving   # the serving simulator and the measurement of a run's models
+    slurm     # sweeps submitted to Slurm as job arrays (needs config and io)
 )
 # ---------------------------------------------------------------------------
 

@@ -5,7 +5,8 @@ PARITY_CORE_PACKAGES=(build-essential cmake libtorch-dev libopenblas0-pthread nl
                       libdeflate-dev libjpeg-dev libpng-dev
                       dataset-fashion-mnist)
 PARITY_GUI_PACKAGES=(qt6-base-dev libqcustomplot-dev)
-PARITY_TEST_PACKAGES=(libgtest-dev clang-format)
+# slurm-wlm and munge: the one-node cluster the Slurm tests start (tests/slurm).
+PARITY_TEST_PACKAGES=(libgtest-dev clang-format slurm-wlm munge)
 
 parity_missing_packages() {
     local missing=()

@@ -1,4 +1,6 @@
 #pragma once
+#include "slurm/SlurmSweep.h"
+
 #include <nlohmann/json.hpp>
 
 #include <string>
@@ -12,6 +14,17 @@ struct CliOptions {
     bool onlyTest = false;
     int checkpointCycle = 1;
     bool describe = false;
+    /// Train only run N of the sweep (0-based, in expansion order); -1: all.
+    int onlyRun = -1;
+    /// Each run whose directory has a current.pth resumes from it; the
+    /// others start afresh (what a requeued Slurm task does).
+    bool resumeIfExists = false;
+    /// --slurm / --slurm-dry-run: write the sweep as a job array (and submit it).
+    bool slurm = false;
+    bool slurmDryRun = false;
+    slurm::SubmitOptions slurmOptions;
+    std::string slurmStatus; ///< a sweep directory to report on
+    std::string slurmCancel; ///< a sweep directory to cancel (or its run --only-run)
     bool help = false;
     bool version = false;
     /// Config keys set by flags; they override the file's.

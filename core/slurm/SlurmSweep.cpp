@@ -1,0 +1,763 @@
+#include "slurm/SlurmSweep.h"
+
+#include "io/RunDirectory.h"
+#include "util/AtomicFile.h"
+#include "util/BlasRuntime.h"
+#include "util/Error.h"
+#include "util/Process.h"
+
+#include <algorithm>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <regex>
+#include <sstream>
+
+namespace parity::slurm {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* kSweepJson = "sweep.json";
+constexpr const char* kSweepConfig = "sweep-config.json";
+constexpr const char* kScript = "submit.sbatch";
+constexpr const char* kFormat = "parity-workbench-slurm-sweep";
+/// Lines of a failed task's log shown with its status.
+constexpr size_t kLogTailLines = 12;
+
+std::string nowText(const char* format = "%Y-%m-%dT%H:%M:%S%z")
+{
+    char buf[40];
+    const std::time_t t = std::time(nullptr);
+    std::strftime(buf, sizeof buf, format, std::localtime(&t));
+    return buf;
+}
+
+/// Single-quoted for bash.
+std::string shellQuoted(const std::string& s)
+{
+    std::string out = "'";
+    for (char c : s)
+        out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return out + "'";
+}
+
+bool hasSpaceOrControl(const std::string& s)
+{
+    return std::any_of(s.begin(), s.end(), [](unsigned char c) { return c <= ' ' || c == 0x7f; });
+}
+
+/// The path keys of a configuration file, made absolute: the tasks read the
+/// file from the sweep's directory, where relative paths would mean another
+/// place.
+nlohmann::json withAbsolutePaths(nlohmann::json j)
+{
+    for (const char* key : {"data_dir", "save_dir", "base_weights", "models_dir", "model_script", "base_boxes"}) {
+        const auto it = j.find(key);
+        if (it == j.end() || !it->is_string())
+            continue;
+        const std::string value = it->get<std::string>();
+        if (value.empty() || (std::string(key) == "base_weights" && value == "train"))
+            continue;
+        *it = fs::absolute(value).lexically_normal().string();
+    }
+    return j;
+}
+
+std::string absoluteRunDir(const RunConfig& run) { return fs::absolute(run.runDir()).lexically_normal().string(); }
+
+std::string trimmed(const std::string& s)
+{
+    const auto first = s.find_first_not_of(" \t\r\n");
+    if (first == std::string::npos)
+        return {};
+    return s.substr(first, s.find_last_not_of(" \t\r\n") - first + 1);
+}
+
+std::vector<std::string> lastLines(const std::string& path, size_t count)
+{
+    std::ifstream in(path);
+    std::vector<std::string> lines;
+    for (std::string line; std::getline(in, line);) {
+        // Progress lines rewrite themselves with carriage returns: keep what
+        // a terminal would show.
+        while (!line.empty() && line.back() == '\r')
+            line.pop_back();
+        if (const auto cr = line.rfind('\r'); cr != std::string::npos)
+            line = line.substr(cr + 1);
+        lines.push_back(line);
+        if (lines.size() > count)
+            lines.erase(lines.begin());
+    }
+    return lines;
+}
+
+/// "3" or "2-5" or "0-7%2" or "1,3,5-6%2": the task indices it names.
+std::vector<int> expandTaskIds(std::string text)
+{
+    std::vector<int> ids;
+    if (const auto pct = text.find('%'); pct != std::string::npos)
+        text = text.substr(0, pct);
+    std::stringstream ss(text);
+    for (std::string part; std::getline(ss, part, ',');) {
+        try {
+            const auto dash = part.find('-');
+            if (dash == std::string::npos) {
+                ids.push_back(std::stoi(part));
+            } else {
+                const int from = std::stoi(part.substr(0, dash));
+                const int to = std::stoi(part.substr(dash + 1));
+                for (int i = from; i <= to && i - from < 100000; ++i)
+                    ids.push_back(i);
+            }
+        } catch (const std::exception&) {
+            // not a task index (e.g. "N/A"): skip
+        }
+    }
+    return ids;
+}
+
+/// `<job>_<task>`, `<job>_[<range>]`: the task indices of job `jobId`.
+std::vector<int> tasksOfJobField(const std::string& field, const std::string& jobId)
+{
+    const std::string prefix = jobId + "_";
+    if (field.rfind(prefix, 0) != 0)
+        return {};
+    std::string rest = field.substr(prefix.size());
+    if (!rest.empty() && rest.front() == '[' && rest.back() == ']')
+        rest = rest.substr(1, rest.size() - 2);
+    if (rest.find('.') != std::string::npos) // a job step (17_0.batch)
+        return {};
+    return expandTaskIds(rest);
+}
+
+void mergeInto(std::map<int, TaskInfo>& into, const TaskTable& from, bool overrideState)
+{
+    for (const auto& [index, info] : from) {
+        auto it = into.find(index);
+        if (it == into.end()) {
+            into.emplace(index, info);
+            continue;
+        }
+        if (overrideState && !info.state.empty()) {
+            it->second.state = info.state;
+            it->second.reason = info.reason;
+        }
+        if (it->second.exitCode.empty())
+            it->second.exitCode = info.exitCode;
+        it->second.restarts = std::max(it->second.restarts, info.restarts);
+    }
+}
+
+} // namespace
+
+// --- options ---------------------------------------------------------------
+
+nlohmann::json SubmitOptions::toJson() const
+{
+    return {{"partition", partition},
+            {"time", time},
+            {"cpus_per_task", cpusPerTask},
+            {"gpus", gpus},
+            {"mem", mem},
+            {"account", account},
+            {"max_parallel", maxParallel},
+            {"signal_seconds", signalSeconds},
+            {"extra_args", extraArgs}};
+}
+
+SubmitOptions SubmitOptions::fromJson(const nlohmann::json& j)
+{
+    SubmitOptions o;
+    auto text = [&](const char* key, std::string& to) {
+        if (j.contains(key) && j[key].is_string())
+            to = j[key].get<std::string>();
+    };
+    auto number = [&](const char* key, int& to) {
+        if (j.contains(key) && j[key].is_number_integer())
+            to = j[key].get<int>();
+    };
+    text("partition", o.partition);
+    text("time", o.time);
+    number("cpus_per_task", o.cpusPerTask);
+    text("gpus", o.gpus);
+    text("mem", o.mem);
+    text("account", o.account);
+    number("max_parallel", o.maxParallel);
+    number("signal_seconds", o.signalSeconds);
+    if (j.contains("extra_args") && j["extra_args"].is_array())
+        for (const auto& a : j["extra_args"])
+            if (a.is_string())
+                o.extraArgs.push_back(a.get<std::string>());
+    return o;
+}
+
+namespace {
+
+void checkOptions(const SubmitOptions& o)
+{
+    std::vector<std::string> problems;
+    const std::pair<const char*, const std::string*> words[] = {
+        {"partition", &o.partition}, {"time", &o.time}, {"gpus", &o.gpus}, {"mem", &o.mem}, {"account", &o.account}};
+    for (const auto& [name, value] : words)
+        if (hasSpaceOrControl(*value))
+            problems.push_back(std::string(name) + " '" + *value + "' holds spaces or control characters");
+    if (o.cpusPerTask < 0)
+        problems.push_back("cpus per task must be 0 (Slurm's default) or more");
+    if (o.maxParallel < 0)
+        problems.push_back("max parallel tasks must be 0 (no limit) or more");
+    if (o.signalSeconds < 1 || o.signalSeconds > 65535)
+        problems.push_back("the warning before the time limit must be 1 to 65535 seconds");
+    for (const auto& a : o.extraArgs) {
+        if (a.empty() || a.front() != '-')
+            problems.push_back("sbatch argument '" + a + "' is not an option (it must start with '-')");
+        else if (a.find_first_of("\r\n") != std::string::npos)
+            problems.push_back("sbatch argument '" + a + "' holds a line break");
+        else if (a.rfind("--array", 0) == 0 || a.rfind("--output", 0) == 0 || a.rfind("--chdir", 0) == 0)
+            problems.push_back("sbatch argument '" + a + "' is set by the sweep itself");
+    }
+    if (!problems.empty()) {
+        std::string text = "invalid Slurm options:";
+        for (const auto& p : problems)
+            text += "\n  - " + p;
+        throw Error(text);
+    }
+}
+
+} // namespace
+
+// --- the sweep's files -----------------------------------------------------
+
+std::string Sweep::scriptPath() const { return (fs::path(dir) / kScript).string(); }
+
+std::string Sweep::logPath(int index) const
+{
+    if (jobId.empty())
+        return {};
+    return (fs::path(dir) / "logs" / (jobId + "_" + std::to_string(index) + ".out")).string();
+}
+
+namespace {
+
+nlohmann::json sweepJson(const Sweep& s)
+{
+    nlohmann::json runs = nlohmann::json::array();
+    for (const auto& r : s.runs)
+        runs.push_back({{"index", r.index},
+                        {"header", r.header},
+                        {"run_dir", r.runDir},
+                        {"epochs", r.epochs},
+                        {"config", "runs/" + std::to_string(r.index) + ".json"}});
+    return {{"format", kFormat},      {"version", 1},         {"id", s.id},
+            {"config", s.configPath}, {"created", s.created}, {"options", s.options.toJson()},
+            {"runs", runs},           {"job_id", s.jobId},    {"submitted", s.submitted}};
+}
+
+void writeSweepJson(const Sweep& s)
+{
+    writeFileAtomically((fs::path(s.dir) / kSweepJson).string(), sweepJson(s).dump(2) + "\n");
+}
+
+} // namespace
+
+Sweep Sweep::read(const std::string& dirPath)
+{
+    const std::string path = (fs::path(dirPath) / kSweepJson).string();
+    if (!fs::exists(path))
+        throw Error(dirPath + ": not a Slurm sweep directory (no " + kSweepJson
+                    + "; parity-train --slurm writes them under SAVE_DIR/slurm/)");
+    nlohmann::json j;
+    try {
+        j = nlohmann::json::parse(readWholeFile(path));
+    } catch (const nlohmann::json::parse_error& e) {
+        throw Error(path + ": not valid JSON: " + e.what());
+    }
+    if (!j.is_object() || j.value("format", "") != kFormat)
+        throw Error(path + ": not a sweep record (\"format\" is not \"" + kFormat + "\")");
+    Sweep s;
+    s.dir = fs::absolute(dirPath).lexically_normal().string();
+    if (!s.dir.empty() && s.dir.back() == '/')
+        s.dir.pop_back();
+    auto text = [&](const char* key) { return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : ""; };
+    s.id = text("id");
+    s.configPath = text("config");
+    s.created = text("created");
+    s.jobId = text("job_id");
+    s.submitted = text("submitted");
+    if (j.contains("options") && j["options"].is_object())
+        s.options = SubmitOptions::fromJson(j["options"]);
+    if (!j.contains("runs") || !j["runs"].is_array())
+        throw Error(path + ": \"runs\" is missing or not a list");
+    for (const auto& r : j["runs"]) {
+        if (!r.is_object() || !r.contains("index") || !r["index"].is_number_integer() || !r.contains("run_dir")
+            || !r["run_dir"].is_string())
+            throw Error(path + ": a run without \"index\" and \"run_dir\"");
+        SweepRun run;
+        run.index = r["index"].get<int>();
+        run.runDir = r["run_dir"].get<std::string>();
+        run.header = r.value("header", "");
+        run.epochs = r.contains("epochs") && r["epochs"].is_number_integer() ? r["epochs"].get<int>() : 0;
+        s.runs.push_back(run);
+    }
+    return s;
+}
+
+std::string batchScript(const Sweep& s, const std::string& parityTrain)
+{
+    const SubmitOptions& o = s.options;
+    std::ostringstream out;
+    const int n = int(s.runs.size());
+    out << "#!/bin/bash\n"
+        << "# Parity Workbench sweep " << s.id << ": " << n << " run" << (n == 1 ? "" : "s") << " of " << s.configPath
+        << ",\n"
+        << "# one array task per run (runs/<task>.json). Written by parity-train --slurm on " << s.created << ".\n"
+        << "# Submit by hand with: sbatch " << s.scriptPath() << "\n"
+        << "#SBATCH --job-name=parity-" << s.id << "\n"
+        << "#SBATCH --array=0-" << (n - 1);
+    if (o.maxParallel > 0)
+        out << "%" << o.maxParallel;
+    out << "\n"
+        << "#SBATCH --output=" << (fs::path(s.dir) / "logs" / "%A_%a.out").string() << "\n"
+        << "#SBATCH --open-mode=append\n"
+        // Preemption or a warning before the time limit: the task stops at a
+        // batch boundary and comes back where its current.pth left off.
+        << "#SBATCH --requeue\n"
+        << "#SBATCH --signal=B:USR1@" << o.signalSeconds << "\n"
+        << "#SBATCH --chdir=" << s.dir << "\n";
+    if (!o.partition.empty())
+        out << "#SBATCH --partition=" << o.partition << "\n";
+    if (!o.time.empty())
+        out << "#SBATCH --time=" << o.time << "\n";
+    if (o.cpusPerTask > 0)
+        out << "#SBATCH --cpus-per-task=" << o.cpusPerTask << "\n";
+    if (!o.gpus.empty())
+        out << "#SBATCH --gpus=" << o.gpus << "\n";
+    if (!o.mem.empty())
+        out << "#SBATCH --mem=" << o.mem << "\n";
+    if (!o.account.empty())
+        out << "#SBATCH --account=" << o.account << "\n";
+    for (const auto& a : o.extraArgs)
+        out << "#SBATCH " << a << "\n";
+    out << "\n"
+        // sbatch hands the submitting shell's environment over: a BLAS
+        // kernel the launcher chose for the submitting machine is not the
+        // node's to use (a user's own OPENBLAS_CORETYPE stays).
+        << "if [ -n \"${" << blas::kAutoVar << ":-}\" ] && [ \"${" << blas::kAutoVar
+        << "}\" = \"${OPENBLAS_CORETYPE:-}\" ]; then unset OPENBLAS_CORETYPE; fi\n"
+        << "unset " << blas::kAutoVar << " " << blas::kDetectedVar << " " << blas::kViaVar << " " << blas::kNoteVar
+        << "\n"
+        << "echo \"== parity-train: task ${SLURM_ARRAY_TASK_ID} of job ${SLURM_ARRAY_JOB_ID} on $(hostname), "
+           "$(date -Is), requeued ${SLURM_RESTART_COUNT:-0} times\"\n"
+        << "exec " << shellQuoted(parityTrain) << " " << shellQuoted((fs::path(s.dir) / kSweepConfig).string())
+        << " --only-run \"${SLURM_ARRAY_TASK_ID}\" --resume-if-exists";
+    if (o.cpusPerTask > 0)
+        out << " --threads \"${SLURM_CPUS_PER_TASK:-" << o.cpusPerTask << "}\"";
+    out << "\n";
+    return out.str();
+}
+
+Sweep writeSweep(const SweepConfig& config, const std::string& configPath, const std::string& saveDir,
+                 const SubmitOptions& options, const std::string& parityTrain)
+{
+    if (config.runs().empty())
+        throw Error(configPath + ": the sweep has no runs (a sweep axis is an empty list): nothing to submit");
+    checkOptions(options);
+    if (parityTrain.empty() || !fs::exists(parityTrain))
+        throw Error("the parity-train executable the tasks would run was not found ('" + parityTrain + "')");
+
+    Sweep s;
+    s.configPath = fs::absolute(configPath).lexically_normal().string();
+    s.options = options;
+    s.created = nowText();
+    const fs::path slurmDir = fs::absolute(saveDir).lexically_normal() / "slurm";
+    std::error_code ec;
+    fs::create_directories(slurmDir, ec);
+    if (ec || !fs::is_directory(slurmDir))
+        throw Error("cannot create " + slurmDir.string() + " (in the save directory " + saveDir
+                    + "): " + (ec ? ec.message() : std::string("not a directory")));
+    const std::string stem = fs::path(configPath).stem().string();
+    const std::string base = (stem.empty() ? std::string("sweep") : stem) + "-" + nowText("%Y%m%d-%H%M%S");
+    fs::path dir;
+    for (int attempt = 1;; ++attempt) {
+        s.id = attempt == 1 ? base : base + "-" + std::to_string(attempt);
+        dir = slurmDir / s.id;
+        if (fs::create_directory(dir, ec))
+            break;
+        if (ec)
+            throw Error("cannot create " + dir.string() + ": " + ec.message());
+        if (attempt > 1000)
+            throw Error("cannot find a free sweep directory under " + slurmDir.string());
+    }
+    s.dir = dir.string();
+    try {
+        fs::create_directories(dir / "runs");
+        fs::create_directories(dir / "logs");
+        // The configuration the tasks read: the sweep as loaded (overrides
+        // applied), its paths absolute. It must describe the same runs.
+        const nlohmann::json frozen = withAbsolutePaths(config.source());
+        writeFileAtomically((dir / kSweepConfig).string(), frozen.dump(2) + "\n");
+        const SweepConfig reread = SweepConfig::load((dir / kSweepConfig).string());
+        if (reread.runs().size() != config.runs().size())
+            throw Error("internal error: " + (dir / kSweepConfig).string() + " describes "
+                        + std::to_string(reread.runs().size()) + " runs, not " + std::to_string(config.runs().size()));
+        for (size_t i = 0; i < config.runs().size(); ++i) {
+            const RunConfig& run = config.runs()[i];
+            if (absoluteRunDir(reread.runs()[i]) != absoluteRunDir(run))
+                throw Error("internal error: run " + std::to_string(i) + " of " + (dir / kSweepConfig).string()
+                            + " writes to " + absoluteRunDir(reread.runs()[i]) + ", not " + absoluteRunDir(run));
+            SweepRun r;
+            r.index = int(i);
+            r.header = run.header();
+            r.runDir = absoluteRunDir(run);
+            r.epochs = run.numEpochs;
+            s.runs.push_back(r);
+            writeFileAtomically((dir / "runs" / (std::to_string(i) + ".json")).string(),
+                                withAbsolutePaths(reread.runs()[i].toConfigFile()).dump(2) + "\n");
+        }
+        writeFileAtomically(s.scriptPath(), batchScript(s, parityTrain));
+        fs::permissions(s.scriptPath(), fs::perms::owner_exec | fs::perms::group_exec, fs::perm_options::add);
+        writeSweepJson(s);
+    } catch (...) {
+        fs::remove_all(dir, ec);
+        throw;
+    }
+    return s;
+}
+
+void submit(Sweep& s)
+{
+    const std::string sbatch = findOnPath("sbatch");
+    if (sbatch.empty())
+        throw Error("sbatch was not found on PATH: is this a Slurm login node? The sweep is written, not "
+                    "submitted, in "
+                    + s.dir + "; submit it later with: sbatch " + s.scriptPath());
+    const ProcessResult r = runProcess({sbatch, "--parsable", s.scriptPath()});
+    std::string jobId = trimmed(r.out);
+    if (const auto semi = jobId.find(';'); semi != std::string::npos)
+        jobId = jobId.substr(0, semi); // "<job>;<cluster>"
+    const bool numeric = !jobId.empty() && std::all_of(jobId.begin(), jobId.end(), ::isdigit);
+    if (!r.ok() || !numeric) {
+        std::error_code ec;
+        fs::remove_all(s.dir, ec);
+        throw Error("sbatch refused the sweep: " + r.message() + "\nNothing was submitted; " + s.dir
+                    + (ec ? " could not be removed (" + ec.message() + ")" : std::string(" was removed")));
+    }
+    s.jobId = jobId;
+    s.submitted = nowText();
+    try {
+        writeSweepJson(s);
+    } catch (const Error& e) {
+        throw Error("submitted as job " + jobId + ", but the record could not be written (" + e.what()
+                    + "): follow it with squeue -j " + jobId + ", cancel it with scancel " + jobId);
+    }
+}
+
+// --- status ----------------------------------------------------------------
+
+const char* stateName(RunStatus::State state)
+{
+    switch (state) {
+    case RunStatus::State::Pending:
+        return "pending";
+    case RunStatus::State::Running:
+        return "running";
+    case RunStatus::State::Done:
+        return "done";
+    case RunStatus::State::Failed:
+        return "failed";
+    case RunStatus::State::Stopped:
+        return "stopped";
+    case RunStatus::State::Cancelled:
+        return "cancelled";
+    case RunStatus::State::Unknown:
+        break;
+    }
+    return "unknown";
+}
+
+TaskTable parseSqueue(const std::string& text)
+{
+    TaskTable out;
+    std::stringstream ss(text);
+    for (std::string line; std::getline(ss, line);) {
+        line = trimmed(line);
+        const auto a = line.find('|');
+        const auto b = a == std::string::npos ? a : line.find('|', a + 1);
+        if (b == std::string::npos)
+            continue;
+        TaskInfo info;
+        info.state = line.substr(a + 1, b - a - 1);
+        info.reason = line.substr(b + 1);
+        if (info.reason == "None")
+            info.reason.clear();
+        for (int index : expandTaskIds(line.substr(0, a)))
+            out.emplace_back(index, info);
+    }
+    return out;
+}
+
+TaskTable parseScontrol(const std::string& text, const std::string& jobId)
+{
+    TaskTable out;
+    auto field = [](const std::string& line, const char* key) {
+        const std::regex re(std::string("(^|\\s)") + key + "=(\\S*)");
+        std::smatch m;
+        return std::regex_search(line, m, re) ? m[2].str() : std::string();
+    };
+    std::stringstream ss(text);
+    for (std::string line; std::getline(ss, line);) {
+        if (field(line, "ArrayJobId") != jobId)
+            continue;
+        TaskInfo info;
+        info.state = field(line, "JobState");
+        info.reason = field(line, "Reason");
+        if (info.reason == "None")
+            info.reason.clear();
+        info.exitCode = field(line, "ExitCode");
+        try {
+            info.restarts = std::stoi(field(line, "Restarts"));
+        } catch (const std::exception&) {
+        }
+        for (int index : expandTaskIds(field(line, "ArrayTaskId")))
+            out.emplace_back(index, info);
+    }
+    return out;
+}
+
+TaskTable parseSacct(const std::string& text, const std::string& jobId)
+{
+    TaskTable out;
+    std::stringstream ss(text);
+    for (std::string line; std::getline(ss, line);) {
+        std::vector<std::string> cols;
+        std::stringstream ls(trimmed(line));
+        for (std::string c; std::getline(ls, c, '|');)
+            cols.push_back(c);
+        if (cols.size() < 3)
+            continue;
+        TaskInfo info;
+        // "CANCELLED by 0"
+        info.state = cols[1].substr(0, cols[1].find(' '));
+        info.exitCode = cols[2];
+        for (int index : tasksOfJobField(cols[0], jobId))
+            out.emplace_back(index, info);
+    }
+    return out;
+}
+
+RunStatus statusOf(const SweepRun& run, const std::optional<TaskInfo>& task, const std::string& logPath)
+{
+    RunStatus st;
+    st.index = run.index;
+    st.header = run.header;
+    st.runDir = run.runDir;
+    st.epochs = run.epochs;
+    st.logPath = logPath;
+    std::string recorded; // run.json's status
+    const RunDirectory dir(run.runDir);
+    if (fs::exists(dir.runJson())) {
+        try {
+            const nlohmann::json j = dir.readRunJson();
+            recorded = j.value("status", "");
+            if (j.contains("epochs_completed") && j["epochs_completed"].is_number_integer())
+                st.epochsCompleted = j["epochs_completed"].get<int>();
+            if (j.contains("error") && j["error"].is_string())
+                st.error = j["error"].get<std::string>();
+        } catch (const std::exception& e) {
+            st.error = e.what();
+        }
+    }
+    using State = RunStatus::State;
+    if (task) {
+        st.slurmState = task->state;
+        st.restarts = task->restarts;
+        const std::string& s = task->state;
+        if (s == "PENDING" || s == "REQUEUED" || s == "REQUEUE_HOLD" || s == "REQUEUE_FED" || s == "RESV_DEL_HOLD") {
+            st.state = State::Pending;
+            st.reason = task->reason;
+        } else if (s == "RUNNING" || s == "CONFIGURING" || s == "COMPLETING" || s == "STAGE_OUT" || s == "SIGNALING"
+                   || s == "SUSPENDED" || s == "STOPPED" || s == "RESIZING") {
+            st.state = State::Running;
+            if (s != "RUNNING")
+                st.reason = s;
+        } else if (s == "COMPLETED") {
+            if (recorded == "finished") {
+                st.state = State::Done;
+            } else {
+                st.state = State::Failed;
+                st.reason = "the task ended, but " + dir.runJson()
+                            + (recorded.empty() ? " does not exist" : " says \"" + recorded + "\"");
+            }
+        } else if (s == "CANCELLED") {
+            st.state = recorded == "finished" ? State::Done : State::Cancelled;
+        } else {
+            // FAILED, TIMEOUT, NODE_FAIL, OUT_OF_MEMORY, PREEMPTED, BOOT_FAIL, DEADLINE
+            st.state = recorded == "finished" ? State::Done : State::Failed;
+            st.reason = s + (task->exitCode.empty() ? std::string() : ", exit " + task->exitCode);
+        }
+    } else if (recorded == "finished") {
+        st.state = State::Done;
+    } else if (recorded == "failed") {
+        st.state = State::Failed;
+    } else if (recorded == "stopped") {
+        st.state = State::Stopped;
+    } else {
+        st.state = State::Unknown;
+        st.reason = recorded.empty() ? "Slurm does not know the task and it wrote no run directory"
+                                     : "run.json says \"" + recorded
+                                           + "\" but Slurm no longer knows the task (killed without a record?)";
+    }
+    if (st.state == State::Failed || st.state == State::Unknown || st.state == State::Stopped)
+        if (!logPath.empty() && fs::exists(logPath))
+            st.logTail = lastLines(logPath, kLogTailLines);
+    return st;
+}
+
+SweepStatus readStatus(const std::string& dir)
+{
+    SweepStatus status;
+    status.sweep = Sweep::read(dir);
+    const Sweep& s = status.sweep;
+    std::map<int, TaskInfo> tasks;
+    bool schedulerAnswered = false;
+    if (!s.jobId.empty()) {
+        // sacct first (finished tasks, with accounting), then scontrol (every
+        // task it still holds, with restarts), then squeue (the live state).
+        if (!findOnPath("sacct").empty()) {
+            const ProcessResult r = runProcess(
+                {"sacct", "-n", "-P", "-X", "-j", s.jobId, "-o", "JobID,State,ExitCode"});
+            if (r.ok()) {
+                mergeInto(tasks, parseSacct(r.out, s.jobId), true);
+                schedulerAnswered = true;
+            }
+        }
+        if (!findOnPath("scontrol").empty()) {
+            const ProcessResult r = runProcess({"scontrol", "-o", "show", "job", s.jobId});
+            if (r.ok()) {
+                mergeInto(tasks, parseScontrol(r.out, s.jobId), true);
+                schedulerAnswered = true;
+            } else if (r.message().find("Invalid job id") == std::string::npos) {
+                status.notes.push_back("scontrol show job " + s.jobId + ": " + r.message());
+            }
+        }
+        if (!findOnPath("squeue").empty()) {
+            const ProcessResult r = runProcess({"squeue", "-h", "-r", "-j", s.jobId, "-o", "%K|%T|%r"});
+            if (r.ok()) {
+                mergeInto(tasks, parseSqueue(r.out), true);
+                schedulerAnswered = true;
+            } else if (r.message().find("Invalid job id") == std::string::npos) {
+                status.notes.push_back("squeue -j " + s.jobId + ": " + r.message());
+            }
+        } else {
+            status.notes.push_back("squeue was not found on PATH: states come from the run directories only");
+        }
+        if (!schedulerAnswered && status.notes.empty())
+            status.notes.push_back("Slurm no longer knows job " + s.jobId
+                                   + ": states come from the run directories only");
+    } else {
+        status.notes.push_back("not submitted (written with --slurm-dry-run): submit with sbatch " + s.scriptPath());
+    }
+    for (const auto& run : s.runs) {
+        const auto it = tasks.find(run.index);
+        status.runs.push_back(statusOf(run, it == tasks.end() ? std::nullopt : std::optional<TaskInfo>(it->second),
+                                       s.logPath(run.index)));
+    }
+    return status;
+}
+
+std::string statusText(const SweepStatus& status)
+{
+    const Sweep& s = status.sweep;
+    std::ostringstream out;
+    out << "Sweep " << s.id << ": " << s.runs.size() << " run" << (s.runs.size() == 1 ? "" : "s");
+    if (!s.jobId.empty())
+        out << ", Slurm job " << s.jobId << " (submitted " << s.submitted << ")";
+    out << "\n  configuration " << s.configPath << "\n  directory     " << s.dir << "\n";
+    for (const auto& note : status.notes)
+        out << "  note: " << note << "\n";
+    std::map<std::string, int> counts;
+    std::vector<std::string> states;
+    size_t width = 5;
+    for (const auto& r : status.runs) {
+        std::string state = stateName(r.state);
+        if (r.state == RunStatus::State::Running)
+            state += " (epoch " + std::to_string(std::min(r.epochsCompleted + 1, std::max(r.epochs, 1))) + " of "
+                     + std::to_string(r.epochs) + ")";
+        else if (!r.reason.empty())
+            state += " (" + r.reason + ")";
+        if (r.restarts > 0)
+            state += ", requeued " + std::to_string(r.restarts) + "x";
+        ++counts[stateName(r.state)];
+        width = std::max(width, std::min<size_t>(state.size(), 40));
+        states.push_back(state);
+    }
+    out << "  run  " << std::string("state") << std::string(width - 5, ' ') << "  epochs  run\n";
+    for (size_t i = 0; i < status.runs.size(); ++i) {
+        const RunStatus& r = status.runs[i];
+        char index[16];
+        std::snprintf(index, sizeof index, "%5d  ", r.index);
+        const std::string epochs = std::to_string(r.epochsCompleted) + "/" + std::to_string(r.epochs);
+        out << index << states[i] << std::string(states[i].size() < width ? width - states[i].size() : 1, ' ') << "  "
+            << epochs << std::string(epochs.size() < 6 ? 6 - epochs.size() : 1, ' ') << "  " << r.header << "\n";
+        if (r.state != RunStatus::State::Done && r.state != RunStatus::State::Running
+            && r.state != RunStatus::State::Pending)
+            out << "       run directory " << r.runDir << "\n";
+        if (!r.error.empty())
+            out << "       error: " << r.error << "\n";
+        if (!r.logTail.empty()) {
+            out << "       last lines of " << r.logPath << ":\n";
+            for (const auto& line : r.logTail)
+                out << "       | " << line << "\n";
+        }
+    }
+    out << "Summary:";
+    bool first = true;
+    for (const auto& [name, count] : counts) {
+        out << (first ? " " : ", ") << count << " " << name;
+        first = false;
+    }
+    out << "\n";
+    return out.str();
+}
+
+void cancel(const Sweep& s, std::optional<int> index)
+{
+    if (s.jobId.empty())
+        throw Error(s.dir + ": the sweep was not submitted (dry run): nothing to cancel");
+    if (index && (*index < 0 || *index >= int(s.runs.size())))
+        throw Error("the sweep " + s.id + " has runs 0 to " + std::to_string(int(s.runs.size()) - 1) + ", not "
+                    + std::to_string(*index));
+    const std::string target = index ? s.jobId + "_" + std::to_string(*index) : s.jobId;
+    const ProcessResult r = runProcess({"scancel", target});
+    if (!r.ok())
+        throw Error("scancel " + target + " failed: " + r.message());
+}
+
+std::vector<std::string> sweepDirs(const std::string& saveDir)
+{
+    std::vector<std::pair<std::string, std::string>> found; // created, dir
+    std::error_code ec;
+    const fs::path root = fs::path(saveDir) / "slurm";
+    if (!fs::is_directory(root, ec))
+        return {};
+    for (const auto& entry : fs::directory_iterator(root, ec)) {
+        if (!fs::exists(entry.path() / kSweepJson, ec))
+            continue;
+        std::string created;
+        try {
+            const nlohmann::json j = nlohmann::json::parse(readWholeFile((entry.path() / kSweepJson).string()));
+            created = j.value("created", "");
+        } catch (const std::exception&) {
+        }
+        found.emplace_back(created, entry.path().string());
+    }
+    std::sort(found.begin(), found.end());
+    std::vector<std::string> dirs;
+    for (auto& f : found)
+        dirs.push_back(std::move(f.second));
+    return dirs;
+}
+
+} // namespace parity::slurm

@@ -1,0 +1,138 @@
+#pragma once
+// A sweep submitted to Slurm as one job array (issue 16): the files it is
+// made of, its submission, its status and its cancellation. Qt-free; used by
+// parity-train (--slurm, --slurm-status, --slurm-cancel) and the workbench.
+//
+// SAVE_DIR/slurm/<sweep-id>/
+//   sweep.json          what was submitted: the runs, the options, the job id
+//   sweep-config.json   the configuration the tasks read (paths absolute)
+//   runs/<i>.json       run i resolved, as a one-run configuration file
+//   submit.sbatch       the batch script (an array, one task per run)
+//   logs/<job>_<i>.out  each task's output, appended across requeues
+#include "config/SweepConfig.h"
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace parity::slurm {
+
+/// The sbatch options a sweep is submitted with. Empty / 0: left to Slurm.
+struct SubmitOptions {
+    std::string partition;
+    std::string time; ///< time limit, Slurm's spelling ("30", "2:00:00", "1-00:00:00")
+    int cpusPerTask = 0;
+    std::string gpus; ///< --gpus ("1", "a100:2")
+    std::string mem;  ///< --mem ("8G")
+    std::string account;
+    int maxParallel = 0; ///< tasks running at once (the array's %M); 0: no limit
+    /// Seconds before the time limit at which a task is told to stop and
+    /// requeue itself (SIGUSR1, --signal=B:USR1@N).
+    int signalSeconds = 120;
+    std::vector<std::string> extraArgs; ///< passed to sbatch as they are, e.g. "--qos=short"
+
+    nlohmann::json toJson() const;
+    static SubmitOptions fromJson(const nlohmann::json& j);
+};
+
+/// One run of a written sweep.
+struct SweepRun {
+    int index = 0;
+    std::string header; ///< RunConfig::header()
+    std::string runDir; ///< absolute
+    int epochs = 0;     ///< num_epoch
+};
+
+/// A sweep's directory as written (and, once submitted, its job).
+struct Sweep {
+    std::string id;
+    std::string dir;        ///< absolute
+    std::string configPath; ///< the configuration file it came from
+    std::string created;
+    std::vector<SweepRun> runs;
+    SubmitOptions options;
+    std::string jobId; ///< "" until submitted
+    std::string submitted;
+
+    std::string scriptPath() const;
+    std::string logPath(int index) const; ///< needs jobId; "" before
+    /// Reads `dir`/sweep.json; throws parity::Error naming the file and the problem.
+    static Sweep read(const std::string& dir);
+};
+
+/// Writes the sweep's files under `saveDir`/slurm/<id>/ (nothing is
+/// submitted). `parityTrain` is the executable the tasks run. Throws
+/// parity::Error (no runs, an unwritable save directory, bad options) and
+/// leaves no directory behind when it does.
+Sweep writeSweep(const SweepConfig& sweep, const std::string& configPath, const std::string& saveDir,
+                 const SubmitOptions& options, const std::string& parityTrain);
+
+/// The batch script of `sweep` (what submit.sbatch holds).
+std::string batchScript(const Sweep& sweep, const std::string& parityTrain);
+
+/// Submits a written sweep with sbatch and records the job id in sweep.json.
+/// On failure the sweep's directory is removed (nothing half-submitted is
+/// left) and parity::Error says what sbatch said and that it was removed.
+void submit(Sweep& sweep);
+
+/// The state of one run, from the scheduler and the run directory.
+struct RunStatus {
+    enum class State { Pending, Running, Done, Failed, Stopped, Cancelled, Unknown };
+    int index = 0;
+    std::string header;
+    std::string runDir;
+    State state = State::Unknown;
+    std::string slurmState;  ///< PENDING, RUNNING, COMPLETED, ... ("" when Slurm no longer knows the task)
+    std::string reason;      ///< why it is pending, or how it ended
+    int epochsCompleted = 0; ///< from the run directory
+    int epochs = 0;
+    int restarts = 0;  ///< times Slurm requeued it
+    std::string error; ///< run.json's error for a failed run
+    std::string logPath;
+    std::vector<std::string> logTail; ///< last lines of the log, for a failed run
+};
+
+const char* stateName(RunStatus::State state);
+
+struct SweepStatus {
+    Sweep sweep;
+    std::vector<RunStatus> runs;
+    std::vector<std::string> notes; ///< e.g. "squeue failed: ..."
+};
+
+/// What the scheduler says of each task of an array, keyed by task index.
+struct TaskInfo {
+    std::string state; ///< PENDING, RUNNING, COMPLETED, FAILED, CANCELLED, ...
+    std::string reason;
+    std::string exitCode; ///< "0:0"
+    int restarts = 0;
+};
+using TaskTable = std::vector<std::pair<int, TaskInfo>>;
+
+/// Parsers of the scheduler's output (seams for tests): `squeue -h -r -o
+/// "%K|%T|%r"`, `scontrol -o show job`, `sacct -n -P -o JobID,State,ExitCode`.
+TaskTable parseSqueue(const std::string& text);
+TaskTable parseScontrol(const std::string& text, const std::string& jobId);
+TaskTable parseSacct(const std::string& text, const std::string& jobId);
+
+/// Combines what the scheduler says of a task (none when it no longer knows
+/// it) with what the run directory says.
+RunStatus statusOf(const SweepRun& run, const std::optional<TaskInfo>& task, const std::string& logPath);
+
+/// Asks squeue, scontrol and (when accounting works) sacct, and reads every
+/// run directory. Throws parity::Error when `dir` is not a sweep directory.
+SweepStatus readStatus(const std::string& dir);
+
+/// Text of `parity-train --slurm-status`.
+std::string statusText(const SweepStatus& status);
+
+/// scancel the sweep's array, or only task `index`. Throws parity::Error
+/// with scancel's message on failure.
+void cancel(const Sweep& sweep, std::optional<int> index = std::nullopt);
+
+/// The sweep directories under `saveDir`/slurm, oldest first.
+std::vector<std::string> sweepDirs(const std::string& saveDir);
+
+} // namespace parity::slurm

@@ -1,0 +1,329 @@
+// Slurm sweeps without a cluster (issue 16): the files --slurm-dry-run
+// writes, the parsers of the scheduler's output, how a run's state is told,
+// bad input, --only-run, and a run stopped by SIGTERM / SIGUSR1 that
+// --resume-if-exists completes. The real one-node cluster is in tests/slurm/.
+#include "TestPaths.h"
+#include "slurm/SlurmSweep.h"
+#include "support/RunCommand.h"
+#include "support/TinyDataset.h"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <csignal>
+#include <fcntl.h>
+#include <filesystem>
+#include <fstream>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+
+extern char** environ;
+
+namespace {
+
+namespace fs = std::filesystem;
+using parity::test::runCommand;
+using parity::test::TempDir;
+namespace slurm = parity::slurm;
+
+std::string cli(const std::string& args) { return std::string(PARITY_TRAIN_EXE) + " " + args; }
+
+/// A four-run sweep (k = 2..5) on tiny data, paths relative to the file.
+void writeFourRunConfig(const TempDir& tmp, int epochs = 2)
+{
+    parity::test::writeTinyMnist(tmp / "data", 400, 120);
+    std::ofstream(tmp / "c.json") << R"({"num_epoch": )" << epochs << R"(, "k_vals": [2, 3, 4, 5],
+      "enc_dec_types": [["add", "sub"]], "datasets": ["mnist"], "models": ["base-mlp"], "losses": ["mse"],
+      "batch_size": 16, "data_dir": "data", "models_dir": "models", "base_train_epochs": 1})";
+}
+
+std::string readFile(const std::string& path)
+{
+    std::ifstream in(path);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+} // namespace
+
+TEST(SlurmSweep, DryRunWritesTheArrayScriptAndOneConfigurationPerRun)
+{
+    TempDir tmp;
+    writeFourRunConfig(tmp);
+    // From another folder, with a relative save directory: every path the
+    // tasks see must be absolute.
+    const auto r = runCommand("cd " + tmp.path() + " && "
+                              + cli("c.json save --slurm-dry-run --max-parallel 2 "
+                                    "--partition short --time 1:00:00 --cpus-per-task 1 "
+                                    "--mem 2G --sbatch-arg=--qos=low"));
+    ASSERT_EQ(r.exitCode, 0) << r.output;
+    const auto dirs = slurm::sweepDirs(tmp / "save");
+    ASSERT_EQ(dirs.size(), 1u) << r.output;
+    const std::string dir = dirs.front();
+    EXPECT_TRUE(contains(r.output, "not submitted (--slurm-dry-run)")) << r.output;
+    EXPECT_TRUE(contains(r.output, "sbatch " + dir + "/submit.sbatch")) << r.output;
+
+    const std::string script = readFile(dir + "/submit.sbatch");
+    for (const char* line : {"#SBATCH --array=0-3%2\n", "#SBATCH --requeue\n", "#SBATCH --signal=B:USR1@120\n",
+                             "#SBATCH --open-mode=append\n", "#SBATCH --partition=short\n", "#SBATCH --time=1:00:00\n",
+                             "#SBATCH --cpus-per-task=1\n", "#SBATCH --mem=2G\n", "#SBATCH --qos=low\n",
+                             "--only-run \"${SLURM_ARRAY_TASK_ID}\" --resume-if-exists"})
+        EXPECT_TRUE(contains(script, line)) << line << "\n" << script;
+    EXPECT_TRUE(contains(script, "#SBATCH --output=" + dir + "/logs/%A_%a.out\n")) << script;
+    // The launcher, which chooses the node's BLAS kernel, not the program behind it.
+    EXPECT_TRUE(contains(script, "/parity-train' '" + dir + "/sweep-config.json'")) << script;
+
+    const slurm::Sweep sweep = slurm::Sweep::read(dir);
+    EXPECT_TRUE(sweep.jobId.empty());
+    ASSERT_EQ(sweep.runs.size(), 4u);
+    for (int i = 0; i < 4; ++i) {
+        EXPECT_EQ(sweep.runs[size_t(i)].runDir, tmp / "save/mnist/base-mlp/k" + std::to_string(i + 2) + "/mse/add/sub");
+        EXPECT_EQ(sweep.runs[size_t(i)].epochs, 2);
+        // runs/<i>.json is run i as a configuration of its own.
+        const auto one = parity::SweepConfig::load(dir + "/runs/" + std::to_string(i) + ".json");
+        ASSERT_EQ(one.runs().size(), 1u);
+        EXPECT_EQ(one.runs()[0].header(), sweep.runs[size_t(i)].header);
+        EXPECT_EQ(one.runs()[0].dataDir, tmp / "data");
+    }
+    EXPECT_EQ(sweep.options.maxParallel, 2);
+    EXPECT_EQ(sweep.options.extraArgs, std::vector<std::string>{"--qos=low"});
+    // Not submitted: the status says so and reads the run directories.
+    const auto status = slurm::readStatus(dir);
+    ASSERT_EQ(status.runs.size(), 4u);
+    EXPECT_TRUE(contains(slurm::statusText(status), "not submitted")) << slurm::statusText(status);
+    EXPECT_EQ(status.runs[0].state, slurm::RunStatus::State::Unknown);
+    const auto cancel = runCommand(cli("--slurm-cancel " + dir));
+    EXPECT_EQ(cancel.exitCode, 1);
+    EXPECT_TRUE(contains(cancel.output, "not submitted (dry run): nothing to cancel")) << cancel.output;
+}
+
+TEST(SlurmSweep, BadInputIsRefusedAndLeavesNothingHalfWritten)
+{
+    TempDir tmp;
+    writeFourRunConfig(tmp);
+    // No sbatch on PATH: said before anything is written.
+    const auto noSbatch = runCommand("PATH=/nonexistent " + cli(tmp / "c.json " + tmp / "save --slurm"));
+    EXPECT_EQ(noSbatch.exitCode, 1);
+    EXPECT_TRUE(contains(noSbatch.output, "sbatch was not found on PATH")) << noSbatch.output;
+    EXPECT_FALSE(fs::exists(tmp / "save"));
+    // A sweep of no runs.
+    std::ofstream(tmp / "empty.json") << R"({"num_epoch": 1, "k_vals": [], "enc_dec_types": [["add", "sub"]],
+      "datasets": ["mnist"], "models": ["base-mlp"], "losses": ["mse"]})";
+    const auto empty = runCommand(cli(tmp / "empty.json " + tmp / "save --slurm-dry-run"));
+    EXPECT_EQ(empty.exitCode, 1);
+    EXPECT_TRUE(contains(empty.output, "'k_vals' is an empty list")) << empty.output;
+    // A save directory that cannot be created (below a file).
+    std::ofstream(tmp / "file") << "x";
+    const auto unwritable = runCommand(cli(tmp / "c.json " + tmp / "file/save --slurm-dry-run"));
+    EXPECT_EQ(unwritable.exitCode, 1);
+    EXPECT_TRUE(contains(unwritable.output, "cannot create " + tmp / "file/save/slurm")) << unwritable.output;
+    // sbatch options without --slurm, and options sbatch would misread.
+    const auto stray = runCommand(cli(tmp / "c.json " + tmp / "save --partition x"));
+    EXPECT_EQ(stray.exitCode, 2);
+    EXPECT_TRUE(contains(stray.output, "--partition is an sbatch option: it needs --slurm")) << stray.output;
+    const auto spaced = runCommand(cli(tmp / "c.json " + tmp / "save --slurm-dry-run --sbatch-arg qos=low"));
+    EXPECT_EQ(spaced.exitCode, 1);
+    EXPECT_TRUE(contains(spaced.output, "sbatch argument 'qos=low' is not an option")) << spaced.output;
+    EXPECT_TRUE(slurm::sweepDirs(tmp / "save").empty());
+    // Not a sweep directory.
+    const auto notSweep = runCommand(cli("--slurm-status " + tmp.path()));
+    EXPECT_EQ(notSweep.exitCode, 1);
+    EXPECT_TRUE(contains(notSweep.output, tmp.path() + ": not a Slurm sweep directory")) << notSweep.output;
+}
+
+TEST(SlurmSweep, OnlyRunTrainsThatRunAlone)
+{
+    TempDir tmp;
+    writeFourRunConfig(tmp, 1);
+    const auto r = runCommand(cli(tmp / "c.json " + tmp / "save --only-run 2"));
+    ASSERT_EQ(r.exitCode, 0) << r.output;
+    EXPECT_TRUE(fs::exists(tmp / "save/mnist/base-mlp/k4/mse/add/sub/run.json"));
+    EXPECT_FALSE(fs::exists(tmp / "save/mnist/base-mlp/k2"));
+    EXPECT_FALSE(fs::exists(tmp / "save/mnist/base-mlp/k5"));
+    const auto outside = runCommand(cli(tmp / "c.json " + tmp / "save --only-run 4"));
+    EXPECT_EQ(outside.exitCode, 1);
+    EXPECT_TRUE(contains(outside.output, "describes 4 runs (0 to 3): --only-run 4 is not one of them"))
+        << outside.output;
+}
+
+TEST(SlurmSweep, ParsesWhatTheSchedulerPrints)
+{
+    // squeue -h -r -o "%K|%T|%r"
+    const auto q = slurm::parseSqueue("0|RUNNING|None\n3|PENDING|JobArrayTaskLimit\n");
+    ASSERT_EQ(q.size(), 2u);
+    EXPECT_EQ(q[0].first, 0);
+    EXPECT_EQ(q[0].second.state, "RUNNING");
+    EXPECT_EQ(q[0].second.reason, "");
+    EXPECT_EQ(q[1].first, 3);
+    EXPECT_EQ(q[1].second.reason, "JobArrayTaskLimit");
+    // scontrol -o show job: a finished task, a requeued one, the pending rest compressed.
+    const std::string sc =
+        "JobId=18 ArrayJobId=17 ArrayTaskId=0 JobName=parity-x JobState=COMPLETED Reason=None Restarts=0 "
+        "ExitCode=0:0\n"
+        "JobId=19 ArrayJobId=17 ArrayTaskId=1 JobState=RUNNING Reason=None Restarts=1 ExitCode=0:0\n"
+        "JobId=17 ArrayJobId=17 ArrayTaskId=2-4%2 JobState=PENDING Reason=JobArrayTaskLimit Restarts=0 "
+        "ExitCode=0:0\n"
+        "JobId=30 ArrayJobId=29 ArrayTaskId=0 JobState=FAILED Reason=None Restarts=0 ExitCode=1:0\n";
+    const auto s = slurm::parseScontrol(sc, "17");
+    ASSERT_EQ(s.size(), 5u);
+    EXPECT_EQ(s[0].second.state, "COMPLETED");
+    EXPECT_EQ(s[1].second.restarts, 1);
+    EXPECT_EQ(s[4].first, 4);
+    EXPECT_EQ(s[4].second.state, "PENDING");
+    // sacct -n -P -X -o JobID,State,ExitCode
+    const auto a = slurm::parseSacct("17_0|COMPLETED|0:0\n17_1|CANCELLED by 0|0:15\n17_[2-3]|PENDING|0:0\n"
+                                     "17_0.batch|COMPLETED|0:0\n170_0|FAILED|1:0\n",
+                                     "17");
+    ASSERT_EQ(a.size(), 4u);
+    EXPECT_EQ(a[1].second.state, "CANCELLED");
+    EXPECT_EQ(a[1].second.exitCode, "0:15");
+    EXPECT_EQ(a[3].first, 3);
+}
+
+TEST(SlurmSweep, TellsARunsStateFromTheSchedulerAndItsDirectory)
+{
+    TempDir tmp;
+    const std::string runDir = tmp / "run";
+    fs::create_directories(runDir);
+    slurm::SweepRun run{0, "mnist base-mlp 2 mse add sub", runDir, 5};
+    using State = slurm::RunStatus::State;
+    auto record = [&](const std::string& status, int epochs) {
+        std::ofstream(runDir + "/run.json") << nlohmann::json{
+            {"format", "parity-workbench-run"},
+            {"version", 1},
+            {"status", status},
+            {"epochs_completed", epochs},
+            {"error", "disk full"}}.dump();
+    };
+    std::ofstream(tmp / "log") << "line 1\nprogress\rprogress 2\r\nparity-train: error: disk full\n";
+    slurm::TaskInfo task;
+    task.state = "RUNNING";
+    record("running", 2);
+    auto st = slurm::statusOf(run, task, tmp / "log");
+    EXPECT_EQ(st.state, State::Running);
+    EXPECT_EQ(st.epochsCompleted, 2);
+    task.state = "COMPLETED";
+    record("finished", 5);
+    EXPECT_EQ(slurm::statusOf(run, task, tmp / "log").state, State::Done);
+    // Slurm says completed, the run directory disagrees: failed, and why.
+    record("running", 3);
+    st = slurm::statusOf(run, task, tmp / "log");
+    EXPECT_EQ(st.state, State::Failed);
+    EXPECT_TRUE(contains(st.reason, "says \"running\"")) << st.reason;
+    task.state = "FAILED";
+    task.exitCode = "1:0";
+    record("failed", 3);
+    st = slurm::statusOf(run, task, tmp / "log");
+    EXPECT_EQ(st.state, State::Failed);
+    EXPECT_EQ(st.reason, "FAILED, exit 1:0");
+    EXPECT_EQ(st.error, "disk full");
+    ASSERT_EQ(st.logTail.size(), 3u);
+    EXPECT_EQ(st.logTail[1], "progress 2"); // what a terminal shows of a rewritten line
+    task.state = "PENDING";
+    task.reason = "BeginTime";
+    task.restarts = 1;
+    st = slurm::statusOf(run, task, tmp / "log");
+    EXPECT_EQ(st.state, State::Pending);
+    EXPECT_EQ(st.restarts, 1);
+    // Slurm has forgotten the task: the run directory decides.
+    record("finished", 5);
+    EXPECT_EQ(slurm::statusOf(run, std::nullopt, "").state, State::Done);
+    record("stopped", 2);
+    EXPECT_EQ(slurm::statusOf(run, std::nullopt, "").state, State::Stopped);
+    fs::remove(runDir + "/run.json");
+    EXPECT_EQ(slurm::statusOf(run, std::nullopt, "").state, State::Unknown);
+}
+
+namespace {
+
+/// Starts parity-train in the background (its output in `log`).
+pid_t startCli(const std::vector<std::string>& args, const std::string& log)
+{
+    std::vector<std::string> argv{PARITY_TRAIN_EXE};
+    argv.insert(argv.end(), args.begin(), args.end());
+    std::vector<char*> raw;
+    for (auto& a : argv)
+        raw.push_back(a.data());
+    raw.push_back(nullptr);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_adddup2(&actions, 1, 2);
+    pid_t pid = -1;
+    posix_spawn(&pid, raw[0], &actions, nullptr, raw.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    return pid;
+}
+
+int epochsRecorded(const std::string& runDir)
+{
+    try {
+        const auto j = nlohmann::json::parse(readFile(runDir + "/run.json"));
+        return j.value("epochs_completed", 0);
+    } catch (const std::exception&) {
+        return 0;
+    }
+}
+
+} // namespace
+
+// Slurm stops a task with SIGTERM (preemption, scancel, requeue) or SIGUSR1
+// (the warning before the time limit): the run stops at a batch boundary,
+// keeps current.pth, and --resume-if-exists completes it without recording
+// an epoch twice.
+TEST(SlurmSweep, AStopSignalKeepsTheCheckpointAndResumeIfExistsCompletesTheRun)
+{
+    TempDir tmp;
+    parity::test::writeTinyMnist(tmp / "data", 2000, 200);
+    const int epochs = 40;
+    std::ofstream(tmp / "c.json") << R"({"num_epoch": )" << epochs << R"(, "k_vals": [2],
+      "enc_dec_types": [["add", "sub"]], "datasets": ["mnist"], "models": ["base-mlp"], "losses": ["mse"],
+      "batch_size": 16, "data_dir": "data", "models_dir": "models", "base_train_epochs": 1, "threads": 1})";
+    const std::string runDir = tmp / "save/mnist/base-mlp/k2/mse/add/sub";
+    for (int signal : {SIGTERM, SIGUSR1}) {
+        const pid_t pid = startCli({tmp / "c.json", tmp / "save", "--resume-if-exists"}, tmp / "log");
+        ASSERT_GT(pid, 0);
+        const int before = epochsRecorded(runDir);
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+        while (epochsRecorded(runDir) < before + 2 && std::chrono::steady_clock::now() < deadline)
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        ::kill(pid, signal);
+        int status = 0;
+        ::waitpid(pid, &status, 0);
+        const std::string log = readFile(tmp / "log");
+        ASSERT_TRUE(WIFEXITED(status)) << log;
+        ASSERT_EQ(WEXITSTATUS(status), 128 + signal) << log;
+        EXPECT_TRUE(contains(log, "current.pth is kept")) << log;
+        EXPECT_TRUE(fs::exists(runDir + "/current.pth"));
+        const auto record = nlohmann::json::parse(readFile(runDir + "/run.json"));
+        EXPECT_EQ(record["status"], "stopped");
+        EXPECT_LT(record["epochs_completed"].get<int>(), epochs) << "the run finished before the signal";
+        EXPECT_GE(record["epochs_completed"].get<int>(), before + 2);
+    }
+    const auto done = runCommand(cli(tmp / "c.json " + tmp / "save --resume-if-exists"));
+    ASSERT_EQ(done.exitCode, 0) << done.output;
+    EXPECT_TRUE(contains(done.output, "Resuming from " + runDir + "/current.pth after epoch")) << done.output;
+    const auto record = nlohmann::json::parse(readFile(runDir + "/run.json"));
+    EXPECT_EQ(record["status"], "finished");
+    EXPECT_EQ(record["epochs_completed"], epochs);
+    // One line per epoch in every result file.
+    int files = 0;
+    for (const auto& entry : fs::directory_iterator(runDir)) {
+        const std::string name = entry.path().filename().string();
+        if (name.rfind("train_", 0) != 0 && name.rfind("val_", 0) != 0 && name.rfind("test_", 0) != 0)
+            continue;
+        ++files;
+        EXPECT_EQ(parity::test::linesOf(entry.path().string()).size(), size_t(epochs)) << name;
+    }
+    EXPECT_GT(files, 5);
+    // metrics.csv: a header, then each epoch once per split.
+    const auto csv = parity::test::linesOf(runDir + "/metrics.csv");
+    EXPECT_EQ(csv.size(), size_t(1 + 3 * epochs));
+    // A finished run asked again does nothing more.
+    const auto again = runCommand(cli(tmp / "c.json " + tmp / "save --resume-if-exists"));
+    ASSERT_EQ(again.exitCode, 0) << again.output;
+    EXPECT_EQ(parity::test::linesOf(runDir + "/metrics.csv").size(), csv.size());
+}

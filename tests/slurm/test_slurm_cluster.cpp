@@ -1,0 +1,226 @@
+// Sweeps on a real Slurm (issue 16, item 5): a one-node cluster on
+// localhost (SlurmCluster.h), a 4-run sweep submitted with parity-train
+// --slurm, a task requeued mid-run, a refused partition and a cancel.
+// ctest label "slurm": ctest -L slurm runs these alone.
+#include "SlurmCluster.h"
+#include "TestPaths.h"
+#include "slurm/SlurmSweep.h"
+#include "support/TinyDataset.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <regex>
+
+namespace {
+
+namespace fs = std::filesystem;
+using parity::test::SlurmCluster;
+using parity::test::TempDir;
+namespace slurm = parity::slurm;
+
+std::string readFile(const std::string& path)
+{
+    std::ifstream in(path);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+std::pair<int, std::string> cli(const std::string& args)
+{
+    return SlurmCluster::run(std::string(PARITY_TRAIN_EXE) + " " + args);
+}
+
+void writeConfig(const TempDir& tmp, const std::string& kVals, int epochs, int trainImages)
+{
+    parity::test::writeTinyMnist(tmp / "data", trainImages, 200);
+    std::ofstream(tmp / "c.json") << R"({"num_epoch": )" << epochs << R"(, "k_vals": )" << kVals << R"(,
+      "enc_dec_types": [["add", "sub"]], "datasets": ["mnist"], "models": ["base-mlp"], "losses": ["mse"],
+      "batch_size": 16, "data_dir": "data", "models_dir": "models", "base_train_epochs": 1})";
+}
+
+/// Waits (bounded) until `done` holds for the sweep's status.
+template <typename Done>
+bool waitForStatus(const std::string& dir, int seconds, Done&& done, slurm::SweepStatus* last)
+{
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+    while (std::chrono::steady_clock::now() < deadline) {
+        *last = slurm::readStatus(dir);
+        if (done(*last))
+            return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    }
+    return false;
+}
+
+bool allIn(const slurm::SweepStatus& s, slurm::RunStatus::State state)
+{
+    return std::all_of(s.runs.begin(), s.runs.end(), [&](const auto& r) { return r.state == state; });
+}
+
+std::string submittedSweep(const TempDir& tmp)
+{
+    const auto dirs = slurm::sweepDirs(tmp / "save");
+    return dirs.size() == 1 ? dirs.front() : std::string();
+}
+
+} // namespace
+
+#define ASSERT_CLUSTER_UP(cluster) ASSERT_EQ((cluster).failure(), "") << (cluster).logs()
+
+TEST(SlurmCluster, EveryRunOfASweepFinishesAsAnArrayTask)
+{
+    TempDir tmp;
+    SlurmCluster cluster(tmp / "cluster");
+    ASSERT_CLUSTER_UP(cluster);
+    writeConfig(tmp, "[2, 3, 4, 5]", 2, 400);
+    const auto [rc, out] = cli(tmp / "c.json " + tmp / "save --slurm --max-parallel 2 --cpus-per-task 1");
+    ASSERT_EQ(rc, 0) << out;
+    const std::string dir = submittedSweep(tmp);
+    ASSERT_FALSE(dir.empty()) << out;
+    const slurm::Sweep sweep = slurm::Sweep::read(dir);
+    ASSERT_FALSE(sweep.jobId.empty());
+    EXPECT_TRUE(contains(out, "Submitted sweep " + sweep.id + " as Slurm job " + sweep.jobId + ": 4 tasks")) << out;
+    EXPECT_TRUE(contains(out, "parity-train --slurm-status " + dir)) << out;
+
+    slurm::SweepStatus status;
+    const bool finished = waitForStatus(
+        dir, 300,
+        [](const slurm::SweepStatus& s) {
+            return std::none_of(s.runs.begin(), s.runs.end(), [](const auto& r) {
+                return r.state == slurm::RunStatus::State::Pending || r.state == slurm::RunStatus::State::Running;
+            });
+        },
+        &status);
+    ASSERT_TRUE(finished) << slurm::statusText(status) << cluster.logs();
+    ASSERT_TRUE(allIn(status, slurm::RunStatus::State::Done)) << slurm::statusText(status) << cluster.logs();
+    for (const auto& run : status.runs) {
+        EXPECT_EQ(run.slurmState, "COMPLETED");
+        EXPECT_EQ(run.epochsCompleted, 2);
+        const auto record = nlohmann::json::parse(readFile(run.runDir + "/run.json"));
+        EXPECT_EQ(record["status"], "finished");
+        EXPECT_EQ(parity::test::linesOf(run.runDir + "/test_reconstruction_top1.txt").size(), 2u);
+        // The task's log, as Slurm wrote it.
+        const std::string log = readFile(sweep.logPath(run.index));
+        EXPECT_TRUE(contains(log, "== parity-train: task " + std::to_string(run.index) + " of job " + sweep.jobId))
+            << log;
+        EXPECT_TRUE(contains(log, "Results: " + run.runDir)) << log;
+    }
+    const auto [statusRc, text] = cli("--slurm-status " + dir);
+    EXPECT_EQ(statusRc, 0) << text;
+    EXPECT_TRUE(contains(text, "Summary: 4 done")) << text;
+}
+
+// A task requeued mid-run (as preemption does) stops at a batch boundary,
+// comes back, resumes from current.pth and records every epoch once.
+TEST(SlurmCluster, ARequeuedTaskResumesFromItsCheckpoint)
+{
+    TempDir tmp;
+    SlurmCluster cluster(tmp / "cluster");
+    ASSERT_CLUSTER_UP(cluster);
+    const int epochs = 30;
+    writeConfig(tmp, "[2]", epochs, 2000);
+    const auto [rc, out] = cli(tmp / "c.json " + tmp / "save --slurm --cpus-per-task 1");
+    ASSERT_EQ(rc, 0) << out;
+    const std::string dir = submittedSweep(tmp);
+    ASSERT_FALSE(dir.empty()) << out;
+    const slurm::Sweep sweep = slurm::Sweep::read(dir);
+    slurm::SweepStatus status;
+    ASSERT_TRUE(waitForStatus(
+        dir, 180,
+        [](const slurm::SweepStatus& s) {
+            return s.runs[0].state != slurm::RunStatus::State::Pending && s.runs[0].epochsCompleted >= 2;
+        },
+        &status))
+        << slurm::statusText(status) << cluster.logs();
+    ASSERT_EQ(status.runs[0].state, slurm::RunStatus::State::Running) << slurm::statusText(status);
+    const int epochsAtRequeue = status.runs[0].epochsCompleted;
+    const std::string task = sweep.jobId + "_0";
+    const auto requeue = SlurmCluster::run("scontrol requeue " + task);
+    ASSERT_EQ(requeue.first, 0) << requeue.second;
+    // Slurm holds a requeued batch job back for a while (BeginTime); let it
+    // start again now rather than in minutes.
+    ASSERT_TRUE(waitForStatus(
+        dir, 60, [](const slurm::SweepStatus& s) { return s.runs[0].state == slurm::RunStatus::State::Pending; },
+        &status))
+        << slurm::statusText(status);
+    EXPECT_EQ(status.runs[0].restarts, 1) << slurm::statusText(status);
+    EXPECT_TRUE(contains(slurm::statusText(status), "requeued 1x")) << slurm::statusText(status);
+    SlurmCluster::run("scontrol update JobId=" + task + " StartTime=now");
+
+    ASSERT_TRUE(waitForStatus(
+        dir, 300, [](const slurm::SweepStatus& s) { return s.runs[0].state == slurm::RunStatus::State::Done; },
+        &status))
+        << slurm::statusText(status) << readFile(sweep.logPath(0)) << cluster.logs();
+    const std::string runDir = status.runs[0].runDir;
+    const std::string log = readFile(sweep.logPath(0));
+    EXPECT_TRUE(contains(log, "requeued 1 times")) << log;
+    EXPECT_TRUE(contains(log, "SIGTERM: stopped after")) << log;
+    // It came back where it stopped: at most the epoch in progress was lost.
+    const std::regex resumed("Resuming from " + runDir + "/current.pth after epoch (\\d+)");
+    std::smatch m;
+    ASSERT_TRUE(std::regex_search(log, m, resumed)) << log;
+    EXPECT_GE(std::stoi(m[1].str()), epochsAtRequeue) << log;
+    const auto record = nlohmann::json::parse(readFile(runDir + "/run.json"));
+    EXPECT_EQ(record["status"], "finished");
+    EXPECT_EQ(record["epochs_completed"], epochs);
+    EXPECT_EQ(record["resumed_from"], runDir + "/current.pth");
+    int files = 0;
+    for (const auto& entry : fs::directory_iterator(runDir)) {
+        const std::string name = entry.path().filename().string();
+        if (entry.path().extension() != ".txt")
+            continue;
+        ++files;
+        EXPECT_EQ(parity::test::linesOf(entry.path().string()).size(), size_t(epochs)) << name;
+    }
+    EXPECT_GT(files, 5);
+    EXPECT_EQ(parity::test::linesOf(runDir + "/metrics.csv").size(), size_t(1 + 3 * epochs));
+}
+
+TEST(SlurmCluster, AnUnknownPartitionIsRefusedAndACancelledTaskSaysSo)
+{
+    TempDir tmp;
+    SlurmCluster cluster(tmp / "cluster");
+    ASSERT_CLUSTER_UP(cluster);
+    writeConfig(tmp, "[2, 3]", 200, 400);
+    const auto [badRc, bad] = cli(tmp / "c.json " + tmp / "save --slurm --partition nosuch");
+    EXPECT_EQ(badRc, 1) << bad;
+    EXPECT_TRUE(contains(bad, "sbatch refused the sweep")) << bad;
+    EXPECT_TRUE(contains(bad, "invalid partition")) << bad;
+    EXPECT_TRUE(contains(bad, "Nothing was submitted")) << bad;
+    EXPECT_TRUE(slurm::sweepDirs(tmp / "save").empty());
+    EXPECT_EQ(SlurmCluster::run("squeue -h").second, "");
+
+    // One task at a time: task 1 waits while task 0 runs; cancel task 1, then the sweep.
+    const auto [rc, out] = cli(tmp / "c.json " + tmp / "save --slurm --max-parallel 1");
+    ASSERT_EQ(rc, 0) << out;
+    const std::string dir = submittedSweep(tmp);
+    slurm::SweepStatus status;
+    ASSERT_TRUE(waitForStatus(
+        dir, 120,
+        [](const slurm::SweepStatus& s) {
+            return s.runs[0].state == slurm::RunStatus::State::Running && s.runs[0].epochsCompleted >= 1
+                   && s.runs[1].state == slurm::RunStatus::State::Pending;
+        },
+        &status))
+        << slurm::statusText(status);
+    EXPECT_EQ(status.runs[1].reason, "JobArrayTaskLimit") << slurm::statusText(status);
+    const auto [oneRc, one] = cli("--slurm-cancel " + dir + " --only-run 1");
+    EXPECT_EQ(oneRc, 0) << one;
+    EXPECT_TRUE(contains(one, "Cancelled task 1 of job")) << one;
+    ASSERT_TRUE(waitForStatus(
+        dir, 60, [](const slurm::SweepStatus& s) { return s.runs[1].state == slurm::RunStatus::State::Cancelled; },
+        &status))
+        << slurm::statusText(status);
+    EXPECT_EQ(status.runs[0].state, slurm::RunStatus::State::Running) << slurm::statusText(status);
+    const auto [allRc, all] = cli("--slurm-cancel " + dir);
+    EXPECT_EQ(allRc, 0) << all;
+    ASSERT_TRUE(waitForStatus(
+        dir, 60, [](const slurm::SweepStatus& s) { return allIn(s, slurm::RunStatus::State::Cancelled); }, &status))
+        << slurm::statusText(status);
+    // The cancelled run stopped at a batch boundary: its record says so.
+    const auto record = nlohmann::json::parse(readFile(status.runs[0].runDir + "/run.json"));
+    EXPECT_EQ(record["status"], "stopped");
+}

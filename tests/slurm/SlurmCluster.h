@@ -106,8 +106,13 @@ private:
             m_failure = "munged did not create its socket within 20 s";
             return;
         }
-        char host[256] = {};
-        ::gethostname(host, sizeof host - 1);
+        // The node is this host, by its short name (what slurmd calls itself).
+        char hostBuffer[256] = {};
+        ::gethostname(hostBuffer, sizeof hostBuffer - 1);
+        std::string host = hostBuffer;
+        host = host.substr(0, host.find('.'));
+        if (host.empty())
+            host = "localhost";
         const unsigned cpus = std::max(1u, std::thread::hardware_concurrency());
         const long pages = ::sysconf(_SC_PHYS_PAGES);
         const long memoryMb = std::max(512L, pages / 1024 * ::sysconf(_SC_PAGE_SIZE) / 1024 / 2);
@@ -133,7 +138,7 @@ private:
         conf.close();
         ::setenv("SLURM_CONF", m_conf.c_str(), 1);
         spawn({"slurmctld", "-D", "-f", m_conf}, m_dir + "/log/slurmctld.out");
-        spawn({"slurmd", "-D", "-f", m_conf}, m_dir + "/log/slurmd.out");
+        spawn({"slurmd", "-D", "-N", host, "-f", m_conf}, m_dir + "/log/slurmd.out");
         if (!waitFor([] { return run("sinfo -h -o %T").second.find("idle") != std::string::npos; }, 60))
             m_failure = "the node did not come up idle within 60 s (sinfo: " + run("sinfo -h -o %T").second + ")";
     }

@@ -121,6 +121,7 @@ MainWindow::MainWindow(QWidget* parent)
             m_serving->setRunDir(QString::fromStdString(dir.path()));
     });
     connect(m_runPanel, &RunPanel::errorOccurred, this, &MainWindow::reportError);
+    connect(m_runPanel, &RunPanel::slurmSubmitted, this, &MainWindow::reportSlurmSubmission);
     connect(m_runPanel, &RunPanel::configPathChanged, this, &MainWindow::updateTitle);
     connect(m_runs, &RunsPage::runOpened, this, [this](const RunRecord& record) {
         m_monitor->showRecord(record);
@@ -193,6 +194,8 @@ void MainWindow::buildMenus()
     add(run, tr("S&top"), QKeySequence(tr("Ctrl+.")), [this] { m_runPanel->stop(); });
     add(run, tr("&Resume…"), QKeySequence(tr("Ctrl+Shift+R")), [this] { m_runPanel->chooseResume(); });
     add(run, tr("&Test only…"), QKeySequence(tr("Ctrl+T")), [this] { m_runPanel->chooseTestOnly(); });
+    run->addSeparator();
+    add(run, tr("Submit to S&lurm…"), QKeySequence(), [this] { m_runPanel->submitToSlurm(); });
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
     view->addAction(m_runDock->toggleViewAction());
@@ -308,6 +311,34 @@ void MainWindow::reportError(const QString& message)
     auto* box = new QMessageBox(QMessageBox::Warning, tr("Parity Workbench"), message, QMessageBox::Ok, this);
     box->setAttribute(Qt::WA_DeleteOnClose);
     box->open(); // not exec(): the queue and the plots go on
+}
+
+void MainWindow::reportSlurmSubmission(const SlurmSubmission& s)
+{
+    const QString runs = s.runs == 1 ? tr("1 run") : tr("%1 runs").arg(s.runs);
+    const QString text =
+        s.dryRun ? tr("Wrote a Slurm sweep of %1 to %2; nothing was submitted. Its batch script: %3")
+                       .arg(runs, s.sweepDir, s.script)
+                 : tr("Submitted %1 to Slurm as job %2; the sweep's files are in %3.").arg(runs, s.jobId, s.sweepDir);
+    m_log->appendMessage(text);
+    statusBar()->showMessage(s.dryRun ? tr("Wrote %1").arg(s.script) : tr("Submitted Slurm job %1").arg(s.jobId),
+                             10000);
+    // The Runs tab follows the sweep's tasks from now on.
+    m_runs->setSaveDir(s.saveDir);
+    m_runs->refresh(); // the save directory may be new: scan it, and ask Slurm
+    if (!m_interactive)
+        return;
+    auto* box = new QMessageBox(QMessageBox::Information, tr("Submit to Slurm"),
+                                s.dryRun ? tr("The sweep was written; nothing was submitted.")
+                                         : tr("Submitted as Slurm job %1.").arg(s.jobId),
+                                QMessageBox::Ok, this);
+    box->setObjectName(QStringLiteral("slurm_submitted"));
+    box->setInformativeText(s.dryRun
+                                ? tr("Its directory: %1\nIts batch script: %2").arg(s.sweepDir, s.script)
+                                : tr("Its directory: %1\nThe Runs tab shows the state of its tasks.").arg(s.sweepDir));
+    box->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
 }
 
 void MainWindow::openConfigDialog()

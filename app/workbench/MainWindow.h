@@ -13,6 +13,7 @@ namespace parity::gui {
 
 class RunController;
 class RunPanel;
+struct SlurmSubmission;
 class LogPane;
 class MonitorPage;
 class InspectorPage;
@@ -65,6 +66,8 @@ private:
     void restoreSettings();
     void saveSettings() const;
     void openConfigDialog();
+    /// Says where a sweep submitted to Slurm is (log, status bar, a message box) and follows it in the Runs tab.
+    void reportSlurmSubmission(const SlurmSubmission& submission);
     void saveConfigDialog(bool askPath);
     void exportMetrics(const QString& format);
     std::vector<RunRecord> runsToExport(QString* error) const;

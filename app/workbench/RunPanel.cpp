@@ -1,10 +1,14 @@
 #include "RunPanel.h"
 
+#include "QueueSweep.h"
+#include "SiblingProgram.h"
 #include "config/SweepConfig.h"
 #include "io/RunDirectory.h"
 #include "form/ExperimentForm.h"
 #include "run/ProgressPanel.h"
+#include "slurm/SlurmSubmitDialog.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QFile>
 #include <QFileDialog>
@@ -15,11 +19,13 @@
 #include <QJsonObject>
 #include <QLabel>
 #include <QListView>
+#include <QMenu>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QSaveFile>
 #include <QScrollArea>
 #include <QSplitter>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 #include <utility>
@@ -36,6 +42,7 @@ RunPanel::RunPanel(RunController* controller, QWidget* parent)
     , m_stop(new QPushButton(tr("Stop")))
     , m_resume(new QPushButton(tr("Resume…")))
     , m_testOnly(new QPushButton(tr("Test only…")))
+    , m_slurm(new QToolButton)
 {
     m_start->setObjectName(QStringLiteral("start"));
     m_stop->setObjectName(QStringLiteral("stop"));
@@ -62,6 +69,22 @@ RunPanel::RunPanel(RunController* controller, QWidget* parent)
     auto* queueBox = new QGroupBox(tr("Queue"));
     auto* queueLayout = new QVBoxLayout(queueBox);
     queueLayout->addWidget(m_queueView);
+    // A cluster runs the queue too (issue 16): one job array, one task per run.
+    m_slurm->setObjectName(QStringLiteral("submit_slurm"));
+    m_slurm->setText(tr("Submit to Slurm…"));
+    auto* queueButtons = new QHBoxLayout;
+    queueButtons->setContentsMargins(0, 0, 0, 0);
+    queueButtons->addStretch(1);
+    queueButtons->addWidget(m_slurm);
+    queueLayout->addLayout(queueButtons);
+    m_queueView->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_queueView, &QListView::customContextMenuRequested, this, [this](const QPoint& at) {
+        QMenu menu(this);
+        QAction* submit = menu.addAction(m_slurm->text(), this, &RunPanel::submitToSlurm);
+        submit->setEnabled(m_slurm->isEnabled());
+        submit->setToolTip(m_slurm->toolTip());
+        menu.exec(m_queueView->viewport()->mapToGlobal(at));
+    });
 
     auto* split = new QSplitter(Qt::Vertical);
     split->addWidget(scroll);
@@ -84,6 +107,7 @@ RunPanel::RunPanel(RunController* controller, QWidget* parent)
     connect(m_stop, &QPushButton::clicked, this, &RunPanel::stop);
     connect(m_resume, &QPushButton::clicked, this, &RunPanel::chooseResume);
     connect(m_testOnly, &QPushButton::clicked, this, &RunPanel::chooseTestOnly);
+    connect(m_slurm, &QToolButton::clicked, this, &RunPanel::submitToSlurm);
     connect(m_form, &ExperimentForm::configChanged, this, &RunPanel::onFormChanged);
     connect(m_form, &ExperimentForm::dataChecked, this, &RunPanel::updateButtons);
     connect(m_queueView->selectionModel(), &QItemSelectionModel::currentChanged, this, &RunPanel::onSelectionChanged);
@@ -250,6 +274,13 @@ void RunPanel::updateButtons()
     m_stop->setEnabled(m_controller->state() == RunController::State::Running);
     m_resume->setEnabled(!busy);
     m_testOnly->setEnabled(!busy);
+    // A cluster does not need this machine's data check, nor this machine to be idle.
+    QStringList invalid = problems;
+    if (m_form->dataUnreadable())
+        invalid.removeAll(m_form->dataStatus());
+    m_slurm->setEnabled(invalid.isEmpty() && queue->size() > 0);
+    m_slurm->setToolTip(invalid.isEmpty() ? tr("Run the queue on a Slurm cluster: one job array, a task per run")
+                                          : tr("Cannot submit:\n") + invalid.join(QLatin1Char('\n')));
     m_form->setEnabled(!busy);
 }
 
@@ -443,6 +474,60 @@ void RunPanel::chooseTestOnly()
                                                       tr("Checkpoints (*.pth);;All files (*)"));
     if (!path.isEmpty())
         testOnly(path);
+}
+
+void RunPanel::submitToSlurm()
+{
+    const RunQueueModel* queue = m_controller->queue();
+    std::vector<parity::RunConfig> runs;
+    for (int i = 0; i < queue->size(); ++i)
+        runs.push_back(queue->entry(i).request.config);
+    QString error;
+    const auto queued = QueueSweep::of(runs, m_configPath, &error);
+    if (!queued) {
+        Q_EMIT errorOccurred(tr("Cannot submit to Slurm: %1").arg(error));
+        return;
+    }
+    QStringList lookedIn;
+    const QString parityTrain = !m_parityTrain.isEmpty()
+                                    ? m_parityTrain
+                                    : findSiblingProgram(QCoreApplication::applicationDirPath(),
+                                                         QStringLiteral("parity-train"), &lookedIn);
+    if (parityTrain.isEmpty()) {
+        Q_EMIT errorOccurred(tr("Cannot submit to Slurm: the tasks run parity-train, which is not installed beside "
+                                "the workbench (looked for %1).")
+                                 .arg(lookedIn.join(QStringLiteral(", "))));
+        return;
+    }
+    const parity::SweepConfig* sweep = &queued->sweep;
+    // Every run of a sweep shares its save directory (save_dir is not an axis).
+    const QString saveDir = QDir::cleanPath(
+        QFileInfo(QString::fromStdString(sweep->runs().front().saveDir)).absoluteFilePath());
+    const int count = int(sweep->runs().size());
+    const parity::RunConfig& first = sweep->runs().front();
+    QString description = count == 1 ? QString::fromStdString(first.shortTitle())
+                                     : tr("The queue's %1 runs").arg(count);
+    if (queued->fromFile)
+        description += tr(" (%1)").arg(QFileInfo(m_configPath).fileName());
+    SlurmSubmitDialog::Request request;
+    request.sweep = *sweep;
+    // Not the opened file's sweep: the dialog saves the configuration it submits, named after its runs.
+    request.configPath = queued->fromFile ? m_configPath.toStdString() : std::string();
+    request.configStem = count == 1 ? first.dataset + "-" + first.model + "-k" + std::to_string(first.k) : "queue";
+    request.saveDir = saveDir.toStdString();
+    request.parityTrain = parityTrain.toStdString();
+    request.description = description;
+    // The tasks read their data on the cluster; still, a path this machine cannot read is worth a second look.
+    if (m_form->dataUnreadable())
+        request.warning = tr("This machine cannot read the data of the form's run (%1): the tasks need it at "
+                             "that path on the cluster.")
+                              .arg(m_form->dataStatus().remove(QStringLiteral("✗ ")));
+    SlurmSubmitDialog dialog(request, this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    const parity::slurm::Sweep& written = dialog.sweep();
+    Q_EMIT slurmSubmitted({QString::fromStdString(written.jobId), QString::fromStdString(written.dir),
+                           QString::fromStdString(written.scriptPath()), saveDir, count, dialog.dryRun()});
 }
 
 } // namespace parity::gui

@@ -9,10 +9,21 @@
 
 class QListView;
 class QPushButton;
+class QToolButton;
 
 namespace parity::gui {
 
 class ExperimentForm;
+
+/// A sweep written for Slurm and, unless `dryRun`, submitted as job `jobId`.
+struct SlurmSubmission {
+    QString jobId;
+    QString sweepDir;
+    QString script; ///< its batch script
+    QString saveDir;
+    int runs = 0;
+    bool dryRun = false;
+};
 
 /// The left side of the workbench: the experiment form, the queue of runs a
 /// sweep file expands to, Start / Stop / Resume / Test only, and the progress
@@ -30,6 +41,9 @@ public:
     explicit RunPanel(RunController* controller, QWidget* parent = nullptr);
 
     void setExistingRunPolicy(ExistingRunPolicy policy) { m_existingPolicy = policy; }
+    /// The parity-train a Slurm sweep's tasks run; "" (the default): the
+    /// one installed with the workbench (findSiblingProgram).
+    void setParityTrainPath(const QString& path) { m_parityTrain = path; }
 
     ExperimentForm* form() const { return m_form; }
     ProgressPanel* progress() const { return m_progress; }
@@ -52,10 +66,16 @@ public Q_SLOTS:
     bool testOnly(const QString& checkpoint, QString* error = nullptr);
     void chooseResume();
     void chooseTestOnly();
+    /// The queue as one Slurm job array: asks for the sbatch options
+    /// (SlurmSubmitDialog), writes the sweep under the runs' save directory
+    /// and submits it (or only writes it: dry run). Problems (a queue that
+    /// is not one sweep, parity-train not found) go to errorOccurred.
+    void submitToSlurm();
 
 Q_SIGNALS:
     void errorOccurred(const QString& message);
     void configPathChanged(const QString& path);
+    void slurmSubmitted(const parity::gui::SlurmSubmission& submission);
 
 private:
     void onFormChanged();
@@ -74,6 +94,8 @@ private:
     QPushButton* m_stop;
     QPushButton* m_resume;
     QPushButton* m_testOnly;
+    QToolButton* m_slurm;
+    QString m_parityTrain;
     QString m_configPath;
     bool m_loading = false;
     ExistingRunPolicy m_existingPolicy = ExistingRunPolicy::Ask;
@@ -83,3 +105,5 @@ private:
 };
 
 } // namespace parity::gui
+
+Q_DECLARE_METATYPE(parity::gui::SlurmSubmission)

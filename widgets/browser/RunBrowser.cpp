@@ -4,11 +4,14 @@
 #include "browser/RunListModel.h"
 #include "export/MetricsExport.h"
 #include "plots/ServedAccuracyPlot.h"
+#include "slurm/JobText.h"
+#include "slurm/SlurmJobTracker.h"
 
 #include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHBoxLayout>
+#include <QHash>
 #include <QHeaderView>
 #include <QItemSelectionModel>
 #include <QLabel>
@@ -38,6 +41,8 @@ RunBrowser::RunBrowser(QWidget* parent)
     , m_compareButton(new QPushButton(tr("Compare"), this))
     , m_export(new QPushButton(tr("Export..."), this))
     , m_status(new QLabel(this))
+    , m_jobStatus(new QLabel(this))
+    , m_jobs(new SlurmJobTracker(this))
 {
     m_proxy->setSourceModel(m_model);
     m_proxy->setSortRole(RunListModel::SortRole);
@@ -60,6 +65,8 @@ RunBrowser::RunBrowser(QWidget* parent)
     for (const int column : {RunListModel::DatasetColumn, RunListModel::ModelColumn, RunListModel::EncoderColumn,
                              RunListModel::DecoderColumn, RunListModel::LossColumn})
         m_view->setColumnHidden(column, true);
+    // The Job column comes with the first run submitted to Slurm (jobsChanged).
+    m_view->setColumnHidden(RunListModel::JobColumn, true);
     m_view->horizontalHeader()->setContextMenuPolicy(Qt::CustomContextMenu);
     connect(m_view->horizontalHeader(), &QHeaderView::customContextMenuRequested, this, [this](const QPoint& at) {
         QMenu menu(this);
@@ -101,6 +108,10 @@ RunBrowser::RunBrowser(QWidget* parent)
     buttons->addWidget(m_compareButton);
     buttons->addWidget(m_export);
     buttons->addStretch(1);
+    m_jobStatus->setObjectName(QStringLiteral("job_status"));
+    m_jobStatus->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_jobStatus->hide();
+    buttons->addWidget(m_jobStatus);
     auto* tablePane = new QWidget(this);
     auto* tableLayout = new QVBoxLayout(tablePane);
     tableLayout->setContentsMargins(0, 0, 0, 0);
@@ -135,8 +146,127 @@ RunBrowser::RunBrowser(QWidget* parent)
             m_keptSelection << m_model->runDirAt(row);
         m_fitColumns = true;
     });
+    connect(m_model, &QAbstractItemModel::modelReset, this, &RunBrowser::restoreSelection);
     connect(m_model, &RunListModel::scanFinished, this, &RunBrowser::scanned);
+    connect(m_model, &RunListModel::jobsChanged, this, &RunBrowser::jobsChanged);
+    connect(m_jobs, &SlurmJobTracker::updated, this, [this] { m_model->setSweeps(m_jobs->sweeps()); });
     updateButtons();
+}
+
+void RunBrowser::showEvent(QShowEvent* event)
+{
+    QWidget::showEvent(event);
+    m_jobs->setActive(true); // on screen: follow the Slurm tasks
+}
+
+void RunBrowser::hideEvent(QHideEvent* event)
+{
+    QWidget::hideEvent(event);
+    m_jobs->setActive(false);
+}
+
+void RunBrowser::restoreSelection()
+{
+    QList<int> keep;
+    for (const QString& dir : std::as_const(m_keptSelection))
+        if (const int row = m_model->rowOfRunDir(dir); row >= 0)
+            keep << row;
+    if (!keep.isEmpty())
+        selectRows(keep);
+}
+
+QString RunBrowser::jobStatusText() const { return m_jobStatus->isVisible() ? m_jobStatus->text() : QString(); }
+
+void RunBrowser::fitColumns()
+{
+    m_fitColumns = false;
+    m_view->resizeColumnsToContents();
+    // Headers run long ("<dataset> <model> <k> <loss> <encoder> <decoder>");
+    // the tooltip and the other columns carry the rest.
+    for (int column : {int(RunListModel::RunColumn), int(RunListModel::DirectoryColumn)})
+        m_view->setColumnWidth(column, qMin(m_view->columnWidth(column), 320));
+    if (m_jobColumnShown)
+        fitRunColumn();
+}
+
+void RunBrowser::fitRunColumn()
+{
+    // The Job column needs room beside epochs, status and the last update:
+    // the run's title takes what they leave (its tooltip has the rest), at
+    // 1280x800 too.
+    m_view->setColumnWidth(RunListModel::JobColumn,
+                           qMin(m_view->columnWidth(RunListModel::JobColumn), kJobColumnWidth));
+    int others = 0;
+    for (int column = 0; column < RunListModel::ColumnCount; ++column)
+        if (column != RunListModel::RunColumn && column != RunListModel::DirectoryColumn
+            && !m_view->isColumnHidden(column))
+            others += m_view->columnWidth(column);
+    const int room = m_view->viewport()->width() - others;
+    m_view->setColumnWidth(RunListModel::RunColumn,
+                           qBound(140, qMin(room, m_view->columnWidth(RunListModel::RunColumn)), 320));
+}
+
+void RunBrowser::jobsChanged()
+{
+    const bool jobs = m_model->hasJobs();
+    if (jobs != m_jobColumnShown) {
+        m_jobColumnShown = jobs;
+        m_view->setColumnHidden(RunListModel::JobColumn, !jobs);
+        if (jobs && !m_fitColumns) {
+            m_view->resizeColumnToContents(RunListModel::JobColumn);
+            fitRunColumn();
+        }
+    }
+    if (m_fitColumns) {
+        fitColumns(); // rows of runs not started came or went
+    } else if (jobs) {
+        // "done" became "pending (Priority)": the column widens for it (the rest of the widths stay).
+        const int width = m_view->columnWidth(RunListModel::JobColumn);
+        m_view->resizeColumnToContents(RunListModel::JobColumn);
+        const int wanted = qMin(m_view->columnWidth(RunListModel::JobColumn), kJobColumnWidth);
+        m_view->setColumnWidth(RunListModel::JobColumn, qMax(width, wanted));
+        if (wanted > width)
+            fitRunColumn();
+    }
+    // A task that started or ended has a run directory now, or soon: look
+    // for it (the save directory may not have existed to be watched). Once
+    // per state: a task that failed before making its directory must not
+    // rescan for ever.
+    QHash<QString, int> notStarted;
+    bool rescan = false;
+    for (int row = 0; row < m_model->rowCount(); ++row) {
+        const auto* job = m_model->jobAt(row);
+        if (!m_model->isNotStartedAt(row) || !job)
+            continue;
+        const QString dir = m_model->runDirAt(row);
+        const int state = int(job->state) * 100000 + job->epochsCompleted; // an epoch more: its directory is there
+        notStarted.insert(dir, state);
+        rescan = rescan
+                 || (job->state != parity::slurm::RunStatus::State::Pending
+                     && m_notStartedStates.value(dir, -1) != state);
+    }
+    m_notStartedStates = notStarted;
+    if (rescan)
+        m_model->refresh();
+    // The sweeps with a task still to end, else the newest one.
+    const auto& sweeps = m_model->sweeps();
+    QStringList active, all, notes;
+    for (const auto& sweep : sweeps) {
+        const QString line = jobtext::summary(sweep);
+        all << line;
+        if (std::any_of(sweep.runs.begin(), sweep.runs.end(), jobtext::isActive))
+            active << line;
+        for (const auto& note : sweep.notes)
+            notes << QString::fromStdString(note);
+    }
+    if (!active.isEmpty() || !all.isEmpty()) {
+        const QStringList shown = active.isEmpty() ? QStringList{all.last()} : active;
+        m_jobStatus->setText(tr("Slurm: %1").arg(shown.join(QStringLiteral("; "))) + (notes.isEmpty() ? "" : " ⚠"));
+        m_jobStatus->setToolTip(
+            tr("Sweeps submitted from %1:\n%2").arg(m_model->root(), all.join(QLatin1Char('\n')))
+            + (notes.isEmpty() ? QString() : QStringLiteral("\n\n") + notes.join(QLatin1Char('\n'))));
+    }
+    m_jobStatus->setVisible(!sweeps.empty());
 }
 
 void RunBrowser::setRecentRoots(const QStringList& roots)
@@ -160,6 +290,7 @@ void RunBrowser::setRoot(const QString& saveDir)
     }
     m_rootEdit->setText(saveDir);
     m_model->setRoot(saveDir);
+    m_jobs->setSaveDir(saveDir);
     if (m_model->isScanning())
         setStatus(tr("Scanning %1…").arg(saveDir));
 }
@@ -169,13 +300,7 @@ bool RunBrowser::isScanning() const { return m_model->isScanning(); }
 void RunBrowser::scanned()
 {
     const QString saveDir = m_model->root();
-    QList<int> keep;
-    for (const QString& dir : std::as_const(m_keptSelection))
-        if (const int row = m_model->rowOfRunDir(dir); row >= 0)
-            keep << row;
-    m_keptSelection.clear();
-    if (!keep.isEmpty())
-        selectRows(keep);
+    m_keptSelection.clear(); // restored when the rows were reset (restoreSelection)
     int unreadable = 0;
     for (int row = 0; row < m_model->rowCount(); ++row)
         unreadable += m_model->errorAt(row).isEmpty() ? 0 : 1;
@@ -186,14 +311,27 @@ void RunBrowser::scanned()
             tr("%1 runs, %2 unreadable (hover over a row for the reason)").arg(m_model->rowCount()).arg(unreadable));
     else
         setStatus(tr("%1 runs").arg(m_model->rowCount()));
-    if (m_fitColumns) { // new rows; rows updated in place keep the widths the user sees
-        m_fitColumns = false;
-        m_view->resizeColumnsToContents();
-        // Headers run long ("<dataset> <model> <k> <loss> <encoder> <decoder>");
-        // the tooltip and the other columns carry the rest.
-        for (int column : {int(RunListModel::RunColumn), int(RunListModel::DirectoryColumn)})
-            m_view->setColumnWidth(column, qMin(m_view->columnWidth(column), 320));
+    if (m_fitColumns) // new rows; rows updated in place keep the widths the user sees
+        fitColumns();
+    // A run that started or ended since Slurm was last heard saying its task
+    // waits or runs: ask again now rather than in ten seconds; else look for
+    // new sweeps (one submitted by parity-train shows without waiting for a poll).
+    bool outdated = false;
+    for (int row = 0; row < m_model->rowCount() && !outdated; ++row) {
+        const auto* job = m_model->jobAt(row);
+        if (!job || !jobtext::isActive(*job) || m_model->isNotStartedAt(row))
+            continue;
+        const QString& status = m_model->recordAt(row).status;
+        const bool ended = status == QLatin1String("finished") || status == QLatin1String("failed")
+                           || status == QLatin1String("stopped");
+        const bool started = status == QLatin1String("running")
+                             && job->state == parity::slurm::RunStatus::State::Pending;
+        outdated = ended || started;
     }
+    if (outdated)
+        m_jobs->pollNow();
+    else
+        m_jobs->pollSoon();
     Q_EMIT runsScanned(m_model->rowCount());
 }
 
@@ -204,6 +342,7 @@ QString RunBrowser::statusText() const { return m_status->text(); }
 void RunBrowser::refresh()
 {
     setRoot(m_rootEdit->text()); // the same root: the model scans it again
+    m_jobs->refresh();
 }
 
 void RunBrowser::browse()
@@ -239,13 +378,15 @@ std::vector<RunRecord> RunBrowser::selectedRecords()
     std::vector<RunRecord> records;
     QStringList errors;
     for (int row : selectedRows()) {
-        if (m_model->errorAt(row).isEmpty())
+        if (m_model->isNotStartedAt(row))
+            errors << tr("%1 has not started yet").arg(m_model->recordAt(row).displayName());
+        else if (m_model->errorAt(row).isEmpty())
             records.push_back(m_model->recordAt(row));
         else
             errors << m_model->errorAt(row);
     }
     if (!errors.isEmpty())
-        setStatus(tr("Skipped unreadable runs: %1").arg(errors.join(QStringLiteral("; "))));
+        setStatus(tr("Skipped runs: %1").arg(errors.join(QStringLiteral("; "))));
     return records;
 }
 
@@ -257,7 +398,7 @@ bool RunBrowser::openSelected()
         return false;
     }
     openIndex(m_proxy->mapFromSource(m_model->index(rows.first(), 0)));
-    return m_model->errorAt(rows.first()).isEmpty();
+    return m_model->errorAt(rows.first()).isEmpty() && !m_model->isNotStartedAt(rows.first());
 }
 
 void RunBrowser::openIndex(const QModelIndex& proxyIndex)
@@ -265,6 +406,12 @@ void RunBrowser::openIndex(const QModelIndex& proxyIndex)
     if (!proxyIndex.isValid())
         return;
     const int row = m_proxy->mapToSource(proxyIndex).row();
+    if (m_model->isNotStartedAt(row)) {
+        const auto* job = m_model->jobAt(row);
+        setStatus(tr("%1 has not started yet (Slurm: %2): there is nothing to open")
+                      .arg(m_model->recordAt(row).displayName(), job ? jobtext::state(*job) : tr("no task")));
+        return;
+    }
     if (!m_model->errorAt(row).isEmpty()) {
         setStatus(m_model->errorAt(row));
         return;

@@ -2,6 +2,7 @@
 // The "Runs" page: find, open, compare and export finished runs.
 #include "common/RunRecord.h"
 
+#include <QHash>
 #include <QStringList>
 #include <QWidget>
 
@@ -21,6 +22,7 @@ namespace parity::gui {
 class ComparePlot;
 class RunListModel;
 class ServedAccuracyPlot;
+class SlurmJobTracker;
 
 /// A save directory chooser over a sortable table of its runs (RunListModel)
 /// and, below, two tabs: "Learning curves" (a ComparePlot) and "Served
@@ -29,6 +31,11 @@ class ServedAccuracyPlot;
 /// in both;
 /// "Export..." writes the selected run's metrics as CSV or JSON. A run that
 /// does not load shows its error in the status line and its tooltip.
+///
+/// Runs submitted to Slurm show their task's state in a Job column (shown
+/// once the save directory has a submitted sweep) and the sweeps' summary
+/// beside the buttons; a SlurmJobTracker asks Slurm again every ten seconds
+/// while the browser is on screen and a task is pending or running.
 class RunBrowser : public QWidget {
     Q_OBJECT
 public:
@@ -41,6 +48,9 @@ public:
     bool isScanning() const;
 
     RunListModel* model() const { return m_model; }
+    SlurmJobTracker* jobTracker() const { return m_jobs; }
+    /// "Slurm: job 1234: 2 running, 3 pending" ("" without submitted sweeps).
+    QString jobStatusText() const;
     QTableView* view() const { return m_view; }
     ComparePlot* comparePlot() const { return m_compare; }
     ServedAccuracyPlot* servedPlot() const { return m_served; }
@@ -78,8 +88,18 @@ Q_SIGNALS:
     void runsScanned(int count);
     void recentRootsChanged(const QStringList& roots);
 
+protected:
+    void showEvent(QShowEvent* event) override;
+    void hideEvent(QHideEvent* event) override;
+
 private:
     void browse();
+    void restoreSelection();
+    void jobsChanged();
+    /// New rows: every column fits its contents, within limits.
+    void fitColumns();
+    /// The run's title gives way to the Job column (at 1280x800 too).
+    void fitRunColumn();
     void askExport();
     void openIndex(const QModelIndex& proxyIndex);
     void updateButtons();
@@ -97,7 +117,12 @@ private:
     QPushButton* m_compareButton = nullptr;
     QPushButton* m_export = nullptr;
     QLabel* m_status = nullptr;
+    QLabel* m_jobStatus = nullptr;
+    SlurmJobTracker* m_jobs = nullptr;
+    bool m_jobColumnShown = false;
+    QHash<QString, int> m_notStartedStates; ///< job state and epochs of each row not started, at the last update
     static constexpr int kRecentRoots = 8;
+    static constexpr int kJobColumnWidth = 160; ///< at most: longer states elide (the tooltip has them)
     QStringList m_recentRoots;
     QToolButton* m_recentButton = nullptr;
     QStringList m_keptSelection; ///< run directories selected before a rescan

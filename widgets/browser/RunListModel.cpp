@@ -1,6 +1,7 @@
 #include "browser/RunListModel.h"
 
 #include "browser/RunRecordLoader.h"
+#include "slurm/JobText.h"
 
 #include <cmath>
 
@@ -13,7 +14,11 @@
 #include <QTimer>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include <QJsonDocument>
+
 #include <algorithm>
+#include <exception>
+#include <set>
 
 namespace parity::gui {
 
@@ -46,6 +51,32 @@ void collect(const QString& dir, int depth, QStringList* runs, QStringList* visi
 QString shortClassName(const QString& name) { return name.mid(name.lastIndexOf(QLatin1Char('.')) + 1); }
 
 bool insidePrevious(const QString& dir) { return QFileInfo(dir).fileName().startsWith(QLatin1String("previous-")); }
+
+/// The key a run directory is matched by: the Slurm sweep's path and the scan's may differ in "." and "//".
+QString runKey(const QString& dir) { return QDir::cleanPath(QFileInfo(dir).absoluteFilePath()); }
+
+/// The record of a run that has no directory yet: its identity from the path
+/// (what the Dataset, Model, k, ... columns show) and the title of a run
+/// configured so.
+RunRecord notStartedRecord(const parity::slurm::RunStatus& run)
+{
+    RunRecord record;
+    record.runDir = runKey(QString::fromStdString(run.runDir));
+    RunRecordLoader::identityFromPath(record.runDir, &record);
+    if (!run.header.empty())
+        record.header = QString::fromStdString(run.header);
+    try {
+        // The path names dataset, model, k, loss and coders; the defaults fill the rest of a configuration.
+        nlohmann::json j = parity::RunConfig{}.toJson();
+        j.update(nlohmann::json::parse(QJsonDocument(record.config).toJson(QJsonDocument::Compact).toStdString()));
+        for (const char* key : {"encoder_class", "decoder_class", "loss_class"})
+            j.erase(key);
+        record.title = QString::fromStdString(parity::RunConfig::fromJson(j).shortTitle());
+    } catch (const std::exception&) {
+        record.title.clear(); // the header names it
+    }
+    return record;
+}
 } // namespace
 
 RunListModel::RunListModel(QObject* parent)
@@ -147,24 +178,92 @@ void RunListModel::startScan()
             return;
         }
         watch(result.visited);
-        const bool sameRuns = std::equal(m_entries.begin(), m_entries.end(), result.entries.begin(),
-                                         result.entries.end(), [](const Entry& a, const Entry& b) {
-                                             return a.record.runDir == b.record.runDir;
-                                         });
-        if (sameRuns && !m_entries.empty()) {
-            // The same runs, updated (a run went on): the rows change in
-            // place, so the view keeps its scroll position and selection.
-            m_entries = std::move(result.entries);
-            Q_EMIT dataChanged(index(0, 0), index(rowCount() - 1, ColumnCount - 1));
-        } else {
-            beginResetModel();
-            m_entries = std::move(result.entries);
-            endResetModel();
-        }
+        replaceEntries(withNotStarted(std::move(result.entries)));
         Q_EMIT scanFinished();
     });
     watcher->setFuture(QtConcurrent::run([root] { return scan(root); }));
 }
+
+void RunListModel::replaceEntries(std::vector<Entry> entries)
+{
+    const bool sameRuns = std::equal(m_entries.begin(), m_entries.end(), entries.begin(), entries.end(),
+                                     [](const Entry& a, const Entry& b) {
+                                         return a.record.runDir == b.record.runDir && a.notStarted == b.notStarted;
+                                     });
+    if (sameRuns && !m_entries.empty()) {
+        // The same runs, updated (a run went on): the rows change in
+        // place, so the view keeps its scroll position and selection.
+        m_entries = std::move(entries);
+        Q_EMIT dataChanged(index(0, 0), index(rowCount() - 1, ColumnCount - 1));
+    } else {
+        beginResetModel();
+        m_entries = std::move(entries);
+        endResetModel();
+    }
+}
+
+std::vector<RunListModel::Entry> RunListModel::withNotStarted(std::vector<Entry> scanned) const
+{
+    std::set<QString> listed;
+    for (const Entry& e : scanned)
+        listed.insert(runKey(e.record.runDir));
+    for (const auto& [dir, job] : m_jobs) {
+        if (!listed.insert(dir).second)
+            continue;
+        Entry entry;
+        entry.notStarted = true;
+        entry.record = notStartedRecord(m_sweeps[job.sweep].runs[job.run]);
+        scanned.push_back(std::move(entry));
+    }
+    return scanned;
+}
+
+void RunListModel::setSweeps(std::vector<parity::slurm::SweepStatus> sweeps)
+{
+    m_sweeps = std::move(sweeps);
+    m_jobs.clear();
+    // Oldest first: a run submitted again shows its newest task.
+    for (size_t s = 0; s < m_sweeps.size(); ++s)
+        for (size_t r = 0; r < m_sweeps[s].runs.size(); ++r)
+            if (!m_sweeps[s].runs[r].runDir.empty())
+                m_jobs[runKey(QString::fromStdString(m_sweeps[s].runs[r].runDir))] = Job{s, r};
+    std::vector<Entry> scanned;
+    for (const Entry& e : m_entries)
+        if (!e.notStarted)
+            scanned.push_back(e);
+    replaceEntries(withNotStarted(std::move(scanned)));
+    Q_EMIT jobsChanged();
+}
+
+QString RunListModel::notStartedText(const Entry& entry) const
+{
+    const Job* job = jobOf(entry);
+    const auto state = job ? m_sweeps[job->sweep].runs[job->run].state : parity::slurm::RunStatus::State::Pending;
+    switch (state) {
+    case parity::slurm::RunStatus::State::Pending:
+        return tr("not started");
+    case parity::slurm::RunStatus::State::Running:
+        return tr("starting");
+    default:
+        return tr("never started"); // its task ended before the run began (the tooltip has the log)
+    }
+}
+
+const RunListModel::Job* RunListModel::jobOf(const Entry& entry) const
+{
+    if (m_jobs.empty())
+        return nullptr;
+    const auto found = m_jobs.find(runKey(entry.record.runDir));
+    return found == m_jobs.end() ? nullptr : &found->second;
+}
+
+const parity::slurm::RunStatus* RunListModel::jobAt(int row) const
+{
+    const Job* job = jobOf(m_entries.at(size_t(row)));
+    return job ? &m_sweeps[job->sweep].runs[job->run] : nullptr;
+}
+
+bool RunListModel::isNotStartedAt(int row) const { return m_entries.at(size_t(row)).notStarted; }
 
 const RunRecord& RunListModel::recordAt(int row) const { return m_entries.at(size_t(row)).record; }
 QString RunListModel::runDirAt(int row) const { return m_entries.at(size_t(row)).record.runDir; }
@@ -173,9 +272,9 @@ bool RunListModel::isPreviousAt(int row) const { return m_entries.at(size_t(row)
 
 int RunListModel::rowOfRunDir(const QString& dir) const
 {
-    const QString absolute = QFileInfo(dir).absoluteFilePath();
+    const QString key = runKey(dir);
     for (size_t i = 0; i < m_entries.size(); ++i)
-        if (m_entries[i].record.runDir == absolute)
+        if (runKey(m_entries[i].record.runDir) == key)
             return int(i);
     return -1;
 }
@@ -204,7 +303,7 @@ QVariant RunListModel::displayValue(const Entry& e, int column) const
     case LossColumn:
         return shortClassName(r.config.value(QStringLiteral("loss")).toString());
     case EpochsColumn:
-        return e.error.isEmpty() ? QVariant(int(r.epochs.size())) : QVariant();
+        return e.error.isEmpty() && !e.notStarted ? QVariant(int(r.epochs.size())) : QVariant();
     case BestValColumn:
         if (!e.error.isEmpty() || r.epochs.empty())
             return QVariant();
@@ -212,10 +311,22 @@ QVariant RunListModel::displayValue(const Entry& e, int column) const
         return std::isnan(r.bestValReconstructionTop1) ? QVariant(tr("no val"))
                                                        : QVariant(QString::number(r.bestValReconstructionTop1, 'f', 4));
     case StatusColumn: {
+        if (e.notStarted)
+            return notStartedText(e);
         QString status = !e.error.isEmpty()   ? QStringLiteral("unreadable")
                          : r.status.isEmpty() ? QStringLiteral("original format")
                                               : r.status;
         return e.previous ? QStringLiteral("previous, %1").arg(status) : status;
+    }
+    case JobColumn: {
+        const Job* job = jobOf(e);
+        if (!job)
+            return QString();
+        // The run's directory is read every few seconds, Slurm every ten: the epochs come from the fresher.
+        parity::slurm::RunStatus run = m_sweeps[job->sweep].runs[job->run];
+        if (!e.notStarted && e.error.isEmpty())
+            run.epochsCompleted = std::max(run.epochsCompleted, int(r.epochs.size()));
+        return jobtext::state(run);
     }
     case UpdatedColumn:
         return r.updated;
@@ -233,7 +344,7 @@ QVariant RunListModel::sortValue(const Entry& e, int column) const
     case KColumn:
         return e.record.config.value(QStringLiteral("k")).toInt();
     case EpochsColumn:
-        return e.error.isEmpty() ? int(e.record.epochs.size()) : -1;
+        return e.error.isEmpty() && !e.notStarted ? int(e.record.epochs.size()) : -1;
     case BestValColumn:
         return e.error.isEmpty() && !e.record.epochs.empty() && !std::isnan(e.record.bestValReconstructionTop1)
                    ? e.record.bestValReconstructionTop1
@@ -254,6 +365,14 @@ QVariant RunListModel::data(const QModelIndex& index, int role) const
     case SortRole:
         return sortValue(e, index.column());
     case Qt::ToolTipRole:
+        if (index.column() == JobColumn || e.notStarted) {
+            if (const Job* job = jobOf(e)) {
+                const auto& sweep = m_sweeps[job->sweep];
+                const QString tip = jobtext::toolTip(sweep.sweep, sweep.runs[job->run]);
+                return e.notStarted ? tr("%1\nNo run directory: %2.\n\n%3").arg(e.record.runDir, notStartedText(e), tip)
+                                    : tip;
+            }
+        }
         if (!e.error.isEmpty())
             return e.error;
         switch (index.column()) {
@@ -269,9 +388,14 @@ QVariant RunListModel::data(const QModelIndex& index, int role) const
         }
         return displayValue(e, index.column());
     case Qt::ForegroundRole:
+        if (index.column() == JobColumn) {
+            const Job* job = jobOf(e);
+            if (job && m_sweeps[job->sweep].runs[job->run].state == parity::slurm::RunStatus::State::Failed)
+                return QBrush(QColor(180, 30, 30));
+        }
         if (!e.error.isEmpty())
             return QBrush(QColor(180, 30, 30));
-        if (e.previous)
+        if (e.previous || e.notStarted)
             return QBrush(QColor(Qt::gray));
         return {};
     case Qt::TextAlignmentRole:
@@ -284,6 +408,8 @@ QVariant RunListModel::data(const QModelIndex& index, int role) const
         return e.previous;
     case ErrorRole:
         return e.error;
+    case NotStartedRole:
+        return e.notStarted;
     }
     return {};
 }
@@ -292,10 +418,11 @@ QVariant RunListModel::headerData(int section, Qt::Orientation orientation, int 
 {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole || section < 0 || section >= ColumnCount)
         return QAbstractTableModel::headerData(section, orientation, role);
-    static const char* kTitles[ColumnCount] = {"Run",    "Dataset", "Model",
-                                               "k",      "Encoder", "Decoder",
-                                               "Loss",   "Epochs",  "Best val recon. top-1",
-                                               "Status", "Updated", "Directory"};
+    static const char* kTitles[ColumnCount] = {"Run",      "Dataset", "Model",
+                                               "k",        "Encoder", "Decoder",
+                                               "Loss",     "Epochs",  "Best val recon. top-1",
+                                               "Status",   "Job",     "Updated",
+                                               "Directory"};
     return tr(kTitles[section]);
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // The runs found under a save directory, one row each.
 #include "common/RunRecord.h"
+#include "slurm/SlurmSweep.h"
 
 #include <QAbstractTableModel>
 #include <QString>
@@ -9,6 +10,7 @@
 class QFileSystemWatcher;
 class QTimer;
 
+#include <map>
 #include <vector>
 
 namespace parity::gui {
@@ -30,6 +32,11 @@ namespace parity::gui {
 /// checkpoint, also one of parity-train) rescans it two seconds later. When the
 /// runs are the same ones, their rows change in place (dataChanged) instead
 /// of a reset.
+///
+/// Runs submitted to Slurm (setSweeps, from a SlurmJobTracker) get their
+/// task's state in the Job column, matched by run directory; a run whose
+/// task has not made its directory yet (pending) still has a row, marked
+/// not started, with its job state.
 class RunListModel : public QAbstractTableModel {
     Q_OBJECT
 public:
@@ -44,6 +51,7 @@ public:
         EpochsColumn,
         BestValColumn,
         StatusColumn,
+        JobColumn, ///< the Slurm task's state, for runs submitted to Slurm
         UpdatedColumn,
         DirectoryColumn,
         ColumnCount
@@ -53,6 +61,7 @@ public:
         RunDirRole,                  ///< absolute run directory
         IsPreviousRole,              ///< bool: inside a previous-<timestamp>/ folder
         ErrorRole,                   ///< load error, empty when the run loaded
+        NotStartedRole,              ///< bool: a Slurm task's run that has no directory yet
     };
 
     explicit RunListModel(QObject* parent = nullptr);
@@ -71,6 +80,17 @@ public:
     QString runDirAt(int row) const;
     QString errorAt(int row) const; ///< empty when the run loaded
     bool isPreviousAt(int row) const;
+    /// A run of a Slurm sweep whose directory does not exist yet (no record to open).
+    bool isNotStartedAt(int row) const;
+    /// The Slurm task of the run in `row`, or nullptr when it was not submitted.
+    const parity::slurm::RunStatus* jobAt(int row) const;
+
+    /// The Slurm sweeps of the save directory and their tasks' states; the
+    /// Job column and the rows of runs not started follow them.
+    void setSweeps(std::vector<parity::slurm::SweepStatus> sweeps);
+    const std::vector<parity::slurm::SweepStatus>& sweeps() const { return m_sweeps; }
+    /// Some row has a Slurm task.
+    bool hasJobs() const { return !m_jobs.empty(); }
     int rowOfRunDir(const QString& dir) const; ///< -1 when not listed
 
     int rowCount(const QModelIndex& parent = QModelIndex()) const override;
@@ -86,13 +106,28 @@ public:
 Q_SIGNALS:
     /// The rows now show the save directory as the latest scan found it.
     void scanFinished();
+    /// The rows now show the sweeps of the last setSweeps().
+    void jobsChanged();
 
 private:
     struct Entry {
         RunRecord record;
         QString error;
         bool previous = false;
+        bool notStarted = false; ///< a Slurm task's run without a directory yet
     };
+    /// A run's Slurm task: m_sweeps[sweep].runs[run].
+    struct Job {
+        size_t sweep = 0;
+        size_t run = 0;
+    };
+    const Job* jobOf(const Entry& entry) const;
+    /// "not started", "starting" or "never started", by the task's state.
+    QString notStartedText(const Entry& entry) const;
+    /// `scanned` and, after them, a row for every Slurm task's run not among them.
+    std::vector<Entry> withNotStarted(std::vector<Entry> scanned) const;
+    /// The rows become `entries`: changed in place when they are the same runs, else reset.
+    void replaceEntries(std::vector<Entry> entries);
     QVariant displayValue(const Entry& entry, int column) const;
     QVariant sortValue(const Entry& entry, int column) const;
     struct ScanResult {
@@ -110,6 +145,8 @@ private:
     bool m_rescan = false; ///< asked for while a scan ran: scan again when it is through
     QFileSystemWatcher* m_fsWatcher = nullptr;
     QTimer* m_rescanTimer = nullptr; ///< a change rescans once, a little later
+    std::vector<parity::slurm::SweepStatus> m_sweeps;
+    std::map<QString, Job> m_jobs; ///< by run directory (cleaned absolute path); the newest sweep wins
 };
 
 } // namespace parity::gui

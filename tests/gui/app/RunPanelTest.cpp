@@ -4,6 +4,8 @@
 #include "RunController.h"
 #include "RunPanel.h"
 #include "form/ExperimentForm.h"
+#include "slurm/SlurmSubmitDialog.h"
+#include "slurm/SlurmSweep.h"
 
 #include "TestPaths.h"
 #include "support/GuiTestRuns.h"
@@ -15,10 +17,15 @@
 #include <QMessageBox>
 #include <QPushButton>
 #include <QProcess>
+#include <QCheckBox>
+#include <QLabel>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QSpinBox>
+#include <QStandardPaths>
 #include <QTest>
 #include <QTimer>
+#include <QToolButton>
 
 #include <filesystem>
 
@@ -66,6 +73,35 @@ private:
 
     QTimer m_timer;
     QString m_button;
+};
+
+/// Operates the "Submit to Slurm" dialog once it shows: keeps what it says,
+/// then writes the script only (dry run).
+class SlurmDialogOperator : public QObject {
+public:
+    SlurmDialogOperator()
+    {
+        m_timer.setInterval(20);
+        connect(&m_timer, &QTimer::timeout, this, [this] {
+            auto* dialog = qobject_cast<SlurmSubmitDialog*>(QApplication::activeModalWidget());
+            if (!dialog || dialog == m_seen)
+                return;
+            m_seen = dialog;
+            ++shown;
+            what = dialog->findChild<QLabel*>(QStringLiteral("slurm_what"))->text();
+            where = dialog->findChild<QLabel*>(QStringLiteral("slurm_where"))->text();
+            dialog->findChild<QCheckBox*>(QStringLiteral("slurm_dry_run"))->setChecked(true);
+            dialog->findChild<QPushButton*>(QStringLiteral("slurm_submit_button"))->click();
+        });
+        m_timer.start();
+    }
+    int shown = 0;
+    QString what;
+    QString where;
+
+private:
+    QTimer m_timer;
+    QObject* m_seen = nullptr;
 };
 } // namespace
 
@@ -286,6 +322,84 @@ private Q_SLOTS:
             parity::test::fileLines(runDir + QLatin1Char('/') + previous[0] + QStringLiteral("/val_loss.txt")).size(),
             2);
         QCOMPARE(parity::test::fileLines(runDir + QStringLiteral("/metrics.csv")).size(), 1 + 10 * 3);
+    }
+
+    // Issue 16, item 4: the queue goes to Slurm as one sweep, the opened
+    // file's when it is unchanged; an edited queue that no sweep describes is
+    // refused with the reason; the form's own run gets its configuration saved.
+    void theQueueIsSubmittedToSlurmAsOneSweep()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QSettings().clear();
+        parity::test::TempDir tmp;
+        auto c = parity::test::tinyRunConfig(tmp / "data", tmp / "save", 1);
+        nlohmann::json j = c.toConfigFile();
+        j["k_vals"] = {2, 3};
+        std::ofstream(tmp / "sweep.json") << j.dump(2);
+        RunController controller;
+        RunPanel panel(&controller);
+        panel.setParityTrainPath(QStringLiteral(PARITY_TRAIN_EXE));
+        QString error;
+        QVERIFY2(panel.openConfig(q(tmp / "sweep.json"), &error), qPrintable(error));
+        auto* button = panel.findChild<QToolButton*>(QStringLiteral("submit_slurm"));
+        QVERIFY(button && button->isEnabled());
+
+        SlurmDialogOperator user;
+        QSignalSpy submitted(&panel, &RunPanel::slurmSubmitted);
+        QSignalSpy errors(&panel, &RunPanel::errorOccurred);
+        button->click();
+        QCOMPARE(user.shown, 1);
+        QCOMPARE(submitted.count(), 1);
+        auto s = submitted.first().first().value<SlurmSubmission>();
+        QVERIFY2(user.what.contains(QStringLiteral("2 tasks")) && user.what.contains(QStringLiteral("sweep.json")),
+                 qPrintable(user.what));
+        QVERIFY2(user.where.contains(QStringLiteral(PARITY_TRAIN_EXE)), qPrintable(user.where));
+        QVERIFY(s.dryRun);
+        QCOMPARE(s.runs, 2);
+        QCOMPARE(s.saveDir, q(tmp / "save"));
+        QVERIFY(s.jobId.isEmpty());
+        auto sweep = parity::slurm::Sweep::read(s.sweepDir.toStdString());
+        QCOMPARE(sweep.configPath, tmp / "sweep.json"); // the opened file itself
+        QCOMPARE(int(sweep.runs.size()), 2);
+        QCOMPARE(sweep.runs[1].runDir, [&] {
+            auto k3 = c;
+            k3.k = 3;
+            return std::filesystem::absolute(k3.runDir()).lexically_normal().string();
+        }());
+        QVERIFY(parity::test::fileLines(s.script).contains(QStringLiteral("#SBATCH --array=0-1")));
+
+        // Run 2 edited to 4 epochs: no sweep runs 1 epoch for k = 2 and 4 for k = 3.
+        auto* view = panel.findChild<QListView*>(QStringLiteral("queue"));
+        view->setCurrentIndex(controller.queue()->index(1));
+        panel.form()->findChild<QSpinBox*>(QStringLiteral("num_epoch"))->setValue(4);
+        panel.submitToSlurm();
+        QCOMPARE(user.shown, 1); // no dialog
+        QCOMPARE(errors.count(), 1);
+        QVERIFY2(errors.first().first().toString().contains(QStringLiteral("not one sweep")),
+                 qPrintable(errors.first().first().toString()));
+
+        // Both at 4 epochs: a sweep of the queue's own, saved where its record names it.
+        view->setCurrentIndex(controller.queue()->index(0));
+        panel.form()->findChild<QSpinBox*>(QStringLiteral("num_epoch"))->setValue(4);
+        panel.submitToSlurm();
+        QCOMPARE(user.shown, 2);
+        QCOMPARE(submitted.count(), 2);
+        s = submitted.at(1).first().value<SlurmSubmission>();
+        sweep = parity::slurm::Sweep::read(s.sweepDir.toStdString());
+        QVERIFY2(QString::fromStdString(sweep.configPath).startsWith(q(tmp / "save/slurm/workbench/")),
+                 qPrintable(QString::fromStdString(sweep.configPath)));
+        const auto saved = parity::SweepConfig::load(sweep.configPath);
+        QCOMPARE(int(saved.runs().size()), 2);
+        QCOMPARE(saved.runs()[1].numEpochs, 4);
+        QCOMPARE(saved.runs()[1].k, 3);
+
+        // Without parity-train the submission says where it looked.
+        panel.setParityTrainPath(QString());
+        panel.submitToSlurm();
+        QCOMPARE(user.shown, 2);
+        QCOMPARE(errors.count(), 2);
+        QVERIFY2(errors.last().first().toString().contains(QStringLiteral("parity-train")),
+                 qPrintable(errors.last().first().toString()));
     }
 };
 

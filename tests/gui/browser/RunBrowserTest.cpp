@@ -5,10 +5,12 @@
 #include "browser/RunListModel.h"
 #include "plots/QcpInclude.h"
 #include "plots/ServedAccuracyPlot.h"
+#include "slurm/SlurmJobTracker.h"
 #include "support/CliRun.h"
 
 #include <QApplication>
 #include <QHeaderView>
+#include <QLabel>
 #include <QPushButton>
 #include <QTabWidget>
 #include <QTableView>
@@ -16,6 +18,8 @@
 #include <QMenu>
 #include <QToolButton>
 #include <QtTest>
+
+#include <atomic>
 
 using parity::gui::RunBrowser;
 using parity::gui::RunListModel;
@@ -229,6 +233,128 @@ private Q_SLOTS:
         browser.selectRows({k2});
         QCOMPARE(browser.selectedRows(), QList<int>{k2});
         QCOMPARE(browser.selectedRecords().front().config.value("k").toInt(), 2);
+    }
+
+    // Issue 16, item 4: on screen, the browser follows the Slurm sweeps of
+    // its save directory (a seam stands for Slurm): the Job column comes with
+    // them and fits beside epochs, status and the last update at 1280x800; a
+    // run not started yet has a row but nothing to open; hidden, it stops asking.
+    void showsTheSlurmJobsOfItsRuns()
+    {
+        using parity::slurm::RunStatus;
+        const QString save = m_tmp.filePath("slurm-save");
+        parity::test::copyFiles(parity::test::runDirFor(m_save, 3), save + "/mnist/base-mlp/k3/mse/add/sub");
+        std::atomic<int> reads{0};
+        auto reader = [&](const QString& saveDir, const std::vector<parity::slurm::SweepStatus>&, bool) {
+            ++reads;
+            parity::slurm::SweepStatus sweep;
+            sweep.sweep.jobId = "808";
+            sweep.sweep.id = "sweep-1";
+            sweep.sweep.dir = (saveDir + "/slurm/sweep-1").toStdString();
+            RunStatus running;
+            running.index = 0;
+            running.state = RunStatus::State::Running;
+            running.slurmState = "RUNNING";
+            running.runDir = (saveDir + "/mnist/base-mlp/k3/mse/add/sub").toStdString();
+            running.epochsCompleted = 1;
+            running.epochs = 2;
+            RunStatus pending;
+            pending.index = 1;
+            pending.state = RunStatus::State::Pending;
+            pending.reason = "Resources";
+            pending.runDir = (saveDir + "/mnist/base-mlp/k4/mse/add/sub").toStdString();
+            pending.header = "mnist base-mlp 4 mse add sub";
+            pending.epochs = 2;
+            sweep.runs = {running, pending};
+            return std::vector<parity::slurm::SweepStatus>{sweep};
+        };
+        RunBrowser browser;
+        browser.jobTracker()->setReader(reader);
+        browser.jobTracker()->setInterval(100);
+        setRootAndWait(browser, save);
+        QTableView* table = browser.view();
+        QVERIFY(table->isColumnHidden(RunListModel::JobColumn)); // no sweep known yet
+        QCOMPARE(reads.load(), 0);                               // not on screen: Slurm is not asked
+
+        browser.resize(820, 700);
+        browser.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&browser));
+        QTRY_VERIFY_WITH_TIMEOUT(browser.model()->hasJobs(), 10000);
+        QCOMPARE(browser.model()->rowCount(), 2);
+        QVERIFY(!table->isColumnHidden(RunListModel::JobColumn));
+        const int pendingRow = browser.model()->rowOfRunDir(save + "/mnist/base-mlp/k4/mse/add/sub");
+        QVERIFY(pendingRow >= 0 && browser.model()->isNotStartedAt(pendingRow));
+        QVERIFY2(browser.jobStatusText().contains("job 808: 1 pending, 1 running"),
+                 qPrintable(browser.jobStatusText()));
+        QApplication::processEvents();
+        for (const int column : {int(RunListModel::EpochsColumn), int(RunListModel::StatusColumn),
+                                 int(RunListModel::JobColumn), int(RunListModel::UpdatedColumn)}) {
+            QVERIFY2(table->columnViewportPosition(column) + table->columnWidth(column) <= table->viewport()->width(),
+                     qPrintable(QStringLiteral("column %1 ends at %2 of %3")
+                                    .arg(column)
+                                    .arg(table->columnViewportPosition(column) + table->columnWidth(column))
+                                    .arg(table->viewport()->width())));
+        }
+        // The Job column is wide enough for its text.
+        const QString pendingText = browser.model()->index(pendingRow, RunListModel::JobColumn).data().toString();
+        QCOMPARE(pendingText, QStringLiteral("pending (Resources)"));
+        QVERIFY(table->columnWidth(RunListModel::JobColumn) >= table->fontMetrics().horizontalAdvance(pendingText));
+
+        // Polled while a task waits or runs.
+        const int before = reads.load();
+        QTRY_VERIFY_WITH_TIMEOUT(reads.load() >= before + 2, 10000);
+
+        // Nothing to open in a run not started; the status line says why.
+        int opened = 0;
+        connect(&browser, &RunBrowser::runOpened, this, [&] { ++opened; });
+        browser.selectRows({pendingRow});
+        QVERIFY(!browser.openSelected());
+        QCOMPARE(opened, 0);
+        QVERIFY2(browser.statusText().contains("not started"), qPrintable(browser.statusText()));
+        QVERIFY(browser.selectedRecords().empty());
+
+        // Hidden (another tab): no more questions to Slurm.
+        browser.hide();
+        QTRY_VERIFY(!browser.jobTracker()->isReading());
+        const int hiddenAt = reads.load();
+        QTest::qWait(400);
+        QCOMPARE(reads.load(), hiddenAt);
+    }
+
+    // A task that starts makes its run directory, in a save directory that
+    // may not have existed when it was shown: its row becomes the run's.
+    void aTaskThatStartsShowsItsRun()
+    {
+        using parity::slurm::RunStatus;
+        const QString save = m_tmp.filePath("slurm-later");
+        const QString runDir = save + "/mnist/base-mlp/k3/mse/add/sub";
+        std::atomic<int> state{int(RunStatus::State::Pending)};
+        RunBrowser browser;
+        browser.jobTracker()->setReader(
+            [&](const QString& saveDir, const std::vector<parity::slurm::SweepStatus>&, bool) {
+                parity::slurm::SweepStatus sweep;
+                sweep.sweep.jobId = "9";
+                sweep.sweep.dir = (saveDir + "/slurm/s").toStdString();
+                RunStatus task;
+                task.state = RunStatus::State(state.load());
+                task.runDir = runDir.toStdString();
+                task.epochs = 2;
+                task.epochsCompleted = task.state == RunStatus::State::Pending ? 0 : 1;
+                sweep.runs = {task};
+                return std::vector<parity::slurm::SweepStatus>{sweep};
+            });
+        browser.jobTracker()->setInterval(100);
+        setRootAndWait(browser, save); // not there yet
+        browser.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&browser));
+        QTRY_COMPARE_WITH_TIMEOUT(browser.model()->rowCount(), 1, 10000);
+        QVERIFY(browser.model()->isNotStartedAt(0));
+        parity::test::copyFiles(parity::test::runDirFor(m_save, 3), runDir);
+        state = int(RunStatus::State::Running);
+        QTRY_VERIFY_WITH_TIMEOUT(browser.model()->rowCount() == 1 && !browser.model()->isNotStartedAt(0), 20000);
+        // Slurm's last word was one epoch; the directory, read since, has two.
+        QCOMPARE(browser.model()->index(0, RunListModel::JobColumn).data().toString(), QStringLiteral("running 2/2"));
+        QCOMPARE(browser.model()->index(0, RunListModel::EpochsColumn).data().toInt(), 2);
     }
 };
 

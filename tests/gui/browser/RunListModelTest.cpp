@@ -270,6 +270,120 @@ private Q_SLOTS:
         QCOMPARE(model.headerData(RunListModel::BestValColumn, Qt::Horizontal).toString(),
                  QStringLiteral("Best val recon. top-1"));
     }
+
+    // Issue 16, item 4: runs submitted to Slurm show their task's state in
+    // the Job column, matched by run directory; a task whose run has no
+    // directory yet still has a row; another set of sweeps replaces them.
+    void showsTheJobsOfSlurmSweeps()
+    {
+        using parity::slurm::RunStatus;
+        RunListModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        setRootAndWait(model, m_save);
+        const int listed = model.rowCount();
+        const int k3 = rowWhere(model, 3, false);
+        const int k2 = rowWhere(model, 2, false);
+        QVERIFY(k3 >= 0 && k2 >= 0);
+        QVERIFY(!model.hasJobs());
+        QCOMPARE(model.index(k3, RunListModel::JobColumn).data().toString(), QString());
+
+        parity::slurm::SweepStatus sweep;
+        sweep.sweep.jobId = "5150";
+        sweep.sweep.dir = (m_save + "/slurm/sweep-1").toStdString();
+        auto task = [&](int index, RunStatus::State state, const QString& runDir) {
+            RunStatus r;
+            r.index = index;
+            r.state = state;
+            r.runDir = runDir.toStdString();
+            r.epochs = 10;
+            r.header = "mnist base-mlp " + std::to_string(index + 2) + " mse add sub";
+            return r;
+        };
+        RunStatus running = task(1, RunStatus::State::Running,
+                                 model.runDirAt(k3) + "/."); // same directory, spelt otherwise
+        running.epochsCompleted = 3;
+        running.slurmState = "RUNNING";
+        RunStatus failed = task(0, RunStatus::State::Failed, model.runDirAt(k2));
+        failed.slurmState = "FAILED";
+        failed.logTail = {"error: out of memory"};
+        RunStatus pending = task(4, RunStatus::State::Pending, m_save + "/mnist/base-mlp/k6/mse/add/sub");
+        pending.reason = "Priority";
+        pending.slurmState = "PENDING";
+        sweep.runs = {failed, running, pending};
+
+        QSignalSpy jobsChanged(&model, &RunListModel::jobsChanged);
+        model.setSweeps({sweep});
+        QCOMPARE(jobsChanged.count(), 1);
+        QVERIFY(model.hasJobs());
+        QCOMPARE(model.rowCount(), listed + 1);
+        auto text = [&](int row, int column) { return model.index(row, column).data().toString(); };
+        const int runningRow = model.rowOfRunDir(QString::fromStdString(running.runDir));
+        QVERIFY(runningRow >= 0);
+        QCOMPARE(text(runningRow, RunListModel::JobColumn), QStringLiteral("running 3/10"));
+        QCOMPARE(text(runningRow, RunListModel::StatusColumn), QStringLiteral("finished")); // the directory's word
+        const QString tip = model.index(runningRow, RunListModel::JobColumn).data(Qt::ToolTipRole).toString();
+        QVERIFY2(tip.contains("Slurm job 5150, task 1") && tip.contains("RUNNING"), qPrintable(tip));
+        const int failedRow = model.rowOfRunDir(model.runDirAt(k2));
+        QCOMPARE(text(failedRow, RunListModel::JobColumn), QStringLiteral("failed"));
+        QVERIFY(model.index(failedRow, RunListModel::JobColumn)
+                    .data(Qt::ToolTipRole)
+                    .toString()
+                    .contains("error: out of memory"));
+        QVERIFY(model.index(failedRow, RunListModel::JobColumn).data(Qt::ForegroundRole).isValid()); // red
+        // The previous-* run of the same directory is another run: no job.
+        QCOMPARE(text(rowWhere(model, 2, true), RunListModel::JobColumn), QString());
+
+        const int pendingRow = model.rowOfRunDir(QString::fromStdString(pending.runDir));
+        QVERIFY(pendingRow >= 0);
+        QVERIFY(model.isNotStartedAt(pendingRow));
+        QVERIFY(model.index(pendingRow, 0).data(RunListModel::NotStartedRole).toBool());
+        QCOMPARE(model.jobAt(pendingRow)->index, 4);
+        QCOMPARE(text(pendingRow, RunListModel::JobColumn), QStringLiteral("pending (Priority)"));
+        QCOMPARE(text(pendingRow, RunListModel::StatusColumn), QStringLiteral("not started"));
+        QCOMPARE(text(pendingRow, RunListModel::KColumn), QStringLiteral("6"));
+        QCOMPARE(text(pendingRow, RunListModel::EpochsColumn), QString());
+        QVERIFY2(text(pendingRow, RunListModel::RunColumn).contains("k=6"), qPrintable(text(pendingRow, 0)));
+        QVERIFY(text(pendingRow, RunListModel::DirectoryColumn).startsWith("mnist/base-mlp/k6/"));
+
+        // A task that started has no directory for a moment; one that ended
+        // without making it never started the run.
+        sweep.runs[2].state = RunStatus::State::Running;
+        model.setSweeps({sweep});
+        QCOMPARE(text(pendingRow, RunListModel::StatusColumn), QStringLiteral("starting"));
+        sweep.runs[2].state = RunStatus::State::Failed;
+        model.setSweeps({sweep});
+        QCOMPARE(text(pendingRow, RunListModel::StatusColumn), QStringLiteral("never started"));
+        QCOMPARE(text(pendingRow, RunListModel::JobColumn), QStringLiteral("failed"));
+        sweep.runs[2] = pending;
+        model.setSweeps({sweep});
+
+        // A rescan keeps the row of the run not started and the job states.
+        refreshAndWait(model);
+        QCOMPARE(model.rowCount(), listed + 1);
+        QCOMPARE(text(model.rowOfRunDir(QString::fromStdString(pending.runDir)), RunListModel::JobColumn),
+                 QStringLiteral("pending (Priority)"));
+
+        // Slurm's epochs lag behind the directory's (read more often): the fresher count shows.
+        sweep.runs[1].epochsCompleted = 0;
+        model.setSweeps({sweep});
+        QCOMPARE(text(model.rowOfRunDir(QString::fromStdString(running.runDir)), RunListModel::JobColumn),
+                 QStringLiteral("running 2/10"));
+
+        // The task started and ended: the same rows, updated in place.
+        sweep.runs[1].state = RunStatus::State::Done;
+        sweep.runs[1].epochsCompleted = 10;
+        QSignalSpy reset(&model, &QAbstractItemModel::modelReset);
+        model.setSweeps({sweep});
+        QCOMPARE(reset.count(), 0);
+        QCOMPARE(text(model.rowOfRunDir(QString::fromStdString(running.runDir)), RunListModel::JobColumn),
+                 QStringLiteral("done"));
+
+        // No sweeps: the rows of the directory only.
+        model.setSweeps({});
+        QVERIFY(!model.hasJobs());
+        QCOMPARE(model.rowCount(), listed);
+        QCOMPARE(model.rowOfRunDir(QString::fromStdString(pending.runDir)), -1);
+    }
 };
 
 QTEST_MAIN(RunListModelTest)

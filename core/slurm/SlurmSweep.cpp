@@ -250,9 +250,16 @@ nlohmann::json sweepJson(const Sweep& s)
                         {"run_dir", r.runDir},
                         {"epochs", r.epochs},
                         {"config", "runs/" + std::to_string(r.index) + ".json"}});
-    return {{"format", kFormat},      {"version", 1},         {"id", s.id},
-            {"config", s.configPath}, {"created", s.created}, {"options", s.options.toJson()},
-            {"runs", runs},           {"job_id", s.jobId},    {"submitted", s.submitted}};
+    return {{"format", kFormat},
+            {"version", 1},
+            {"id", s.id},
+            {"written_by", s.writtenBy},
+            {"config", s.configPath},
+            {"created", s.created},
+            {"options", s.options.toJson()},
+            {"runs", runs},
+            {"job_id", s.jobId},
+            {"submitted", s.submitted}};
 }
 
 void writeSweepJson(const Sweep& s)
@@ -284,6 +291,7 @@ Sweep Sweep::read(const std::string& dirPath)
     s.id = text("id");
     s.configPath = text("config");
     s.created = text("created");
+    s.writtenBy = text("written_by");
     s.jobId = text("job_id");
     s.submitted = text("submitted");
     if (j.contains("options") && j["options"].is_object())
@@ -310,9 +318,10 @@ std::string batchScript(const Sweep& s, const std::string& parityTrain)
     std::ostringstream out;
     const int n = int(s.runs.size());
     out << "#!/bin/bash\n"
-        << "# Parity Workbench sweep " << s.id << ": " << n << " run" << (n == 1 ? "" : "s") << " of " << s.configPath
-        << ",\n"
-        << "# one array task per run (runs/<task>.json). Written by parity-train --slurm on " << s.created << ".\n"
+        << "# Parity Workbench sweep " << s.id << ": " << n << " run" << (n == 1 ? "" : "s")
+        << (s.configPath.empty() ? std::string() : " of " + s.configPath) << ",\n"
+        << "# one array task per run (runs/<task>.json). Written by "
+        << (s.writtenBy.empty() ? std::string("parity-train --slurm") : s.writtenBy) << " on " << s.created << ".\n"
         << "# Submit by hand with: sbatch " << s.scriptPath() << "\n"
         << "#SBATCH --job-name=parity-" << s.id << "\n"
         << "#SBATCH --array=0-" << (n - 1);
@@ -359,7 +368,7 @@ std::string batchScript(const Sweep& s, const std::string& parityTrain)
 }
 
 Sweep writeSweep(const SweepConfig& config, const std::string& configPath, const std::string& saveDir,
-                 const SubmitOptions& options, const std::string& parityTrain)
+                 const SubmitOptions& options, const std::string& parityTrain, const std::string& writtenBy)
 {
     if (config.runs().empty())
         throw Error(configPath + ": the sweep has no runs (a sweep axis is an empty list): nothing to submit");
@@ -368,7 +377,8 @@ Sweep writeSweep(const SweepConfig& config, const std::string& configPath, const
         throw Error("the parity-train executable the tasks would run was not found ('" + parityTrain + "')");
 
     Sweep s;
-    s.configPath = fs::absolute(configPath).lexically_normal().string();
+    s.configPath = configPath.empty() ? std::string() : fs::absolute(configPath).lexically_normal().string();
+    s.writtenBy = writtenBy;
     s.options = options;
     s.created = nowText();
     const fs::path slurmDir = fs::absolute(saveDir).lexically_normal() / "slurm";
@@ -377,7 +387,7 @@ Sweep writeSweep(const SweepConfig& config, const std::string& configPath, const
     if (ec || !fs::is_directory(slurmDir))
         throw Error("cannot create " + slurmDir.string() + " (in the save directory " + saveDir
                     + "): " + (ec ? ec.message() : std::string("not a directory")));
-    const std::string stem = fs::path(configPath).stem().string();
+    const std::string stem = configPath.empty() ? config.runs().front().dataset : fs::path(configPath).stem().string();
     const std::string base = (stem.empty() ? std::string("sweep") : stem) + "-" + nowText("%Y%m%d-%H%M%S");
     fs::path dir;
     for (int attempt = 1;; ++attempt) {
@@ -674,7 +684,8 @@ std::string statusText(const SweepStatus& status)
     out << "Sweep " << s.id << ": " << s.runs.size() << " run" << (s.runs.size() == 1 ? "" : "s");
     if (!s.jobId.empty())
         out << ", Slurm job " << s.jobId << " (submitted " << s.submitted << ")";
-    out << "\n  configuration " << s.configPath << "\n  directory     " << s.dir << "\n";
+    out << "\n  configuration " << (s.configPath.empty() ? "(none: written by " + s.writtenBy + ")" : s.configPath)
+        << "\n  directory     " << s.dir << "\n";
     for (const auto& note : status.notes)
         out << "  note: " << note << "\n";
     std::map<std::string, int> counts;

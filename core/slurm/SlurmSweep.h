@@ -49,7 +49,8 @@ struct SweepRun {
 struct Sweep {
     std::string id;
     std::string dir;        ///< absolute
-    std::string configPath; ///< the configuration file it came from
+    std::string configPath; ///< the configuration file it came from ("" when none)
+    std::string writtenBy;  ///< "parity-train --slurm", "Parity Workbench"
     std::string created;
     std::vector<SweepRun> runs;
     SubmitOptions options;
@@ -63,11 +64,14 @@ struct Sweep {
 };
 
 /// Writes the sweep's files under `saveDir`/slurm/<id>/ (nothing is
-/// submitted). `parityTrain` is the executable the tasks run. Throws
-/// parity::Error (no runs, an unwritable save directory, bad options) and
-/// leaves no directory behind when it does.
+/// submitted). `configPath` is the file the sweep came from ("" when none:
+/// the id then starts with the first run's dataset); `parityTrain` is the
+/// executable the tasks run; `writtenBy` names the writer in the script.
+/// Throws parity::Error (no runs, an unwritable save directory, bad options)
+/// and leaves no directory behind when it does.
 Sweep writeSweep(const SweepConfig& sweep, const std::string& configPath, const std::string& saveDir,
-                 const SubmitOptions& options, const std::string& parityTrain);
+                 const SubmitOptions& options, const std::string& parityTrain,
+                 const std::string& writtenBy = "parity-train --slurm");
 
 /// The batch script of `sweep` (what submit.sbatch holds).
 std::string batchScript(const Sweep& sweep, const std::string& parityTrain);

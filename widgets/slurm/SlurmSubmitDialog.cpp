@@ -308,7 +308,7 @@ void SlurmSubmitDialog::submit()
                     configPath = saved.toStdString();
                 }
                 parity::slurm::Sweep sweep = parity::slurm::writeSweep(request.sweep, configPath, request.saveDir, opts,
-                                                                       request.parityTrain);
+                                                                       request.parityTrain, "Parity Workbench");
                 written = q(sweep.dir);
                 if (!dry)
                     parity::slurm::submit(sweep); // removes the sweep's directory when sbatch refuses

@@ -100,6 +100,23 @@ TEST(SlurmSweep, DryRunWritesTheArrayScriptAndOneConfigurationPerRun)
     EXPECT_TRUE(contains(cancel.output, "not submitted (dry run): nothing to cancel")) << cancel.output;
 }
 
+// The workbench submits sweeps that come from no file (the form's run, an
+// edited queue).
+TEST(SlurmSweep, ASweepFromNoFileIsNamedAfterItsDataset)
+{
+    TempDir tmp;
+    writeFourRunConfig(tmp);
+    const auto config = parity::SweepConfig::load(tmp / "c.json", {{"save_dir", tmp / "save"}});
+    const slurm::Sweep sweep = slurm::writeSweep(config, "", tmp / "save", {}, PARITY_TRAIN_EXE, "a test");
+    EXPECT_EQ(sweep.id.rfind("mnist-", 0), 0u) << sweep.id;
+    EXPECT_EQ(sweep.configPath, "");
+    EXPECT_TRUE(contains(readFile(sweep.scriptPath()), "runs,\n# one array task per run (runs/<task>.json). "
+                                                       "Written by a test on"))
+        << readFile(sweep.scriptPath());
+    const auto text = slurm::statusText(slurm::readStatus(sweep.dir));
+    EXPECT_TRUE(contains(text, "configuration (none: written by a test)")) << text;
+}
+
 TEST(SlurmSweep, BadInputIsRefusedAndLeavesNothingHalfWritten)
 {
     TempDir tmp;

@@ -184,6 +184,7 @@ private Q_SLOTS:
         QVERIFY2(QFileInfo(dir).fileName().startsWith("mnist-test-"), qPrintable(dir));
         const QString script = readAll(QString::fromStdString(sweep.scriptPath()));
         QVERIFY2(script.contains("#SBATCH --array=0-1"), qPrintable(script));
+        QVERIFY2(script.contains("Written by Parity Workbench on"), qPrintable(script));
         QVERIFY(script.contains(QStringLiteral(PARITY_TRAIN_EXE)));
         QCOMPARE(int(sweep.runs.size()), 2);
         const QString config = QString::fromStdString(sweep.configPath);

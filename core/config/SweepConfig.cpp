@@ -253,18 +253,26 @@ SweepConfig SweepConfig::load(const std::string& path, const nlohmann::json& ove
     if (j.is_object()) {
         std::error_code ec;
         const fs::path folder = fs::absolute(fs::path(path), ec).parent_path();
-        for (const char* key : {"data_dir", "save_dir", "base_weights", "models_dir", "model_script", "base_boxes"}) {
-            const auto it = j.find(key);
-            if (it == j.end() || !it->is_string())
-                continue;
-            const std::string value = it->get<std::string>();
-            if (value.empty() || (std::string(key) == "base_weights" && value == "train")
-                || fs::path(value).is_absolute())
-                continue;
-            *it = (folder / value).lexically_normal().string();
-        }
+        forEachConfigPath(j, [&](std::string& value) {
+            if (!fs::path(value).is_absolute())
+                value = (folder / value).lexically_normal().string();
+        });
     }
     return fromJson(j, path, overrides);
+}
+
+void forEachConfigPath(nlohmann::json& config, const std::function<void(std::string& path)>& visit)
+{
+    for (const char* key : {"data_dir", "save_dir", "base_weights", "models_dir", "model_script", "base_boxes"}) {
+        const auto it = config.find(key);
+        if (it == config.end() || !it->is_string())
+            continue;
+        std::string value = it->get<std::string>();
+        if (value.empty() || (std::string(key) == "base_weights" && value == "train"))
+            continue;
+        visit(value);
+        *it = value;
+    }
 }
 
 SweepConfig SweepConfig::fromJson(const nlohmann::json& input, const std::string& source,

@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 #include <cstdint>
+#include <functional>
 
 #include <string>
 #include <vector>
@@ -35,6 +36,12 @@ private:
     nlohmann::json m_source;
     std::vector<RunConfig> m_runs;
 };
+
+/// Calls `visit` on every path a configuration file holds (data_dir,
+/// save_dir, base_weights unless "train", models_dir, model_script,
+/// base_boxes), skipping empty ones, so it can rewrite them: a file's
+/// relative paths are relative to its folder.
+void forEachConfigPath(nlohmann::json& config, const std::function<void(std::string& path)>& visit);
 
 /// Checks one run against the catalogue and the rules of docs/BEHAVIOUR.md §2. Returns the
 /// reasons it is invalid (empty when valid).

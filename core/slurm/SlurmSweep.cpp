@@ -11,7 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <regex>
+#include <cctype>
 #include <sstream>
 
 namespace parity::slurm {
@@ -54,15 +54,7 @@ bool hasSpaceOrControl(const std::string& s)
 /// place.
 nlohmann::json withAbsolutePaths(nlohmann::json j)
 {
-    for (const char* key : {"data_dir", "save_dir", "base_weights", "models_dir", "model_script", "base_boxes"}) {
-        const auto it = j.find(key);
-        if (it == j.end() || !it->is_string())
-            continue;
-        const std::string value = it->get<std::string>();
-        if (value.empty() || (std::string(key) == "base_weights" && value == "train"))
-            continue;
-        *it = fs::absolute(value).lexically_normal().string();
-    }
+    forEachConfigPath(j, [](std::string& path) { path = fs::absolute(path).lexically_normal().string(); });
     return j;
 }
 
@@ -511,10 +503,16 @@ TaskTable parseSqueue(const std::string& text)
 TaskTable parseScontrol(const std::string& text, const std::string& jobId)
 {
     TaskTable out;
-    auto field = [](const std::string& line, const char* key) {
-        const std::regex re(std::string("(^|\\s)") + key + "=(\\S*)");
-        std::smatch m;
-        return std::regex_search(line, m, re) ? m[2].str() : std::string();
+    // Key=Value words; a value holds no space (those this reads never do).
+    auto field = [](const std::string& line, const std::string& key) {
+        const std::string word = key + "=";
+        for (size_t at = line.find(word); at != std::string::npos; at = line.find(word, at + 1)) {
+            if (at != 0 && !std::isspace(static_cast<unsigned char>(line[at - 1])))
+                continue;
+            const size_t begin = at + word.size();
+            return line.substr(begin, line.find_first_of(" \t", begin) - begin);
+        }
+        return std::string();
     };
     std::stringstream ss(text);
     for (std::string line; std::getline(ss, line);) {

@@ -6,11 +6,13 @@
 // ImageNet resnet18), measured in a process of its own.
 //
 //   parity_bench_models [--runs N] [--threads N] [--only resnet18|resnet18-28|vgg11|memory] [--images N]
-//                       [--pytorch ORIGINAL_TRAIN_DIR]
+//                       [--pytorch ORIGINAL_TRAIN_DIR] [--fold-compare]
 //
 // With --pytorch, each case is also run by bench/pytorch_models.py with
 // Debian's python3-torch on the same threads and the original framework's
-// model classes, and the ratios are printed (issue 12).
+// model classes, and the ratios are printed (issue 12). --fold-compare makes
+// each run a second time with BatchNorm not folded into the convolutions of
+// the eval passes (models/ConvBnFold.h) and prints both.
 #include "support/TinyAudio.h" // tests/core/support: generated data files
 #include "support/TinyCifar.h"
 #include "support/RunCommand.h"
@@ -22,6 +24,7 @@
 #include "data/GCommandsFolder.h"
 #include "training/PreparedData.h"
 #include "io/StateDict.h"
+#include "models/ConvBnFold.h"
 #include "training/Trainer.h"
 #include "util/Threads.h"
 
@@ -137,13 +140,18 @@ std::string writeBaseWeights(const fs::path& dir, const std::string& dataset, co
     return path;
 }
 
-Figures runCase(const Case& c, const fs::path& root, int runs, int threads, int batchGroups)
+// With `foldCompare`, each run is made twice in a row, with Conv + BN folded
+// in the eval passes (the default) and without, and both medians are printed;
+// the figures returned are the folded ones.
+Figures runCase(const Case& c, const fs::path& root, int runs, int threads, int batchGroups, bool foldCompare)
 {
     const fs::path data = root / c.dataset;
     const std::string weights = writeBaseWeights(root, c.dataset, c.model);
-    std::vector<double> queriesPerSecond, samplesPerSecond;
+    std::vector<double> queriesPerSecond, samplesPerSecond, unfoldedQueries, unfoldedSamples;
     Figures figures;
-    for (int i = 0; i < runs; ++i) {
+    for (int i = 0; i < runs * (foldCompare ? 2 : 1); ++i) {
+        const bool unfolded = foldCompare && i % 2 == 1;
+        parity::ConvBnFold::setEnabled(!unfolded);
         nlohmann::json j = {{"num_epoch", 1},
                             {"k_vals", {2}},
                             {"enc_dec_types", nlohmann::json::array({nlohmann::json::array({"add", "sub"})})},
@@ -156,27 +164,34 @@ Figures runCase(const Case& c, const fs::path& root, int runs, int threads, int 
                             {"batch_size", batchGroups},
                             {"val_size", 64},
                             {"threads", threads},
-                            {"seed", 1 + i}};
+                            {"seed", 1 + (foldCompare ? i / 2 : i)}};
         const parity::RunConfig config = parity::SweepConfig::fromJson(j, "bench").runs().front();
         Timing timing;
         parity::Trainer trainer(config, {}, &timing);
         trainer.run();
-        queriesPerSecond.push_back(double(timing.trainGroups) / timing.trainSeconds);
+        (unfolded ? unfoldedQueries : queriesPerSecond).push_back(double(timing.trainGroups) / timing.trainSeconds);
         figures.trainGroups = timing.trainGroups;
-        samplesPerSecond.push_back(double(c.samples) / timing.startup);
+        (unfolded ? unfoldedSamples : samplesPerSecond).push_back(double(c.samples) / timing.startup);
         std::string phases;
         for (const auto& [phase, seconds] : timing.phases)
             phases += (phases.empty() ? "" : ", ") + phase + " " + std::to_string(seconds).substr(0, 5);
-        std::printf("  run %d: training %lld parity queries in %.2f s (%s); start-up (read + prepare %lld samples) "
+        std::printf("  run %d%s: training %lld parity queries in %.2f s (%s); start-up (read + prepare %lld samples) "
                     "%.2f s\n",
-                    i + 1, (long long)timing.trainGroups, timing.trainSeconds, phases.c_str(), (long long)c.samples,
-                    timing.startup);
+                    (foldCompare ? i / 2 : i) + 1, unfolded ? " (BN unfolded)" : "", (long long)timing.trainGroups,
+                    timing.trainSeconds, phases.c_str(), (long long)c.samples, timing.startup);
         std::fflush(stdout);
     }
     std::printf("%s %s: training %.1f parity queries/s (median of %d: %s), preparation %.1f samples/s (%s)\n\n",
                 c.dataset.c_str(), c.model.c_str(), median(queriesPerSecond), runs,
                 list(queriesPerSecond, "%.1f").c_str(), median(samplesPerSecond),
                 list(samplesPerSecond, "%.1f").c_str());
+    if (foldCompare)
+        std::printf("  BN unfolded in eval passes: training %.1f (%s), preparation %.1f (%s); folded / unfolded: "
+                    "training %.2fx, preparation %.2fx\n\n",
+                    median(unfoldedQueries), list(unfoldedQueries, "%.1f").c_str(), median(unfoldedSamples),
+                    list(unfoldedSamples, "%.1f").c_str(), median(queriesPerSecond) / median(unfoldedQueries),
+                    median(samplesPerSecond) / median(unfoldedSamples));
+    parity::ConvBnFold::setEnabled(true);
     std::fflush(stdout);
     figures.queriesPerSecond = median(queriesPerSecond);
     figures.samplesPerSecond = median(samplesPerSecond);
@@ -228,9 +243,15 @@ int main(int argc, char** argv)
 {
     int runs = 3, threads = 0, images = 300;
     std::string only, pytorch;
-    for (int i = 1; i + 1 < argc; i += 2) {
+    bool foldCompare = false;
+    for (int i = 1; i < argc; i += 2) {
         const std::string a = argv[i];
-        if (a == "--runs")
+        if (a == "--fold-compare") {
+            foldCompare = true;
+            --i; // takes no value
+        } else if (i + 1 >= argc)
+            only = "?"; // an option without its value: the usage below
+        else if (a == "--runs")
             runs = std::atoi(argv[i + 1]);
         else if (a == "--threads")
             threads = std::atoi(argv[i + 1]);
@@ -240,10 +261,12 @@ int main(int argc, char** argv)
             images = std::atoi(argv[i + 1]);
         else if (a == "--pytorch")
             pytorch = argv[i + 1];
-        else {
+        else
+            only = "?";
+        if (only == "?") {
             std::fprintf(stderr,
                          "usage: %s [--runs N] [--threads N] [--only resnet18|resnet18-28|vgg11|memory] [--images N] "
-                         "[--pytorch ORIGINAL_TRAIN_DIR]\n",
+                         "[--pytorch ORIGINAL_TRAIN_DIR] [--fold-compare]\n",
                          argv[0]);
             return 2;
         }
@@ -263,7 +286,7 @@ int main(int argc, char** argv)
         return memoryCase(root, images, threads);
 
     auto run = [&](const Case& c, int batchGroups) {
-        const Figures ours = runCase(c, root, runs, threads, batchGroups);
+        const Figures ours = runCase(c, root, runs, threads, batchGroups, foldCompare);
         if (!pytorch.empty())
             comparePytorch(c, ours, pytorch, threads, batchGroups, runs);
     };

@@ -29,10 +29,22 @@ BasicBlockImpl::BasicBlockImpl(int64_t inPlanes, int64_t planes, int64_t stride)
 
 at::Tensor BasicBlockImpl::forward(const at::Tensor& x)
 {
-    at::Tensor out = m_bn1->forward(m_conv1->forward(x)).relu_();
-    out = m_bn2->forward(m_conv2->forward(out));
-    out += m_downsample ? m_downsample->forward(x) : x;
+    at::Tensor out = m_fold1.forward(*m_conv1, *m_bn1, x).relu_();
+    out = m_fold2.forward(*m_conv2, *m_bn2, out);
+    if (m_downsample)
+        out += m_foldDown.forward(*m_downsample->ptr(0)->as<torch::nn::Conv2d>(),
+                                  *m_downsample->ptr(1)->as<torch::nn::BatchNorm2d>(), x);
+    else
+        out += x;
     return out.relu_();
+}
+
+void BasicBlockImpl::train(bool on)
+{
+    torch::nn::Module::train(on);
+    m_fold1.invalidate();
+    m_fold2.invalidate();
+    m_foldDown.invalidate();
 }
 
 ResNet::ResNet(const ResNetOptions& options)
@@ -74,7 +86,7 @@ ResNet::ResNet(const ResNetOptions& options)
 at::Tensor ResNet::forward(const at::Tensor& input)
 {
     at::Tensor x = input.reshape({-1, m_options.inChannels, m_options.height, m_options.width});
-    x = m_bn1->forward(m_conv1->forward(x)).relu_();
+    x = m_fold1.forward(*m_conv1, *m_bn1, x).relu_();
     if (m_options.imageNetStem)
         x = at::max_pool2d(x, {3, 3}, {2, 2}, {1, 1});
     for (auto& layer : m_layers)
@@ -84,6 +96,12 @@ at::Tensor ResNet::forward(const at::Tensor& input)
     else
         x = at::adaptive_avg_pool2d(x, {1, 1});
     return m_fc->forward(x.reshape({x.size(0), -1}));
+}
+
+void ResNet::train(bool on)
+{
+    Network::train(on);
+    m_fold1.invalidate();
 }
 
 std::shared_ptr<Network> makeResNet18Grey28(int64_t numClasses)

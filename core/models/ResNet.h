@@ -1,4 +1,5 @@
 #pragma once
+#include "models/ConvBnFold.h"
 #include "models/Network.h"
 
 #include <torch/nn/modules/batchnorm.h>
@@ -18,11 +19,14 @@ class BasicBlockImpl : public torch::nn::Module {
 public:
     BasicBlockImpl(int64_t inPlanes, int64_t planes, int64_t stride);
     at::Tensor forward(const at::Tensor& x);
+    void train(bool on = true) override;
 
 private:
     torch::nn::Conv2d m_conv1{nullptr}, m_conv2{nullptr};
     torch::nn::BatchNorm2d m_bn1{nullptr}, m_bn2{nullptr};
     torch::nn::Sequential m_downsample{nullptr}; ///< null: identity shortcut
+    // Each conv + BN pair as one convolution in eval passes (ConvBnFold).
+    ConvBnFold m_fold1, m_fold2, m_foldDown;
 };
 TORCH_MODULE(BasicBlock);
 
@@ -51,12 +55,14 @@ class ResNet : public Network {
 public:
     explicit ResNet(const ResNetOptions& options);
     at::Tensor forward(const at::Tensor& input) override;
+    void train(bool on = true) override;
     const ResNetOptions& options() const { return m_options; }
 
 private:
     ResNetOptions m_options;
     torch::nn::Conv2d m_conv1{nullptr};
     torch::nn::BatchNorm2d m_bn1{nullptr};
+    ConvBnFold m_fold1;
     std::vector<torch::nn::Sequential> m_layers;
     torch::nn::Linear m_fc{nullptr};
 };

@@ -22,6 +22,7 @@ Vgg::Vgg(const std::vector<int64_t>& config, int64_t numClasses, int64_t height,
         } else {
             features->push_back(torch::nn::Conv2d(torch::nn::Conv2dOptions(channels, x, 3).padding(1)));
             features->push_back(torch::nn::BatchNorm2d(x));
+            m_folds.push_back(std::make_unique<ConvBnFold>());
             features->push_back(torch::nn::ReLU(torch::nn::ReLUOptions(/*inplace=*/true)));
             channels = x;
         }
@@ -35,9 +36,28 @@ Vgg::Vgg(const std::vector<int64_t>& config, int64_t numClasses, int64_t height,
 
 at::Tensor Vgg::forward(const at::Tensor& input)
 {
-    at::Tensor out = m_features->forward(input.reshape({-1, 1, m_height, m_width}));
+    at::Tensor out = input.reshape({-1, 1, m_height, m_width});
+    // m_features->forward, with each Conv + BN pair through its fold.
+    size_t fold = 0;
+    for (auto it = m_features->begin(); it != m_features->end(); ++it) {
+        auto* conv = it->ptr()->as<torch::nn::Conv2d>();
+        auto* bn = (conv && it + 1 != m_features->end()) ? (it + 1)->ptr()->as<torch::nn::BatchNorm2d>() : nullptr;
+        if (bn) {
+            out = m_folds.at(fold++)->forward(*conv, *bn, out);
+            ++it;
+        } else {
+            out = it->forward(out);
+        }
+    }
     out = out.reshape({out.size(0), -1});
     return m_fc2->forward(m_fc1->forward(out));
+}
+
+void Vgg::train(bool on)
+{
+    Network::train(on);
+    for (auto& fold : m_folds)
+        fold->invalidate();
 }
 
 std::shared_ptr<Network> makeVgg11(int64_t numClasses)

@@ -1,4 +1,5 @@
 #pragma once
+#include "models/ConvBnFold.h"
 #include "models/Network.h"
 
 #include <torch/nn/modules/container/sequential.h>
@@ -17,10 +18,13 @@ class Vgg : public Network {
 public:
     Vgg(const std::vector<int64_t>& config, int64_t numClasses, int64_t height = 161, int64_t width = 101);
     at::Tensor forward(const at::Tensor& input) override;
+    void train(bool on = true) override;
 
 private:
     int64_t m_height, m_width;
     torch::nn::Sequential m_features{nullptr};
+    /// Per Conv + BN pair of the features, in order: one convolution in eval passes.
+    std::vector<std::unique_ptr<ConvBnFold>> m_folds;
     torch::nn::Linear m_fc1{nullptr}, m_fc2{nullptr};
 };
 

@@ -243,14 +243,14 @@ int main(int argc, char** argv)
 {
     int runs = 3, threads = 0, images = 300;
     std::string only, pytorch;
-    bool foldCompare = false;
-    for (int i = 1; i < argc; i += 2) {
+    bool foldCompare = false, usage = false;
+    for (int i = 1; i < argc && !usage; i += 2) {
         const std::string a = argv[i];
         if (a == "--fold-compare") {
             foldCompare = true;
             --i; // takes no value
         } else if (i + 1 >= argc)
-            only = "?"; // an option without its value: the usage below
+            usage = true; // an option without its value
         else if (a == "--runs")
             runs = std::atoi(argv[i + 1]);
         else if (a == "--threads")
@@ -262,14 +262,14 @@ int main(int argc, char** argv)
         else if (a == "--pytorch")
             pytorch = argv[i + 1];
         else
-            only = "?";
-        if (only == "?") {
-            std::fprintf(stderr,
-                         "usage: %s [--runs N] [--threads N] [--only resnet18|resnet18-28|vgg11|memory] [--images N] "
-                         "[--pytorch ORIGINAL_TRAIN_DIR] [--fold-compare]\n",
-                         argv[0]);
-            return 2;
-        }
+            usage = true;
+    }
+    if (usage) {
+        std::fprintf(stderr,
+                     "usage: %s [--runs N] [--threads N] [--only resnet18|resnet18-28|vgg11|memory] [--images N] "
+                     "[--pytorch ORIGINAL_TRAIN_DIR] [--fold-compare]\n",
+                     argv[0]);
+        return 2;
     }
     const fs::path root = fs::temp_directory_path() / ("parity-bench-models-" + std::to_string(::getpid()));
     fs::create_directories(root);

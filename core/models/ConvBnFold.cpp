@@ -6,24 +6,25 @@
 #include <cstdlib>
 #include <cstring>
 
-
 namespace parity {
 
 namespace {
 
-// False for an inference tensor (made under InferenceMode): it has no
-// version counter, so a cache of it could not notice an in-place write.
-bool addKey(std::vector<int64_t>& key, const at::Tensor& t)
+// Writes `t`'s three entries of the key at `slot`. False for an inference
+// tensor (made under InferenceMode): it has no version counter, so a cache
+// of it could not notice an in-place write.
+bool putKey(int64_t* slot, const at::Tensor& t)
 {
     if (!t.defined()) {
-        key.insert(key.end(), {0, 0, -1});
+        slot[0] = slot[1] = 0;
+        slot[2] = -1;
         return true;
     }
     if (t.is_inference())
         return false;
-    key.push_back(reinterpret_cast<int64_t>(t.unsafeGetTensorImpl()));
-    key.push_back(reinterpret_cast<int64_t>(t.data_ptr()));
-    key.push_back(int64_t(t._version()));
+    slot[0] = reinterpret_cast<int64_t>(t.unsafeGetTensorImpl());
+    slot[1] = reinterpret_cast<int64_t>(t.data_ptr());
+    slot[2] = int64_t(t._version());
     return true;
 }
 
@@ -58,18 +59,21 @@ at::Tensor ConvBnFold::forward(torch::nn::Conv2dImpl& conv, torch::nn::BatchNorm
     if (!folds(conv, bn))
         return bn.forward(conv.forward(x));
 
-    std::vector<int64_t> key;
-    key.reserve(18);
+    Key key{};
     bool cacheable = true;
-    for (const at::Tensor* t : {&conv.weight, &conv.bias, &bn.weight, &bn.bias, &bn.running_mean, &bn.running_var})
-        cacheable = addKey(key, *t) && cacheable;
-    if (!cacheable)
-        key.clear(); // never equal to a kept key: computed afresh
+    int64_t* slot = key.data();
+    for (const at::Tensor* t : {&conv.weight, &conv.bias, &bn.weight, &bn.bias, &bn.running_mean, &bn.running_var}) {
+        cacheable = cacheable && putKey(slot, *t);
+        slot += 3;
+    }
 
     at::Tensor weight, bias;
     {
         std::lock_guard<std::mutex> lock(m_mutex);
-        if (key.empty() || key != m_key || !m_weight.defined()) {
+        if (cacheable && m_weight.defined() && key == m_key) {
+            weight = m_weight;
+            bias = m_bias;
+        } else {
             // In double, so that the folded weights round once.
             const at::Tensor var = bn.running_var.to(at::kDouble);
             at::Tensor scale = (var + bn.options.eps()).rsqrt();
@@ -81,12 +85,14 @@ at::Tensor ConvBnFold::forward(torch::nn::Conv2dImpl& conv, torch::nn::BatchNorm
             shift = shift * scale;
             if (bn.bias.defined())
                 shift = shift + bn.bias.to(at::kDouble);
-            m_weight = (conv.weight.to(at::kDouble) * scale.view({-1, 1, 1, 1})).to(at::kFloat).contiguous();
-            m_bias = shift.to(at::kFloat);
-            m_key = std::move(key);
+            weight = (conv.weight.to(at::kDouble) * scale.view({-1, 1, 1, 1})).to(at::kFloat).contiguous();
+            bias = shift.to(at::kFloat);
+            if (cacheable) { // else computed afresh on every call
+                m_weight = weight;
+                m_bias = bias;
+                m_key = key;
+            }
         }
-        weight = m_weight;
-        bias = m_bias;
     }
     const auto& co = conv.options;
     return at::conv2d(x, weight, bias, *co.stride(), *c10::get<torch::ExpandingArray<2>>(co.padding()), *co.dilation(),
@@ -96,7 +102,6 @@ at::Tensor ConvBnFold::forward(torch::nn::Conv2dImpl& conv, torch::nn::BatchNorm
 void ConvBnFold::invalidate()
 {
     std::lock_guard<std::mutex> lock(m_mutex);
-    m_key.clear();
     m_weight = at::Tensor();
     m_bias = at::Tensor();
 }

@@ -37,6 +37,10 @@ public:
     const parity::RunConfig& currentConfig() const { return m_currentConfig; }
     /// The current (or last) run only evaluated a checkpoint on the test split.
     bool currentIsOnlyTest() const { return m_currentOnlyTest; }
+    /// The object on the training thread; its signals are emitted there,
+    /// before the queued copies above. Tests connect to it to act at an
+    /// exact point of a run.
+    TrainingWorker* worker() const { return m_worker; }
 
     /// What Start does with a run already in an entry's directory.
     enum class OnExisting {

@@ -24,6 +24,7 @@
 #include "util/BlasStartup.h"
 
 #include "support/GuiTestRuns.h"
+#include "support/StopRuns.h"
 
 #include <QApplication>
 #include <QDir>
@@ -529,9 +530,21 @@ private Q_SLOTS:
         window.show();
         window.runPanel()->form()->setConfig(config);
         QSignalSpy done(window.controller(), &RunController::queueFinished);
-        // Stopped at the first batch: no epoch ended.
-        auto stopAtFirstBatch = connect(window.controller(), &RunController::batchFinished, window.controller(),
-                                        [&window] { window.controller()->stop(); });
+        // Stopped before the run got going: nothing was written.
+        QVERIFY(window.runPanel()->start());
+        window.controller()->stop();
+        QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, 120000);
+        QVERIFY2(window.runPanel()->progress()->text().startsWith(QStringLiteral("Stopped — 0 epochs of 3 done")),
+                 qPrintable(window.runPanel()->progress()->text()));
+        QVERIFY2(window.log()->toPlainText().contains(QStringLiteral("Stopped before the run wrote anything: ")),
+                 qPrintable(window.log()->toPlainText()));
+        window.log()->clear();
+        done.clear();
+
+        // Stopped at the first batch: no epoch ended. (A stop sent from the
+        // window's queued copy of that batch let a busy machine finish the
+        // tiny first epoch first: CI, stop 26.)
+        auto stopAtFirstBatch = parity::test::stopAtFirstBatch(*window.controller());
         QVERIFY(window.runPanel()->start());
         QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, 120000);
         disconnect(stopAtFirstBatch);
@@ -543,8 +556,7 @@ private Q_SLOTS:
                  qPrintable(window.log()->toPlainText()));
 
         // Stopped after the first epoch.
-        auto stopAfterEpoch = connect(window.controller(), &RunController::epochFinished, window.controller(),
-                                      [&window] { window.controller()->stop(); });
+        auto stopAfterEpoch = parity::test::stopAfterEpoch(*window.controller(), 0);
         QVERIFY(window.runPanel()->start());
         QTRY_COMPARE_WITH_TIMEOUT(done.count(), 2, 120000);
         disconnect(stopAfterEpoch);

@@ -9,6 +9,7 @@
 
 #include "TestPaths.h"
 #include "support/GuiTestRuns.h"
+#include "support/StopRuns.h"
 
 #include <QApplication>
 #include <QDir>
@@ -174,14 +175,11 @@ private Q_SLOTS:
         RunController controller;
         RunPanel panel(&controller);
         QSignalSpy done(&controller, &RunController::queueFinished);
-        connect(&controller, &RunController::epochFinished, &controller, [&controller](const parity::EpochSummary& s) {
-            if (s.epoch == 0)
-                controller.stop();
-        });
+        auto stopAfterFirstEpoch = parity::test::stopAfterEpoch(controller, 0);
         panel.form()->setConfig(config);
         QVERIFY(panel.start());
         QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, 120000);
-        disconnect(&controller, &RunController::epochFinished, &controller, nullptr);
+        disconnect(stopAfterFirstEpoch);
 
         // The save directory moves (copied elsewhere): the run continues in its new place.
         const std::string moved = tmp / "moved";
@@ -193,8 +191,8 @@ private Q_SLOTS:
         QCOMPARE(done.at(1).at(0).toBool(), true);
         QCOMPARE(parity::test::fileLines(movedRun + "/metrics.csv").size(), 1 + 3 * 3);
         QCOMPARE(parity::test::fileLines(movedRun + "/val_loss.txt").size(), 3);
-        // The original stays as the stop left it.
-        QVERIFY(parity::test::fileLines(q(config.runDir()) + "/metrics.csv").size() < 1 + 3 * 3);
+        // The original stays as the stop left it: one epoch.
+        QCOMPARE(parity::test::fileLines(q(config.runDir()) + "/metrics.csv").size(), 1 + 1 * 3);
 
         QSignalSpy failed(&controller, &RunController::runFailed);
         QVERIFY2(panel.testOnly(movedRun + "/best.pth", &error), qPrintable(error));
@@ -288,14 +286,11 @@ private Q_SLOTS:
             // Back to the run's own base model, ten epochs, stopped after the first.
             config.numEpochs = 10;
             panel.form()->setConfig(config);
-            connect(&controller, &RunController::epochFinished, &controller,
-                    [&controller](const parity::EpochSummary& s) {
-                        if (s.epoch == 0)
-                            controller.stop();
-                    });
+            auto stopAfterFirstEpoch = parity::test::stopAfterEpoch(controller, 0);
             answers.answerNextWith(QStringLiteral("fresh"));
             QVERIFY(panel.start());
             QTRY_COMPARE_WITH_TIMEOUT(done.count(), 3, 120000);
+            disconnect(stopAfterFirstEpoch);
             QCOMPARE(answers.asked, 3);
         }
         // The workbench restarts on the same experiment: Start offers the
@@ -306,7 +301,7 @@ private Q_SLOTS:
         QSignalSpy epochs(&controller, &RunController::epochFinished);
         panel.form()->setConfig(config);
         const int stoppedAfter = int(parity::test::fileLines(runDir + QStringLiteral("/val_loss.txt")).size());
-        QVERIFY(stoppedAfter >= 1 && stoppedAfter < 10);
+        QCOMPARE(stoppedAfter, 1);
         answers.answerNextWith(QStringLiteral("resume"));
         QVERIFY(panel.start());
         QCOMPARE(answers.asked, 4);

@@ -3,6 +3,7 @@
 #include "RunQueueModel.h"
 
 #include "support/GuiTestRuns.h"
+#include "support/StopRuns.h"
 
 #include <QAbstractItemModelTester>
 #include <QDir>
@@ -89,21 +90,18 @@ private Q_SLOTS:
         QSignalSpy finished(&controller, &RunController::runFinished);
         QSignalSpy queueDone(&controller, &RunController::queueFinished);
         QSignalSpy messages(&controller, &RunController::messageLogged);
-        // Stop as soon as the first epoch is reported: the run ends after the
-        // batch in progress, with epoch 0's checkpoint on disk.
-        connect(&controller, &RunController::epochFinished, &controller, [&controller](const parity::EpochSummary& s) {
-            if (s.epoch == 0)
-                controller.stop();
-        });
+        // Stop as soon as the first epoch has ended: the run ends before the
+        // next batch, with epoch 0's checkpoint on disk.
+        auto stopAfterFirstEpoch = parity::test::stopAfterEpoch(controller, 0);
         QVERIFY(controller.startSingle({config, {}, false}));
         QTRY_COMPARE_WITH_TIMEOUT(queueDone.count(), 1, 120000);
         QCOMPARE(queueDone.at(0).at(0).toBool(), false);
         const auto stopped = finished.at(0).at(0).value<parity::RunSummary>();
         QVERIFY(stopped.stopped);
-        QVERIFY(stopped.epochsCompleted >= 1 && stopped.epochsCompleted < 4);
+        QCOMPARE(stopped.epochsCompleted, 1);
         QCOMPARE(controller.queue()->entry(0).status, RunQueueModel::Status::Stopped);
 
-        disconnect(&controller, &RunController::epochFinished, &controller, nullptr);
+        disconnect(stopAfterFirstEpoch);
         epochs.clear();
         QVERIFY(controller.start(RunController::OnExisting::Resume)); // a stopped entry resumes
         QTRY_COMPARE_WITH_TIMEOUT(queueDone.count(), 2, 120000);

@@ -11,8 +11,9 @@
 // With --pytorch, each case is also run by bench/pytorch_models.py with
 // Debian's python3-torch on the same threads and the original framework's
 // model classes, and the ratios are printed (issue 12). --fold-compare makes
-// each run a second time with BatchNorm not folded into the convolutions of
-// the eval passes (models/ConvBnFold.h) and prints both.
+// each run also with the folded Conv + BN pairs on dense tensors instead of
+// MKL-DNN ones, and with BatchNorm not folded into the convolutions of the
+// eval passes (models/ConvBnFold.h), and prints all three.
 #include "support/TinyAudio.h" // tests/core/support: generated data files
 #include "support/TinyCifar.h"
 #include "support/RunCommand.h"
@@ -22,6 +23,7 @@
 #include "catalog/Catalog.h"
 #include "config/SweepConfig.h"
 #include "data/GCommandsFolder.h"
+#include "training/BaseModelProvider.h"
 #include "training/PreparedData.h"
 #include "io/StateDict.h"
 #include "models/ConvBnFold.h"
@@ -36,9 +38,12 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <string>
 #include <vector>
+
+#include <unistd.h>
 
 namespace fs = std::filesystem;
 
@@ -98,35 +103,39 @@ struct Case {
     std::string pytorchCase; // the same work in bench/pytorch_models.py
 };
 
-struct Figures {
-    double queriesPerSecond = 0, samplesPerSecond = 0;
-    int64_t trainGroups = 0;
+/// One warm run of bench/pytorch_models.py on the original framework's
+/// classes (TRAIN_DIR) for the same case, samples, groups and threads: its
+/// process makes an untimed run first, as this one did (oneDNN makes its
+/// kernels on first use; Python's own start-up is outside its clock).
+struct PytorchRun {
+    bool ok = false;
+    double samplesPerSecond = 0, queriesPerSecond = 0, forwardSamplesPerSecond = 0;
+    std::string line; ///< what it printed, or why it failed
 };
 
-/// Runs bench/pytorch_models.py on the original framework's classes
-/// (TRAIN_DIR) for the same case, samples, groups and threads, and prints
-/// its line with the ratios ours / PyTorch.
-void comparePytorch(const Case& c, const Figures& ours, const std::string& trainDir, int threads, int batchGroups,
-                    int runs)
+PytorchRun runPytorch(const Case& c, const std::string& trainDir, int threads, int64_t groups, int batchGroups)
 {
     const int n = threads > 0 ? threads : parity::availableCores();
     const std::string script = (fs::read_symlink("/proc/self/exe").parent_path() / "pytorch_models.py").string();
     const std::string cmd = "/usr/bin/python3 '" + script + "' '" + trainDir + "' " + c.pytorchCase + " "
-                            + std::to_string(c.samples) + " " + std::to_string(ours.trainGroups) + " "
-                            + std::to_string(batchGroups) + " " + std::to_string(n) + " " + std::to_string(runs);
+                            + std::to_string(c.samples) + " " + std::to_string(groups) + " "
+                            + std::to_string(batchGroups) + " " + std::to_string(n) + " 1 1";
     const std::string out = parity::test::runCommand(cmd).output;
-    const auto at = out.find("pytorch " + c.pytorchCase + ": preparation ");
+    PytorchRun r;
+    const std::string head = "pytorch " + c.pytorchCase + ": preparation ";
+    const auto at = out.find(head);
     if (at == std::string::npos) {
-        std::printf("  PyTorch comparison failed:\n%s\n", out.c_str());
-        return;
+        r.line = out;
+        return r;
     }
-    const double prep = std::atof(out.c_str() + at + 8 + c.pytorchCase.size() + 14);
+    r.line = out.substr(at, out.find('\n', at) - at);
+    r.samplesPerSecond = std::atof(out.c_str() + at + head.size());
     const auto t = out.find("training ", at);
-    const double train = t == std::string::npos ? 0 : std::atof(out.c_str() + t + 9);
-    std::printf("  %s", out.substr(at, out.find('\n', at) - at + 1).c_str());
-    std::printf("  ratio ours / PyTorch: training %.2fx, preparation %.2fx (target >= 1.0x)\n\n",
-                train > 0 ? ours.queriesPerSecond / train : 0, prep > 0 ? ours.samplesPerSecond / prep : 0);
-    std::fflush(stdout);
+    const auto f = out.find("forward alone ", at);
+    r.ok = t != std::string::npos && f != std::string::npos;
+    r.queriesPerSecond = r.ok ? std::atof(out.c_str() + t + 9) : 0;
+    r.forwardSamplesPerSecond = r.ok ? std::atof(out.c_str() + f + 14) : 0;
+    return r;
 }
 
 // Random base weights in a file: the speed does not depend on them, and the
@@ -140,62 +149,193 @@ std::string writeBaseWeights(const fs::path& dir, const std::string& dataset, co
     return path;
 }
 
-// With `foldCompare`, each run is made twice in a row, with Conv + BN folded
-// in the eval passes (the default) and without, and both medians are printed;
-// the figures returned are the folded ones.
-Figures runCase(const Case& c, const fs::path& root, int runs, int threads, int batchGroups, bool foldCompare)
+nlohmann::json caseJson(const Case& c, const fs::path& root, const std::string& weights, int threads, int batchGroups,
+                        int seed)
 {
-    const fs::path data = root / c.dataset;
+    return {{"num_epoch", 1},
+            {"k_vals", {2}},
+            {"enc_dec_types", nlohmann::json::array({nlohmann::json::array({"add", "sub"})})},
+            {"datasets", {c.dataset}},
+            {"models", {c.model}},
+            {"losses", {"mse"}},
+            {"data_dir", (root / c.dataset).string()},
+            {"save_dir", (root / "save").string()},
+            {"base_weights", weights},
+            {"batch_size", batchGroups},
+            {"val_size", 64},
+            {"threads", threads},
+            {"seed", seed}};
+}
+
+// How the eval passes run their Conv + BN pairs (models/ConvBnFold.h).
+struct EvalMode {
+    const char* name;
+    bool fold, mkldnn;
+};
+constexpr EvalMode kEvalModes[] = {
+    {"folded, MKL-DNN layout", true, true}, // the default
+    {"folded, dense layout", true, false},
+    {"BN unfolded", false, false},
+};
+
+// Where the start-up goes, each part timed on its own as the Trainer does it
+// (medians of `runs`): reading the data files, the base model (built, its
+// weights read), and the base model over every sample (the preparation
+// proper, the same kernels PyTorch's forward runs), in each of the first
+// `modes` EvalModes in turn. Returns the default mode's samples per second
+// of that last part.
+double preparationParts(const Case& c, const fs::path& root, const std::string& weights, int runs, int threads,
+                        size_t modes)
+{
+    const auto& catalog = parity::Catalog::instance();
+    const parity::DatasetEntry& dataset = *catalog.dataset(c.dataset);
+    const parity::RunConfig config =
+        parity::SweepConfig::fromJson(caseJson(c, root, weights, threads, 32, 1), "bench").runs().front();
+    parity::applyThreadSettings(threads, parity::workloadOfModel(c.model));
+    std::vector<double> read, base;
+    std::vector<std::vector<double>> forward(modes);
+    for (int i = 0; i < runs; ++i) {
+        const auto t0 = Clock::now();
+        const parity::RawDataset raw = dataset.load(config.dataDir);
+        const auto t1 = Clock::now();
+        auto model = parity::BaseModelProvider::obtain(config, dataset, *catalog.model(c.model), raw, nullptr, nullptr);
+        const auto t2 = Clock::now();
+        read.push_back(std::chrono::duration<double>(t1 - t0).count());
+        base.push_back(std::chrono::duration<double>(t2 - t1).count());
+        for (size_t mode = 0; mode < modes; ++mode) {
+            parity::ConvBnFold::setEnabled(kEvalModes[mode].fold);
+            parity::ConvBnFold::setMkldnnEnabled(kEvalModes[mode].mkldnn);
+            const auto t3 = Clock::now();
+            parity::DatasetPreparer preparer(dataset, dataset.shape, 2, config.valSize, 1);
+            preparer.setForwardChunk(64); // as the Trainer does for convolutional models
+            const parity::PreparedData prepared = preparer.prepare(raw, *model.model, nullptr, nullptr);
+            forward[mode].push_back(std::chrono::duration<double>(Clock::now() - t3).count());
+        }
+    }
+    parity::ConvBnFold::setEnabled(true);
+    parity::ConvBnFold::setMkldnnEnabled(true);
+    std::printf("  start-up parts (medians of %d): read files %.3f s, base model %.3f s, base model over %lld "
+                "samples %.3f s (%.1f samples/s: %s s)\n",
+                runs, median(read), median(base), (long long)c.samples, median(forward[0]),
+                double(c.samples) / median(forward[0]), list(forward[0], "%.3f").c_str());
+    for (size_t mode = 1; mode < modes; ++mode)
+        std::printf("    %s: %.3f s (%.1f samples/s: %s s); the default / this: %.2fx\n", kEvalModes[mode].name,
+                    median(forward[mode]), double(c.samples) / median(forward[mode]),
+                    list(forward[mode], "%.3f").c_str(), median(forward[mode]) / median(forward[0]));
+    std::printf("\n");
+    std::fflush(stdout);
+    return double(c.samples) / median(forward[0]);
+}
+
+// Bytes of the files under `dir`, which is then removed: each run starts
+// with an empty save directory (no earlier run to move aside).
+uintmax_t takeDirectory(const fs::path& dir)
+{
+    uintmax_t bytes = 0;
+    std::error_code ec;
+    for (const auto& e : fs::recursive_directory_iterator(dir, ec))
+        if (e.is_regular_file(ec))
+            bytes += e.file_size(ec);
+    fs::remove_all(dir, ec);
+    return bytes;
+}
+
+// One run of the real Trainer (1 epoch) in the current EvalMode.
+struct OurRun {
+    double queriesPerSecond = 0, samplesPerSecond = 0;
+    int64_t trainGroups = 0;
+};
+
+OurRun runOurs(const Case& c, const fs::path& root, const std::string& weights, int threads, int batchGroups, int seed,
+               const std::string& label)
+{
+    const nlohmann::json j = caseJson(c, root, weights, threads, batchGroups, seed);
+    const parity::RunConfig config = parity::SweepConfig::fromJson(j, "bench").runs().front();
+    Timing timing;
+    parity::Trainer trainer(config, {}, &timing);
+    trainer.run();
+    std::string phases;
+    for (const auto& [phase, seconds] : timing.phases)
+        phases += (phases.empty() ? "" : ", ") + phase + " " + std::to_string(seconds).substr(0, 5);
+    const uintmax_t written = takeDirectory(root / "save");
+    // What is left to write goes to disk now, not while the next run (ours
+    // or PyTorch's) is timed.
+    ::sync();
+    std::printf("  %s: training %lld parity queries in %.2f s (%s); start-up (read + prepare %lld samples) %.2f s; "
+                "%.0f MB written\n",
+                label.c_str(), (long long)timing.trainGroups, timing.trainSeconds, phases.c_str(), (long long)c.samples,
+                timing.startup, double(written) / 1e6);
+    std::fflush(stdout);
+    return {double(timing.trainGroups) / timing.trainSeconds, double(c.samples) / timing.startup, timing.trainGroups};
+}
+
+// `runs` runs of the case after an untimed warm-up (oneDNN makes its kernels
+// on first use). With `foldCompare`, each run is made once in each EvalMode
+// in turn; with `pytorchDir`, each run is followed by one of PyTorch's
+// (runPytorch), so that both sides meet the machine's load alike, and the
+// ratios are printed per pair and as medians.
+void runCase(const Case& c, const fs::path& root, int runs, int threads, int batchGroups, bool foldCompare,
+             const std::string& pytorchDir)
+{
     const std::string weights = writeBaseWeights(root, c.dataset, c.model);
-    std::vector<double> queriesPerSecond, samplesPerSecond, unfoldedQueries, unfoldedSamples;
-    Figures figures;
-    for (int i = 0; i < runs * (foldCompare ? 2 : 1); ++i) {
-        const bool unfolded = foldCompare && i % 2 == 1;
-        parity::ConvBnFold::setEnabled(!unfolded);
-        nlohmann::json j = {{"num_epoch", 1},
-                            {"k_vals", {2}},
-                            {"enc_dec_types", nlohmann::json::array({nlohmann::json::array({"add", "sub"})})},
-                            {"datasets", {c.dataset}},
-                            {"models", {c.model}},
-                            {"losses", {"mse"}},
-                            {"data_dir", data.string()},
-                            {"save_dir", (root / "save").string()},
-                            {"base_weights", weights},
-                            {"batch_size", batchGroups},
-                            {"val_size", 64},
-                            {"threads", threads},
-                            {"seed", 1 + (foldCompare ? i / 2 : i)}};
-        const parity::RunConfig config = parity::SweepConfig::fromJson(j, "bench").runs().front();
-        Timing timing;
-        parity::Trainer trainer(config, {}, &timing);
-        trainer.run();
-        (unfolded ? unfoldedQueries : queriesPerSecond).push_back(double(timing.trainGroups) / timing.trainSeconds);
-        figures.trainGroups = timing.trainGroups;
-        (unfolded ? unfoldedSamples : samplesPerSecond).push_back(double(c.samples) / timing.startup);
-        std::string phases;
-        for (const auto& [phase, seconds] : timing.phases)
-            phases += (phases.empty() ? "" : ", ") + phase + " " + std::to_string(seconds).substr(0, 5);
-        std::printf("  run %d%s: training %lld parity queries in %.2f s (%s); start-up (read + prepare %lld samples) "
-                    "%.2f s\n",
-                    (foldCompare ? i / 2 : i) + 1, unfolded ? " (BN unfolded)" : "", (long long)timing.trainGroups,
-                    timing.trainSeconds, phases.c_str(), (long long)c.samples, timing.startup);
-        std::fflush(stdout);
+    const size_t modes = foldCompare ? std::size(kEvalModes) : 1;
+    std::vector<std::vector<double>> queriesPerSecond(modes), samplesPerSecond(modes);
+    std::vector<PytorchRun> pytorch;
+    const OurRun warm = runOurs(c, root, weights, threads, batchGroups, 100, "warm-up run (not counted)");
+    for (int run = 0; run < runs; ++run) {
+        for (size_t mode = 0; mode < modes; ++mode) {
+            parity::ConvBnFold::setEnabled(kEvalModes[mode].fold);
+            parity::ConvBnFold::setMkldnnEnabled(kEvalModes[mode].mkldnn);
+            const std::string label = "run " + std::to_string(run + 1)
+                                      + (modes > 1 ? std::string(" (") + kEvalModes[mode].name + ")" : "");
+            const OurRun r = runOurs(c, root, weights, threads, batchGroups, 1 + run, label);
+            queriesPerSecond[mode].push_back(r.queriesPerSecond);
+            samplesPerSecond[mode].push_back(r.samplesPerSecond);
+        }
+        parity::ConvBnFold::setEnabled(true);
+        parity::ConvBnFold::setMkldnnEnabled(true);
+        if (!pytorchDir.empty()) {
+            pytorch.push_back(runPytorch(c, pytorchDir, threads, warm.trainGroups, batchGroups));
+            std::printf("  run %d: %s\n", run + 1, pytorch.back().line.c_str());
+            std::fflush(stdout);
+            if (!pytorch.back().ok) {
+                std::printf("  PyTorch comparison failed\n");
+                return;
+            }
+        }
     }
     std::printf("%s %s: training %.1f parity queries/s (median of %d: %s), preparation %.1f samples/s (%s)\n\n",
-                c.dataset.c_str(), c.model.c_str(), median(queriesPerSecond), runs,
-                list(queriesPerSecond, "%.1f").c_str(), median(samplesPerSecond),
-                list(samplesPerSecond, "%.1f").c_str());
-    if (foldCompare)
-        std::printf("  BN unfolded in eval passes: training %.1f (%s), preparation %.1f (%s); folded / unfolded: "
+                c.dataset.c_str(), c.model.c_str(), median(queriesPerSecond[0]), runs,
+                list(queriesPerSecond[0], "%.1f").c_str(), median(samplesPerSecond[0]),
+                list(samplesPerSecond[0], "%.1f").c_str());
+    for (size_t mode = 1; mode < modes; ++mode)
+        std::printf("  %s in eval passes: training %.1f (%s), preparation %.1f (%s); the default / this: "
                     "training %.2fx, preparation %.2fx\n\n",
-                    median(unfoldedQueries), list(unfoldedQueries, "%.1f").c_str(), median(unfoldedSamples),
-                    list(unfoldedSamples, "%.1f").c_str(), median(queriesPerSecond) / median(unfoldedQueries),
-                    median(samplesPerSecond) / median(unfoldedSamples));
-    parity::ConvBnFold::setEnabled(true);
+                    kEvalModes[mode].name, median(queriesPerSecond[mode]), list(queriesPerSecond[mode], "%.1f").c_str(),
+                    median(samplesPerSecond[mode]), list(samplesPerSecond[mode], "%.1f").c_str(),
+                    median(queriesPerSecond[0]) / median(queriesPerSecond[mode]),
+                    median(samplesPerSecond[0]) / median(samplesPerSecond[mode]));
     std::fflush(stdout);
-    figures.queriesPerSecond = median(queriesPerSecond);
-    figures.samplesPerSecond = median(samplesPerSecond);
-    return figures;
+    const double forward = preparationParts(c, root, weights, runs, threads, modes);
+    if (pytorch.empty())
+        return;
+    std::vector<double> ptTrain, ptPrep, ptForward, trainRatios, prepRatios;
+    for (size_t i = 0; i < pytorch.size(); ++i) {
+        ptTrain.push_back(pytorch[i].queriesPerSecond);
+        ptPrep.push_back(pytorch[i].samplesPerSecond);
+        ptForward.push_back(pytorch[i].forwardSamplesPerSecond);
+        trainRatios.push_back(queriesPerSecond[0][i] / pytorch[i].queriesPerSecond);
+        prepRatios.push_back(samplesPerSecond[0][i] / pytorch[i].samplesPerSecond);
+    }
+    std::printf("  pytorch %s (medians of %d): training %.1f parity queries/s, preparation %.1f samples/s, the base "
+                "model's forward alone %.1f samples/s\n",
+                c.pytorchCase.c_str(), runs, median(ptTrain), median(ptPrep), median(ptForward));
+    std::printf("  ratio ours / PyTorch, run by run: training %s; preparation %s\n", list(trainRatios, "%.2f").c_str(),
+                list(prepRatios, "%.2f").c_str());
+    std::printf("  ratio ours / PyTorch (medians of the pairs): training %.2fx, preparation %.2fx (target >= 1.0x); "
+                "the base model's forward alone %.2fx (medians)\n\n",
+                median(trainRatios), median(prepRatios), forward / median(ptForward));
+    std::fflush(stdout);
 }
 
 // Peak memory of preparing a folder of 224 x 224 JPEG images: the set is
@@ -286,9 +426,7 @@ int main(int argc, char** argv)
         return memoryCase(root, images, threads);
 
     auto run = [&](const Case& c, int batchGroups) {
-        const Figures ours = runCase(c, root, runs, threads, batchGroups, foldCompare);
-        if (!pytorch.empty())
-            comparePytorch(c, ours, pytorch, threads, batchGroups, runs);
+        runCase(c, root, runs, threads, batchGroups, foldCompare, pytorch);
     };
     if (only.empty() || only == "resnet18") {
         // 5 x 128 train records (64 of them val), 64 test: 288 training groups.

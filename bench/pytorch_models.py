@@ -18,10 +18,13 @@ train/ folder (TRAIN_DIR); the inputs are random tensors of the same shapes.
 Our side also reads and decodes its files and computes the reconstruction
 metrics, so the comparison leans towards PyTorch.
 
-usage: pytorch_models.py TRAIN_DIR CASE SAMPLES GROUPS BATCH THREADS RUNS
+usage: pytorch_models.py TRAIN_DIR CASE SAMPLES GROUPS BATCH THREADS RUNS [WARMUP]
   CASE: resnet18-cifar | resnet18-28 | vgg11-speech
-Prints: "pytorch CASE: preparation X samples/s, training Y parity queries/s"
-(medians of RUNS).
+  WARMUP: runs made first and not counted (default 0; oneDNN makes its kernels
+  on first use)
+Prints: "pytorch CASE: preparation X samples/s, training Y parity queries/s,
+forward alone Z samples/s" (medians of RUNS; Z: the base model over the samples
+without building it or reading its weights).
 """
 import statistics
 import sys
@@ -34,6 +37,7 @@ import torch
 def main():
     train_dir, case = sys.argv[1], sys.argv[2]
     samples, groups, batch, threads, runs = (int(v) for v in sys.argv[3:8])
+    warmup = int(sys.argv[8]) if len(sys.argv) > 8 else 0
     sys.path.insert(0, train_dir)
     torch.set_num_threads(threads)
     if case == "resnet18-cifar":
@@ -51,17 +55,20 @@ def main():
     torch.manual_seed(1)
     weights = tempfile.NamedTemporaryFile(suffix=".pt")
     torch.save(make().state_dict(), weights.name)
-    prep_rates, train_rates = [], []
-    for _ in range(runs):
+    prep_rates, train_rates, forward_rates = [], [], []
+    for run in range(warmup + runs):
         data = torch.randn(samples, *shape)
         start = time.perf_counter()
         base = make()
         base.load_state_dict(torch.load(weights.name))
         parity = make()
         base.eval()
+        forward_start = time.perf_counter()
         with torch.no_grad():
             outputs = torch.cat([base(data[i:i + 32]) for i in range(0, samples, 32)])
-        prep_rates.append(samples / (time.perf_counter() - start))
+        end = time.perf_counter()
+        prep_rates.append(samples / (end - start))
+        forward_rates.append(samples / (end - forward_start))
 
         inputs = torch.randn(groups * k, *shape)
         targets = torch.randn(groups, classes)
@@ -78,8 +85,14 @@ def main():
             optimizer.step()
         train_rates.append(groups / (time.perf_counter() - start))
         del outputs
-    print("pytorch %s: preparation %.1f samples/s, training %.1f parity queries/s (torch %s, %d threads)"
-          % (case, statistics.median(prep_rates), statistics.median(train_rates), torch.__version__, threads))
+        if run < warmup:
+            prep_rates.pop()
+            train_rates.pop()
+            forward_rates.pop()
+    print("pytorch %s: preparation %.1f samples/s, training %.1f parity queries/s, forward alone %.1f samples/s "
+          "(torch %s, %d threads)"
+          % (case, statistics.median(prep_rates), statistics.median(train_rates), statistics.median(forward_rates),
+             torch.__version__, threads))
 
 
 if __name__ == "__main__":

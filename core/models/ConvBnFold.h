@@ -26,9 +26,19 @@ namespace parity {
 /// invalidate(), which the owning network calls from train(): optimisers
 /// that write parameters through raw pointers do so in training mode only.
 /// Safe to call from several threads at once.
+///
+/// A network whose eval pass is a chain of such pairs and of operations
+/// oneDNN (MKL-DNN) runs on its own blocked tensors (ReLU, sums, pooling)
+/// may run that chain on them: forwardMkldnn() takes and returns such a
+/// tensor, with the folded weights reordered once into oneDNN's layout and
+/// cached, where a dense at::conv2d reorders the weights, its input and its
+/// output on every call. See usesMkldnn().
 class ConvBnFold {
 public:
     at::Tensor forward(torch::nn::Conv2dImpl& conv, torch::nn::BatchNorm2dImpl& bn, const at::Tensor& x);
+    /// The folded pair on an MKL-DNN tensor `x` (x.to_mkldnn()); returns one.
+    /// Only where usesMkldnn(conv, bn) holds.
+    at::Tensor forwardMkldnn(torch::nn::Conv2dImpl& conv, torch::nn::BatchNorm2dImpl& bn, const at::Tensor& x);
     void invalidate();
 
     /// Whether `forward` folds here (enabled, eval mode, grad mode off, a foldable pair).
@@ -40,14 +50,29 @@ public:
     static bool enabled();
     static void setEnabled(bool on);
 
+    /// Whether an eval pass may run the folded pair on MKL-DNN tensors:
+    /// folds(conv, bn), LibTorch was built with MKL-DNN, and the MKL-DNN
+    /// path is enabled (on unless PARITY_MKLDNN_EVAL=0, e.g. to compare;
+    /// parity_bench_models --fold-compare switches it per run).
+    static bool usesMkldnn(const torch::nn::Conv2dImpl& conv, const torch::nn::BatchNorm2dImpl& bn);
+    static bool mkldnnEnabled();
+    static void setMkldnnEnabled(bool on);
+
 private:
     /// Per tensor (conv weight and bias, BN weight, bias, mean, variance): its
     /// TensorImpl, data pointer and version.
     using Key = std::array<int64_t, 18>;
 
+    /// The folded weight and bias for the current tensors, cached; with
+    /// `packed`, also the weight reordered for MKL-DNN and the bias as an
+    /// MKL-DNN tensor.
+    void folded(torch::nn::Conv2dImpl& conv, torch::nn::BatchNorm2dImpl& bn, at::Tensor& weight, at::Tensor& bias,
+                at::Tensor* packedWeight = nullptr, at::Tensor* packedBias = nullptr);
+
     std::mutex m_mutex;
     Key m_key{}; ///< what the cached weights were made from; meaningful while m_weight is defined
     at::Tensor m_weight, m_bias;
+    at::Tensor m_packedWeight, m_packedBias; ///< made on first use from m_weight, m_bias
 };
 
 } // namespace parity

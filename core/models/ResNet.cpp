@@ -27,13 +27,29 @@ BasicBlockImpl::BasicBlockImpl(int64_t inPlanes, int64_t planes, int64_t stride)
                                                                            torch::nn::BatchNorm2d(planes)));
 }
 
-at::Tensor BasicBlockImpl::forward(const at::Tensor& x)
+bool BasicBlockImpl::usesMkldnn() const
 {
-    at::Tensor out = m_fold1.forward(*m_conv1, *m_bn1, x).relu_();
-    out = m_fold2.forward(*m_conv2, *m_bn2, out);
+    return ConvBnFold::usesMkldnn(*m_conv1, *m_bn1) && ConvBnFold::usesMkldnn(*m_conv2, *m_bn2)
+           && (!m_downsample
+               || ConvBnFold::usesMkldnn(*m_downsample->ptr(0)->as<torch::nn::Conv2d>(),
+                                         *m_downsample->ptr(1)->as<torch::nn::BatchNorm2d>()));
+}
+
+at::Tensor BasicBlockImpl::forward(const at::Tensor& x) { return run(x, false); }
+
+at::Tensor BasicBlockImpl::forwardMkldnn(const at::Tensor& x) { return run(x, true); }
+
+at::Tensor BasicBlockImpl::run(const at::Tensor& x, bool mkldnn)
+{
+    auto pair = [mkldnn](ConvBnFold& fold, torch::nn::Conv2dImpl& conv, torch::nn::BatchNorm2dImpl& bn,
+                         const at::Tensor& in) {
+        return mkldnn ? fold.forwardMkldnn(conv, bn, in) : fold.forward(conv, bn, in);
+    };
+    at::Tensor out = pair(m_fold1, *m_conv1, *m_bn1, x).relu_();
+    out = pair(m_fold2, *m_conv2, *m_bn2, out);
     if (m_downsample)
-        out += m_foldDown.forward(*m_downsample->ptr(0)->as<torch::nn::Conv2d>(),
-                                  *m_downsample->ptr(1)->as<torch::nn::BatchNorm2d>(), x);
+        out += pair(m_foldDown, *m_downsample->ptr(0)->as<torch::nn::Conv2d>(),
+                    *m_downsample->ptr(1)->as<torch::nn::BatchNorm2d>(), x);
     else
         out += x;
     return out.relu_();
@@ -83,18 +99,35 @@ ResNet::ResNet(const ResNetOptions& options)
     }
 }
 
+bool ResNet::usesMkldnn(const at::Tensor& input) const
+{
+    if (!input.device().is_cpu() || input.scalar_type() != at::kFloat || !ConvBnFold::usesMkldnn(*m_conv1, *m_bn1))
+        return false;
+    for (const auto& layer : m_layers)
+        for (const auto& block : *layer)
+            if (!block.ptr()->as<BasicBlock>()->usesMkldnn())
+                return false;
+    return true;
+}
+
 at::Tensor ResNet::forward(const at::Tensor& input)
 {
     at::Tensor x = input.reshape({-1, m_options.inChannels, m_options.height, m_options.width});
-    x = m_fold1.forward(*m_conv1, *m_bn1, x).relu_();
+    // On oneDNN's blocked tensors where it can, back to a dense one for fc.
+    const bool mkldnn = usesMkldnn(x);
+    x = mkldnn ? m_fold1.forwardMkldnn(*m_conv1, *m_bn1, x.to_mkldnn()) : m_fold1.forward(*m_conv1, *m_bn1, x);
+    x = x.relu_();
     if (m_options.imageNetStem)
         x = at::max_pool2d(x, {3, 3}, {2, 2}, {1, 1});
     for (auto& layer : m_layers)
-        x = layer->forward(x);
+        for (auto& block : *layer)
+            x = mkldnn ? block.ptr()->as<BasicBlock>()->forwardMkldnn(x) : block.ptr()->as<BasicBlock>()->forward(x);
     if (m_options.avgPoolKernel > 0)
         x = at::avg_pool2d(x, {m_options.avgPoolKernel, m_options.avgPoolKernel});
     else
         x = at::adaptive_avg_pool2d(x, {1, 1});
+    if (mkldnn)
+        x = x.to_dense();
     return m_fc->forward(x.reshape({x.size(0), -1}));
 }
 

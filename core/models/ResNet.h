@@ -19,9 +19,16 @@ class BasicBlockImpl : public torch::nn::Module {
 public:
     BasicBlockImpl(int64_t inPlanes, int64_t planes, int64_t stride);
     at::Tensor forward(const at::Tensor& x);
+    /// forward on an MKL-DNN tensor, returning one (ConvBnFold::forwardMkldnn).
+    at::Tensor forwardMkldnn(const at::Tensor& x);
+    /// Whether every conv + BN pair of the block can (ConvBnFold::usesMkldnn).
+    bool usesMkldnn() const;
     void train(bool on = true) override;
 
 private:
+    /// The block with its pairs on dense or MKL-DNN tensors.
+    at::Tensor run(const at::Tensor& x, bool mkldnn);
+
     torch::nn::Conv2d m_conv1{nullptr}, m_conv2{nullptr};
     torch::nn::BatchNorm2d m_bn1{nullptr}, m_bn2{nullptr};
     torch::nn::Sequential m_downsample{nullptr}; ///< null: identity shortcut
@@ -57,6 +64,9 @@ public:
     at::Tensor forward(const at::Tensor& input) override;
     void train(bool on = true) override;
     const ResNetOptions& options() const { return m_options; }
+    /// Whether forward(input) runs its chain on MKL-DNN tensors: an eval
+    /// pass without gradients on float CPU input (ConvBnFold::usesMkldnn).
+    bool usesMkldnn(const at::Tensor& input) const;
 
 private:
     ResNetOptions m_options;

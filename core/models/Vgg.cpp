@@ -34,21 +34,41 @@ Vgg::Vgg(const std::vector<int64_t>& config, int64_t numClasses, int64_t height,
     m_fc2 = register_module("fc2", torch::nn::Linear(512, numClasses));
 }
 
+bool Vgg::usesMkldnn(const at::Tensor& input) const
+{
+    if (!input.device().is_cpu() || input.scalar_type() != at::kFloat)
+        return false;
+    for (auto it = m_features->begin(); it != m_features->end(); ++it) {
+        auto* conv = it->ptr()->as<torch::nn::Conv2d>();
+        auto* bn = (conv && it + 1 != m_features->end()) ? (it + 1)->ptr()->as<torch::nn::BatchNorm2d>() : nullptr;
+        if (conv && !(bn && ConvBnFold::usesMkldnn(*conv, *bn)))
+            return false;
+    }
+    return true;
+}
+
 at::Tensor Vgg::forward(const at::Tensor& input)
 {
     at::Tensor out = input.reshape({-1, 1, m_height, m_width});
-    // m_features->forward, with each Conv + BN pair through its fold.
+    // m_features->forward, with each Conv + BN pair through its fold; on
+    // oneDNN's blocked tensors where it can (its ReLU and pooling run on them).
+    const bool mkldnn = usesMkldnn(out);
+    if (mkldnn)
+        out = out.to_mkldnn();
     size_t fold = 0;
     for (auto it = m_features->begin(); it != m_features->end(); ++it) {
         auto* conv = it->ptr()->as<torch::nn::Conv2d>();
         auto* bn = (conv && it + 1 != m_features->end()) ? (it + 1)->ptr()->as<torch::nn::BatchNorm2d>() : nullptr;
         if (bn) {
-            out = m_folds.at(fold++)->forward(*conv, *bn, out);
+            out = mkldnn ? m_folds.at(fold++)->forwardMkldnn(*conv, *bn, out)
+                         : m_folds.at(fold++)->forward(*conv, *bn, out);
             ++it;
         } else {
             out = it->forward(out);
         }
     }
+    if (mkldnn)
+        out = out.to_dense();
     out = out.reshape({out.size(0), -1});
     return m_fc2->forward(m_fc1->forward(out));
 }

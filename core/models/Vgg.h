@@ -19,6 +19,9 @@ public:
     Vgg(const std::vector<int64_t>& config, int64_t numClasses, int64_t height = 161, int64_t width = 101);
     at::Tensor forward(const at::Tensor& input) override;
     void train(bool on = true) override;
+    /// Whether forward(input) runs its features on MKL-DNN tensors: an eval
+    /// pass without gradients on float CPU input (ConvBnFold::usesMkldnn).
+    bool usesMkldnn(const at::Tensor& input) const;
 
 private:
     int64_t m_height, m_width;

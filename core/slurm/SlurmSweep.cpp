@@ -5,6 +5,7 @@
 #include "util/BlasRuntime.h"
 #include "util/Error.h"
 #include "util/Process.h"
+#include "util/Text.h"
 
 #include <algorithm>
 #include <ctime>
@@ -59,14 +60,6 @@ nlohmann::json withAbsolutePaths(nlohmann::json j)
 }
 
 std::string absoluteRunDir(const RunConfig& run) { return fs::absolute(run.runDir()).lexically_normal().string(); }
-
-std::string trimmed(const std::string& s)
-{
-    const auto first = s.find_first_not_of(" \t\r\n");
-    if (first == std::string::npos)
-        return {};
-    return s.substr(first, s.find_last_not_of(" \t\r\n") - first + 1);
-}
 
 std::vector<std::string> lastLines(const std::string& path, size_t count)
 {

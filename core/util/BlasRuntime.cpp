@@ -1,4 +1,5 @@
 #include "util/BlasRuntime.h"
+#include "util/Text.h"
 
 #include <algorithm>
 #include <chrono>
@@ -69,13 +70,8 @@ double checkOne(Sgemm sgemm, char transA, int m, int n, int k)
     return worst;
 }
 
-std::string trimmed(const char* s)
-{
-    std::string t = s ? s : "";
-    while (!t.empty() && std::isspace(static_cast<unsigned char>(t.back())))
-        t.pop_back();
-    return t;
-}
+// A string the BLAS returns (possibly null), trimmed.
+std::string blasText(const char* s) { return trimmed(s ? s : ""); }
 
 } // namespace
 
@@ -154,9 +150,7 @@ CpuInfo detectCpu()
             std::memcpy(brand + leaf * 16 + 8, &c, 4);
             std::memcpy(brand + leaf * 16 + 12, &d, 4);
         }
-        std::string s = brand;
-        s.erase(0, s.find_first_not_of(' '));
-        info.brand = trimmed(s.c_str());
+        info.brand = trimmed(brand);
     }
     return info;
 }
@@ -186,23 +180,23 @@ BlasInfo detectBlas()
     using Text = char* (*)();
     if (auto config = reinterpret_cast<Text>(dlsym(RTLD_DEFAULT, "openblas_get_config"))) {
         info.library = "OpenBLAS";
-        info.config = trimmed(config());
+        info.config = blasText(config());
         std::istringstream words(info.config);
         std::string first, second;
         words >> first >> second;
         if (first == "OpenBLAS")
             info.version = second;
         if (auto core = reinterpret_cast<Text>(dlsym(RTLD_DEFAULT, "openblas_get_corename")))
-            info.kernel = trimmed(core());
+            info.kernel = blasText(core());
     } else if (auto version = reinterpret_cast<Text>(dlsym(RTLD_DEFAULT, "bli_info_get_version_str"))) {
         info.library = "BLIS";
-        info.version = trimmed(version());
+        info.version = blasText(version());
         using ArchId = int (*)();
         using ArchName = char* (*)(int);
         auto id = reinterpret_cast<ArchId>(dlsym(RTLD_DEFAULT, "bli_arch_query_id"));
         auto name = reinterpret_cast<ArchName>(dlsym(RTLD_DEFAULT, "bli_arch_string"));
         if (id && name)
-            info.kernel = trimmed(name(id()));
+            info.kernel = blasText(name(id()));
     } else if (info.path.find("/blas/") != std::string::npos) {
         info.library = "reference BLAS";
     }

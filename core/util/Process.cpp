@@ -1,4 +1,5 @@
 #include "util/Process.h"
+#include "util/Text.h"
 
 #include <array>
 #include <cerrno>
@@ -17,14 +18,6 @@ namespace parity {
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string trimmed(const std::string& s)
-{
-    const auto first = s.find_first_not_of(" \t\r\n");
-    if (first == std::string::npos)
-        return {};
-    return s.substr(first, s.find_last_not_of(" \t\r\n") - first + 1);
-}
 
 } // namespace
 

@@ -85,6 +85,45 @@ TEST(ConvBnFold, EvalOutputsMatchTheTwoLayersInEveryNetwork)
     }
 }
 
+// Whether the network runs its eval chain on MKL-DNN tensors for `x`.
+bool onMkldnn(Network& net, const at::Tensor& x)
+{
+    if (auto* r = dynamic_cast<ResNet*>(&net))
+        return r->usesMkldnn(x);
+    return dynamic_cast<Vgg&>(net).usesMkldnn(x);
+}
+
+// The MKL-DNN path (the default where LibTorch has MKL-DNN) is taken in eval
+// passes without gradients only, and gives the dense fold's outputs up to
+// rounding.
+TEST(ConvBnFold, TheMkldnnPathMatchesTheDenseFold)
+{
+    if (!at::hasMKLDNN())
+        GTEST_SKIP() << "LibTorch built without MKL-DNN";
+    for (const auto& c : kCases) {
+        torch::manual_seed(4);
+        auto net = c.create();
+        randomiseBatchNorms(*net);
+        const at::Tensor x = torch::randn(c.shape);
+        EXPECT_FALSE(onMkldnn(*net, x)) << c.name << " in training mode";
+        net->eval();
+        EXPECT_FALSE(onMkldnn(*net, x)) << c.name << " with grad mode on";
+        torch::NoGradGuard noGrad;
+        EXPECT_TRUE(onMkldnn(*net, x)) << c.name;
+        EXPECT_FALSE(onMkldnn(*net, x.to(at::kDouble))) << c.name << " on double input";
+        const at::Tensor viaMkldnn = net->forward(x);
+        EXPECT_FALSE(viaMkldnn.is_mkldnn()) << c.name;
+        ConvBnFold::setMkldnnEnabled(false);
+        EXPECT_FALSE(onMkldnn(*net, x)) << c.name << " switched off";
+        const at::Tensor dense = net->forward(x);
+        ConvBnFold::setMkldnnEnabled(true);
+        expectClose(viaMkldnn, dense, c.name + " MKL-DNN vs dense fold");
+        ConvBnFold::setEnabled(false);
+        EXPECT_FALSE(onMkldnn(*net, x)) << c.name << " without folding";
+        ConvBnFold::setEnabled(true);
+    }
+}
+
 TEST(ConvBnFold, OnlyEvalPassesWithoutGradientsFold)
 {
     torch::nn::Conv2d conv(torch::nn::Conv2dOptions(2, 3, 3).padding(1).bias(false));
@@ -117,7 +156,16 @@ TEST(ConvBnFold, TrainingStillRunsTheBatchNormOnTheBatch)
         EXPECT_TRUE(p.value().grad().defined()) << p.key();
 }
 
-TEST(ConvBnFold, NeverKeepsAStaleFoldAfterTheWeightsChange)
+class ConvBnFoldLayouts : public ::testing::TestWithParam<bool> {
+protected:
+    void SetUp() override { ConvBnFold::setMkldnnEnabled(GetParam()); }
+    void TearDown() override { ConvBnFold::setMkldnnEnabled(true); }
+};
+
+INSTANTIATE_TEST_SUITE_P(ConvBnFold, ConvBnFoldLayouts, ::testing::Values(true, false),
+                         [](const auto& info) { return info.param ? "Mkldnn" : "Dense"; });
+
+TEST_P(ConvBnFoldLayouts, NeverKeepsAStaleFoldAfterTheWeightsChange)
 {
     torch::manual_seed(7);
     auto net = makeResNet18Grey28(10);
@@ -155,7 +203,7 @@ TEST(ConvBnFold, NeverKeepsAStaleFoldAfterTheWeightsChange)
     expectClose(folded(*net, x), unfolded(*net, x), "after raw writes in training mode");
 }
 
-TEST(ConvBnFold, ThreadsShareOneNetwork)
+TEST_P(ConvBnFoldLayouts, ThreadsShareOneNetwork)
 {
     torch::manual_seed(9);
     auto net = makeResNet18Grey28(10);

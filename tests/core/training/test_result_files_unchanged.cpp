@@ -3,8 +3,10 @@
 // on generated data and compares every result file it wrote with the files
 // the code produced before the construction path was unified
 // (tests/data/golden/<case>/). Same seed, one thread, and machine-independent
-// kernels: OpenBLAS's generic kernel and LibTorch's non-vectorised one, so the
-// files do not depend on the CPU's vector width.
+// kernels: OpenBLAS's generic kernel, LibTorch's non-vectorised one and
+// oneDNN's AVX2 kernels (its convolutions otherwise use AVX-512 where the CPU
+// has it, which sums in another order), so the files do not depend on the
+// CPU's vector width.
 //
 // To record new golden files after an intended change of results:
 //   PARITY_WRITE_GOLDEN=1 ./parity_core_tests --gtest_filter='ResultFilesUnchanged.*'
@@ -75,7 +77,8 @@ nlohmann::json baseConfig(const test::TempDir& tmp, const std::string& dataset, 
 
 std::string run(const std::string& arguments)
 {
-    const std::string env = "OPENBLAS_CORETYPE=Prescott ATEN_CPU_CAPABILITY=default OMP_NUM_THREADS=1 ";
+    const std::string env =
+        "OPENBLAS_CORETYPE=Prescott ATEN_CPU_CAPABILITY=default DNNL_MAX_CPU_ISA=AVX2 OMP_NUM_THREADS=1 ";
     const auto r = test::runCommand(env + PARITY_TRAIN_EXE + " " + arguments);
     EXPECT_EQ(r.exitCode, 0) << arguments << "\n" << r.output;
     return r.output;

@@ -1,4 +1,5 @@
 #include "io/RunDirectory.h"
+#include "util/Text.h"
 
 #include "events/MetricNames.h"
 #include "util/AtomicFile.h"
@@ -111,16 +112,6 @@ std::vector<std::string> splitOn(const std::string& s, char sep)
             return out;
         at = end + 1;
     }
-}
-
-std::string trimmed(const std::string& s)
-{
-    size_t a = 0, b = s.size();
-    while (a < b && std::isspace(static_cast<unsigned char>(s[a])))
-        ++a;
-    while (b > a && std::isspace(static_cast<unsigned char>(s[b - 1])))
-        --b;
-    return s.substr(a, b - a);
 }
 
 EpochSummary& epochFor(std::vector<EpochSummary>& epochs, int epoch)

@@ -17,10 +17,6 @@ namespace parity {
 
 namespace fs = std::filesystem;
 
-namespace {
-
-} // namespace
-
 std::string ProcessResult::message() const
 {
     if (!started)

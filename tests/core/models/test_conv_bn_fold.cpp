@@ -111,6 +111,7 @@ TEST(ConvBnFold, TheMkldnnPathMatchesTheDenseFold)
         torch::NoGradGuard noGrad;
         EXPECT_TRUE(onMkldnn(*net, x)) << c.name;
         EXPECT_FALSE(onMkldnn(*net, x.to(at::kDouble))) << c.name << " on double input";
+        EXPECT_FALSE(onMkldnn(*net, x.narrow(0, 0, 0))) << c.name << " on an empty batch";
         const at::Tensor viaMkldnn = net->forward(x);
         EXPECT_FALSE(viaMkldnn.is_mkldnn()) << c.name;
         ConvBnFold::setMkldnnEnabled(false);

@@ -544,10 +544,9 @@ private Q_SLOTS:
         // Stopped at the first batch: no epoch ended. (A stop sent from the
         // window's queued copy of that batch let a busy machine finish the
         // tiny first epoch first: CI, stop 26.)
-        auto stopAtFirstBatch = parity::test::stopAtFirstBatch(*window.controller());
+        parity::test::RunStopper stopAtFirstBatch(*window.controller());
         QVERIFY(window.runPanel()->start());
         QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, 120000);
-        disconnect(stopAtFirstBatch);
         QString text = window.runPanel()->progress()->text();
         QVERIFY2(text.startsWith(QStringLiteral("Stopped — 0 epochs of 3 done\nStopped before the first epoch ended")),
                  qPrintable(text));
@@ -556,10 +555,9 @@ private Q_SLOTS:
                  qPrintable(window.log()->toPlainText()));
 
         // Stopped after the first epoch.
-        auto stopAfterEpoch = parity::test::stopAfterEpoch(*window.controller(), 0);
+        parity::test::RunStopper stopAfterEpoch(*window.controller(), 0);
         QVERIFY(window.runPanel()->start());
         QTRY_COMPARE_WITH_TIMEOUT(done.count(), 2, 120000);
-        disconnect(stopAfterEpoch);
         text = window.runPanel()->progress()->text();
         QVERIFY2(text.contains(QStringLiteral("of 3 done\nStopped after epoch ")), qPrintable(text));
         QVERIFY2(window.log()->toPlainText().contains(QStringLiteral("Its checkpoint and results are in ")

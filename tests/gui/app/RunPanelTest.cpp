@@ -175,11 +175,10 @@ private Q_SLOTS:
         RunController controller;
         RunPanel panel(&controller);
         QSignalSpy done(&controller, &RunController::queueFinished);
-        auto stopAfterFirstEpoch = parity::test::stopAfterEpoch(controller, 0);
+        parity::test::RunStopper stopAfterFirstEpoch(controller, 0);
         panel.form()->setConfig(config);
         QVERIFY(panel.start());
         QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, 120000);
-        disconnect(stopAfterFirstEpoch);
 
         // The save directory moves (copied elsewhere): the run continues in its new place.
         const std::string moved = tmp / "moved";
@@ -286,11 +285,10 @@ private Q_SLOTS:
             // Back to the run's own base model, ten epochs, stopped after the first.
             config.numEpochs = 10;
             panel.form()->setConfig(config);
-            auto stopAfterFirstEpoch = parity::test::stopAfterEpoch(controller, 0);
+            parity::test::RunStopper stopAfterFirstEpoch(controller, 0);
             answers.answerNextWith(QStringLiteral("fresh"));
             QVERIFY(panel.start());
             QTRY_COMPARE_WITH_TIMEOUT(done.count(), 3, 120000);
-            disconnect(stopAfterFirstEpoch);
             QCOMPARE(answers.asked, 3);
         }
         // The workbench restarts on the same experiment: Start offers the

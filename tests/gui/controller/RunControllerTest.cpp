@@ -92,7 +92,7 @@ private Q_SLOTS:
         QSignalSpy messages(&controller, &RunController::messageLogged);
         // Stop as soon as the first epoch has ended: the run ends before the
         // next batch, with epoch 0's checkpoint on disk.
-        auto stopAfterFirstEpoch = parity::test::stopAfterEpoch(controller, 0);
+        parity::test::RunStopper stopAfterFirstEpoch(controller, 0);
         QVERIFY(controller.startSingle({config, {}, false}));
         QTRY_COMPARE_WITH_TIMEOUT(queueDone.count(), 1, 120000);
         QCOMPARE(queueDone.at(0).at(0).toBool(), false);
@@ -101,7 +101,6 @@ private Q_SLOTS:
         QCOMPARE(stopped.epochsCompleted, 1);
         QCOMPARE(controller.queue()->entry(0).status, RunQueueModel::Status::Stopped);
 
-        disconnect(stopAfterFirstEpoch);
         epochs.clear();
         QVERIFY(controller.start(RunController::OnExisting::Resume)); // a stopped entry resumes
         QTRY_COMPARE_WITH_TIMEOUT(queueDone.count(), 2, 120000);

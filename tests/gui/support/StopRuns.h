@@ -1,12 +1,14 @@
 #pragma once
 // Stops a run at an exact point. RunController's signals arrive queued from
 // the training thread, so a stop sent from one of them lands wherever the
-// run has got to by then: on a busy machine, an epoch or more later. These
-// connect to the training thread's own signals instead, and that thread
-// waits until the window's thread has made the stop.
+// run has got to by then: on a busy machine, an epoch or more later. A
+// RunStopper connects to the training thread's own signals instead, and
+// that thread waits until the window's thread has made the stop.
 //
-// Disconnect (or let the run end) before the controller is destroyed: its
-// destructor waits for the training thread, which would wait for it.
+// Declare it after the controller (or the window that owns it): destroying
+// it first drops a call the training thread may be waiting on and so
+// releases that thread, also when a failed check leaves a test early; the
+// controller's destructor then waits for the thread as usual.
 #include "RunController.h"
 #include "TrainingWorker.h"
 
@@ -14,25 +16,37 @@
 
 namespace parity::test {
 
-/// Stops the run at its first batch: no epoch ends.
-inline QMetaObject::Connection stopAtFirstBatch(gui::RunController& controller)
-{
-    // stop() does nothing once the run is stopping, so later batches pass.
-    return QObject::connect(
-        controller.worker(), &gui::TrainingWorker::batchFinished, &controller, [&controller] { controller.stop(); },
-        Qt::BlockingQueuedConnection);
-}
+class RunStopper : public QObject {
+public:
+    /// Stops the run at its first batch: no epoch ends.
+    explicit RunStopper(gui::RunController& controller)
+    {
+        m_connection = connect(
+            controller.worker(), &gui::TrainingWorker::batchFinished, this, [this, &controller] { stop(controller); },
+            Qt::BlockingQueuedConnection);
+    }
 
-/// Stops the run once its epoch `epoch` (counted from 0) has ended.
-inline QMetaObject::Connection stopAfterEpoch(gui::RunController& controller, int epoch)
-{
-    return QObject::connect(
-        controller.worker(), &gui::TrainingWorker::epochFinished, &controller,
-        [&controller, epoch](int, const parity::EpochSummary& s) {
-            if (s.epoch == epoch)
-                controller.stop();
-        },
-        Qt::BlockingQueuedConnection);
-}
+    /// Stops the run once its epoch `epoch` (counted from 0) has ended.
+    RunStopper(gui::RunController& controller, int epoch)
+    {
+        m_connection = connect(
+            controller.worker(), &gui::TrainingWorker::epochFinished, this,
+            [this, &controller, epoch](int, const parity::EpochSummary& s) {
+                if (s.epoch == epoch)
+                    stop(controller);
+            },
+            Qt::BlockingQueuedConnection);
+    }
+
+private:
+    // Once: the later batches or epochs of the run then go on unhindered.
+    void stop(gui::RunController& controller)
+    {
+        disconnect(m_connection);
+        controller.stop();
+    }
+
+    QMetaObject::Connection m_connection;
+};
 
 } // namespace parity::test

@@ -178,6 +178,12 @@ constexpr EvalMode kEvalModes[] = {
     {"BN unfolded", false, false},
 };
 
+void useEvalMode(const EvalMode& mode)
+{
+    parity::ConvBnFold::setEnabled(mode.fold);
+    parity::ConvBnFold::setMkldnnEnabled(mode.mkldnn);
+}
+
 // Where the start-up goes, each part timed on its own as the Trainer does it
 // (medians of `runs`): reading the data files, the base model (built, its
 // weights read), and the base model over every sample (the preparation
@@ -203,8 +209,7 @@ double preparationParts(const Case& c, const fs::path& root, const std::string& 
         read.push_back(std::chrono::duration<double>(t1 - t0).count());
         base.push_back(std::chrono::duration<double>(t2 - t1).count());
         for (size_t mode = 0; mode < modes; ++mode) {
-            parity::ConvBnFold::setEnabled(kEvalModes[mode].fold);
-            parity::ConvBnFold::setMkldnnEnabled(kEvalModes[mode].mkldnn);
+            useEvalMode(kEvalModes[mode]);
             const auto t3 = Clock::now();
             parity::DatasetPreparer preparer(dataset, dataset.shape, 2, config.valSize, 1);
             preparer.setForwardChunk(64); // as the Trainer does for convolutional models
@@ -212,8 +217,7 @@ double preparationParts(const Case& c, const fs::path& root, const std::string& 
             forward[mode].push_back(std::chrono::duration<double>(Clock::now() - t3).count());
         }
     }
-    parity::ConvBnFold::setEnabled(true);
-    parity::ConvBnFold::setMkldnnEnabled(true);
+    useEvalMode(kEvalModes[0]);
     std::printf("  start-up parts (medians of %d): read files %.3f s, base model %.3f s, base model over %lld "
                 "samples %.3f s (%.1f samples/s: %s s)\n",
                 runs, median(read), median(base), (long long)c.samples, median(forward[0]),
@@ -284,8 +288,7 @@ void runCase(const Case& c, const fs::path& root, int runs, int threads, int bat
     bool pytorchFailed = false;
     int64_t trainGroups = 0;
     for (size_t mode = 0; mode < modes; ++mode) { // each layout makes its kernels on its first run
-        parity::ConvBnFold::setEnabled(kEvalModes[mode].fold);
-        parity::ConvBnFold::setMkldnnEnabled(kEvalModes[mode].mkldnn);
+        useEvalMode(kEvalModes[mode]);
         trainGroups = runOurs(c, root, weights, threads, batchGroups, 100,
                               std::string("warm-up run, not counted") + (modes > 1 ? ", " : "")
                                   + (modes > 1 ? kEvalModes[mode].name : ""))
@@ -293,16 +296,14 @@ void runCase(const Case& c, const fs::path& root, int runs, int threads, int bat
     }
     for (int run = 0; run < runs; ++run) {
         for (size_t mode = 0; mode < modes; ++mode) {
-            parity::ConvBnFold::setEnabled(kEvalModes[mode].fold);
-            parity::ConvBnFold::setMkldnnEnabled(kEvalModes[mode].mkldnn);
+            useEvalMode(kEvalModes[mode]);
             const std::string label = "run " + std::to_string(run + 1)
                                       + (modes > 1 ? std::string(" (") + kEvalModes[mode].name + ")" : "");
             const OurRun r = runOurs(c, root, weights, threads, batchGroups, 1 + run, label);
             queriesPerSecond[mode].push_back(r.queriesPerSecond);
             samplesPerSecond[mode].push_back(r.samplesPerSecond);
         }
-        parity::ConvBnFold::setEnabled(true);
-        parity::ConvBnFold::setMkldnnEnabled(true);
+        useEvalMode(kEvalModes[0]);
         if (!pytorchDir.empty() && !pytorchFailed) {
             const PytorchRun r = runPytorch(c, pytorchDir, threads, trainGroups, batchGroups);
             std::printf("  run %d: %s\n", run + 1, r.ok ? r.line.c_str() : "PyTorch comparison failed:");

@@ -63,6 +63,11 @@ bool ConvBnFold::usesMkldnn(const torch::nn::Conv2dImpl& conv, const torch::nn::
     return built && mkldnnEnabled() && folds(conv, bn) && conv.weight.device().is_cpu();
 }
 
+bool ConvBnFold::mkldnnInput(const at::Tensor& x)
+{
+    return x.size(0) > 0 && x.device().is_cpu() && x.scalar_type() == at::kFloat;
+}
+
 bool ConvBnFold::folds(const torch::nn::Conv2dImpl& conv, const torch::nn::BatchNorm2dImpl& bn)
 {
     if (!enabled() || conv.is_training() || bn.is_training() || at::GradMode::is_enabled())

@@ -55,6 +55,9 @@ public:
     /// path is enabled (on unless PARITY_MKLDNN_EVAL=0, e.g. to compare;
     /// parity_bench_models --fold-compare switches it per run).
     static bool usesMkldnn(const torch::nn::Conv2dImpl& conv, const torch::nn::BatchNorm2dImpl& bn);
+    /// Whether a network's input can go to MKL-DNN tensors: a non-empty
+    /// batch of floats on the CPU.
+    static bool mkldnnInput(const at::Tensor& x);
     static bool mkldnnEnabled();
     static void setMkldnnEnabled(bool on);
 

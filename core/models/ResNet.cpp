@@ -101,8 +101,7 @@ ResNet::ResNet(const ResNetOptions& options)
 
 bool ResNet::usesMkldnn(const at::Tensor& input) const
 {
-    if (input.size(0) == 0 || !input.device().is_cpu() || input.scalar_type() != at::kFloat
-        || !ConvBnFold::usesMkldnn(*m_conv1, *m_bn1))
+    if (!ConvBnFold::mkldnnInput(input) || !ConvBnFold::usesMkldnn(*m_conv1, *m_bn1))
         return false;
     for (const auto& layer : m_layers)
         for (const auto& block : *layer)

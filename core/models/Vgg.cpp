@@ -36,7 +36,7 @@ Vgg::Vgg(const std::vector<int64_t>& config, int64_t numClasses, int64_t height,
 
 bool Vgg::usesMkldnn(const at::Tensor& input) const
 {
-    if (input.size(0) == 0 || !input.device().is_cpu() || input.scalar_type() != at::kFloat)
+    if (!ConvBnFold::mkldnnInput(input))
         return false;
     for (auto it = m_features->begin(); it != m_features->end(); ++it) {
         auto* conv = it->ptr()->as<torch::nn::Conv2d>();

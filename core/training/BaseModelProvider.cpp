@@ -61,7 +61,8 @@ std::vector<std::string> BaseModelProvider::bundledPaths(const std::string& data
 
 BaseModelProvider::Result BaseModelProvider::obtain(const RunConfig& config, const DatasetEntry& dataset,
                                                     const ModelEntry& modelEntry, const RawDataset& raw,
-                                                    TrainingObserver* observer, const CancelToken* cancel)
+                                                    TrainingObserver* observer, const CancelToken* cancel,
+                                                    const StateDict* baseWeightsRead)
 {
     if (modelEntry.needsModelFile())
         return fromModelFile(config, dataset, modelEntry);
@@ -85,7 +86,10 @@ BaseModelProvider::Result BaseModelProvider::obtain(const RunConfig& config, con
     Result result;
     if (!weights.empty()) {
         result.model = modelEntry.create(dataset);
-        loadStateDict(*result.model, readStateDict(weights), weights);
+        if (baseWeightsRead && weights == config.baseWeights)
+            loadStateDict(*result.model, *baseWeightsRead, weights);
+        else
+            loadStateDict(*result.model, readStateDict(weights), weights);
         result.source = weights;
     } else {
         if (observer)

@@ -3,6 +3,7 @@
 #include "config/RunConfig.h"
 #include "data/RawDataset.h"
 #include "events/TrainingEvents.h"
+#include "io/StateDict.h"
 
 #include <memory>
 #include <string>
@@ -30,8 +31,11 @@ public:
         std::string source; ///< the file it came from, or "trained here, cached in ..."
     };
 
+    /// `baseWeightsRead`: the file `base_weights` names, already read by the
+    /// caller (RunComponents::checkInputFiles); it is then not read again.
     static Result obtain(const RunConfig& config, const DatasetEntry& dataset, const ModelEntry& modelEntry,
-                         const RawDataset& raw, TrainingObserver* observer, const CancelToken* cancel);
+                         const RawDataset& raw, TrainingObserver* observer, const CancelToken* cancel,
+                         const StateDict* baseWeightsRead = nullptr);
 
     /// $XDG_DATA_HOME/parity-workbench/models, else ~/.local/share/parity-workbench/models.
     static std::string defaultModelsDir();

@@ -135,14 +135,14 @@ std::string RunComponents::dataDir() const
     return m_config.dataDir.empty() ? m_dataset->defaultDataDir : m_config.dataDir;
 }
 
-void RunComponents::checkInputFiles() const
+void RunComponents::checkInputFiles()
 {
     // Seconds of data preparation must not come before a message that a
     // file is missing or unreadable (issue 13, item 7).
     if (!m_config.baseWeights.empty() && m_config.baseWeights != "train") {
         if (!fs::exists(m_config.baseWeights))
             throw Error(m_config.baseWeights + ": base-model weights file not found");
-        (void)readStateDict(m_config.baseWeights); // throws naming the file when it is not a weights file
+        m_baseWeights = readStateDict(m_config.baseWeights); // throws naming the file when it is not a weights file
     }
     if (!m_config.modelScript.empty() && !fs::exists(m_config.modelScript))
         throw Error(m_config.modelScript + ": TorchScript base-model file not found");
@@ -198,10 +198,12 @@ void RunComponents::build(const RawDataset& raw, const Checkpoint* checkpoint, c
         freeze(*base);
         baseSource = "boxes from " + m_config.baseBoxes;
     } else {
-        auto obtained = BaseModelProvider::obtain(m_config, *m_dataset, *m_model, raw, observer, cancel);
+        auto obtained = BaseModelProvider::obtain(m_config, *m_dataset, *m_model, raw, observer, cancel,
+                                                  m_baseWeights ? &*m_baseWeights : nullptr);
         base = obtained.model;
         baseSource = obtained.source;
     }
+    m_baseWeights.reset();
     assemble(raw.train.boxes);
     if (checkpoint)
         loadTrained(*checkpoint, checkpointPath);

@@ -5,6 +5,7 @@
 #include "config/SweepConfig.h"
 #include "io/Checkpoint.h"
 #include "io/StateDict.h"
+#include "training/RunComponents.h"
 #include "training/Trainer.h"
 #include "util/Error.h"
 
@@ -242,6 +243,35 @@ TEST(EndToEnd, AnUnreadableWeightsFileIsReportedBeforeTheData)
         EXPECT_EQ(std::string(e.what()).find("install Debian"), std::string::npos) << e.what();
     }
     EXPECT_FALSE(fs::exists(tmp / "save")); // nothing written for runs that never started
+}
+
+// Issue 12, item 6: the base_weights file is read once per run. What
+// checkInputFiles read is what build loads, even when the file has changed
+// (here: been damaged) in between.
+TEST(EndToEnd, TheWeightsFileIsReadOncePerRun)
+{
+    test::TempDir tmp;
+    test::writeTinyMnist(tmp / "data", 40, 20);
+    const Catalog& catalog = Catalog::instance();
+    auto net = catalog.model("base-mlp")->create(*catalog.dataset("mnist"));
+    {
+        torch::NoGradGuard noGrad;
+        for (auto& p : net->parameters())
+            p.fill_(0.25);
+    }
+    writeStateDict(tmp / "base.pt", stateDictOf(*net));
+    auto j = tinyConfig(tmp / "data", tmp / "save", 1);
+    j["base_weights"] = tmp / "base.pt";
+    RunComponents parts(onlyRun(j), Purpose::Training);
+    parts.checkInputFiles();
+    std::ofstream(tmp / "base.pt", std::ios::trunc) << "damaged after the check";
+    parts.build(parts.loadData(nullptr), nullptr, {});
+    EXPECT_EQ(parts.baseSource, tmp / "base.pt");
+    for (const auto& p : parts.base->parameters())
+        EXPECT_TRUE(p.eq(0.25).all().item<bool>());
+    // Without the check, build reads the file itself, and says it is damaged.
+    RunComponents unchecked(onlyRun(j), Purpose::Training);
+    EXPECT_THROW(unchecked.build(unchecked.loadData(nullptr), nullptr, {}), Error);
 }
 
 // Learned mode (issue 4 item 3): encoder and decoder learn, the parity model

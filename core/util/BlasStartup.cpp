@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <malloc.h>
 #include <strings.h>
 #include <unistd.h>
 #include <xmmintrin.h>
@@ -40,15 +41,68 @@ std::string envText(const char* name)
     return v ? std::string(v) : std::string();
 }
 
-// Step 1: before libc and every library initialise. The environment is read
-// from envp (libc's getenv is not set up yet).
+/// What step 1 did with malloc's thresholds (plain data: set before any
+/// constructor runs).
+enum class MallocSetting { NotRun, Set, Default, Users };
+
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define PARITY_ASAN 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__) || defined(PARITY_ASAN)
+constexpr bool kSanitizerMalloc = true; // the sanitizer's malloc ignores mallopt
+#else
+constexpr bool kSanitizerMalloc = false;
+#endif
+MallocSetting g_malloc = MallocSetting::NotRun;
+
+constexpr size_t kMallocKeep = size_t(1) << 30; // 1 GiB
+
+bool startsWith(const char* text, const char* prefix) { return std::strncmp(text, prefix, std::strlen(prefix)) == 0; }
+
+// Step 1: before every library initialises (libc's malloc is ready: the
+// dynamic loader initialises libc first). The environment is read from envp
+// (libc's getenv is not set up yet).
 void parityPreinit(int, char**, char** envp)
 {
-    constexpr const char kKeep[] = "PARITY_DENORMALS=keep";
-    for (char** e = envp; e && *e; ++e)
-        if (std::strcmp(*e, kKeep) == 0)
-            return;
-    _mm_setcsr(_mm_getcsr() | 0x8040u); // FTZ | DAZ, inherited by every thread started later
+    bool keepDenormals = false;
+    g_malloc = MallocSetting::Set;
+    for (char** e = envp; e && *e; ++e) {
+        keepDenormals = keepDenormals || std::strcmp(*e, "PARITY_DENORMALS=keep") == 0;
+        if (std::strcmp(*e, "PARITY_MALLOC=default") == 0)
+            g_malloc = MallocSetting::Default;
+        else if (g_malloc == MallocSetting::Set
+                 && (startsWith(*e, "MALLOC_MMAP_THRESHOLD_=") || startsWith(*e, "MALLOC_TRIM_THRESHOLD_=")
+                     || (startsWith(*e, "GLIBC_TUNABLES=")
+                         && (std::strstr(*e, "glibc.malloc.mmap_threshold") != nullptr
+                             || std::strstr(*e, "glibc.malloc.trim_threshold") != nullptr))))
+            g_malloc = MallocSetting::Users;
+    }
+    if (g_malloc == MallocSetting::Set) {
+        ::mallopt(M_MMAP_THRESHOLD, int(kMallocKeep));
+        ::mallopt(M_TRIM_THRESHOLD, int(kMallocKeep));
+    }
+    if (!keepDenormals)
+        _mm_setcsr(_mm_getcsr() | 0x8040u); // FTZ | DAZ, inherited by every thread started later
+}
+
+std::string allocatorNote()
+{
+    if (kSanitizerMalloc)
+        return "the address sanitizer's malloc";
+    switch (g_malloc) {
+    case MallocSetting::Set:
+        return "glibc malloc keeps blocks up to 1 GiB in its heap and up to 1 GiB freed (PARITY_MALLOC=default: "
+               "glibc's own thresholds)";
+    case MallocSetting::Default:
+        return "glibc's own malloc thresholds (PARITY_MALLOC=default): blocks above 32 MB are mapped afresh";
+    case MallocSetting::Users:
+        return "glibc malloc with the thresholds of this environment (GLIBC_TUNABLES / MALLOC_*_)";
+    case MallocSetting::NotRun:
+        break;
+    }
+    return "glibc's own malloc thresholds (start-up step not run)";
 }
 
 [[noreturn]] void failStartup(const std::string& text)
@@ -148,6 +202,7 @@ const StartupReport& startupReport()
         r.cpu = outcome().ran ? outcome().cpu : detectCpu();
         r.blas = outcome().ran ? outcome().blas : detectBlas();
         r.flushDenormals = flushesDenormals();
+        r.allocator = allocatorNote();
         r.kernelNote = outcome().note;
         r.warning = outcome().warning;
         if (!r.flushDenormals)

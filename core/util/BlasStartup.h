@@ -6,6 +6,14 @@
 //    denormals-are-zero bits, so every thread started afterwards — OpenBLAS's
 //    pool, started by its own constructor, LibTorch's intra-op threads, the
 //    workbench's workers — inherits them. PARITY_DENORMALS=keep leaves them off.
+//    In the same step glibc's malloc is told to keep blocks of up to 1 GiB in
+//    its heap (M_MMAP_THRESHOLD) and to keep up to 1 GiB of freed memory
+//    (M_TRIM_THRESHOLD). By default every block above 32 MB is a fresh mmap,
+//    and every page of it a page fault when first written: a vgg11
+//    activation (8 x 64 x 161 x 101 floats, 33 MB) on every layer of every
+//    batch. On a virtual machine where page faults are dear this halved the
+//    preparation's speed (docs/PERFORMANCE.md §6). PARITY_MALLOC=default, or
+//    the user's own GLIBC_TUNABLES / MALLOC_*_ thresholds, leave glibc as it is.
 // 2. Before main() (a constructor of the executable), the BLAS and its kernel
 //    are detected and decideKernel() runs. A selection sets OPENBLAS_CORETYPE
 //    and the guard PARITY_BLAS_AUTO and re-executes the program once (OpenBLAS
@@ -32,6 +40,7 @@ struct StartupReport {
     std::string kernelNote; ///< how the kernel in use came to be chosen
     std::string warning;    ///< non-empty: slower than the machine could be, and why
     bool flushDenormals = false;
+    std::string allocator; ///< the malloc thresholds start-up set, or whose they are
 };
 
 /// The start-up report of this process (completed once, on first use).

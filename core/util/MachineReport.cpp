@@ -39,6 +39,7 @@ nlohmann::json machineJson(const ThreadSettings& threads)
           {"kernel_choice", r.kernelNote}}},
         {"threads", {{"blas", threads.blasThreads}, {"torch", threads.torchThreads}}},
         {"flush_denormals", r.flushDenormals},
+        {"allocator", r.allocator},
         {"gemm_gflops", std::round(measuredGemmGflops(threads.blasThreads) * 10) / 10},
     };
     if (!r.warning.empty())
@@ -61,6 +62,7 @@ std::string machineText(const ThreadSettings& threads)
     text += "  threads:    BLAS " + std::to_string(threads.blasThreads) + ", LibTorch "
             + std::to_string(threads.torchThreads) + "\n";
     text += std::string("  subnormals: ") + (r.flushDenormals ? "flushed to zero (FTZ/DAZ)" : "kept (slow)") + "\n";
+    text += "  allocator:  " + r.allocator + "\n";
     text += std::string("  GEMM:       ") + rate + " (512x512x512 sgemm)\n";
     if (!r.warning.empty())
         text += "  warning:    " + r.warning + "\n";

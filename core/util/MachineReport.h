@@ -15,7 +15,7 @@ namespace parity {
 /// thread count.
 double measuredGemmGflops(int blasThreads);
 
-/// {"cpu": {...}, "blas": {...}, "threads": {...}, "flush_denormals": bool,
+/// {"cpu": {...}, "blas": {...}, "threads": {...}, "flush_denormals": bool, "allocator": "...",
 ///  "gemm_gflops": x, "warning": "..."}
 nlohmann::json machineJson(const ThreadSettings& threads);
 

@@ -6,6 +6,7 @@
 #include "support/RunCommand.h"
 #include "support/TinyDataset.h"
 #include "util/BlasRuntime.h"
+#include "util/BlasStartup.h"
 
 #include <gtest/gtest.h>
 #include <torch/torch.h>
@@ -14,6 +15,7 @@
 #include <array>
 #include <cstdio>
 #include <fstream>
+#include <malloc.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <thread>
@@ -230,6 +232,55 @@ TEST(FlushToZero, WithDenormalsKeptTheProductIsNotZero)
     EXPECT_NE(r.output.find("probe-max=2.56"), std::string::npos) << r.output;
 }
 
+// Start-up's malloc thresholds (util/BlasStartup.h, step 1): a 512 MB block
+// comes from malloc's heap, not from a mapping of its own (mallinfo2's
+// hblkhd counts the bytes of those).
+static bool largeBlockIsMapped()
+{
+    const size_t before = mallinfo2().hblkhd;
+    // More than the heap has free: a fresh mmap or sbrk. Called through a
+    // volatile pointer: the compiler may drop a malloc whose block is unused.
+    void* (*volatile allocate)(size_t) = std::malloc;
+    void* block = allocate(size_t(512) << 20);
+    const bool mapped = mallinfo2().hblkhd >= before + (size_t(512) << 20);
+    std::free(block);
+    return mapped;
+}
+
+TEST(Allocator, LargeBlocksStayInMallocsHeap)
+{
+    if (startupReport().allocator.find("sanitizer") != std::string::npos)
+        GTEST_SKIP() << startupReport().allocator;
+    EXPECT_FALSE(largeBlockIsMapped());
+    EXPECT_NE(startupReport().allocator.find("keeps blocks up to 1 GiB"), std::string::npos)
+        << startupReport().allocator;
+}
+
+TEST(Allocator, Probe)
+{
+    if (!std::getenv("PARITY_MALLOC_PROBE"))
+        GTEST_SKIP() << "run by GlibcsOwnThresholdsOnRequest in a child process";
+    std::printf("mapped=%d allocator=%s\n", int(largeBlockIsMapped()), startupReport().allocator.c_str());
+}
+
+// The test above could not fail if glibc kept such blocks anyway: a child
+// with PARITY_MALLOC=default, and one with the user's own tunables, map it.
+TEST(Allocator, GlibcsOwnThresholdsOnRequest)
+{
+    if (startupReport().allocator.find("sanitizer") != std::string::npos)
+        GTEST_SKIP() << startupReport().allocator;
+    const std::string probe = "PARITY_MALLOC_PROBE=1 /proc/" + std::to_string(::getpid())
+                              + "/exe --gtest_filter=Allocator.Probe";
+    const Outcome plain = runShell("PARITY_MALLOC=default " + probe);
+    ASSERT_EQ(plain.exitCode, 0) << plain.output;
+    EXPECT_NE(plain.output.find("mapped=1 allocator=glibc's own"), std::string::npos) << plain.output;
+    const Outcome users = runShell("GLIBC_TUNABLES=glibc.malloc.mmap_threshold=1048576 " + probe);
+    ASSERT_EQ(users.exitCode, 0) << users.output;
+    EXPECT_NE(users.output.find("mapped=1 allocator=glibc malloc with the thresholds of this environment"),
+              std::string::npos)
+        << users.output;
+}
+
 TEST(BlasSelectionEndToEnd, DescribeSaysWhatItRunsOn)
 {
     const Outcome r = describe("");
@@ -238,6 +289,7 @@ TEST(BlasSelectionEndToEnd, DescribeSaysWhatItRunsOn)
     EXPECT_NE(lineOf(r.output, "  BLAS:").find(detectBlas().library), std::string::npos) << r.output;
     EXPECT_NE(r.output.find("GFLOP/s"), std::string::npos) << r.output;
     EXPECT_NE(r.output.find("flushed to zero"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("allocator:  "), std::string::npos) << r.output;
     EXPECT_NE(r.output.find("threads:    BLAS "), std::string::npos) << r.output;
 }
 
@@ -315,6 +367,7 @@ TEST(BlasSelectionEndToEnd, RunJsonRecordsWhatTheRunRanOn)
     EXPECT_FALSE(m["blas"]["kernel_choice"].get<std::string>().empty());
     EXPECT_GT(m["gemm_gflops"].get<double>(), 0.0);
     EXPECT_EQ(m["flush_denormals"], true);
+    EXPECT_FALSE(m["allocator"].get<std::string>().empty()) << m.dump(2);
     EXPECT_GE(m["threads"]["blas"].get<int>(), 1);
     EXPECT_EQ(m["cpu"]["instruction_set"], std::string(tierName(detectCpu().tier())));
 }

@@ -10,6 +10,14 @@
 // with the variables set and verifies the kernel (name and GEMM self-check).
 // With OPENBLAS_CORETYPE, PARITY_BLAS_AUTO or PARITY_BLAS_SELECT=off in the
 // environment the launcher changes nothing.
+//
+// It also asks glibc's malloc for transparent huge pages
+// (GLIBC_TUNABLES=...:glibc.malloc.hugetlb=1, read only when a process
+// starts): on a virtual machine where each page fault costs ~20 us, the
+// ~10,000 faults of LibTorch's static initialisation and the first touch of
+// every large tensor fall to one per 2 MB (docs/PERFORMANCE.md §6).
+// PARITY_MALLOC=default, or a GLIBC_TUNABLES that sets hugetlb itself, keeps
+// the environment as it is.
 #include "util/BlasRuntime.h"
 
 #include <cerrno>
@@ -73,6 +81,10 @@ int main(int argc, char** argv)
 {
     (void)argc;
     chooseKernel();
+    const std::string tunables = parity::blas::tunablesWithHugePages(std::getenv("GLIBC_TUNABLES"),
+                                                                     std::getenv("PARITY_MALLOC"));
+    if (!tunables.empty())
+        ::setenv("GLIBC_TUNABLES", tunables.c_str(), 1);
     const std::string program = findProgram();
     ::execv(program.c_str(), argv);
     std::fprintf(stderr, "%s: cannot start %s: %s\n", argv[0], program.c_str(), std::strerror(errno));

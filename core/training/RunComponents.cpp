@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <optional>
+#include <utility>
 #include <random>
 
 namespace fs = std::filesystem;
@@ -177,6 +178,9 @@ void RunComponents::build(const RawDataset& raw, const Checkpoint* checkpoint, c
     // Seeding and building (base model training included) as one sequence of
     // draws from the global generator: no other thread builds meanwhile.
     const std::lock_guard<std::mutex> generator(globalGeneratorMutex());
+    // The weights checkInputFiles read are used once, here, and then freed
+    // (also when building fails).
+    const std::optional<StateDict> baseWeights = std::exchange(m_baseWeights, std::nullopt);
     // Base model F: from the checkpoint when there is one, so a resumed run
     // goes on against the very outputs it started with.
     const bool evaluating = m_purpose == Purpose::Evaluation;
@@ -199,11 +203,10 @@ void RunComponents::build(const RawDataset& raw, const Checkpoint* checkpoint, c
         baseSource = "boxes from " + m_config.baseBoxes;
     } else {
         auto obtained = BaseModelProvider::obtain(m_config, *m_dataset, *m_model, raw, observer, cancel,
-                                                  m_baseWeights ? &*m_baseWeights : nullptr);
+                                                  baseWeights ? &*baseWeights : nullptr);
         base = obtained.model;
         baseSource = obtained.source;
     }
-    m_baseWeights.reset();
     assemble(raw.train.boxes);
     if (checkpoint)
         loadTrained(*checkpoint, checkpointPath);

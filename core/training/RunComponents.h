@@ -87,7 +87,8 @@ public:
     /// TorchScript, boxes) far enough to know they are usable; throws
     /// parity::Error naming the file. Cheap next to loadData: call it first.
     /// A base_weights file is read whole and kept for build, which then does
-    /// not read it again (resnet18: 45 MB, 0.05-0.1 s of every start).
+    /// not read it again (resnet18: 45 MB, 0.05-0.1 s of every start): the
+    /// run uses the file as it was when checked, even if it changes meanwhile.
     void checkInputFiles();
 
     /// Builds every component. The base model: from `checkpoint` when it holds

@@ -368,4 +368,16 @@ void flushDenormalsOnThisThread()
     _mm_setcsr(_mm_getcsr() | 0x8040u);
 }
 
+std::string tunablesWithHugePages(const char* current, const char* parityMalloc)
+{
+    constexpr const char kHugePages[] = "glibc.malloc.hugetlb=1";
+    if (parityMalloc && std::strcmp(parityMalloc, "default") == 0)
+        return {};
+    if (!current || !*current)
+        return kHugePages;
+    if (std::strstr(current, "glibc.malloc.hugetlb=") != nullptr)
+        return {};
+    return std::string(current) + ":" + kHugePages;
+}
+
 } // namespace parity::blas

@@ -115,6 +115,15 @@ double measureGemmGflops(int n = 512);
 /// so every thread inherits it; PARITY_DENORMALS=keep turns it off.
 bool flushesDenormals();
 
+/// The GLIBC_TUNABLES value under which glibc's malloc also asks for
+/// transparent huge pages for its heap and its mapped blocks
+/// (glibc.malloc.hugetlb=1; glibc reads tunables only when a process starts,
+/// so the launcher sets it for the program it starts). `current` is the
+/// variable's value (null: unset), `parityMalloc` PARITY_MALLOC's. Empty:
+/// leave the environment as it is (PARITY_MALLOC=default, or the value sets
+/// glibc.malloc.hugetlb itself: the user's own wins).
+std::string tunablesWithHugePages(const char* current, const char* parityMalloc);
+
 /// Sets FTZ/DAZ on the calling thread (for threads a library created before
 /// start-up could; cheap, idempotent). Does nothing with PARITY_DENORMALS=keep.
 void flushDenormalsOnThisThread();

@@ -43,7 +43,8 @@ std::string envText(const char* name)
 
 /// What step 1 did with malloc's thresholds (plain data: set before any
 /// constructor runs).
-enum class MallocSetting { NotRun, Set, Default, Users };
+enum class MallocSetting { NotRun, Set, Default, Users, Refused };
+bool g_hugePages = false; ///< GLIBC_TUNABLES asks for glibc.malloc.hugetlb=1 (the launcher's doing)
 
 #if defined(__has_feature)
 #if __has_feature(address_sanitizer)
@@ -70,6 +71,7 @@ void parityPreinit(int, char**, char** envp)
     g_malloc = MallocSetting::Set;
     for (char** e = envp; e && *e; ++e) {
         keepDenormals = keepDenormals || std::strcmp(*e, "PARITY_DENORMALS=keep") == 0;
+        g_hugePages = g_hugePages || (startsWith(*e, "GLIBC_TUNABLES=") && std::strstr(*e, "glibc.malloc.hugetlb=1"));
         if (std::strcmp(*e, "PARITY_MALLOC=default") == 0)
             g_malloc = MallocSetting::Default;
         else if (g_malloc == MallocSetting::Set
@@ -79,18 +81,19 @@ void parityPreinit(int, char**, char** envp)
                              || std::strstr(*e, "glibc.malloc.trim_threshold") != nullptr))))
             g_malloc = MallocSetting::Users;
     }
-    if (g_malloc == MallocSetting::Set) {
-        ::mallopt(M_MMAP_THRESHOLD, int(kMallocKeep));
-        ::mallopt(M_TRIM_THRESHOLD, int(kMallocKeep));
-    }
+    // glibc before 2.35 refuses an mmap threshold above 32 MiB; the trim
+    // threshold alone would then freeze the mmap threshold at 128 KiB.
+    if (g_malloc == MallocSetting::Set && !kSanitizerMalloc)
+        g_malloc = ::mallopt(M_MMAP_THRESHOLD, int(kMallocKeep)) == 1
+                           && ::mallopt(M_TRIM_THRESHOLD, int(kMallocKeep)) == 1
+                       ? MallocSetting::Set
+                       : MallocSetting::Refused;
     if (!keepDenormals)
         _mm_setcsr(_mm_getcsr() | 0x8040u); // FTZ | DAZ, inherited by every thread started later
 }
 
-std::string allocatorNote()
+std::string thresholdsNote()
 {
-    if (kSanitizerMalloc)
-        return "the address sanitizer's malloc";
     switch (g_malloc) {
     case MallocSetting::Set:
         return "glibc malloc keeps blocks up to 1 GiB in its heap and up to 1 GiB freed (PARITY_MALLOC=default: "
@@ -99,10 +102,20 @@ std::string allocatorNote()
         return "glibc's own malloc thresholds (PARITY_MALLOC=default): blocks above 32 MB are mapped afresh";
     case MallocSetting::Users:
         return "glibc malloc with the thresholds of this environment (GLIBC_TUNABLES / MALLOC_*_)";
+    case MallocSetting::Refused:
+        return "glibc's own malloc thresholds (this glibc refused an mmap threshold of 1 GiB)";
     case MallocSetting::NotRun:
         break;
     }
     return "glibc's own malloc thresholds (start-up step not run)";
+}
+
+std::string allocatorNote()
+{
+    if (kSanitizerMalloc)
+        return "the address sanitizer's malloc";
+    return thresholdsNote()
+           + (g_hugePages ? "; transparent huge pages for its heap (GLIBC_TUNABLES glibc.malloc.hugetlb=1)" : "");
 }
 
 [[noreturn]] void failStartup(const std::string& text)

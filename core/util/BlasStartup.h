@@ -8,12 +8,16 @@
 //    workbench's workers — inherits them. PARITY_DENORMALS=keep leaves them off.
 //    In the same step glibc's malloc is told to keep blocks of up to 1 GiB in
 //    its heap (M_MMAP_THRESHOLD) and to keep up to 1 GiB of freed memory
-//    (M_TRIM_THRESHOLD). By default every block above 32 MB is a fresh mmap,
-//    and every page of it a page fault when first written: a vgg11
-//    activation (8 x 64 x 161 x 101 floats, 33 MB) on every layer of every
-//    batch. On a virtual machine where page faults are dear this halved the
+//    (M_TRIM_THRESHOLD). By default blocks above a threshold of at most
+//    32 MiB are fresh mappings, and freed memory above at most 64 MiB goes
+//    back to the kernel, so memory is faulted in page by page again and
+//    again (a vgg11 preparation chunk is 266 MB, its batch activations 33 MB
+//    each). On a virtual machine where page faults are dear this halved the
 //    preparation's speed (docs/PERFORMANCE.md §6). PARITY_MALLOC=default, or
 //    the user's own GLIBC_TUNABLES / MALLOC_*_ thresholds, leave glibc as it is.
+//    The launcher also asks for transparent huge pages through GLIBC_TUNABLES
+//    (glibc.malloc.hugetlb=1, read only as a process starts); the report
+//    says whether the process runs with it.
 // 2. Before main() (a constructor of the executable), the BLAS and its kernel
 //    are detected and decideKernel() runs. A selection sets OPENBLAS_CORETYPE
 //    and the guard PARITY_BLAS_AUTO and re-executes the program once (OpenBLAS

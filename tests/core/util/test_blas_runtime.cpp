@@ -16,6 +16,7 @@
 #include <cstdio>
 #include <fstream>
 #include <malloc.h>
+#include <stdexcept>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <thread>
@@ -242,6 +243,8 @@ static bool largeBlockIsMapped()
     // volatile pointer: the compiler may drop a malloc whose block is unused.
     void* (*volatile allocate)(size_t) = std::malloc;
     void* block = allocate(size_t(512) << 20);
+    if (!block)
+        throw std::runtime_error("malloc of 512 MB failed: nothing to see");
     const bool mapped = mallinfo2().hblkhd >= before + (size_t(512) << 20);
     std::free(block);
     return mapped;
@@ -249,8 +252,8 @@ static bool largeBlockIsMapped()
 
 TEST(Allocator, LargeBlocksStayInMallocsHeap)
 {
-    if (startupReport().allocator.find("sanitizer") != std::string::npos)
-        GTEST_SKIP() << startupReport().allocator;
+    if (startupReport().allocator.find("keeps blocks up to 1 GiB") == std::string::npos)
+        GTEST_SKIP() << "start-up left malloc's thresholds alone here: " << startupReport().allocator;
     EXPECT_FALSE(largeBlockIsMapped());
     EXPECT_NE(startupReport().allocator.find("keeps blocks up to 1 GiB"), std::string::npos)
         << startupReport().allocator;
@@ -279,6 +282,31 @@ TEST(Allocator, GlibcsOwnThresholdsOnRequest)
     EXPECT_NE(users.output.find("mapped=1 allocator=glibc malloc with the thresholds of this environment"),
               std::string::npos)
         << users.output;
+}
+
+TEST(Allocator, TheLauncherAsksForHugePagesUnlessTold)
+{
+    EXPECT_EQ(tunablesWithHugePages(nullptr, nullptr), "glibc.malloc.hugetlb=1");
+    EXPECT_EQ(tunablesWithHugePages("", nullptr), "glibc.malloc.hugetlb=1");
+    EXPECT_EQ(tunablesWithHugePages("glibc.malloc.check=0", "keep"), "glibc.malloc.check=0:glibc.malloc.hugetlb=1");
+    EXPECT_EQ(tunablesWithHugePages("glibc.malloc.hugetlb=0", nullptr), ""); // the user's own wins
+    EXPECT_EQ(tunablesWithHugePages(nullptr, "default"), "");
+}
+
+TEST(Allocator, TheProgramsRunWithHugePagesThroughTheirLauncher)
+{
+    if (startupReport().allocator.find("sanitizer") != std::string::npos)
+        GTEST_SKIP() << startupReport().allocator;
+    const std::string clean = "-u GLIBC_TUNABLES -u PARITY_MALLOC";
+    const std::string launched = lineOf(describe(clean).output, "  allocator:");
+    EXPECT_NE(launched.find("keeps blocks up to 1 GiB"), std::string::npos) << launched;
+    EXPECT_NE(launched.find("transparent huge pages"), std::string::npos) << launched;
+    const std::string plain = lineOf(describe(clean + " PARITY_MALLOC=default").output, "  allocator:");
+    EXPECT_NE(plain.find("glibc's own malloc thresholds"), std::string::npos) << plain;
+    EXPECT_EQ(plain.find("huge pages"), std::string::npos) << plain;
+    const std::string direct = lineOf(describe(clean, std::string(PARITY_TRAIN_EXE) + "-bin").output, "  allocator:");
+    EXPECT_NE(direct.find("keeps blocks up to 1 GiB"), std::string::npos) << direct;
+    EXPECT_EQ(direct.find("huge pages"), std::string::npos) << direct;
 }
 
 TEST(BlasSelectionEndToEnd, DescribeSaysWhatItRunsOn)

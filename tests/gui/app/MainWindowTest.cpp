@@ -26,6 +26,7 @@
 #include "support/GuiTestRuns.h"
 #include "support/StopRuns.h"
 
+#include <QAction>
 #include <QApplication>
 #include <QDir>
 #include <QPushButton>
@@ -33,6 +34,7 @@
 #include <QScrollArea>
 #include <QScrollBar>
 #include <QLabel>
+#include <QMenuBar>
 #include <QProcess>
 #include <QProcessEnvironment>
 #include <QStatusBar>
@@ -202,7 +204,34 @@ private Q_SLOTS:
             QVERIFY2(label->text().contains(QString::fromStdString(report.blas.kernel)), qPrintable(label->text()));
         QVERIFY(label->toolTip().contains(QStringLiteral("Machine:")));
         QVERIFY(label->toolTip().contains(QStringLiteral("subnormals:")));
+        QVERIFY(label->toolTip().contains(QStringLiteral("allocator:")));
         QVERIFY(label->isVisible());
+
+        // Help > About shows the whole report as a table, the allocator's
+        // long line included, within the screen.
+        QTRY_VERIFY_WITH_TIMEOUT(label->toolTip().contains(QStringLiteral("GFLOP/s")), 20000);
+        QAction* about = nullptr;
+        for (QAction* action : window.menuBar()->findChildren<QAction*>())
+            if (action->text() == QStringLiteral("&About Parity Workbench"))
+                about = action;
+        QVERIFY(about);
+        QString shown;
+        QRect boxGeometry;
+        QTimer closer;
+        connect(&closer, &QTimer::timeout, &window, [&] {
+            auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+            if (!box || !box->isVisible())
+                return;
+            shown = box->text();
+            boxGeometry = box->frameGeometry();
+            box->accept();
+        });
+        closer.start(20);
+        about->trigger();
+        closer.stop();
+        QVERIFY2(shown.contains(QStringLiteral("<i>allocator</i>")), qPrintable(shown));
+        QVERIFY2(shown.contains(QStringLiteral("<i>subnormals</i>")), qPrintable(shown));
+        QVERIFY(window.screen()->availableGeometry().contains(boxGeometry));
     }
 
     // Issue 12: a machine that computes below what it could says so in the

@@ -370,14 +370,13 @@ void flushDenormalsOnThisThread()
 
 std::string tunablesWithHugePages(const char* current, const char* parityMalloc)
 {
-    constexpr const char kHugePages[] = "glibc.malloc.hugetlb=1";
     if (parityMalloc && std::strcmp(parityMalloc, "default") == 0)
         return {};
     if (!current || !*current)
-        return kHugePages;
+        return kHugePagesTunable;
     if (std::strstr(current, "glibc.malloc.hugetlb=") != nullptr)
         return {};
-    return std::string(current) + ":" + kHugePages;
+    return std::string(current) + ":" + kHugePagesTunable;
 }
 
 } // namespace parity::blas

@@ -123,6 +123,7 @@ bool flushesDenormals();
 /// leave the environment as it is (PARITY_MALLOC=default, or the value sets
 /// glibc.malloc.hugetlb itself: the user's own wins).
 std::string tunablesWithHugePages(const char* current, const char* parityMalloc);
+inline constexpr const char* kHugePagesTunable = "glibc.malloc.hugetlb=1";
 
 /// Sets FTZ/DAZ on the calling thread (for threads a library created before
 /// start-up could; cheap, idempotent). Does nothing with PARITY_DENORMALS=keep.

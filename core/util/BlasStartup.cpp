@@ -71,14 +71,16 @@ void parityPreinit(int, char**, char** envp)
     g_malloc = MallocSetting::Set;
     for (char** e = envp; e && *e; ++e) {
         keepDenormals = keepDenormals || std::strcmp(*e, "PARITY_DENORMALS=keep") == 0;
-        g_hugePages = g_hugePages || (startsWith(*e, "GLIBC_TUNABLES=") && std::strstr(*e, "glibc.malloc.hugetlb=1"));
+        const bool tunables = startsWith(*e, "GLIBC_TUNABLES=");
+        g_hugePages = g_hugePages || (tunables && std::strstr(*e, kHugePagesTunable));
+        const bool usersThresholds = startsWith(*e, "MALLOC_MMAP_THRESHOLD_=")
+                                     || startsWith(*e, "MALLOC_TRIM_THRESHOLD_=")
+                                     || (tunables
+                                         && (std::strstr(*e, "glibc.malloc.mmap_threshold")
+                                             || std::strstr(*e, "glibc.malloc.trim_threshold")));
         if (std::strcmp(*e, "PARITY_MALLOC=default") == 0)
             g_malloc = MallocSetting::Default;
-        else if (g_malloc == MallocSetting::Set
-                 && (startsWith(*e, "MALLOC_MMAP_THRESHOLD_=") || startsWith(*e, "MALLOC_TRIM_THRESHOLD_=")
-                     || (startsWith(*e, "GLIBC_TUNABLES=")
-                         && (std::strstr(*e, "glibc.malloc.mmap_threshold") != nullptr
-                             || std::strstr(*e, "glibc.malloc.trim_threshold") != nullptr))))
+        else if (g_malloc == MallocSetting::Set && usersThresholds)
             g_malloc = MallocSetting::Users;
     }
     // glibc before 2.35 refuses an mmap threshold above 32 MiB; the trim

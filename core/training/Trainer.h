@@ -84,7 +84,8 @@ private:
     std::unique_ptr<FusedMlpStep> m_fusedStep; ///< the autograd-free step, where it applies
     std::unique_ptr<ResultWriter> m_results;
     PreparedData m_data;
-    std::map<std::string, std::pair<at::Tensor, at::Tensor>> m_epochBuffers; ///< per split: inputs, outputs
+    std::map<std::string, std::pair<at::Tensor, at::Tensor>>
+        m_epochBuffers; ///< per split: one batch of code inputs, the epoch's base outputs
     RunSummary m_summary;
     int m_startEpoch = 0;
     double m_bestVal = 0;

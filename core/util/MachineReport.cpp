@@ -4,6 +4,8 @@
 
 #include <cmath>
 #include <cstdio>
+#include <cstring>
+#include <link.h>
 #include <map>
 #include <mutex>
 
@@ -20,9 +22,41 @@ double measuredGemmGflops(int blasThreads)
     return it->second;
 }
 
+LoadedLibraries loadedLibraries()
+{
+    LoadedLibraries libs;
+    dl_iterate_phdr(
+        [](dl_phdr_info* info, size_t, void* data) {
+            auto& l = *static_cast<LoadedLibraries*>(data);
+            // The executable (empty name) and the vDSO (no slash) are not files it loaded.
+            if (info->dlpi_name && std::strchr(info->dlpi_name, '/')) {
+                ++l.loaded;
+                if (std::strstr(info->dlpi_name, "/parity-skipped-libraries/"))
+                    ++l.skipped;
+            }
+            return 0;
+        },
+        &libs);
+    return libs;
+}
+
+namespace {
+
+std::string librariesText(const LoadedLibraries& l)
+{
+    std::string text = std::to_string(l.loaded) + " loaded";
+    if (l.skipped > 0)
+        text += "; " + std::to_string(l.skipped)
+                + " that LibTorch names but never calls are empty stand-ins (their own dependencies not loaded)";
+    return text;
+}
+
+} // namespace
+
 nlohmann::json machineJson(const ThreadSettings& threads)
 {
     const auto& r = blas::startupReport();
+    const LoadedLibraries libs = loadedLibraries();
     nlohmann::json j = {
         {"cpu",
          {{"model", r.cpu.brand},
@@ -40,6 +74,7 @@ nlohmann::json machineJson(const ThreadSettings& threads)
         {"threads", {{"blas", threads.blasThreads}, {"torch", threads.torchThreads}}},
         {"flush_denormals", r.flushDenormals},
         {"allocator", r.allocator},
+        {"shared_libraries", {{"loaded", libs.loaded}, {"skipped_unused", libs.skipped}}},
         {"gemm_gflops", std::round(measuredGemmGflops(threads.blasThreads) * 10) / 10},
     };
     if (!r.warning.empty())
@@ -63,6 +98,7 @@ std::string machineText(const ThreadSettings& threads)
             + std::to_string(threads.torchThreads) + "\n";
     text += std::string("  subnormals: ") + (r.flushDenormals ? "flushed to zero (FTZ/DAZ)" : "kept (slow)") + "\n";
     text += "  allocator:  " + r.allocator + "\n";
+    text += "  libraries:  " + librariesText(loadedLibraries()) + "\n";
     text += std::string("  GEMM:       ") + rate + " (512x512x512 sgemm)\n";
     if (!r.warning.empty())
         text += "  warning:    " + r.warning + "\n";

@@ -15,8 +15,17 @@ namespace parity {
 /// thread count.
 double measuredGemmGflops(int blasThreads);
 
+/// The shared libraries this process has loaded, and how many of them are the
+/// empty stand-ins for libraries LibTorch names but never calls (they lie in a
+/// folder named parity-skipped-libraries: cmake/SkipUnusedLibraries.cmake).
+struct LoadedLibraries {
+    int loaded = 0;
+    int skipped = 0;
+};
+LoadedLibraries loadedLibraries();
+
 /// {"cpu": {...}, "blas": {...}, "threads": {...}, "flush_denormals": bool, "allocator": "...",
-///  "gemm_gflops": x, "warning": "..."}
+///  "shared_libraries": {"loaded": n, "skipped_unused": m}, "gemm_gflops": x, "warning": "..."}
 nlohmann::json machineJson(const ThreadSettings& threads);
 
 /// The same as a few readable lines ("Machine: ...").

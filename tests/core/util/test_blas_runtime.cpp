@@ -7,6 +7,7 @@
 #include "support/TinyDataset.h"
 #include "util/BlasRuntime.h"
 #include "util/BlasStartup.h"
+#include "util/MachineReport.h"
 
 #include <gtest/gtest.h>
 #include <torch/torch.h>
@@ -14,12 +15,14 @@
 #include <algorithm>
 #include <array>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <malloc.h>
 #include <stdexcept>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <thread>
+#include <vector>
 
 using namespace parity::blas;
 
@@ -307,6 +310,39 @@ TEST(Allocator, TheProgramsRunWithHugePagesThroughTheirLauncher)
     const std::string direct = lineOf(describe(clean, std::string(PARITY_TRAIN_EXE) + "-bin").output, "  allocator:");
     EXPECT_NE(direct.find("keeps blocks up to 1 GiB"), std::string::npos) << direct;
     EXPECT_EQ(direct.find("huge pages"), std::string::npos) << direct;
+}
+
+TEST(SkippedLibraries, TheProgramsStartWithEveryFunctionBound)
+{
+    // LD_BIND_NOW=1 resolves every function of every library a program loads
+    // at start: none of them may need one that an empty stand-in replaced.
+    std::vector<std::string> programs = {std::string(PARITY_TRAIN_EXE) + "-bin",
+                                         std::string(PARITY_SERVE_SIM_EXE) + "-bin"};
+    if (std::filesystem::exists(PARITY_WORKBENCH_BIN))
+        programs.push_back(PARITY_WORKBENCH_BIN);
+    for (const auto& program : programs) {
+        const Outcome r = runShell("env LD_BIND_NOW=1 QT_QPA_PLATFORM=offscreen " + program + " --help");
+        EXPECT_EQ(r.exitCode, 0) << program << ": " << r.output;
+    }
+}
+
+TEST(SkippedLibraries, DescribeCountsTheLoadedLibrariesAndTheStandIns)
+{
+    const int standIns = std::stoi(PARITY_SKIPPED_LIBRARY_COUNT_TEXT);
+    // This test program is built as the programs are.
+    const parity::LoadedLibraries here = parity::loadedLibraries();
+    EXPECT_EQ(here.skipped, standIns);
+    EXPECT_GT(here.loaded, here.skipped);
+
+    const Outcome r = describe("");
+    ASSERT_EQ(r.exitCode, 0) << r.output;
+    const std::string line = lineOf(r.output, "  libraries:");
+    EXPECT_NE(line.find(" loaded"), std::string::npos) << r.output;
+    if (standIns > 0)
+        EXPECT_NE(line.find("; " + std::to_string(standIns) + " that LibTorch names but never calls"), std::string::npos)
+            << line;
+    else
+        EXPECT_EQ(line.find("stand-ins"), std::string::npos) << line;
 }
 
 TEST(BlasSelectionEndToEnd, DescribeSaysWhatItRunsOn)

@@ -205,6 +205,7 @@ private Q_SLOTS:
         QVERIFY(label->toolTip().contains(QStringLiteral("Machine:")));
         QVERIFY(label->toolTip().contains(QStringLiteral("subnormals:")));
         QVERIFY(label->toolTip().contains(QStringLiteral("allocator:")));
+        QVERIFY(label->toolTip().contains(QStringLiteral("libraries:")));
         QVERIFY(label->isVisible());
 
         // Help > About shows the whole report as a table, the allocator's
@@ -231,6 +232,7 @@ private Q_SLOTS:
         closer.stop();
         QVERIFY2(shown.contains(QStringLiteral("<i>allocator</i>")), qPrintable(shown));
         QVERIFY2(shown.contains(QStringLiteral("<i>subnormals</i>")), qPrintable(shown));
+        QVERIFY2(shown.contains(QStringLiteral("<i>libraries</i>")), qPrintable(shown));
         QVERIFY(window.screen()->availableGeometry().contains(boxGeometry));
     }
 

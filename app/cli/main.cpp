@@ -19,9 +19,28 @@
 #include <csignal>
 #include <filesystem>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 
 namespace {
+
+/// Ends a run that finished: everything it wrote is closed and renamed in
+/// place by now, so the process leaves without running the static
+/// destructors of LibTorch's 1,900 operator registrations and freeing a heap
+/// of hundreds of MB piece by piece (0.1 s on a 2-core VM, each run). Under a
+/// sanitizer it returns normally, so that the leak check runs.
+int finish(int code)
+{
+#if defined(__SANITIZE_ADDRESS__)
+    return code;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+    return code;
+#endif
+#endif
+    std::fflush(nullptr);
+    std::_Exit(code);
+}
 
 parity::CancelToken g_cancel;
 volatile std::sig_atomic_t g_signal = 0;
@@ -234,5 +253,5 @@ int main(int argc, char** argv)
         std::fprintf(stderr, "parity-train: internal error: %s\n", e.what());
         return 3;
     }
-    return 0;
+    return finish(0);
 }

@@ -3,83 +3,107 @@
 # Debian's LibTorch 1.13 lists OpenCV (12 libraries), FFmpeg (5), LevelDB,
 # LMDB, Snappy and ZeroMQ in its DT_NEEDED without importing a single symbol
 # from them; through their own dependencies (GDAL, HDF, Poppler, GStreamer,
-# Qt 5, ...) every program that links LibTorch loaded 288 shared libraries,
-# 224 of them for nothing, and spent about 0.25 s of a 0.8 s start-up doing it
-# on a 2-core VM (docs/PERFORMANCE.md section 7).
+# Qt 5, ...) every program that links LibTorch loaded 286 shared libraries
+# where 42 do the work, and spent about 0.25 s of a 0.8 s start-up doing it on
+# a 2-core VM (docs/PERFORMANCE.md section 7).
 #
 # scripts/unused-libraries.sh finds those names: LibTorch's DT_NEEDED entries
 # that export no symbol LibTorch imports, and that nothing else the programs
-# link or may dlopen (Qt's libraries and plugins) needs. For each, an empty
-# shared object with that soname is built into PARITY_SKIPPED_LIBRARY_DIR, and
-# the programs carry that folder in DT_RPATH (not RUNPATH: only the
-# executable's DT_RPATH applies to the dependencies of its libraries), so the
-# loader finds the empty one first and goes no further. The linker checks
-# every library of the link against them (a missing symbol fails the build),
-# and a test starts each program with LD_BIND_NOW=1.
+# link or may dlopen (zlib, libjpeg, libpng, libdeflate, Qt's libraries and
+# plugins, glibc's name-service modules) needs. For each, an empty shared
+# object with that soname is built into PARITY_SKIPPED_LIBRARY_DIR, and the
+# programs carry that folder in DT_RPATH (not RUNPATH: only the executable's
+# DT_RPATH applies to the dependencies of its libraries), so the loader finds
+# the empty one first and goes no further. The linker checks every library of
+# a link against them (a missing symbol fails the build), and a test starts
+# each program with LD_BIND_NOW=1.
+#
+# Which programs: parity-train and parity-serve-sim, and the tests and
+# benchmarks that do not use Qt. The workbench and the Qt tests load every
+# library: a GUI process dlopens what no configure step can see (GL drivers,
+# platform themes, input methods, their own dependencies).
 #
 # Nothing changes where LibTorch names nothing unused (an upstream LibTorch),
 # or with -DPARITY_SKIP_UNUSED_LIBRARIES=OFF.
 #
 # Sets PARITY_SKIPPED_LIBRARIES (the sonames), PARITY_SKIPPED_LIBRARY_COUNT and
-# PARITY_SKIPPED_LIBRARY_DIR, and defines parity_skip_unused_libraries(PROGRAM
-# INSTALLED_IN) for each installed program.
+# PARITY_SKIPPED_LIBRARY_DIR; defines parity_skip_unused_libraries(PROGRAM)
+# for an installed program and parity_load_every_library(TARGET).
 
 option(PARITY_SKIP_UNUSED_LIBRARIES "Do not load the libraries LibTorch names but never calls" ON)
-set(PARITY_SKIPPED_LIBRARY_DIR "${PROJECT_BINARY_DIR}/parity-skipped-libraries")
-set(PARITY_SKIPPED_LIBRARY_INSTALL_DIR "${CMAKE_INSTALL_LIBDIR}/parity-workbench/parity-skipped-libraries")
-set(PARITY_SKIPPED_LIBRARIES "")
 
+# Installed programs live in libexec/parity-workbench, the stand-ins in
+# lib/parity-workbench/parity-skipped-libraries; in the build tree the
+# programs live two folders down (app/<program>), and the stand-ins where the
+# same relative path leads, so one $ORIGIN RPATH serves both trees.
+file(RELATIVE_PATH _parity_rel "${CMAKE_INSTALL_FULL_LIBEXECDIR}/parity-workbench"
+     "${CMAKE_INSTALL_FULL_LIBDIR}/parity-workbench/parity-skipped-libraries")
+get_filename_component(PARITY_SKIPPED_LIBRARY_DIR "${PROJECT_BINARY_DIR}/app/program/${_parity_rel}" ABSOLUTE)
+string(FIND "${PARITY_SKIPPED_LIBRARY_DIR}/" "${PROJECT_BINARY_DIR}/" _inside)
+if(NOT _inside EQUAL 0)
+  # An install layout whose relative path leaves the build tree: the build
+  # tree keeps its own folder, and the installed programs load everything.
+  set(PARITY_SKIPPED_LIBRARY_DIR "${PROJECT_BINARY_DIR}/parity-skipped-libraries")
+  set(_parity_rel "")
+endif()
+set(PARITY_SKIPPED_LIBRARY_ORIGIN_PATH "${_parity_rel}")
+
+# parity_locations(OUT TARGET...): the files of those imported targets that exist here.
+function(parity_locations out)
+  set(found "")
+  foreach(t IN LISTS ARGN)
+    if(TARGET ${t})
+      get_target_property(location ${t} LOCATION)
+      if(location)
+        list(APPEND found "${location}")
+      endif()
+    endif()
+  endforeach()
+  set(${out} "${found}" PARENT_SCOPE)
+endfunction()
+
+set(PARITY_SKIPPED_LIBRARIES "")
 if(PARITY_SKIP_UNUSED_LIBRARIES AND CMAKE_SYSTEM_NAME STREQUAL "Linux")
-  set(_libs "")
-  foreach(_t torch torch_cpu c10)
-    if(TARGET ${_t})
-      get_target_property(_loc ${_t} LOCATION)
-      if(_loc)
-        list(APPEND _libs "${_loc}")
-      endif()
-    endif()
-  endforeach()
-  set(_roots "")
-  foreach(_t ZLIB::ZLIB JPEG::JPEG PNG::PNG Qt6::Core Qt6::Gui Qt6::Widgets Qt6::PrintSupport Qt6::Concurrent
-             Qt6::Test QCustomPlotQt6::QCustomPlotQt6)
-    if(TARGET ${_t})
-      get_target_property(_loc ${_t} LOCATION)
-      if(_loc)
-        list(APPEND _roots "${_loc}")
-      endif()
-    endif()
-  endforeach()
+  parity_locations(_libs torch torch_cpu c10)
+  parity_locations(_roots ZLIB::ZLIB JPEG::JPEG PNG::PNG Qt6::Core Qt6::Gui Qt6::Widgets Qt6::PrintSupport
+                   Qt6::Concurrent Qt6::Test QCustomPlotQt6::QCustomPlotQt6)
   if(LIBDEFLATE_LIBRARY)
     list(APPEND _roots "${LIBDEFLATE_LIBRARY}")
   endif()
   if(QT6_INSTALL_PREFIX AND QT6_INSTALL_PLUGINS)
-    file(GLOB_RECURSE _plugins "${QT6_INSTALL_PREFIX}/${QT6_INSTALL_PLUGINS}/*.so")
+    file(GLOB_RECURSE _plugins CONFIGURE_DEPENDS "${QT6_INSTALL_PREFIX}/${QT6_INSTALL_PLUGINS}/*.so")
     list(APPEND _roots ${_plugins})
   endif()
+  set(_script "${PROJECT_SOURCE_DIR}/scripts/unused-libraries.sh")
+  # A new version of any of these files reconfigures the build.
+  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${_libs} ${_roots} "${_script}")
 
-  # The answer depends only on these files: kept in the cache until one changes.
-  set(_key "")
+  # The answer depends only on these files and the script: kept in the cache
+  # until one of them changes.
+  file(SHA1 "${_script}" _key)
   foreach(_f IN LISTS _libs _roots)
     file(TIMESTAMP "${_f}" _stamp "%s" UTC)
-    string(APPEND _key "${_f}@${_stamp};")
+    string(APPEND _key ";${_f}@${_stamp}")
   endforeach()
   string(SHA1 _key "${_key}")
   if(_libs AND NOT "${_key}" STREQUAL "${PARITY_SKIPPED_LIBRARIES_KEY}")
     message(STATUS "Finding the libraries LibTorch names but never calls")
-    execute_process(COMMAND sh "${PROJECT_SOURCE_DIR}/scripts/unused-libraries.sh" ${_libs} -- ${_roots}
-                    OUTPUT_VARIABLE _found RESULT_VARIABLE _rc ERROR_VARIABLE _err)
-    if(NOT _rc EQUAL 0)
+    execute_process(COMMAND sh "${_script}" ${_libs} -- ${_roots} OUTPUT_VARIABLE _found RESULT_VARIABLE _rc
+                    ERROR_VARIABLE _err)
+    if(_rc EQUAL 0)
+      string(REGEX REPLACE "\n+$" "" _found "${_found}")
+      string(REPLACE "\n" ";" _found "${_found}")
+      set(PARITY_SKIPPED_LIBRARIES_FOUND "${_found}" CACHE INTERNAL "")
+      set(PARITY_SKIPPED_LIBRARIES_KEY "${_key}" CACHE INTERNAL "")
+    else()
+      # Not cached: the next configure tries again.
       message(WARNING "scripts/unused-libraries.sh failed (${_err}); every library LibTorch names is loaded")
-      set(_found "")
+      set(PARITY_SKIPPED_LIBRARIES_FOUND "" CACHE INTERNAL "")
+      unset(PARITY_SKIPPED_LIBRARIES_KEY CACHE)
     endif()
-    string(REGEX REPLACE "\n+$" "" _found "${_found}")
-    string(REPLACE "\n" ";" _found "${_found}")
-    set(PARITY_SKIPPED_LIBRARIES_FOUND "${_found}" CACHE INTERNAL "")
-    set(PARITY_SKIPPED_LIBRARIES_KEY "${_key}" CACHE INTERNAL "")
   endif()
   set(PARITY_SKIPPED_LIBRARIES ${PARITY_SKIPPED_LIBRARIES_FOUND})
 endif()
-
 list(LENGTH PARITY_SKIPPED_LIBRARIES PARITY_SKIPPED_LIBRARY_COUNT)
 
 # Stand-ins no longer wanted go; the others are built once.
@@ -104,24 +128,33 @@ if(PARITY_SKIPPED_LIBRARIES)
         message(FATAL_ERROR "Could not build the empty stand-in ${_name}: ${_err}")
       endif()
     endif()
-    install(FILES "${PARITY_SKIPPED_LIBRARY_DIR}/${_name}" DESTINATION "${PARITY_SKIPPED_LIBRARY_INSTALL_DIR}")
+    if(PARITY_SKIPPED_LIBRARY_ORIGIN_PATH)
+      install(FILES "${PARITY_SKIPPED_LIBRARY_DIR}/${_name}"
+              DESTINATION "${CMAKE_INSTALL_LIBDIR}/parity-workbench/parity-skipped-libraries")
+    endif()
   endforeach()
-  # Every program built from here on (the programs, tests and benchmarks) loads
-  # the stand-ins: the tests check what users run.
+  # Every program built from here on (tests and benchmarks included) loads the
+  # stand-ins, unless parity_load_every_library says otherwise: the tests
+  # check what users run.
   add_link_options("LINKER:--disable-new-dtags")
   list(APPEND CMAKE_BUILD_RPATH "${PARITY_SKIPPED_LIBRARY_DIR}")
-  # Installing relinks a program for its install RPATH. The alternative, CMake
-  # editing the file in place, pads the build RPATH with empty entries, which
-  # ld.so reads as the current directory.
-  set(CMAKE_NO_BUILTIN_CHRPATH ON)
 endif()
 
-# The installed PROGRAM, in INSTALLED_IN (relative to the prefix), finds the
-# installed stand-ins relative to itself.
-function(parity_skip_unused_libraries program installed_in)
-  if(PARITY_SKIPPED_LIBRARIES)
-    file(RELATIVE_PATH _rel "${CMAKE_INSTALL_PREFIX}/${installed_in}"
-         "${CMAKE_INSTALL_PREFIX}/${PARITY_SKIPPED_LIBRARY_INSTALL_DIR}")
-    set_target_properties(${program} PROPERTIES INSTALL_RPATH "$ORIGIN/${_rel}")
+# An installed PROGRAM (in libexec/parity-workbench, built in app/<program>)
+# finds the stand-ins relative to itself, in both trees: it is built with its
+# install RPATH, so installing never edits it.
+function(parity_skip_unused_libraries program)
+  if(PARITY_SKIPPED_LIBRARIES AND PARITY_SKIPPED_LIBRARY_ORIGIN_PATH)
+    get_target_property(dir ${program} BINARY_DIR)
+    get_filename_component(found "${dir}/${PARITY_SKIPPED_LIBRARY_ORIGIN_PATH}" ABSOLUTE)
+    if(found STREQUAL PARITY_SKIPPED_LIBRARY_DIR)
+      set_target_properties(${program} PROPERTIES INSTALL_RPATH "$ORIGIN/${PARITY_SKIPPED_LIBRARY_ORIGIN_PATH}"
+                                                  BUILD_WITH_INSTALL_RPATH ON)
+    endif()
   endif()
+endfunction()
+
+# TARGET loads every library its libraries name (Qt programs, the launchers).
+function(parity_load_every_library target)
+  set_target_properties(${target} PROPERTIES BUILD_RPATH "")
 endfunction()

@@ -327,8 +327,9 @@ void PreparedSet::gatherCodeInputs(const int64_t* indices, int64_t n, float* out
     for (int64_t c = 0; c < channels && unitScale; ++c)
         for (int b = 0; b < 256 && unitScale; ++b)
             unitScale = table[c * 256 + b] == float(b) / 255.0f;
-    // A whole split at a time (epoch start): the second core is idle then
-    // (BLAS is not running), so half the rows go to a helper thread.
+    // A large gather (4M values or more, e.g. the inspector's whole split; the
+    // trainer's batches are far smaller): the BLAS is not running then, so
+    // half the rows go to a helper thread on the second core.
     if (n * d >= (int64_t(1) << 22)) {
         const int64_t half = n / 2;
         std::thread helper(convertRows, src, indices, half, n, d, channels, table, unitScale, out);

@@ -31,13 +31,8 @@ namespace {
 /// sanitizer it returns normally, so that the leak check runs.
 int finish(int code)
 {
-#if defined(__SANITIZE_ADDRESS__)
-    return code;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-    return code;
-#endif
-#endif
+    if (parity::blas::kAddressSanitizer)
+        return code;
     std::fflush(nullptr);
     std::_Exit(code);
 }

@@ -366,8 +366,8 @@ SplitResult Trainer::runSplit(const SplitPlan& split, int epoch, bool train)
     for (const auto& b : batches)
         order.insert(order.end(), b.begin(), b.end());
     const int64_t rows = int64_t(order.size());
-    at::Tensor& batchInputs = m_epochBuffers[split.name].first;
-    at::Tensor& epochOutputs = m_epochBuffers[split.name].second;
+    at::Tensor& batchInputs = m_splitBuffers[split.name].batchInputs;
+    at::Tensor& epochOutputs = m_splitBuffers[split.name].baseOutputs;
     const int64_t bufferRows = k * m_config.batchSize;
     if (!batchInputs.defined() || batchInputs.size(0) != bufferRows || batchInputs.size(1) != set.codeDim())
         batchInputs = at::empty({bufferRows, set.codeDim()}, at::kFloat);

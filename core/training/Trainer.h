@@ -84,8 +84,11 @@ private:
     std::unique_ptr<FusedMlpStep> m_fusedStep; ///< the autograd-free step, where it applies
     std::unique_ptr<ResultWriter> m_results;
     PreparedData m_data;
-    std::map<std::string, std::pair<at::Tensor, at::Tensor>>
-        m_epochBuffers; ///< per split: one batch of code inputs, the epoch's base outputs
+    struct SplitBuffers {
+        at::Tensor batchInputs; ///< one batch of code inputs
+        at::Tensor baseOutputs; ///< the base model's outputs in this epoch's order
+    };
+    std::map<std::string, SplitBuffers> m_splitBuffers; ///< reused from epoch to epoch
     RunSummary m_summary;
     int m_startEpoch = 0;
     double m_bestVal = 0;

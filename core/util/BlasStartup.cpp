@@ -46,16 +46,6 @@ std::string envText(const char* name)
 enum class MallocSetting { NotRun, Set, Default, Users, Refused };
 bool g_hugePages = false; ///< GLIBC_TUNABLES asks for glibc.malloc.hugetlb=1 (the launcher's doing)
 
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define PARITY_ASAN 1
-#endif
-#endif
-#if defined(__SANITIZE_ADDRESS__) || defined(PARITY_ASAN)
-constexpr bool kSanitizerMalloc = true; // the sanitizer's malloc ignores mallopt
-#else
-constexpr bool kSanitizerMalloc = false;
-#endif
 MallocSetting g_malloc = MallocSetting::NotRun;
 
 constexpr size_t kMallocKeep = size_t(1) << 30; // 1 GiB
@@ -85,7 +75,7 @@ void parityPreinit(int, char**, char** envp)
     }
     // glibc before 2.35 refuses an mmap threshold above 32 MiB; the trim
     // threshold alone would then freeze the mmap threshold at 128 KiB.
-    if (g_malloc == MallocSetting::Set && !kSanitizerMalloc)
+    if (g_malloc == MallocSetting::Set && !kAddressSanitizer)
         g_malloc = ::mallopt(M_MMAP_THRESHOLD, int(kMallocKeep)) == 1
                            && ::mallopt(M_TRIM_THRESHOLD, int(kMallocKeep)) == 1
                        ? MallocSetting::Set
@@ -114,7 +104,7 @@ std::string thresholdsNote()
 
 std::string allocatorNote()
 {
-    if (kSanitizerMalloc)
+    if (kAddressSanitizer)
         return "the address sanitizer's malloc";
     return thresholdsNote()
            + (g_hugePages ? "; transparent huge pages for its heap (GLIBC_TUNABLES glibc.malloc.hugetlb=1)" : "");

@@ -50,4 +50,17 @@ struct StartupReport {
 /// The start-up report of this process (completed once, on first use).
 const StartupReport& startupReport();
 
+/// Built with AddressSanitizer: its malloc serves (mallopt does nothing) and
+/// its leak check runs at exit.
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define PARITY_ASAN 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__) || defined(PARITY_ASAN)
+inline constexpr bool kAddressSanitizer = true;
+#else
+inline constexpr bool kAddressSanitizer = false;
+#endif
+
 } // namespace parity::blas

@@ -235,6 +235,9 @@ nlohmann::json sweepJson(const Sweep& s)
                         {"run_dir", r.runDir},
                         {"epochs", r.epochs},
                         {"config", "runs/" + std::to_string(r.index) + ".json"}});
+    for (size_t i = 0; i < s.runs.size(); ++i)
+        if (!s.runs[i].cancelled.empty())
+            runs[i]["cancelled"] = s.runs[i].cancelled;
     return {{"format", kFormat},
             {"version", 1},
             {"id", s.id},
@@ -292,6 +295,7 @@ Sweep Sweep::read(const std::string& dirPath)
         run.runDir = r["run_dir"].get<std::string>();
         run.header = r.value("header", "");
         run.epochs = r.contains("epochs") && r["epochs"].is_number_integer() ? r["epochs"].get<int>() : 0;
+        run.cancelled = r.contains("cancelled") && r["cancelled"].is_string() ? r["cancelled"].get<std::string>() : "";
         s.runs.push_back(run);
     }
     return s;
@@ -602,6 +606,9 @@ RunStatus statusOf(const SweepRun& run, const std::optional<TaskInfo>& task, con
         st.state = State::Done;
     } else if (recorded == "failed") {
         st.state = State::Failed;
+    } else if (!run.cancelled.empty()) {
+        st.state = State::Cancelled;
+        st.reason = "cancelled " + run.cancelled + "; Slurm no longer lists the task";
     } else if (recorded == "stopped") {
         st.state = State::Stopped;
     } else {
@@ -724,17 +731,55 @@ std::string statusText(const SweepStatus& status)
     return out.str();
 }
 
-void cancel(const Sweep& s, std::optional<int> index)
+namespace {
+
+void scancel(const Sweep& s, const std::vector<int>& indices)
 {
     if (s.jobId.empty())
         throw Error(s.dir + ": the sweep was not submitted (dry run): nothing to cancel");
-    if (index && (*index < 0 || *index >= int(s.runs.size())))
-        throw Error("the sweep " + s.id + " has runs 0 to " + std::to_string(int(s.runs.size()) - 1) + ", not "
-                    + std::to_string(*index));
-    const std::string target = index ? s.jobId + "_" + std::to_string(*index) : s.jobId;
-    const ProcessResult r = runProcess({"scancel", target});
-    if (!r.ok())
-        throw Error("scancel " + target + " failed: " + r.message());
+    std::vector<std::string> command{"scancel"};
+    for (const int index : indices) {
+        if (index < 0 || index >= int(s.runs.size()))
+            throw Error("the sweep " + s.id + " has runs 0 to " + std::to_string(int(s.runs.size()) - 1) + ", not "
+                        + std::to_string(index));
+        command.push_back(s.jobId + "_" + std::to_string(index));
+    }
+    if (indices.empty())
+        command.push_back(s.jobId);
+    const ProcessResult r = runProcess(command);
+    if (!r.ok()) {
+        std::string targets;
+        for (size_t i = 1; i < command.size(); ++i)
+            targets += (i > 1 ? " " : "") + command[i];
+        throw Error("scancel " + targets + " failed: " + r.message());
+    }
+    // Recorded after the fact, from sweep.json as it is now (the caller's
+    // copy may be old). Slurm has cancelled the tasks whatever happens here:
+    // a sweep directory that cannot be written (another user's) only loses
+    // the record, and its waiting tasks then read as unknown.
+    try {
+        Sweep now = Sweep::read(s.dir);
+        const std::string at = nowText();
+        for (SweepRun& run : now.runs)
+            if (indices.empty() || std::find(indices.begin(), indices.end(), run.index) != indices.end())
+                run.cancelled = at;
+        writeSweepJson(now);
+    } catch (const std::exception&) {
+    }
+}
+
+} // namespace
+
+void cancel(const Sweep& s, std::optional<int> index)
+{
+    scancel(s, index ? std::vector<int>{*index} : std::vector<int>{});
+}
+
+void cancelTasks(const Sweep& s, const std::vector<int>& indices)
+{
+    if (indices.empty())
+        throw Error("the sweep " + s.id + ": no task to cancel");
+    scancel(s, indices);
 }
 
 std::vector<std::string> sweepDirs(const std::string& saveDir)

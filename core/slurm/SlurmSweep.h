@@ -43,6 +43,10 @@ struct SweepRun {
     std::string header; ///< RunConfig::header()
     std::string runDir; ///< absolute
     int epochs = 0;     ///< num_epoch
+    /// When its task was cancelled through cancel() / cancelTasks() ("" when
+    /// never): Slurm forgets a waiting task of an array as soon as it is
+    /// cancelled, and this is then the only word of it.
+    std::string cancelled;
 };
 
 /// A sweep's directory as written (and, once submitted, its job).
@@ -132,9 +136,14 @@ SweepStatus readStatus(const std::string& dir);
 /// Text of `parity-train --slurm-status`.
 std::string statusText(const SweepStatus& status);
 
-/// scancel the sweep's array, or only task `index`. Throws parity::Error
-/// with scancel's message on failure.
+/// scancel the sweep's array, or only task `index`, and record the time in
+/// sweep.json (SweepRun::cancelled). Throws parity::Error with scancel's
+/// message on failure.
 void cancel(const Sweep& sweep, std::optional<int> index = std::nullopt);
+/// scancel these tasks of the sweep's array (one scancel for all of them).
+/// Throws parity::Error for no task, an index not in the sweep, or with
+/// scancel's message on failure.
+void cancelTasks(const Sweep& sweep, const std::vector<int>& indices);
 
 /// The sweep directories under `saveDir`/slurm, oldest first.
 std::vector<std::string> sweepDirs(const std::string& saveDir);

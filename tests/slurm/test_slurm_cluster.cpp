@@ -214,7 +214,7 @@ TEST(SlurmCluster, AnUnknownPartitionIsRefusedAndACancelledTaskSaysSo)
     TempDir tmp;
     SlurmCluster cluster(tmp / "cluster");
     ASSERT_CLUSTER_UP(cluster);
-    writeConfig(tmp, "[2, 3]", 200, 400);
+    writeConfig(tmp, "[2, 3, 4, 5]", 200, 400);
     const auto [badRc, bad] = cli(tmp / "c.json " + tmp / "save --slurm --partition nosuch");
     EXPECT_EQ(badRc, 1) << bad;
     EXPECT_TRUE(contains(bad, "sbatch refused the sweep")) << bad;
@@ -223,7 +223,8 @@ TEST(SlurmCluster, AnUnknownPartitionIsRefusedAndACancelledTaskSaysSo)
     EXPECT_TRUE(slurm::sweepDirs(tmp / "save").empty());
     EXPECT_EQ(SlurmCluster::run("squeue -h").second, "");
 
-    // One task at a time: task 1 waits while task 0 runs; cancel task 1, then the sweep.
+    // One task at a time: tasks 1 to 3 wait while task 0 runs; cancel task 1
+    // (parity-train), tasks 2 and 3 in one scancel (the workbench's way), then the sweep.
     const auto [rc, out] = cli(tmp / "c.json " + tmp / "save --slurm --max-parallel 1");
     ASSERT_EQ(rc, 0) << out;
     const std::string dir = submittedSweep(tmp);
@@ -242,6 +243,19 @@ TEST(SlurmCluster, AnUnknownPartitionIsRefusedAndACancelledTaskSaysSo)
     EXPECT_TRUE(contains(one, "Cancelled task 1 of job")) << one;
     ASSERT_TRUE(waitForStatus(
         dir, 60, [](const slurm::SweepStatus& s) { return s.runs[1].state == slurm::RunStatus::State::Cancelled; },
+        &status))
+        << slurm::statusText(status);
+    EXPECT_EQ(status.runs[0].state, slurm::RunStatus::State::Running) << slurm::statusText(status);
+    // Slurm forgets a waiting task of an array once it is cancelled: the sweep's record remembers.
+    EXPECT_FALSE(slurm::Sweep::read(dir).runs[1].cancelled.empty());
+    EXPECT_TRUE(slurm::Sweep::read(dir).runs[2].cancelled.empty());
+    slurm::cancelTasks(status.sweep, {2, 3});
+    ASSERT_TRUE(waitForStatus(
+        dir, 60,
+        [](const slurm::SweepStatus& s) {
+            return s.runs[2].state == slurm::RunStatus::State::Cancelled
+                   && s.runs[3].state == slurm::RunStatus::State::Cancelled;
+        },
         &status))
         << slurm::statusText(status);
     EXPECT_EQ(status.runs[0].state, slurm::RunStatus::State::Running) << slurm::statusText(status);

@@ -26,6 +26,8 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace parity::gui {
 
 RunBrowser::RunBrowser(QWidget* parent)
@@ -40,6 +42,7 @@ RunBrowser::RunBrowser(QWidget* parent)
     , m_open(new QPushButton(tr("Open"), this))
     , m_compareButton(new QPushButton(tr("Compare"), this))
     , m_export(new QPushButton(tr("Export..."), this))
+    , m_cancelTasks(new QPushButton(tr("Cancel tasks..."), this))
     , m_status(new QLabel(this))
     , m_jobStatus(new QLabel(this))
     , m_jobs(new SlurmJobTracker(this))
@@ -94,6 +97,9 @@ RunBrowser::RunBrowser(QWidget* parent)
     auto* refreshButton = new QPushButton(tr("Refresh"), this);
     m_export->setToolTip(tr("Write the selected run's metrics as CSV or JSON"));
     m_compareButton->setToolTip(tr("Overlay the selected runs in the plots below"));
+    m_cancelTasks->setObjectName(QStringLiteral("cancel_tasks"));
+    m_cancelTasks->setToolTip(tr("Cancel the Slurm tasks of the selected runs that wait or run"));
+    m_cancelTasks->hide(); // with the Job column (jobsChanged)
     m_status->setWordWrap(true);
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
@@ -107,6 +113,7 @@ RunBrowser::RunBrowser(QWidget* parent)
     buttons->addWidget(m_open);
     buttons->addWidget(m_compareButton);
     buttons->addWidget(m_export);
+    buttons->addWidget(m_cancelTasks);
     buttons->addStretch(1);
     m_jobStatus->setObjectName(QStringLiteral("job_status"));
     m_jobStatus->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -136,6 +143,9 @@ RunBrowser::RunBrowser(QWidget* parent)
     connect(m_open, &QPushButton::clicked, this, &RunBrowser::openSelected);
     connect(m_compareButton, &QPushButton::clicked, this, &RunBrowser::compareSelected);
     connect(m_export, &QPushButton::clicked, this, &RunBrowser::askExport);
+    connect(m_cancelTasks, &QPushButton::clicked, this, &RunBrowser::askCancelTasks);
+    m_view->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_view, &QTableView::customContextMenuRequested, this, &RunBrowser::showRowMenu);
     connect(m_view, &QTableView::doubleClicked, this, &RunBrowser::openIndex);
     connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this, &RunBrowser::updateButtons);
     connect(m_model, &QAbstractItemModel::modelReset, this, &RunBrowser::updateButtons);
@@ -150,6 +160,15 @@ RunBrowser::RunBrowser(QWidget* parent)
     connect(m_model, &RunListModel::scanFinished, this, &RunBrowser::scanned);
     connect(m_model, &RunListModel::jobsChanged, this, &RunBrowser::jobsChanged);
     connect(m_jobs, &SlurmJobTracker::updated, this, [this] { m_model->setSweeps(m_jobs->sweeps()); });
+    connect(m_jobs, &SlurmJobTracker::cancelFinished, this, [this](const QString& cancelled, const QString& errors) {
+        QStringList said;
+        if (!cancelled.isEmpty())
+            said << tr("Cancelled %1").arg(cancelled);
+        if (!errors.isEmpty())
+            said << tr("Slurm refused: %1").arg(errors);
+        setStatus(said.join(QStringLiteral(". ")));
+        updateButtons();
+    });
     updateButtons();
 }
 
@@ -212,6 +231,7 @@ void RunBrowser::jobsChanged()
     if (jobs != m_jobColumnShown) {
         m_jobColumnShown = jobs;
         m_view->setColumnHidden(RunListModel::JobColumn, !jobs);
+        m_cancelTasks->setVisible(jobs);
         if (jobs && !m_fitColumns) {
             m_view->resizeColumnToContents(RunListModel::JobColumn);
             fitRunColumn();
@@ -267,6 +287,7 @@ void RunBrowser::jobsChanged()
             + (notes.isEmpty() ? QString() : QStringLiteral("\n\n") + notes.join(QLatin1Char('\n'))));
     }
     m_jobStatus->setVisible(!sweeps.empty());
+    updateButtons(); // a task that ended has nothing left to cancel
 }
 
 void RunBrowser::setRecentRoots(const QStringList& roots)
@@ -289,6 +310,7 @@ void RunBrowser::setRoot(const QString& saveDir)
         Q_EMIT recentRootsChanged(m_recentRoots);
     }
     m_rootEdit->setText(saveDir);
+    m_announceScan = true;
     m_model->setRoot(saveDir);
     m_jobs->setSaveDir(saveDir);
     if (m_model->isScanning())
@@ -304,13 +326,17 @@ void RunBrowser::scanned()
     int unreadable = 0;
     for (int row = 0; row < m_model->rowCount(); ++row)
         unreadable += m_model->errorAt(row).isEmpty() ? 0 : 1;
-    if (!QFileInfo(saveDir).isDir())
-        setStatus(tr("%1 is not a directory").arg(saveDir));
-    else if (unreadable)
-        setStatus(
-            tr("%1 runs, %2 unreadable (hover over a row for the reason)").arg(m_model->rowCount()).arg(unreadable));
-    else
-        setStatus(tr("%1 runs").arg(m_model->rowCount()));
+    const QString found =
+        !QFileInfo(saveDir).isDir() ? tr("%1 is not a directory").arg(saveDir)
+        : unreadable
+            ? tr("%1 runs, %2 unreadable (hover over a row for the reason)").arg(m_model->rowCount()).arg(unreadable)
+            : tr("%1 runs").arg(m_model->rowCount());
+    // A rescan of its own (a run wrote a file) that finds what the last one
+    // found leaves the status line alone: "Cancelled ...", "Wrote ..." stay.
+    if (m_announceScan || found != m_scanFound)
+        setStatus(found);
+    m_scanFound = found;
+    m_announceScan = false;
     if (m_fitColumns) // new rows; rows updated in place keep the widths the user sees
         fitColumns();
     // A run that started or ended since Slurm was last heard saying its task
@@ -472,6 +498,87 @@ void RunBrowser::updateButtons()
     m_open->setEnabled(count >= 1);
     m_export->setEnabled(count >= 1);
     m_compareButton->setEnabled(count >= 1);
+    m_cancelTasks->setEnabled(!m_jobs->isCancelling() && !cancellableRows().isEmpty());
+}
+
+QList<int> RunBrowser::cancellableRows() const
+{
+    QList<int> rows;
+    for (const int row : selectedRows())
+        if (const auto* job = m_model->jobAt(row); job && jobtext::isActive(*job))
+            rows << row;
+    return rows;
+}
+
+bool RunBrowser::cancelSelectedTasks()
+{
+    if (m_jobs->isCancelling()) {
+        setStatus(tr("A cancellation is under way"));
+        return false;
+    }
+    const QList<int> rows = cancellableRows();
+    if (rows.isEmpty()) {
+        setStatus(tr("No selected run has a Slurm task that waits or runs"));
+        return false;
+    }
+    // One scancel per sweep, its tasks in index order.
+    std::vector<SlurmJobTracker::Cancellation> cancellations;
+    for (const int row : rows) {
+        const parity::slurm::Sweep& sweep = *m_model->sweepOfJobAt(row);
+        auto same = std::find_if(cancellations.begin(), cancellations.end(),
+                                 [&](const auto& c) { return c.sweep.dir == sweep.dir; });
+        if (same == cancellations.end())
+            same = cancellations.insert(cancellations.end(), {sweep, {}});
+        same->indices.push_back(m_model->jobAt(row)->index);
+    }
+    for (auto& c : cancellations)
+        std::sort(c.indices.begin(), c.indices.end());
+    m_jobs->cancelTasks(std::move(cancellations));
+    setStatus(rows.size() == 1
+                  ? tr("Cancelling the Slurm task of %1…").arg(m_model->recordAt(rows.first()).displayName())
+                  : tr("Cancelling the Slurm tasks of %1 runs…").arg(rows.size()));
+    updateButtons();
+    return true;
+}
+
+void RunBrowser::askCancelTasks()
+{
+    const QList<int> rows = cancellableRows();
+    if (rows.isEmpty())
+        return;
+    QStringList runs;
+    for (const int row : rows.mid(0, kRunsNamed))
+        runs << QStringLiteral("• %1 (%2)")
+                    .arg(m_model->recordAt(row).displayName(), jobtext::state(*m_model->jobAt(row)));
+    if (rows.size() > kRunsNamed)
+        runs << tr("and %1 more").arg(rows.size() - kRunsNamed);
+    QMessageBox question(QMessageBox::Question, tr("Cancel Slurm tasks"),
+                         rows.size() == 1 ? tr("Cancel the Slurm task of this run?")
+                                          : tr("Cancel the Slurm tasks of %1 runs?").arg(rows.size()),
+                         QMessageBox::NoButton, this);
+    question.setObjectName(QStringLiteral("cancel_tasks_question"));
+    question.setInformativeText(runs.join(QLatin1Char('\n'))
+                                + tr("\n\nA waiting task is dropped. A running one stops at the end of its "
+                                     "batch; its run keeps what it saved and is recorded as stopped."));
+    QPushButton* cancel = question.addButton(tr("Cancel tasks"), QMessageBox::DestructiveRole);
+    question.setDefaultButton(question.addButton(tr("Keep them"), QMessageBox::RejectRole));
+    question.exec();
+    if (question.clickedButton() == cancel)
+        cancelSelectedTasks();
+}
+
+void RunBrowser::showRowMenu(const QPoint& at)
+{
+    if (!m_view->indexAt(at).isValid())
+        return;
+    QMenu menu(this);
+    for (QPushButton* button : {m_open, m_compareButton, m_export, m_cancelTasks}) {
+        if (button->isHidden())
+            continue;
+        QAction* action = menu.addAction(button->text(), button, &QPushButton::click);
+        action->setEnabled(button->isEnabled());
+    }
+    menu.exec(m_view->viewport()->mapToGlobal(at));
 }
 
 void RunBrowser::setStatus(const QString& text)

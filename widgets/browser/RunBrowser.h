@@ -36,6 +36,8 @@ class SlurmJobTracker;
 /// once the save directory has a submitted sweep) and the sweeps' summary
 /// beside the buttons; a SlurmJobTracker asks Slurm again every ten seconds
 /// while the browser is on screen and a task is pending or running.
+/// "Cancel tasks..." (shown with the Job column; also in the rows' context
+/// menu) scancels the selected runs' waiting or running tasks once asked to.
 class RunBrowser : public QWidget {
     Q_OBJECT
 public:
@@ -81,6 +83,10 @@ public Q_SLOTS:
     int compareSelected();
     /// Writes the first selected run's metrics to `path` (.json or else CSV).
     bool exportSelected(const QString& path);
+    /// Cancels the Slurm tasks of the selected runs that wait or run,
+    /// without asking (the button asks first); the status line says what
+    /// was cancelled. False when no selected run has such a task.
+    bool cancelSelectedTasks();
 
 Q_SIGNALS:
     void runOpened(const parity::gui::RunRecord& record);
@@ -101,6 +107,10 @@ private:
     /// The run's title gives way to the Job column (at 1280x800 too).
     void fitRunColumn();
     void askExport();
+    void askCancelTasks();
+    /// Model rows of the selected runs whose Slurm task waits or runs.
+    QList<int> cancellableRows() const;
+    void showRowMenu(const QPoint& at);
     void openIndex(const QModelIndex& proxyIndex);
     void updateButtons();
     void scanned();
@@ -116,17 +126,21 @@ private:
     QPushButton* m_open = nullptr;
     QPushButton* m_compareButton = nullptr;
     QPushButton* m_export = nullptr;
+    QPushButton* m_cancelTasks = nullptr;
     QLabel* m_status = nullptr;
     QLabel* m_jobStatus = nullptr;
     SlurmJobTracker* m_jobs = nullptr;
     bool m_jobColumnShown = false;
     QHash<QString, int> m_notStartedStates; ///< job state and epochs of each row not started, at the last update
     static constexpr int kRecentRoots = 8;
+    static constexpr int kRunsNamed = 8;        ///< runs the cancel question names; "and N more"
     static constexpr int kJobColumnWidth = 160; ///< at most: longer states elide (the tooltip has them)
     QStringList m_recentRoots;
     QToolButton* m_recentButton = nullptr;
     QStringList m_keptSelection; ///< run directories selected before a rescan
     bool m_fitColumns = true;    ///< the rows were replaced: fit the columns to them
+    bool m_announceScan = false; ///< the user asked for this scan (setRoot, Refresh): say what it found
+    QString m_scanFound;         ///< what the last scan found ("3 runs")
 };
 
 } // namespace parity::gui

@@ -263,6 +263,12 @@ const parity::slurm::RunStatus* RunListModel::jobAt(int row) const
     return job ? &m_sweeps[job->sweep].runs[job->run] : nullptr;
 }
 
+const parity::slurm::Sweep* RunListModel::sweepOfJobAt(int row) const
+{
+    const Job* job = jobOf(m_entries.at(size_t(row)));
+    return job ? &m_sweeps[job->sweep].sweep : nullptr;
+}
+
 bool RunListModel::isNotStartedAt(int row) const { return m_entries.at(size_t(row)).notStarted; }
 
 const RunRecord& RunListModel::recordAt(int row) const { return m_entries.at(size_t(row)).record; }

@@ -84,6 +84,8 @@ public:
     bool isNotStartedAt(int row) const;
     /// The Slurm task of the run in `row`, or nullptr when it was not submitted.
     const parity::slurm::RunStatus* jobAt(int row) const;
+    /// The sweep of that task, or nullptr when the run was not submitted.
+    const parity::slurm::Sweep* sweepOfJobAt(int row) const;
 
     /// The Slurm sweeps of the save directory and their tasks' states; the
     /// Job column and the rows of runs not started follow them.

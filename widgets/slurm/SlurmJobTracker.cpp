@@ -3,6 +3,7 @@
 #include "common/RunAsync.h"
 #include "slurm/JobText.h"
 
+#include <QStringList>
 #include <QTimer>
 
 #include <algorithm>
@@ -13,6 +14,7 @@ namespace parity::gui {
 SlurmJobTracker::SlurmJobTracker(QObject* parent)
     : QObject(parent)
     , m_reader(&SlurmJobTracker::readSweeps)
+    , m_canceller(&parity::slurm::cancelTasks)
     , m_timer(new QTimer(this))
 {
     m_timer->setSingleShot(true);
@@ -100,6 +102,46 @@ void SlurmJobTracker::pollNow()
 {
     if (m_active && !m_reading)
         startRead(false);
+}
+
+void SlurmJobTracker::cancelTasks(std::vector<Cancellation> cancellations)
+{
+    if (m_cancelling || cancellations.empty())
+        return;
+    m_cancelling = true;
+    struct Outcome {
+        QStringList cancelled, errors;
+    };
+    runAsync<Outcome>(
+        this,
+        [canceller = m_canceller, cancellations = std::move(cancellations)] {
+            Outcome outcome;
+            for (const Cancellation& c : cancellations) {
+                QStringList tasks;
+                for (const int index : c.indices)
+                    tasks << QString::number(index);
+                const QString what = (c.indices.size() == 1 ? tr("task %1 of job %2") : tr("tasks %1 of job %2"))
+                                         .arg(tasks.join(QStringLiteral(", ")), QString::fromStdString(c.sweep.jobId));
+                try {
+                    canceller(c.sweep, c.indices);
+                    outcome.cancelled << what;
+                } catch (const std::exception& e) {
+                    outcome.errors << QString::fromStdString(e.what());
+                }
+            }
+            return outcome;
+        },
+        [this](const Outcome& outcome) {
+            m_cancelling = false;
+            Q_EMIT cancelFinished(outcome.cancelled.join(QStringLiteral("; ")),
+                                  outcome.errors.join(QStringLiteral("; ")));
+            refresh();
+            // A running task ends once parity-train has stopped at a batch boundary.
+            QTimer::singleShot(kAfterCancelMs, this, [this] {
+                if (m_active)
+                    refresh();
+            });
+        });
 }
 
 void SlurmJobTracker::startRead(bool everything)

@@ -21,6 +21,7 @@ namespace parity::gui {
 /// sweep whose tasks have all ended is read again only by refresh() or a
 /// new activation. Sweeps written but never submitted (dry runs) are left
 /// out. Results of a read started for another save directory are dropped.
+/// cancelTasks() scancels tasks on the thread pool and asks Slurm again.
 class SlurmJobTracker : public QObject {
     Q_OBJECT
 public:
@@ -28,6 +29,15 @@ public:
     /// for a reader that skips what cannot have changed. The seam for tests.
     using Reader = std::function<std::vector<parity::slurm::SweepStatus>(
         const QString& saveDir, const std::vector<parity::slurm::SweepStatus>& known, bool everything)>;
+
+    /// Cancels tasks of a sweep (default: slurm::cancelTasks); throws
+    /// parity::Error with the scheduler's word. The seam for tests.
+    using Canceller = std::function<void(const parity::slurm::Sweep& sweep, const std::vector<int>& indices)>;
+    /// Tasks of one sweep to cancel.
+    struct Cancellation {
+        parity::slurm::Sweep sweep;
+        std::vector<int> indices;
+    };
 
     explicit SlurmJobTracker(QObject* parent = nullptr);
 
@@ -37,10 +47,13 @@ public:
     void setActive(bool active);
     bool isActive() const { return m_active; }
     void setReader(Reader reader) { m_reader = std::move(reader); }
+    void setCanceller(Canceller canceller) { m_canceller = std::move(canceller); }
     void setInterval(int ms) { m_intervalMs = ms; }
     int interval() const { return m_intervalMs; }
     /// A read is under way.
     bool isReading() const { return m_reading; }
+    /// A cancelTasks() is under way.
+    bool isCancelling() const { return m_cancelling; }
     /// Some task of some sweep is pending or running.
     bool hasActiveTasks() const;
     /// The submitted sweeps, oldest first, as last read.
@@ -60,10 +73,18 @@ public Q_SLOTS:
     /// While active: asks Slurm now about the unfinished sweeps (a run's
     /// directory says it ended; Slurm's word is due).
     void pollNow();
+    /// Cancels the tasks off the GUI thread, one sweep after another (a
+    /// sweep Slurm refuses does not keep the others), then reads every
+    /// sweep again, and once more a little later (Slurm takes a moment to
+    /// end a running task). Ignored while a cancellation is under way.
+    void cancelTasks(std::vector<Cancellation> cancellations);
 
 Q_SIGNALS:
     /// sweeps() holds a new read.
     void updated();
+    /// A cancelTasks() is through: `cancelled` says what was cancelled
+    /// ("task 1 of job 808"), `errors` what Slurm refused, each "" when none.
+    void cancelFinished(const QString& cancelled, const QString& errors);
 
 private:
     void startRead(bool everything);
@@ -75,7 +96,10 @@ private:
     bool m_readAgain = false; ///< refresh() while reading: read everything once more
     int m_generation = 0;     ///< a read of an earlier save directory is dropped
     int m_intervalMs = 10000;
+    static constexpr int kAfterCancelMs = 2000; ///< the second read after a cancellation
     Reader m_reader;
+    Canceller m_canceller;
+    bool m_cancelling = false;
     QTimer* m_timer;
     std::vector<parity::slurm::SweepStatus> m_sweeps;
 };

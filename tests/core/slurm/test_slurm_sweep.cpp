@@ -4,6 +4,7 @@
 // --resume-if-exists completes. The real one-node cluster is in tests/slurm/.
 #include "TestPaths.h"
 #include "slurm/SlurmSweep.h"
+#include "util/Error.h"
 #include "support/RunCommand.h"
 #include "support/TinyDataset.h"
 
@@ -98,6 +99,22 @@ TEST(SlurmSweep, DryRunWritesTheArrayScriptAndOneConfigurationPerRun)
     const auto cancel = runCommand(cli("--slurm-cancel " + dir));
     EXPECT_EQ(cancel.exitCode, 1);
     EXPECT_TRUE(contains(cancel.output, "not submitted (dry run): nothing to cancel")) << cancel.output;
+    // The workbench's cancel (several tasks, one scancel) refuses the same, and
+    // what is not a task of the sweep, before asking Slurm anything.
+    const auto refusal = [](const slurm::Sweep& s, const std::vector<int>& indices) {
+        try {
+            slurm::cancelTasks(s, indices);
+        } catch (const parity::Error& e) {
+            return std::string(e.what());
+        }
+        return std::string("no error");
+    };
+    EXPECT_TRUE(contains(refusal(sweep, {1}), "not submitted (dry run): nothing to cancel")) << refusal(sweep, {1});
+    slurm::Sweep submitted = sweep;
+    submitted.jobId = "4242";
+    EXPECT_TRUE(contains(refusal(submitted, {}), "no task to cancel")) << refusal(submitted, {});
+    EXPECT_TRUE(contains(refusal(submitted, {1, 4}), "has runs 0 to 3, not 4")) << refusal(submitted, {1, 4});
+    EXPECT_TRUE(contains(refusal(submitted, {-1}), "has runs 0 to 3, not -1")) << refusal(submitted, {-1});
 }
 
 // The workbench submits sweeps that come from no file (the form's run, an
@@ -205,7 +222,7 @@ TEST(SlurmSweep, TellsARunsStateFromTheSchedulerAndItsDirectory)
     TempDir tmp;
     const std::string runDir = tmp / "run";
     fs::create_directories(runDir);
-    slurm::SweepRun run{0, "mnist base-mlp 2 mse add sub", runDir, 5};
+    slurm::SweepRun run{0, "mnist base-mlp 2 mse add sub", runDir, 5, ""};
     using State = slurm::RunStatus::State;
     auto record = [&](const std::string& status, int epochs) {
         std::ofstream(runDir + "/run.json") << nlohmann::json{
@@ -252,6 +269,16 @@ TEST(SlurmSweep, TellsARunsStateFromTheSchedulerAndItsDirectory)
     EXPECT_EQ(slurm::statusOf(run, std::nullopt, "").state, State::Stopped);
     fs::remove(runDir + "/run.json");
     EXPECT_EQ(slurm::statusOf(run, std::nullopt, "").state, State::Unknown);
+    // A waiting task of an array is forgotten as soon as it is cancelled:
+    // the sweep's record of the cancellation says what became of it.
+    run.cancelled = "2026-12-02T07:05:40+0000";
+    st = slurm::statusOf(run, std::nullopt, "");
+    EXPECT_EQ(st.state, State::Cancelled);
+    EXPECT_EQ(st.reason, "cancelled 2026-12-02T07:05:40+0000; Slurm no longer lists the task");
+    record("stopped", 2); // cancelled while it ran
+    EXPECT_EQ(slurm::statusOf(run, std::nullopt, "").state, State::Cancelled);
+    record("finished", 5); // it had finished: that stands
+    EXPECT_EQ(slurm::statusOf(run, std::nullopt, "").state, State::Done);
 }
 
 namespace {

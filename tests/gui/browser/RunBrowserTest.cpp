@@ -16,6 +16,9 @@
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QMenu>
+#include <QMessageBox>
+#include <QMutex>
+#include <QTimer>
 #include <QToolButton>
 #include <QtTest>
 
@@ -355,6 +358,106 @@ private Q_SLOTS:
         // Slurm's last word was one epoch; the directory, read since, has two.
         QCOMPARE(browser.model()->index(0, RunListModel::JobColumn).data().toString(), QStringLiteral("running 2/2"));
         QCOMPARE(browser.model()->index(0, RunListModel::EpochsColumn).data().toInt(), 2);
+    }
+
+    // "Cancel tasks..." cancels the selected runs' waiting or running tasks
+    // (one scancel per sweep) once the user says so; a run whose task ended
+    // is not offered, and the row's Job column follows what Slurm says next.
+    void cancelsTheSelectedRunsTasks()
+    {
+        using parity::slurm::RunStatus;
+        const QString save = m_tmp.filePath("slurm-cancel");
+        const QString k2 = save + "/mnist/base-mlp/k2/mse/add/sub", k3 = save + "/mnist/base-mlp/k3/mse/add/sub",
+                      k4 = save + "/mnist/base-mlp/k4/mse/add/sub";
+        parity::test::copyFiles(parity::test::runDirFor(m_save, 2), k2);
+        parity::test::copyFiles(parity::test::runDirFor(m_save, 3), k3);
+        std::atomic<bool> cancelled{false};
+        RunBrowser browser;
+        browser.jobTracker()->setReader(
+            [&](const QString& saveDir, const std::vector<parity::slurm::SweepStatus>&, bool) {
+                parity::slurm::SweepStatus sweep;
+                sweep.sweep.jobId = "808";
+                sweep.sweep.id = "sweep-1";
+                sweep.sweep.dir = (saveDir + "/slurm/sweep-1").toStdString();
+                const auto task = [&](int index, const QString& dir, RunStatus::State state) {
+                    RunStatus run;
+                    run.index = index;
+                    run.state = cancelled && state != RunStatus::State::Done ? RunStatus::State::Cancelled : state;
+                    run.runDir = dir.toStdString();
+                    run.header = "mnist base-mlp " + std::to_string(index + 2) + " mse add sub";
+                    run.epochs = 2;
+                    run.epochsCompleted = state == RunStatus::State::Pending ? 0 : 1;
+                    run.reason = state == RunStatus::State::Pending ? "Resources" : "";
+                    return run;
+                };
+                sweep.runs = {task(0, k2, RunStatus::State::Done), task(1, k3, RunStatus::State::Running),
+                              task(2, k4, RunStatus::State::Pending)};
+                return std::vector<parity::slurm::SweepStatus>{sweep};
+            });
+        std::vector<std::pair<std::string, std::vector<int>>> calls;
+        QMutex mutex;
+        browser.jobTracker()->setCanceller([&](const parity::slurm::Sweep& sweep, const std::vector<int>& indices) {
+            QMutexLocker lock(&mutex);
+            calls.emplace_back(sweep.jobId, indices);
+            cancelled = true;
+        });
+        auto* cancelButton = browser.findChild<QPushButton*>(QStringLiteral("cancel_tasks"));
+        QVERIFY(cancelButton);
+        setRootAndWait(browser, save);
+        QVERIFY(cancelButton->isHidden()); // before Slurm has been heard: no Job column, no button
+        browser.resize(1000, 700);
+        browser.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&browser));
+        QTRY_VERIFY_WITH_TIMEOUT(browser.model()->hasJobs() && browser.model()->rowCount() == 3, 10000);
+        QVERIFY(cancelButton->isVisible());
+        QVERIFY(!cancelButton->isEnabled()); // nothing selected
+
+        const int done = browser.model()->rowOfRunDir(k2), running = browser.model()->rowOfRunDir(k3),
+                  pending = browser.model()->rowOfRunDir(k4);
+        browser.selectRows({done});
+        QVERIFY(!cancelButton->isEnabled()); // its task ended
+        QVERIFY(!browser.cancelSelectedTasks());
+        QVERIFY2(browser.statusText().contains("No selected run"), qPrintable(browser.statusText()));
+
+        // Asked first: "Keep them" cancels nothing.
+        browser.selectRows({done, running, pending});
+        QVERIFY(cancelButton->isEnabled());
+        QString question;
+        const auto answer = [&](const QString& button) {
+            QTimer::singleShot(0, this, [&question, button] {
+                auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+                QVERIFY(box);
+                QCOMPARE(box->objectName(), QStringLiteral("cancel_tasks_question"));
+                question = box->text() + "\n" + box->informativeText();
+                for (QAbstractButton* b : box->buttons())
+                    if (b->text() == button)
+                        b->click();
+            });
+        };
+        answer(QStringLiteral("Keep them"));
+        cancelButton->click();
+        QVERIFY2(question.contains("Cancel the Slurm tasks of 2 runs?"), qPrintable(question));
+        QVERIFY2(question.contains("running 1/2") && question.contains("pending (Resources)"), qPrintable(question));
+        QVERIFY2(!question.contains("done"), qPrintable(question));
+        QTest::qWait(100);
+        QVERIFY(calls.empty());
+
+        // "Cancel tasks": one scancel for the sweep's two active tasks.
+        answer(QStringLiteral("Cancel tasks"));
+        cancelButton->click();
+        QTRY_VERIFY2(browser.statusText().contains("Cancelled tasks 1, 2 of job 808"),
+                     qPrintable(browser.statusText()));
+        {
+            QMutexLocker lock(&mutex);
+            QCOMPARE(calls.size(), size_t(1));
+            QCOMPARE(calls[0].first, std::string("808"));
+            QCOMPARE(calls[0].second, (std::vector<int>{1, 2}));
+        }
+        // Slurm's next word: both cancelled; nothing is left to cancel.
+        QTRY_COMPARE_WITH_TIMEOUT(
+            browser.model()->index(browser.model()->rowOfRunDir(k3), RunListModel::JobColumn).data().toString(),
+            QStringLiteral("cancelled"), 10000);
+        QTRY_VERIFY(!cancelButton->isEnabled());
     }
 };
 

@@ -4,6 +4,7 @@
 #include "slurm/SlurmJobTracker.h"
 
 #include "TestPaths.h"
+#include "util/Error.h"
 
 #include <QMutex>
 #include <QSignalSpy>
@@ -134,6 +135,51 @@ private Q_SLOTS:
         slow = false;
         QTRY_VERIFY(!tracker.isReading() && !tracker.sweeps().empty());
         QCOMPARE(tracker.sweeps().front().sweep.dir, std::string("/new/sweep"));
+    }
+
+    // Cancelling runs the canceller off the GUI thread, one call per sweep:
+    // a sweep Slurm refuses is reported without keeping the other from its
+    // cancellation; then every sweep is read again, and again a little later.
+    void cancelsOffTheGuiThreadAndAsksAgain()
+    {
+        FakeSlurm slurm;
+        slurm.set({sweepOf("/s/a", {RunStatus::State::Running, RunStatus::State::Pending})});
+        SlurmJobTracker tracker;
+        tracker.setReader(slurm.reader());
+        tracker.setInterval(60000); // only the cancellation's reads
+        tracker.setSaveDir(QStringLiteral("/s"));
+        tracker.setActive(true);
+        QTRY_VERIFY(!tracker.isReading() && !tracker.sweeps().empty());
+
+        QMutex mutex;
+        std::vector<std::pair<std::string, std::vector<int>>> calls;
+        std::atomic<bool> onGuiThread{false};
+        QThread* gui = QThread::currentThread();
+        tracker.setCanceller([&](const parity::slurm::Sweep& sweep, const std::vector<int>& indices) {
+            onGuiThread = onGuiThread || QThread::currentThread() == gui;
+            if (sweep.jobId == "78")
+                throw parity::Error("scancel 78_3 failed: Invalid job id specified");
+            QMutexLocker lock(&mutex);
+            calls.emplace_back(sweep.jobId, indices);
+        });
+        QSignalSpy finished(&tracker, &SlurmJobTracker::cancelFinished);
+        const int readsBefore = slurm.reads.load();
+        SlurmJobTracker::Cancellation refused{sweepOf("/s/b", {}).sweep, {3}};
+        refused.sweep.jobId = "78";
+        tracker.cancelTasks({{sweepOf("/s/a", {}).sweep, {0, 1}}, refused});
+        QVERIFY(tracker.isCancelling());
+        tracker.cancelTasks({{sweepOf("/s/a", {}).sweep, {0}}}); // one at a time: ignored
+        QTRY_COMPARE(finished.count(), 1);
+        QVERIFY(!tracker.isCancelling());
+        QVERIFY(!onGuiThread);
+        QCOMPARE(calls.size(), size_t(1));
+        QCOMPARE(calls[0].first, std::string("77"));
+        QCOMPARE(calls[0].second, (std::vector<int>{0, 1}));
+        QCOMPARE(finished[0][0].toString(), QStringLiteral("tasks 0, 1 of job 77"));
+        QCOMPARE(finished[0][1].toString(), QStringLiteral("scancel 78_3 failed: Invalid job id specified"));
+        QTRY_VERIFY(slurm.reads.load() >= readsBefore + 1);                    // read again at once
+        QTRY_VERIFY_WITH_TIMEOUT(slurm.reads.load() >= readsBefore + 2, 5000); // and once more a little later
+        QCOMPARE(slurm.everything.load(), slurm.reads.load());                 // each of them everything
     }
 
     // The default reader on a save directory without sweeps, or none at

@@ -266,6 +266,7 @@ void RunBrowser::jobsChanged()
                      && m_notStartedStates.value(dir, -1) != state);
     }
     m_notStartedStates = notStarted;
+    m_scanFound = rowsFound(); // rows of tasks not started came or went: the rescan they cause has nothing new to say
     if (rescan)
         m_model->refresh();
     // The sweeps with a task still to end, else the newest one.
@@ -321,18 +322,10 @@ bool RunBrowser::isScanning() const { return m_model->isScanning(); }
 
 void RunBrowser::scanned()
 {
-    const QString saveDir = m_model->root();
     m_keptSelection.clear(); // restored when the rows were reset (restoreSelection)
-    int unreadable = 0;
-    for (int row = 0; row < m_model->rowCount(); ++row)
-        unreadable += m_model->errorAt(row).isEmpty() ? 0 : 1;
-    const QString found =
-        !QFileInfo(saveDir).isDir() ? tr("%1 is not a directory").arg(saveDir)
-        : unreadable
-            ? tr("%1 runs, %2 unreadable (hover over a row for the reason)").arg(m_model->rowCount()).arg(unreadable)
-            : tr("%1 runs").arg(m_model->rowCount());
-    // A rescan of its own (a run wrote a file) that finds what the last one
-    // found leaves the status line alone: "Cancelled ...", "Wrote ..." stay.
+    // A rescan of its own (a run wrote a file) that finds what the rows
+    // already showed leaves the status line alone: "Cancelled ...", "Wrote ..." stay.
+    const QString found = rowsFound();
     if (m_announceScan || found != m_scanFound)
         setStatus(found);
     m_scanFound = found;
@@ -359,6 +352,18 @@ void RunBrowser::scanned()
     else
         m_jobs->pollSoon();
     Q_EMIT runsScanned(m_model->rowCount());
+}
+
+QString RunBrowser::rowsFound() const
+{
+    int unreadable = 0;
+    for (int row = 0; row < m_model->rowCount(); ++row)
+        unreadable += m_model->errorAt(row).isEmpty() ? 0 : 1;
+    if (!QFileInfo(m_model->root()).isDir())
+        return tr("%1 is not a directory").arg(m_model->root());
+    if (unreadable)
+        return tr("%1 runs, %2 unreadable (hover over a row for the reason)").arg(m_model->rowCount()).arg(unreadable);
+    return tr("%1 runs").arg(m_model->rowCount());
 }
 
 QString RunBrowser::root() const { return m_model->root(); }

@@ -115,6 +115,8 @@ private:
     void updateButtons();
     void scanned();
     void setStatus(const QString& text);
+    /// "3 runs", "3 runs, 1 unreadable (...)" or "... is not a directory".
+    QString rowsFound() const;
 
     RunListModel* m_model = nullptr;
     QSortFilterProxyModel* m_proxy = nullptr;

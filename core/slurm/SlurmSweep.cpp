@@ -733,6 +733,17 @@ std::string statusText(const SweepStatus& status)
 
 namespace {
 
+/// run.json's "status" in `runDir` ("" when there is none or it cannot be read).
+std::string recordedStatus(const std::string& runDir)
+{
+    try {
+        const RunDirectory dir(runDir);
+        return fs::exists(dir.runJson()) ? dir.readRunJson().value("status", "") : "";
+    } catch (const std::exception&) {
+        return "";
+    }
+}
+
 void scancel(const Sweep& s, const std::vector<int>& indices)
 {
     if (s.jobId.empty())
@@ -760,9 +771,13 @@ void scancel(const Sweep& s, const std::vector<int>& indices)
     try {
         Sweep now = Sweep::read(s.dir);
         const std::string at = nowText();
-        for (SweepRun& run : now.runs)
-            if (indices.empty() || std::find(indices.begin(), indices.end(), run.index) != indices.end())
+        for (SweepRun& run : now.runs) {
+            const bool asked = indices.empty() || std::find(indices.begin(), indices.end(), run.index) != indices.end();
+            // The first cancellation stands; a run that had ended was not cancelled.
+            const std::string recorded = recordedStatus(run.runDir);
+            if (asked && run.cancelled.empty() && recorded != "finished" && recorded != "failed")
                 run.cancelled = at;
+        }
         writeSweepJson(now);
     } catch (const std::exception&) {
     }

@@ -240,12 +240,17 @@ void RunBrowser::jobsChanged()
     if (m_fitColumns) {
         fitColumns(); // rows of runs not started came or went
     } else if (jobs) {
-        // "done" became "pending (Priority)": the column widens for it (the rest of the widths stay).
-        const int width = m_view->columnWidth(RunListModel::JobColumn);
-        m_view->resizeColumnToContents(RunListModel::JobColumn);
-        const int wanted = qMin(m_view->columnWidth(RunListModel::JobColumn), kJobColumnWidth);
-        m_view->setColumnWidth(RunListModel::JobColumn, qMax(width, wanted));
-        if (wanted > width)
+        // "done" became "pending (Priority)", "not started" became "never
+        // started": the columns widen for them (the rest of the widths stay).
+        bool wider = false;
+        for (const int column : {int(RunListModel::JobColumn), int(RunListModel::StatusColumn)}) {
+            const int width = m_view->columnWidth(column);
+            m_view->resizeColumnToContents(column);
+            const int wanted = qMin(m_view->columnWidth(column), kJobColumnWidth);
+            m_view->setColumnWidth(column, qMax(width, wanted));
+            wider = wider || wanted > width;
+        }
+        if (wider)
             fitRunColumn();
     }
     // A task that started or ended has a run directory now, or soon: look
@@ -266,7 +271,13 @@ void RunBrowser::jobsChanged()
                      && m_notStartedStates.value(dir, -1) != state);
     }
     m_notStartedStates = notStarted;
-    m_scanFound = rowsFound(); // rows of tasks not started came or went: the rescan they cause has nothing new to say
+    // Rows of tasks not started came or went: the count follows them where the
+    // status line shows it, and the rescan they cause has nothing new to say.
+    if (const QString found = rowsFound(); found != m_scanFound) {
+        if (m_status->text() == m_scanFound)
+            setStatus(found);
+        m_scanFound = found;
+    }
     if (rescan)
         m_model->refresh();
     // The sweeps with a task still to end, else the newest one.
@@ -323,10 +334,10 @@ bool RunBrowser::isScanning() const { return m_model->isScanning(); }
 void RunBrowser::scanned()
 {
     m_keptSelection.clear(); // restored when the rows were reset (restoreSelection)
-    // A rescan of its own (a run wrote a file) that finds what the rows
-    // already showed leaves the status line alone: "Cancelled ...", "Wrote ..." stay.
+    // A rescan of its own (a run wrote a file) leaves what the status line
+    // says since ("Cancelled ...", "Wrote ...") until the number changes.
     const QString found = rowsFound();
-    if (m_announceScan || found != m_scanFound)
+    if (m_announceScan || found != m_scanFound || m_status->text() == m_scanFound)
         setStatus(found);
     m_scanFound = found;
     m_announceScan = false;
@@ -354,6 +365,11 @@ void RunBrowser::scanned()
     Q_EMIT runsScanned(m_model->rowCount());
 }
 
+QString RunBrowser::runCount() const
+{
+    return m_model->rowCount() == 1 ? tr("1 run") : tr("%1 runs").arg(m_model->rowCount());
+}
+
 QString RunBrowser::rowsFound() const
 {
     int unreadable = 0;
@@ -362,8 +378,8 @@ QString RunBrowser::rowsFound() const
     if (!QFileInfo(m_model->root()).isDir())
         return tr("%1 is not a directory").arg(m_model->root());
     if (unreadable)
-        return tr("%1 runs, %2 unreadable (hover over a row for the reason)").arg(m_model->rowCount()).arg(unreadable);
-    return tr("%1 runs").arg(m_model->rowCount());
+        return tr("%1, %2 unreadable (hover over a row for the reason)").arg(runCount()).arg(unreadable);
+    return runCount();
 }
 
 QString RunBrowser::root() const { return m_model->root(); }
@@ -565,7 +581,8 @@ void RunBrowser::askCancelTasks()
     question.setInformativeText(runs.join(QLatin1Char('\n'))
                                 + tr("\n\nA waiting task is dropped. A running one stops at the end of its "
                                      "batch; its run keeps what it saved and is recorded as stopped."));
-    QPushButton* cancel = question.addButton(tr("Cancel tasks"), QMessageBox::DestructiveRole);
+    QPushButton* cancel = question.addButton(rows.size() == 1 ? tr("Cancel task") : tr("Cancel tasks"),
+                                             QMessageBox::DestructiveRole);
     question.setDefaultButton(question.addButton(tr("Keep them"), QMessageBox::RejectRole));
     question.exec();
     if (question.clickedButton() == cancel)

@@ -117,6 +117,7 @@ private:
     void setStatus(const QString& text);
     /// "3 runs", "3 runs, 1 unreadable (...)" or "... is not a directory".
     QString rowsFound() const;
+    QString runCount() const; ///< "1 run", "3 runs"
 
     RunListModel* m_model = nullptr;
     QSortFilterProxyModel* m_proxy = nullptr;

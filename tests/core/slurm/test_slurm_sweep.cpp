@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <thread>
@@ -166,6 +167,54 @@ TEST(SlurmSweep, BadInputIsRefusedAndLeavesNothingHalfWritten)
     const auto notSweep = runCommand(cli("--slurm-status " + tmp.path()));
     EXPECT_EQ(notSweep.exitCode, 1);
     EXPECT_TRUE(contains(notSweep.output, tmp.path() + ": not a Slurm sweep directory")) << notSweep.output;
+}
+
+// A cancellation is recorded per run in sweep.json, since Slurm forgets a
+// waiting task of an array at once: the first time stands, and a run that
+// had ended is not marked cancelled. scancel is a stand-in on PATH that
+// writes down its arguments.
+TEST(SlurmSweep, ACancellationIsRecordedForTheRunsItStopped)
+{
+    TempDir tmp;
+    writeFourRunConfig(tmp);
+    const auto config = parity::SweepConfig::load(tmp / "c.json", {{"save_dir", tmp / "save"}});
+    slurm::Sweep sweep = slurm::writeSweep(config, tmp / "c.json", tmp / "save", {}, PARITY_TRAIN_EXE, "a test");
+    auto edit = [&](const std::function<void(nlohmann::json&)>& change) {
+        auto j = nlohmann::json::parse(readFile(sweep.dir + "/sweep.json"));
+        change(j);
+        std::ofstream(sweep.dir + "/sweep.json") << j.dump(2);
+    };
+    edit([](nlohmann::json& j) { j["job_id"] = "4242"; });
+    sweep = slurm::Sweep::read(sweep.dir);
+    fs::create_directories(tmp / "bin");
+    std::ofstream(tmp / "bin/scancel") << "#!/bin/sh\necho \"$*\" >> '" << tmp / "scancel.calls"
+                                       << "'\n";
+    fs::permissions(tmp / "bin/scancel", fs::perms::owner_all);
+    const std::string path = std::getenv("PATH") ? std::getenv("PATH") : "/usr/bin:/bin";
+    ::setenv("PATH", (tmp / "bin:" + path).c_str(), 1);
+    // Run 0 had finished before it was cancelled.
+    fs::create_directories(sweep.runs[0].runDir);
+    std::ofstream(sweep.runs[0].runDir + "/run.json")
+        << nlohmann::json{{"format", "parity-workbench-run"}, {"version", 1}, {"status", "finished"}}.dump();
+
+    slurm::cancelTasks(sweep, {0, 1});
+    auto now = slurm::Sweep::read(sweep.dir);
+    EXPECT_EQ(now.runs[0].cancelled, "");
+    EXPECT_NE(now.runs[1].cancelled, "");
+    EXPECT_EQ(now.runs[2].cancelled, "");
+    edit([](nlohmann::json& j) { j["runs"][1]["cancelled"] = "2026-01-01T00:00:00+0000"; });
+    slurm::cancel(sweep); // the whole array, from the caller's old copy of the sweep
+    now = slurm::Sweep::read(sweep.dir);
+    ::setenv("PATH", path.c_str(), 1);
+    EXPECT_EQ(now.runs[0].cancelled, "");
+    EXPECT_EQ(now.runs[1].cancelled, "2026-01-01T00:00:00+0000");
+    EXPECT_NE(now.runs[2].cancelled, "");
+    EXPECT_NE(now.runs[3].cancelled, "");
+    EXPECT_EQ(now.jobId, "4242");
+    EXPECT_EQ(readFile(tmp / "scancel.calls"), "4242_0 4242_1\n4242\n");
+    // Slurm no longer lists run 2's task: the record says what became of it.
+    const auto status = slurm::statusOf(now.runs[2], std::nullopt, "");
+    EXPECT_EQ(status.state, slurm::RunStatus::State::Cancelled);
 }
 
 TEST(SlurmSweep, OnlyRunTrainsThatRunAlone)

@@ -21,6 +21,8 @@
 #include "plots/AccuracyPlot.h"
 #include "plots/LossPlot.h"
 #include "run/LogPane.h"
+#include "slurm/SlurmJobTracker.h"
+#include "util/Error.h"
 #include "util/BlasStartup.h"
 
 #include "support/GuiTestRuns.h"
@@ -692,6 +694,33 @@ private Q_SLOTS:
         QVERIFY2(window.width() <= std::max(available.width(), window.minimumSizeHint().width()),
                  qPrintable(QStringLiteral("%1 on %2").arg(window.width()).arg(available.width())));
         QVERIFY(window.height() <= std::max(available.height(), window.minimumSizeHint().height()));
+    }
+
+    // Slurm tasks cancelled from the Runs tab are a lasting act: the Log
+    // says so, and says what Slurm refused (the canceller is a seam).
+    void theLogSaysWhichSlurmTasksWereCancelled()
+    {
+        MainWindow window;
+        window.setInteractive(false);
+        auto* tracker = window.runsPage()->browser()->jobTracker();
+        tracker->setReader([](const QString&, const std::vector<parity::slurm::SweepStatus>&, bool) {
+            return std::vector<parity::slurm::SweepStatus>{};
+        });
+        tracker->setCanceller([](const parity::slurm::Sweep& sweep, const std::vector<int>&) {
+            if (sweep.jobId == "809")
+                throw parity::Error("scancel 809_0 failed: Access/permission denied");
+        });
+        parity::slurm::Sweep ours, theirs;
+        ours.jobId = "808";
+        ours.dir = "/s/ours";
+        theirs.jobId = "809";
+        theirs.dir = "/s/theirs";
+        tracker->cancelTasks({{ours, {1}}, {theirs, {0}}});
+        QTRY_VERIFY2(window.log()->toPlainText().contains(QStringLiteral("Cancelled task 1 of job 808 on Slurm")),
+                     qPrintable(window.log()->toPlainText()));
+        QVERIFY2(window.log()->toPlainText().contains(
+                     QStringLiteral("Slurm did not cancel: scancel 809_0 failed: Access/permission denied")),
+                 qPrintable(window.log()->toPlainText()));
     }
 };
 

@@ -409,6 +409,8 @@ private Q_SLOTS:
         browser.show();
         QVERIFY(QTest::qWaitForWindowExposed(&browser));
         QTRY_VERIFY_WITH_TIMEOUT(browser.model()->hasJobs() && browser.model()->rowCount() == 3, 10000);
+        // The scan found two runs; Slurm's task not started is the third row, and the count follows.
+        QTRY_COMPARE(browser.statusText(), QStringLiteral("3 runs"));
         QVERIFY(cancelButton->isVisible());
         QVERIFY(!cancelButton->isEnabled()); // nothing selected
 
@@ -458,6 +460,12 @@ private Q_SLOTS:
             browser.model()->index(browser.model()->rowOfRunDir(k3), RunListModel::JobColumn).data().toString(),
             QStringLiteral("cancelled"), 10000);
         QTRY_VERIFY(!cancelButton->isEnabled());
+        // "not started" became "never started": the Status column widens for it.
+        const int k4Row = browser.model()->rowOfRunDir(k4);
+        QTRY_COMPARE(browser.model()->index(k4Row, RunListModel::StatusColumn).data().toString(),
+                     QStringLiteral("never started"));
+        QVERIFY(browser.view()->columnWidth(RunListModel::StatusColumn)
+                >= browser.view()->fontMetrics().horizontalAdvance(QStringLiteral("never started")));
     }
 };
 

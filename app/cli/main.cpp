@@ -100,11 +100,13 @@ int slurmMain(const parity::CliOptions& options)
     if (!options.slurmCancel.empty()) {
         const slurm::Sweep sweep = slurm::Sweep::read(options.slurmCancel);
         const std::optional<int> only = options.onlyRun >= 0 ? std::optional<int>(options.onlyRun) : std::nullopt;
-        slurm::cancel(sweep, only);
+        const std::string note = slurm::cancel(sweep, only);
         std::printf("Cancelled %s (sweep %s)\n",
                     only ? ("task " + std::to_string(*only) + " of job " + sweep.jobId).c_str()
                          : ("job " + sweep.jobId + ", every task").c_str(),
                     sweep.id.c_str());
+        if (!note.empty())
+            std::fprintf(stderr, "parity-train: warning: %s\n", note.c_str());
         return 0;
     }
     return -1;

@@ -12,7 +12,6 @@
 #include "io/RunDirectory.h"
 #include "form/ExperimentForm.h"
 #include "run/LogPane.h"
-#include "slurm/SlurmJobTracker.h"
 #include "util/BlasStartup.h"
 #include "util/MachineReport.h"
 
@@ -123,13 +122,12 @@ MainWindow::MainWindow(QWidget* parent)
     });
     connect(m_runPanel, &RunPanel::errorOccurred, this, &MainWindow::reportError);
     connect(m_runPanel, &RunPanel::slurmSubmitted, this, &MainWindow::reportSlurmSubmission);
-    connect(m_runs->browser()->jobTracker(), &SlurmJobTracker::cancelFinished, this,
-            [this](const QString& cancelled, const QString& errors) {
-                if (!cancelled.isEmpty())
-                    m_log->appendMessage(tr("Cancelled %1 on Slurm").arg(cancelled));
-                if (!errors.isEmpty())
-                    m_log->appendError(tr("Slurm did not cancel: %1").arg(errors));
-            });
+    connect(m_runs, &RunsPage::slurmTasksCancelled, this, [this](const CancelOutcome& outcome) {
+        for (const QString& cancelled : outcome.cancelled)
+            m_log->appendMessage(tr("Cancelled %1 on Slurm").arg(cancelled));
+        for (const QString& problem : outcome.problems)
+            m_log->appendError(tr("Cancelling on Slurm: %1").arg(problem));
+    });
     connect(m_runPanel, &RunPanel::configPathChanged, this, &MainWindow::updateTitle);
     connect(m_runs, &RunsPage::runOpened, this, [this](const RunRecord& record) {
         m_monitor->showRecord(record);

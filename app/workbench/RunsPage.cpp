@@ -18,6 +18,7 @@ RunsPage::RunsPage(RunController* controller, QWidget* parent)
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_browser);
     connect(m_browser, &RunBrowser::runOpened, this, &RunsPage::runOpened);
+    connect(m_browser, &RunBrowser::tasksCancelled, this, &RunsPage::slurmTasksCancelled);
     connect(controller, &RunController::runFailed, this, &RunsPage::refresh);
     // The save directories shown before stay reachable across sessions.
     m_browser->setRecentRoots(QSettings().value(QStringLiteral("runs/recentRoots")).toStringList());

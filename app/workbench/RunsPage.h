@@ -1,5 +1,6 @@
 #pragma once
 #include "common/RunRecord.h"
+#include "slurm/SlurmJobTracker.h"
 
 #include <QWidget>
 
@@ -24,6 +25,8 @@ public:
 
 Q_SIGNALS:
     void runOpened(const parity::gui::RunRecord& record);
+    /// Slurm tasks were cancelled (or refused) from the browser.
+    void slurmTasksCancelled(const parity::gui::CancelOutcome& outcome);
 
 private:
     RunBrowser* m_browser;

@@ -1,4 +1,5 @@
 #include "io/ResultWriter.h"
+#include "util/Text.h"
 
 #include "events/MetricNames.h"
 #include "io/RunDirectory.h"
@@ -142,10 +143,7 @@ std::string ResultWriter::startFresh()
     }
     if (old.empty())
         return "";
-    char stamp[32];
-    const std::time_t now = std::time(nullptr);
-    std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", std::localtime(&now));
-    const std::string previous = runfiles::kPreviousPrefix + std::string(stamp);
+    const std::string previous = runfiles::kPreviousPrefix + localTimeText("%Y%m%d-%H%M%S");
     fs::path dest = fs::path(m_runDir) / previous;
     for (int i = 2; fs::exists(dest); ++i)
         dest = fs::path(m_runDir) / (previous + "-" + std::to_string(i));

@@ -28,14 +28,6 @@ constexpr const char* kFormat = "parity-workbench-slurm-sweep";
 /// Lines of a failed task's log shown with its status.
 constexpr size_t kLogTailLines = 12;
 
-std::string nowText(const char* format = "%Y-%m-%dT%H:%M:%S%z")
-{
-    char buf[40];
-    const std::time_t t = std::time(nullptr);
-    std::strftime(buf, sizeof buf, format, std::localtime(&t));
-    return buf;
-}
-
 /// Single-quoted for bash.
 std::string shellQuoted(const std::string& s)
 {
@@ -250,12 +242,12 @@ nlohmann::json sweepJson(const Sweep& s)
             {"submitted", s.submitted}};
 }
 
-void writeSweepJson(const Sweep& s)
-{
-    writeFileAtomically((fs::path(s.dir) / kSweepJson).string(), sweepJson(s).dump(2) + "\n");
-}
-
 } // namespace
+
+void Sweep::write() const
+{
+    writeFileAtomically((fs::path(dir) / kSweepJson).string(), sweepJson(*this).dump(2) + "\n");
+}
 
 Sweep Sweep::read(const std::string& dirPath)
 {
@@ -369,7 +361,7 @@ Sweep writeSweep(const SweepConfig& config, const std::string& configPath, const
     s.configPath = configPath.empty() ? std::string() : fs::absolute(configPath).lexically_normal().string();
     s.writtenBy = writtenBy;
     s.options = options;
-    s.created = nowText();
+    s.created = localTimeText();
     const fs::path slurmDir = fs::absolute(saveDir).lexically_normal() / "slurm";
     std::error_code ec;
     fs::create_directories(slurmDir, ec);
@@ -377,7 +369,7 @@ Sweep writeSweep(const SweepConfig& config, const std::string& configPath, const
         throw Error("cannot create " + slurmDir.string() + " (in the save directory " + saveDir
                     + "): " + (ec ? ec.message() : std::string("not a directory")));
     const std::string stem = configPath.empty() ? config.runs().front().dataset : fs::path(configPath).stem().string();
-    const std::string base = (stem.empty() ? std::string("sweep") : stem) + "-" + nowText("%Y%m%d-%H%M%S");
+    const std::string base = (stem.empty() ? std::string("sweep") : stem) + "-" + localTimeText("%Y%m%d-%H%M%S");
     fs::path dir;
     for (int attempt = 1;; ++attempt) {
         s.id = attempt == 1 ? base : base + "-" + std::to_string(attempt);
@@ -417,7 +409,7 @@ Sweep writeSweep(const SweepConfig& config, const std::string& configPath, const
         }
         writeFileAtomically(s.scriptPath(), batchScript(s, parityTrain));
         fs::permissions(s.scriptPath(), fs::perms::owner_exec | fs::perms::group_exec, fs::perm_options::add);
-        writeSweepJson(s);
+        s.write();
     } catch (...) {
         fs::remove_all(dir, ec);
         throw;
@@ -444,9 +436,9 @@ void submit(Sweep& s)
                     + (ec ? " could not be removed (" + ec.message() + ")" : std::string(" was removed")));
     }
     s.jobId = jobId;
-    s.submitted = nowText();
+    s.submitted = localTimeText();
     try {
-        writeSweepJson(s);
+        s.write();
     } catch (const Error& e) {
         throw Error("submitted as job " + jobId + ", but the record could not be written (" + e.what()
                     + "): follow it with squeue -j " + jobId + ", cancel it with scancel " + jobId);
@@ -729,72 +721,6 @@ std::string statusText(const SweepStatus& status)
     }
     out << "\n";
     return out.str();
-}
-
-namespace {
-
-/// run.json's "status" in `runDir` ("" when there is none or it cannot be read).
-std::string recordedStatus(const std::string& runDir)
-{
-    try {
-        const RunDirectory dir(runDir);
-        return fs::exists(dir.runJson()) ? dir.readRunJson().value("status", "") : "";
-    } catch (const std::exception&) {
-        return "";
-    }
-}
-
-void scancel(const Sweep& s, const std::vector<int>& indices)
-{
-    if (s.jobId.empty())
-        throw Error(s.dir + ": the sweep was not submitted (dry run): nothing to cancel");
-    std::vector<std::string> command{"scancel"};
-    for (const int index : indices) {
-        if (index < 0 || index >= int(s.runs.size()))
-            throw Error("the sweep " + s.id + " has runs 0 to " + std::to_string(int(s.runs.size()) - 1) + ", not "
-                        + std::to_string(index));
-        command.push_back(s.jobId + "_" + std::to_string(index));
-    }
-    if (indices.empty())
-        command.push_back(s.jobId);
-    const ProcessResult r = runProcess(command);
-    if (!r.ok()) {
-        std::string targets;
-        for (size_t i = 1; i < command.size(); ++i)
-            targets += (i > 1 ? " " : "") + command[i];
-        throw Error("scancel " + targets + " failed: " + r.message());
-    }
-    // Recorded after the fact, from sweep.json as it is now (the caller's
-    // copy may be old). Slurm has cancelled the tasks whatever happens here:
-    // a sweep directory that cannot be written (another user's) only loses
-    // the record, and its waiting tasks then read as unknown.
-    try {
-        Sweep now = Sweep::read(s.dir);
-        const std::string at = nowText();
-        for (SweepRun& run : now.runs) {
-            const bool asked = indices.empty() || std::find(indices.begin(), indices.end(), run.index) != indices.end();
-            // The first cancellation stands; a run that had ended was not cancelled.
-            const std::string recorded = recordedStatus(run.runDir);
-            if (asked && run.cancelled.empty() && recorded != "finished" && recorded != "failed")
-                run.cancelled = at;
-        }
-        writeSweepJson(now);
-    } catch (const std::exception&) {
-    }
-}
-
-} // namespace
-
-void cancel(const Sweep& s, std::optional<int> index)
-{
-    scancel(s, index ? std::vector<int>{*index} : std::vector<int>{});
-}
-
-void cancelTasks(const Sweep& s, const std::vector<int>& indices)
-{
-    if (indices.empty())
-        throw Error("the sweep " + s.id + ": no task to cancel");
-    scancel(s, indices);
 }
 
 std::vector<std::string> sweepDirs(const std::string& saveDir)

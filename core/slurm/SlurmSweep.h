@@ -65,6 +65,9 @@ struct Sweep {
     std::string logPath(int index) const; ///< needs jobId; "" before
     /// Reads `dir`/sweep.json; throws parity::Error naming the file and the problem.
     static Sweep read(const std::string& dir);
+    /// Writes `dir`/sweep.json atomically (a reader sees the old file or the
+    /// new one); throws parity::Error naming the file.
+    void write() const;
 };
 
 /// Writes the sweep's files under `saveDir`/slurm/<id>/ (nothing is
@@ -136,14 +139,15 @@ SweepStatus readStatus(const std::string& dir);
 /// Text of `parity-train --slurm-status`.
 std::string statusText(const SweepStatus& status);
 
-/// scancel the sweep's array, or only task `index`, and record the time in
-/// sweep.json (SweepRun::cancelled). Throws parity::Error with scancel's
-/// message on failure.
-void cancel(const Sweep& sweep, std::optional<int> index = std::nullopt);
-/// scancel these tasks of the sweep's array (one scancel for all of them).
-/// Throws parity::Error for no task, an index not in the sweep, or with
-/// scancel's message on failure.
-void cancelTasks(const Sweep& sweep, const std::vector<int>& indices);
+/// scancel the sweep's array, or only task `index`. The tasks Slurm listed
+/// as waiting or running before and cancelled get the time in sweep.json
+/// (SweepRun::cancelled). Returns "" or, when that record could not be
+/// written, a note that says so (the tasks are cancelled all the same).
+/// Throws parity::Error with scancel's message on failure. (SlurmCancel.cpp)
+[[nodiscard]] std::string cancel(const Sweep& sweep, std::optional<int> index = std::nullopt);
+/// The same for these tasks of the sweep's array, in one scancel. Throws
+/// parity::Error for no task, or an index not in the sweep, before asking Slurm.
+[[nodiscard]] std::string cancelTasks(const Sweep& sweep, const std::vector<int>& indices);
 
 /// The sweep directories under `saveDir`/slurm, oldest first.
 std::vector<std::string> sweepDirs(const std::string& saveDir);

@@ -1,4 +1,5 @@
 #include "training/Trainer.h"
+#include "util/Text.h"
 
 #include "config/SweepConfig.h"
 #include "io/Checkpoint.h"
@@ -49,14 +50,6 @@ std::vector<at::Tensor> parametersOf(torch::nn::Module& m)
     for (auto& p : m.parameters())
         out.push_back(p);
     return out;
-}
-
-std::string nowText()
-{
-    char buf[32];
-    const std::time_t t = std::time(nullptr);
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S%z", std::localtime(&t));
-    return buf;
 }
 
 /// The metrics of one erasure count under their plain names.
@@ -139,7 +132,7 @@ void Trainer::restore(const Checkpoint& c)
 
 RunSummary Trainer::run()
 {
-    m_startedAt = nowText();
+    m_startedAt = localTimeText();
     const auto problems = validateRun(m_config);
     if (!problems.empty()) {
         std::string text = "invalid run " + m_config.header() + ":";
@@ -605,7 +598,7 @@ nlohmann::json Trainer::runInfo(const std::string& status) const
         {"base_model", base},
         {"started", m_startedAt},
         {"resumed_from", m_resumedFrom},
-        {"updated", nowText()},
+        {"updated", localTimeText()},
         {"epochs_completed", m_summary.epochsCompleted},
         // null for a run without a validation split (val_size 0): there is no best.
         {"best_val_reconstruction_top1", m_data.hasVal ? nlohmann::json(m_bestVal) : nlohmann::json()},

@@ -1,4 +1,5 @@
 #pragma once
+#include <ctime>
 #include <string>
 #include <string_view>
 
@@ -12,6 +13,17 @@ inline std::string trimmed(std::string_view s)
     if (first == std::string_view::npos)
         return {};
     return std::string(s.substr(first, s.find_last_not_of(space) - first + 1));
+}
+
+/// The local time now, as strftime writes it with `format` (by default
+/// ISO 8601 with the offset: "2026-12-02T07:17:01+0000").
+inline std::string localTimeText(const char* format = "%Y-%m-%dT%H:%M:%S%z")
+{
+    char buf[64];
+    const std::time_t t = std::time(nullptr);
+    std::tm local{};
+    localtime_r(&t, &local);
+    return std::strftime(buf, sizeof buf, format, &local) ? buf : "";
 }
 
 } // namespace parity

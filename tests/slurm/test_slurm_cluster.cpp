@@ -249,7 +249,7 @@ TEST(SlurmCluster, AnUnknownPartitionIsRefusedAndACancelledTaskSaysSo)
     // Slurm forgets a waiting task of an array once it is cancelled: the sweep's record remembers.
     EXPECT_FALSE(slurm::Sweep::read(dir).runs[1].cancelled.empty());
     EXPECT_TRUE(slurm::Sweep::read(dir).runs[2].cancelled.empty());
-    slurm::cancelTasks(status.sweep, {2, 3});
+    EXPECT_EQ(slurm::cancelTasks(status.sweep, {2, 3}), "");
     ASSERT_TRUE(waitForStatus(
         dir, 60,
         [](const slurm::SweepStatus& s) {

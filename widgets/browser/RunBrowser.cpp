@@ -160,14 +160,14 @@ RunBrowser::RunBrowser(QWidget* parent)
     connect(m_model, &RunListModel::scanFinished, this, &RunBrowser::scanned);
     connect(m_model, &RunListModel::jobsChanged, this, &RunBrowser::jobsChanged);
     connect(m_jobs, &SlurmJobTracker::updated, this, [this] { m_model->setSweeps(m_jobs->sweeps()); });
-    connect(m_jobs, &SlurmJobTracker::cancelFinished, this, [this](const QString& cancelled, const QString& errors) {
+    connect(m_jobs, &SlurmJobTracker::cancelFinished, this, [this](const CancelOutcome& outcome) {
         QStringList said;
-        if (!cancelled.isEmpty())
-            said << tr("Cancelled %1").arg(cancelled);
-        if (!errors.isEmpty())
-            said << tr("Slurm refused: %1").arg(errors);
+        if (!outcome.cancelled.isEmpty())
+            said << tr("Cancelled %1").arg(outcome.cancelled.join(QStringLiteral("; ")));
+        said << outcome.problems;
         setStatus(said.join(QStringLiteral(". ")));
         updateButtons();
+        Q_EMIT tasksCancelled(outcome);
     });
     updateButtons();
 }
@@ -214,7 +214,7 @@ void RunBrowser::fitRunColumn()
     // the run's title takes what they leave (its tooltip has the rest), at
     // 1280x800 too.
     m_view->setColumnWidth(RunListModel::JobColumn,
-                           qMin(m_view->columnWidth(RunListModel::JobColumn), kJobColumnWidth));
+                           qMin(m_view->columnWidth(RunListModel::JobColumn), kStateColumnMaxWidth));
     int others = 0;
     for (int column = 0; column < RunListModel::ColumnCount; ++column)
         if (column != RunListModel::RunColumn && column != RunListModel::DirectoryColumn
@@ -246,7 +246,7 @@ void RunBrowser::jobsChanged()
         for (const int column : {int(RunListModel::JobColumn), int(RunListModel::StatusColumn)}) {
             const int width = m_view->columnWidth(column);
             m_view->resizeColumnToContents(column);
-            const int wanted = qMin(m_view->columnWidth(column), kJobColumnWidth);
+            const int wanted = qMin(m_view->columnWidth(column), kStateColumnMaxWidth);
             m_view->setColumnWidth(column, qMax(width, wanted));
             wider = wider || wanted > width;
         }
@@ -531,18 +531,8 @@ QList<int> RunBrowser::cancellableRows() const
     return rows;
 }
 
-bool RunBrowser::cancelSelectedTasks()
+std::vector<SlurmJobTracker::Cancellation> RunBrowser::cancellationsOf(const QList<int>& rows) const
 {
-    if (m_jobs->isCancelling()) {
-        setStatus(tr("A cancellation is under way"));
-        return false;
-    }
-    const QList<int> rows = cancellableRows();
-    if (rows.isEmpty()) {
-        setStatus(tr("No selected run has a Slurm task that waits or runs"));
-        return false;
-    }
-    // One scancel per sweep, its tasks in index order.
     std::vector<SlurmJobTracker::Cancellation> cancellations;
     for (const int row : rows) {
         const parity::slurm::Sweep& sweep = *m_model->sweepOfJobAt(row);
@@ -554,39 +544,88 @@ bool RunBrowser::cancelSelectedTasks()
     }
     for (auto& c : cancellations)
         std::sort(c.indices.begin(), c.indices.end());
+    return cancellations;
+}
+
+std::vector<SlurmJobTracker::Cancellation>
+RunBrowser::stillActive(std::vector<SlurmJobTracker::Cancellation> cancellations) const
+{
+    const auto active = [this](const std::string& dir, int index) {
+        for (const auto& sweep : m_model->sweeps())
+            if (sweep.sweep.dir == dir)
+                for (const auto& run : sweep.runs)
+                    if (run.index == index)
+                        return jobtext::isActive(run);
+        return false;
+    };
+    for (auto& c : cancellations)
+        c.indices.erase(std::remove_if(c.indices.begin(), c.indices.end(),
+                                       [&](int index) { return !active(c.sweep.dir, index); }),
+                        c.indices.end());
+    cancellations.erase(std::remove_if(cancellations.begin(), cancellations.end(),
+                                       [](const auto& c) { return c.indices.empty(); }),
+                        cancellations.end());
+    return cancellations;
+}
+
+void RunBrowser::startCancelling(std::vector<SlurmJobTracker::Cancellation> cancellations)
+{
+    size_t tasks = 0;
+    for (const auto& c : cancellations)
+        tasks += c.indices.size();
     m_jobs->cancelTasks(std::move(cancellations));
-    setStatus(rows.size() == 1
-                  ? tr("Cancelling the Slurm task of %1…").arg(m_model->recordAt(rows.first()).displayName())
-                  : tr("Cancelling the Slurm tasks of %1 runs…").arg(rows.size()));
+    setStatus(tasks == 1 ? tr("Cancelling one Slurm task…") : tr("Cancelling %1 Slurm tasks…").arg(tasks));
     updateButtons();
+}
+
+bool RunBrowser::cancelSelectedTasks()
+{
+    if (m_jobs->isCancelling()) {
+        setStatus(tr("A cancellation is under way"));
+        return false;
+    }
+    const QList<int> rows = cancellableRows();
+    if (rows.isEmpty()) {
+        setStatus(tr("No selected run has a Slurm task that waits or runs"));
+        return false;
+    }
+    startCancelling(cancellationsOf(rows));
     return true;
 }
 
 void RunBrowser::askCancelTasks()
 {
     const QList<int> rows = cancellableRows();
-    if (rows.isEmpty())
+    if (rows.isEmpty() || m_jobs->isCancelling())
         return;
+    // What the question names is what gets cancelled, whatever the rows do meanwhile.
+    std::vector<SlurmJobTracker::Cancellation> cancellations = cancellationsOf(rows);
     QStringList runs;
     for (const int row : rows.mid(0, kRunsNamed))
         runs << QStringLiteral("• %1 (%2)")
                     .arg(m_model->recordAt(row).displayName(), jobtext::state(*m_model->jobAt(row)));
     if (rows.size() > kRunsNamed)
         runs << tr("and %1 more").arg(rows.size() - kRunsNamed);
+    const bool one = rows.size() == 1;
     QMessageBox question(QMessageBox::Question, tr("Cancel Slurm tasks"),
-                         rows.size() == 1 ? tr("Cancel the Slurm task of this run?")
-                                          : tr("Cancel the Slurm tasks of %1 runs?").arg(rows.size()),
+                         one ? tr("Cancel the Slurm task of this run?")
+                             : tr("Cancel the Slurm tasks of %1 runs?").arg(rows.size()),
                          QMessageBox::NoButton, this);
     question.setObjectName(QStringLiteral("cancel_tasks_question"));
     question.setInformativeText(runs.join(QLatin1Char('\n'))
                                 + tr("\n\nA waiting task is dropped. A running one stops at the end of its "
-                                     "batch; its run keeps what it saved and is recorded as stopped."));
-    QPushButton* cancel = question.addButton(rows.size() == 1 ? tr("Cancel task") : tr("Cancel tasks"),
+                                     "batch and keeps what it saved."));
+    QPushButton* cancel = question.addButton(one ? tr("Cancel task") : tr("Cancel tasks"),
                                              QMessageBox::DestructiveRole);
-    question.setDefaultButton(question.addButton(tr("Keep them"), QMessageBox::RejectRole));
+    question.setDefaultButton(question.addButton(one ? tr("Keep it") : tr("Keep them"), QMessageBox::RejectRole));
     question.exec();
-    if (question.clickedButton() == cancel)
-        cancelSelectedTasks();
+    if (question.clickedButton() != cancel)
+        return;
+    cancellations = stillActive(std::move(cancellations));
+    if (cancellations.empty())
+        setStatus(tr("Nothing to cancel: the tasks ended meanwhile"));
+    else if (!m_jobs->isCancelling())
+        startCancelling(std::move(cancellations));
 }
 
 void RunBrowser::showRowMenu(const QPoint& at)

@@ -1,6 +1,7 @@
 #pragma once
 // The "Runs" page: find, open, compare and export finished runs.
 #include "common/RunRecord.h"
+#include "slurm/SlurmJobTracker.h"
 
 #include <QHash>
 #include <QStringList>
@@ -22,7 +23,6 @@ namespace parity::gui {
 class ComparePlot;
 class RunListModel;
 class ServedAccuracyPlot;
-class SlurmJobTracker;
 
 /// A save directory chooser over a sortable table of its runs (RunListModel)
 /// and, below, two tabs: "Learning curves" (a ComparePlot) and "Served
@@ -93,6 +93,8 @@ Q_SIGNALS:
     /// After a scan: how many runs the save directory holds.
     void runsScanned(int count);
     void recentRootsChanged(const QStringList& roots);
+    /// Slurm tasks were cancelled (or refused) from this browser.
+    void tasksCancelled(const parity::gui::CancelOutcome& outcome);
 
 protected:
     void showEvent(QShowEvent* event) override;
@@ -110,6 +112,13 @@ private:
     void askCancelTasks();
     /// Model rows of the selected runs whose Slurm task waits or runs.
     QList<int> cancellableRows() const;
+    /// Those rows' tasks, one entry per sweep, indices in order.
+    std::vector<SlurmJobTracker::Cancellation> cancellationsOf(const QList<int>& rows) const;
+    /// `cancellations` less the tasks that no longer wait or run (Slurm was
+    /// heard again while the user was asked).
+    std::vector<SlurmJobTracker::Cancellation>
+    stillActive(std::vector<SlurmJobTracker::Cancellation> cancellations) const;
+    void startCancelling(std::vector<SlurmJobTracker::Cancellation> cancellations);
     void showRowMenu(const QPoint& at);
     void openIndex(const QModelIndex& proxyIndex);
     void updateButtons();
@@ -136,8 +145,9 @@ private:
     bool m_jobColumnShown = false;
     QHash<QString, int> m_notStartedStates; ///< job state and epochs of each row not started, at the last update
     static constexpr int kRecentRoots = 8;
-    static constexpr int kRunsNamed = 8;        ///< runs the cancel question names; "and N more"
-    static constexpr int kJobColumnWidth = 160; ///< at most: longer states elide (the tooltip has them)
+    static constexpr int kRunsNamed = 8; ///< runs the cancel question names; "and N more"
+    static constexpr int kStateColumnMaxWidth =
+        160; ///< Job and Status at most: longer states elide (the tooltip has them)
     QStringList m_recentRoots;
     QToolButton* m_recentButton = nullptr;
     QStringList m_keptSelection; ///< run directories selected before a rescan

@@ -109,13 +109,10 @@ void SlurmJobTracker::cancelTasks(std::vector<Cancellation> cancellations)
     if (m_cancelling || cancellations.empty())
         return;
     m_cancelling = true;
-    struct Outcome {
-        QStringList cancelled, errors;
-    };
-    runAsync<Outcome>(
+    runAsync<CancelOutcome>(
         this,
         [canceller = m_canceller, cancellations = std::move(cancellations)] {
-            Outcome outcome;
+            CancelOutcome outcome;
             for (const Cancellation& c : cancellations) {
                 QStringList tasks;
                 for (const int index : c.indices)
@@ -123,18 +120,19 @@ void SlurmJobTracker::cancelTasks(std::vector<Cancellation> cancellations)
                 const QString what = (c.indices.size() == 1 ? tr("task %1 of job %2") : tr("tasks %1 of job %2"))
                                          .arg(tasks.join(QStringLiteral(", ")), QString::fromStdString(c.sweep.jobId));
                 try {
-                    canceller(c.sweep, c.indices);
+                    const std::string note = canceller(c.sweep, c.indices);
                     outcome.cancelled << what;
+                    if (!note.empty())
+                        outcome.problems << QString::fromStdString(note);
                 } catch (const std::exception& e) {
-                    outcome.errors << QString::fromStdString(e.what());
+                    outcome.problems << QString::fromStdString(e.what());
                 }
             }
             return outcome;
         },
-        [this](const Outcome& outcome) {
+        [this](const CancelOutcome& outcome) {
             m_cancelling = false;
-            Q_EMIT cancelFinished(outcome.cancelled.join(QStringLiteral("; ")),
-                                  outcome.errors.join(QStringLiteral("; ")));
+            Q_EMIT cancelFinished(outcome);
             refresh();
             // A running task ends once parity-train has stopped at a batch boundary.
             QTimer::singleShot(kAfterCancelMs, this, [this] {

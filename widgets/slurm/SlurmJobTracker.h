@@ -6,6 +6,7 @@
 
 #include <QObject>
 #include <QString>
+#include <QStringList>
 
 #include <functional>
 #include <vector>
@@ -13,6 +14,12 @@
 class QTimer;
 
 namespace parity::gui {
+
+/// What a SlurmJobTracker::cancelTasks() did.
+struct CancelOutcome {
+    QStringList cancelled; ///< "tasks 1, 2 of job 808", one per sweep Slurm obeyed
+    QStringList problems;  ///< what Slurm refused, or a cancellation it could not record
+};
 
 /// Reads the submitted sweeps under `<saveDir>/slurm/` (slurm::sweepDirs,
 /// slurm::readStatus) on the thread pool, never on the GUI thread. While
@@ -30,9 +37,9 @@ public:
     using Reader = std::function<std::vector<parity::slurm::SweepStatus>(
         const QString& saveDir, const std::vector<parity::slurm::SweepStatus>& known, bool everything)>;
 
-    /// Cancels tasks of a sweep (default: slurm::cancelTasks); throws
-    /// parity::Error with the scheduler's word. The seam for tests.
-    using Canceller = std::function<void(const parity::slurm::Sweep& sweep, const std::vector<int>& indices)>;
+    /// Cancels tasks of a sweep (default: slurm::cancelTasks): returns "" or
+    /// a note, throws parity::Error with the scheduler's word. The seam for tests.
+    using Canceller = std::function<std::string(const parity::slurm::Sweep& sweep, const std::vector<int>& indices)>;
     /// Tasks of one sweep to cancel.
     struct Cancellation {
         parity::slurm::Sweep sweep;
@@ -82,9 +89,8 @@ public Q_SLOTS:
 Q_SIGNALS:
     /// sweeps() holds a new read.
     void updated();
-    /// A cancelTasks() is through: `cancelled` says what was cancelled
-    /// ("task 1 of job 808"), `errors` what Slurm refused, each "" when none.
-    void cancelFinished(const QString& cancelled, const QString& errors);
+    /// A cancelTasks() is through.
+    void cancelFinished(const parity::gui::CancelOutcome& outcome);
 
 private:
     void startRead(bool everything);

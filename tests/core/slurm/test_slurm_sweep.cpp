@@ -104,7 +104,7 @@ TEST(SlurmSweep, DryRunWritesTheArrayScriptAndOneConfigurationPerRun)
     // what is not a task of the sweep, before asking Slurm anything.
     const auto refusal = [](const slurm::Sweep& s, const std::vector<int>& indices) {
         try {
-            slurm::cancelTasks(s, indices);
+            (void)slurm::cancelTasks(s, indices);
         } catch (const parity::Error& e) {
             return std::string(e.what());
         }
@@ -170,10 +170,12 @@ TEST(SlurmSweep, BadInputIsRefusedAndLeavesNothingHalfWritten)
 }
 
 // A cancellation is recorded per run in sweep.json, since Slurm forgets a
-// waiting task of an array at once: the first time stands, and a run that
-// had ended is not marked cancelled. scancel is a stand-in on PATH that
-// writes down its arguments.
-TEST(SlurmSweep, ACancellationIsRecordedForTheRunsItStopped)
+// waiting task of an array at once: only for tasks Slurm listed (one that
+// had ended was not cancelled), the first time stands, and when scancel
+// refuses one task of several the others it cancelled are still recorded.
+// squeue and scancel are stand-ins on PATH: squeue lists the tasks in
+// `listed`, scancel takes them off and refuses the task in `refuse`.
+TEST(SlurmSweep, ACancellationIsRecordedForTheTasksItCancelled)
 {
     TempDir tmp;
     writeFourRunConfig(tmp);
@@ -186,35 +188,66 @@ TEST(SlurmSweep, ACancellationIsRecordedForTheRunsItStopped)
     };
     edit([](nlohmann::json& j) { j["job_id"] = "4242"; });
     sweep = slurm::Sweep::read(sweep.dir);
-    fs::create_directories(tmp / "bin");
-    std::ofstream(tmp / "bin/scancel") << "#!/bin/sh\necho \"$*\" >> '" << tmp / "scancel.calls"
-                                       << "'\n";
-    fs::permissions(tmp / "bin/scancel", fs::perms::owner_all);
-    const std::string path = std::getenv("PATH") ? std::getenv("PATH") : "/usr/bin:/bin";
-    ::setenv("PATH", (tmp / "bin:" + path).c_str(), 1);
-    // Run 0 had finished before it was cancelled.
+    const std::string bin = tmp / "bin", listed = tmp / "listed", refuse = tmp / "refuse", calls = tmp / "calls";
+    fs::create_directories(bin);
+    std::ofstream(bin + "/squeue") << "#!/bin/sh\ncat '" << listed << "'\n";
+    std::ofstream(bin + "/scancel") << "#!/bin/sh\necho \"$*\" >> '" << calls << "'\nrc=0\n"
+                                    << "for t in \"$@\"; do i=${t#*_}; [ \"$i\" = \"$t\" ] && i='[0-9]*'\n"
+                                    << "  if [ \"$i\" = \"$(cat '" << refuse << "')\" ]; then\n"
+                                    << "    echo \"scancel: error: Kill job error on job id $t: Access/permission "
+                                       "denied\" >&2; rc=1\n"
+                                    << "  else sed -i \"/^$i|/d\" '" << listed << "'; fi\ndone\nexit $rc\n";
+    std::ofstream(refuse) << "none";
+    for (const char* tool : {"/squeue", "/scancel"})
+        fs::permissions(bin + tool, fs::perms::owner_all);
+    struct PathGuard {
+        std::string saved = std::getenv("PATH") ? std::getenv("PATH") : "/usr/bin:/bin";
+        explicit PathGuard(const std::string& first) { ::setenv("PATH", (first + ":" + saved).c_str(), 1); }
+        ~PathGuard() { ::setenv("PATH", saved.c_str(), 1); }
+    } path(bin);
+
+    // Task 0 had finished: Slurm no longer lists it, and its run says so.
+    std::ofstream(listed) << "1|PENDING|JobArrayTaskLimit\n2|PENDING|JobArrayTaskLimit\n3|PENDING|JobArrayTaskLimit\n";
     fs::create_directories(sweep.runs[0].runDir);
     std::ofstream(sweep.runs[0].runDir + "/run.json")
         << nlohmann::json{{"format", "parity-workbench-run"}, {"version", 1}, {"status", "finished"}}.dump();
-
-    slurm::cancelTasks(sweep, {0, 1});
+    EXPECT_EQ(slurm::cancelTasks(sweep, {0, 1}), "");
     auto now = slurm::Sweep::read(sweep.dir);
     EXPECT_EQ(now.runs[0].cancelled, "");
     EXPECT_NE(now.runs[1].cancelled, "");
     EXPECT_EQ(now.runs[2].cancelled, "");
+
+    // Slurm refuses task 3 of 2 and 3: task 2 is cancelled all the same, and recorded.
     edit([](nlohmann::json& j) { j["runs"][1]["cancelled"] = "2026-01-01T00:00:00+0000"; });
-    slurm::cancel(sweep); // the whole array, from the caller's old copy of the sweep
+    std::ofstream(refuse) << "3";
+    try {
+        (void)slurm::cancelTasks(sweep, {2, 3});
+        ADD_FAILURE() << "a refused task must throw";
+    } catch (const parity::Error& e) {
+        EXPECT_TRUE(contains(e.what(), "scancel 4242_2 4242_3 failed")) << e.what();
+        EXPECT_TRUE(contains(e.what(), "Access/permission denied")) << e.what();
+    }
     now = slurm::Sweep::read(sweep.dir);
-    ::setenv("PATH", path.c_str(), 1);
+    EXPECT_NE(now.runs[2].cancelled, "");
+    EXPECT_EQ(now.runs[3].cancelled, "");
+
+    // The whole array, from the caller's old copy of the sweep: the first time stands.
+    std::ofstream(refuse) << "none";
+    EXPECT_EQ(slurm::cancel(sweep), "");
+    now = slurm::Sweep::read(sweep.dir);
     EXPECT_EQ(now.runs[0].cancelled, "");
     EXPECT_EQ(now.runs[1].cancelled, "2026-01-01T00:00:00+0000");
-    EXPECT_NE(now.runs[2].cancelled, "");
     EXPECT_NE(now.runs[3].cancelled, "");
     EXPECT_EQ(now.jobId, "4242");
-    EXPECT_EQ(readFile(tmp / "scancel.calls"), "4242_0 4242_1\n4242\n");
-    // Slurm no longer lists run 2's task: the record says what became of it.
-    const auto status = slurm::statusOf(now.runs[2], std::nullopt, "");
-    EXPECT_EQ(status.state, slurm::RunStatus::State::Cancelled);
+    EXPECT_EQ(readFile(calls), "4242_0 4242_1\n4242_2 4242_3\n4242\n");
+    // Slurm no longer lists task 2: the record says what became of it.
+    EXPECT_EQ(slurm::statusOf(now.runs[2], std::nullopt, "").state, slurm::RunStatus::State::Cancelled);
+
+    // A record that cannot be written is said, not swallowed: the tasks are cancelled all the same.
+    std::ofstream(listed) << "1|RUNNING|None\n";
+    std::ofstream(sweep.dir + "/sweep.json") << "{ damaged";
+    const std::string note = slurm::cancelTasks(sweep, {1});
+    EXPECT_TRUE(contains(note, "Slurm cancelled them, but " + sweep.dir + "/sweep.json could not record it")) << note;
 }
 
 TEST(SlurmSweep, OnlyRunTrainsThatRunAlone)

@@ -709,6 +709,7 @@ private Q_SLOTS:
         tracker->setCanceller([](const parity::slurm::Sweep& sweep, const std::vector<int>&) {
             if (sweep.jobId == "809")
                 throw parity::Error("scancel 809_0 failed: Access/permission denied");
+            return std::string();
         });
         parity::slurm::Sweep ours, theirs;
         ours.jobId = "808";
@@ -719,7 +720,7 @@ private Q_SLOTS:
         QTRY_VERIFY2(window.log()->toPlainText().contains(QStringLiteral("Cancelled task 1 of job 808 on Slurm")),
                      qPrintable(window.log()->toPlainText()));
         QVERIFY2(window.log()->toPlainText().contains(
-                     QStringLiteral("Slurm did not cancel: scancel 809_0 failed: Access/permission denied")),
+                     QStringLiteral("Cancelling on Slurm: scancel 809_0 failed: Access/permission denied")),
                  qPrintable(window.log()->toPlainText()));
     }
 };

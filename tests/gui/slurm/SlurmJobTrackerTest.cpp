@@ -161,22 +161,28 @@ private Q_SLOTS:
                 throw parity::Error("scancel 78_3 failed: Invalid job id specified");
             QMutexLocker lock(&mutex);
             calls.emplace_back(sweep.jobId, indices);
+            return sweep.jobId == "79" ? std::string("not recorded: disk full") : std::string();
         });
-        QSignalSpy finished(&tracker, &SlurmJobTracker::cancelFinished);
+        std::vector<parity::gui::CancelOutcome> outcomes;
+        connect(&tracker, &SlurmJobTracker::cancelFinished, this,
+                [&](const parity::gui::CancelOutcome& outcome) { outcomes.push_back(outcome); });
         const int readsBefore = slurm.reads.load();
-        SlurmJobTracker::Cancellation refused{sweepOf("/s/b", {}).sweep, {3}};
+        SlurmJobTracker::Cancellation refused{sweepOf("/s/b", {}).sweep, {3}},
+            unrecorded{sweepOf("/s/c", {}).sweep, {0}};
         refused.sweep.jobId = "78";
-        tracker.cancelTasks({{sweepOf("/s/a", {}).sweep, {0, 1}}, refused});
+        unrecorded.sweep.jobId = "79";
+        tracker.cancelTasks({{sweepOf("/s/a", {}).sweep, {0, 1}}, refused, unrecorded});
         QVERIFY(tracker.isCancelling());
         tracker.cancelTasks({{sweepOf("/s/a", {}).sweep, {0}}}); // one at a time: ignored
-        QTRY_COMPARE(finished.count(), 1);
+        QTRY_COMPARE(outcomes.size(), size_t(1));
         QVERIFY(!tracker.isCancelling());
         QVERIFY(!onGuiThread);
-        QCOMPARE(calls.size(), size_t(1));
+        QCOMPARE(calls.size(), size_t(2));
         QCOMPARE(calls[0].first, std::string("77"));
         QCOMPARE(calls[0].second, (std::vector<int>{0, 1}));
-        QCOMPARE(finished[0][0].toString(), QStringLiteral("tasks 0, 1 of job 77"));
-        QCOMPARE(finished[0][1].toString(), QStringLiteral("scancel 78_3 failed: Invalid job id specified"));
+        QCOMPARE(outcomes[0].cancelled, (QStringList{"tasks 0, 1 of job 77", "task 0 of job 79"}));
+        QCOMPARE(outcomes[0].problems,
+                 (QStringList{"scancel 78_3 failed: Invalid job id specified", "not recorded: disk full"}));
         QTRY_VERIFY(slurm.reads.load() >= readsBefore + 1);                    // read again at once
         QTRY_VERIFY_WITH_TIMEOUT(slurm.reads.load() >= readsBefore + 2, 5000); // and once more a little later
         QCOMPARE(slurm.everything.load(), slurm.reads.load());                 // each of them everything

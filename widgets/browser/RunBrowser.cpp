@@ -603,7 +603,8 @@ void RunBrowser::askCancelTasks()
     QStringList runs;
     for (const int row : rows.mid(0, kRunsNamed))
         runs << QStringLiteral("• %1 (%2)")
-                    .arg(m_model->recordAt(row).displayName(), jobtext::state(*m_model->jobAt(row)));
+                    .arg(m_model->recordAt(row).displayName(), // as the Job column says it
+                         m_model->index(row, RunListModel::JobColumn).data().toString());
     if (rows.size() > kRunsNamed)
         runs << tr("and %1 more").arg(rows.size() - kRunsNamed);
     const bool one = rows.size() == 1;

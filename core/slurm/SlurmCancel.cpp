@@ -50,26 +50,30 @@ std::optional<std::set<int>> listedTasks(const Sweep& s)
     return listed;
 }
 
-/// An exclusive flock on the sweep's directory while it lives: two
+/// An exclusive lock on the sweep's lock file while it lives: two
 /// cancellations at once (parity-train and a workbench) each keep the
-/// other's record.
-class DirectoryLock {
+/// other's record. A file opened for writing, not the directory: on NFS,
+/// where a cluster's save directories often are, Linux emulates flock with
+/// POSIX locks, which need a descriptor open for writing.
+class SweepLock {
 public:
-    explicit DirectoryLock(const std::string& dir)
-        : m_fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC))
+    explicit SweepLock(const std::string& dir)
+        : m_path((fs::path(dir) / ".sweep.lock").string())
+        , m_fd(::open(m_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644))
     {
-        if (m_fd < 0 || ::flock(m_fd, LOCK_EX) != 0)
-            throw Error(dir + ": cannot be locked: " + std::strerror(errno));
+        if (m_fd < 0 || ::flock(m_fd, LOCK_EX) != 0) {
+            const std::string why = std::strerror(errno);
+            if (m_fd >= 0)
+                ::close(m_fd);
+            throw Error(m_path + ": cannot be locked: " + why);
+        }
     }
-    ~DirectoryLock()
-    {
-        if (m_fd >= 0)
-            ::close(m_fd); // releases the lock
-    }
-    DirectoryLock(const DirectoryLock&) = delete;
-    DirectoryLock& operator=(const DirectoryLock&) = delete;
+    ~SweepLock() { ::close(m_fd); } // releases the lock
+    SweepLock(const SweepLock&) = delete;
+    SweepLock& operator=(const SweepLock&) = delete;
 
 private:
+    std::string m_path;
     int m_fd;
 };
 
@@ -79,7 +83,7 @@ private:
 std::string recordCancelled(const Sweep& s, const std::set<int>& indices)
 {
     try {
-        const DirectoryLock lock(s.dir);
+        const SweepLock lock(s.dir);
         Sweep now = Sweep::read(s.dir); // as it is now: the caller's copy may be old
         const std::string at = localTimeText();
         bool changed = false;

@@ -3,6 +3,8 @@
 // the moment it is cancelled.
 #include "slurm/SlurmSweep.h"
 
+#include "slurm/Squeue.h"
+
 #include "io/RunDirectory.h"
 #include "util/Error.h"
 #include "util/Process.h"
@@ -40,7 +42,7 @@ std::string recordedStatus(const std::string& runDir)
 /// cannot say.
 std::optional<std::set<int>> listedTasks(const Sweep& s)
 {
-    const ProcessResult r = runProcess({"squeue", "-h", "-r", "-j", s.jobId, "-o", "%K|%T|%r"});
+    const ProcessResult r = askSqueue(s.jobId);
     if (!r.ok())
         return r.message().find("Invalid job id") != std::string::npos ? std::optional<std::set<int>>(std::set<int>{})
                                                                        : std::nullopt;

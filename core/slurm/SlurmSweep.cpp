@@ -1,6 +1,7 @@
 #include "slurm/SlurmSweep.h"
 
 #include "io/RunDirectory.h"
+#include "slurm/Squeue.h"
 #include "util/AtomicFile.h"
 #include "util/BlasRuntime.h"
 #include "util/Error.h"
@@ -643,7 +644,7 @@ SweepStatus readStatus(const std::string& dir)
             }
         }
         if (!findOnPath("squeue").empty()) {
-            const ProcessResult r = runProcess({"squeue", "-h", "-r", "-j", s.jobId, "-o", "%K|%T|%r"});
+            const ProcessResult r = askSqueue(s.jobId);
             if (r.ok()) {
                 mergeInto(tasks, parseSqueue(r.out), true);
                 schedulerAnswered = true;

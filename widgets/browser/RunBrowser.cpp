@@ -8,6 +8,7 @@
 #include "slurm/SlurmJobTracker.h"
 
 #include <QDir>
+#include <QEvent>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHBoxLayout>
@@ -19,8 +20,10 @@
 #include <QMenu>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QScopedValueRollback>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
+#include <QStyledItemDelegate>
 #include <QTabWidget>
 #include <QTableView>
 #include <QToolButton>
@@ -29,6 +32,21 @@
 #include <algorithm>
 
 namespace parity::gui {
+
+namespace {
+/// Elides in the middle: both ends of a path stay readable.
+class MiddleElidingDelegate : public QStyledItemDelegate {
+public:
+    using QStyledItemDelegate::QStyledItemDelegate;
+
+protected:
+    void initStyleOption(QStyleOptionViewItem* option, const QModelIndex& index) const override
+    {
+        QStyledItemDelegate::initStyleOption(option, index);
+        option->textElideMode = Qt::ElideMiddle;
+    }
+};
+} // namespace
 
 RunBrowser::RunBrowser(QWidget* parent)
     : QWidget(parent)
@@ -70,6 +88,14 @@ RunBrowser::RunBrowser(QWidget* parent)
         m_view->setColumnHidden(column, true);
     // The Job column comes with the first run submitted to Slurm (jobsChanged).
     m_view->setColumnHidden(RunListModel::JobColumn, true);
+    // A directory is told by both ends (dataset and model; k, loss and coders).
+    m_view->setItemDelegateForColumn(RunListModel::DirectoryColumn, new MiddleElidingDelegate(m_view));
+    m_view->viewport()->installEventFilter(this);
+    connect(m_view->horizontalHeader(), &QHeaderView::sectionResized, this, [this](int column) {
+        // The last column stretches with the table; any other sized by hand stays so.
+        if (!m_fitting && column != RunListModel::DirectoryColumn)
+            m_userSized = true;
+    });
     m_view->horizontalHeader()->setContextMenuPolicy(Qt::CustomContextMenu);
     connect(m_view->horizontalHeader(), &QHeaderView::customContextMenuRequested, this, [this](const QPoint& at) {
         QMenu menu(this);
@@ -77,8 +103,14 @@ RunBrowser::RunBrowser(QWidget* parent)
             QAction* action = menu.addAction(m_model->headerData(column, Qt::Horizontal).toString());
             action->setCheckable(true);
             action->setChecked(!m_view->isColumnHidden(column));
-            connect(action, &QAction::toggled, this,
-                    [this, column](bool shown) { m_view->setColumnHidden(column, !shown); });
+            connect(action, &QAction::toggled, this, [this, column](bool shown) {
+                {
+                    const QScopedValueRollback<bool> fitting(m_fitting, true);
+                    m_view->setColumnHidden(column, !shown);
+                }
+                if (!m_userSized)
+                    shareRoom(); // a column more or less: the title and directory give or take
+            });
         }
         menu.exec(m_view->horizontalHeader()->mapToGlobal(at));
     });
@@ -199,42 +231,59 @@ QString RunBrowser::jobStatusText() const { return m_jobStatus->isVisible() ? m_
 void RunBrowser::fitColumns()
 {
     m_fitColumns = false;
+    m_userSized = false;
+    const QScopedValueRollback<bool> fitting(m_fitting, true);
     m_view->resizeColumnsToContents();
-    // Headers run long ("<dataset> <model> <k> <loss> <encoder> <decoder>");
-    // the tooltip and the other columns carry the rest.
-    for (int column : {int(RunListModel::RunColumn), int(RunListModel::DirectoryColumn)})
-        m_view->setColumnWidth(column, qMin(m_view->columnWidth(column), 320));
-    if (m_jobColumnShown)
-        fitRunColumn();
-}
-
-void RunBrowser::fitRunColumn()
-{
-    // The Job column needs room beside epochs, status and the last update:
-    // the run's title takes what they leave (its tooltip has the rest), at
-    // 1280x800 too.
     m_view->setColumnWidth(RunListModel::JobColumn,
                            qMin(m_view->columnWidth(RunListModel::JobColumn), kStateColumnMaxWidth));
+    // Headers run long ("<dataset> <model> <k> <loss> <encoder> <decoder>");
+    // the tooltip and the other columns carry the rest.
+    m_runWanted = qMin(m_view->columnWidth(RunListModel::RunColumn), kTitleColumnMaxWidth);
+    m_directoryWanted = qMin(m_view->columnWidth(RunListModel::DirectoryColumn), kTitleColumnMaxWidth);
+    shareRoom();
+}
+
+void RunBrowser::shareRoom()
+{
+    // The run's title and its directory take the room the other columns
+    // leave (their tooltips have the rest): the table needs no sideways
+    // scroll at 1280x800, with the Job column too. Where even their least
+    // widths do not fit, the bar comes back.
+    const QScopedValueRollback<bool> fitting(m_fitting, true);
     int others = 0;
     for (int column = 0; column < RunListModel::ColumnCount; ++column)
         if (column != RunListModel::RunColumn && column != RunListModel::DirectoryColumn
             && !m_view->isColumnHidden(column))
             others += m_view->columnWidth(column);
     const int room = m_view->viewport()->width() - others;
-    m_view->setColumnWidth(RunListModel::RunColumn,
-                           qBound(140, qMin(room, m_view->columnWidth(RunListModel::RunColumn)), 320));
+    const int directoryLeast = qMin(m_directoryWanted, kDirectoryLeastWidth);
+    const int run = qMin(m_runWanted, qMax(kRunLeastWidth, room - directoryLeast));
+    m_view->setColumnWidth(RunListModel::RunColumn, run);
+    m_view->setColumnWidth(RunListModel::DirectoryColumn, qMax(directoryLeast, room - run));
+}
+
+bool RunBrowser::eventFilter(QObject* watched, QEvent* event)
+{
+    // A wider or narrower table (the window, the splitter, the dock) shares
+    // its room again, unless the user has sized a column since the fit.
+    if (watched == m_view->viewport() && event->type() == QEvent::Resize && !m_userSized && !m_fitColumns)
+        shareRoom();
+    return QWidget::eventFilter(watched, event);
 }
 
 void RunBrowser::jobsChanged()
 {
     const bool jobs = m_model->hasJobs();
+    const QScopedValueRollback<bool> fitting(m_fitting, true); // sized here, not by the user
     if (jobs != m_jobColumnShown) {
         m_jobColumnShown = jobs;
         m_view->setColumnHidden(RunListModel::JobColumn, !jobs);
         m_cancelTasks->setVisible(jobs);
         if (jobs && !m_fitColumns) {
             m_view->resizeColumnToContents(RunListModel::JobColumn);
-            fitRunColumn();
+            m_view->setColumnWidth(RunListModel::JobColumn,
+                                   qMin(m_view->columnWidth(RunListModel::JobColumn), kStateColumnMaxWidth));
+            shareRoom();
         }
     }
     if (m_fitColumns) {
@@ -251,7 +300,7 @@ void RunBrowser::jobsChanged()
             wider = wider || wanted > width;
         }
         if (wider)
-            fitRunColumn();
+            shareRoom();
     }
     // A task that started or ended has a run directory now, or soon: look
     // for it (the save directory may not have existed to be watched). Once

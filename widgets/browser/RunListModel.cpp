@@ -7,6 +7,7 @@
 
 #include <QBrush>
 #include <QColor>
+#include <QDateTime>
 #include <QDir>
 #include <QFileInfo>
 #include <QFileSystemWatcher>
@@ -30,6 +31,11 @@ constexpr int kMaxWatchedDirs = 2000;
 // A change rescans this long after it (changes meanwhile ride along): a run
 // writes several files per epoch.
 constexpr int kRescanDelayMs = 2000;
+
+// run.json's "updated" is the writer's local time with its offset
+// ("2026-12-02T11:33:17+0000"); the table shows it in the viewer's local
+// time to the minute, the tooltip as written.
+QDateTime updatedTime(const QString& text) { return QDateTime::fromString(text, Qt::ISODate); }
 
 void collect(const QString& dir, int depth, QStringList* runs, QStringList* visited)
 {
@@ -334,8 +340,10 @@ QVariant RunListModel::displayValue(const Entry& e, int column) const
             run.epochsCompleted = std::max(run.epochsCompleted, int(r.epochs.size()));
         return jobtext::state(run);
     }
-    case UpdatedColumn:
-        return r.updated;
+    case UpdatedColumn: {
+        const QDateTime at = updatedTime(r.updated);
+        return at.isValid() ? at.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm")) : r.updated;
+    }
     case DirectoryColumn: {
         const QString rel = QDir(m_root).relativeFilePath(r.runDir);
         return rel.startsWith(QLatin1String("..")) ? r.runDir : rel;
@@ -355,6 +363,10 @@ QVariant RunListModel::sortValue(const Entry& e, int column) const
         return e.error.isEmpty() && !e.record.epochs.empty() && !std::isnan(e.record.bestValReconstructionTop1)
                    ? e.record.bestValReconstructionTop1
                    : -1.0;
+    case UpdatedColumn: {
+        const QDateTime at = updatedTime(e.record.updated);
+        return at.isValid() ? at.toMSecsSinceEpoch() : qint64(-1);
+    }
     default:
         return displayValue(e, column);
     }
@@ -391,6 +403,8 @@ QVariant RunListModel::data(const QModelIndex& index, int role) const
             return e.record.config.value(QStringLiteral("decoder")).toString();
         case LossColumn:
             return e.record.config.value(QStringLiteral("loss")).toString();
+        case UpdatedColumn:
+            return e.record.updated;
         }
         return displayValue(e, index.column());
     case Qt::ForegroundRole:
@@ -422,12 +436,20 @@ QVariant RunListModel::data(const QModelIndex& index, int role) const
 
 QVariant RunListModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
-    if (orientation != Qt::Horizontal || role != Qt::DisplayRole || section < 0 || section >= ColumnCount)
+    if (orientation != Qt::Horizontal || section < 0 || section >= ColumnCount)
         return QAbstractTableModel::headerData(section, orientation, role);
-    static const char* kTitles[ColumnCount] = {"Run",      "Dataset", "Model",
-                                               "k",        "Encoder", "Decoder",
-                                               "Loss",     "Epochs",  "Best val recon. top-1",
-                                               "Status",   "Job",     "Updated",
+    // Short titles, so that the table fits at 1280x800 with the Job column;
+    // the tooltip says what a short one means.
+    if (role == Qt::ToolTipRole && section == BestValColumn)
+        return tr("The best validation reconstruction top-1 of the run's epochs: how often the prediction the "
+                  "decoder rebuilds for an unavailable query agrees with the base model's own (the same top "
+                  "class; boxes: IoU >= 0.75 with the base model's box)");
+    if (role == Qt::ToolTipRole && section == UpdatedColumn)
+        return tr("When the run last wrote its record, in this computer's time");
+    if (role != Qt::DisplayRole)
+        return QAbstractTableModel::headerData(section, orientation, role);
+    static const char* kTitles[ColumnCount] = {"Run",      "Dataset", "Model",          "k",      "Encoder", "Decoder",
+                                               "Loss",     "Epochs",  "Best val top-1", "Status", "Job",     "Updated",
                                                "Directory"};
     return tr(kTitles[section]);
 }

@@ -10,6 +10,7 @@
 
 #include <QApplication>
 #include <QHeaderView>
+#include <QScrollBar>
 #include <QLabel>
 #include <QPushButton>
 #include <QTabWidget>
@@ -34,6 +35,21 @@ void setRootAndWait(RunBrowser& browser, const QString& root)
 {
     browser.setRoot(root);
     QTRY_VERIFY_WITH_TIMEOUT(!browser.isScanning(), 60000);
+}
+
+// Every column shown ends inside the table: nothing needs a sideways scroll.
+void verifyEveryColumnInView(QTableView* table)
+{
+    QApplication::processEvents();
+    for (int column = 0; column < RunListModel::ColumnCount; ++column) {
+        if (table->isColumnHidden(column))
+            continue;
+        const int end = table->columnViewportPosition(column) + table->columnWidth(column);
+        QVERIFY2(table->columnViewportPosition(column) >= 0 && end <= table->viewport()->width(),
+                 qPrintable(
+                     QStringLiteral("column %1 ends at %2 of %3").arg(column).arg(end).arg(table->viewport()->width())));
+    }
+    QCOMPARE(table->horizontalScrollBar()->maximum(), 0);
 }
 } // namespace
 
@@ -93,16 +109,14 @@ private Q_SLOTS:
         // update are in view beside the run's title, with no sideways scroll.
         browser.resize(820, 700);
         QApplication::processEvents();
+        // Since: the directory too, with no sideways scroll bar.
         QTableView* table = browser.view();
         for (const int column :
-             {int(RunListModel::EpochsColumn), int(RunListModel::StatusColumn), int(RunListModel::UpdatedColumn)}) {
+             {int(RunListModel::EpochsColumn), int(RunListModel::StatusColumn), int(RunListModel::UpdatedColumn)})
             QVERIFY(!table->isColumnHidden(column));
-            QVERIFY2(table->columnViewportPosition(column) + table->columnWidth(column) <= table->viewport()->width(),
-                     qPrintable(QStringLiteral("column %1 ends at %2 of %3")
-                                    .arg(column)
-                                    .arg(table->columnViewportPosition(column) + table->columnWidth(column))
-                                    .arg(table->viewport()->width())));
-        }
+        verifyEveryColumnInView(table);
+        if (QTest::currentTestFailed())
+            return;
         QCOMPARE(browser.model()->rowCount(), 3);
         QVERIFY2(browser.statusText().contains("1 unreadable"), qPrintable(browser.statusText()));
 
@@ -137,6 +151,55 @@ private Q_SLOTS:
         QTest::mouseDClick(view->viewport(), Qt::LeftButton, {}, center);
         QTRY_COMPARE(opened.size(), size_t(2));
         QCOMPARE(opened[1].config.value("k").toInt(), 2);
+    }
+
+    void theRunsTitleAndDirectoryShareTheTablesWidth()
+    {
+        RunBrowser browser;
+        browser.resize(820, 700);
+        browser.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&browser));
+        setRootAndWait(browser, m_save);
+        QTableView* table = browser.view();
+        auto width = [&](int column) { return table->columnWidth(column); };
+        verifyEveryColumnInView(table);
+        if (QTest::currentTestFailed())
+            return;
+        // Elided, the directory is whole in its tooltip.
+        const int row = rowOfK(browser.model(), 3);
+        QCOMPARE(browser.model()->index(row, RunListModel::DirectoryColumn).data(Qt::ToolTipRole).toString(),
+                 browser.model()->runDirAt(row));
+
+        // Wider: the run's title gets all it asks for (at most 320), the directory the rest.
+        browser.resize(1500, 700);
+        QApplication::processEvents();
+        int longestTitle = 0;
+        for (int r = 0; r < browser.model()->rowCount(); ++r)
+            longestTitle = qMax(longestTitle,
+                                table->fontMetrics().horizontalAdvance(
+                                    browser.model()->index(r, RunListModel::RunColumn).data().toString()));
+        const int titleWanted = qMin(longestTitle, 320);
+        QVERIFY2(width(RunListModel::RunColumn) >= titleWanted,
+                 qPrintable(QStringLiteral("%1 < %2").arg(width(RunListModel::RunColumn)).arg(titleWanted)));
+        verifyEveryColumnInView(table);
+        if (QTest::currentTestFailed())
+            return;
+        const int last = table->columnViewportPosition(RunListModel::DirectoryColumn)
+                         + width(RunListModel::DirectoryColumn);
+        QVERIFY2(last >= table->viewport()->width() - 1, qPrintable(QString::number(last)));
+
+        // Back to 820: no sideways scroll again, the title at least 140.
+        browser.resize(820, 700);
+        verifyEveryColumnInView(table);
+        if (QTest::currentTestFailed())
+            return;
+        QVERIFY(width(RunListModel::RunColumn) >= qMin(titleWanted, 140));
+
+        // A column the user sized stays so when the table's width changes.
+        table->horizontalHeader()->resizeSection(RunListModel::RunColumn, 300);
+        browser.resize(1100, 700);
+        QApplication::processEvents();
+        QCOMPARE(width(RunListModel::RunColumn), 300);
     }
 
     void aBrokenRunShowsItsErrorAndOpensNothing()
@@ -289,15 +352,9 @@ private Q_SLOTS:
         QVERIFY(pendingRow >= 0 && browser.model()->isNotStartedAt(pendingRow));
         QVERIFY2(browser.jobStatusText().contains("job 808: 1 pending, 1 running"),
                  qPrintable(browser.jobStatusText()));
-        QApplication::processEvents();
-        for (const int column : {int(RunListModel::EpochsColumn), int(RunListModel::StatusColumn),
-                                 int(RunListModel::JobColumn), int(RunListModel::UpdatedColumn)}) {
-            QVERIFY2(table->columnViewportPosition(column) + table->columnWidth(column) <= table->viewport()->width(),
-                     qPrintable(QStringLiteral("column %1 ends at %2 of %3")
-                                    .arg(column)
-                                    .arg(table->columnViewportPosition(column) + table->columnWidth(column))
-                                    .arg(table->viewport()->width())));
-        }
+        verifyEveryColumnInView(table);
+        if (QTest::currentTestFailed())
+            return;
         // The Job column is wide enough for its text.
         const QString pendingText = browser.model()->index(pendingRow, RunListModel::JobColumn).data().toString();
         QCOMPARE(pendingText, QStringLiteral("pending (Resources)"));

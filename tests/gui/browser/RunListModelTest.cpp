@@ -5,6 +5,7 @@
 #include "support/CliRun.h"
 
 #include <cmath>
+#include <QDateTime>
 #include <QJsonObject>
 #include <QJsonDocument>
 #include <QAbstractItemModelTester>
@@ -245,6 +246,53 @@ private Q_SLOTS:
         QCOMPARE(model.index(0, RunListModel::BestValColumn).data().toString(), QStringLiteral("no val"));
     }
 
+    void showsTheLastUpdateInLocalTimeAndSortsByTheMoment()
+    {
+        // run.json's "updated" is the writer's local time with its offset.
+        QTemporaryDir root;
+        QVERIFY(root.isValid());
+        const QStringList updated = {QStringLiteral("2026-12-02T23:59:30+0000"), // 23:59 UTC
+                                     QStringLiteral("2026-12-03T00:10:00+0100"), // 23:10 UTC: earlier
+                                     QStringLiteral("not a time")};
+        for (int i = 0; i < updated.size(); ++i) {
+            const QString dir = root.filePath(QStringLiteral("save/mnist/base-mlp/k%1/mse/add/sub").arg(i + 2));
+            parity::test::copyFiles(parity::test::runDirFor(m_save, 3), dir);
+            QJsonObject record = QJsonDocument::fromJson(parity::test::readAll(dir + "/run.json")).object();
+            QVERIFY(record.contains("updated"));
+            record["updated"] = updated[i];
+            parity::test::writeAll(dir + "/run.json", QJsonDocument(record).toJson());
+        }
+        RunListModel model;
+        setRootAndWait(model, root.filePath("save"));
+        QCOMPARE(model.rowCount(), 3);
+        auto rowOf = [&](const QString& text) {
+            for (int row = 0; row < model.rowCount(); ++row)
+                if (model.recordAt(row).updated == text)
+                    return row;
+            return -1;
+        };
+        auto cell = [&](int row, int role) { return model.index(row, RunListModel::UpdatedColumn).data(role); };
+        const auto local = [](int hour, int minute) {
+            return QDateTime(QDate(2026, 12, 2), QTime(hour, minute), Qt::UTC)
+                .toLocalTime()
+                .toString(QStringLiteral("yyyy-MM-dd HH:mm"));
+        };
+        QCOMPARE(cell(rowOf(updated[0]), Qt::DisplayRole).toString(), local(23, 59));
+        QCOMPARE(cell(rowOf(updated[1]), Qt::DisplayRole).toString(), local(23, 10));
+        QCOMPARE(cell(rowOf(updated[2]), Qt::DisplayRole).toString(), updated[2]); // as written
+        for (const QString& text : updated)
+            QCOMPARE(cell(rowOf(text), Qt::ToolTipRole).toString(), text);
+
+        QSortFilterProxyModel proxy;
+        proxy.setSourceModel(&model);
+        proxy.setSortRole(RunListModel::SortRole);
+        proxy.sort(RunListModel::UpdatedColumn, Qt::DescendingOrder);
+        QStringList order;
+        for (int row = 0; row < proxy.rowCount(); ++row)
+            order << model.recordAt(proxy.mapToSource(proxy.index(row, 0)).row()).updated;
+        QCOMPARE(order, QStringList({updated[0], updated[1], updated[2]}));
+    }
+
     void sortsNumbersAsNumbers()
     {
         RunListModel model;
@@ -268,7 +316,10 @@ private Q_SLOTS:
         for (int column = 0; column < RunListModel::ColumnCount; ++column)
             QVERIFY(!model.headerData(column, Qt::Horizontal).toString().isEmpty());
         QCOMPARE(model.headerData(RunListModel::BestValColumn, Qt::Horizontal).toString(),
-                 QStringLiteral("Best val recon. top-1"));
+                 QStringLiteral("Best val top-1"));
+        QVERIFY(model.headerData(RunListModel::BestValColumn, Qt::Horizontal, Qt::ToolTipRole)
+                    .toString()
+                    .contains("reconstruction top-1"));
     }
 
     // Issue 16, item 4: runs submitted to Slurm show their task's state in

@@ -52,6 +52,7 @@ RunController::RunController(QObject* parent)
     });
     connect(m_worker, &TrainingWorker::runFinished, this, &RunController::onRunFinished);
     connect(m_worker, &TrainingWorker::runFailed, this, &RunController::onRunFailed);
+    connect(m_worker, &TrainingWorker::memoryReleased, this, &RunController::memoryReleased);
 
     // The trainer lowers the training threads' priority (TrainerOptions::niceness).
     m_thread.start();
@@ -151,9 +152,7 @@ void RunController::launchNext()
 {
     const int row = m_queue.nextQueued();
     if (row < 0) {
-        m_currentRow = -1;
-        setState(State::Idle);
-        Q_EMIT queueFinished(m_queueOk);
+        endQueue(m_queueOk);
         return;
     }
     m_cancel.reset();
@@ -167,6 +166,18 @@ void RunController::launchNext()
     setState(State::Running);
     Q_EMIT runStarted(row, m_currentRunDir);
     Q_EMIT requestRun(m_runId, request);
+}
+
+void RunController::endQueue(bool ok)
+{
+    m_currentRow = -1;
+    setState(State::Idle);
+    // Between the runs of a queue the memory stays for the next one; once it
+    // ends, the workbench stays up idle and should not hold a run's peak
+    // (after the default experiment: 417 MB resident, 250 MB once given back).
+    // Queued to the training thread: it runs after the run's objects are gone.
+    QMetaObject::invokeMethod(m_worker, &TrainingWorker::releaseMemory, Qt::QueuedConnection);
+    Q_EMIT queueFinished(ok);
 }
 
 void RunController::consumeRequest(int row)
@@ -199,9 +210,7 @@ void RunController::onRunFinished(int runId, const parity::RunSummary& summary)
     Q_EMIT runFinished(summary);
     if (stopped) {
         m_queueOk = false;
-        m_currentRow = -1;
-        setState(State::Idle);
-        Q_EMIT queueFinished(false);
+        endQueue(false);
         return;
     }
     launchNext();
@@ -216,9 +225,7 @@ void RunController::onRunFailed(int runId, const QString& message)
     m_queueOk = false;
     Q_EMIT runFailed(message);
     if (m_state == State::Stopping) {
-        m_currentRow = -1;
-        setState(State::Idle);
-        Q_EMIT queueFinished(false);
+        endQueue(false);
         return;
     }
     // The next run of a sweep does not depend on this one.

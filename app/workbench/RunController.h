@@ -89,11 +89,16 @@ Q_SIGNALS:
     void runFailed(const QString& message);
     /// The queue has nothing left to run (or a stop ended it). `ok`: no run failed or was stopped.
     void queueFinished(bool ok);
+    /// After a queue ended, the training thread gave back what its runs left
+    /// free in malloc's heaps (bytes the workbench's resident set shrank by).
+    void memoryReleased(qint64 bytes);
     /// Internal: hands a request to the worker thread.
     void requestRun(int runId, const parity::gui::RunRequest& request);
 
 private:
     void launchNext();
+    /// The queue ended (ok: every run finished).
+    void endQueue(bool ok);
     void consumeRequest(int row);
     void setState(State state);
     void onRunFinished(int runId, const parity::RunSummary& summary);

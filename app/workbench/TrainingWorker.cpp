@@ -1,6 +1,7 @@
 // LibTorch headers come before any Qt header (docs/BEHAVIOUR.md §8: Qt's keywords clash).
 #include "training/Trainer.h"
 #include "events/TrainingEvents.h"
+#include "util/BlasStartup.h"
 
 #include "TrainingWorker.h"
 
@@ -89,5 +90,7 @@ void TrainingWorker::execute(int runId, const RunRequest& request)
         Q_EMIT runFailed(runId, QStringLiteral("unexpected error in the training thread"));
     }
 }
+
+void TrainingWorker::releaseMemory() { Q_EMIT memoryReleased(qint64(parity::blas::releaseFreeMemory())); }
 
 } // namespace parity::gui

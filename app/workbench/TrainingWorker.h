@@ -20,6 +20,9 @@ public:
 public Q_SLOTS:
     /// Runs to the end, a stop, or an error; always ends with runFinished or runFailed.
     void execute(int runId, const parity::gui::RunRequest& request);
+    /// Gives the free memory the runs left in malloc's heaps back to the
+    /// system (parity::blas::releaseFreeMemory); ends with memoryReleased.
+    void releaseMemory();
 
 Q_SIGNALS:
     void runStarted(int runId, const QString& runDir);
@@ -32,6 +35,7 @@ Q_SIGNALS:
     void checkpointWritten(int runId, const QString& path, int epoch);
     void runFinished(int runId, const parity::RunSummary& summary);
     void runFailed(int runId, const QString& message);
+    void memoryReleased(qint64 bytes);
 
 private:
     parity::CancelToken* m_cancel;

@@ -22,6 +22,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <thread>
+#include <unistd.h>
 #include <vector>
 
 using namespace parity::blas;
@@ -260,6 +261,35 @@ TEST(Allocator, LargeBlocksStayInMallocsHeap)
     EXPECT_FALSE(largeBlockIsMapped());
     EXPECT_NE(startupReport().allocator.find("keeps blocks up to 1 GiB"), std::string::npos)
         << startupReport().allocator;
+}
+
+// What the thresholds keep stays resident after free, and goes back to the
+// kernel when a process that stays up asks (the workbench when its queue ends).
+TEST(Allocator, FreedMemoryGoesBackWhenAsked)
+{
+    if (startupReport().allocator.find("keeps blocks up to 1 GiB") == std::string::npos)
+        GTEST_SKIP() << "start-up left malloc's thresholds alone here: " << startupReport().allocator;
+    auto resident = [] {
+        std::ifstream statm("/proc/self/statm");
+        long size = 0, pages = 0;
+        statm >> size >> pages;
+        return int64_t(pages) * ::sysconf(_SC_PAGESIZE);
+    };
+    constexpr size_t kBytes = size_t(256) << 20;
+    void* (*volatile allocate)(size_t) = std::malloc; // kept: see largeBlockIsMapped
+    auto* block = static_cast<char*>(allocate(kBytes));
+    ASSERT_NE(block, nullptr);
+    const int64_t before = resident();
+    for (size_t i = 0; i < kBytes; i += 4096)
+        block[i] = char(i);
+    const int64_t touched = resident();
+    std::free(block);
+    const int64_t freed = resident();
+    EXPECT_GT(touched - before, int64_t(kBytes) / 2);
+    EXPECT_GT(freed - before, int64_t(kBytes) / 2) << "the heap returned the block itself on free";
+    const int64_t released = releaseFreeMemory();
+    EXPECT_GT(released, int64_t(kBytes) / 2);
+    EXPECT_LT(resident(), freed - int64_t(kBytes) / 2);
 }
 
 TEST(Allocator, Probe)

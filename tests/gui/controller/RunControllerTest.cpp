@@ -127,6 +127,10 @@ private Q_SLOTS:
         QSignalSpy failed(&controller, &RunController::runFailed);
         QSignalSpy finished(&controller, &RunController::runFinished);
         QSignalSpy queueDone(&controller, &RunController::queueFinished);
+        QSignalSpy released(&controller, &RunController::memoryReleased);
+        // Memory is given back once the queue has ended, not between its runs.
+        connect(&controller, &RunController::runStarted, this, [&] { QCOMPARE(released.count(), 0); });
+        connect(&controller, &RunController::runFinished, this, [&] { QCOMPARE(released.count(), 0); });
         auto bad = parity::test::tinyRunConfig(tmp / "missing", tmp / "save", 1);
         auto good = parity::test::tinyRunConfig(tmp / "data", tmp / "save", 1);
         good.k = 3;
@@ -141,6 +145,8 @@ private Q_SLOTS:
         QCOMPARE(finished.count(), 1); // the second run still ran
         QCOMPARE(controller.queue()->entry(0).status, RunQueueModel::Status::Failed);
         QCOMPARE(controller.queue()->entry(1).status, RunQueueModel::Status::Finished);
+        QTRY_COMPARE_WITH_TIMEOUT(released.count(), 1, 10000);
+        QVERIFY(released.at(0).at(0).toLongLong() >= 0);
     }
 
     void aLossThatBlowsUpStopsTheRunWithEpochAndBatch()

@@ -12,6 +12,7 @@
 #include <QFileInfo>
 #include <QFileSystemWatcher>
 #include <QFutureWatcher>
+#include <QThread>
 #include <QTimer>
 #include <QtConcurrent/QtConcurrentRun>
 
@@ -31,6 +32,21 @@ constexpr int kMaxWatchedDirs = 2000;
 // A change rescans this long after it (changes meanwhile ride along): a run
 // writes several files per epoch.
 constexpr int kRescanDelayMs = 2000;
+
+// A run directory read in a rescan while its run writes it.
+constexpr int kBeingWrittenSecs = 10;
+constexpr int kRereadDelayMs = 300;
+
+// Whether the directory or a file in it changed in the last `secs` seconds.
+bool changedWithin(const QString& dir, int secs)
+{
+    const QDateTime since = QDateTime::currentDateTimeUtc().addSecs(-secs);
+    if (QFileInfo(dir).lastModified().toUTC() >= since)
+        return true;
+    const QFileInfoList files = QDir(dir).entryInfoList(QDir::Files);
+    return std::any_of(files.begin(), files.end(),
+                       [&](const QFileInfo& f) { return f.lastModified().toUTC() >= since; });
+}
 
 // run.json's "updated" is the writer's local time with its offset
 // ("2026-12-02T11:33:17+0000"); the table shows it in the viewer's local
@@ -158,7 +174,22 @@ RunListModel::ScanResult RunListModel::scan(const QString& root)
     for (const auto& dir : findRunDirectories(root, &result.visited)) {
         Entry entry;
         entry.previous = insidePrevious(dir);
-        if (!RunRecordLoader::load(dir, &entry.record, &entry.error)) {
+        bool read = RunRecordLoader::load(dir, &entry.record, &entry.error);
+        // A run being written can be caught between two of its writes
+        // (metrics.csv made but its header not yet there, a row half
+        // appended): a directory written to in the last seconds is read once
+        // more a moment later. One that has gone meanwhile (moved into
+        // previous-<time>/ by a new run) is left out; the rescan its move
+        // causes shows where it went.
+        if (!read && changedWithin(dir, kBeingWrittenSecs)) {
+            QThread::msleep(kRereadDelayMs);
+            entry.record = RunRecord{};
+            entry.error.clear();
+            read = RunRecordLoader::load(dir, &entry.record, &entry.error);
+        }
+        if (!read && RunRecordLoader::detect(dir) == RunRecordLoader::Layout::None)
+            continue;
+        if (!read) {
             // Keep what the path tells, so the row still says which run it is.
             entry.record = RunRecord{};
             entry.record.runDir = dir;

@@ -11,6 +11,7 @@
 #include <QAbstractItemModelTester>
 #include <QSortFilterProxyModel>
 #include <QTemporaryDir>
+#include <QTimer>
 #include <QtTest>
 
 using parity::gui::RunListModel;
@@ -291,6 +292,31 @@ private Q_SLOTS:
         for (int row = 0; row < proxy.rowCount(); ++row)
             order << model.recordAt(proxy.mapToSource(proxy.index(row, 0)).row()).updated;
         QCOMPARE(order, QStringList({updated[0], updated[1], updated[2]}));
+    }
+
+    void aRunCaughtBetweenTwoOfItsWritesIsReadAgain()
+    {
+        // metrics.csv made but its header not yet written: the state a scan
+        // can meet while a run starts. Written a moment later, the row is
+        // read, not shown as unreadable.
+        QTemporaryDir root;
+        QVERIFY(root.isValid());
+        const QString dir = root.filePath("save/mnist/base-mlp/k3/mse/add/sub");
+        parity::test::copyFiles(parity::test::runDirFor(m_save, 3), dir);
+        const QByteArray metrics = parity::test::readAll(dir + "/metrics.csv");
+        parity::test::writeAll(dir + "/metrics.csv", QByteArray());
+        QTimer::singleShot(100, this, [&] { parity::test::writeAll(dir + "/metrics.csv", metrics); });
+        RunListModel model;
+        setRootAndWait(model, root.filePath("save"));
+        QCOMPARE(model.rowCount(), 1);
+        QVERIFY2(model.errorAt(0).isEmpty(), qPrintable(model.errorAt(0)));
+        QCOMPARE(model.recordAt(0).epochs.size(), size_t(2));
+
+        // Still empty after the second look: unreadable, with the reason.
+        parity::test::writeAll(dir + "/metrics.csv", QByteArray());
+        refreshAndWait(model);
+        QCOMPARE(model.rowCount(), 1);
+        QVERIFY2(model.errorAt(0).contains("metrics.csv: empty file"), qPrintable(model.errorAt(0)));
     }
 
     void sortsNumbersAsNumbers()

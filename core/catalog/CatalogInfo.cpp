@@ -5,6 +5,8 @@
 
 #include <torch/cuda.h>
 
+#include <algorithm>
+
 namespace parity {
 
 namespace {
@@ -50,6 +52,16 @@ const CatalogInfo& catalogInfo()
 {
     static const CatalogInfo info = build();
     return info;
+}
+
+int64_t validationSamples(int64_t usable, int64_t valSize, int k)
+{
+    if (valSize <= 0)
+        return 0;
+    int64_t n = usable < 2 * valSize ? std::max<int64_t>(k, usable / 10) : valSize;
+    if (n % k)
+        n += k - n % k;
+    return n;
 }
 
 DataProbe probeData(const std::string& dataset, const std::string& dir)

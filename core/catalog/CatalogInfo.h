@@ -52,4 +52,11 @@ struct DataProbe {
 /// samples; never throws.
 DataProbe probeData(const std::string& dataset, const std::string& dir);
 
+/// How many validation samples a run draws from `usable` training samples
+/// with `valSize` asked for (docs/DIFFERENCES.md row 15): valSize rounded up
+/// to a multiple of k; when the split holds fewer than 2 x valSize, a tenth
+/// of it (at least k), rounded up the same way. 0 when valSize is 0. The
+/// caller refuses a result that leaves nothing to train on (>= usable).
+int64_t validationSamples(int64_t usable, int64_t valSize, int k);
+
 } // namespace parity

@@ -1,5 +1,6 @@
 #include "training/PreparedData.h"
 
+#include "catalog/CatalogInfo.h"
 #include "data/Boxes.h"
 #include "data/PilResize.h"
 #include "events/CancelToken.h"
@@ -254,14 +255,10 @@ PreparedData DatasetPreparer::prepare(const RawDataset& raw, Network& baseModel,
         // docs/BEHAVIOUR.md §3.3: val drawn at random from train, rounded up to a multiple of k.
         std::vector<int64_t> indices = usableIndices(train->size());
         const int64_t total = int64_t(indices.size());
-        int64_t numVal = m_valSize;
-        if (total < 2 * int64_t(m_valSize)) {
-            numVal = std::max<int64_t>(m_k, total / 10);
+        const int64_t numVal = validationSamples(total, m_valSize, m_k);
+        if (total < 2 * int64_t(m_valSize))
             data.notices.push_back("The train split has only " + std::to_string(total) + " samples (< 2 x val_size "
                                    + std::to_string(m_valSize) + "): using a tenth of it for validation.");
-        }
-        if (numVal % m_k)
-            numVal += m_k - numVal % m_k;
         if (numVal >= total)
             throw Error(raw.train.source + ": " + std::to_string(total)
                         + " training samples are too few to split off a validation set");

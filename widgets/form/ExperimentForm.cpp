@@ -213,6 +213,11 @@ void ExperimentForm::build()
     trainForm->addRow(tr("Learning rate"), m_lr);
     trainForm->addRow(tr("Weight decay"), m_weightDecay);
     trainForm->addRow(tr("Validation samples"), m_valSize);
+    m_valNote = named(new QLabel, "val_note");
+    m_valNote->setWordWrap(true);
+    m_valNote->setStyleSheet(QStringLiteral("color: #8a4b00"));
+    m_valNote->hide();
+    trainForm->addRow(m_valNote);
     trainForm->addRow(tr("Parity BatchNorm"), m_freezeParityBn);
     trainForm->addRow(tr("Seed"), m_seed);
     trainForm->addRow(tr("Threads"), m_threads);
@@ -391,6 +396,7 @@ void ExperimentForm::onEdited()
     m_baseWeights->setEnabled(fromFile);
     m_baseBrowse->setEnabled(fromFile);
     refreshRules();
+    updateValidationNote();
     m_updating = false;
     scheduleProbe();
     Q_EMIT configChanged();
@@ -509,6 +515,30 @@ QString ExperimentForm::choiceToolTip(const QString& field, const QString& value
 
 QString ExperimentForm::dataStatus() const { return m_dataText; }
 
+void ExperimentForm::updateValidationNote()
+{
+    // The trainer's rule (docs/DIFFERENCES.md row 15), said where the value is set.
+    const int k = m_k->value();
+    const int64_t usable = m_probeTrain / k * k;
+    const int64_t asked = m_valSize->value();
+    QString note;
+    if (m_probeTrain > 0 && m_probeOwnVal && asked > 0) {
+        note = tr("The data has a validation split of its own: this value is not used.");
+    } else if (m_probeTrain > 0 && asked > 0 && usable < 2 * asked) {
+        QLocale locale(QLocale::English);
+        const int64_t drawn = parity::validationSamples(usable, asked, k);
+        note = drawn >= usable
+                   ? tr("%1 training samples are too few to split off a validation set: the run will stop with "
+                        "an error.")
+                         .arg(locale.toString(qlonglong(m_probeTrain)))
+                   : tr("More than half of the %1 training samples: the run validates on a tenth of them (%2) "
+                        "instead.")
+                         .arg(locale.toString(qlonglong(usable)), locale.toString(qlonglong(drawn)));
+    }
+    m_valNote->setText(note);
+    m_valNote->setVisible(!note.isEmpty());
+}
+
 void ExperimentForm::scheduleProbe()
 {
     const QString key = m_dataset->currentData().toString() + QLatin1Char('|') + m_dataDir->text().trimmed();
@@ -547,6 +577,9 @@ void ExperimentForm::onProbeDone()
     QLocale locale(QLocale::English);
     m_dataReadable = p.readable;
     m_dataChecked = true;
+    m_probeTrain = p.readable ? p.trainCount : 0;
+    m_probeOwnVal = p.valCount > 0;
+    updateValidationNote();
     if (p.readable) {
         QString counts = tr("%1 train").arg(locale.toString(qlonglong(p.trainCount)));
         if (p.valCount > 0)

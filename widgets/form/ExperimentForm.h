@@ -68,6 +68,9 @@ private:
     void scheduleProbe();
     void startProbe();
     void onProbeDone();
+    /// Says what the validation split will be when val_size cannot be had
+    /// from the training samples the data check counted.
+    void updateValidationNote();
     QComboBox* comboFor(const QString& field) const;
     parity::RunConfig withChoice(const parity::RunConfig& base, const QString& field, const QString& value) const;
 
@@ -98,6 +101,9 @@ private:
     QDoubleSpinBox* m_lr = nullptr;
     QDoubleSpinBox* m_weightDecay = nullptr;
     QSpinBox* m_valSize = nullptr;
+    QLabel* m_valNote = nullptr;
+    int64_t m_probeTrain = 0;   ///< training samples the last data check counted (0: none)
+    bool m_probeOwnVal = false; ///< the data has a validation split of its own
     QSpinBox* m_seed = nullptr;
     QSpinBox* m_threads = nullptr;
     QComboBox* m_device = nullptr;

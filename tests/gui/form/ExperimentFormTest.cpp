@@ -9,6 +9,7 @@
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QWheelEvent>
+#include <QLabel>
 #include <QLineEdit>
 #include <QSignalSpy>
 #include <QSpinBox>
@@ -221,6 +222,42 @@ private Q_SLOTS:
         dir->setText(QString::fromStdString(tmp / "nowhere"));
         QTRY_VERIFY_WITH_TIMEOUT(!form.dataStatus().isEmpty() && !form.dataReadable(), 10000);
         QVERIFY2(form.dataStatus().contains(QStringLiteral("nowhere")), qPrintable(form.dataStatus()));
+    }
+
+    void aValidationSizeTheDataCannotGiveIsSaidAtTheField()
+    {
+        parity::test::TempDir tmp;
+        parity::test::writeTinyMnist(tmp / "data", 120, 40);
+        parity::RunConfig c;
+        c.dataset = "mnist";
+        c.dataDir = tmp / "data";
+        c.k = 2;
+        c.valSize = 5000; // the default, more than the 120 samples hold
+        ExperimentForm form;
+        form.show();
+        form.setConfig(c);
+        QTRY_VERIFY_WITH_TIMEOUT(form.dataReadable(), 10000);
+        auto* note = form.findChild<QLabel*>(QStringLiteral("val_note"));
+        QVERIFY(note);
+        QVERIFY(!note->isHidden());
+        // What the trainer does (docs/DIFFERENCES.md row 15): a tenth, 12.
+        QVERIFY2(note->text().contains(QStringLiteral("120 training samples"))
+                     && note->text().contains(QStringLiteral("a tenth of them (12)")),
+                 qPrintable(note->text()));
+        QCOMPARE(parity::validationSamples(120, 5000, 2), int64_t(12));
+
+        auto* valSize = form.findChild<QSpinBox*>(QStringLiteral("val_size"));
+        valSize->setValue(60); // half: drawn as asked
+        QVERIFY(note->isHidden());
+        valSize->setValue(61);
+        QVERIFY(!note->isHidden());
+        auto* k = form.findChild<QSpinBox*>(QStringLiteral("k"));
+        k->setValue(7); // 119 usable, a tenth 11, rounded up to 14
+        QVERIFY2(note->text().contains(QStringLiteral("119 training samples"))
+                     && note->text().contains(QStringLiteral("(14)")),
+                 qPrintable(note->text()));
+        valSize->setValue(0);
+        QVERIFY(note->isHidden());
     }
 
     void truncatedDataFileIsNamed()

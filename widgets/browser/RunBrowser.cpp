@@ -238,8 +238,8 @@ void RunBrowser::fitColumns()
                            qMin(m_view->columnWidth(RunListModel::JobColumn), kStateColumnMaxWidth));
     // Headers run long ("<dataset> <model> <k> <loss> <encoder> <decoder>");
     // the tooltip and the other columns carry the rest.
-    m_runWanted = qMin(m_view->columnWidth(RunListModel::RunColumn), kTitleColumnMaxWidth);
-    m_directoryWanted = qMin(m_view->columnWidth(RunListModel::DirectoryColumn), kTitleColumnMaxWidth);
+    m_runWanted = qMin(m_view->columnWidth(RunListModel::RunColumn), kRunMaxWidth);
+    m_directoryWanted = qMin(m_view->columnWidth(RunListModel::DirectoryColumn), kDirectoryMaxWidth);
     shareRoom();
 }
 
@@ -369,6 +369,12 @@ void RunBrowser::setRoot(const QString& saveDir)
         recent.prepend(saveDir);
         setRecentRoots(recent);
         Q_EMIT recentRootsChanged(m_recentRoots);
+    }
+    // The plots compare runs of the root they were chosen in: another root
+    // starts with none (Refresh, the same root, keeps them).
+    if (saveDir != m_model->root()) {
+        m_served->setRecords({});
+        m_compare->setRecords({});
     }
     m_rootEdit->setText(saveDir);
     m_announceScan = true;
@@ -524,7 +530,7 @@ int RunBrowser::compareSelected()
     m_served->setRecords(records);
     m_compare->setRecords(std::move(records));
     if (count > 0 && selectedRows().size() == count)
-        setStatus(tr("Comparing %1 runs").arg(count));
+        setStatus(count == 1 ? tr("Comparing 1 run") : tr("Comparing %1 runs").arg(count));
     return count;
 }
 

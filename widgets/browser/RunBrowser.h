@@ -151,15 +151,16 @@ private:
         160; ///< Job and Status at most: longer states elide (the tooltip has them)
     QStringList m_recentRoots;
     QToolButton* m_recentButton = nullptr;
-    QStringList m_keptSelection;                     ///< run directories selected before a rescan
-    static constexpr int kTitleColumnMaxWidth = 320; ///< Run and Directory at most
-    static constexpr int kRunLeastWidth = 140;       ///< the run's title gives way down to this
-    static constexpr int kDirectoryLeastWidth = 80;  ///< the directory (tooltip: the whole path), down to this
-    int m_runWanted = kTitleColumnMaxWidth;          ///< the run's title's width at the last fit
-    int m_directoryWanted = kTitleColumnMaxWidth;    ///< the directory's
-    bool m_fitting = false;                          ///< the columns are being sized by fitColumns / shareRoom
-    bool m_userSized = false;                        ///< the user sized a column since the last fit: resizes keep it
-    bool m_fitColumns = true;                        ///< the rows were replaced: fit the columns to them
+    QStringList m_keptSelection;                    ///< run directories selected before a rescan
+    static constexpr int kRunMaxWidth = 480;        ///< the run's title at most, where the table has room
+    static constexpr int kDirectoryMaxWidth = 320;  ///< what the directory asks for at most
+    static constexpr int kRunLeastWidth = 140;      ///< the run's title gives way down to this
+    static constexpr int kDirectoryLeastWidth = 80; ///< the directory (tooltip: the whole path), down to this
+    int m_runWanted = kRunMaxWidth;                 ///< the run's title's width at the last fit
+    int m_directoryWanted = kDirectoryMaxWidth;     ///< the directory's
+    bool m_fitting = false;                         ///< the columns are being sized by fitColumns / shareRoom
+    bool m_userSized = false;                       ///< the user sized a column since the last fit: resizes keep it
+    bool m_fitColumns = true;                       ///< the rows were replaced: fit the columns to them
     bool m_announceScan = false; ///< the user asked for this scan (setRoot, Refresh): say what it found
     QString m_scanFound;         ///< what the last scan found ("3 runs")
 };

@@ -424,9 +424,19 @@ void ServingView::onFinished(ServingOutcome outcome, bool sweep)
         return;
     }
     m_outcome = std::move(outcome);
-    m_status->setText(
-        tr("Done: %1 trials")
-            .arg(m_outcome->trials * int(m_outcome->strategies.size()) * int(1 + m_outcome->sweep.size())));
+    // What was run, as the fields say it: trials per strategy (and load).
+    const int trials = m_outcome->trials;
+    const int loads = int(1 + m_outcome->sweep.size());
+    QString done = tr("Done: %1 x %2 strategies")
+                       .arg(trials == 1 ? tr("1 trial") : tr("%1 trials").arg(trials))
+                       .arg(m_outcome->strategies.size());
+    if (loads > 1)
+        done += tr(", at %1 loads").arg(loads);
+    m_status->setText(done);
+    m_bar->setTextVisible(true);
+    m_bar->setRange(0, 1);
+    m_bar->setValue(1);
+    m_bar->setFormat(tr("Done"));
     showOutcome();
     showSweep();
     m_plotTabs->setCurrentWidget(sweep ? static_cast<QWidget*>(m_loadPlot) : m_tailPlot);

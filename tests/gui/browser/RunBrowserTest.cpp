@@ -170,7 +170,7 @@ private Q_SLOTS:
         QCOMPARE(browser.model()->index(row, RunListModel::DirectoryColumn).data(Qt::ToolTipRole).toString(),
                  browser.model()->runDirAt(row));
 
-        // Wider: the run's title gets all it asks for (at most 320), the directory the rest.
+        // Wider: the run's title gets all it asks for (at most 480), the directory the rest.
         browser.resize(1500, 700);
         QApplication::processEvents();
         int longestTitle = 0;
@@ -178,7 +178,7 @@ private Q_SLOTS:
             longestTitle = qMax(longestTitle,
                                 table->fontMetrics().horizontalAdvance(
                                     browser.model()->index(r, RunListModel::RunColumn).data().toString()));
-        const int titleWanted = qMin(longestTitle, 320);
+        const int titleWanted = qMin(longestTitle, 480);
         QVERIFY2(width(RunListModel::RunColumn) >= titleWanted,
                  qPrintable(QStringLiteral("%1 < %2").arg(width(RunListModel::RunColumn)).arg(titleWanted)));
         verifyEveryColumnInView(table);
@@ -248,6 +248,18 @@ private Q_SLOTS:
         QCOMPARE(points.size(), 11); // f = 0, 0.05, ..., 0.5
         QCOMPARE(points[0].y(), first.served->byFraction[0]);
         QCOMPARE(points[10].x(), 0.5);
+
+        browser.selectRows({rowOfK(browser.model(), 3)});
+        QCOMPARE(browser.compareSelected(), 1);
+        QCOMPARE(browser.statusText(), QStringLiteral("Comparing 1 run"));
+        // A refresh keeps the comparison; another save directory clears it.
+        browser.refresh();
+        QTRY_VERIFY_WITH_TIMEOUT(!browser.isScanning(), 60000);
+        QCOMPARE(browser.comparePlot()->graphCount(), 1);
+        setRootAndWait(browser, m_tmp.filePath("elsewhere"));
+        QCOMPARE(browser.comparePlot()->graphCount(), 0);
+        QCOMPARE(browser.comparePlot()->records().size(), size_t(0));
+        QCOMPARE(served->records().size(), size_t(0));
     }
 
     void exportsTheSelectedRun_data()

@@ -110,6 +110,12 @@ void ServingViewTest::simulatesEveryStrategyOfTheRun()
     QVERIFY(finished.wait(kTimeoutMs));
     QCOMPARE(finished.takeFirst().at(0).toBool(), true);
     QVERIFY(!view.isBusy());
+    // Done says what ran, as the fields put it, and the bar is full.
+    QCOMPARE(view.status(),
+             QStringLiteral("Done: %1 trials x 4 strategies").arg(spin(view, "serving_trials")->value()));
+    auto* bar = view.findChild<QProgressBar*>(QStringLiteral("serving_progress"));
+    QCOMPARE(bar->value(), bar->maximum());
+    QCOMPARE(bar->text(), QStringLiteral("Done"));
 
     QVERIFY(view.outcome().has_value());
     const auto& outcome = *view.outcome();
@@ -164,6 +170,7 @@ void ServingViewTest::sweepPlotsTheTailAgainstTheRate()
     QCOMPARE(finished.takeFirst().at(0).toBool(), true);
     const auto& sweep = view.outcome()->sweep;
     QCOMPARE(int(sweep.size()), 9);
+    QCOMPARE(view.status(), QStringLiteral("Done: 1 trial x 4 strategies, at 10 loads"));
     const double capacity = 12 * 1000.0 / view.outcome()->run.times.base.mean();
     QVERIFY(qAbs(sweep.front().rate - 0.1 * capacity) < 1e-6 * capacity);
     QVERIFY(qAbs(sweep.back().rate - 0.9 * capacity) < 1e-6 * capacity);

@@ -24,6 +24,16 @@ const QString kMlpEnc = QStringLiteral("coders.mlp.MLPEncoder");
 const QString kMlpDec = QStringLiteral("coders.mlp.MLPDecoder");
 const QString kKl = QStringLiteral("loss.kldiv.KLDivLoss");
 const QString kMse = QStringLiteral("torch.nn.MSELoss");
+
+// A run of mnist on a tiny copy written under `tmp`/data.
+parity::RunConfig tinyMnistRun(const parity::test::TempDir& tmp, int train, int test)
+{
+    parity::test::writeTinyMnist(tmp / "data", train, test);
+    parity::RunConfig c;
+    c.dataset = "mnist";
+    c.dataDir = tmp / "data";
+    return c;
+}
 } // namespace
 
 class ExperimentFormTest : public QObject {
@@ -207,10 +217,7 @@ private Q_SLOTS:
     void dataDirectoryIsCheckedOnTheSpot()
     {
         parity::test::TempDir tmp;
-        parity::test::writeTinyMnist(tmp / "data", 120, 40);
-        parity::RunConfig c;
-        c.dataset = "mnist";
-        c.dataDir = tmp / "data";
+        const parity::RunConfig c = tinyMnistRun(tmp, 120, 40);
         ExperimentForm form;
         QSignalSpy checked(&form, &ExperimentForm::dataChecked);
         form.setConfig(c);
@@ -227,10 +234,7 @@ private Q_SLOTS:
     void aValidationSizeTheDataCannotGiveIsSaidAtTheField()
     {
         parity::test::TempDir tmp;
-        parity::test::writeTinyMnist(tmp / "data", 120, 40);
-        parity::RunConfig c;
-        c.dataset = "mnist";
-        c.dataDir = tmp / "data";
+        parity::RunConfig c = tinyMnistRun(tmp, 120, 40);
         c.k = 2;
         c.valSize = 5000; // the default, more than the 120 samples hold
         ExperimentForm form;

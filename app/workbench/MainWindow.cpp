@@ -20,6 +20,7 @@
 #include <QCloseEvent>
 #include <QDir>
 #include <QDockWidget>
+#include <QPalette>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QJsonDocument>
@@ -56,6 +57,12 @@ MainWindow::MainWindow(QWidget* parent)
 {
     setObjectName(QStringLiteral("MainWindow"));
     setWindowIcon(QIcon(QStringLiteral(":/icons/parity-workbench.png")));
+    // Qt 6.4's Fusion palette draws a disabled field's hint darker than
+    // disabled text (50% black against #bebebe): the greyed form read as
+    // filled in during a run. Hints follow the disabled text instead.
+    QPalette palette = QApplication::palette();
+    palette.setColor(QPalette::Disabled, QPalette::PlaceholderText, palette.color(QPalette::Disabled, QPalette::Text));
+    QApplication::setPalette(palette);
     m_tabs->setObjectName(QStringLiteral("tabs"));
     m_tabs->addTab(m_monitor, tr("&Training"));
     m_tabs->addTab(m_inspector, tr("&Inspector"));

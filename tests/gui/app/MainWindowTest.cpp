@@ -31,6 +31,8 @@
 #include <QAction>
 #include <QApplication>
 #include <QDir>
+#include <QLineEdit>
+#include <QPalette>
 #include <QPushButton>
 #include <QScreen>
 #include <QScrollArea>
@@ -161,6 +163,22 @@ private Q_SLOTS:
         QVERIFY(info.value("epochs_completed").toInt() >= 1);
         QVERIFY(info.value("epochs_completed").toInt() < 50);
         delete window;
+    }
+
+    void aDisabledFieldsHintIsNoDarkerThanDisabledText()
+    {
+        // Walkthrough: during a run the greyed form's empty file fields showed
+        // their hints in near-black, as if filled in.
+        MainWindow window;
+        window.show();
+        auto* weights = window.findChild<QLineEdit*>(QStringLiteral("base_weights"));
+        QVERIFY(weights && !weights->placeholderText().isEmpty());
+        window.runPanel()->form()->setEnabled(false);
+        QVERIFY(!weights->isEnabled());
+        const QPalette& p = weights->palette();
+        QCOMPARE(p.color(QPalette::Disabled, QPalette::PlaceholderText), p.color(QPalette::Disabled, QPalette::Text));
+        QVERIFY(p.color(QPalette::Disabled, QPalette::PlaceholderText).lightness()
+                > p.color(QPalette::Active, QPalette::Text).lightness() + 100);
     }
 
     void aFailedRunIsReportedNotFatal()

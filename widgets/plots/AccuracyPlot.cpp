@@ -1,4 +1,6 @@
 #include "plots/AccuracyPlot.h"
+
+#include <QFontMetrics>
 #include "common/FlowLayout.h"
 #include "events/MetricNames.h"
 
@@ -468,8 +470,21 @@ void AccuracyPlot::fitAxes()
         hi = 1;
     }
     const double pad = qMax(0.02, 0.05 * (hi - lo));
+    const double lower = qMax(0.0, lo - pad);
+    double upper = hi + pad;
+    // A label drawn above its line (the first, third, ...) needs its height
+    // below the top of the axes, else it is cut (base train 0.9647 at 1280x800).
+    const int height = customPlot()->axisRect()->height();
+    for (size_t i = 0; i < m_baseLines.size(); i += 2) {
+        const BaseLine& b = m_baseLines[i];
+        const int labelPx = QFontMetrics(b.label->font()).height() + 2;
+        if (!b.label->visible() || height < 4 * labelPx)
+            continue;
+        const double share = double(labelPx) / height; // of the axes' height, above the line
+        upper = qMax(upper, (b.accuracy - lower * share) / (1 - share));
+    }
     customPlot()->xAxis->setRange(0.5, lastEpoch + 0.5);
-    customPlot()->yAxis->setRange(qMax(0.0, lo - pad), hi + pad);
+    customPlot()->yAxis->setRange(lower, upper);
 }
 
 } // namespace parity::gui

@@ -83,6 +83,7 @@ private Q_SLOTS:
     void exportImage_data();
     void exportImage();
     void theLegendCoversNoData();
+    void aBaseLabelNearTheTopStaysInside();
     void oneCurvePerErasedCount();
     void erasedFilterHidesItsCurves();
     void clearForgetsErasedCounts();
@@ -146,6 +147,39 @@ void AccuracyPlotTest::clearForgetsErasedCounts()
     for (const QString& name : plot.seriesNames())
         QVERIFY2(!name.contains("e="), qPrintable(name));
     QCOMPARE(plot.seriesNames().size(), 12);
+}
+
+// Walkthrough at 1280x800: "base train 0.9647", drawn above its line, was cut
+// by the top of the axes in a plot 190 px high.
+void AccuracyPlotTest::aBaseLabelNearTheTopStaysInside()
+{
+    AccuracyPlot plot;
+    plot.resize(900, 190);
+    plot.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&plot));
+    for (int e = 0; e < 3; ++e)
+        plot.addEpoch(epoch(e, {1}));
+    plot.setBaseAccuracies({{"train", 57882, 60000}, {"test", 8947, 10000}});
+    plot.redrawNow();
+    plot.redrawNow(); // the axes' height is known once laid out
+    QCustomPlot* qcp = plot.customPlot();
+    int labels = 0;
+    for (int i = 0; i < qcp->itemCount(); ++i) {
+        auto* label = qobject_cast<QCPItemText*>(qcp->item(i));
+        if (!label || !label->text().startsWith("base "))
+            continue;
+        ++labels;
+        const double top = label->topLeft->pixelPosition().y();
+        const double bottom = label->bottomLeft->pixelPosition().y();
+        QVERIFY2(top >= qcp->axisRect()->top() && bottom <= qcp->axisRect()->bottom(),
+                 qPrintable(QStringLiteral("%1: %2..%3 outside the axes %4..%5")
+                                .arg(label->text())
+                                .arg(top)
+                                .arg(bottom)
+                                .arg(qcp->axisRect()->top())
+                                .arg(qcp->axisRect()->bottom())));
+    }
+    QCOMPARE(labels, 2);
 }
 
 // Issue 13, item 6: the legend stands beside the axes, so the last epoch's

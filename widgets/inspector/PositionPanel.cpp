@@ -59,7 +59,9 @@ PositionPanel::PositionPanel(QWidget* parent)
     layout->addWidget(m_boxes, 1);
     m_boxes->setAlignment(Qt::AlignCenter);
     m_boxes->hide();
-    m_plot->setMinimumSize(320, 300); // room for the rotated class names under the bars
+    // Room for the rotated class names under the bars; at 1280x800 the first
+    // row of charts fits without a scroll (260: the names stay whole).
+    m_plot->setMinimumSize(320, 260);
 
     m_base = new QCPBars(m_plot->xAxis, m_plot->yAxis);
     m_reconstructed = new QCPBars(m_plot->xAxis, m_plot->yAxis);

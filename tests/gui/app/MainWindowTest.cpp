@@ -424,6 +424,17 @@ private Q_SLOTS:
         QCOMPARE(tiles, 4); // three inputs and the parity query
         QCOMPARE(page->view()->barChartCount(), 3);
 
+        // Walkthrough: the first row of bar charts showed its class names
+        // only after a scroll of about 30 px.
+        QWidget* first = page->view()->positionPanel(0);
+        auto* scroll = qobject_cast<QScrollArea*>(first->parentWidget()->parentWidget()->parentWidget());
+        QVERIFY(scroll);
+        const int firstBottom = first->mapTo(scroll->viewport(), QPoint(0, first->height())).y();
+        QVERIFY2(
+            firstBottom <= scroll->viewport()->height(),
+            qPrintable(
+                QStringLiteral("the first charts end at %1 of %2").arg(firstBottom).arg(scroll->viewport()->height())));
+
         // Issue 13, item 6: the bars' legend is above them, over none of them.
         for (int i = 0; i < 3; ++i) {
             QCustomPlot* bars = page->view()->positionPanel(i)->plot();

@@ -92,8 +92,8 @@ RunBrowser::RunBrowser(QWidget* parent)
     m_view->setItemDelegateForColumn(RunListModel::DirectoryColumn, new MiddleElidingDelegate(m_view));
     m_view->viewport()->installEventFilter(this);
     connect(m_view->horizontalHeader(), &QHeaderView::sectionResized, this, [this](int column) {
-        // The last column stretches with the table; any other sized by hand stays so.
-        if (!m_fitting && column != RunListModel::DirectoryColumn)
+        // The last column shown stretches with the table; any other sized by hand stays so.
+        if (!m_fitting && column != lastShownColumn())
             m_userSized = true;
     });
     m_view->horizontalHeader()->setContextMenuPolicy(Qt::CustomContextMenu);
@@ -250,6 +250,10 @@ void RunBrowser::shareRoom()
     // scroll at 1280x800, with the Job column too. Where even their least
     // widths do not fit, the bar comes back.
     const QScopedValueRollback<bool> fitting(m_fitting, true);
+    // Without the directory another column stretches to the edge: the title
+    // keeps its width (counting that column's stretch would shrink it).
+    if (m_view->isColumnHidden(RunListModel::DirectoryColumn))
+        return;
     int others = 0;
     for (int column = 0; column < RunListModel::ColumnCount; ++column)
         if (column != RunListModel::RunColumn && column != RunListModel::DirectoryColumn
@@ -260,6 +264,15 @@ void RunBrowser::shareRoom()
     const int run = qMin(m_runWanted, qMax(kRunLeastWidth, room - directoryLeast));
     m_view->setColumnWidth(RunListModel::RunColumn, run);
     m_view->setColumnWidth(RunListModel::DirectoryColumn, qMax(directoryLeast, room - run));
+}
+
+int RunBrowser::lastShownColumn() const
+{
+    const QHeaderView* header = m_view->horizontalHeader();
+    for (int visual = header->count() - 1; visual >= 0; --visual)
+        if (const int column = header->logicalIndex(visual); !header->isSectionHidden(column))
+            return column;
+    return -1;
 }
 
 bool RunBrowser::eventFilter(QObject* watched, QEvent* event)
@@ -283,7 +296,8 @@ void RunBrowser::jobsChanged()
             m_view->resizeColumnToContents(RunListModel::JobColumn);
             m_view->setColumnWidth(RunListModel::JobColumn,
                                    qMin(m_view->columnWidth(RunListModel::JobColumn), kStateColumnMaxWidth));
-            shareRoom();
+            if (!m_userSized)
+                shareRoom();
         }
     }
     if (m_fitColumns) {
@@ -299,7 +313,7 @@ void RunBrowser::jobsChanged()
             m_view->setColumnWidth(column, qMax(width, wanted));
             wider = wider || wanted > width;
         }
-        if (wider)
+        if (wider && !m_userSized)
             shareRoom();
     }
     // A task that started or ended has a run directory now, or soon: look

@@ -170,32 +170,41 @@ void RunListModel::refresh()
 RunListModel::ScanResult RunListModel::scan(const QString& root)
 {
     ScanResult result;
-    std::vector<Entry>& entries = result.entries;
-    for (const auto& dir : findRunDirectories(root, &result.visited)) {
-        Entry entry;
-        entry.previous = insidePrevious(dir);
-        bool read = RunRecordLoader::load(dir, &entry.record, &entry.error);
-        // A run being written can be caught between two of its writes
-        // (metrics.csv made but its header not yet there, a row half
-        // appended): a directory written to in the last seconds is read once
-        // more a moment later. One that has gone meanwhile (moved into
-        // previous-<time>/ by a new run) is left out; the rescan its move
-        // causes shows where it went.
-        if (!read && changedWithin(dir, kBeingWrittenSecs)) {
-            QThread::msleep(kRereadDelayMs);
-            entry.record = RunRecord{};
-            entry.error.clear();
-            read = RunRecordLoader::load(dir, &entry.record, &entry.error);
-        }
-        if (!read && RunRecordLoader::detect(dir) == RunRecordLoader::Layout::None)
-            continue;
-        if (!read) {
+    const QStringList dirs = findRunDirectories(root, &result.visited);
+    std::vector<Entry> entries(size_t(dirs.size()));
+    const auto read = [&](int i) {
+        Entry& entry = entries[size_t(i)];
+        entry.record = RunRecord{};
+        entry.error.clear();
+        return RunRecordLoader::load(dirs[i], &entry.record, &entry.error);
+    };
+    QList<int> again; // unreadable, and written to in the last seconds
+    for (int i = 0; i < dirs.size(); ++i) {
+        entries[size_t(i)].previous = insidePrevious(dirs[i]);
+        if (!read(i) && changedWithin(dirs[i], kBeingWrittenSecs))
+            again << i;
+    }
+    // A run being written can be caught between two of its writes
+    // (metrics.csv made but its header not yet there, a row half appended):
+    // those are read once more a moment later, after one wait for them all.
+    if (!again.isEmpty()) {
+        QThread::msleep(kRereadDelayMs);
+        for (const int i : std::as_const(again))
+            read(i);
+    }
+    for (int i = 0; i < dirs.size(); ++i) {
+        Entry& entry = entries[size_t(i)];
+        if (!entry.error.isEmpty()) {
+            // Gone meanwhile (moved into previous-<time>/ by a new run): left
+            // out; the rescan its move causes shows where it went.
+            if (RunRecordLoader::detect(dirs[i]) == RunRecordLoader::Layout::None)
+                continue;
             // Keep what the path tells, so the row still says which run it is.
             entry.record = RunRecord{};
-            entry.record.runDir = dir;
-            RunRecordLoader::identityFromPath(dir, &entry.record);
+            entry.record.runDir = dirs[i];
+            RunRecordLoader::identityFromPath(dirs[i], &entry.record);
         }
-        entries.push_back(std::move(entry));
+        result.entries.push_back(std::move(entry));
     }
     return result;
 }

@@ -530,7 +530,7 @@ void ExperimentForm::updateValidationNote()
         note = drawn >= usable
                    ? tr("%1 training samples are too few to split off a validation set: the run will stop with "
                         "an error.")
-                         .arg(locale.toString(qlonglong(m_probeTrain)))
+                         .arg(locale.toString(qlonglong(usable)))
                    : tr("More than half of the %1 training samples: the run validates on a tenth of them (%2) "
                         "instead.")
                          .arg(locale.toString(qlonglong(usable)), locale.toString(qlonglong(drawn)));
@@ -546,6 +546,9 @@ void ExperimentForm::scheduleProbe()
         return;
     m_probeKey = key;
     m_dataChecked = false;
+    m_probeTrain = 0; // the note waits for this data's count
+    m_probeOwnVal = false;
+    updateValidationNote();
     m_dataText.clear();
     m_dataStatus->setText(tr("Checking the data…"));
     m_probeTimer.start();

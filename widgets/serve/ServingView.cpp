@@ -427,9 +427,10 @@ void ServingView::onFinished(ServingOutcome outcome, bool sweep)
     // What was run, as the fields say it: trials per strategy (and load).
     const int trials = m_outcome->trials;
     const int loads = int(1 + m_outcome->sweep.size());
-    QString done = tr("Done: %1 x %2 strategies")
-                       .arg(trials == 1 ? tr("1 trial") : tr("%1 trials").arg(trials))
-                       .arg(m_outcome->strategies.size());
+    const int strategies = int(m_outcome->strategies.size());
+    QString done = tr("Done: %1 x %2")
+                       .arg(trials == 1 ? tr("1 trial") : tr("%1 trials").arg(trials),
+                            strategies == 1 ? tr("1 strategy") : tr("%1 strategies").arg(strategies));
     if (loads > 1)
         done += tr(", at %1 loads").arg(loads);
     m_status->setText(done);

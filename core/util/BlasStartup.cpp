@@ -220,7 +220,6 @@ const StartupReport& startupReport()
     return report;
 }
 
-namespace {
 int64_t residentBytes()
 {
     std::FILE* statm = std::fopen("/proc/self/statm", "r");
@@ -231,7 +230,6 @@ int64_t residentBytes()
     std::fclose(statm);
     return read ? int64_t(resident) * ::sysconf(_SC_PAGESIZE) : -1;
 }
-} // namespace
 
 int64_t releaseFreeMemory()
 {

@@ -57,6 +57,8 @@ const StartupReport& startupReport();
 /// inside the heaps go too, in every arena. Returns by how many bytes the
 /// resident set shrank (0 under the address sanitizer).
 int64_t releaseFreeMemory();
+/// This process's resident set in bytes (/proc/self/statm), or -1.
+int64_t residentBytes();
 
 /// Built with AddressSanitizer: its malloc serves (mallopt does nothing) and
 /// its leak check runs at exit.

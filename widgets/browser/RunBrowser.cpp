@@ -234,8 +234,7 @@ void RunBrowser::fitColumns()
     m_userSized = false;
     const QScopedValueRollback<bool> fitting(m_fitting, true);
     m_view->resizeColumnsToContents();
-    m_view->setColumnWidth(RunListModel::JobColumn,
-                           qMin(m_view->columnWidth(RunListModel::JobColumn), kStateColumnMaxWidth));
+    capStateColumn(RunListModel::JobColumn);
     // Headers run long ("<dataset> <model> <k> <loss> <encoder> <decoder>");
     // the tooltip and the other columns carry the rest.
     m_runWanted = qMin(m_view->columnWidth(RunListModel::RunColumn), kRunMaxWidth);
@@ -266,6 +265,11 @@ void RunBrowser::shareRoom()
     m_view->setColumnWidth(RunListModel::DirectoryColumn, qMax(directoryLeast, room - run));
 }
 
+void RunBrowser::capStateColumn(int column)
+{
+    m_view->setColumnWidth(column, qMin(m_view->columnWidth(column), kStateColumnMaxWidth));
+}
+
 int RunBrowser::lastShownColumn() const
 {
     const QHeaderView* header = m_view->horizontalHeader();
@@ -294,8 +298,7 @@ void RunBrowser::jobsChanged()
         m_cancelTasks->setVisible(jobs);
         if (jobs && !m_fitColumns) {
             m_view->resizeColumnToContents(RunListModel::JobColumn);
-            m_view->setColumnWidth(RunListModel::JobColumn,
-                                   qMin(m_view->columnWidth(RunListModel::JobColumn), kStateColumnMaxWidth));
+            capStateColumn(RunListModel::JobColumn);
             if (!m_userSized)
                 shareRoom();
         }

@@ -109,6 +109,8 @@ private:
     void fitColumns();
     /// The run's title and its directory share what the other columns leave.
     void shareRoom();
+    /// Job or Status at most kStateColumnMaxWidth (longer states elide).
+    void capStateColumn(int column);
     /// The column shown last (it stretches to the table's edge), or -1.
     int lastShownColumn() const;
     void askExport();

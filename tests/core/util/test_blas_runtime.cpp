@@ -269,12 +269,7 @@ TEST(Allocator, FreedMemoryGoesBackWhenAsked)
 {
     if (startupReport().allocator.find("keeps blocks up to 1 GiB") == std::string::npos)
         GTEST_SKIP() << "start-up left malloc's thresholds alone here: " << startupReport().allocator;
-    auto resident = [] {
-        std::ifstream statm("/proc/self/statm");
-        long size = 0, pages = 0;
-        statm >> size >> pages;
-        return int64_t(pages) * ::sysconf(_SC_PAGESIZE);
-    };
+    const auto resident = residentBytes;
     constexpr size_t kBytes = size_t(256) << 20;
     void* (*volatile allocate)(size_t) = std::malloc; // kept: see largeBlockIsMapped
     auto* block = static_cast<char*>(allocate(kBytes));

@@ -2,6 +2,7 @@
 
 #include "common/PlotLegend.h"
 
+#include "plots/LegendList.h"
 #include "plots/PlotExport.h"
 #include "plots/PlotGraphs.h"
 #include "plots/QcpInclude.h"
@@ -22,6 +23,7 @@ ComparePlot::ComparePlot(QWidget* parent)
     , m_split(new QComboBox(this))
     , m_metric(new QComboBox(this))
     , m_plot(new QCustomPlot(this))
+    , m_legend(new LegendList(m_plot, this))
 {
     auto* reset = new QPushButton(tr("Reset view"), this);
     auto* exportButton = new QPushButton(tr("Export image..."), this);
@@ -39,12 +41,18 @@ ComparePlot::ComparePlot(QWidget* parent)
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addLayout(bar);
-    layout->addWidget(m_plot, 1);
+    auto* plotRow = new QHBoxLayout;
+    plotRow->addWidget(m_plot, 1);
+    plotRow->addWidget(m_legend);
+    layout->addLayout(plotRow, 1);
 
     m_plot->setMinimumSize(300, 200);
     m_plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
-    m_plot->legend->setVisible(true);
-    placeLegendBeside(m_plot); // never over the curves or their best points (issue 13, item 6)
+    // The legend is a list beside the plot, never over the curves or their
+    // best points (issue 13, item 6) and scrolling rather than squeezed when
+    // many runs are compared; the plot's own shows in exports only.
+    detachLegend(m_plot);
+    m_plot->legend->setVisible(false);
     m_plot->xAxis->setLabel(tr("Epoch"));
     // Epochs are whole numbers: ticks at 1, 2, 5, 10, ... epochs.
     QSharedPointer<QCPAxisTickerFixed> epochTicker(new QCPAxisTickerFixed);
@@ -56,7 +64,7 @@ ComparePlot::ComparePlot(QWidget* parent)
     connect(m_metric, &QComboBox::currentIndexChanged, this, &ComparePlot::onChooserChanged);
     connect(reset, &QPushButton::clicked, this, &ComparePlot::resetView);
     connect(exportButton, &QPushButton::clicked, this, &ComparePlot::onExportClicked);
-    connect(m_plot, &QCustomPlot::legendClick, this, &ComparePlot::onLegendClick);
+    connect(m_legend, &LegendList::visibilityToggled, this, &ComparePlot::setGraphVisible);
     fillChoosers();
 }
 
@@ -168,12 +176,10 @@ void ComparePlot::rebuildGraphs()
         graph->setData(xs, ys, true);
         graph->setPen(QPen(runColour(int(i)), 2));
         graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, 5));
-        graph->setVisible(!m_hidden.contains(int(i)));
-        if (auto* item = m_plot->legend->itemWithPlottable(graph))
-            item->setTextColor(graph->visible() ? Qt::black : Qt::gray);
+        showGraph(m_plot, graph, !m_hidden.contains(int(i)));
     }
     m_plot->yAxis->setLabel(QStringLiteral("%1 %2").arg(split(), metricLabel(currentMetric())));
-    m_plot->legend->setVisible(!m_records.empty()); // no empty legend box (issue 13, item 12)
+    m_legend->refresh(); // no empty legend box (issue 13, item 12): hidden without runs
     resetView();
 }
 
@@ -204,26 +210,12 @@ void ComparePlot::setGraphVisible(int index, bool visible)
         m_hidden.remove(index);
     else
         m_hidden.insert(index);
-    QCPGraph* graph = m_plot->graph(index);
-    graph->setVisible(visible);
-    if (auto* item = m_plot->legend->itemWithPlottable(graph))
-        item->setTextColor(visible ? Qt::black : Qt::gray);
+    showGraph(m_plot, m_plot->graph(index), visible);
+    m_legend->syncRow(index);
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
-void ComparePlot::onLegendClick(QCPLegend*, QCPAbstractLegendItem* item, QMouseEvent*)
-{
-    auto* plItem = qobject_cast<QCPPlottableLegendItem*>(item);
-    if (!plItem)
-        return;
-    for (int i = 0; i < m_plot->graphCount(); ++i)
-        if (m_plot->graph(i) == plItem->plottable()) {
-            setGraphVisible(i, !m_plot->graph(i)->visible());
-            return;
-        }
-}
-
-bool ComparePlot::exportImage(const QString& path, QString* error) { return savePlot(m_plot, path, error); }
+bool ComparePlot::exportImage(const QString& path, QString* error) { return savePlotWithLegend(m_plot, path, error); }
 
 void ComparePlot::onExportClicked()
 {

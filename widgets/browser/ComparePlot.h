@@ -10,15 +10,15 @@
 
 class QComboBox;
 class QCustomPlot;
-class QCPAbstractLegendItem;
-class QCPLegend;
-class QMouseEvent;
 
 namespace parity::gui {
 
+class LegendList;
+
 /// Overlays one metric (split x loss / reconstruction top-n / overall top-n)
 /// of several runs, one graph per run named by RunRecord::displayName().
-/// Clicking a legend entry hides or shows its graph; drag pans, the wheel
+/// Unchecking a run in the legend beside the plot (a LegendList) hides its
+/// graph; drag pans, the wheel
 /// zooms, "Reset" fits all visible data again.
 class ComparePlot : public QWidget {
     Q_OBJECT
@@ -40,7 +40,8 @@ public:
     void setGraphVisible(int index, bool visible);
 
     QCustomPlot* plot() const { return m_plot; }
-    /// PNG or PDF by suffix (savePlot).
+    LegendList* legend() const { return m_legend; }
+    /// PNG or PDF by suffix, the legend beside the axes (savePlotWithLegend).
     bool exportImage(const QString& path, QString* error = nullptr);
 
     /// "reconstruction_top5" -> "reconstruction top-5".
@@ -53,7 +54,6 @@ private:
     void fillChoosers();
     void rebuildGraphs();
     void onChooserChanged();
-    void onLegendClick(QCPLegend* legend, QCPAbstractLegendItem* item, QMouseEvent* event);
     void onExportClicked();
 
     std::vector<RunRecord> m_records;
@@ -65,6 +65,7 @@ private:
     QComboBox* m_split = nullptr;
     QComboBox* m_metric = nullptr;
     QCustomPlot* m_plot = nullptr;
+    LegendList* m_legend = nullptr;
 };
 
 } // namespace parity::gui

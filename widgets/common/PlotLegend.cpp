@@ -51,4 +51,17 @@ void placeLegendAbove(QCustomPlot* plot)
     plot->legend->setMargins(QMargins(4, 2, 4, 0));
 }
 
+void detachLegend(QCustomPlot* plot)
+{
+    takeFromAxes(plot);
+    QCPLayout* holder = plot->legend->layout();
+    if (!holder)
+        return;
+    holder->take(plot->legend);
+    QCPLayoutGrid* top = plot->plotLayout();
+    if (holder != top && holder->layout() == top) // placeLegendBeside's column: it and its filler go
+        top->remove(holder);
+    top->simplify();
+}
+
 } // namespace parity::gui

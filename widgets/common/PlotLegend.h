@@ -9,5 +9,8 @@ namespace parity::gui {
 void placeLegendBeside(QCustomPlot* plot);
 /// ... or into one row above them (entries side by side).
 void placeLegendAbove(QCustomPlot* plot);
+/// Takes the legend out of the plot's layout altogether (no room is kept for
+/// it, shown or not): for plots whose legend on screen is a LegendList.
+void detachLegend(QCustomPlot* plot);
 
 } // namespace parity::gui

@@ -2,6 +2,7 @@
 
 #include "common/PlotLegend.h"
 #include "export/MetricsExport.h"
+#include "plots/LegendList.h"
 #include "plots/PlotExport.h"
 #include "plots/PlotGraphs.h"
 #include "plots/QcpInclude.h"
@@ -69,6 +70,7 @@ ServedAccuracyPlot::ServedAccuracyPlot(QWidget* parent)
     , m_axisCombo(new QComboBox(this))
     , m_note(new QLabel(this))
     , m_plot(new QCustomPlot(this))
+    , m_legend(new LegendList(m_plot, this))
 {
     m_axisCombo->addItem(tr("fraction unavailable f"), int(Axis::Fraction));
     m_axisCombo->addItem(tr("unavailable per group e"), int(Axis::Erased));
@@ -92,12 +94,16 @@ ServedAccuracyPlot::ServedAccuracyPlot(QWidget* parent)
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addLayout(bar);
     layout->addWidget(m_note);
-    layout->addWidget(m_plot, 1);
+    auto* plotRow = new QHBoxLayout;
+    plotRow->addWidget(m_plot, 1);
+    plotRow->addWidget(m_legend);
+    layout->addLayout(plotRow, 1);
 
     m_plot->setMinimumSize(300, 200);
     m_plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
+    // A list beside the plot, as in ComparePlot; the plot's own legend shows in exports only.
+    detachLegend(m_plot);
     m_plot->legend->setVisible(false);
-    placeLegendBeside(m_plot);
     m_plot->yAxis->setLabel(tr("served accuracy"));
 
     connect(m_axisCombo, &QComboBox::currentIndexChanged, this,
@@ -105,7 +111,8 @@ ServedAccuracyPlot::ServedAccuracyPlot(QWidget* parent)
     connect(reset, &QPushButton::clicked, this, &ServedAccuracyPlot::resetView);
     connect(exportImageButton, &QPushButton::clicked, this, &ServedAccuracyPlot::askExportImage);
     connect(exportCsvButton, &QPushButton::clicked, this, &ServedAccuracyPlot::askExportCsv);
-    connect(m_plot, &QCustomPlot::legendClick, this, &ServedAccuracyPlot::onLegendClick);
+    connect(m_legend, &LegendList::visibilityToggled, this,
+            [this](int index, bool visible) { setGraphVisible(m_plot->graph(index)->name(), visible); });
     rebuild();
 }
 
@@ -180,7 +187,7 @@ void ServedAccuracyPlot::rebuild()
     m_plot->xAxis->setTicker(ticker);
     m_plot->xAxis->setLabel(m_axis == Axis::Fraction ? tr("fraction of predictions unavailable f")
                                                      : tr("unavailable predictions per group of k, e"));
-    m_plot->legend->setVisible(m_plot->graphCount() > 0);
+    m_legend->refresh();
 
     QString note;
     if (m_records.empty())
@@ -219,19 +226,19 @@ bool ServedAccuracyPlot::setGraphVisible(const QString& name, bool visible)
 {
     if (!showGraphNamed(m_plot, name, visible, &m_hidden))
         return false;
+    for (int i = 0; i < m_plot->graphCount(); ++i)
+        if (m_plot->graph(i)->name() == name)
+            m_legend->syncRow(i);
     m_plot->replot(QCustomPlot::rpQueuedReplot);
     return true;
 }
 
 QString ServedAccuracyPlot::note() const { return m_note->text(); }
 
-void ServedAccuracyPlot::onLegendClick(QCPLegend*, QCPAbstractLegendItem* item, QMouseEvent*)
+bool ServedAccuracyPlot::exportImage(const QString& path, QString* error)
 {
-    if (auto* plItem = qobject_cast<QCPPlottableLegendItem*>(item))
-        setGraphVisible(plItem->plottable()->name(), !plItem->plottable()->visible());
+    return savePlotWithLegend(m_plot, path, error);
 }
-
-bool ServedAccuracyPlot::exportImage(const QString& path, QString* error) { return savePlot(m_plot, path, error); }
 
 QString ServedAccuracyPlot::tableCsv(const std::vector<RunRecord>& records)
 {

@@ -14,12 +14,11 @@
 
 class QComboBox;
 class QCustomPlot;
-class QCPAbstractLegendItem;
-class QCPLegend;
 class QLabel;
-class QMouseEvent;
 
 namespace parity::gui {
+
+class LegendList;
 
 /// Draws each run's served_accuracy.csv (RunRecord::served): the expected
 /// accuracy of what users are served when every prediction is unavailable
@@ -30,8 +29,8 @@ namespace parity::gui {
 /// with the most frequent training class), one per distinct baseline, named
 /// "no redundancy" or, when the runs' baselines differ, "no redundancy (k=<k>,
 /// base <accuracy>)". Runs without the file are listed in the note above the
-/// plot, with the reason when the file does not read. Legend clicks hide and
-/// show a curve; the plot and the table export as PNG/PDF and CSV.
+/// plot, with the reason when the file does not read. The legend beside the
+/// plot (a LegendList) hides and shows a curve; the plot and the table export as PNG/PDF and CSV.
 class ServedAccuracyPlot : public QWidget {
     Q_OBJECT
 public:
@@ -53,13 +52,14 @@ public:
     /// The points of the curve named `name` (empty if none).
     QVector<QPointF> graphPoints(const QString& name) const;
     bool isGraphVisible(const QString& name) const;
-    /// As a click on the legend entry does.
+    /// As (un)checking its legend row does.
     bool setGraphVisible(const QString& name, bool visible);
     /// The note above the plot: what is drawn, and which runs are not (and why).
     QString note() const;
 
     QCustomPlot* plot() const { return m_plot; }
-    /// PNG or PDF by suffix (savePlot).
+    LegendList* legend() const { return m_legend; }
+    /// PNG or PDF by suffix, the legend beside the axes (savePlotWithLegend).
     bool exportImage(const QString& path, QString* error = nullptr);
     /// The drawn runs' tables as one CSV:
     /// `run,run_dir,measure,value,served_accuracy,no_redundancy`, with the
@@ -72,7 +72,6 @@ public Q_SLOTS:
 
 private:
     void rebuild();
-    void onLegendClick(QCPLegend* legend, QCPAbstractLegendItem* item, QMouseEvent* event);
     void askExportImage();
     void askExportCsv();
 
@@ -82,6 +81,7 @@ private:
     QComboBox* m_axisCombo = nullptr;
     QLabel* m_note = nullptr;
     QCustomPlot* m_plot = nullptr;
+    LegendList* m_legend = nullptr;
 };
 
 } // namespace parity::gui

@@ -1,7 +1,10 @@
 // ComparePlot with made-up records: one graph per run, metric choice, legend
 // toggles, image export.
 #include "browser/ComparePlot.h"
+#include "plots/LegendList.h"
 #include "plots/QcpInclude.h"
+
+#include <QListWidget>
 
 #include <QTemporaryDir>
 #include <QtTest>
@@ -51,10 +54,16 @@ private Q_SLOTS:
         QCOMPARE(plot.plot()->graph(1)->data()->at(4)->value, 0.1 * 4 + 0.25);
         // Issue 13, item 9: the fifth epoch is epoch 5 (line 5 of the result files).
         QCOMPARE(plot.plot()->graph(1)->data()->at(4)->key, 5.0);
-        // Issue 13, item 6: the legend is beside the axes.
+        // Issue 13, item 6: the legend is beside the axes, a list of its own.
         plot.resize(700, 400);
+        plot.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&plot));
+        QCOMPARE(plot.legend()->rowCount(), 2);
+        QCOMPARE(plot.legend()->rowText(1), QStringLiteral("run B"));
+        QVERIFY(!plot.legend()->geometry().intersects(plot.plot()->geometry()));
         plot.plot()->replot();
-        QVERIFY(!plot.plot()->legend->outerRect().intersects(plot.plot()->axisRect()->rect()));
+        QVERIFY(plot.plot()->axisRect()->rect().right() < plot.plot()->width()); // no room kept for the hidden one
+        QVERIFY(!plot.plot()->legend->visible());
         QCOMPARE(plot.availableMetrics(),
                  QStringList({"loss", "reconstruction_top1", "overall_top1", "reconstruction_top5", "overall_top5"}));
         QCOMPARE(plot.availableSplits(), QStringList({"train", "val", "test"}));
@@ -100,13 +109,15 @@ private Q_SLOTS:
     {
         ComparePlot plot;
         plot.setRecords({makeRecord("run A", 3, 0.0), makeRecord("run B", 2, 0.25)});
-        plot.setGraphVisible(1, false);
+        plot.legend()->list()->item(1)->setCheckState(Qt::Unchecked); // as the user unchecks run B
         QVERIFY(plot.isGraphVisible(0));
         QVERIFY(!plot.isGraphVisible(1));
         QVERIFY(plot.setMetric("train", "loss"));
         QVERIFY(!plot.isGraphVisible(1));
+        QVERIFY(!plot.legend()->isRowChecked(1));
         plot.setGraphVisible(1, true);
         QVERIFY(plot.isGraphVisible(1));
+        QVERIFY(plot.legend()->isRowChecked(1));
     }
 
     void resetFitsTheVisibleData()
@@ -140,6 +151,40 @@ private Q_SLOTS:
         QCOMPARE(plot.exportImage(tmp.filePath(name), &error), ok);
         QCOMPARE(QFileInfo(tmp.filePath(name)).size() > 0, ok);
         QCOMPARE(error.isEmpty(), ok);
+        // The image has the legend; the plot on screen keeps its list.
+        QVERIFY(!plot.plot()->legend->visible());
+        QVERIFY(!plot.plot()->legend->layout());
+    }
+
+    // Twelve runs on a plot 200 px high: the image is made tall and wide
+    // enough for the legend's entries beside the axes, each row whole.
+    void theExportedLegendHasRoomForEveryRun()
+    {
+        QTemporaryDir tmp;
+        ComparePlot plot;
+        std::vector<RunRecord> records;
+        for (int i = 0; i < 12; ++i)
+            records.push_back(
+                makeRecord(QStringLiteral("fashion-mnist · base-mlp · k=%1 · Add/Sub · MSE").arg(i), 3, 0.01 * i));
+        plot.setRecords(records);
+        plot.resize(500, 260);
+        plot.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&plot));
+        const int axesWidth = plot.plot()->axisRect()->width();
+        QString error;
+        QVERIFY2(plot.exportImage(tmp.filePath("many.png"), &error), qPrintable(error));
+        const QImage image(tmp.filePath("many.png"));
+        QCPLegend* legend = plot.plot()->legend;
+        const QSize needed = legend->minimumOuterSizeHint();
+        QVERIFY2(image.height() >= needed.height(),
+                 qPrintable(QStringLiteral("%1 px high for a legend of %2").arg(image.height()).arg(needed.height())));
+        QVERIFY(image.width() >= plot.plot()->width() + needed.width());
+        // Nothing cut at the right edge: the last columns are background.
+        for (int x = image.width() - 3; x < image.width(); ++x)
+            for (int y = 0; y < image.height(); ++y)
+                QVERIFY2(qGray(image.pixel(x, y)) > 200, qPrintable(QStringLiteral("ink at %1,%2").arg(x).arg(y)));
+        plot.plot()->replot();
+        QCOMPARE(plot.plot()->axisRect()->width(), axesWidth); // the plot on screen is as it was
     }
 
     void noRecordsIsAnEmptyPlot()

@@ -1,9 +1,11 @@
 // ServedAccuracyPlot (issue 14): one curve per run from its served accuracy,
 // the no-redundancy baselines, both axes, the note on runs not drawn, legend
 // toggles and the exports.
+#include "plots/LegendList.h"
 #include "plots/QcpInclude.h"
 #include "plots/ServedAccuracyPlot.h"
 
+#include <QListWidget>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -101,11 +103,18 @@ private Q_SLOTS:
     {
         ServedAccuracyPlot plot;
         plot.setRecords({servedRecord("parm", 0.9, 0.01, 0.2), servedRecord("berrut", 0.9, 0.03, 0.2)});
+        QCOMPARE(plot.legend()->rowCount(), 3);
+        QCOMPARE(plot.legend()->rowText(2), QStringLiteral("no redundancy"));
+        plot.legend()->list()->item(1)->setCheckState(Qt::Unchecked); // as the user unchecks "berrut"
+        QVERIFY(!plot.isGraphVisible("berrut"));
         QVERIFY(plot.setGraphVisible("berrut", false));
         QVERIFY(!plot.isGraphVisible("berrut"));
         plot.setAxis(ServedAccuracyPlot::Axis::Erased); // stays hidden across a redraw
         QVERIFY(!plot.isGraphVisible("berrut"));
         QVERIFY(plot.isGraphVisible("parm"));
+        QVERIFY(!plot.legend()->isRowChecked(1));
+        QVERIFY(plot.setGraphVisible("berrut", true));
+        QVERIFY(plot.legend()->isRowChecked(1));
         QVERIFY(!plot.setGraphVisible("absent", false));
     }
 

@@ -1,0 +1,155 @@
+#include "plots/LegendList.h"
+
+#include "plots/QcpInclude.h"
+
+#include <QLabel>
+#include <QListWidget>
+#include <QScrollBar>
+#include <QVBoxLayout>
+
+namespace parity::gui {
+
+namespace {
+
+const QString kSeparator = QStringLiteral(" · ");
+constexpr int kIconWidth = 28;
+constexpr int kIconHeight = 12;
+constexpr int kMaxWidth = 360; // the plot keeps the rest; longer names are elided
+
+QIcon graphIcon(const QCPGraph* graph)
+{
+    QPixmap pixmap(kIconWidth, kIconHeight);
+    pixmap.fill(Qt::transparent);
+    QCPPainter painter(&pixmap);
+    painter.setRenderHint(QPainter::Antialiasing);
+    painter.setPen(graph->pen());
+    painter.drawLine(QLineF(0, kIconHeight / 2.0, kIconWidth, kIconHeight / 2.0));
+    QCPScatterStyle scatter = graph->scatterStyle();
+    if (!scatter.isNone()) {
+        scatter.applyTo(&painter, graph->pen());
+        scatter.drawShape(&painter, kIconWidth / 2.0, kIconHeight / 2.0);
+    }
+    return QIcon(pixmap);
+}
+
+} // namespace
+
+LegendList::LegendList(QCustomPlot* plot, QWidget* parent)
+    : QWidget(parent)
+    , m_plot(plot)
+    , m_shared(new QLabel(this))
+    , m_list(new QListWidget(this))
+{
+    m_shared->setWordWrap(true);
+    m_shared->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_shared->setContentsMargins(2, 0, 2, 0);
+    m_shared->hide();
+    m_list->setIconSize(QSize(kIconWidth, kIconHeight));
+    m_list->setTextElideMode(Qt::ElideMiddle);
+    m_list->setSelectionMode(QAbstractItemView::NoSelection);
+    m_list->setFocusPolicy(Qt::NoFocus);
+    m_list->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_list->setFrameShape(QFrame::NoFrame);
+    m_list->viewport()->setAutoFillBackground(false);
+    m_list->setToolTip(tr("Uncheck a run to hide its curve"));
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 4, 0, 0);
+    layout->setSpacing(2);
+    layout->addWidget(m_shared);
+    layout->addWidget(m_list, 1);
+    setMinimumWidth(120);
+    setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Expanding);
+    connect(m_list, &QListWidget::itemChanged, this, &LegendList::onItemChanged);
+}
+
+QString LegendList::sharedPrefix(const QStringList& names)
+{
+    QList<QStringList> parts;
+    for (const QString& name : names)
+        if (name.contains(kSeparator))
+            parts << name.split(kSeparator);
+    if (parts.size() < 2)
+        return {};
+    qsizetype shared = parts.front().size() - 1;
+    for (const QStringList& p : parts) {
+        shared = qMin(shared, p.size() - 1); // each name keeps a part of its own
+        qsizetype i = 0;
+        while (i < shared && p[i] == parts.front()[i])
+            ++i;
+        shared = i;
+    }
+    if (shared <= 0)
+        return {};
+    return parts.front().mid(0, shared).join(kSeparator) + kSeparator;
+}
+
+void LegendList::refresh()
+{
+    const QSignalBlocker block(m_list);
+    const int scrolled = m_list->verticalScrollBar()->value();
+    m_list->clear();
+    QStringList names;
+    for (int i = 0; i < m_plot->graphCount(); ++i)
+        names << m_plot->graph(i)->name();
+    const QString shared = sharedPrefix(names);
+    m_shared->setText(shared.isEmpty() ? QString() : tr("All runs: %1").arg(shared.chopped(kSeparator.size())));
+    m_shared->setVisible(!shared.isEmpty());
+    const QFontMetrics metrics(m_list->font());
+    m_textWidth = 0;
+    for (int i = 0; i < m_plot->graphCount(); ++i) {
+        const QCPGraph* graph = m_plot->graph(i);
+        QString text = graph->name();
+        if (!shared.isEmpty() && text.startsWith(shared))
+            text = text.mid(shared.size());
+        auto* item = new QListWidgetItem(graphIcon(graph), text, m_list);
+        item->setToolTip(graph->name());
+        item->setFlags(Qt::ItemIsEnabled | Qt::ItemIsUserCheckable);
+        m_textWidth = qMax(m_textWidth, metrics.horizontalAdvance(text));
+        syncRow(i);
+    }
+    m_list->verticalScrollBar()->setValue(scrolled);
+    setVisible(m_plot->graphCount() > 0);
+    updateGeometry();
+}
+
+void LegendList::syncRow(int index)
+{
+    if (index < 0 || index >= rowCount() || index >= m_plot->graphCount())
+        return;
+    const QSignalBlocker block(m_list);
+    const bool drawn = m_plot->graph(index)->visible();
+    QListWidgetItem* item = m_list->item(index);
+    item->setCheckState(drawn ? Qt::Checked : Qt::Unchecked);
+    item->setForeground(palette().color(drawn ? QPalette::Active : QPalette::Disabled, QPalette::Text));
+}
+
+int LegendList::rowCount() const { return m_list->count(); }
+QString LegendList::rowText(int row) const
+{
+    return row >= 0 && row < rowCount() ? m_list->item(row)->text() : QString();
+}
+bool LegendList::isRowChecked(int row) const
+{
+    return row >= 0 && row < rowCount() && m_list->item(row)->checkState() == Qt::Checked;
+}
+QString LegendList::sharedText() const { return m_shared->text(); }
+
+QSize LegendList::sizeHint() const
+{
+    // Check box, icon, text and the gaps between them, as the list's style draws a row.
+    const int check = style()->pixelMetric(QStyle::PM_IndicatorWidth, nullptr, m_list);
+    const int width = check + kIconWidth + m_textWidth + 4 * 6 + m_list->verticalScrollBar()->sizeHint().width();
+    // No height of its own to ask for: it takes the plot's and scrolls.
+    return {qMin(width, kMaxWidth), 60};
+}
+
+QSize LegendList::minimumSizeHint() const { return {minimumWidth(), 60}; }
+
+void LegendList::onItemChanged(QListWidgetItem* item)
+{
+    const int row = m_list->row(item);
+    if (row >= 0 && row < m_plot->graphCount())
+        Q_EMIT visibilityToggled(row, item->checkState() == Qt::Checked);
+}
+
+} // namespace parity::gui

@@ -1,0 +1,63 @@
+#pragma once
+// A plot's legend as a list beside it, for plots that overlay many runs.
+#include <QString>
+#include <QWidget>
+
+class QCustomPlot;
+class QLabel;
+class QListWidget;
+class QListWidgetItem;
+
+namespace parity::gui {
+
+/// The legend of a QCustomPlot that overlays runs (ComparePlot,
+/// ServedAccuracyPlot), drawn as a list beside the axes instead of inside
+/// the plot: QCustomPlot squeezes its own legend's rows into the plot's
+/// height, so a dozen runs at 1280x800 overlapped into an unreadable block.
+/// Here each graph is one checkable row (its line and marker as the icon,
+/// checked while the graph is drawn); the list scrolls when the rows outgrow
+/// the height, long names are elided in the middle with the whole name as a
+/// tooltip, and the leading " · " parts that every run name shares
+/// ("fashion-mnist · base-mlp") are said once above the rows instead of on
+/// each. The plot's own legend is kept for image exports (savePlotWithLegend).
+class LegendList : public QWidget {
+    Q_OBJECT
+public:
+    explicit LegendList(QCustomPlot* plot, QWidget* parent = nullptr);
+
+    /// Rebuilds the rows from the plot's graphs: names, pens, visibility
+    /// (the list keeps its scroll position).
+    void refresh();
+    /// Re-reads whether graph `index` is drawn, for a change made elsewhere.
+    void syncRow(int index);
+
+    int rowCount() const;
+    /// The text a row shows (the graph's name less the shared parts).
+    QString rowText(int row) const;
+    bool isRowChecked(int row) const;
+    /// The line above the rows naming the parts all runs share ("All runs: a · b"); empty if none.
+    QString sharedText() const;
+    QListWidget* list() const { return m_list; }
+
+    /// The leading " · "-separated parts that all `names` containing " · "
+    /// share, with the trailing separator ("a · b · "); empty unless at
+    /// least two names share at least one part and each keeps a part of its own.
+    static QString sharedPrefix(const QStringList& names);
+
+    QSize sizeHint() const override;
+    QSize minimumSizeHint() const override;
+
+Q_SIGNALS:
+    /// The user checked or unchecked the row of graph `index`.
+    void visibilityToggled(int index, bool visible);
+
+private:
+    void onItemChanged(QListWidgetItem* item);
+
+    QCustomPlot* m_plot = nullptr;
+    QLabel* m_shared = nullptr;
+    QListWidget* m_list = nullptr;
+    int m_textWidth = 0; // the widest row's text, for sizeHint
+};
+
+} // namespace parity::gui

@@ -10,6 +10,7 @@
 
 #include <QCoreApplication>
 #include <QDir>
+#include <QEvent>
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -28,6 +29,7 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <utility>
 
 namespace parity::gui {
@@ -66,7 +68,9 @@ RunPanel::RunPanel(RunController* controller, QWidget* parent)
     m_queueView->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_queueView->setTextElideMode(Qt::ElideRight);
     m_queueView->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    auto* queueBox = new QGroupBox(tr("Queue"));
+    // Two rows at least; a scroll area's own least height is twice that.
+    m_queueView->setMinimumHeight(2 * (m_queueView->fontMetrics().height() + 2) + 2 * m_queueView->frameWidth());
+    auto* queueBox = m_queueBox = new QGroupBox(tr("Queue"));
     auto* queueLayout = new QVBoxLayout(queueBox);
     queueLayout->addWidget(m_queueView);
     // A cluster runs the queue too (issue 16): one job array, one task per run.
@@ -86,13 +90,19 @@ RunPanel::RunPanel(RunController* controller, QWidget* parent)
         menu.exec(m_queueView->viewport()->mapToGlobal(at));
     });
 
-    auto* split = new QSplitter(Qt::Vertical);
+    auto* split = m_split = new QSplitter(Qt::Vertical);
     split->addWidget(scroll);
     split->addWidget(queueBox);
     split->setStretchFactor(0, 4);
     split->setStretchFactor(1, 1);
-    // The form gets the height: a queue of one run needs two lines.
+    // The form gets the height: a queue of one run needs two lines, not the
+    // part of the panel that left the form's open sections scrolling.
     split->setSizes({700, 90});
+    split->installEventFilter(this);
+    connect(split, &QSplitter::splitterMoved, this, [this] { m_queueSized = true; });
+    for (auto changed : {&QAbstractItemModel::rowsInserted, &QAbstractItemModel::rowsRemoved})
+        connect(controller->queue(), changed, this, &RunPanel::fitQueue);
+    connect(controller->queue(), &QAbstractItemModel::modelReset, this, &RunPanel::fitQueue);
 
     auto* buttons = new QHBoxLayout;
     for (QPushButton* b : {m_start, m_stop, m_resume, m_testOnly})
@@ -239,6 +249,29 @@ void RunPanel::onSelectionChanged()
     m_form->setConfig(m_controller->queue()->entry(row).request.config);
     m_loading = wasLoading;
     updateButtons();
+}
+
+bool RunPanel::eventFilter(QObject* watched, QEvent* event)
+{
+    // After the splitter has shared out its new height (its own resize handling runs after this filter).
+    if (watched == m_split && event->type() == QEvent::Resize)
+        QMetaObject::invokeMethod(this, &RunPanel::fitQueue, Qt::QueuedConnection);
+    return QWidget::eventFilter(watched, event);
+}
+
+void RunPanel::fitQueue()
+{
+    const QList<int> sizes = m_split->sizes();
+    const int total = sizes.value(0) + sizes.value(1);
+    if (m_queueSized || total <= 0)
+        return;
+    const int rows = std::clamp(m_controller->queue()->rowCount(), 2, 6);
+    const int rowHeight = std::max(m_queueView->sizeHintForRow(0), m_queueView->fontMetrics().height() + 2);
+    const int list = rows * rowHeight + 2 * m_queueView->frameWidth();
+    const int needed = m_queueBox->sizeHint().height() - m_queueView->sizeHint().height() + list;
+    const int queue = std::min(needed, total / 2);
+    if (sizes.value(1) != queue)
+        m_split->setSizes({total - queue, queue});
 }
 
 void RunPanel::onFormChanged()

@@ -7,8 +7,10 @@
 #include <optional>
 #include <vector>
 
+class QGroupBox;
 class QListView;
 class QPushButton;
+class QSplitter;
 class QToolButton;
 
 namespace parity::gui {
@@ -77,7 +79,13 @@ Q_SIGNALS:
     void configPathChanged(const QString& path);
     void slurmSubmitted(const parity::gui::SlurmSubmission& submission);
 
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
+
 private:
+    /// Gives the queue the height its entries need (two to six rows) and the
+    /// form the rest, until the user drags the handle between them.
+    void fitQueue();
     void onFormChanged();
     void onSelectionChanged();
     void updateButtons();
@@ -89,6 +97,9 @@ private:
     RunController* m_controller;
     ExperimentForm* m_form;
     QListView* m_queueView;
+    QGroupBox* m_queueBox = nullptr;
+    QSplitter* m_split = nullptr;
+    bool m_queueSized = false; ///< the user moved the handle: their sizes stay
     ProgressPanel* m_progress;
     QPushButton* m_start;
     QPushButton* m_stop;

@@ -1,5 +1,9 @@
 #include "common/FoldSection.h"
 
+#include <QPointer>
+#include <QScrollArea>
+#include <QScrollBar>
+#include <QTimer>
 #include <QToolButton>
 #include <QVBoxLayout>
 
@@ -30,10 +34,38 @@ FoldSection::FoldSection(const QString& title, QWidget* parent)
         m_body->setVisible(on);
         Q_EMIT expandedChanged(on);
     });
+    connect(m_header, &QToolButton::clicked, this, [this](bool on) {
+        if (on)
+            reveal();
+    });
 }
 
 bool FoldSection::isExpanded() const { return m_header->isChecked(); }
 
 void FoldSection::setExpanded(bool expanded) { m_header->setChecked(expanded); }
+
+void FoldSection::reveal(QWidget* part)
+{
+    QPointer<QWidget> target = part ? part : this;
+    // Queued: the body just shown has not been laid out, nor the scroll area's content resized.
+    QTimer::singleShot(0, this, [this, target] {
+        if (!target)
+            return;
+        for (QWidget* p = parentWidget(); p; p = p->parentWidget()) {
+            auto* area = qobject_cast<QScrollArea*>(p);
+            if (!area || !area->widget() || !area->widget()->isAncestorOf(target))
+                continue;
+            QScrollBar* bar = area->verticalScrollBar();
+            const int view = area->viewport()->height();
+            const int top = target->mapTo(area->widget(), QPoint(0, 0)).y();
+            const int bottom = top + target->height();
+            if (target->height() > view || top < bar->value())
+                bar->setValue(top);
+            else if (bottom > bar->value() + view)
+                bar->setValue(bottom - view);
+            return;
+        }
+    });
+}
 
 } // namespace parity::gui

@@ -198,6 +198,14 @@ void ExperimentForm::build()
     m_dataFold->setObjectName(QStringLiteral("fold_data"));
     auto* dataForm = narrowForm(m_dataFold->body());
     dataForm->addRow(tr("Data directory"), withButton(m_dataDir, browseButton(m_dataDir, true, tr("Data directory"))));
+    // The data check's problem again under the field that puts it right: the
+    // line under Dataset is out of view once the form is scrolled down here.
+    m_dataDirNote = named(new QLabel, "data_dir_note");
+    m_dataDirNote->setWordWrap(true);
+    m_dataDirNote->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_dataDirNote->setStyleSheet(QStringLiteral("color: #b00020"));
+    m_dataDirNote->hide();
+    dataForm->addRow(m_dataDirNote);
     dataForm->addRow(tr("Base model"), m_baseMode);
     dataForm->addRow(tr("Weights file"), withButton(m_baseWeights, m_baseBrowse));
     dataForm->addRow(tr("Base training epochs"), m_baseEpochs);
@@ -551,6 +559,7 @@ void ExperimentForm::scheduleProbe()
     updateValidationNote();
     m_dataText.clear();
     m_dataStatus->setText(tr("Checking the data…"));
+    m_dataDirNote->hide();
     m_probeTimer.start();
 }
 
@@ -594,6 +603,9 @@ void ExperimentForm::onProbeDone()
         m_dataText = tr("✗ %1").arg(QString::fromStdString(p.problem));
         m_dataStatus->setStyleSheet(QStringLiteral("color: #b00020"));
         m_dataFold->setExpanded(true); // the data directory field, to put it right
+        m_dataDirNote->setText(m_dataText);
+        m_dataDirNote->show();
+        m_dataFold->reveal(m_dataDirNote);
     }
     m_dataStatus->setText(m_dataText);
     m_dataStatus->setToolTip(m_dataText);

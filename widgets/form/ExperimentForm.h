@@ -81,6 +81,7 @@ private:
     QComboBox* m_dataset = nullptr;
     QLineEdit* m_dataDir = nullptr;
     QLabel* m_dataStatus = nullptr;
+    QLabel* m_dataDirNote = nullptr; ///< the data check's problem, under the data directory field
     QComboBox* m_model = nullptr;
     QComboBox* m_baseMode = nullptr;
     QLineEdit* m_baseWeights = nullptr;

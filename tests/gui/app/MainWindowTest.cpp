@@ -32,6 +32,8 @@
 #include <QApplication>
 #include <QDir>
 #include <QLineEdit>
+#include <QListView>
+#include <QToolButton>
 #include <QPalette>
 #include <QPushButton>
 #include <QScreen>
@@ -521,6 +523,50 @@ private Q_SLOTS:
                                     .arg(viewport.width())));
             QVERIFY2(field->width() >= field->minimumSizeHint().width(), name);
         }
+    }
+
+    // A fold opened at the bottom of the form comes into view (it opened
+    // below the panel's edge before), and the queue of one run keeps two
+    // rows rather than a fifth of the panel, so the form has the height.
+    void anOpenedFoldComesIntoViewAndTheQueueTakesWhatItNeeds()
+    {
+        QSettings().clear();
+        MainWindow window;
+        window.setInteractive(false);
+        window.resize(1280, 800);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QApplication::processEvents();
+        ExperimentForm* form = window.runPanel()->form();
+        auto* scroll = qobject_cast<QScrollArea*>(form->parentWidget()->parentWidget());
+        QVERIFY(scroll);
+        auto* queue = window.runPanel()->findChild<QListView*>(QStringLiteral("queue"));
+        QVERIFY(queue);
+        QCOMPARE(window.controller()->queue()->size(), 1);
+        const int row = queue->sizeHintForRow(0);
+        QTRY_VERIFY2(queue->height() <= 3 * row + 2 * queue->frameWidth(),
+                     qPrintable(QStringLiteral("queue %1 px for rows of %2").arg(queue->height()).arg(row)));
+        QVERIFY(queue->height() >= 2 * row);
+
+        auto* training = form->findChild<FoldSection*>(QStringLiteral("fold_training"));
+        auto* header = training->findChild<QToolButton*>(QStringLiteral("fold_header"));
+        QVERIFY(header);
+        QCOMPARE(scroll->verticalScrollBar()->value(), 0);
+        QTest::mouseClick(header, Qt::LeftButton);
+        QVERIFY(training->isExpanded());
+        const auto inView = [&](QWidget* w) {
+            const QRect r(w->mapTo(scroll->viewport(), QPoint(0, 0)), w->size());
+            return scroll->viewport()->rect().contains(r);
+        };
+        for (const char* name : {"batch_size", "lr", "seed", "device"}) {
+            auto* field = form->findChild<QWidget*>(QLatin1String(name));
+            QTRY_VERIFY2(inView(field), qPrintable(QStringLiteral("%1 at %2 of a %3 px view scrolled %4")
+                                                       .arg(QLatin1String(name))
+                                                       .arg(field->mapTo(form, QPoint(0, 0)).y())
+                                                       .arg(scroll->viewport()->height())
+                                                       .arg(scroll->verticalScrollBar()->value())));
+        }
+        QVERIFY(inView(header));
     }
 
     // Issue 13, item 4: File > Export metrics writes exactly what the run

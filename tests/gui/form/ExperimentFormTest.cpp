@@ -11,6 +11,8 @@
 #include <QWheelEvent>
 #include <QLabel>
 #include <QLineEdit>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QTest>
@@ -229,6 +231,48 @@ private Q_SLOTS:
         dir->setText(QString::fromStdString(tmp / "nowhere"));
         QTRY_VERIFY_WITH_TIMEOUT(!form.dataStatus().isEmpty() && !form.dataReadable(), 10000);
         QVERIFY2(form.dataStatus().contains(QStringLiteral("nowhere")), qPrintable(form.dataStatus()));
+    }
+
+    // The problem is said under the data directory field too: the line under
+    // Dataset is out of view when the form is scrolled down to that field.
+    // In a scroll area too short for the form, the field and its note come
+    // into view.
+    void aDataProblemIsSaidAtTheDataDirectoryInView()
+    {
+        parity::test::TempDir tmp;
+        const parity::RunConfig c = tinyMnistRun(tmp, 120, 40);
+        QScrollArea area;
+        area.setWidgetResizable(true);
+        auto* form = new ExperimentForm;
+        area.setWidget(form);
+        area.resize(360, 260);
+        area.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&area));
+        form->setConfig(c);
+        QTRY_VERIFY_WITH_TIMEOUT(form->dataReadable(), 10000);
+        auto* note = form->findChild<QLabel*>(QStringLiteral("data_dir_note"));
+        QVERIFY(note);
+        QVERIFY(note->isHidden());
+        area.verticalScrollBar()->setValue(0);
+
+        parity::RunConfig bad = c;
+        bad.dataDir = tmp / "nowhere";
+        form->setConfig(bad);
+        QTRY_VERIFY_WITH_TIMEOUT(!note->isHidden(), 10000);
+        QVERIFY2(note->text().contains(QStringLiteral("nowhere")), qPrintable(note->text()));
+        auto* field = form->findChild<QLineEdit*>(QStringLiteral("data_dir"));
+        const auto inView = [&](QWidget* w) {
+            const QRect r(w->mapTo(area.viewport(), QPoint(0, 0)), w->size());
+            return area.viewport()->rect().contains(r);
+        };
+        QTRY_VERIFY2(inView(note) && inView(field), qPrintable(QStringLiteral("note at %1, scrolled %2 of %3")
+                                                                   .arg(note->mapTo(form, QPoint(0, 0)).y())
+                                                                   .arg(area.verticalScrollBar()->value())
+                                                                   .arg(area.viewport()->height())));
+
+        form->setConfig(c); // put right: the note goes
+        QTRY_VERIFY_WITH_TIMEOUT(form->dataReadable(), 10000);
+        QVERIFY(note->isHidden());
     }
 
     void aValidationSizeTheDataCannotGiveIsSaidAtTheField()

@@ -285,6 +285,8 @@ void RunPanel::onFormChanged()
         } else {
             m_controller->updateEntry(row, m_form->config());
         }
+        if (!m_controller->isBusy()) // "Done" is of the run before the edit
+            m_progress->noteEditedSince();
     }
     updateButtons();
 }

@@ -38,6 +38,7 @@ void ProgressPanel::startRun(int numEpochs, int firstEpoch)
     m_bar->setValue(int(1000.0 * firstEpoch / m_numEpochs));
     m_bar->setFormat(tr("Epoch %1 / %2").arg(firstEpoch + 1).arg(m_numEpochs));
     m_label->setText(tr("Starting…"));
+    m_doneText.clear();
 }
 
 void ProgressPanel::showBatch(const parity::BatchStats& stats)
@@ -89,6 +90,17 @@ void ProgressPanel::showIdle(const QString& text)
 {
     m_timer.stop();
     m_label->setText(text);
+    m_doneText.clear();
+}
+
+void ProgressPanel::noteEditedSince()
+{
+    if (m_doneText.isEmpty())
+        return;
+    const QString end = m_doneText.endsWith(QLatin1Char('.')) || m_doneText.endsWith(QLatin1Char(':'))
+                            ? QStringLiteral(" ")
+                            : QStringLiteral(". ");
+    m_label->setText(m_doneText + end + tr("Edited since: Start runs the queue as it is now."));
 }
 
 void ProgressPanel::showDone(Outcome outcome, const QString& text, int epochsDone)
@@ -109,6 +121,7 @@ void ProgressPanel::showDone(Outcome outcome, const QString& text, int epochsDon
         break;
     }
     m_label->setText(text);
+    m_doneText = text;
 }
 
 QString ProgressPanel::text() const { return m_bar->format() + QLatin1Char('\n') + m_label->text(); }

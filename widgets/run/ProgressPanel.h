@@ -31,6 +31,10 @@ public:
     /// line below says what happened and where things are.
     /// `epochsDone` < 0: the run trained no epochs (a test of a checkpoint).
     void showDone(Outcome outcome, const QString& text, int epochsDone = 0);
+    /// After showDone: the queue was edited since, so Start would run
+    /// something other than what ended. The bar keeps how the last run ended;
+    /// the line below says so, once.
+    void noteEditedSince();
 
     QString text() const;
     int value() const;
@@ -41,6 +45,7 @@ private:
     QProgressBar* m_bar;
     QLabel* m_label;
     QTimer m_timer;
+    QString m_doneText; ///< showDone's line while it shows; empty otherwise
     parity::BatchStats m_last;
     bool m_pending = false;
     int m_numEpochs = 1;

@@ -43,6 +43,7 @@
 #include <QMenuBar>
 #include <QProcess>
 #include <QProcessEnvironment>
+#include <QSpinBox>
 #include <QStatusBar>
 #include <QFileInfo>
 #include <QImage>
@@ -680,6 +681,18 @@ private Q_SLOTS:
         text = window.runPanel()->progress()->text();
         QVERIFY2(text.startsWith(QStringLiteral("Failed\nFailed: ")) && text.contains(QStringLiteral("no-such-data")),
                  qPrintable(text));
+
+        // An edit after the end: the queue shows the run queued again, and
+        // the line under the bar says that the bar is of the run before.
+        auto* epochs = window.runPanel()->form()->findChild<QSpinBox*>(QStringLiteral("num_epoch"));
+        QVERIFY(epochs);
+        epochs->setValue(4);
+        text = window.runPanel()->progress()->text();
+        QVERIFY2(text.startsWith(QStringLiteral("Failed\nFailed: "))
+                     && text.endsWith(QStringLiteral("Edited since: Start runs the queue as it is now.")),
+                 qPrintable(text));
+        epochs->setValue(5); // said once
+        QCOMPARE(window.runPanel()->progress()->text().count(QStringLiteral("Edited since")), 1);
     }
 
     // Issue 13, item 12: closing during a run asks first (and Cancel keeps

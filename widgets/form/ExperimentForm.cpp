@@ -133,6 +133,13 @@ void ExperimentForm::build()
     m_baseBoxes->setPlaceholderText(tr("localization: the base model's boxes (id x y w h), optional"));
     m_k = named(new QSpinBox, "k");
     m_k->setRange(2, 16);
+    // Several parities (docs/CODES.md): shown and set here, never carried
+    // unseen from a loaded file.
+    m_r = named(new QSpinBox, "r");
+    m_r->setRange(1, parity::kMaxParities);
+    m_r->setToolTip(tr("ec_r: parity queries per group. Up to r of a group's k predictions can be missing and "
+                       "still be rebuilt; 1 is the original's single parity. Berrut codes k queries for k + r "
+                       "workers."));
     m_encoder = named(new QComboBox, "encoder");
     m_decoder = named(new QComboBox, "decoder");
     m_loss = named(new QComboBox, "loss");
@@ -187,6 +194,7 @@ void ExperimentForm::build()
     mainForm->addRow(m_dataStatus); // both columns: no empty label line above it when narrow
     mainForm->addRow(tr("Architecture"), m_model);
     mainForm->addRow(tr("k (queries per group)"), m_k);
+    mainForm->addRow(tr("r (parities per group)"), m_r);
     mainForm->addRow(tr("Encoder"), m_encoder);
     mainForm->addRow(tr("Decoder"), m_decoder);
     mainForm->addRow(tr("Loss"), m_loss);
@@ -251,7 +259,7 @@ void ExperimentForm::build()
 
     for (QComboBox* c : {m_dataset, m_model, m_baseMode, m_encoder, m_decoder, m_loss, m_device})
         connect(c, &QComboBox::currentIndexChanged, this, &ExperimentForm::onEdited);
-    for (QSpinBox* s : {m_k, m_baseEpochs, m_epochs, m_batchSize, m_valSize, m_seed, m_threads})
+    for (QSpinBox* s : {m_k, m_r, m_baseEpochs, m_epochs, m_batchSize, m_valSize, m_seed, m_threads})
         connect(s, &QSpinBox::valueChanged, this, &ExperimentForm::onEdited);
     for (QDoubleSpinBox* s : {m_lr, m_weightDecay})
         connect(s, &QDoubleSpinBox::valueChanged, this, &ExperimentForm::onEdited);
@@ -317,6 +325,7 @@ void ExperimentForm::setConfig(const parity::RunConfig& c)
     m_modelScript->setText(QString::fromStdString(c.modelScript));
     m_baseBoxes->setText(QString::fromStdString(c.baseBoxes));
     m_k->setValue(c.k);
+    m_r->setValue(c.r);
     select(m_encoder, c.encoderClass);
     select(m_decoder, c.decoderClass);
     select(m_loss, c.lossClass);
@@ -366,6 +375,7 @@ parity::RunConfig ExperimentForm::config() const
     c.modelScript = m_modelScript->text().trimmed().toStdString();
     c.baseBoxes = m_baseBoxes->text().trimmed().toStdString();
     c.k = m_k->value();
+    c.r = m_r->value();
     // A name keeps the config file's spelling while its class is unchanged (it is part of the run's path).
     auto pick = [](QComboBox* combo, std::string& name, std::string& cls) {
         const std::string chosen = combo->currentData().toString().toStdString();

@@ -90,6 +90,7 @@ private:
     QLineEdit* m_modelScript = nullptr;
     QLineEdit* m_baseBoxes = nullptr;
     QSpinBox* m_k = nullptr;
+    QSpinBox* m_r = nullptr;
     QComboBox* m_encoder = nullptr;
     QComboBox* m_decoder = nullptr;
     QComboBox* m_loss = nullptr;

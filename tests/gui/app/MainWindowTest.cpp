@@ -468,7 +468,7 @@ private Q_SLOTS:
         auto* scroll = qobject_cast<QScrollArea*>(form->parentWidget()->parentWidget());
         QVERIFY(scroll);
         const QRect viewport = scroll->viewport()->rect();
-        for (const char* name : {"dataset", "model", "k", "encoder", "decoder", "loss", "train_encoder",
+        for (const char* name : {"dataset", "model", "k", "r", "encoder", "decoder", "loss", "train_encoder",
                                  "train_parity_model", "train_decoder", "num_epoch", "save_dir"}) {
             auto* field = form->findChild<QWidget*>(QLatin1String(name));
             QVERIFY2(field && field->isVisible(), name);
@@ -719,6 +719,9 @@ private Q_SLOTS:
         QVERIFY2(log.contains(QStringLiteral("Test split:\n  metric     reconstruction  overall\n  top-1      ")),
                  qPrintable(log));
         QVERIFY(MainWindow::gettingStartedText().contains(QStringLiteral("parity query")));
+        // Every tab and the cluster are introduced.
+        for (const char* part : {"<b>Inspector</b>", "<b>Runs</b>", "<b>Serving</b>", "served accuracy", "Slurm"})
+            QVERIFY2(MainWindow::gettingStartedText().contains(QLatin1String(part)), part);
         QVERIFY2(window->runPanel()->progress()->text().startsWith(QStringLiteral("Done\nTested the checkpoint")),
                  qPrintable(window->runPanel()->progress()->text()));
         {

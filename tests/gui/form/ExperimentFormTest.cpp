@@ -198,6 +198,38 @@ private Q_SLOTS:
         QCOMPARE(batch->value(), 50);
     }
 
+    // The number of parities is a field of the form: shown when a file sets
+    // it (it was carried unseen before, so Start ran r = 2 under a form that
+    // said nothing of it), set by the user, and checked with the other rules.
+    void parityCountIsAFieldOfItsOwn()
+    {
+        parity::RunConfig c;
+        c.k = 3;
+        c.r = 2;
+        ExperimentForm form;
+        form.setConfig(c);
+        auto* r = form.findChild<QSpinBox*>(QStringLiteral("r"));
+        QVERIFY(r);
+        QCOMPARE(r->value(), 2);
+        QCOMPARE(form.config().r, 2);
+        QVERIFY2(form.problems().isEmpty(), qPrintable(form.problems().join('\n')));
+        QSignalSpy changed(&form, &ExperimentForm::configChanged);
+        r->setValue(3);
+        QVERIFY(changed.count() > 0);
+        QCOMPARE(form.config().r, 3);
+        r->setValue(4); // more parities than queries: the core's reason, at once
+        QVERIFY2(form.problems().join('\n').contains(QStringLiteral("exceeds k = 3")),
+                 qPrintable(form.problems().join('\n')));
+        r->setValue(2);
+        QVERIFY(form.problems().isEmpty());
+        // The concatenation encoder makes one parity image: disabled while r = 2.
+        form.findChild<QSpinBox*>(QStringLiteral("k"))->setValue(2); // it tiles two images, not three
+        QVERIFY(form.problems().isEmpty());
+        QVERIFY(!form.isChoiceEnabled(QStringLiteral("encoder"), QStringLiteral("coders.image.ConcatenationEncoder")));
+        r->setValue(1);
+        QVERIFY(form.isChoiceEnabled(QStringLiteral("encoder"), QStringLiteral("coders.image.ConcatenationEncoder")));
+    }
+
     void configRoundTripsKeepingSpellings()
     {
         parity::RunConfig c;
@@ -208,6 +240,7 @@ private Q_SLOTS:
         c.numEpochs = 7;
         c.lr = 0.0005;
         c.seed = 42;
+        c.r = 2;
         c.saveDir = "/tmp/somewhere";
         c.baseWeights = "train";
         ExperimentForm form;

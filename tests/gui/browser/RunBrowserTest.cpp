@@ -202,6 +202,32 @@ private Q_SLOTS:
         QCOMPARE(width(RunListModel::RunColumn), 300);
     }
 
+    // With the Directory column hidden another column stretches to the
+    // edge; the title keeps its width through resizes (counting that
+    // column's stretch as taken shrank it by the stretch each time).
+    void theTitleKeepsItsWidthWithTheDirectoryHidden()
+    {
+        RunBrowser browser;
+        browser.resize(1100, 700);
+        browser.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&browser));
+        setRootAndWait(browser, m_save);
+        QTableView* table = browser.view();
+        QApplication::processEvents();
+        const int title = table->columnWidth(RunListModel::RunColumn);
+        table->setColumnHidden(RunListModel::DirectoryColumn, true);
+        for (const int w : {1000, 1200, 1100}) {
+            browser.resize(w, 700);
+            QApplication::processEvents();
+            QVERIFY2(table->columnWidth(RunListModel::RunColumn) >= title,
+                     qPrintable(QStringLiteral("at %1 px: title %2 < %3")
+                                    .arg(w)
+                                    .arg(table->columnWidth(RunListModel::RunColumn))
+                                    .arg(title)));
+        }
+        verifyEveryColumnInView(table);
+    }
+
     void aBrokenRunShowsItsErrorAndOpensNothing()
     {
         RunBrowser browser;

@@ -19,7 +19,8 @@ public:
     void setExpanded(bool expanded);
     /// Scrolls the nearest scroll area holding this section, once its layout
     /// has settled, so that `part` (a widget inside the section, by default
-    /// the whole section) is in view, or its top when it is taller than the view.
+    /// the whole section) is in view, or its top when it is taller than the
+    /// view (QScrollArea::ensureWidgetVisible would centre it, hiding its header).
     void reveal(QWidget* part = nullptr);
 
 Q_SIGNALS:

@@ -568,8 +568,11 @@ void ExperimentForm::scheduleProbe()
     m_probeOwnVal = false;
     updateValidationNote();
     m_dataText.clear();
+    // The fields below keep their place while the user types: the line keeps
+    // its height and the note its text until the check answers.
+    if (m_dataStatus->isVisible()) // laid out: a height worth keeping
+        m_dataStatus->setMinimumHeight(m_dataStatus->height());
     m_dataStatus->setText(tr("Checking the data…"));
-    m_dataDirNote->hide();
     m_probeTimer.start();
 }
 
@@ -602,7 +605,9 @@ void ExperimentForm::onProbeDone()
     m_probeTrain = p.readable ? p.trainCount : 0;
     m_probeOwnVal = p.valCount > 0;
     updateValidationNote();
+    m_dataStatus->setMinimumHeight(0);
     if (p.readable) {
+        m_dataDirNote->hide();
         QString counts = tr("%1 train").arg(locale.toString(qlonglong(p.trainCount)));
         if (p.valCount > 0)
             counts += tr(", %1 val").arg(locale.toString(qlonglong(p.valCount)));

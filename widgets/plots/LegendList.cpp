@@ -2,6 +2,7 @@
 
 #include "plots/QcpInclude.h"
 
+#include <QEvent>
 #include <QLabel>
 #include <QListWidget>
 #include <QScrollBar>
@@ -14,7 +15,6 @@ namespace {
 const QString kSeparator = QStringLiteral(" · ");
 constexpr int kIconWidth = 28;
 constexpr int kIconHeight = 12;
-constexpr int kMaxWidth = 360; // the plot keeps the rest; longer names are elided
 
 QIcon graphIcon(const QCPGraph* graph)
 {
@@ -46,8 +46,7 @@ LegendList::LegendList(QCustomPlot* plot, QWidget* parent)
     m_shared->hide();
     m_list->setIconSize(QSize(kIconWidth, kIconHeight));
     m_list->setTextElideMode(Qt::ElideMiddle);
-    m_list->setSelectionMode(QAbstractItemView::NoSelection);
-    m_list->setFocusPolicy(Qt::NoFocus);
+    m_list->setSelectionMode(QAbstractItemView::NoSelection); // Space toggles the current row's box
     m_list->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     m_list->setFrameShape(QFrame::NoFrame);
     m_list->viewport()->setAutoFillBackground(false);
@@ -60,14 +59,32 @@ LegendList::LegendList(QCustomPlot* plot, QWidget* parent)
     setMinimumWidth(120);
     setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Expanding);
     connect(m_list, &QListWidget::itemChanged, this, &LegendList::onItemChanged);
+    // A click on the name toggles too, as on a plot's own legend; a click on
+    // the box has toggled it already by the time itemClicked comes.
+    connect(m_list, &QListWidget::itemPressed, this,
+            [this](QListWidgetItem* item) { m_pressedState = int(item->checkState()); });
+    connect(m_list, &QListWidget::itemClicked, this, [this](QListWidgetItem* item) {
+        if (int(item->checkState()) == m_pressedState)
+            item->setCheckState(item->checkState() == Qt::Checked ? Qt::Unchecked : Qt::Checked);
+        m_pressedState = -1;
+    });
+    // The plot keeps at least three fifths of the row; the names are elided past that.
+    if (parent)
+        parent->installEventFilter(this);
+}
+
+bool LegendList::eventFilter(QObject* watched, QEvent* event)
+{
+    if (watched == parentWidget() && event->type() == QEvent::Resize)
+        setMaximumWidth(qMax(minimumWidth(), parentWidget()->width() * 2 / 5));
+    return QWidget::eventFilter(watched, event);
 }
 
 QString LegendList::sharedPrefix(const QStringList& names)
 {
     QList<QStringList> parts;
     for (const QString& name : names)
-        if (name.contains(kSeparator))
-            parts << name.split(kSeparator);
+        parts << name.split(kSeparator);
     if (parts.size() < 2)
         return {};
     qsizetype shared = parts.front().size() - 1;
@@ -83,13 +100,13 @@ QString LegendList::sharedPrefix(const QStringList& names)
     return parts.front().mid(0, shared).join(kSeparator) + kSeparator;
 }
 
-void LegendList::refresh()
+void LegendList::refresh(int runs)
 {
     const QSignalBlocker block(m_list);
     const int scrolled = m_list->verticalScrollBar()->value();
     m_list->clear();
-    QStringList names;
-    for (int i = 0; i < m_plot->graphCount(); ++i)
+    QStringList names; // of the runs: what follows them (baselines) has names of its own
+    for (int i = 0; i < m_plot->graphCount() && (runs < 0 || i < runs); ++i)
         names << m_plot->graph(i)->name();
     const QString shared = sharedPrefix(names);
     m_shared->setText(shared.isEmpty() ? QString() : tr("All runs: %1").arg(shared.chopped(kSeparator.size())));
@@ -140,7 +157,7 @@ QSize LegendList::sizeHint() const
     const int check = style()->pixelMetric(QStyle::PM_IndicatorWidth, nullptr, m_list);
     const int width = check + kIconWidth + m_textWidth + 4 * 6 + m_list->verticalScrollBar()->sizeHint().width();
     // No height of its own to ask for: it takes the plot's and scrolls.
-    return {qMin(width, kMaxWidth), 60};
+    return {width, 60};
 }
 
 QSize LegendList::minimumSizeHint() const { return {minimumWidth(), 60}; }

@@ -19,15 +19,18 @@ namespace parity::gui {
 /// the height, long names are elided in the middle with the whole name as a
 /// tooltip, and the leading " · " parts that every run name shares
 /// ("fashion-mnist · base-mlp") are said once above the rows instead of on
-/// each. The plot's own legend is kept for image exports (savePlotWithLegend).
+/// each. A click on a row's box or name toggles it (Space on the current
+/// row too). The list takes at most two fifths of its parent's width. The
+/// plot's own legend is kept for image exports (savePlotWithLegend).
 class LegendList : public QWidget {
     Q_OBJECT
 public:
     explicit LegendList(QCustomPlot* plot, QWidget* parent = nullptr);
 
     /// Rebuilds the rows from the plot's graphs: names, pens, visibility
-    /// (the list keeps its scroll position).
-    void refresh();
+    /// (the list keeps its scroll position). The first `runs` graphs (all
+    /// when negative) are the runs whose shared parts are said once.
+    void refresh(int runs = -1);
     /// Re-reads whether graph `index` is drawn, for a change made elsewhere.
     void syncRow(int index);
 
@@ -39,13 +42,16 @@ public:
     QString sharedText() const;
     QListWidget* list() const { return m_list; }
 
-    /// The leading " · "-separated parts that all `names` containing " · "
-    /// share, with the trailing separator ("a · b · "); empty unless at
-    /// least two names share at least one part and each keeps a part of its own.
+    /// The leading " · "-separated parts that all `names` share, with the
+    /// trailing separator ("a · b · "); empty unless there are at least two
+    /// names, they share at least one part and each keeps a part of its own.
     static QString sharedPrefix(const QStringList& names);
 
     QSize sizeHint() const override;
     QSize minimumSizeHint() const override;
+
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
 
 Q_SIGNALS:
     /// The user checked or unchecked the row of graph `index`.
@@ -57,7 +63,8 @@ private:
     QCustomPlot* m_plot = nullptr;
     QLabel* m_shared = nullptr;
     QListWidget* m_list = nullptr;
-    int m_textWidth = 0; // the widest row's text, for sizeHint
+    int m_textWidth = 0;     // the widest row's text, for sizeHint
+    int m_pressedState = -1; // the pressed row's check state, to tell a click on its name
 };
 
 } // namespace parity::gui

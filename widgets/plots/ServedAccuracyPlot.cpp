@@ -111,8 +111,16 @@ ServedAccuracyPlot::ServedAccuracyPlot(QWidget* parent)
     connect(reset, &QPushButton::clicked, this, &ServedAccuracyPlot::resetView);
     connect(exportImageButton, &QPushButton::clicked, this, &ServedAccuracyPlot::askExportImage);
     connect(exportCsvButton, &QPushButton::clicked, this, &ServedAccuracyPlot::askExportCsv);
-    connect(m_legend, &LegendList::visibilityToggled, this,
-            [this](int index, bool visible) { setGraphVisible(m_plot->graph(index)->name(), visible); });
+    // By row, not by name: two runs may have the same name.
+    connect(m_legend, &LegendList::visibilityToggled, this, [this](int index, bool visible) {
+        QCPGraph* graph = m_plot->graph(index);
+        if (visible)
+            m_hidden.remove(graph->name());
+        else
+            m_hidden.insert(graph->name());
+        showGraph(m_plot, graph, visible);
+        m_plot->replot(QCustomPlot::rpQueuedReplot);
+    });
     rebuild();
 }
 
@@ -187,7 +195,7 @@ void ServedAccuracyPlot::rebuild()
     m_plot->xAxis->setTicker(ticker);
     m_plot->xAxis->setLabel(m_axis == Axis::Fraction ? tr("fraction of predictions unavailable f")
                                                      : tr("unavailable predictions per group of k, e"));
-    m_legend->refresh();
+    m_legend->refresh(drawn); // the runs first, then the baselines
 
     QString note;
     if (m_records.empty())

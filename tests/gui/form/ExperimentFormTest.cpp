@@ -303,6 +303,14 @@ private Q_SLOTS:
                                                                    .arg(area.verticalScrollBar()->value())
                                                                    .arg(area.viewport()->height())));
 
+        // Typing in the field moves nothing while the check runs: the note
+        // stays until the answer, the line under Dataset keeps its height.
+        const int fieldAt = field->mapTo(form, QPoint(0, 0)).y();
+        field->setText(field->text() + QStringLiteral("2"));
+        QVERIFY(!note->isHidden());
+        QApplication::processEvents();
+        QCOMPARE(field->mapTo(form, QPoint(0, 0)).y(), fieldAt);
+
         form->setConfig(c); // put right: the note goes
         QTRY_VERIFY_WITH_TIMEOUT(form->dataReadable(), 10000);
         QVERIFY(note->isHidden());

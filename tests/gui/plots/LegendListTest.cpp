@@ -19,8 +19,8 @@ private Q_SLOTS:
         QTest::addColumn<QString>("prefix");
         QTest::newRow("two parts shared")
             << QStringList{"fm · mlp · k=2 · MSE", "fm · mlp · k=3 · MSE"} << QStringLiteral("fm · mlp · ");
-        QTest::newRow("names without parts do not count")
-            << QStringList{"fm · mlp · k=2", "no redundancy", "fm · mlp · k=3"} << QStringLiteral("fm · mlp · ");
+        QTest::newRow("a name without the parts: nothing is shared by all")
+            << QStringList{"fm · mlp · k=2", "run folder", "fm · mlp · k=3"} << QString();
         QTest::newRow("each name keeps a part") << QStringList{"fm · mlp", "fm · mlp · k=3"} << QStringLiteral("fm · ");
         QTest::newRow("a part is whole, not a common start")
             << QStringList{"fashion · a", "fashion-mnist · a"} << QString();
@@ -106,6 +106,71 @@ private Q_SLOTS:
         legend.syncRow(1);
         QVERIFY(legend.isRowChecked(1));
         QCOMPARE(toggled.size(), 1);
+    }
+
+    // As on a plot's own legend, a click on the name toggles; a click on the
+    // box toggles once, not twice.
+    void aClickOnTheNameOrTheBoxTogglesOnce()
+    {
+        QWidget window;
+        auto* row = new QHBoxLayout(&window);
+        auto* plot = new QCustomPlot(&window);
+        auto* legend = new LegendList(plot, &window);
+        row->addWidget(plot, 1);
+        row->addWidget(legend);
+        plot->addGraph()->setName("run a");
+        plot->addGraph()->setName("run b");
+        legend->refresh();
+        window.resize(700, 300);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QSignalSpy toggled(legend, &LegendList::visibilityToggled);
+        QListWidget* list = legend->list();
+        const QRect name = list->visualItemRect(list->item(1));
+        QTest::mouseClick(list->viewport(), Qt::LeftButton, {}, QPoint(name.right() - 10, name.center().y()));
+        QCOMPARE(toggled.size(), 1);
+        QVERIFY(!legend->isRowChecked(1));
+        const int box = list->style()->pixelMetric(QStyle::PM_IndicatorWidth, nullptr, list);
+        QTest::mouseClick(list->viewport(), Qt::LeftButton, {}, QPoint(name.left() + 3 + box / 2, name.center().y()));
+        QCOMPARE(toggled.size(), 2);
+        QVERIFY(legend->isRowChecked(1));
+    }
+
+    // The plot keeps three fifths of the row, however long the names.
+    void theListLeavesThePlotItsShare()
+    {
+        QWidget window;
+        auto* row = new QHBoxLayout(&window);
+        auto* plot = new QCustomPlot(&window);
+        auto* legend = new LegendList(plot, &window);
+        row->addWidget(plot, 1);
+        row->addWidget(legend);
+        plot->addGraph()->setName(QString(120, QLatin1Char('x')));
+        plot->addGraph()->setName("no redundancy");
+        legend->refresh(1);
+        QVERIFY(legend->sharedText().isEmpty()); // one run: nothing to share
+        window.resize(900, 300);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QTRY_VERIFY2(legend->width() <= 900 * 2 / 5, qPrintable(QString::number(legend->width())));
+        QVERIFY(plot->width() >= 900 / 2);
+        window.resize(1800, 300);
+        QTRY_VERIFY2(legend->width() > 360, qPrintable(QString::number(legend->width()))); // room: the names show
+    }
+
+    // The parts all runs share leave the baselines that follow them out.
+    void theBaselinesAreNotRuns()
+    {
+        QCustomPlot plot;
+        LegendList legend(&plot);
+        for (const char* name : {"fm · mlp · k=2", "fm · mlp · k=3", "no redundancy"})
+            plot.addGraph()->setName(QString::fromUtf8(name));
+        legend.refresh(2);
+        QCOMPARE(legend.sharedText(), QStringLiteral("All runs: fm · mlp"));
+        QCOMPARE(legend.rowText(1), QStringLiteral("k=3"));
+        QCOMPARE(legend.rowText(2), QStringLiteral("no redundancy"));
+        legend.refresh(); // all three are runs: nothing shared
+        QVERIFY(legend.sharedText().isEmpty());
     }
 
     void noGraphsNoLegend()

@@ -90,6 +90,22 @@ int runScripted(MainWindow& window, const ScriptedSession::Options& options)
         return -1;
     return finished.at(0).at(0).toInt();
 }
+
+/// Shows `window` at `width` x `height`, laid out.
+void showLaidOut(MainWindow& window, int width, int height)
+{
+    window.setInteractive(false);
+    window.resize(width, height);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QApplication::processEvents();
+}
+
+/// The scroll area the experiment form sits in.
+QScrollArea* formScrollArea(ExperimentForm* form)
+{
+    return qobject_cast<QScrollArea*>(form->parentWidget()->parentWidget());
+}
 } // namespace
 
 class MainWindowTest : public QObject {
@@ -457,15 +473,11 @@ private Q_SLOTS:
     // sections open by themselves when they hold something not default.
     void theEssentialsNeedNoScrollingAt1280By800()
     {
-        QSettings().clear();
+        QSettings().clear(); // as on a first start
         MainWindow window;
-        window.setInteractive(false);
-        window.resize(1280, 800);
-        window.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&window));
-        QApplication::processEvents();
+        showLaidOut(window, 1280, 800);
         ExperimentForm* form = window.runPanel()->form();
-        auto* scroll = qobject_cast<QScrollArea*>(form->parentWidget()->parentWidget());
+        QScrollArea* scroll = formScrollArea(form);
         QVERIFY(scroll);
         const QRect viewport = scroll->viewport()->rect();
         for (const char* name : {"dataset", "model", "k", "r", "encoder", "decoder", "loss", "train_encoder",
@@ -531,15 +543,11 @@ private Q_SLOTS:
     // rows rather than a fifth of the panel, so the form has the height.
     void anOpenedFoldComesIntoViewAndTheQueueTakesWhatItNeeds()
     {
-        QSettings().clear();
+        QSettings().clear(); // as on a first start
         MainWindow window;
-        window.setInteractive(false);
-        window.resize(1280, 800);
-        window.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&window));
-        QApplication::processEvents();
+        showLaidOut(window, 1280, 800);
         ExperimentForm* form = window.runPanel()->form();
-        auto* scroll = qobject_cast<QScrollArea*>(form->parentWidget()->parentWidget());
+        QScrollArea* scroll = formScrollArea(form);
         QVERIFY(scroll);
         auto* queue = window.runPanel()->findChild<QListView*>(QStringLiteral("queue"));
         QVERIFY(queue);

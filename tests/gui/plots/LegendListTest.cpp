@@ -10,6 +10,23 @@
 
 using parity::gui::LegendList;
 
+namespace {
+
+/// A plot and its legend side by side, as ComparePlot lays them out.
+struct PlotRow {
+    QWidget window;
+    QCustomPlot* plot = new QCustomPlot(&window);
+    LegendList* legend = new LegendList(plot, &window);
+    PlotRow()
+    {
+        auto* row = new QHBoxLayout(&window);
+        row->addWidget(plot, 1);
+        row->addWidget(legend);
+    }
+};
+
+} // namespace
+
 class LegendListTest : public QObject {
     Q_OBJECT
 private Q_SLOTS:
@@ -39,13 +56,11 @@ private Q_SLOTS:
     // row whole, scrolls to the last one, and leaves the axes their room.
     void manyRunsScrollBesideThePlot()
     {
-        QWidget window;
-        auto* row = new QHBoxLayout(&window);
-        auto* plot = new QCustomPlot(&window);
+        PlotRow r;
+        QWidget& window = r.window;
+        QCustomPlot* plot = r.plot;
+        LegendList* legend = r.legend;
         plot->setMinimumSize(300, 200);
-        auto* legend = new LegendList(plot, &window);
-        row->addWidget(plot, 1);
-        row->addWidget(legend);
         for (int i = 0; i < 12; ++i) {
             QCPGraph* graph = plot->addGraph();
             graph->setName(QStringLiteral("fashion-mnist · base-mlp · k=%1 · Add/Sub · MSE (previous-2026120%2)")
@@ -112,12 +127,10 @@ private Q_SLOTS:
     // box toggles once, not twice.
     void aClickOnTheNameOrTheBoxTogglesOnce()
     {
-        QWidget window;
-        auto* row = new QHBoxLayout(&window);
-        auto* plot = new QCustomPlot(&window);
-        auto* legend = new LegendList(plot, &window);
-        row->addWidget(plot, 1);
-        row->addWidget(legend);
+        PlotRow r;
+        QWidget& window = r.window;
+        QCustomPlot* plot = r.plot;
+        LegendList* legend = r.legend;
         plot->addGraph()->setName("run a");
         plot->addGraph()->setName("run b");
         legend->refresh();
@@ -139,12 +152,10 @@ private Q_SLOTS:
     // The plot keeps three fifths of the row, however long the names.
     void theListLeavesThePlotItsShare()
     {
-        QWidget window;
-        auto* row = new QHBoxLayout(&window);
-        auto* plot = new QCustomPlot(&window);
-        auto* legend = new LegendList(plot, &window);
-        row->addWidget(plot, 1);
-        row->addWidget(legend);
+        PlotRow r;
+        QWidget& window = r.window;
+        QCustomPlot* plot = r.plot;
+        LegendList* legend = r.legend;
         plot->addGraph()->setName(QString(120, QLatin1Char('x')));
         plot->addGraph()->setName("no redundancy");
         legend->refresh(1);
@@ -175,12 +186,10 @@ private Q_SLOTS:
 
     void noGraphsNoLegend()
     {
-        QWidget window;
-        auto* row = new QHBoxLayout(&window);
-        auto* plot = new QCustomPlot(&window);
-        auto* legend = new LegendList(plot, &window);
-        row->addWidget(plot);
-        row->addWidget(legend);
+        PlotRow r;
+        QWidget& window = r.window;
+        QCustomPlot* plot = r.plot;
+        LegendList* legend = r.legend;
         legend->refresh();
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));

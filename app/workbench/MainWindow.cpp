@@ -576,7 +576,8 @@ QString MainWindow::gettingStartedText()
               "failures.</li>"
               "<li><b>Submit to Slurm</b>, below the queue, sends the queue to a cluster as one job array; "
               "the log follows its tasks.</li></ol>"
-              "<p>Results go to <tt>&lt;save directory&gt;/&lt;dataset&gt;/&lt;model&gt;/k&lt;k&gt;/&lt;loss&gt;/"
+              "<p>Results go to <tt>&lt;save "
+              "directory&gt;/&lt;dataset&gt;/&lt;model&gt;/k&lt;k&gt;[_r&lt;r&gt;]/&lt;loss&gt;/"
               "&lt;encoder&gt;/&lt;decoder&gt;</tt>, in the original's files; <tt>parity-train</tt> runs the same "
               "configurations without the window. More in the README.</p>");
 }

@@ -31,6 +31,33 @@ namespace parity::gui {
 
 namespace {
 
+const std::string kBerrutEncoder = "coders.berrut.BerrutEncoder";
+const std::string kBerrutDecoder = "coders.berrut.BerrutDecoder";
+const std::string kDefaultDecoder = parity::RunConfig{}.decoderClass;
+
+/// The Berrut encoder and decoder go together and train nothing
+/// (docs/CODES.md): choosing one brings the other and leaves the parity
+/// model untrained; leaving one returns the other to the default decoder
+/// (or the addition encoder) and trains the parity model again. Otherwise
+/// each alone would add a problem, be greyed out, and Berrut could never be
+/// chosen in the form.
+void pairBerrut(parity::RunConfig& c, bool encoderChosen)
+{
+    const parity::RunConfig defaults;
+    const bool encoder = c.encoderClass == kBerrutEncoder;
+    const bool decoder = c.decoderClass == kBerrutDecoder;
+    if (encoder == decoder)
+        return;
+    if (encoderChosen) {
+        c.decoder = c.decoderClass = encoder ? kBerrutDecoder : kDefaultDecoder;
+        c.trainDecoder = false; // neither has anything to learn
+    } else {
+        c.encoder = c.encoderClass = decoder ? kBerrutEncoder : defaults.encoderClass;
+        c.trainEncoder = false;
+    }
+    c.trainParityModel = c.encoderClass == kBerrutEncoder ? false : defaults.trainParityModel;
+}
+
 enum BaseMode { kBaseAuto = 0, kBaseTrain = 1, kBaseFile = 2 };
 
 /// "coders.summation.AdditionEncoder" -> "AdditionEncoder"
@@ -257,6 +284,9 @@ void ExperimentForm::build()
     }
     layout->addStretch();
 
+    // Before onEdited: the form never shows a Berrut coder without its partner.
+    connect(m_encoder, &QComboBox::currentIndexChanged, this, [this] { followBerrutPair(true); });
+    connect(m_decoder, &QComboBox::currentIndexChanged, this, [this] { followBerrutPair(false); });
     for (QComboBox* c : {m_dataset, m_model, m_baseMode, m_encoder, m_decoder, m_loss, m_device})
         connect(c, &QComboBox::currentIndexChanged, this, &ExperimentForm::onEdited);
     for (QSpinBox* s : {m_k, m_r, m_baseEpochs, m_epochs, m_batchSize, m_valSize, m_seed, m_threads})
@@ -420,6 +450,24 @@ void ExperimentForm::onEdited()
     Q_EMIT configChanged();
 }
 
+void ExperimentForm::followBerrutPair(bool encoderChosen)
+{
+    if (m_updating)
+        return;
+    parity::RunConfig c = config();
+    const parity::RunConfig before = c;
+    pairBerrut(c, encoderChosen);
+    if (c.encoderClass == before.encoderClass && c.decoderClass == before.decoderClass
+        && c.trainParityModel == before.trainParityModel)
+        return;
+    const QSignalBlocker blockEncoder(m_encoder); // onEdited follows once, from the combo the user changed
+    const QSignalBlocker blockDecoder(m_decoder);
+    const QSignalBlocker blockParity(m_trainParity);
+    m_encoder->setCurrentIndex(m_encoder->findData(QString::fromStdString(c.encoderClass)));
+    m_decoder->setCurrentIndex(m_decoder->findData(QString::fromStdString(c.decoderClass)));
+    m_trainParity->setChecked(c.trainParityModel);
+}
+
 void ExperimentForm::deriveTrainFlags()
 {
     // A learned coder is always trained, a fixed one never (docs/BEHAVIOUR.md §2): the
@@ -468,9 +516,11 @@ parity::RunConfig ExperimentForm::withChoice(const parity::RunConfig& base, cons
     else if (field == QLatin1String("encoder")) {
         c.encoder = c.encoderClass = v;
         c.trainEncoder = learnable(info.encoders);
+        pairBerrut(c, true);
     } else if (field == QLatin1String("decoder")) {
         c.decoder = c.decoderClass = v;
         c.trainDecoder = learnable(info.decoders);
+        pairBerrut(c, false);
     } else if (field == QLatin1String("loss"))
         c.loss = c.lossClass = v;
     else if (field == QLatin1String("device"))

@@ -65,6 +65,9 @@ private:
     void onEdited();
     void refreshRules();
     void deriveTrainFlags();
+    /// After the user chose an encoder (or a decoder): the Berrut pair's
+    /// other half follows, and the parity model's training with it.
+    void followBerrutPair(bool encoderChosen);
     void scheduleProbe();
     void startProbe();
     void onProbeDone();

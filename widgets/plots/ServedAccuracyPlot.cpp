@@ -25,6 +25,9 @@ namespace parity::gui {
 namespace {
 
 const QColor kBaselineColour(110, 110, 110);
+/// The graph property a hidden curve is remembered by across redraws: a
+/// run's directory, a baseline's name.
+constexpr const char* kCurveKey = "curveKey";
 
 struct Curve {
     QVector<double> xs;
@@ -111,16 +114,7 @@ ServedAccuracyPlot::ServedAccuracyPlot(QWidget* parent)
     connect(reset, &QPushButton::clicked, this, &ServedAccuracyPlot::resetView);
     connect(exportImageButton, &QPushButton::clicked, this, &ServedAccuracyPlot::askExportImage);
     connect(exportCsvButton, &QPushButton::clicked, this, &ServedAccuracyPlot::askExportCsv);
-    // By row, not by name: two runs may have the same name.
-    connect(m_legend, &LegendList::visibilityToggled, this, [this](int index, bool visible) {
-        QCPGraph* graph = m_plot->graph(index);
-        if (visible)
-            m_hidden.remove(graph->name());
-        else
-            m_hidden.insert(graph->name());
-        showGraph(m_plot, graph, visible);
-        m_plot->replot(QCustomPlot::rpQueuedReplot);
-    });
+    connect(m_legend, &LegendList::visibilityToggled, this, &ServedAccuracyPlot::showCurve);
     rebuild();
 }
 
@@ -149,7 +143,7 @@ void ServedAccuracyPlot::rebuild()
     QStringList missing;
     struct Baseline {
         Curve curve;
-        int k = 0;
+        QList<int> ks; ///< of the runs whose baseline this is
         double base = 0;
     };
     std::vector<Baseline> baselines;
@@ -165,28 +159,39 @@ void ServedAccuracyPlot::rebuild()
         const Curve curve = servedCurve(*r.served, m_axis, false);
         QCPGraph* graph = m_plot->addGraph();
         graph->setName(r.displayName());
+        // Two runs may have the same name, never the same directory.
+        graph->setProperty(kCurveKey, r.runDir.isEmpty() ? r.displayName() : r.runDir);
         graph->setData(curve.xs, curve.ys, true);
         const QColor colour = runColour(int(i)); // as in ComparePlot: the same run, the same colour
         graph->setPen(QPen(colour, 2));
         graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, colour, Qt::white, 5));
-        Baseline b{servedCurve(*r.served, m_axis, true), int(r.served->byErased.size()) - 1,
-                   r.served->noRedundancyByErased.empty() ? 0.0 : r.served->noRedundancyByErased.front()};
-        const bool known = std::any_of(baselines.begin(), baselines.end(),
-                                       [&](const Baseline& other) { return sameCurve(other.curve, b.curve); });
-        if (!known)
-            baselines.push_back(b);
+        const int k = int(r.served->byErased.size()) - 1;
+        const Curve baseline = servedCurve(*r.served, m_axis, true);
+        const auto known = std::find_if(baselines.begin(), baselines.end(),
+                                        [&](const Baseline& other) { return sameCurve(other.curve, baseline); });
+        if (known == baselines.end())
+            baselines.push_back(
+                {baseline, {k}, r.served->noRedundancyByErased.empty() ? 0.0 : r.served->noRedundancyByErased.front()});
+        else if (!known->ks.contains(k)) // one curve for several k (by f it need not depend on k): all are named
+            known->ks << k;
     }
     for (const Baseline& b : baselines) {
         QCPGraph* graph = m_plot->addGraph();
-        graph->setName(baselines.size() == 1 ? tr("no redundancy")
-                                             : tr("no redundancy (k=%1, base %2)").arg(b.k).arg(b.base, 0, 'f', 4));
+        QStringList ks;
+        for (const int k : b.ks)
+            ks << QString::number(k);
+        graph->setName(baselines.size() == 1
+                           ? tr("no redundancy")
+                           : tr("no redundancy (k=%1, base %2)").arg(ks.join(QLatin1Char(','))).arg(b.base, 0, 'f', 4));
         graph->setData(b.curve.xs, b.curve.ys, true);
         graph->setPen(QPen(kBaselineColour, 1.5, Qt::DashLine));
         graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDiamond, kBaselineColour, Qt::white, 5));
     }
     for (int i = 0; i < m_plot->graphCount(); ++i) {
         QCPGraph* graph = m_plot->graph(i);
-        showGraph(m_plot, graph, !m_hidden.contains(graph->name()));
+        if (!graph->property(kCurveKey).isValid()) // a baseline: its name is its key
+            graph->setProperty(kCurveKey, graph->name());
+        showGraph(m_plot, graph, !m_hidden.contains(graph->property(kCurveKey).toString()));
     }
 
     QSharedPointer<QCPAxisTickerFixed> ticker(new QCPAxisTickerFixed);
@@ -232,13 +237,25 @@ bool ServedAccuracyPlot::isGraphVisible(const QString& name) const { return isGr
 
 bool ServedAccuracyPlot::setGraphVisible(const QString& name, bool visible)
 {
-    if (!showGraphNamed(m_plot, name, visible, &m_hidden))
-        return false;
     for (int i = 0; i < m_plot->graphCount(); ++i)
-        if (m_plot->graph(i)->name() == name)
-            m_legend->syncRow(i);
+        if (m_plot->graph(i)->name() == name) {
+            showCurve(i, visible);
+            return true;
+        }
+    return false;
+}
+
+void ServedAccuracyPlot::showCurve(int index, bool visible)
+{
+    QCPGraph* graph = m_plot->graph(index);
+    const QString key = graph->property(kCurveKey).toString();
+    if (visible)
+        m_hidden.remove(key);
+    else
+        m_hidden.insert(key);
+    showGraph(m_plot, graph, visible);
+    m_legend->syncRow(index);
     m_plot->replot(QCustomPlot::rpQueuedReplot);
-    return true;
 }
 
 QString ServedAccuracyPlot::note() const { return m_note->text(); }

@@ -27,8 +27,8 @@ class LegendList;
 /// RunRecord::displayName() and coloured as in ComparePlot (runColour of its
 /// index); dashed grey "no redundancy" curves (missing predictions answered
 /// with the most frequent training class), one per distinct baseline, named
-/// "no redundancy" or, when the runs' baselines differ, "no redundancy (k=<k>,
-/// base <accuracy>)". Runs without the file are listed in the note above the
+/// "no redundancy" or, when the runs' baselines differ, "no redundancy
+/// (k=<the runs' k that share it, e.g. 2,4>, base <accuracy>)". Runs without the file are listed in the note above the
 /// plot, with the reason when the file does not read. The legend beside the
 /// plot (a LegendList) hides and shows a curve; the plot and the table export as PNG/PDF and CSV.
 class ServedAccuracyPlot : public QWidget {
@@ -52,7 +52,7 @@ public:
     /// The points of the curve named `name` (empty if none).
     QVector<QPointF> graphPoints(const QString& name) const;
     bool isGraphVisible(const QString& name) const;
-    /// As (un)checking its legend row does.
+    /// As (un)checking its legend row does (the first curve of that name).
     bool setGraphVisible(const QString& name, bool visible);
     /// The note above the plot: what is drawn, and which runs are not (and why).
     QString note() const;
@@ -72,12 +72,15 @@ public Q_SLOTS:
 
 private:
     void rebuild();
+    /// Shows or hides curve `index`, remembered across redraws by its run's
+    /// directory (a baseline: its name).
+    void showCurve(int index, bool visible);
     void askExportImage();
     void askExportCsv();
 
     std::vector<RunRecord> m_records;
     Axis m_axis = Axis::Fraction;
-    QSet<QString> m_hidden; ///< curve names the user switched off
+    QSet<QString> m_hidden; ///< keys (kCurveKey) of the curves the user switched off
     QComboBox* m_axisCombo = nullptr;
     QLabel* m_note = nullptr;
     QCustomPlot* m_plot = nullptr;

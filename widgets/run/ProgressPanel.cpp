@@ -100,7 +100,7 @@ void ProgressPanel::noteEditedSince()
     const QString end = m_doneText.endsWith(QLatin1Char('.')) || m_doneText.endsWith(QLatin1Char(':'))
                             ? QStringLiteral(" ")
                             : QStringLiteral(". ");
-    m_label->setText(m_doneText + end + tr("Edited since: Start runs the queue as it is now."));
+    m_label->setText(m_doneText + end + tr("The settings were edited since."));
 }
 
 void ProgressPanel::showDone(Outcome outcome, const QString& text, int epochsDone)

@@ -697,10 +697,10 @@ private Q_SLOTS:
         epochs->setValue(4);
         text = window.runPanel()->progress()->text();
         QVERIFY2(text.startsWith(QStringLiteral("Failed\nFailed: "))
-                     && text.endsWith(QStringLiteral("Edited since: Start runs the queue as it is now.")),
+                     && text.endsWith(QStringLiteral("The settings were edited since.")),
                  qPrintable(text));
         epochs->setValue(5); // said once
-        QCOMPARE(window.runPanel()->progress()->text().count(QStringLiteral("Edited since")), 1);
+        QCOMPARE(window.runPanel()->progress()->text().count(QStringLiteral("edited since")), 1);
     }
 
     // Issue 13, item 12: closing during a run asks first (and Cancel keeps

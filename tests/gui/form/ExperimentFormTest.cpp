@@ -24,6 +24,8 @@ const QString kAdd = QStringLiteral("coders.summation.AdditionEncoder");
 const QString kSub = QStringLiteral("coders.summation.SubtractionDecoder");
 const QString kMlpEnc = QStringLiteral("coders.mlp.MLPEncoder");
 const QString kMlpDec = QStringLiteral("coders.mlp.MLPDecoder");
+const QString kBerrutEnc = QStringLiteral("coders.berrut.BerrutEncoder");
+const QString kBerrutDec = QStringLiteral("coders.berrut.BerrutDecoder");
 const QString kKl = QStringLiteral("loss.kldiv.KLDivLoss");
 const QString kMse = QStringLiteral("torch.nn.MSELoss");
 
@@ -143,6 +145,44 @@ private Q_SLOTS:
                                                    << "cuda" << false << "cuda";
         QTest::newRow("model for another input shape") << kAdd << kSub << kMse << "model"
                                                        << "vgg11" << false << "";
+        // Each half of the Berrut pair brings the other (it was greyed out: alone, each broke the pair).
+        QTest::newRow("Berrut encoder from the defaults")
+            << kAdd << kSub << kMse << "encoder" << kBerrutEnc << true << "";
+        QTest::newRow("Berrut decoder from the defaults")
+            << kAdd << kSub << kMse << "decoder" << kBerrutDec << true << "";
+    }
+
+    // Choosing Berrut in the form: its decoder follows, the parity model is
+    // not trained, the run is valid; leaving it trains the parity model again.
+    void theBerrutPairIsChosenTogether()
+    {
+        ExperimentForm form;
+        auto* encoder = form.findChild<QComboBox*>(QStringLiteral("encoder"));
+        auto* decoder = form.findChild<QComboBox*>(QStringLiteral("decoder"));
+        auto* parity = form.findChild<QCheckBox*>(QStringLiteral("train_parity_model"));
+        QSignalSpy changed(&form, &ExperimentForm::configChanged);
+        encoder->setCurrentIndex(encoder->findData(kBerrutEnc));
+        QCOMPARE(decoder->currentData().toString(), kBerrutDec);
+        QVERIFY(!parity->isChecked());
+        QVERIFY2(form.isValid(), qPrintable(form.problems().join('\n')));
+        QCOMPARE(changed.count(), 1); // one edit, one change
+        parity::RunConfig c = form.config();
+        QCOMPARE(c.decoderClass, kBerrutDec.toStdString());
+        QVERIFY(!c.trainParityModel && !c.trainEncoder && !c.trainDecoder);
+
+        encoder->setCurrentIndex(encoder->findData(kAdd));
+        QCOMPARE(decoder->currentData().toString(), kSub);
+        QVERIFY(parity->isChecked());
+        QVERIFY(form.isValid());
+
+        decoder->setCurrentIndex(decoder->findData(kBerrutDec));
+        QCOMPARE(encoder->currentData().toString(), kBerrutEnc);
+        QVERIFY(!parity->isChecked());
+        QVERIFY(form.isValid());
+        decoder->setCurrentIndex(decoder->findData(kSub));
+        QCOMPARE(encoder->currentData().toString(), kAdd);
+        QVERIFY(parity->isChecked());
+        QVERIFY(form.isValid());
     }
 
     void choiceRules()

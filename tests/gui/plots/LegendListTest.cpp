@@ -6,6 +6,7 @@
 
 #include <QListWidget>
 #include <QScrollBar>
+#include <QStyleOptionViewItem>
 #include <QtTest>
 
 using parity::gui::LegendList;
@@ -143,8 +144,15 @@ private Q_SLOTS:
         QTest::mouseClick(list->viewport(), Qt::LeftButton, {}, QPoint(name.right() - 10, name.center().y()));
         QCOMPARE(toggled.size(), 1);
         QVERIFY(!legend->isRowChecked(1));
-        const int box = list->style()->pixelMetric(QStyle::PM_IndicatorWidth, nullptr, list);
-        QTest::mouseClick(list->viewport(), Qt::LeftButton, {}, QPoint(name.left() + 3 + box / 2, name.center().y()));
+        // The box where the style draws it (a click beside it would toggle as a click on the name does).
+        QStyleOptionViewItem option;
+        option.initFrom(list);
+        option.rect = name;
+        option.features = QStyleOptionViewItem::HasCheckIndicator | QStyleOptionViewItem::HasDisplay;
+        option.text = list->item(1)->text();
+        const QRect box = list->style()->subElementRect(QStyle::SE_ItemViewItemCheckIndicator, &option, list);
+        QVERIFY(box.isValid() && name.contains(box.center()));
+        QTest::mouseClick(list->viewport(), Qt::LeftButton, {}, box.center());
         QCOMPARE(toggled.size(), 2);
         QVERIFY(legend->isRowChecked(1));
     }

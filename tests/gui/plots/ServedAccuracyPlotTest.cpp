@@ -81,6 +81,30 @@ private Q_SLOTS:
         QCOMPARE(names[3], QStringLiteral("no redundancy (k=2, base 0.8000)"));
     }
 
+    // One baseline curve shared by runs of several k is named by all of them
+    // (it was named by the first run's k alone).
+    void aSharedBaselineNamesEveryK()
+    {
+        ServedAccuracyPlot plot;
+        RunRecord k3 = servedRecord("k3", 0.9, 0.01, 0.2);
+        k3.served->byErased.push_back(0.87); // e = 3: a k = 3 run, its baseline's e = 3 as well
+        k3.served->noRedundancyByErased.push_back(0.3);
+        plot.setRecords({servedRecord("a", 0.9, 0.01, 0.2), servedRecord("b", 0.8, 0.01, 0.2), k3});
+        plot.setAxis(ServedAccuracyPlot::Axis::Erased); // by e the k = 3 baseline has a point more
+        QStringList names = plot.graphNames();
+        QCOMPARE(names.size(), 3 + 3);
+        QCOMPARE(names[3], QStringLiteral("no redundancy (k=2, base 0.9000)"));
+        QCOMPARE(names[5], QStringLiteral("no redundancy (k=3, base 0.9000)"));
+        // By f the k = 2 and k = 3 baselines of the same base are one curve when their points agree.
+        k3.served->noRedundancyByFraction = servedRecord("x", 0.9, 0.01, 0.2).served->noRedundancyByFraction;
+        plot.setRecords({servedRecord("a", 0.9, 0.01, 0.2), servedRecord("b", 0.8, 0.01, 0.2), k3});
+        plot.setAxis(ServedAccuracyPlot::Axis::Fraction);
+        names = plot.graphNames();
+        QCOMPARE(names.size(), 3 + 2);
+        QCOMPARE(names[3], QStringLiteral("no redundancy (k=2,3, base 0.9000)"));
+        QCOMPARE(names[4], QStringLiteral("no redundancy (k=2, base 0.8000)"));
+    }
+
     void runsWithoutServedAccuracyAreListed()
     {
         ServedAccuracyPlot plot;
@@ -116,6 +140,27 @@ private Q_SLOTS:
         QVERIFY(plot.setGraphVisible("berrut", true));
         QVERIFY(plot.legend()->isRowChecked(1));
         QVERIFY(!plot.setGraphVisible("absent", false));
+    }
+
+    // Two runs of one name (two save directories, say): a row hides its own
+    // curve, greyed at once, and stays the only one hidden across a redraw.
+    void aRowHidesItsOwnCurveEvenUnderASharedName()
+    {
+        ServedAccuracyPlot plot;
+        RunRecord first = servedRecord("same", 0.9, 0.01, 0.2);
+        RunRecord second = servedRecord("same", 0.9, 0.03, 0.2);
+        second.runDir = QStringLiteral("/elsewhere/same");
+        plot.setRecords({first, second});
+        QListWidget* list = plot.legend()->list();
+        list->item(1)->setCheckState(Qt::Unchecked);
+        QVERIFY(plot.plot()->graph(0)->visible());
+        QVERIFY(!plot.plot()->graph(1)->visible());
+        QCOMPARE(list->item(1)->foreground().color(), list->palette().color(QPalette::Disabled, QPalette::Text));
+        plot.setAxis(ServedAccuracyPlot::Axis::Erased);
+        QVERIFY(plot.plot()->graph(0)->visible());
+        QVERIFY(!plot.plot()->graph(1)->visible());
+        QVERIFY(plot.legend()->isRowChecked(0));
+        QVERIFY(!plot.legend()->isRowChecked(1));
     }
 
     void exports()

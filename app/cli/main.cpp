@@ -67,7 +67,13 @@ void requeueThisSlurmTask()
     const char* job = std::getenv("SLURM_JOB_ID");
     if (!job || !*job)
         return;
-    const parity::ProcessResult r = parity::runProcess({"scontrol", "requeue", job});
+    // The requeue brings this job down: Slurm sends SIGTERM to its processes,
+    // scontrol among them when it has not returned yet (a loaded machine's
+    // test run: "could not requeue ...: exit status 143" for a requeue that
+    // went through).
+    parity::ProcessOptions options;
+    options.blockTerminate = true;
+    const parity::ProcessResult r = parity::runProcess({"scontrol", "requeue", job}, options);
     if (r.ok())
         std::fprintf(stderr, "parity-train: requeued Slurm job %s; it resumes from current.pth\n", job);
     else

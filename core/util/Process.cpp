@@ -7,6 +7,8 @@
 #include <fcntl.h>
 #include <filesystem>
 #include <poll.h>
+#include <csignal>
+#include <pthread.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -56,7 +58,7 @@ std::string currentExecutable()
     return ec ? std::string() : exe.string();
 }
 
-ProcessResult runProcess(const std::vector<std::string>& argv)
+ProcessResult runProcess(const std::vector<std::string>& argv, const ProcessOptions& options)
 {
     ProcessResult r;
     if (argv.empty()) {
@@ -88,8 +90,18 @@ ProcessResult runProcess(const std::vector<std::string>& argv)
     for (const auto& a : argv)
         args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);
+    posix_spawnattr_t attributes;
+    posix_spawnattr_init(&attributes);
+    if (options.blockTerminate) {
+        sigset_t blocked;
+        ::pthread_sigmask(SIG_SETMASK, nullptr, &blocked); // the caller's mask, and SIGTERM
+        sigaddset(&blocked, SIGTERM);
+        posix_spawnattr_setsigmask(&attributes, &blocked);
+        posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK);
+    }
     pid_t pid = 0;
-    const int spawned = ::posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ);
+    const int spawned = ::posix_spawnp(&pid, args[0], &actions, &attributes, args.data(), environ);
+    posix_spawnattr_destroy(&attributes);
     posix_spawn_file_actions_destroy(&actions);
     ::close(outPipe[1]);
     ::close(errPipe[1]);

@@ -18,10 +18,18 @@ struct ProcessResult {
     std::string message() const;
 };
 
+/// How runProcess starts its child.
+struct ProcessOptions {
+    /// The child starts with SIGTERM blocked: a command that brings down the
+    /// job it runs in (`scontrol requeue` of one's own Slurm job, whose
+    /// processes Slurm then sends SIGTERM) lives to report how it went.
+    bool blockTerminate = false;
+};
+
 /// Runs `argv` (argv[0] looked up on PATH, no shell), closes its standard
 /// input, waits for it and collects both outputs. Never throws for a
 /// program that fails or does not exist: `started` and `exitCode` say.
-ProcessResult runProcess(const std::vector<std::string>& argv);
+ProcessResult runProcess(const std::vector<std::string>& argv, const ProcessOptions& options = {});
 
 /// The full path of `program` on PATH (or `program` itself when it names a
 /// file); "" when there is none that can be executed.

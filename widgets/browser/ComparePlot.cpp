@@ -1,7 +1,5 @@
 #include "browser/ComparePlot.h"
 
-#include "common/PlotLegend.h"
-
 #include "plots/LegendList.h"
 #include "plots/PlotExport.h"
 #include "plots/PlotGraphs.h"
@@ -41,6 +39,9 @@ ComparePlot::ComparePlot(QWidget* parent)
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addLayout(bar);
+    // The legend is a list beside the plot, never over the curves or their
+    // best points (issue 13, item 6) and scrolling rather than squeezed when
+    // many runs are compared.
     auto* plotRow = new QHBoxLayout;
     plotRow->addWidget(m_plot, 1);
     plotRow->addWidget(m_legend);
@@ -48,11 +49,6 @@ ComparePlot::ComparePlot(QWidget* parent)
 
     m_plot->setMinimumSize(300, 200);
     m_plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
-    // The legend is a list beside the plot, never over the curves or their
-    // best points (issue 13, item 6) and scrolling rather than squeezed when
-    // many runs are compared; the plot's own shows in exports only.
-    detachLegend(m_plot);
-    m_plot->legend->setVisible(false);
     m_plot->xAxis->setLabel(tr("Epoch"));
     // Epochs are whole numbers: ticks at 1, 2, 5, 10, ... epochs.
     QSharedPointer<QCPAxisTickerFixed> epochTicker(new QCPAxisTickerFixed);

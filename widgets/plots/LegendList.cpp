@@ -1,5 +1,7 @@
 #include "plots/LegendList.h"
 
+#include "common/PlotLegend.h"
+
 #include "plots/QcpInclude.h"
 
 #include <QEvent>
@@ -40,6 +42,10 @@ LegendList::LegendList(QCustomPlot* plot, QWidget* parent)
     , m_shared(new QLabel(this))
     , m_list(new QListWidget(this))
 {
+    // The plot's own legend leaves the screen (it keeps no room either) and
+    // shows in image exports only (savePlotWithLegend).
+    detachLegend(m_plot);
+    m_plot->legend->setVisible(false);
     m_shared->setWordWrap(true);
     m_shared->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_shared->setContentsMargins(2, 0, 2, 0);

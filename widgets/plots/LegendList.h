@@ -19,7 +19,8 @@ namespace parity::gui {
 /// the height, long names are elided in the middle with the whole name as a
 /// tooltip, and the leading " · " parts that every run name shares
 /// ("fashion-mnist · base-mlp") are said once above the rows instead of on
-/// each. A click on a row's box or name toggles it (Space on the current
+/// each. Made for a plot, it takes the plot's own legend off the screen
+/// (detachLegend). A click on a row's box or name toggles it (Space on the current
 /// row too). The list takes at most two fifths of its parent's width. The
 /// plot's own legend is kept for image exports (savePlotWithLegend).
 class LegendList : public QWidget {

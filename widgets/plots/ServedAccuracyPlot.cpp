@@ -1,6 +1,5 @@
 #include "plots/ServedAccuracyPlot.h"
 
-#include "common/PlotLegend.h"
 #include "export/MetricsExport.h"
 #include "plots/LegendList.h"
 #include "plots/PlotExport.h"
@@ -104,9 +103,6 @@ ServedAccuracyPlot::ServedAccuracyPlot(QWidget* parent)
 
     m_plot->setMinimumSize(300, 200);
     m_plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
-    // A list beside the plot, as in ComparePlot; the plot's own legend shows in exports only.
-    detachLegend(m_plot);
-    m_plot->legend->setVisible(false);
     m_plot->yAxis->setLabel(tr("served accuracy"));
 
     connect(m_axisCombo, &QComboBox::currentIndexChanged, this,

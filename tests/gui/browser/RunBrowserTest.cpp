@@ -37,6 +37,15 @@ void setRootAndWait(RunBrowser& browser, const QString& root)
     QTRY_VERIFY_WITH_TIMEOUT(!browser.isScanning(), 60000);
 }
 
+// Shown at `width` x 700 with `root` scanned, as a user sees the table.
+void showScanned(RunBrowser& browser, int width, const QString& root)
+{
+    browser.resize(width, 700);
+    browser.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&browser));
+    setRootAndWait(browser, root);
+}
+
 // Every column shown ends inside the table: nothing needs a sideways scroll.
 void verifyEveryColumnInView(QTableView* table)
 {
@@ -156,10 +165,9 @@ private Q_SLOTS:
     void theRunsTitleAndDirectoryShareTheTablesWidth()
     {
         RunBrowser browser;
-        browser.resize(820, 700);
-        browser.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&browser));
-        setRootAndWait(browser, m_save);
+        showScanned(browser, 820, m_save);
+        if (QTest::currentTestFailed())
+            return;
         QTableView* table = browser.view();
         auto width = [&](int column) { return table->columnWidth(column); };
         verifyEveryColumnInView(table);
@@ -208,10 +216,9 @@ private Q_SLOTS:
     void theTitleKeepsItsWidthWithTheDirectoryHidden()
     {
         RunBrowser browser;
-        browser.resize(1100, 700);
-        browser.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&browser));
-        setRootAndWait(browser, m_save);
+        showScanned(browser, 1100, m_save);
+        if (QTest::currentTestFailed())
+            return;
         QTableView* table = browser.view();
         QApplication::processEvents();
         const int title = table->columnWidth(RunListModel::RunColumn);

@@ -306,6 +306,15 @@ void MainWindow::fitToScreen()
     }
 }
 
+QSize MainWindow::firstStartSize(const QSize& available)
+{
+    // Most of a large screen, leaving a margin around the window; on a
+    // small one fitToScreen() then shrinks it to the screen.
+    const int width = std::clamp(available.width() * 9 / 10, 1400, 1800);
+    const int height = std::clamp(available.height() * 9 / 10, 900, 1200);
+    return QSize(width, height);
+}
+
 void MainWindow::setInteractive(bool interactive)
 {
     m_interactive = interactive;
@@ -473,7 +482,7 @@ void MainWindow::restoreSettings()
 {
     QSettings settings;
     if (!restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray()))
-        resize(1400, 900);
+        resize(firstStartSize(screen() ? screen()->availableGeometry().size() : QSize(1400, 900)));
     if (!restoreState(settings.value(QStringLiteral("window/state")).toByteArray()))
         resizeDocks({m_logDock}, {160}, Qt::Vertical);
     fitToScreen(); // a geometry saved on a larger screen, or the default on a small one

@@ -51,6 +51,10 @@ public:
     /// Shrinks and moves the window so that it lies on its screen's
     /// available area (never below its minimum size).
     void fitToScreen();
+    /// The first start's size on a screen whose available area is
+    /// `available`: 1400x900, or more of a larger screen (the form then fits
+    /// with its folds open); fitToScreen() keeps it within a small screen.
+    static QSize firstStartSize(const QSize& available);
     /// File > Export metrics without the dialog: the runs selected in the
     /// Runs tab when it is shown, else the Training tab's run, read back from
     /// their directories; CSV unless `path` ends in .json.

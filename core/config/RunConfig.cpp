@@ -5,10 +5,20 @@
 #include <algorithm>
 #include <climits>
 #include <cstdint>
+#include <cstdlib>
 #include <filesystem>
 #include <iterator>
 
 namespace parity {
+
+std::string defaultModelsDir()
+{
+    namespace fs = std::filesystem;
+    if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg && *xdg)
+        return (fs::path(xdg) / "parity-workbench" / "models").string();
+    const char* home = std::getenv("HOME");
+    return (fs::path(home && *home ? home : "/tmp") / ".local" / "share" / "parity-workbench" / "models").string();
+}
 
 namespace {
 

@@ -7,6 +7,10 @@
 
 namespace parity {
 
+/// Where base models trained here are cached when a run names no models_dir:
+/// $XDG_DATA_HOME/parity-workbench/models, else ~/.local/share/parity-workbench/models.
+std::string defaultModelsDir();
+
 /// Everything that defines one training run, resolved: one point of a sweep
 /// (docs/BEHAVIOUR.md §2) plus our own keys. Component names keep the spelling the config
 /// used (the original writes them into the result path), `*Class` hold the
@@ -43,7 +47,7 @@ struct RunConfig {
     std::string dataDir; ///< empty: the dataset's default location
     std::string saveDir = "save";
     std::string baseWeights; ///< empty: cached, bundled, or trained in-app
-    std::string modelsDir;   ///< empty: the per-user default
+    std::string modelsDir;   ///< empty: the per-user default, defaultModelsDir()
     std::string modelScript; ///< model "torchscript": the TorchScript file of the base model
     std::string baseBoxes;   ///< localization: the base model's boxes from a file (`id x y w h`) instead of computed
     int baseTrainEpochs = 5; ///< epochs when the base model must be trained here

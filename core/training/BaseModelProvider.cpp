@@ -21,18 +21,11 @@ namespace fs = std::filesystem;
 
 namespace parity {
 
-std::string BaseModelProvider::defaultModelsDir()
-{
-    if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg && *xdg)
-        return (fs::path(xdg) / "parity-workbench" / "models").string();
-    const char* home = std::getenv("HOME");
-    return (fs::path(home && *home ? home : "/tmp") / ".local" / "share" / "parity-workbench" / "models").string();
-}
-
 std::string BaseModelProvider::cachePath(const std::string& modelsDir, const std::string& dataset,
                                          const std::string& model)
 {
-    return (fs::path(modelsDir.empty() ? defaultModelsDir() : modelsDir) / dataset / model / "model.pt").string();
+    return (fs::path(modelsDir.empty() ? parity::defaultModelsDir() : modelsDir) / dataset / model / "model.pt")
+        .string();
 }
 
 std::vector<std::string> BaseModelProvider::bundledPaths(const std::string& dataset, const std::string& model)

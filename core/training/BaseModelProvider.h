@@ -37,8 +37,6 @@ public:
                          const RawDataset& raw, TrainingObserver* observer, const CancelToken* cancel,
                          const StateDict* baseWeightsRead = nullptr);
 
-    /// $XDG_DATA_HOME/parity-workbench/models, else ~/.local/share/parity-workbench/models.
-    static std::string defaultModelsDir();
     static std::string cachePath(const std::string& modelsDir, const std::string& dataset, const std::string& model);
     /// Existing bundled weight files for dataset/model, best first.
     static std::vector<std::string> bundledPaths(const std::string& dataset, const std::string& model);

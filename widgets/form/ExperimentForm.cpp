@@ -1,6 +1,7 @@
 #include "form/ExperimentForm.h"
 
 #include "common/FoldSection.h"
+#include "common/SeedSpinBox.h"
 #include "common/WheelGuard.h"
 #include "config/SweepConfig.h"
 
@@ -158,6 +159,13 @@ void ExperimentForm::build()
     m_modelScript->setPlaceholderText(tr("for architecture \"torchscript\": a file saved with torch.jit.save"));
     m_baseBoxes = named(new QLineEdit, "base_boxes");
     m_baseBoxes->setPlaceholderText(tr("localization: the base model's boxes (id x y w h), optional"));
+    // Where a base model trained here is kept and found again: a setting of
+    // the run like any other, so it is shown, never carried unseen from a file.
+    m_modelsDir = named(new QLineEdit, "models_dir");
+    m_modelsDir->setPlaceholderText(QString::fromStdString(parity::defaultModelsDir()));
+    m_modelsDir->setToolTip(tr("Base models trained here are saved in this folder and used again by later runs "
+                               "(models_dir). Empty: %1")
+                                .arg(QString::fromStdString(parity::defaultModelsDir())));
     m_k = named(new QSpinBox, "k");
     m_k->setRange(2, 16);
     // Several parities (docs/CODES.md): shown and set here, never carried
@@ -203,8 +211,7 @@ void ExperimentForm::build()
         tr("When the parity model is not trained, the original still runs it in training mode on the train split: "
            "BatchNorm uses batch statistics and updates its running statistics (the default here too). Tick to keep "
            "it in eval mode with the base model's statistics (docs/DIFFERENCES.md)."));
-    m_seed = named(new QSpinBox, "seed");
-    m_seed->setRange(0, std::numeric_limits<int>::max());
+    m_seed = named(new SeedSpinBox, "seed"); // 0 to 2^64 - 1, as the config file takes it
     m_threads = named(new QSpinBox, "threads");
     m_threads->setRange(0, 1024);
     m_threads->setSpecialValueText(tr("all cores"));
@@ -244,6 +251,8 @@ void ExperimentForm::build()
     dataForm->addRow(tr("Base model"), m_baseMode);
     dataForm->addRow(tr("Weights file"), withButton(m_baseWeights, m_baseBrowse));
     dataForm->addRow(tr("Base training epochs"), m_baseEpochs);
+    dataForm->addRow(tr("Base model cache"),
+                     withButton(m_modelsDir, browseButton(m_modelsDir, true, tr("Base model cache"))));
     dataForm->addRow(tr("TorchScript file"),
                      withButton(m_modelScript, browseButton(m_modelScript, false, tr("TorchScript base model"))));
     dataForm->addRow(tr("Base boxes file"),
@@ -289,13 +298,14 @@ void ExperimentForm::build()
     connect(m_decoder, &QComboBox::currentIndexChanged, this, [this] { followBerrutPair(false); });
     for (QComboBox* c : {m_dataset, m_model, m_baseMode, m_encoder, m_decoder, m_loss, m_device})
         connect(c, &QComboBox::currentIndexChanged, this, &ExperimentForm::onEdited);
-    for (QSpinBox* s : {m_k, m_r, m_baseEpochs, m_epochs, m_batchSize, m_valSize, m_seed, m_threads})
+    for (QSpinBox* s : {m_k, m_r, m_baseEpochs, m_epochs, m_batchSize, m_valSize, m_threads})
         connect(s, &QSpinBox::valueChanged, this, &ExperimentForm::onEdited);
+    connect(m_seed, &SeedSpinBox::valueChanged, this, &ExperimentForm::onEdited);
     for (QDoubleSpinBox* s : {m_lr, m_weightDecay})
         connect(s, &QDoubleSpinBox::valueChanged, this, &ExperimentForm::onEdited);
     for (QCheckBox* c : {m_trainEncoder, m_trainParity, m_trainDecoder, m_freezeParityBn})
         connect(c, &QCheckBox::toggled, this, &ExperimentForm::onEdited);
-    for (QLineEdit* e : {m_dataDir, m_baseWeights, m_saveDir, m_modelScript, m_baseBoxes})
+    for (QLineEdit* e : {m_dataDir, m_baseWeights, m_saveDir, m_modelScript, m_baseBoxes, m_modelsDir})
         connect(e, &QLineEdit::textChanged, this, &ExperimentForm::onEdited);
     // k = 2 trains with 64 groups per batch, larger k with 32 (docs/BEHAVIOUR.md §2): follow
     // the default unless the user chose another size.
@@ -354,6 +364,7 @@ void ExperimentForm::setConfig(const parity::RunConfig& c)
     m_baseEpochs->setValue(c.baseTrainEpochs);
     m_modelScript->setText(QString::fromStdString(c.modelScript));
     m_baseBoxes->setText(QString::fromStdString(c.baseBoxes));
+    m_modelsDir->setText(QString::fromStdString(c.modelsDir));
     m_k->setValue(c.k);
     m_r->setValue(c.r);
     select(m_encoder, c.encoderClass);
@@ -368,14 +379,14 @@ void ExperimentForm::setConfig(const parity::RunConfig& c)
     m_lr->setValue(c.lr);
     m_weightDecay->setValue(c.weightDecay);
     m_valSize->setValue(c.valSize);
-    m_seed->setValue(int(std::min<std::uint64_t>(c.seed, std::uint64_t(std::numeric_limits<int>::max()))));
+    m_seed->setValue(c.seed);
     m_threads->setValue(c.threads);
     m_device->setCurrentIndex(c.device == "cuda" ? 1 : 0);
     m_saveDir->setText(QString::fromStdString(c.saveDir));
     // A folded section never hides a setting that differs from the defaults.
     const parity::RunConfig d;
     if (!c.dataDir.empty() || !c.baseWeights.empty() || !c.modelScript.empty() || !c.baseBoxes.empty()
-        || c.baseTrainEpochs != d.baseTrainEpochs)
+        || !c.modelsDir.empty() || c.baseTrainEpochs != d.baseTrainEpochs)
         m_dataFold->setExpanded(true);
     if (c.batchSize != parity::defaultBatchSize(c.k) || c.lr != d.lr || c.weightDecay != d.weightDecay
         || c.valSize != d.valSize || c.seed != d.seed || c.threads != d.threads || c.device != d.device
@@ -404,6 +415,7 @@ parity::RunConfig ExperimentForm::config() const
     c.baseTrainEpochs = m_baseEpochs->value();
     c.modelScript = m_modelScript->text().trimmed().toStdString();
     c.baseBoxes = m_baseBoxes->text().trimmed().toStdString();
+    c.modelsDir = m_modelsDir->text().trimmed().toStdString();
     c.k = m_k->value();
     c.r = m_r->value();
     // A name keeps the config file's spelling while its class is unchanged (it is part of the run's path).
@@ -427,7 +439,7 @@ parity::RunConfig ExperimentForm::config() const
     c.lr = m_lr->value();
     c.weightDecay = m_weightDecay->value();
     c.valSize = m_valSize->value();
-    c.seed = std::uint64_t(m_seed->value());
+    c.seed = m_seed->value();
     c.threads = m_threads->value();
     c.device = m_device->currentText().toStdString();
     c.saveDir = m_saveDir->text().trimmed().toStdString();

@@ -18,6 +18,7 @@ class QToolButton;
 namespace parity::gui {
 
 class FoldSection;
+class SeedSpinBox;
 
 /// Every setting of one run (docs/BEHAVIOUR.md §2 plus our own keys) as a form. Choices
 /// that docs/BEHAVIOUR.md §2 forbids together with the rest of the form are disabled, with
@@ -30,7 +31,7 @@ class FoldSection;
 /// "decoder", "loss", "train_encoder", "train_parity_model", "train_decoder",
 /// "num_epoch", "batch_size", "lr", "weight_decay", "val_size", "seed",
 /// "threads", "device", "save_dir", "base_train_epochs", "model_script",
-/// "base_boxes"), for tests and scripts.
+/// "base_boxes", "models_dir"), for tests and scripts.
 class ExperimentForm : public QWidget {
     Q_OBJECT
 public:
@@ -92,6 +93,7 @@ private:
     QSpinBox* m_baseEpochs = nullptr;
     QLineEdit* m_modelScript = nullptr;
     QLineEdit* m_baseBoxes = nullptr;
+    QLineEdit* m_modelsDir = nullptr; ///< the base-model cache: shown, never carried unseen
     QSpinBox* m_k = nullptr;
     QSpinBox* m_r = nullptr;
     QComboBox* m_encoder = nullptr;
@@ -109,7 +111,7 @@ private:
     QLabel* m_valNote = nullptr;
     int64_t m_probeTrain = 0;   ///< training samples the last data check counted (0: none)
     bool m_probeOwnVal = false; ///< the data has a validation split of its own
-    QSpinBox* m_seed = nullptr;
+    SeedSpinBox* m_seed = nullptr;
     QSpinBox* m_threads = nullptr;
     QComboBox* m_device = nullptr;
     QLineEdit* m_saveDir = nullptr;

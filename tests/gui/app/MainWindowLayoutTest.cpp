@@ -275,6 +275,17 @@ private Q_SLOTS:
         QVERIFY(inView(header));
     }
 
+    // The first start uses more of a large screen (1400x900 left a 1920x1080
+    // screen's form scrolling with its folds open), not more than a small one.
+    void theFirstStartSizeFollowsTheScreen()
+    {
+        QCOMPARE(MainWindow::firstStartSize(QSize(1280, 800)), QSize(1400, 900)); // fitToScreen shrinks it
+        const QSize fullHd = MainWindow::firstStartSize(QSize(1920, 1080));
+        QVERIFY(fullHd.width() > 1400 && fullHd.height() > 900);
+        QVERIFY(fullHd.width() < 1920 && fullHd.height() < 1080);
+        QCOMPARE(MainWindow::firstStartSize(QSize(5120, 2880)), QSize(1800, 1200));
+    }
+
     // A window saved on a large screen comes back on a small one within it.
     void theWindowFitsItsScreen()
     {

@@ -2,6 +2,8 @@
 // data directory on the spot and round-trips the CLI's configuration.
 #include "form/ExperimentForm.h"
 
+#include "common/SeedSpinBox.h"
+
 #include "support/TinyDataset.h"
 
 #include <QCheckBox>
@@ -287,6 +289,63 @@ private Q_SLOTS:
         form.setConfig(c);
         const parity::RunConfig back = form.config();
         QCOMPARE(back.toJson().dump(), c.toJson().dump());
+    }
+
+    // A seed is any 64-bit number (the config file's and --seed's range):
+    // one above 2^31 - 1 was clamped by the field, so the form ran a seed
+    // the file never named.
+    void aLargeSeedIsKeptShownAndTyped()
+    {
+        parity::RunConfig c;
+        c.seed = 18446744073709551615ULL;
+        ExperimentForm form;
+        form.setConfig(c);
+        auto* seed = form.findChild<parity::gui::SeedSpinBox*>(QStringLiteral("seed"));
+        QVERIFY(seed);
+        QCOMPARE(seed->text(), QStringLiteral("18446744073709551615"));
+        QCOMPARE(form.config().seed, c.seed);
+        seed->stepUp(); // at the top it stays there
+        QCOMPARE(form.config().seed, c.seed);
+        seed->stepDown();
+        QCOMPARE(form.config().seed, 18446744073709551614ULL);
+
+        form.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&form));
+        QSignalSpy changed(&form, &ExperimentForm::configChanged);
+        seed->setFocus();
+        seed->selectAll();
+        QTest::keyClicks(seed, QStringLiteral("5000000000"));
+        QCOMPARE(seed->text(), QStringLiteral("5000000000"));
+        QCOMPARE(form.config().seed, 5000000000ULL);
+        QVERIFY(changed.count() > 0);
+        QTest::keyClicks(seed, QStringLiteral("x")); // not a digit: refused
+        QCOMPARE(seed->text(), QStringLiteral("5000000000"));
+        seed->selectAll();
+        QTest::keyClicks(seed, QStringLiteral("99999999999999999999")); // above 2^64 - 1: the last digit is refused
+        QCOMPARE(form.config().seed, 9999999999999999999ULL);
+        seed->setValue(0);
+        seed->stepDown(); // at the bottom it stays there
+        QCOMPARE(form.config().seed, 0ULL);
+    }
+
+    // models_dir (where base models trained here are kept) is a field of the
+    // form: a loaded file's value is shown, edited and run, never carried unseen.
+    void theBaseModelCacheIsShown()
+    {
+        parity::RunConfig c;
+        c.modelsDir = "/tmp/cache-of-models";
+        ExperimentForm form;
+        form.setConfig(c);
+        auto* models = form.findChild<QLineEdit*>(QStringLiteral("models_dir"));
+        QVERIFY(models);
+        QCOMPARE(models->text(), QStringLiteral("/tmp/cache-of-models"));
+        QVERIFY(models->isVisibleTo(&form)); // its fold opens: it differs from the default
+        QVERIFY(models->placeholderText().endsWith(QStringLiteral("parity-workbench/models")));
+        QCOMPARE(form.config().modelsDir, c.modelsDir);
+        models->clear();
+        QVERIFY(form.config().modelsDir.empty());
+        models->setText(QStringLiteral("/srv/models"));
+        QCOMPARE(form.config().modelsDir, std::string("/srv/models"));
     }
 
     void dataDirectoryIsCheckedOnTheSpot()

@@ -52,8 +52,8 @@ public:
     /// available area (never below its minimum size).
     void fitToScreen();
     /// The first start's size on a screen whose available area is
-    /// `available`: 1400x900, or more of a larger screen (the form then fits
-    /// with its folds open); fitToScreen() keeps it within a small screen.
+    /// `available`: 1400x900, or 90% of a larger screen (up to 1800x1200);
+    /// fitToScreen() keeps it within a small screen.
     static QSize firstStartSize(const QSize& available);
     /// File > Export metrics without the dialog: the runs selected in the
     /// Runs tab when it is shown, else the Training tab's run, read back from

@@ -275,8 +275,8 @@ private Q_SLOTS:
         QVERIFY(inView(header));
     }
 
-    // The first start uses more of a large screen (1400x900 left a 1920x1080
-    // screen's form scrolling with its folds open), not more than a small one.
+    // The first start uses more of a large screen (1400x900 on 1920x1080 left
+    // a third of it unused), not more than a small one.
     void theFirstStartSizeFollowsTheScreen()
     {
         QCOMPARE(MainWindow::firstStartSize(QSize(1280, 800)), QSize(1400, 900)); // fitToScreen shrinks it

@@ -2,6 +2,8 @@
 
 #include <QLineEdit>
 
+#include <algorithm>
+#include <cstdlib>
 #include <limits>
 
 namespace parity::gui {
@@ -13,23 +15,17 @@ constexpr std::uint64_t kMax = std::numeric_limits<std::uint64_t>::max();
 SeedSpinBox::SeedSpinBox(QWidget* parent)
     : QAbstractSpinBox(parent)
 {
-    // Keyboard tracking off would hide a typed seed from value() until the
-    // field lost focus; the form reads value() when a run starts.
-    setKeyboardTracking(true);
     lineEdit()->setText(QStringLiteral("0"));
     connect(lineEdit(), &QLineEdit::textEdited, this, &SeedSpinBox::takeText);
 }
 
 bool SeedSpinBox::parse(const QString& text, std::uint64_t* value)
 {
-    const QString digits = text.trimmed();
-    if (digits.isEmpty() || digits.size() > 20)
+    // Digits only: toULongLong alone would take a sign or spaces.
+    if (text.isEmpty() || std::any_of(text.begin(), text.end(), [](QChar c) { return c < u'0' || c > u'9'; }))
         return false;
-    for (const QChar c : digits)
-        if (!c.isDigit() || c.unicode() > '9')
-            return false;
     bool ok = false;
-    const qulonglong v = digits.toULongLong(&ok); // false above 2^64 - 1
+    const qulonglong v = text.toULongLong(&ok); // false above 2^64 - 1
     if (ok)
         *value = v;
     return ok;
@@ -57,12 +53,11 @@ void SeedSpinBox::takeText()
 
 void SeedSpinBox::stepBy(int steps)
 {
-    std::uint64_t v = m_value;
+    const auto n = std::uint64_t(std::abs(std::int64_t(steps)));
     if (steps > 0)
-        v = kMax - v < std::uint64_t(steps) ? kMax : v + std::uint64_t(steps);
-    else if (steps < 0)
-        v = v < std::uint64_t(-std::int64_t(steps)) ? 0 : v - std::uint64_t(-std::int64_t(steps));
-    setValue(v);
+        setValue(kMax - m_value < n ? kMax : m_value + n);
+    else
+        setValue(m_value < n ? 0 : m_value - n);
     selectAll();
 }
 

@@ -161,11 +161,12 @@ void ExperimentForm::build()
     m_baseBoxes->setPlaceholderText(tr("localization: the base model's boxes (id x y w h), optional"));
     // Where a base model trained here is kept and found again: a setting of
     // the run like any other, so it is shown, never carried unseen from a file.
+    const QString defaultModels = QString::fromStdString(parity::defaultModelsDir());
     m_modelsDir = named(new QLineEdit, "models_dir");
-    m_modelsDir->setPlaceholderText(QString::fromStdString(parity::defaultModelsDir()));
-    m_modelsDir->setToolTip(tr("Base models trained here are saved in this folder and used again by later runs "
-                               "(models_dir). Empty: %1")
-                                .arg(QString::fromStdString(parity::defaultModelsDir())));
+    m_modelsDir->setPlaceholderText(defaultModels);
+    m_modelsDir->setToolTip(
+        tr("Base models trained here are saved in this folder and used again by later runs (models_dir). Empty: %1")
+            .arg(defaultModels));
     m_k = named(new QSpinBox, "k");
     m_k->setRange(2, 16);
     // Several parities (docs/CODES.md): shown and set here, never carried

@@ -1,6 +1,8 @@
 #include "common/SeedSpinBox.h"
 
 #include <QLineEdit>
+#include <QStyle>
+#include <QStyleOptionSpinBox>
 
 #include <algorithm>
 #include <cstdlib>
@@ -17,6 +19,17 @@ SeedSpinBox::SeedSpinBox(QWidget* parent)
 {
     lineEdit()->setText(QStringLiteral("0"));
     connect(lineEdit(), &QLineEdit::textEdited, this, &SeedSpinBox::takeText);
+}
+
+QSize SeedSpinBox::sizeHint() const
+{
+    // As QSpinBox measures its range: the widest text, a space and room for
+    // the cursor, then the style's frame and buttons around it.
+    ensurePolished();
+    const int width = fontMetrics().horizontalAdvance(QString::number(qulonglong(kMax)) + u' ') + 2;
+    QStyleOptionSpinBox option;
+    initStyleOption(&option);
+    return style()->sizeFromContents(QStyle::CT_SpinBox, &option, QSize(width, lineEdit()->sizeHint().height()), this);
 }
 
 bool SeedSpinBox::parse(const QString& text, std::uint64_t* value)

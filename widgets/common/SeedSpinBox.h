@@ -17,6 +17,10 @@ public:
     std::uint64_t value() const { return m_value; }
     void setValue(std::uint64_t value);
 
+    /// Wide enough for the widest seed (20 digits); QAbstractSpinBox's own
+    /// hint knows no range and fits about one digit.
+    QSize sizeHint() const override;
+
     void stepBy(int steps) override;
     QValidator::State validate(QString& input, int& pos) const override;
     void fixup(QString& input) const override;

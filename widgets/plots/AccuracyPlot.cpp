@@ -110,6 +110,8 @@ AccuracyPlot::AccuracyPlot(QWidget* parent)
             setTopN(m_topNCombo->itemData(index).toInt());
     });
     finishToolbar();
+    setEmptyNote(tr("No epoch yet.\nAccuracies are drawn after each epoch of a run,\n"
+                    "or open a run from the Runs tab."));
 
     interactor()->setFormatter([](const QCPGraph* graph, double key, double value) {
         return QStringLiteral("%1 · epoch %2: %3 (%4%)")
@@ -128,6 +130,7 @@ AccuracyPlot::AccuracyPlot(QWidget* parent)
 
     refreshTopNCombo();
     applyFilters();
+    resetView(); // the empty axes' range from the first draw, not QCustomPlot's 0 to 5
 }
 
 AccuracyPlot::~AccuracyPlot() = default;

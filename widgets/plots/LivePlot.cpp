@@ -38,6 +38,7 @@ LivePlot::LivePlot(QWidget* parent)
     m_plot->xAxis->setLabel(tr("epoch"));
 
     connect(m_throttle, &RedrawThrottle::aboutToRedraw, this, [this] {
+        updateEmptyNote();
         if (m_follow)
             fitAxes();
     });
@@ -61,8 +62,39 @@ void LivePlot::finishToolbar()
     m_toolbar->addWidget(m_readoutLabel);
 }
 
+void LivePlot::setEmptyNote(const QString& text)
+{
+    if (!m_emptyNote) {
+        // In the middle of the axes whatever their range, drawn like the
+        // hover read-out's text but grey; it is no plottable, so the
+        // read-out and the legend never meet it.
+        m_emptyNote = new QCPItemText(m_plot);
+        m_emptyNote->position->setType(QCPItemPosition::ptAxisRectRatio);
+        m_emptyNote->position->setCoords(0.5, 0.5);
+        m_emptyNote->setPositionAlignment(Qt::AlignCenter);
+        m_emptyNote->setTextAlignment(Qt::AlignCenter);
+        m_emptyNote->setColor(palette().color(QPalette::Disabled, QPalette::WindowText));
+        m_emptyNote->setSelectable(false);
+    }
+    m_emptyNote->setText(text);
+    updateEmptyNote();
+}
+
+QString LivePlot::emptyNote() const { return m_emptyNote && m_emptyNote->visible() ? m_emptyNote->text() : QString(); }
+
+void LivePlot::updateEmptyNote()
+{
+    if (!m_emptyNote)
+        return;
+    bool empty = true; // series the user hid still hold points: not empty
+    for (int i = 0; i < m_plot->graphCount() && empty; ++i)
+        empty = m_plot->graph(i)->data()->isEmpty();
+    m_emptyNote->setVisible(empty);
+}
+
 void LivePlot::redrawNow()
 {
+    updateEmptyNote();
     if (m_follow)
         fitAxes();
     m_plot->replot(QCustomPlot::rpImmediateRefresh);
@@ -100,6 +132,7 @@ QString LivePlot::title() const { return m_title ? m_title->text() : QString(); 
 bool LivePlot::exportImage(const QString& path, QString* error)
 {
     m_interactor->hideReadout();
+    updateEmptyNote();
     if (m_follow)
         fitAxes();
     return savePlot(m_plot, path, error);

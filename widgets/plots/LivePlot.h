@@ -9,6 +9,7 @@
 
 class QCustomPlot;
 class QCPGraph;
+class QCPItemText;
 class QCPTextElement;
 class QLabel;
 
@@ -70,6 +71,10 @@ public:
     /// True while the axes follow new data (until the user drags or zooms).
     bool isFollowingData() const { return m_follow; }
 
+    /// The note drawn over the axes while no series has a point (what will
+    /// appear there, and when); empty once one has.
+    QString emptyNote() const;
+
 public Q_SLOTS:
     /// Rescales the axes to the visible data and follows new data again.
     void resetView();
@@ -86,14 +91,20 @@ protected:
     void dataChanged();
     /// Adds "Reset view" and the read-out label; call once the subclass's controls are in.
     void finishToolbar();
+    /// The note for empty axes (see emptyNote()).
+    void setEmptyNote(const QString& text);
 
 private:
+    /// Shows the empty note exactly while no series has a point.
+    void updateEmptyNote();
+
     QCustomPlot* m_plot;
     RedrawThrottle* m_throttle;
     PlotInteractor* m_interactor;
     FlowLayout* m_toolbar;
     QCPTextElement* m_title = nullptr;
     QLabel* m_readoutLabel = nullptr;
+    QCPItemText* m_emptyNote = nullptr;
     bool m_follow = true;
 };
 

@@ -50,6 +50,8 @@ LossPlot::LossPlot(QWidget* parent)
     toolbar()->addWidget(m_smoothingLabel);
     toolbar()->addWidget(m_logCheck);
     finishToolbar();
+    setEmptyNote(tr("No run shown yet.\nThe loss is drawn batch by batch when a run starts,\n"
+                    "or open a run from the Runs tab."));
 
     interactor()->setFormatter([](const QCPGraph* graph, double key, double value) {
         // Per-batch points sit at fractional epochs; per-epoch ones at whole numbers.
@@ -58,6 +60,7 @@ LossPlot::LossPlot(QWidget* parent)
             .arg(graph->name(), whole ? QString::number(qint64(std::round(key))) : QString::number(key, 'f', 3))
             .arg(value, 0, 'g', 5);
     });
+    resetView(); // the empty axes' range from the first draw, not QCustomPlot's 0 to 5
 }
 
 LossPlot::~LossPlot() = default;
@@ -204,8 +207,13 @@ void LossPlot::fitAxes()
         values = any ? QCPRange(qMin(values.lower, v.lower), qMax(values.upper, v.upper)) : v;
         any = true;
     }
-    if (!any)
+    if (!any) {
+        // Epoch 0 to 1 and losses 0 to 1, like the empty accuracy plot
+        // beside it, not QCustomPlot's arbitrary 0 to 5.
+        plot->xAxis->setRange(0, 1);
+        plot->yAxis->setRange(m_logScale ? QCPRange(0.01, 1) : QCPRange(0, 1));
         return;
+    }
     // Epochs start at 0 (the first batches); leave room for the last epoch point.
     plot->xAxis->setRange(qMin(0.0, keys.lower), qMax(keys.upper, 1.0) + 0.05 * qMax(keys.size(), 1.0));
     if (m_logScale) {

@@ -2,6 +2,7 @@
 
 #include "common/ElidedLabel.h"
 #include "common/RunAsync.h"
+#include "common/SeedSpinBox.h"
 #include "common/WheelGuard.h"
 #include "export/MetricsExport.h"
 #include "plots/ServingPlots.h"
@@ -138,7 +139,9 @@ void ServingView::buildControls()
     m_trials = countBox(1, 1000, 5);
     m_trials->setToolTip(tr("Repetitions with seeds seed, seed+1, ...: the table's ± is their 95% confidence "
                             "interval"));
-    m_seed = countBox(0, 1000000000, 1);
+    m_seed = new SeedSpinBox; // any 64-bit seed, as parity-serve-sim --seed takes it
+    m_seed->setValue(1);
+    m_seed->setToolTip(tr("The first trial's seed, 0 .. 2^64 - 1 (as parity-serve-sim --seed)"));
     m_repetitions = countBox(1, 100000, 200);
     m_repetitions->setToolTip(tr("Calls timed per model when measuring the run's service times (batch 1, one "
                                  "thread)"));
@@ -186,6 +189,7 @@ void ServingView::buildControls()
         connect(box, &QDoubleSpinBox::valueChanged, this, &ServingView::settingsChanged);
     for (QComboBox* box : form->findChildren<QComboBox*>())
         connect(box, &QComboBox::currentIndexChanged, this, &ServingView::settingsChanged);
+    connect(m_seed, &SeedSpinBox::valueChanged, this, &ServingView::settingsChanged);
     connect(m_tailKind, &QComboBox::currentIndexChanged, this, [this] {
         const auto tail = Interference::Tail(m_tailKind->currentData().toInt());
         m_tailParameter->setEnabled(tail != Interference::Tail::None);
@@ -358,7 +362,7 @@ bool ServingView::start(bool sweep)
     o.k = m_k->value();
     o.rate = m_rate->value(); // 0: the default, from the measured base time
     o.queries = m_queries->value();
-    o.seed = uint64_t(m_seed->value());
+    o.seed = m_seed->value();
     o.balancing = Balancing(m_balancing->currentData().toInt());
     o.interference.slowFraction = m_slowFraction->value();
     o.interference.slowdown = m_slowdown->value();

@@ -26,6 +26,7 @@ class QToolButton;
 namespace parity::gui {
 
 class ElidedLabel;
+class SeedSpinBox;
 class LatencyTailPlot;
 class LoadSweepPlot;
 
@@ -110,7 +111,7 @@ private:
     QDoubleSpinBox* m_failurePeriod = nullptr;
     QSpinBox* m_queries = nullptr;
     QSpinBox* m_trials = nullptr;
-    QSpinBox* m_seed = nullptr;
+    SeedSpinBox* m_seed = nullptr;
     QSpinBox* m_repetitions = nullptr;
     QPushButton* m_simulate = nullptr;
     QPushButton* m_sweep = nullptr;

@@ -87,6 +87,7 @@ private Q_SLOTS:
     void oneCurvePerErasedCount();
     void erasedFilterHidesItsCurves();
     void clearForgetsErasedCounts();
+    void emptyAxesSaySo();
 };
 
 // Issue 14: a run scored with e = 1, 2 gets a curve per e, named "... e=<e>",
@@ -147,6 +148,27 @@ void AccuracyPlotTest::clearForgetsErasedCounts()
     for (const QString& name : plot.seriesNames())
         QVERIFY2(!name.contains("e="), qPrintable(name));
     QCOMPARE(plot.seriesNames().size(), 12);
+}
+
+// Empty axes say what will appear there; the base lines alone (drawn before
+// the first epoch) do not fill them, the first epoch does, clear() empties.
+void AccuracyPlotTest::emptyAxesSaySo()
+{
+    AccuracyPlot plot;
+    plot.resize(800, 400);
+    plot.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&plot));
+    QVERIFY2(plot.emptyNote().startsWith("No epoch yet."), qPrintable(plot.emptyNote()));
+    QCOMPARE(plot.customPlot()->xAxis->range(), QCPRange(0.5, 1.5));
+    plot.setBaseAccuracies({{"train", 57882, 60000}, {"test", 8947, 10000}});
+    plot.redrawNow();
+    QVERIFY(!plot.emptyNote().isEmpty());
+    plot.addEpoch(epoch(0));
+    plot.redrawNow();
+    QCOMPARE(plot.emptyNote(), QString());
+    plot.clear();
+    plot.redrawNow();
+    QVERIFY(!plot.emptyNote().isEmpty());
 }
 
 // Walkthrough at 1280x800: "base train 0.9647", drawn above its line, was cut

@@ -60,6 +60,7 @@ private Q_SLOTS:
     void legendClickTogglesSeries();
     void showRecordShowsEpochs();
     void clearEmpties();
+    void emptyAxesSaySo();
     void hoverReadout();
     void userZoomStopsFollowing();
     void exportImage_data();
@@ -255,6 +256,34 @@ void LossPlotTest::clearEmpties()
     for (const QString& name : plot.seriesNames())
         QCOMPARE(plot.pointCount(name), 0);
     QCOMPARE(plot.seriesNames().size(), 5);
+}
+
+// An empty plot said nothing and spanned epochs 0 to 5 (QCustomPlot's
+// default) beside an accuracy plot at epoch 1: it now says what will appear
+// and spans one epoch, until the first point and again after clear().
+void LossPlotTest::emptyAxesSaySo()
+{
+    LossPlot plot;
+    plot.resize(800, 400);
+    plot.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&plot));
+    // As first drawn (the walkthrough at 1280x800 still showed 0 to 5 until a redraw).
+    QVERIFY2(plot.emptyNote().startsWith("No run shown yet."), qPrintable(plot.emptyNote()));
+    QCOMPARE(plot.customPlot()->xAxis->range(), QCPRange(0, 1));
+    QCOMPARE(plot.customPlot()->yAxis->range(), QCPRange(0, 1));
+    plot.addBatch(batch(0, 1, 10, 0.7));
+    plot.throttle()->flush();
+    QCOMPARE(plot.emptyNote(), QString());
+    QVERIFY(plot.customPlot()->yAxis->range().lower > 0.5); // follows the data now (0.63 .. 0.7)
+    // Series the user hid still hold points: the plot is not empty.
+    for (const QString& name : plot.seriesNames())
+        plot.setSeriesVisible(name, false);
+    plot.redrawNow();
+    QCOMPARE(plot.emptyNote(), QString());
+    plot.clear();
+    plot.redrawNow();
+    QVERIFY(!plot.emptyNote().isEmpty());
+    QCOMPARE(plot.customPlot()->xAxis->range(), QCPRange(0, 1));
 }
 
 void LossPlotTest::hoverReadout()

@@ -4,11 +4,13 @@
 #include "support/CliRun.h"
 #include "support/GuiTestRuns.h"
 
+#include "common/SeedSpinBox.h"
 #include "plots/ServingPlots.h"
 #include "serve/ServingView.h"
 
 #include <QFile>
 #include <QImage>
+#include <QLineEdit>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -54,6 +56,7 @@ private Q_SLOTS:
     void anotherKHasNoKnownAccuracy();
     void overloadIsOneShortWarning();
     void exportsTheTableAndThePlots();
+    void aSeedBeyondTwoToThe31IsSimulated();
 
 private:
     QTemporaryDir m_tmp;
@@ -338,6 +341,37 @@ void ServingViewTest::exportsTheTableAndThePlots()
     // A file that cannot be written fails with the path named.
     QVERIFY(!view.exportTableCsv(m_tmp.filePath(QStringLiteral("no/such/dir/x.csv")), &error));
     QVERIFY2(error.contains(QStringLiteral("x.csv")), qPrintable(error));
+}
+
+// parity-serve-sim takes any 64-bit --seed; the tab's field stopped at 10^9
+// (a QSpinBox), so a CLI result could not be repeated here.
+void ServingViewTest::aSeedBeyondTwoToThe31IsSimulated()
+{
+    ServingView view;
+    view.resize(1200, 700);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    view.setRunDir(m_run);
+    makeQuick(view);
+    auto* seed = view.findChild<parity::gui::SeedSpinBox*>(QStringLiteral("serving_seed"));
+    QVERIFY(seed);
+    QCOMPARE(seed->value(), uint64_t(1));           // the CLI's default
+    const uint64_t large = 18446744073709551615ULL; // 2^64 - 1: the trials' seeds wrap, as the CLI's do
+    seed->setValue(large);
+    // Shown whole (the walkthrough at 1280x800 found a field one digit wide).
+    auto* edit = seed->findChild<QLineEdit*>();
+    QVERIFY2(edit->width() >= edit->fontMetrics().horizontalAdvance(edit->text()),
+             qPrintable(QStringLiteral("%1 px for %2").arg(edit->width()).arg(edit->text())));
+    QSignalSpy finished(&view, &ServingView::finished);
+    QVERIFY(view.simulate());
+    QVERIFY(finished.wait(kTimeoutMs));
+    QCOMPARE(finished.takeFirst().at(0).toBool(), true);
+    QVERIFY(view.outcome().has_value());
+    QCOMPARE(view.outcome()->options.seed, large);
+    // Another seed after a result says the result is older than the form.
+    seed->stepBy(-1);
+    QCOMPARE(seed->value(), large - 1);
+    QVERIFY(view.status().startsWith(QStringLiteral("Settings changed")));
 }
 
 QTEST_MAIN(ServingViewTest)

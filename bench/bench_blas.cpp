@@ -19,6 +19,7 @@
 #include "util/MachineReport.h"
 #include "util/Threads.h"
 
+#include "BenchArgs.h"
 #include "BenchStats.h"
 #include "support/RunCommand.h"
 
@@ -106,22 +107,10 @@ Figures measure(int runs)
 
 int main(int argc, char** argv)
 {
-    int runs = 5;
-    bool check = false, compare = false, child = false;
-    for (int i = 1; i < argc; ++i) {
-        if (!std::strcmp(argv[i], "--runs") && i + 1 < argc)
-            runs = std::max(1, std::atoi(argv[++i]));
-        else if (!std::strcmp(argv[i], "--check"))
-            check = true;
-        else if (!std::strcmp(argv[i], "--compare"))
-            compare = true;
-        else if (!std::strcmp(argv[i], "--child"))
-            child = true;
-        else {
-            std::fprintf(stderr, "usage: %s [--runs N] [--check] [--compare]\n", argv[0]);
-            return 2;
-        }
-    }
+    // --child: one row of --compare, in a process of its own (its environment set by the parent).
+    const parity::bench::BenchArgs args(argc, argv, "[--runs N] [--check] [--compare] [--child]");
+    const int runs = int(args.integer("--runs", 5, 1));
+    const bool check = args.has("--check"), compare = args.has("--compare"), child = args.has("--child");
     const auto threads = parity::applyThreadSettings(0);
     if (child) {
         const Figures f = measure(runs);

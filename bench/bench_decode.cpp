@@ -1,6 +1,7 @@
 // Decoding throughput of the folder datasets (issue 4): GCommands WAV ->
 // spectrogram and Cat-v-Dog JPEG -> 224 x 224 crops, per sample on one
 // thread. The files are generated in a temporary folder.
+#include "BenchArgs.h"
 #include "support/TinyImages.h" // tests/core/support: generated JPEG files
 
 #include "data/GCommandsFolder.h"
@@ -52,8 +53,9 @@ void writeWav(const std::string& path, std::mt19937& rng)
 
 } // namespace
 
-int main()
+int main(int argc, char** argv)
 {
+    const parity::bench::BenchArgs args(argc, argv, ""); // takes no arguments: refuses any (and answers --help)
     at::set_num_threads(1);
     const std::filesystem::path dir = std::filesystem::temp_directory_path() / "parity-bench-decode";
     std::filesystem::create_directories(dir);

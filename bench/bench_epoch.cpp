@@ -12,6 +12,7 @@
 #include "training/Trainer.h"
 #include "util/Threads.h"
 
+#include "BenchArgs.h"
 #include "BenchStats.h"
 
 #include <ATen/ATen.h>
@@ -91,18 +92,10 @@ double gemmFloor(int64_t trainGroups, int64_t evalGroups, int64_t batch)
 
 int main(int argc, char** argv)
 {
-    int epochs = 5;
-    std::string dataDir = "/usr/share/datasets/fashion-mnist";
-    int threads = 0;
-    for (int i = 1; i + 1 < argc; i += 2) {
-        const std::string a = argv[i];
-        if (a == "--epochs")
-            epochs = std::atoi(argv[i + 1]);
-        else if (a == "--data-dir")
-            dataDir = argv[i + 1];
-        else if (a == "--threads")
-            threads = std::atoi(argv[i + 1]);
-    }
+    const parity::bench::BenchArgs args(argc, argv, "[--epochs N] [--data-dir DIR] [--threads N]");
+    const int epochs = int(args.integer("--epochs", 5, 1));
+    const std::string dataDir = args.text("--data-dir", "/usr/share/datasets/fashion-mnist");
+    const int threads = int(args.integer("--threads", 0, 0)); // 0: all cores
     const auto saveDir = std::filesystem::temp_directory_path() / ("parity-bench-" + std::to_string(::getpid()));
 
     nlohmann::json cfg = {{"num_epoch", epochs},

@@ -9,6 +9,7 @@
 // posting to the end of its handling, so it includes any wait behind plot
 // redraws and the flood of batch events. Prints median, 95th percentile and
 // maximum, and the number of batch events the GUI received meanwhile.
+#include "BenchArgs.h"
 #include "MainWindow.h"
 #include "RunController.h"
 #include "RunPanel.h"
@@ -23,22 +24,15 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <cstring>
 #include <vector>
 
 int main(int argc, char** argv)
 {
-    int epochs = 3;
-    int intervalMs = 20;
-    QString config = QStringLiteral(PARITY_BENCH_SOURCE_DIR "/config/fashion-mnist-default.json");
-    for (int i = 1; i < argc; ++i) {
-        if (!std::strcmp(argv[i], "--epochs") && i + 1 < argc)
-            epochs = std::atoi(argv[++i]);
-        else if (!std::strcmp(argv[i], "--config") && i + 1 < argc)
-            config = QString::fromLocal8Bit(argv[++i]);
-        else if (!std::strcmp(argv[i], "--interval-ms") && i + 1 < argc)
-            intervalMs = std::atoi(argv[++i]);
-    }
+    const parity::bench::BenchArgs args(argc, argv, "[--epochs N] [--config FILE] [--interval-ms MS]");
+    const int epochs = int(args.integer("--epochs", 3, 1));
+    const int intervalMs = int(args.integer("--interval-ms", 20, 1));
+    const QString config = QString::fromStdString(
+        args.text("--config", PARITY_BENCH_SOURCE_DIR "/config/fashion-mnist-default.json"));
     QApplication app(argc, argv);
     QApplication::setOrganizationName(QStringLiteral("ParityWorkbenchBench"));
     parity::gui::MainWindow window;

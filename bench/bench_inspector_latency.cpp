@@ -11,6 +11,7 @@
 // minibatch of 64 groups the inspector evaluates: what a click cost the GUI
 // thread when evaluation ran on it) and the probes' median, 95th percentile
 // and maximum.
+#include "BenchArgs.h"
 #include "BenchStats.h"
 #include "support/TinyDataset.h"
 
@@ -26,23 +27,15 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <cstring>
 #include <exception>
 #include <vector>
 
 int main(int argc, char** argv)
 {
-    int requests = 40;
-    int intervalMs = 150;
-    int probeMs = 10;
-    for (int i = 1; i < argc; ++i) {
-        if (!std::strcmp(argv[i], "--requests") && i + 1 < argc)
-            requests = std::max(1, std::atoi(argv[++i]));
-        else if (!std::strcmp(argv[i], "--interval-ms") && i + 1 < argc)
-            intervalMs = std::max(1, std::atoi(argv[++i]));
-        else if (!std::strcmp(argv[i], "--probe-ms") && i + 1 < argc)
-            probeMs = std::max(1, std::atoi(argv[++i]));
-    }
+    const parity::bench::BenchArgs args(argc, argv, "[--requests N] [--interval-ms MS] [--probe-ms MS]");
+    const int requests = int(args.integer("--requests", 40, 1));
+    const int intervalMs = int(args.integer("--interval-ms", 150, 1));
+    const int probeMs = int(args.integer("--probe-ms", 10, 1));
     QApplication app(argc, argv);
     QTemporaryDir tmp;
     if (!tmp.isValid())

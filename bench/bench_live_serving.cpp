@@ -10,6 +10,7 @@
 // data, a temporary directory). Defaults: 1000 queries, 3 repetitions,
 // m = 2, load 0.3 with the slowdowns, a tenth of the instances slowed 4x in
 // periods of 10 base services (the live test's settings).
+#include "BenchArgs.h"
 #include "BenchStats.h"
 #include "support/TinyServingRun.h"
 
@@ -21,7 +22,6 @@
 
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <memory>
 
 using namespace parity;
@@ -50,29 +50,12 @@ struct Figures {
 
 int main(int argc, char** argv)
 {
-    std::string runDir;
-    int64_t queries = 1000;
-    int repetitions = 3;
-    int instances = 2;
-    double load = 0.3;
-    for (int i = 1; i < argc; ++i) {
-        const bool hasValue = i + 1 < argc;
-        if (!std::strcmp(argv[i], "--queries") && hasValue)
-            queries = std::atoll(argv[++i]);
-        else if (!std::strcmp(argv[i], "--repetitions") && hasValue)
-            repetitions = std::atoi(argv[++i]);
-        else if (!std::strcmp(argv[i], "--instances") && hasValue)
-            instances = std::atoi(argv[++i]);
-        else if (!std::strcmp(argv[i], "--load") && hasValue)
-            load = std::atof(argv[++i]);
-        else if (argv[i][0] != '-' && runDir.empty())
-            runDir = argv[i];
-        else {
-            std::fprintf(stderr, "usage: %s [RUN_DIR] [--queries N] [--repetitions R] [--instances M] [--load L]\n",
-                         argv[0]);
-            return 2;
-        }
-    }
+    const bench::BenchArgs args(argc, argv, "[RUN_DIR] [--queries N] [--repetitions R] [--instances M] [--load L]");
+    std::string runDir = args.positional(""); // empty: a tiny run trained here
+    const int64_t queries = args.integer("--queries", 1000, 1);
+    const int repetitions = int(args.integer("--repetitions", 3, 1));
+    const int instances = int(args.integer("--instances", 2, 1));
+    const double load = args.number("--load", 0.3, 0);
     try {
         std::unique_ptr<test::TempDir> tmp;
         if (runDir.empty()) {

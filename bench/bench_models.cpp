@@ -30,6 +30,7 @@
 #include "training/Trainer.h"
 #include "util/Threads.h"
 
+#include "BenchArgs.h"
 #include "BenchStats.h"
 
 #include <algorithm>
@@ -393,34 +394,19 @@ int memoryCase(const fs::path& root, int images, int threads)
 
 int main(int argc, char** argv)
 {
-    int runs = 3, threads = 0, images = 300;
-    std::string only, pytorch;
-    bool foldCompare = false, usage = false;
-    for (int i = 1; i < argc && !usage; i += 2) {
-        const std::string a = argv[i];
-        if (a == "--fold-compare") {
-            foldCompare = true;
-            --i; // takes no value
-        } else if (i + 1 >= argc)
-            usage = true; // an option without its value
-        else if (a == "--runs")
-            runs = std::atoi(argv[i + 1]);
-        else if (a == "--threads")
-            threads = std::atoi(argv[i + 1]);
-        else if (a == "--only")
-            only = argv[i + 1];
-        else if (a == "--images")
-            images = std::atoi(argv[i + 1]);
-        else if (a == "--pytorch")
-            pytorch = argv[i + 1];
-        else
-            usage = true;
-    }
-    if (usage) {
-        std::fprintf(stderr,
-                     "usage: %s [--runs N] [--threads N] [--only resnet18|resnet18-28|vgg11|memory] [--images N] "
-                     "[--pytorch ORIGINAL_TRAIN_DIR] [--fold-compare]\n",
-                     argv[0]);
+    const parity::bench::BenchArgs args(
+        argc, argv,
+        "[--runs N] [--threads N] [--only resnet18|resnet18-28|vgg11|memory] [--images N] "
+        "[--pytorch ORIGINAL_TRAIN_DIR] [--fold-compare]");
+    const int runs = int(args.integer("--runs", 3, 1));
+    const int threads = int(args.integer("--threads", 0, 0)); // 0: all cores
+    const int images = int(args.integer("--images", 300, 1));
+    const std::string only = args.text("--only", "");
+    const std::string pytorch = args.text("--pytorch", "");
+    const bool foldCompare = args.has("--fold-compare");
+    if (!only.empty() && only != "resnet18" && only != "resnet18-28" && only != "vgg11" && only != "memory") {
+        std::fprintf(stderr, "%s: --only: '%s' is none of resnet18, resnet18-28, vgg11, memory\n", argv[0],
+                     only.c_str());
         return 2;
     }
     const fs::path root = fs::temp_directory_path() / ("parity-bench-models-" + std::to_string(::getpid()));

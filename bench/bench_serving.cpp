@@ -1,6 +1,7 @@
 // Queries simulated per second by the serving simulator (docs/SERVING.md):
 // one million queries per strategy, 12 base instances, k = 2, exponential-ish
 // service with interference, median of 5 runs each.
+#include "BenchArgs.h"
 #include "BenchStats.h"
 
 #include "serving/ServingSimulator.h"
@@ -13,7 +14,8 @@ using namespace parity::serving;
 
 int main(int argc, char** argv)
 {
-    const int64_t queries = argc > 1 ? std::atoll(argv[1]) : 1000000;
+    const parity::bench::BenchArgs args(argc, argv, "[QUERIES]");
+    const int64_t queries = args.integer("", 1000000, 1);
     std::mt19937_64 rng(1);
     std::exponential_distribution<double> d(1.0 / 5.0);
     std::vector<double> samples(10000);

@@ -15,6 +15,7 @@
 //   epoch = (exit - that) / E.
 // Runs alternate between the two so that both see the same machine; medians
 // and the ratios of medians are printed.
+#include "BenchArgs.h"
 #include "BenchStats.h"
 
 #include <chrono>
@@ -112,22 +113,16 @@ Timing runTimed(const std::vector<std::string>& argv, const std::string& dir, co
     return t;
 }
 
-std::string arg(int argc, char** argv, const char* name, const std::string& fallback)
-{
-    for (int i = 1; i + 1 < argc; ++i)
-        if (!std::strcmp(argv[i], name))
-            return argv[i + 1];
-    return fallback;
-}
-
 } // namespace
 
 int main(int argc, char** argv)
 {
-    const int runs = std::max(1, std::atoi(arg(argc, argv, "--runs", "5").c_str()));
-    const int epochs = std::max(1, std::atoi(arg(argc, argv, "--epochs", "2").c_str()));
-    const std::string original = arg(argc, argv, "--original", "");
-    const std::string python = arg(argc, argv, "--python", "/usr/bin/python3");
+    const parity::bench::BenchArgs args(argc, argv,
+                                        "[--runs N] [--epochs N] [--original ORIGINAL_TRAIN_DIR] [--python PYTHON]");
+    const int runs = int(args.integer("--runs", 5, 1));
+    const int epochs = int(args.integer("--epochs", 2, 1));
+    const std::string original = args.text("--original", "");
+    const std::string python = args.text("--python", "/usr/bin/python3");
     const std::string config = std::string(PARITY_BENCH_SOURCE_DIR) + "/config/fashion-mnist-default.json";
     const std::string tmp = std::filesystem::temp_directory_path()
                             / ("parity-bench-startup-" + std::to_string(::getpid()));

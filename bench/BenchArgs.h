@@ -5,12 +5,15 @@
 // value or one that is not a number in range stops before anything runs,
 // naming the option, and `--help` prints the usage.
 #include <cerrno>
+#include <climits>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <map>
 #include <set>
 #include <sstream>
 #include <string>
+#include <utility>
 
 namespace parity::bench {
 
@@ -29,11 +32,12 @@ public:
         for (int i = 1; i < argc; ++i) {
             const std::string a = argv[i];
             if (a == "--help" || a == "-h") {
-                std::printf("usage: %s %s\n", m_program.c_str(), m_usage.c_str());
+                std::printf("usage: %s%s%s\n", m_program.c_str(), m_usage.empty() ? "" : " ", m_usage.c_str());
                 std::exit(0);
             }
             if (m_valued.count(a)) {
-                if (i + 1 >= argc)
+                // "--config --epochs 3" lacks the config; "--load -1" is a (bad) number.
+                if (i + 1 >= argc || std::string(argv[i + 1]).rfind("--", 0) == 0)
                     fail(a + " needs a value");
                 m_values[a] = argv[++i];
             } else if (m_switches.count(a)) {
@@ -58,8 +62,15 @@ public:
     /// The positional argument, or `fallback`.
     std::string positional(const std::string& fallback) const { return text("", fallback); }
 
-    /// An integer of at least `lowest`.
-    long long integer(const std::string& name, long long fallback, long long lowest) const
+    /// An int from `lowest` to INT_MAX (a larger number would wrap when narrowed).
+    int integer(const std::string& name, int fallback, int lowest) const
+    {
+        return int(integer64(name, fallback, lowest, INT_MAX));
+    }
+
+    /// A 64-bit integer from `lowest` to `highest`.
+    long long integer64(const std::string& name, long long fallback, long long lowest,
+                        long long highest = LLONG_MAX) const
     {
         if (!has(name))
             return fallback;
@@ -67,13 +78,14 @@ public:
         char* end = nullptr;
         errno = 0;
         const long long v = std::strtoll(s.c_str(), &end, 10);
-        if (s.empty() || *end || errno || v < lowest)
-            fail(label(name) + ": '" + s + "' is not an integer >= " + std::to_string(lowest));
+        if (s.empty() || *end || errno || v < lowest || v > highest)
+            fail(label(name) + ": '" + s + "' is not an integer from " + std::to_string(lowest) + " to "
+                 + std::to_string(highest));
         return v;
     }
 
-    /// A finite number of at least `lowest`.
-    double number(const std::string& name, double fallback, double lowest) const
+    /// A finite number above 0.
+    double positive(const std::string& name, double fallback) const
     {
         if (!has(name))
             return fallback;
@@ -81,8 +93,8 @@ public:
         char* end = nullptr;
         errno = 0;
         const double v = std::strtod(s.c_str(), &end);
-        if (s.empty() || *end || errno || !(v >= lowest) || v > 1e300)
-            fail(label(name) + ": '" + s + "' is not a number >= " + std::to_string(lowest));
+        if (s.empty() || *end || errno || !(v > 0) || !std::isfinite(v))
+            fail(label(name) + ": '" + s + "' is not a number above 0");
         return v;
     }
 
@@ -117,8 +129,8 @@ private:
 
     [[noreturn]] void fail(const std::string& problem) const
     {
-        std::fprintf(stderr, "%s: %s\nusage: %s %s\n", m_program.c_str(), problem.c_str(), m_program.c_str(),
-                     m_usage.c_str());
+        std::fprintf(stderr, "%s: %s\nusage: %s%s%s\n", m_program.c_str(), problem.c_str(), m_program.c_str(),
+                     m_usage.empty() ? "" : " ", m_usage.c_str());
         std::exit(2);
     }
 

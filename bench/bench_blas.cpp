@@ -1,6 +1,6 @@
 // What the BLAS does on this machine (issue 12, items 1-3):
 //
-//   parity_bench_blas [--runs N] [--check] [--compare]
+//   parity_bench_blas [--runs N] [--check] [--compare]   (--child: one row of --compare, started by it)
 //
 // - the start-up report (CPU, BLAS library and kernel, how it was chosen,
 //   threads, flush-to-zero);
@@ -109,7 +109,7 @@ int main(int argc, char** argv)
 {
     // --child: one row of --compare, in a process of its own (its environment set by the parent).
     const parity::bench::BenchArgs args(argc, argv, "[--runs N] [--check] [--compare] [--child]");
-    const int runs = int(args.integer("--runs", 5, 1));
+    const int runs = args.integer("--runs", 5, 1);
     const bool check = args.has("--check"), compare = args.has("--compare"), child = args.has("--child");
     const auto threads = parity::applyThreadSettings(0);
     if (child) {

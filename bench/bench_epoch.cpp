@@ -93,9 +93,9 @@ double gemmFloor(int64_t trainGroups, int64_t evalGroups, int64_t batch)
 int main(int argc, char** argv)
 {
     const parity::bench::BenchArgs args(argc, argv, "[--epochs N] [--data-dir DIR] [--threads N]");
-    const int epochs = int(args.integer("--epochs", 5, 1));
+    const int epochs = args.integer("--epochs", 5, 1);
     const std::string dataDir = args.text("--data-dir", "/usr/share/datasets/fashion-mnist");
-    const int threads = int(args.integer("--threads", 0, 0)); // 0: all cores
+    const int threads = args.integer("--threads", 0, 0); // 0: all cores
     const auto saveDir = std::filesystem::temp_directory_path() / ("parity-bench-" + std::to_string(::getpid()));
 
     nlohmann::json cfg = {{"num_epoch", epochs},

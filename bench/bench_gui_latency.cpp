@@ -29,8 +29,8 @@
 int main(int argc, char** argv)
 {
     const parity::bench::BenchArgs args(argc, argv, "[--epochs N] [--config FILE] [--interval-ms MS]");
-    const int epochs = int(args.integer("--epochs", 3, 1));
-    const int intervalMs = int(args.integer("--interval-ms", 20, 1));
+    const int epochs = args.integer("--epochs", 3, 1);
+    const int intervalMs = args.integer("--interval-ms", 20, 1);
     const QString config = QString::fromStdString(
         args.text("--config", PARITY_BENCH_SOURCE_DIR "/config/fashion-mnist-default.json"));
     QApplication app(argc, argv);

@@ -33,9 +33,9 @@
 int main(int argc, char** argv)
 {
     const parity::bench::BenchArgs args(argc, argv, "[--requests N] [--interval-ms MS] [--probe-ms MS]");
-    const int requests = int(args.integer("--requests", 40, 1));
-    const int intervalMs = int(args.integer("--interval-ms", 150, 1));
-    const int probeMs = int(args.integer("--probe-ms", 10, 1));
+    const int requests = args.integer("--requests", 40, 1);
+    const int intervalMs = args.integer("--interval-ms", 150, 1);
+    const int probeMs = args.integer("--probe-ms", 10, 1);
     QApplication app(argc, argv);
     QTemporaryDir tmp;
     if (!tmp.isValid())

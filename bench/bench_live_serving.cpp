@@ -52,10 +52,10 @@ int main(int argc, char** argv)
 {
     const bench::BenchArgs args(argc, argv, "[RUN_DIR] [--queries N] [--repetitions R] [--instances M] [--load L]");
     std::string runDir = args.positional(""); // empty: a tiny run trained here
-    const int64_t queries = args.integer("--queries", 1000, 1);
-    const int repetitions = int(args.integer("--repetitions", 3, 1));
-    const int instances = int(args.integer("--instances", 2, 1));
-    const double load = args.number("--load", 0.3, 0);
+    const int64_t queries = args.integer64("--queries", 1000, 1);
+    const int repetitions = args.integer("--repetitions", 3, 1);
+    const int instances = args.integer("--instances", 2, 1);
+    const double load = args.positive("--load", 0.3);
     try {
         std::unique_ptr<test::TempDir> tmp;
         if (runDir.empty()) {

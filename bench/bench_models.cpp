@@ -398,9 +398,9 @@ int main(int argc, char** argv)
         argc, argv,
         "[--runs N] [--threads N] [--only resnet18|resnet18-28|vgg11|memory] [--images N] "
         "[--pytorch ORIGINAL_TRAIN_DIR] [--fold-compare]");
-    const int runs = int(args.integer("--runs", 3, 1));
-    const int threads = int(args.integer("--threads", 0, 0)); // 0: all cores
-    const int images = int(args.integer("--images", 300, 1));
+    const int runs = args.integer("--runs", 3, 1);
+    const int threads = args.integer("--threads", 0, 0); // 0: all cores
+    const int images = args.integer("--images", 300, 1);
     const std::string only = args.text("--only", "");
     const std::string pytorch = args.text("--pytorch", "");
     const bool foldCompare = args.has("--fold-compare");

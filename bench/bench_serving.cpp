@@ -15,7 +15,7 @@ using namespace parity::serving;
 int main(int argc, char** argv)
 {
     const parity::bench::BenchArgs args(argc, argv, "[QUERIES]");
-    const int64_t queries = args.integer("", 1000000, 1);
+    const int64_t queries = args.integer64("", 1000000, 1);
     std::mt19937_64 rng(1);
     std::exponential_distribution<double> d(1.0 / 5.0);
     std::vector<double> samples(10000);

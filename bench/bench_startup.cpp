@@ -119,8 +119,8 @@ int main(int argc, char** argv)
 {
     const parity::bench::BenchArgs args(argc, argv,
                                         "[--runs N] [--epochs N] [--original ORIGINAL_TRAIN_DIR] [--python PYTHON]");
-    const int runs = int(args.integer("--runs", 5, 1));
-    const int epochs = int(args.integer("--epochs", 2, 1));
+    const int runs = args.integer("--runs", 5, 1);
+    const int epochs = args.integer("--epochs", 2, 1);
     const std::string original = args.text("--original", "");
     const std::string python = args.text("--python", "/usr/bin/python3");
     const std::string config = std::string(PARITY_BENCH_SOURCE_DIR) + "/config/fashion-mnist-default.json";

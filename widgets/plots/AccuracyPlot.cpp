@@ -110,8 +110,8 @@ AccuracyPlot::AccuracyPlot(QWidget* parent)
             setTopN(m_topNCombo->itemData(index).toInt());
     });
     finishToolbar();
-    setEmptyNote(tr("No epoch yet.\nAccuracies are drawn after each epoch of a run,\n"
-                    "or open a run from the Runs tab."));
+    setEmptyNote(
+        tr("No epoch yet.\nAccuracies are drawn after each\nepoch of a run, or open a run\nfrom the Runs tab."));
 
     interactor()->setFormatter([](const QCPGraph* graph, double key, double value) {
         return QStringLiteral("%1 · epoch %2: %3 (%4%)")

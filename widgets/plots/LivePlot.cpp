@@ -1,6 +1,7 @@
 #include "plots/LivePlot.h"
 
 #include "plots/PlotExport.h"
+#include "plots/PlotGraphs.h"
 #include "plots/PlotInteractor.h"
 #include "plots/QcpInclude.h"
 #include "plots/RedrawThrottle.h"
@@ -64,32 +65,18 @@ void LivePlot::finishToolbar()
 
 void LivePlot::setEmptyNote(const QString& text)
 {
-    if (!m_emptyNote) {
-        // In the middle of the axes whatever their range, drawn like the
-        // hover read-out's text but grey; it is no plottable, so the
-        // read-out and the legend never meet it.
-        m_emptyNote = new QCPItemText(m_plot);
-        m_emptyNote->position->setType(QCPItemPosition::ptAxisRectRatio);
-        m_emptyNote->position->setCoords(0.5, 0.5);
-        m_emptyNote->setPositionAlignment(Qt::AlignCenter);
-        m_emptyNote->setTextAlignment(Qt::AlignCenter);
-        m_emptyNote->setColor(palette().color(QPalette::Disabled, QPalette::WindowText));
-        m_emptyNote->setSelectable(false);
-    }
-    m_emptyNote->setText(text);
-    updateEmptyNote();
+    if (m_emptyNote)
+        m_emptyNote->setText(text);
+    else
+        m_emptyNote = addEmptyNote(m_plot, text);
 }
 
-QString LivePlot::emptyNote() const { return m_emptyNote && m_emptyNote->visible() ? m_emptyNote->text() : QString(); }
+QString LivePlot::emptyNote() const { return shownEmptyNote(m_emptyNote); }
 
 void LivePlot::updateEmptyNote()
 {
-    if (!m_emptyNote)
-        return;
-    bool empty = true; // series the user hid still hold points: not empty
-    for (int i = 0; i < m_plot->graphCount() && empty; ++i)
-        empty = m_plot->graph(i)->data()->isEmpty();
-    m_emptyNote->setVisible(empty);
+    if (m_emptyNote)
+        showEmptyNoteWhileEmpty(m_plot, m_emptyNote);
 }
 
 void LivePlot::redrawNow()
@@ -107,6 +94,7 @@ void LivePlot::dataChanged() { m_throttle->request(); }
 void LivePlot::resetView()
 {
     m_follow = true;
+    updateEmptyNote(); // fitAxes may ask whether the plot is empty
     fitAxes();
     m_throttle->request();
 }

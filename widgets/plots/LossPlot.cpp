@@ -50,8 +50,8 @@ LossPlot::LossPlot(QWidget* parent)
     toolbar()->addWidget(m_smoothingLabel);
     toolbar()->addWidget(m_logCheck);
     finishToolbar();
-    setEmptyNote(tr("No run shown yet.\nThe loss is drawn batch by batch when a run starts,\n"
-                    "or open a run from the Runs tab."));
+    setEmptyNote(
+        tr("No batch yet.\nThe loss is drawn batch by batch\nas a run trains, or open a run\nfrom the Runs tab."));
 
     interactor()->setFormatter([](const QCPGraph* graph, double key, double value) {
         // Per-batch points sit at fractional epochs; per-epoch ones at whole numbers.
@@ -208,8 +208,11 @@ void LossPlot::fitAxes()
         any = true;
     }
     if (!any) {
-        // Epoch 0 to 1 and losses 0 to 1, like the empty accuracy plot
-        // beside it, not QCustomPlot's arbitrary 0 to 5.
+        // Hidden series keep the axes as they were; empty ones get epoch 0
+        // to 1 and losses 0 to 1, like the empty accuracy plot beside it,
+        // not QCustomPlot's arbitrary 0 to 5.
+        if (emptyNote().isEmpty())
+            return;
         plot->xAxis->setRange(0, 1);
         plot->yAxis->setRange(m_logScale ? QCPRange(0.01, 1) : QCPRange(0, 1));
         return;

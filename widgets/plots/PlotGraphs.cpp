@@ -77,4 +77,28 @@ bool showGraphNamed(QCustomPlot* plot, const QString& name, bool visible, QSet<Q
     return true;
 }
 
+QCPItemText* addEmptyNote(QCustomPlot* plot, const QString& text)
+{
+    auto* note = new QCPItemText(plot);
+    note->position->setType(QCPItemPosition::ptAxisRectRatio);
+    note->position->setCoords(0.5, 0.5); // whatever the axes' range
+    note->setPositionAlignment(Qt::AlignCenter);
+    note->setTextAlignment(Qt::AlignCenter);
+    note->setColor(plot->palette().color(QPalette::Disabled, QPalette::WindowText));
+    note->setSelectable(false);
+    note->setText(text);
+    showEmptyNoteWhileEmpty(plot, note);
+    return note;
+}
+
+void showEmptyNoteWhileEmpty(QCustomPlot* plot, QCPItemText* note)
+{
+    bool empty = true;
+    for (int i = 0; i < plot->graphCount() && empty; ++i)
+        empty = plot->graph(i)->data()->isEmpty();
+    note->setVisible(empty);
+}
+
+QString shownEmptyNote(const QCPItemText* note) { return note && note->visible() ? note->text() : QString(); }
+
 } // namespace parity::gui

@@ -8,6 +8,7 @@
 #include <QVector>
 
 class QCPGraph;
+class QCPItemText;
 class QCPRange;
 class QCustomPlot;
 
@@ -31,5 +32,16 @@ void showGraph(QCustomPlot* plot, QCPGraph* graph, bool visible);
 /// The same for the graph named `name`, remembering the user's choice in
 /// `hidden` (names switched off); false when there is no such graph.
 bool showGraphNamed(QCustomPlot* plot, const QString& name, bool visible, QSet<QString>* hidden);
+
+/// A grey note in the middle of the axes (what will be drawn there, and
+/// when), owned by `plot`; clipped to the axes, so its lines stay short (a
+/// plot may be 280 px wide). An item, not a plottable: the legend, the hover
+/// read-out and the data ranges never meet it.
+QCPItemText* addEmptyNote(QCustomPlot* plot, const QString& text);
+/// Shows `note` exactly while none of the plot's graphs holds a point
+/// (graphs the user hid still hold theirs).
+void showEmptyNoteWhileEmpty(QCustomPlot* plot, QCPItemText* note);
+/// The note's text while it is shown, else "".
+QString shownEmptyNote(const QCPItemText* note);
 
 } // namespace parity::gui

@@ -76,8 +76,20 @@ void StrategyPlot::finishCurves(double floor)
         showGraph(m_plot, graph, !m_hidden.contains(graph->name()));
     }
     m_plot->legend->setVisible(m_plot->graphCount() > 0);
+    if (m_emptyNote)
+        showEmptyNoteWhileEmpty(m_plot, m_emptyNote);
     fitAxes();
 }
+
+void StrategyPlot::setEmptyNote(const QString& text)
+{
+    if (m_emptyNote)
+        m_emptyNote->setText(text);
+    else
+        m_emptyNote = addEmptyNote(m_plot, text);
+}
+
+QString StrategyPlot::emptyNote() const { return shownEmptyNote(m_emptyNote); }
 
 void StrategyPlot::fitAxes()
 {
@@ -130,6 +142,7 @@ LatencyTailPlot::LatencyTailPlot(QWidget* parent)
     ticker->addTick(0.000001, QStringLiteral("1e-6"));
     p->yAxis->setTicker(ticker);
     p->yAxis->grid()->setSubGridVisible(false);
+    setEmptyNote(tr("Nothing simulated yet.\nSimulate draws each strategy's\nlatency tail here."));
 }
 
 QVector<QPointF> LatencyTailPlot::tailPoints(std::vector<double> latencies)
@@ -186,6 +199,7 @@ LoadSweepPlot::LoadSweepPlot(QWidget* parent)
 {
     plot()->xAxis->setLabel(tr("arrival rate (queries/s)"));
     plot()->yAxis->setLabel(tr("p99.9 latency (ms)"));
+    setEmptyNote(tr("No load sweep yet.\nSweep load draws each strategy's\np99.9 against the arrival rate."));
 }
 
 void LoadSweepPlot::setCurves(const std::vector<Curve>& curves)

@@ -12,6 +12,7 @@
 
 class QCPAbstractLegendItem;
 class QCPGraph;
+class QCPItemText;
 class QCPLegend;
 class QCPTextElement;
 class QCustomPlot;
@@ -44,8 +45,12 @@ public:
     /// in the exported image.
     void setTitle(const QString& title);
     QString title() const;
+    /// The note over empty axes (what Simulate or Sweep load will draw);
+    /// "" once there are curves.
+    QString emptyNote() const;
 
 protected:
+    void setEmptyNote(const QString& text);
     /// Clears the curves (keeping what the user hid, by name).
     void clearCurves();
     QCPGraph* addCurve(const QString& name);
@@ -60,6 +65,7 @@ private:
 
     QCustomPlot* m_plot;
     QCPTextElement* m_title = nullptr;
+    QCPItemText* m_emptyNote = nullptr;
     QSet<QString> m_hidden;
     double m_floor = 0;
 };

@@ -268,7 +268,7 @@ void LossPlotTest::emptyAxesSaySo()
     plot.show();
     QVERIFY(QTest::qWaitForWindowExposed(&plot));
     // As first drawn (the walkthrough at 1280x800 still showed 0 to 5 until a redraw).
-    QVERIFY2(plot.emptyNote().startsWith("No run shown yet."), qPrintable(plot.emptyNote()));
+    QVERIFY2(plot.emptyNote().startsWith("No batch yet."), qPrintable(plot.emptyNote()));
     QCOMPARE(plot.customPlot()->xAxis->range(), QCPRange(0, 1));
     QCOMPARE(plot.customPlot()->yAxis->range(), QCPRange(0, 1));
     plot.addBatch(batch(0, 1, 10, 0.7));
@@ -276,10 +276,12 @@ void LossPlotTest::emptyAxesSaySo()
     QCOMPARE(plot.emptyNote(), QString());
     QVERIFY(plot.customPlot()->yAxis->range().lower > 0.5); // follows the data now (0.63 .. 0.7)
     // Series the user hid still hold points: the plot is not empty.
+    const QCPRange shown = plot.customPlot()->yAxis->range();
     for (const QString& name : plot.seriesNames())
         plot.setSeriesVisible(name, false);
     plot.redrawNow();
     QCOMPARE(plot.emptyNote(), QString());
+    QCOMPARE(plot.customPlot()->yAxis->range(), shown); // kept, not the empty plot's 0..1
     plot.clear();
     plot.redrawNow();
     QVERIFY(!plot.emptyNote().isEmpty());

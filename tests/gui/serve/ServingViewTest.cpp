@@ -105,6 +105,10 @@ void ServingViewTest::simulatesEveryStrategyOfTheRun()
     view.setRunDir(m_run);
     QCOMPARE(spin(view, "serving_k")->value(), 2);
     makeQuick(view);
+    // Empty axes say what will be drawn on them.
+    QVERIFY2(view.tailPlot()->emptyNote().startsWith(QStringLiteral("Nothing simulated yet.")),
+             qPrintable(view.tailPlot()->emptyNote()));
+    QVERIFY(view.loadPlot()->emptyNote().startsWith(QStringLiteral("No load sweep yet.")));
     QSignalSpy finished(&view, &ServingView::finished);
     QVERIFY(view.simulate());
     QVERIFY(view.isBusy());
@@ -159,6 +163,11 @@ void ServingViewTest::simulatesEveryStrategyOfTheRun()
     QVERIFY(view.note().contains(QStringLiteral("Measured here")));
     QVERIFY(view.tailPlot()->setGraphVisible(QStringLiteral("none"), false));
     QVERIFY(!view.tailPlot()->isGraphVisible(QStringLiteral("none")));
+    QCOMPARE(view.tailPlot()->emptyNote(), QString());
+    QVERIFY(!view.loadPlot()->emptyNote().isEmpty()); // no sweep yet
+    // Another run: its tails are not known yet, the note is back.
+    view.setRunDir(m_run);
+    QVERIFY(!view.tailPlot()->emptyNote().isEmpty());
 }
 
 void ServingViewTest::sweepPlotsTheTailAgainstTheRate()
@@ -178,6 +187,7 @@ void ServingViewTest::sweepPlotsTheTailAgainstTheRate()
     QVERIFY(qAbs(sweep.front().rate - 0.1 * capacity) < 1e-6 * capacity);
     QVERIFY(qAbs(sweep.back().rate - 0.9 * capacity) < 1e-6 * capacity);
     QCOMPARE(view.loadPlot()->graphNames().size(), 4);
+    QCOMPARE(view.loadPlot()->emptyNote(), QString());
     const QVector<QPointF> none = view.loadPlot()->graphPoints(QStringLiteral("none"));
     QCOMPARE(none.size(), 9);
     QCOMPARE(none.front().x(), sweep.front().rate);

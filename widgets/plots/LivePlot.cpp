@@ -63,21 +63,11 @@ void LivePlot::finishToolbar()
     m_toolbar->addWidget(m_readoutLabel);
 }
 
-void LivePlot::setEmptyNote(const QString& text)
-{
-    if (m_emptyNote)
-        m_emptyNote->setText(text);
-    else
-        m_emptyNote = addEmptyNote(m_plot, text);
-}
+void LivePlot::setEmptyNote(const QString& text) { m_emptyNote = addEmptyNote(m_plot, text); }
 
 QString LivePlot::emptyNote() const { return shownEmptyNote(m_emptyNote); }
 
-void LivePlot::updateEmptyNote()
-{
-    if (m_emptyNote)
-        showEmptyNoteWhileEmpty(m_plot, m_emptyNote);
-}
+void LivePlot::updateEmptyNote() { showEmptyNoteWhileEmpty(m_plot, m_emptyNote); }
 
 void LivePlot::redrawNow()
 {

@@ -91,7 +91,7 @@ protected:
     void dataChanged();
     /// Adds "Reset view" and the read-out label; call once the subclass's controls are in.
     void finishToolbar();
-    /// The note for empty axes (see emptyNote()).
+    /// The note for empty axes (see emptyNote()); set once, by the constructor.
     void setEmptyNote(const QString& text);
 
 private:

@@ -93,6 +93,8 @@ QCPItemText* addEmptyNote(QCustomPlot* plot, const QString& text)
 
 void showEmptyNoteWhileEmpty(QCustomPlot* plot, QCPItemText* note)
 {
+    if (!note)
+        return;
     bool empty = true;
     for (int i = 0; i < plot->graphCount() && empty; ++i)
         empty = plot->graph(i)->data()->isEmpty();

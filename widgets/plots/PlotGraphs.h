@@ -38,8 +38,8 @@ bool showGraphNamed(QCustomPlot* plot, const QString& name, bool visible, QSet<Q
 /// plot may be 280 px wide). An item, not a plottable: the legend, the hover
 /// read-out and the data ranges never meet it.
 QCPItemText* addEmptyNote(QCustomPlot* plot, const QString& text);
-/// Shows `note` exactly while none of the plot's graphs holds a point
-/// (graphs the user hid still hold theirs).
+/// Shows `note` (if any) exactly while none of the plot's graphs holds a
+/// point (graphs the user hid still hold theirs).
 void showEmptyNoteWhileEmpty(QCustomPlot* plot, QCPItemText* note);
 /// The note's text while it is shown, else "".
 QString shownEmptyNote(const QCPItemText* note);

@@ -76,18 +76,11 @@ void StrategyPlot::finishCurves(double floor)
         showGraph(m_plot, graph, !m_hidden.contains(graph->name()));
     }
     m_plot->legend->setVisible(m_plot->graphCount() > 0);
-    if (m_emptyNote)
-        showEmptyNoteWhileEmpty(m_plot, m_emptyNote);
+    showEmptyNoteWhileEmpty(m_plot, m_emptyNote);
     fitAxes();
 }
 
-void StrategyPlot::setEmptyNote(const QString& text)
-{
-    if (m_emptyNote)
-        m_emptyNote->setText(text);
-    else
-        m_emptyNote = addEmptyNote(m_plot, text);
-}
+void StrategyPlot::setEmptyNote(const QString& text) { m_emptyNote = addEmptyNote(m_plot, text); }
 
 QString StrategyPlot::emptyNote() const { return shownEmptyNote(m_emptyNote); }
 

@@ -50,6 +50,7 @@ public:
     QString emptyNote() const;
 
 protected:
+    /// Set once, by the subclass's constructor.
     void setEmptyNote(const QString& text);
     /// Clears the curves (keeping what the user hid, by name).
     void clearCurves();

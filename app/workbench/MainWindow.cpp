@@ -315,6 +315,14 @@ QSize MainWindow::firstStartSize(const QSize& available)
     return QSize(width, height);
 }
 
+int MainWindow::firstStartFormWidth(int windowWidth, int hint)
+{
+    // A quarter of a wide window, so that the form's longer choices and hints
+    // ("Bundled or cached, else train") read whole at 1920x1080; never below
+    // what the form asks for, never so wide that the plots lose their room.
+    return std::clamp(windowWidth / 4, hint, std::max(hint, 480));
+}
+
 void MainWindow::setInteractive(bool interactive)
 {
     m_interactive = interactive;
@@ -483,9 +491,12 @@ void MainWindow::restoreSettings()
     QSettings settings;
     if (!restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray()))
         resize(firstStartSize(screen() ? screen()->availableGeometry().size() : QSize(1400, 900)));
-    if (!restoreState(settings.value(QStringLiteral("window/state")).toByteArray()))
-        resizeDocks({m_logDock}, {160}, Qt::Vertical);
+    const bool firstStart = !restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
     fitToScreen(); // a geometry saved on a larger screen, or the default on a small one
+    if (firstStart) {
+        resizeDocks({m_logDock}, {160}, Qt::Vertical);
+        resizeDocks({m_runDock}, {firstStartFormWidth(width(), m_runDock->sizeHint().width())}, Qt::Horizontal);
+    }
     m_tabs->setCurrentIndex(settings.value(QStringLiteral("window/tab"), 0).toInt());
     // The last experiment comes back; the very first start gets the defaults,
     // with results under the user's documents.

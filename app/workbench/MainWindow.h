@@ -55,6 +55,9 @@ public:
     /// `available`: 1400x900, or 90% of a larger screen (up to 1800x1200);
     /// fitToScreen() keeps it within a small screen.
     static QSize firstStartSize(const QSize& available);
+    /// The experiment form's width on a first start in a window this wide,
+    /// given the form's own size hint.
+    static int firstStartFormWidth(int windowWidth, int hint);
     /// File > Export metrics without the dialog: the runs selected in the
     /// Runs tab when it is shown, else the Training tab's run, read back from
     /// their directories; CSV unless `path` ends in .json.

@@ -15,6 +15,9 @@
 #include "support/GuiTestRuns.h"
 
 #include <QApplication>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QFormLayout>
 #include <QImage>
 #include <QLabel>
 #include <QLineEdit>
@@ -284,6 +287,60 @@ private Q_SLOTS:
         QVERIFY(fullHd.width() > 1400 && fullHd.height() > 900);
         QVERIFY(fullHd.width() < 1920 && fullHd.height() < 1080);
         QCOMPARE(MainWindow::firstStartSize(QSize(5120, 2880)), QSize(1800, 1200));
+    }
+
+    // The form's first-start width: what it asks for in a small window, a
+    // quarter of a wide one, never more than 480 px (unless it asks for more).
+    void theFirstStartFormWidthFollowsTheWindow()
+    {
+        QCOMPARE(MainWindow::firstStartFormWidth(1280, 356), 356);
+        QCOMPARE(MainWindow::firstStartFormWidth(1728, 356), 432);
+        QCOMPARE(MainWindow::firstStartFormWidth(2400, 356), 480);
+        QCOMPARE(MainWindow::firstStartFormWidth(2400, 520), 520);
+    }
+
+    // Walkthrough at 1920x1080: the form kept its 1280x800 width (356 px) in
+    // a 1728 px window, so "Bundled or cached, else train here" read "Bundled
+    // or cached, else tra" and the BatchNorm checkbox wrapped below its label.
+    // Run on a 1920x1080 screen by gui.MainWindowLayoutTest.fullHd.
+    void aFullHdFirstStartShowsTheFormWhole()
+    {
+        if (QApplication::primaryScreen()->availableGeometry().width() < 1920)
+            QSKIP("needs a 1920x1080 screen: ctest gui.MainWindowLayoutTest.fullHd");
+        ClearedSettings cleared;
+        MainWindow window;
+        window.setInteractive(false);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QApplication::processEvents();
+        QCOMPARE(window.size(), MainWindow::firstStartSize(QSize(1920, 1080)));
+        ExperimentForm* form = window.runPanel()->form();
+        for (const char* fold : {"fold_data", "fold_training"})
+            form->findChild<FoldSection*>(QLatin1String(fold))->setExpanded(true);
+        QApplication::processEvents();
+
+        auto* baseMode = form->findChild<QComboBox*>(QStringLiteral("base_weights_mode"));
+        QVERIFY(baseMode && baseMode->isVisible());
+        QComboBox whole; // sized to show its one item whole
+        whole.addItem(baseMode->currentText());
+        QVERIFY2(baseMode->width() >= whole.sizeHint().width(), qPrintable(QStringLiteral("\"%1\" in %2 px, needs %3")
+                                                                               .arg(baseMode->currentText())
+                                                                               .arg(baseMode->width())
+                                                                               .arg(whole.sizeHint().width())));
+        auto* freeze = form->findChild<QCheckBox*>(QStringLiteral("freeze_parity_bn"));
+        auto* rows = qobject_cast<QFormLayout*>(freeze->parentWidget()->layout());
+        QVERIFY(rows);
+        QWidget* label = rows->labelForField(freeze);
+        QVERIFY(label);
+        QVERIFY2(freeze->geometry().top() < label->geometry().bottom(),
+                 qPrintable(QStringLiteral("checkbox at y %1, its label at y %2..%3")
+                                .arg(freeze->geometry().top())
+                                .arg(label->geometry().top())
+                                .arg(label->geometry().bottom())));
+        // The plots keep most of the window.
+        QVERIFY2(window.centralWidget()->width() >= window.width() * 7 / 10,
+                 qPrintable(
+                     QStringLiteral("plots %1 of %2 px").arg(window.centralWidget()->width()).arg(window.width())));
     }
 
     // A window saved on a large screen comes back on a small one within it.

@@ -455,7 +455,12 @@ void AccuracyPlot::fitAxes()
         any = true;
     };
     for (const Series& s : m_series) {
-        if (!s.graph->visible() || s.graph->data()->isEmpty())
+        if (s.graph->data()->isEmpty())
+            continue;
+        // The epochs a run has shown span the x axis, hidden series or not:
+        // hiding every curve left epoch 1 alone on it.
+        lastEpoch = qMax(lastEpoch, s.graph->data()->constEnd()[-1].key);
+        if (!s.graph->visible())
             continue;
         bool ok = false;
         const QCPRange values = s.graph->getValueRange(ok);
@@ -463,11 +468,15 @@ void AccuracyPlot::fitAxes()
             continue;
         include(values.lower);
         include(values.upper);
-        lastEpoch = qMax(lastEpoch, s.graph->data()->constEnd()[-1].key);
     }
     for (const BaseLine& b : m_baseLines)
         if (b.line->visible())
             include(b.accuracy);
+    if (!any && emptyNote().isEmpty()) {
+        // Every curve hidden: the accuracies keep the range they had.
+        customPlot()->xAxis->setRange(0.5, lastEpoch + 0.5);
+        return;
+    }
     if (!any) {
         lo = 0;
         hi = 1;

@@ -88,6 +88,7 @@ private Q_SLOTS:
     void erasedFilterHidesItsCurves();
     void clearForgetsErasedCounts();
     void emptyAxesSaySo();
+    void hidingEveryCurveKeepsTheAxes();
 };
 
 // Issue 14: a run scored with e = 1, 2 gets a curve per e, named "... e=<e>",
@@ -169,6 +170,34 @@ void AccuracyPlotTest::emptyAxesSaySo()
     plot.clear();
     plot.redrawNow();
     QVERIFY(!plot.emptyNote().isEmpty());
+}
+
+// Walkthrough: unticking train, val and test (or every erased count) left
+// the x axis on epoch 1 alone and the accuracies on 0..1; ticking one back
+// made both jump. The axes keep the run's epochs and their range.
+void AccuracyPlotTest::hidingEveryCurveKeepsTheAxes()
+{
+    AccuracyPlot plot;
+    plot.resize(800, 400);
+    plot.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&plot));
+    for (int e = 0; e < 4; ++e)
+        plot.addEpoch(epoch(e));
+    plot.redrawNow();
+    QCustomPlot* qcp = plot.customPlot();
+    const QCPRange x = qcp->xAxis->range();
+    const QCPRange y = qcp->yAxis->range();
+    QVERIFY2(x.upper > 4, qPrintable(QString::number(x.upper)));
+    QVERIFY(y.size() < 0.9); // fitted to the accuracies, not 0..1
+    for (const char* split : {"train", "val", "test"})
+        plot.setShown(split, false);
+    plot.redrawNow();
+    QCOMPARE(qcp->xAxis->range(), x);
+    QCOMPARE(qcp->yAxis->range(), y);
+    QCOMPARE(plot.emptyNote(), QString()); // hidden, not empty
+    plot.setShown("val", true);
+    plot.redrawNow();
+    QCOMPARE(qcp->xAxis->range(), x);
 }
 
 // Walkthrough at 1280x800: "base train 0.9647", drawn above its line, was cut

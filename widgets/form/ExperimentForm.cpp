@@ -152,20 +152,28 @@ void ExperimentForm::build()
     m_baseMode->addItem(tr("Import weights file"));
     m_baseWeights = named(new QLineEdit, "base_weights");
     m_baseWeights->setPlaceholderText(tr("state_dict saved with torch.save, or a checkpoint"));
+    // The hints are cut in the narrow form (at 1280x800 "state_dict saved
+    // wit..."): the tooltips say them whole, with the setting's key.
+    m_baseWeights->setToolTip(tr("base_weights: the base model's weights, a state_dict saved with torch.save, or a "
+                                 "checkpoint (\"Import weights file\")"));
     m_baseBrowse = browseButton(m_baseWeights, false, tr("Base model weights"));
     m_baseEpochs = named(new QSpinBox, "base_train_epochs");
     m_baseEpochs->setRange(1, 1000);
     m_modelScript = named(new QLineEdit, "model_script");
     m_modelScript->setPlaceholderText(tr("for architecture \"torchscript\": a file saved with torch.jit.save"));
+    m_modelScript->setToolTip(
+        tr("model_script: for architecture \"torchscript\", the base model as a file saved with torch.jit.save"));
     m_baseBoxes = named(new QLineEdit, "base_boxes");
     m_baseBoxes->setPlaceholderText(tr("localization: the base model's boxes (id x y w h), optional"));
+    m_baseBoxes->setToolTip(tr("base_boxes: for localization (cub), the base model's boxes, a line \"id x y w h\" "
+                               "per image; optional: without it a base model is trained here"));
     // Where a base model trained here is kept and found again: a setting of
     // the run like any other, so it is shown, never carried unseen from a file.
     const QString defaultModels = QString::fromStdString(parity::defaultModelsDir());
     m_modelsDir = named(new QLineEdit, "models_dir");
     m_modelsDir->setPlaceholderText(defaultModels);
     m_modelsDir->setToolTip(
-        tr("Base models trained here are saved in this folder and used again by later runs (models_dir). Empty: %1")
+        tr("models_dir: base models trained here are saved in this folder and used again by later runs. Empty: %1")
             .arg(defaultModels));
     m_k = named(new QSpinBox, "k");
     m_k->setRange(2, 16);

@@ -215,6 +215,16 @@ bool RunPanel::openConfig(const QString& path, QString* error)
             *error = tr("%1: describes no run").arg(path);
         return false;
     }
+    for (size_t i = 0; i < requests.size(); ++i) {
+        const QString problem = formCannotShow(requests[i].config);
+        if (!problem.isEmpty()) {
+            if (error)
+                *error = requests.size() == 1
+                             ? tr("%1: %2").arg(path, problem)
+                             : tr("%1, run %2 of %3: %4").arg(path).arg(i + 1).arg(requests.size()).arg(problem);
+            return false;
+        }
+    }
     const bool wasLoading = std::exchange(m_loading, true);
     m_controller->setQueue(requests);
     m_form->setConfig(requests.front().config);
@@ -424,7 +434,7 @@ RunPanel::askAboutExistingRuns(const std::vector<RunController::Existing>& runs)
 
 void RunPanel::stop() { m_controller->stop(); }
 
-bool RunPanel::readRunConfig(const QString& runDir, parity::RunConfig* config, QString* error)
+bool RunPanel::readRunConfig(const QString& runDir, parity::RunConfig* config, QString* error) const
 {
     // The run continues where it is, also when its save directory was moved
     // or copied (RunDirectory::readConfig places it).
@@ -439,7 +449,21 @@ bool RunPanel::readRunConfig(const QString& runDir, parity::RunConfig* config, Q
         *error = QString::fromStdString(e.what());
         return false;
     }
+    if (const QString problem = formCannotShow(*config); !problem.isEmpty()) {
+        *error = tr("%1: %2").arg(QString::fromStdString(dir.runJson()), problem);
+        return false;
+    }
     return true;
+}
+
+QString RunPanel::formCannotShow(const parity::RunConfig& config) const
+{
+    const QStringList why = m_form->cannotShow(config);
+    if (why.isEmpty())
+        return {};
+    return tr("%1. The workbench runs what its form shows, and the form cannot show this run as it is; "
+              "parity-train runs it.")
+        .arg(why.join(QStringLiteral("; ")));
 }
 
 bool RunPanel::resumeFrom(const QString& runDir, QString* error)

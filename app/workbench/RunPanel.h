@@ -92,7 +92,10 @@ private:
     /// Shows the runs Start would continue or move aside and returns the
     /// user's choice, or nothing for Cancel.
     std::optional<RunController::OnExisting> askAboutExistingRuns(const std::vector<RunController::Existing>& runs);
-    static bool readRunConfig(const QString& runDir, parity::RunConfig* config, QString* error);
+    /// A run's recorded settings, refused where the form cannot show them.
+    bool readRunConfig(const QString& runDir, parity::RunConfig* config, QString* error) const;
+    /// Why the form cannot show `config` as it is (ExperimentForm::cannotShow), or "".
+    QString formCannotShow(const parity::RunConfig& config) const;
 
     RunController* m_controller;
     ExperimentForm* m_form;

@@ -26,6 +26,7 @@
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
+#include <cmath>
 #include <set>
 
 namespace parity::gui {
@@ -198,7 +199,10 @@ void ExperimentForm::build()
     learnRow->addWidget(m_trainParity, 1, 0, 1, 2);
 
     m_epochs = named(new QSpinBox, "num_epoch");
-    m_epochs->setRange(1, 100000);
+    // 0 is a Berrut run's "evaluate once" (config/*-berrut.json); a trained
+    // run with 0 is refused by the rules below the essentials.
+    m_epochs->setRange(0, 100000);
+    m_epochs->setSpecialValueText(tr("0: evaluate once"));
     m_batchSize = named(new QSpinBox, "batch_size");
     m_batchSize->setRange(1, 65536);
     m_batchSize->setToolTip(tr("Groups of k queries per minibatch (the original: 64 for k = 2, else 32)"));
@@ -403,6 +407,49 @@ void ExperimentForm::setConfig(const parity::RunConfig& c)
         m_trainingFold->setExpanded(true);
     m_updating = false;
     onEdited();
+}
+
+QStringList ExperimentForm::cannotShow(const parity::RunConfig& c) const
+{
+    QStringList why;
+    const auto outside = [&](const char* key, const QString& value, const QString& lowest, const QString& highest) {
+        why << tr("%1: %2 is outside the form's %3 to %4").arg(QLatin1String(key), value, lowest, highest);
+    };
+    const auto whole = [&](const QSpinBox* box, long long value, const char* key) {
+        if (value < box->minimum() || value > box->maximum())
+            outside(key, QString::number(value), QString::number(box->minimum()), QString::number(box->maximum()));
+    };
+    whole(m_k, c.k, "k");
+    whole(m_r, c.r, "ec_r");
+    whole(m_epochs, c.numEpochs, "num_epoch");
+    whole(m_batchSize, c.batchSize, "batch_size");
+    whole(m_valSize, c.valSize, "val_size");
+    whole(m_threads, c.threads, "threads");
+    whole(m_baseEpochs, c.baseTrainEpochs, "base_train_epochs");
+    const auto real = [&](const QDoubleSpinBox* box, double value, const char* key) {
+        const double scale = std::pow(10.0, box->decimals());
+        if (value < box->minimum() || value > box->maximum())
+            outside(key, QString::number(value, 'g', QLocale::FloatingPointShortest),
+                    QString::number(box->minimum(), 'g', 6), QString::number(box->maximum(), 'g', 6));
+        else if (std::abs(std::round(value * scale) / scale - value) > 1e-9 * std::abs(value))
+            why << tr("%1: %2 has more than the form's %3 decimals")
+                       .arg(QLatin1String(key), QString::number(value, 'g', QLocale::FloatingPointShortest))
+                       .arg(box->decimals());
+    };
+    real(m_lr, c.lr, "lr");
+    real(m_weightDecay, c.weightDecay, "weight_decay");
+    const auto choice = [&](const QComboBox* combo, const std::string& value, const char* key) {
+        if (combo->findData(QString::fromStdString(value)) < 0 && combo->findText(QString::fromStdString(value)) < 0)
+            why << tr("%1: \"%2\" is not among the form's choices")
+                       .arg(QLatin1String(key), QString::fromStdString(value));
+    };
+    choice(m_dataset, c.dataset, "dataset");
+    choice(m_model, c.model, "model");
+    choice(m_encoder, c.encoderClass, "encoder");
+    choice(m_decoder, c.decoderClass, "decoder");
+    choice(m_loss, c.lossClass, "loss");
+    choice(m_device, c.device, "device");
+    return why;
 }
 
 parity::RunConfig ExperimentForm::config() const

@@ -40,6 +40,11 @@ public:
 
     void setConfig(const parity::RunConfig& config);
     parity::RunConfig config() const;
+    /// The settings of `config` this form cannot show as they are, one line
+    /// each ("k: 99 is outside the form's 2 to 16"): a field would clamp,
+    /// round or replace them, and the form would show (and save) another run
+    /// than the one queued. Empty: setConfig() shows every setting exactly.
+    QStringList cannotShow(const parity::RunConfig& config) const;
     /// Why the current settings cannot run (empty: they can).
     QStringList problems() const { return m_problems; }
     bool isValid() const { return m_problems.isEmpty(); }

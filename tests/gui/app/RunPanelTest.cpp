@@ -146,6 +146,51 @@ private Q_SLOTS:
         QCOMPARE(panel.form()->config().toJson().dump(), before.dump());
     }
 
+    // Walkthrough: a file with k = 99 opened with k shown as 16 (the form's
+    // top), queued and trained with 99, and saved back as 16. A file the
+    // form cannot show as it is is refused, naming the key, and nothing
+    // already loaded changes; a Berrut run's num_epoch 0 shows as it is.
+    void aFileTheFormCannotShowIsRefused()
+    {
+        parity::test::TempDir tmp;
+        const nlohmann::json good = parity::test::tinyRunConfig(tmp / "data", tmp / "save", 1).toConfigFile();
+        RunController controller;
+        RunPanel panel(&controller);
+        std::ofstream(tmp / "good.json") << good.dump(2);
+        QString error;
+        QVERIFY2(panel.openConfig(q(tmp / "good.json"), &error), qPrintable(error));
+        const auto before = panel.form()->config().toJson().dump();
+        const auto bad = [&](const char* key, const nlohmann::json& value, const QString& said) {
+            nlohmann::json j = good;
+            j[key] = value;
+            std::ofstream(tmp / "bad.json") << j.dump(2);
+            QString why;
+            QVERIFY2(!panel.openConfig(q(tmp / "bad.json"), &why), key);
+            QVERIFY2(why.contains(q(tmp / "bad.json")) && why.contains(said), qPrintable(why));
+            QCOMPARE(panel.form()->config().toJson().dump(), before);
+            QCOMPARE(controller.queue()->size(), 1);
+            QCOMPARE(controller.queue()->entry(0).request.config.toJson().dump(), before);
+        };
+        bad("k_vals", {99}, QStringLiteral("k: 99 is outside the form's 2 to 16"));
+        bad("k_vals", {2, 40}, QStringLiteral("run 2 of 2: k: 40 is outside"));
+        bad("batch_size", 100000, QStringLiteral("batch_size: 100000 is outside the form's 1 to 65536"));
+        bad("lr", 0.00012345, QStringLiteral("lr: 0.00012345 has more than the form's 6 decimals"));
+        bad("lr", 20, QStringLiteral("lr: 20 is outside"));
+        bad("threads", 5000, QStringLiteral("threads: 5000 is outside"));
+
+        nlohmann::json berrut = good;
+        berrut["enc_dec_types"] = nlohmann::json::array({nlohmann::json::array({"berrut", "berrut"})});
+        berrut["train_parity_model"] = false;
+        berrut["num_epoch"] = 0;
+        std::ofstream(tmp / "berrut.json") << berrut.dump(2);
+        QVERIFY2(panel.openConfig(q(tmp / "berrut.json"), &error), qPrintable(error));
+        QCOMPARE(panel.form()->config().numEpochs, 0);
+        QCOMPARE(panel.form()->findChild<QSpinBox*>(QStringLiteral("num_epoch"))->text(),
+                 QStringLiteral("0: evaluate once"));
+        QVERIFY2(panel.form()->isValid(), qPrintable(panel.form()->problems().join('\n')));
+        QCOMPARE(controller.queue()->entry(0).request.config.numEpochs, 0);
+    }
+
     void savedConfigsAreReadByTheCli()
     {
         parity::test::TempDir tmp;

@@ -32,4 +32,15 @@ std::string erasedMetricName(const std::string& metric, int erased)
     return erased == 1 ? metric : metric + "_e" + std::to_string(erased);
 }
 
+std::pair<std::string, int> splitErasedMetricName(const std::string& key)
+{
+    const size_t at = key.rfind("_e");
+    if (at == std::string::npos || at + 2 >= key.size() || key.size() - at > 6)
+        return {key, 1};
+    for (size_t i = at + 2; i < key.size(); ++i)
+        if (key[i] < '0' || key[i] > '9')
+            return {key, 1};
+    return {key.substr(0, at), std::stoi(key.substr(at + 2))};
+}
+
 } // namespace parity

@@ -3,6 +3,7 @@
 // columns of metrics.csv and the stems of the result files.
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace parity {
@@ -23,6 +24,10 @@ std::vector<std::string> localizationMetricNames();
 /// missing: the plain name for one (every r = 1 run), else `<metric>_e<erased>`
 /// (docs/CODES.md).
 std::string erasedMetricName(const std::string& metric, int erased);
+
+/// The inverse of erasedMetricName: the plain metric of `key` and the
+/// number of missing predictions it was measured with (1 without a suffix).
+std::pair<std::string, int> splitErasedMetricName(const std::string& key);
 
 /// The IoU from which a box counts as right (localization and
 /// reconstruction accuracy).

@@ -1,5 +1,7 @@
 #include "common/RunRecord.h"
 
+#include "events/MetricNames.h"
+
 #include <QFileInfo>
 #include <QJsonDocument>
 
@@ -33,6 +35,18 @@ void RunRecord::deriveTitle()
     }
 }
 
+std::vector<int> RunRecord::erasedCounts() const
+{
+    std::set<int> counts;
+    for (const auto& epoch : epochs)
+        for (const auto& [split, metrics] : epoch.splits)
+            for (const auto& [key, value] : metrics.accuracy)
+                counts.insert(parity::splitErasedMetricName(key).second);
+    if (counts.empty())
+        counts.insert(1);
+    return {counts.begin(), counts.end()};
+}
+
 QStringList RunRecord::accuracyMetricNames() const
 {
     // Keys look like "<kind>_top<n>"; order by n, reconstruction before overall.
@@ -40,7 +54,8 @@ QStringList RunRecord::accuracyMetricNames() const
     std::set<std::string> others;
     for (const auto& epoch : epochs)
         for (const auto& [split, metrics] : epoch.splits)
-            for (const auto& [name, value] : metrics.accuracy) {
+            for (const auto& [key, value] : metrics.accuracy) {
+                const std::string name = parity::splitErasedMetricName(key).first;
                 const auto pos = name.rfind("_top");
                 const std::string kind = pos == std::string::npos ? std::string() : name.substr(0, pos);
                 const int n = pos == std::string::npos ? 0 : std::atoi(name.c_str() + pos + 4);

@@ -45,6 +45,10 @@ struct RunRecord {
     /// The accuracy keys the epochs hold, in the original's order:
     /// reconstruction_top1, overall_top1, reconstruction_top2, ...
     QStringList accuracyMetricNames() const;
+    /// The numbers of missing predictions the accuracies were measured with
+    /// (metrics.csv's "erased" column; keys "<metric>_e<n>"), ascending: {1}
+    /// for a run of one parity (and for no epochs).
+    std::vector<int> erasedCounts() const;
     /// The splits the epochs hold, in train, val, test order.
     QStringList splitNames() const;
 

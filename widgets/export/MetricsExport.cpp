@@ -1,5 +1,6 @@
 #include "export/MetricsExport.h"
 
+#include "events/MetricNames.h"
 #include "io/ResultWriter.h"
 
 #include <QJsonArray>
@@ -29,18 +30,25 @@ SplitTiming timingOf(const RunRecord& record, int epoch, const std::string& spli
     return s == e->second.end() ? SplitTiming{} : s->second;
 }
 
-QByteArray csvHeader(const QStringList& metrics, bool withRun)
+// The columns of metrics.csv: an "erased" column after the split when some
+// run measured more than one number of missing predictions (r > 1, Berrut),
+// as the trainer writes it.
+QByteArray csvHeader(const QStringList& metrics, bool withRun, bool withErased)
 {
-    QByteArray out = withRun ? "run_dir,epoch,split,loss" : "epoch,split,loss";
+    QByteArray out = withRun ? "run_dir,epoch,split," : "epoch,split,";
+    out += withErased ? "erased,loss" : "loss";
     for (const auto& m : metrics)
         out += ',' + m.toUtf8();
     return out + ",groups,split_seconds,epoch_seconds\n";
 }
 
 
-QByteArray csvRows(const RunRecord& record, const QStringList& metrics, bool withRun)
+// One row per epoch, split and number of missing predictions (the loss and
+// timings are the split's), in the trainer's order.
+QByteArray csvRows(const RunRecord& record, const QStringList& metrics, bool withRun, bool withErased)
 {
     QByteArray out;
+    const std::vector<int> erasedCounts = record.erasedCounts();
     for (const auto& epoch : record.epochs) {
         for (const auto& splitName : record.splitNames()) {
             const std::string split = splitName.toStdString();
@@ -48,20 +56,27 @@ QByteArray csvRows(const RunRecord& record, const QStringList& metrics, bool wit
             if (found == epoch.splits.end())
                 continue;
             const SplitMetrics& s = found->second;
-            if (withRun)
-                out += csvQuoted(record.runDir) + ',';
-            out += QByteArray::number(epoch.epoch) + ',' + splitName.toUtf8() + ',' + number(s.loss);
-            for (const auto& m : metrics) {
-                const auto a = s.accuracy.find(m.toStdString());
-                out += ',' + (a == s.accuracy.end() ? QByteArray("nan") : number(a->second));
-            }
             const SplitTiming t = timingOf(record, epoch.epoch, split);
-            out += ',' + QByteArray::number(qint64(t.groups)) + ',' + number(t.seconds) + ',' + number(epoch.seconds)
-                   + '\n';
+            for (const int erased : erasedCounts) {
+                if (withRun)
+                    out += csvQuoted(record.runDir) + ',';
+                out += QByteArray::number(epoch.epoch) + ',' + splitName.toUtf8() + ',';
+                if (withErased)
+                    out += QByteArray::number(erased) + ',';
+                out += number(s.loss);
+                for (const auto& m : metrics) {
+                    const auto a = s.accuracy.find(parity::erasedMetricName(m.toStdString(), erased));
+                    out += ',' + (a == s.accuracy.end() ? QByteArray("nan") : number(a->second));
+                }
+                out += ',' + QByteArray::number(qint64(t.groups)) + ',' + number(t.seconds) + ','
+                       + number(epoch.seconds) + '\n';
+            }
         }
     }
     return out;
 }
+
+bool measuresSeveralErasures(const RunRecord& record) { return record.erasedCounts() != std::vector<int>{1}; }
 
 QJsonObject metricsObject(const RunRecord& record)
 {
@@ -141,7 +156,8 @@ QByteArray csvQuoted(const QString& text)
 bool writeMetricsCsv(const RunRecord& record, const QString& path, QString* error)
 {
     const QStringList metrics = record.accuracyMetricNames();
-    return writeExportFile(path, csvHeader(metrics, false) + csvRows(record, metrics, false), error);
+    const bool erased = measuresSeveralErasures(record);
+    return writeExportFile(path, csvHeader(metrics, false, erased) + csvRows(record, metrics, false, erased), error);
 }
 
 bool writeMetricsJson(const RunRecord& record, const QString& path, QString* error)
@@ -155,13 +171,16 @@ bool writeMetricsCsv(const std::vector<RunRecord>& records, const QString& path,
         return writeMetricsCsv(records.front(), path, error);
     // Every run's metrics in the columns of all of them (nan where a run has none).
     QStringList metrics;
-    for (const auto& r : records)
+    bool erased = false;
+    for (const auto& r : records) {
         for (const auto& m : r.accuracyMetricNames())
             if (!metrics.contains(m))
                 metrics << m;
-    QByteArray out = csvHeader(metrics, true);
+        erased = erased || measuresSeveralErasures(r);
+    }
+    QByteArray out = csvHeader(metrics, true, erased);
     for (const auto& r : records)
-        out += csvRows(r, metrics, true);
+        out += csvRows(r, metrics, true, erased);
     return writeExportFile(path, out, error);
 }
 

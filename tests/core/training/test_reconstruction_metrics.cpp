@@ -1,6 +1,7 @@
 // ReconstructionMetrics (docs/BEHAVIOUR.md §3.6): reconstruction top-n against the base
 // model's argmax, overall top-n against the true label, ties to the lower
 // class index as argmax does, loss = mean of the minibatch losses.
+#include "events/MetricNames.h"
 #include "training/ReconstructionMetrics.h"
 
 #include <gtest/gtest.h>
@@ -213,3 +214,19 @@ TEST(ReconstructionMetrics, ResetClearsEverything)
 }
 
 } // namespace
+
+// The keys of r > 1 and Berrut runs ("<metric>_e<n>") and their inverse.
+TEST(ReconstructionMetrics, ErasedMetricNamesRoundTrip)
+{
+    EXPECT_EQ(erasedMetricName("overall_top1", 1), "overall_top1");
+    EXPECT_EQ(erasedMetricName("overall_top1", 0), "overall_top1_e0");
+    for (const std::string metric : {"overall_top1", "reconstruction_top10", "mean_iou", "localization_acc"})
+        for (int erased : {0, 1, 2, 12}) {
+            const auto [plain, e] = splitErasedMetricName(erasedMetricName(metric, erased));
+            EXPECT_EQ(plain, metric);
+            EXPECT_EQ(e, erased);
+        }
+    // Not a suffix: the key stays whole, measured with one missing.
+    for (const std::string key : {"overall_top1_e", "overall_top1_ex", "top_e1x", "e2"})
+        EXPECT_EQ(splitErasedMetricName(key), std::make_pair(key, 1)) << key;
+}

@@ -402,6 +402,28 @@ private Q_SLOTS:
         for (const QString& line : both)
             ofFirst += line.startsWith(runDir + QLatin1Char(',')) ? 1 : 0;
         QCOMPARE(ofFirst, 2 * 3);
+
+        // Walkthrough: a run measured with several numbers of missing
+        // predictions (r > 1, Berrut) exported only its e = 1 rows, with no
+        // erased column. Its export is its metrics.csv, every row.
+        auto berrut = first;
+        berrut.encoder = berrut.encoderClass = "coders.berrut.BerrutEncoder";
+        berrut.decoder = berrut.decoderClass = "coders.berrut.BerrutDecoder";
+        berrut.trainParityModel = false;
+        berrut.numEpochs = 0;
+        berrut.saveDir = tmp / "berrut";
+        window.tabs()->setCurrentWidget(window.monitorPage());
+        window.runPanel()->form()->setConfig(berrut);
+        QVERIFY2(window.runPanel()->form()->isValid(), qPrintable(window.runPanel()->form()->problems().join('\n')));
+        QVERIFY(window.runPanel()->start());
+        QTRY_COMPARE_WITH_TIMEOUT(done.count() > 0 && !window.controller()->isBusy(), true, 120000);
+        const QString berrutDir = QString::fromStdString(berrut.runDir());
+        const QStringList recorded = parity::test::fileLines(berrutDir + QStringLiteral("/metrics.csv"));
+        QVERIFY2(recorded.value(0).startsWith(QStringLiteral("epoch,split,erased,loss")),
+                 qPrintable(recorded.value(0)));
+        QVERIFY2(recorded.size() == 1 + 3 * 3, qPrintable(recorded.join(QLatin1Char(10)))); // e = 0, 1, 2 of 3 splits
+        QVERIFY2(window.exportMetricsTo(QString::fromStdString(tmp / "berrut.csv"), &error), qPrintable(error));
+        QCOMPARE(parity::test::fileLines(QString::fromStdString(tmp / "berrut.csv")), recorded);
     }
 
     // Issue 13, item 8: the end of a run says what happened (stopped or

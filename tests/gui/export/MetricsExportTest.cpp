@@ -1,6 +1,7 @@
 // writeMetricsCsv / writeMetricsJson: what they write parses back to the record.
 #include "export/MetricsExport.h"
 #include "browser/RunRecordLoader.h"
+#include "events/MetricNames.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -93,6 +94,42 @@ private Q_SLOTS:
                          record.splitTimings.at(int(e)).at(split).seconds);
             }
         }
+    }
+
+    // r > 1 and Berrut runs measure each accuracy with 0, 1, 2, ...
+    // predictions missing ("<metric>_e<n>"): one row each, in an erased column.
+    void severalErasuresParseBack()
+    {
+        RunRecord record = makeRecord(2, false);
+        for (auto& epoch : record.epochs)
+            for (auto& [split, m] : epoch.splits)
+                for (const int e : {0, 2})
+                    for (const char* metric : {"reconstruction_top1", "overall_top1"})
+                        m.accuracy[parity::erasedMetricName(metric, e)] = 0.5 + 0.1 * e + epoch.epoch / 100.0;
+        QCOMPARE(record.erasedCounts(), (std::vector<int>{0, 1, 2}));
+        QCOMPARE(record.accuracyMetricNames(),
+                 (QStringList{"reconstruction_top1", "overall_top1", "reconstruction_top2", "overall_top2"}));
+        QTemporaryDir tmp;
+        const QString path = tmp.filePath("m.csv");
+        QString error;
+        QVERIFY2(parity::gui::writeMetricsCsv(record, path, &error), qPrintable(error));
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QList<QByteArray> lines = file.readAll().trimmed().split('\n');
+        QCOMPARE(lines.value(0), QByteArray("epoch,split,erased,loss,reconstruction_top1,overall_top1,"
+                                            "reconstruction_top2,overall_top2,groups,split_seconds,epoch_seconds"));
+        QCOMPARE(lines.size(), 1 + 2 * 3 * 3);
+        QVERIFY2(lines.value(1).startsWith("0,train,0,") && lines.value(3).startsWith("0,train,2,"),
+                 lines.value(3).constData());
+        RunRecord back;
+        QVERIFY2(parity::gui::RunRecordLoader::readMetricsCsv(path, &back, &error), qPrintable(error));
+        QCOMPARE(back.epochs.size(), record.epochs.size());
+        for (size_t e = 0; e < record.epochs.size(); ++e)
+            for (const auto& [split, m] : record.epochs[e].splits) {
+                // e = 0 and 2 have no top-2: "nan" in the file, absent or nan when read.
+                for (const auto& [key, value] : m.accuracy)
+                    QCOMPARE(back.epochs[e].splits.at(split).accuracy.at(key), value);
+            }
     }
 
     void jsonParsesBack_data() { records_data(); }

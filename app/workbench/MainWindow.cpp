@@ -203,12 +203,16 @@ void MainWindow::buildMenus()
     add(file, tr("&Quit"), QKeySequence::Quit, [this] { close(); });
 
     QMenu* run = menuBar()->addMenu(tr("&Run"));
-    add(run, tr("&Start"), QKeySequence(tr("Ctrl+R")), [this] { m_runPanel->start(); });
-    add(run, tr("S&top"), QKeySequence(tr("Ctrl+.")), [this] { m_runPanel->stop(); });
-    add(run, tr("&Resume…"), QKeySequence(tr("Ctrl+Shift+R")), [this] { m_runPanel->chooseResume(); });
-    add(run, tr("&Test only…"), QKeySequence(tr("Ctrl+T")), [this] { m_runPanel->chooseTestOnly(); });
+    QAction* start = add(run, tr("&Start"), QKeySequence(tr("Ctrl+R")), [this] { m_runPanel->start(); });
+    QAction* stop = add(run, tr("S&top"), QKeySequence(tr("Ctrl+.")), [this] { m_runPanel->stop(); });
+    QAction* resume = add(run, tr("&Resume…"), QKeySequence(tr("Ctrl+Shift+R")),
+                          [this] { m_runPanel->chooseResume(); });
+    QAction* testOnly = add(run, tr("&Test only…"), QKeySequence(tr("Ctrl+T")),
+                            [this] { m_runPanel->chooseTestOnly(); });
     run->addSeparator();
-    add(run, tr("Submit to S&lurm…"), QKeySequence(), [this] { m_runPanel->submitToSlurm(); });
+    QAction* slurm = add(run, tr("Submit to S&lurm…"), QKeySequence(), [this] { m_runPanel->submitToSlurm(); });
+    run->setToolTipsVisible(true); // why Start or Submit is greyed
+    m_runPanel->bindActions(start, stop, resume, testOnly, slurm);
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
     view->addAction(m_runDock->toggleViewAction());

@@ -8,6 +8,7 @@
 #include "run/ProgressPanel.h"
 #include "slurm/SlurmSubmitDialog.h"
 
+#include <QAction>
 #include <QCoreApplication>
 #include <QDir>
 #include <QEvent>
@@ -327,12 +328,28 @@ void RunPanel::updateButtons()
     m_slurm->setToolTip(invalid.isEmpty() ? tr("Run the queue on a Slurm cluster: one job array, a task per run")
                                           : tr("Cannot submit:\n") + invalid.join(QLatin1Char('\n')));
     m_form->setEnabled(!busy);
+    for (const auto& [button, action] : m_actions) {
+        action->setEnabled(button->isEnabled());
+        action->setToolTip(button->toolTip());
+    }
+}
+
+void RunPanel::bindActions(QAction* start, QAction* stop, QAction* resume, QAction* testOnly, QAction* slurm)
+{
+    m_actions = {{m_start, start}, {m_stop, stop}, {m_resume, resume}, {m_testOnly, testOnly}, {m_slurm, slurm}};
+    updateButtons();
 }
 
 bool RunPanel::start()
 {
     if (m_controller->isBusy())
         return false;
+    // Ctrl+R or the menu while the button says why it cannot: the same answer.
+    updateButtons();
+    if (!m_start->isEnabled()) {
+        Q_EMIT errorOccurred(m_start->toolTip());
+        return false;
+    }
     const auto existing = m_controller->existingRuns();
     auto onExisting = RunController::OnExisting::Fresh;
     if (!existing.empty()) {
@@ -537,6 +554,11 @@ void RunPanel::chooseTestOnly()
 
 void RunPanel::submitToSlurm()
 {
+    updateButtons();
+    if (!m_slurm->isEnabled()) {
+        Q_EMIT errorOccurred(m_slurm->toolTip());
+        return;
+    }
     const RunQueueModel* queue = m_controller->queue();
     std::vector<parity::RunConfig> runs;
     for (int i = 0; i < queue->size(); ++i)

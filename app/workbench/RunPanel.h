@@ -4,7 +4,11 @@
 
 #include <QWidget>
 
+class QAbstractButton;
+class QAction;
+
 #include <optional>
+#include <utility>
 #include <vector>
 
 class QGroupBox;
@@ -58,6 +62,9 @@ public:
     bool saveConfig(const QString& path, QString* error);
     /// Back to the defaults (Fashion-MNIST, base-mlp, k = 2, add/sub, MSE).
     void newConfig();
+    /// Menu actions for Start, Stop, Resume, Test only and Submit to Slurm:
+    /// each is enabled (and explained) exactly as its button.
+    void bindActions(QAction* start, QAction* stop, QAction* resume, QAction* testOnly, QAction* slurm);
 
 public Q_SLOTS:
     bool start();
@@ -104,6 +111,7 @@ private:
     QSplitter* m_split = nullptr;
     bool m_queueSized = false; ///< the user moved the handle: their sizes stay
     ProgressPanel* m_progress;
+    std::vector<std::pair<QAbstractButton*, QAction*>> m_actions; ///< bindActions()
     QPushButton* m_start;
     QPushButton* m_stop;
     QPushButton* m_resume;

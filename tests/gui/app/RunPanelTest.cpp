@@ -14,6 +14,7 @@
 #include <QApplication>
 #include <QDir>
 #include <QFileInfo>
+#include <QAction>
 #include <QListView>
 #include <QMessageBox>
 #include <QPushButton>
@@ -263,9 +264,26 @@ private Q_SLOTS:
         panel.form()->setConfig(config);
         QTRY_VERIFY_WITH_TIMEOUT(!start->isEnabled(), 10000);
         QVERIFY2(start->toolTip().contains(q(tmp / "nowhere")), qPrintable(start->toolTip()));
+        // Walkthrough: Run > Start (and Ctrl+R) stayed enabled and started
+        // what the greyed button refused. The bound actions follow the
+        // buttons, and start() itself says why it cannot.
+        QAction startAction, stopAction, resumeAction, testAction, slurmAction;
+        panel.bindActions(&startAction, &stopAction, &resumeAction, &testAction, &slurmAction);
+        QVERIFY(!startAction.isEnabled());
+        QCOMPARE(startAction.toolTip(), start->toolTip());
+        QVERIFY(!stopAction.isEnabled()); // nothing runs
+        QVERIFY(resumeAction.isEnabled());
+        QSignalSpy errors(&panel, &RunPanel::errorOccurred);
+        QSignalSpy started(&controller, &RunController::runStarted);
+        QVERIFY(!panel.start());
+        QCOMPARE(errors.count(), 1);
+        QVERIFY2(errors.at(0).at(0).toString().contains(q(tmp / "nowhere")), qPrintable(errors.at(0).at(0).toString()));
+        QCOMPARE(started.count(), 0);
+        QVERIFY(!QFileInfo::exists(q(tmp / "save")));
         config.dataDir = tmp / "data";
         panel.form()->setConfig(config);
         QTRY_VERIFY_WITH_TIMEOUT(start->isEnabled(), 10000);
+        QVERIFY(startAction.isEnabled());
     }
 
     // Issue 13, items 1 and 2: Start never resumes behind the user's back.

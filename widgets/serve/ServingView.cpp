@@ -435,8 +435,9 @@ void ServingView::onFinished(ServingOutcome outcome, bool sweep)
     QString done = tr("Done: %1 x %2")
                        .arg(trials == 1 ? tr("1 trial") : tr("%1 trials").arg(trials),
                             strategies == 1 ? tr("1 strategy") : tr("%1 strategies").arg(strategies));
+    // The set rate, then the sweep's: counted as the note below counts them.
     if (loads > 1)
-        done += tr(", at %1 loads").arg(loads);
+        done += tr(", at the set rate and %1 swept rates").arg(loads - 1);
     m_status->setText(done);
     m_bar->setTextVisible(true);
     m_bar->setRange(0, 1);

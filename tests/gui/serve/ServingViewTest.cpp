@@ -182,7 +182,9 @@ void ServingViewTest::sweepPlotsTheTailAgainstTheRate()
     QCOMPARE(finished.takeFirst().at(0).toBool(), true);
     const auto& sweep = view.outcome()->sweep;
     QCOMPARE(int(sweep.size()), 9);
-    QCOMPARE(view.status(), QStringLiteral("Done: 1 trial x 4 strategies, at 10 loads"));
+    // Walkthrough: "at 10 loads" beside the note's "Load sweep: 9 rates".
+    QCOMPARE(view.status(), QStringLiteral("Done: 1 trial x 4 strategies, at the set rate and 9 swept rates"));
+    QVERIFY2(view.note().contains(QStringLiteral("Load sweep: 9 rates")), "the note counts the swept rates alike");
     const double capacity = 12 * 1000.0 / view.outcome()->run.times.base.mean();
     QVERIFY(qAbs(sweep.front().rate - 0.1 * capacity) < 1e-6 * capacity);
     QVERIFY(qAbs(sweep.back().rate - 0.9 * capacity) < 1e-6 * capacity);

@@ -448,8 +448,7 @@ void MainWindow::exportMetrics(const QString& format)
     }
     const QString suggested = records.size() == 1
                                   ? QDir(records.front().runDir).filePath("metrics-export." + format)
-                                  : QDir::home().filePath(
-                                      QStringLiteral("metrics-of-%1-runs.%2").arg(records.size()).arg(format));
+                                  : QDir::home().filePath(metricsFileStem(records) + QLatin1Char('.') + format);
     const QString path = QFileDialog::getSaveFileName(this, tr("Export metrics"), suggested,
                                                       format == QLatin1String("csv") ? tr("CSV (*.csv)")
                                                                                      : tr("JSON (*.json)"));

@@ -573,11 +573,14 @@ void RunBrowser::askExport()
     const QList<int> rows = selectedRows();
     if (rows.isEmpty())
         return;
-    const RunRecord& record = m_model->recordAt(rows.first());
-    QString stem = record.displayName();
-    stem.replace(QLatin1Char(' '), QLatin1Char('_'));
+    // Walkthrough: four runs suggested "Sub · MSE-metrics.csv" (the first
+    // run's name, cut at the "/" of "Add/Sub").
+    std::vector<RunRecord> records;
+    for (const int row : rows)
+        records.push_back(m_model->recordAt(row));
     const QString path = QFileDialog::getSaveFileName(this, tr("Export metrics"),
-                                                      QDir::home().filePath(stem + QStringLiteral("-metrics.csv")),
+                                                      QDir::home().filePath(metricsFileStem(records)
+                                                                            + QStringLiteral(".csv")),
                                                       tr("CSV (*.csv);;JSON (*.json)"));
     if (path.isEmpty())
         return;

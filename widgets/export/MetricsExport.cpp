@@ -144,6 +144,23 @@ bool writeExportFile(const QString& path, const QByteArray& bytes, QString* erro
     return true;
 }
 
+QString metricsFileStem(const std::vector<RunRecord>& records)
+{
+    if (records.size() != 1)
+        return QStringLiteral("metrics-of-%1-runs").arg(records.size());
+    QString stem;
+    for (const QChar c : records.front().displayName()) {
+        const bool keep = (c.isLetterOrNumber() && c.unicode() < 128) || c == QLatin1Char('.') || c == QLatin1Char('-');
+        if (keep)
+            stem += c;
+        else if (!stem.isEmpty() && !stem.endsWith(QLatin1Char('_')))
+            stem += QLatin1Char('_');
+    }
+    while (stem.endsWith(QLatin1Char('_')))
+        stem.chop(1);
+    return (stem.isEmpty() ? QStringLiteral("run") : stem) + QStringLiteral("-metrics");
+}
+
 QByteArray csvQuoted(const QString& text)
 {
     QByteArray s = text.toUtf8();

@@ -11,7 +11,9 @@ namespace parity::gui {
 
 /// metrics.csv as the core writes it: a row per epoch and split, columns
 /// epoch,split,loss,<accuracies in the original's order>,groups,split_seconds,
-/// epoch_seconds (groups and seconds 0 where the record does not know them).
+/// epoch_seconds (groups and seconds 0 where the record does not know them);
+/// a record of several numbers of missing predictions (r > 1, Berrut) has a
+/// row per epoch, split and number, in an "erased" column after the split.
 /// Written atomically; false with `error` filled on failure.
 bool writeMetricsCsv(const RunRecord& record, const QString& path, QString* error = nullptr);
 
@@ -29,6 +31,11 @@ bool writeMetricsJson(const RunRecord& record, const QString& path, QString* err
 /// {"format": "parity-workbench-metrics-set", "runs": [<one object per run>]}.
 bool writeMetricsCsv(const std::vector<RunRecord>& records, const QString& path, QString* error = nullptr);
 bool writeMetricsJson(const std::vector<RunRecord>& records, const QString& path, QString* error = nullptr);
+
+/// A file name for exporting these runs' metrics, without a suffix: one
+/// run's display name with what a file name should not hold ("/", spaces,
+/// "·", "=") as "_" ("k_2_Add_Sub_MSE"); several: "metrics-of-<n>-runs".
+QString metricsFileStem(const std::vector<RunRecord>& records);
 
 /// `text` as a CSV field: quoted (quotes doubled) when it holds a comma, a
 /// quote or a newline.

@@ -132,6 +132,19 @@ private Q_SLOTS:
             }
     }
 
+    // Walkthrough: the Runs tab suggested "Sub · MSE-metrics.csv" for four
+    // runs (the first one's name, cut at the "/" of "Add/Sub").
+    void theSuggestedFileNameIsAPlainName()
+    {
+        RunRecord one = makeRecord(1, false);
+        one.title = QStringLiteral("k=2 · Add/Sub · MSE");
+        QCOMPARE(parity::gui::metricsFileStem({one}), QStringLiteral("k_2_Add_Sub_MSE-metrics"));
+        one.title = QStringLiteral("·/·");
+        one.header.clear();
+        QCOMPARE(parity::gui::metricsFileStem({one}), QStringLiteral("run-metrics"));
+        QCOMPARE(parity::gui::metricsFileStem({one, one, one, one}), QStringLiteral("metrics-of-4-runs"));
+    }
+
     void jsonParsesBack_data() { records_data(); }
     void jsonParsesBack()
     {

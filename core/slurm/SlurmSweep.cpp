@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <regex>
 #include <cctype>
 #include <sstream>
 
@@ -182,6 +183,16 @@ void checkOptions(const SubmitOptions& o)
     for (const auto& [name, value] : words)
         if (hasSpaceOrControl(*value))
             problems.push_back(std::string(name) + " '" + *value + "' holds spaces or control characters");
+    // sbatch refuses these only once the job is submitted (or, for a time
+    // limit, reads "abc" as no limit at some sites): said here, by name.
+    static const std::regex time(R"((\d+-\d+(:\d+){0,2}|\d+(:\d+){0,2}|unlimited|infinite))", std::regex::icase);
+    if (!o.time.empty() && !std::regex_match(o.time, time))
+        problems.push_back("time '" + o.time
+                           + "' is not a Slurm time limit (minutes, minutes:seconds, hours:minutes:seconds, "
+                             "days-hours, days-hours:minutes or days-hours:minutes:seconds)");
+    static const std::regex mem(R"(\d+[KMGT]?)", std::regex::icase);
+    if (!o.mem.empty() && !std::regex_match(o.mem, mem))
+        problems.push_back("mem '" + o.mem + "' is not a memory size (megabytes, or a number with K, M, G or T)");
     if (o.cpusPerTask < 0)
         problems.push_back("cpus per task must be 0 (Slurm's default) or more");
     if (o.maxParallel < 0)

@@ -162,6 +162,16 @@ TEST(SlurmSweep, BadInputIsRefusedAndLeavesNothingHalfWritten)
     const auto spaced = runCommand(cli(tmp / "c.json " + tmp / "save --slurm-dry-run --sbatch-arg qos=low"));
     EXPECT_EQ(spaced.exitCode, 1);
     EXPECT_TRUE(contains(spaced.output, "sbatch argument 'qos=low' is not an option")) << spaced.output;
+    // Walkthrough: a time limit of "abc" went into '#SBATCH --time=abc'.
+    const auto badTime = runCommand(cli(tmp / "c.json " + tmp / "save --slurm-dry-run --time abc --mem 8X"));
+    EXPECT_EQ(badTime.exitCode, 1);
+    EXPECT_TRUE(contains(badTime.output, "time 'abc' is not a Slurm time limit")) << badTime.output;
+    EXPECT_TRUE(contains(badTime.output, "mem '8X' is not a memory size")) << badTime.output;
+    EXPECT_TRUE(slurm::sweepDirs(tmp / "save").empty());
+    for (const char* good : {"30", "30:00", "2:00:00", "1-0", "1-00:00", "1-00:00:00", "UNLIMITED"}) {
+        const auto ok = runCommand(cli(tmp / "c.json " + tmp / "ok --slurm-dry-run --time " + good + " --mem 8G"));
+        EXPECT_EQ(ok.exitCode, 0) << good << ": " << ok.output;
+    }
     EXPECT_TRUE(slurm::sweepDirs(tmp / "save").empty());
     // Not a sweep directory.
     const auto notSweep = runCommand(cli("--slurm-status " + tmp.path()));

@@ -258,6 +258,14 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 2, 30000);
         QVERIFY2(dialog.errorText().contains("qos=short"), qPrintable(dialog.errorText()));
         QVERIFY(dialog.isVisible());
+        // Walkthrough: a time limit of "abc" went into '#SBATCH --time=abc'.
+        child<QLineEdit>(dialog, "slurm_extra_args")->clear();
+        child<QLineEdit>(dialog, "slurm_time")->setText("abc");
+        dialog.submit();
+        QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 3, 30000);
+        QVERIFY2(dialog.errorText().contains("time 'abc' is not a Slurm time limit"), qPrintable(dialog.errorText()));
+        QCOMPARE(child<QLineEdit>(dialog, "slurm_time")->text(), QStringLiteral("abc"));
+        QVERIFY(parity::slurm::sweepDirs(tmp.filePath("save").toStdString()).empty());
     }
 
     // No sbatch on PATH: the dialog says so, Submit is off, and it offers the dry run.

@@ -517,6 +517,11 @@ bool RunPanel::testOnly(const QString& checkpoint, QString* error)
         problem = tr("A run is in progress.");
     else if (!QFileInfo::exists(checkpoint))
         problem = tr("%1: no such checkpoint").arg(checkpoint);
+    else if (!QFileInfo::exists(QFileInfo(checkpoint).absoluteDir().filePath(QStringLiteral("run.json"))))
+        // Walkthrough: any other file got "<its folder>/run.json: not found".
+        problem = tr("%1: not a checkpoint of a run directory (no run.json beside it); choose a run's best.pth or "
+                     "current.pth")
+                      .arg(checkpoint);
     else
         readRunConfig(QFileInfo(checkpoint).absolutePath(), &config, &problem);
     if (!problem.isEmpty()) {

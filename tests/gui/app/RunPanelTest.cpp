@@ -249,6 +249,11 @@ private Q_SLOTS:
 
         QVERIFY(!panel.resumeFrom(q(tmp / "data"), &error));
         QVERIFY2(error.contains(QStringLiteral("current.pth")), qPrintable(error));
+        // Test only on a file that is no run's checkpoint names that file.
+        const QString stray = q(tmp / "data") + QStringLiteral("/stray.pth");
+        QFile(stray).open(QIODevice::WriteOnly);
+        QVERIFY(!panel.testOnly(stray, &error));
+        QVERIFY2(error.startsWith(stray + QStringLiteral(": not a checkpoint of a run directory")), qPrintable(error));
     }
 
     // Issue 13, item 7: data found unreadable by the form's check keeps Start

@@ -24,6 +24,7 @@
 #include <QScrollArea>
 #include <QSpinBox>
 #include <QSplitter>
+#include <QStyle>
 #include <QTabWidget>
 #include <QTableWidget>
 #include <QTimer>
@@ -452,6 +453,7 @@ void ServingView::onFinished(ServingOutcome outcome, bool sweep)
 void ServingView::showOutcome()
 {
     m_table->setRowCount(0);
+    m_table->setMinimumHeight(80);
     if (!m_outcome) {
         m_tailPlot->setCurves({});
         m_tailPlot->setTitle(QString());
@@ -501,6 +503,15 @@ void ServingView::showOutcome()
         }
         curves.push_back({name, s.last.latenciesMs});
     }
+    // Every strategy's row stays in view, also when the note and the
+    // overload line wrap over several lines and take the splitter's room
+    // (walkthrough: replicate-all went out of view at 1280x800). Its
+    // horizontal scroll bar is counted in: the right columns may need it.
+    const int rowsShown = std::min(m_table->rowCount(), 6);
+    m_table->setMinimumHeight(std::max(80, m_table->horizontalHeader()->sizeHint().height()
+                                               + rowsShown * m_table->verticalHeader()->defaultSectionSize()
+                                               + 2 * m_table->frameWidth()
+                                               + style()->pixelMetric(QStyle::PM_ScrollBarExtent, nullptr, m_table)));
     m_tailPlot->setCurves(curves);
     // Titles say what the plots show, also in their exports.
     // Two short lines, so the title never widens the plot.

@@ -16,6 +16,7 @@
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QDoubleSpinBox>
+#include <QApplication>
 #include <QTableWidget>
 #include <QMenu>
 #include <QToolButton>
@@ -312,6 +313,22 @@ void ServingViewTest::overloadIsOneShortWarning()
     for (const char* name : {"none", "replication", "parm", "replicate-all"})
         QVERIFY2(warning.contains(QString::fromLatin1(name)), qPrintable(warning));
     QVERIFY(!view.note().contains(QStringLiteral("Overloaded")));
+    // Walkthrough at 1280x800 (the Serving tab 915x560): with the note and
+    // the warning wrapped, replicate-all's row was out of the table's view.
+    view.resize(915, 560);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    QApplication::processEvents();
+    QTableWidget* table = view.table();
+    for (int row = 0; row < table->rowCount(); ++row) {
+        const QRect cell = table->visualRect(table->model()->index(row, 0));
+        QVERIFY2(table->viewport()->rect().contains(cell),
+                 qPrintable(QStringLiteral("row %1 at y %2..%3 of a %4 px view")
+                                .arg(row)
+                                .arg(cell.top())
+                                .arg(cell.bottom())
+                                .arg(table->viewport()->height())));
+    }
     // A setting changed after a result says the result is older than the form.
     spin(view, "serving_trials")->setValue(3);
     QVERIFY(view.status().startsWith(QStringLiteral("Settings changed")));

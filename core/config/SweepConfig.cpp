@@ -234,6 +234,18 @@ std::vector<std::string> validateRun(const RunConfig& run)
     else if (run.device == "cuda")
         why.push_back("device \"cuda\": a CUDA device is present, but this build's trainer runs on the CPU only "
                       "so far; use \"cpu\"");
+    // A save directory that is a file (or lies below one) failed only once
+    // the data and the base model were ready: "cannot create the run directory".
+    if (!run.saveDir.empty()) {
+        std::error_code ec;
+        fs::path existing = run.saveDir;
+        while (!existing.empty() && !fs::exists(existing, ec) && existing.has_parent_path()
+               && existing.parent_path() != existing)
+            existing = existing.parent_path();
+        if (!existing.empty() && fs::exists(existing, ec) && !fs::is_directory(existing, ec))
+            why.push_back("save_dir: " + existing.string() + " is a file, not a directory"
+                          + (existing == fs::path(run.saveDir) ? "" : " (save_dir " + run.saveDir + " lies below it)"));
+    }
     return why;
 }
 

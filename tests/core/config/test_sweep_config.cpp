@@ -355,6 +355,11 @@ std::vector<InvalidCase> invalidCases()
         {"negativeLr", [](json& j) { j["lr"] = -1.0; }, {"lr must be positive"}},
         {"deviceCuda", [](json& j) { j["device"] = "cuda"; }, {"CUDA"}, /*needsNoCuda=*/true},
         {"deviceTpu", [](json& j) { j["device"] = "tpu"; }, {"device must be \"cpu\" or \"cuda\", not \"tpu\""}},
+        // Said before the data and the base model are made ready.
+        {"saveDirIsAFile", [](json& j) { j["save_dir"] = "/etc/passwd"; }, {"save_dir: /etc/passwd is a file"}},
+        {"saveDirBelowAFile",
+         [](json& j) { j["save_dir"] = "/etc/passwd/runs"; },
+         {"save_dir: /etc/passwd is a file, not a directory (save_dir /etc/passwd/runs lies below it)"}},
     };
 }
 

@@ -154,7 +154,8 @@ TEST(SlurmSweep, BadInputIsRefusedAndLeavesNothingHalfWritten)
     std::ofstream(tmp / "file") << "x";
     const auto unwritable = runCommand(cli(tmp / "c.json " + tmp / "file/save --slurm-dry-run"));
     EXPECT_EQ(unwritable.exitCode, 1);
-    EXPECT_TRUE(contains(unwritable.output, "cannot create " + tmp / "file/save/slurm")) << unwritable.output;
+    EXPECT_TRUE(contains(unwritable.output, "save_dir: " + tmp / "file" + " is a file, not a directory"))
+        << unwritable.output;
     // sbatch options without --slurm, and options sbatch would misread.
     const auto stray = runCommand(cli(tmp / "c.json " + tmp / "save --partition x"));
     EXPECT_EQ(stray.exitCode, 2);

@@ -291,6 +291,25 @@ private Q_SLOTS:
         QVERIFY(startAction.isEnabled());
     }
 
+    // Walkthrough: a save directory that is a file let Start run, and the
+    // run failed once the data and base model were ready. Start now says so.
+    void aSaveDirectoryThatIsAFileDisablesStart()
+    {
+        parity::test::TempDir tmp;
+        parity::test::writeTinyMnist(tmp / "data", 300, 100);
+        std::ofstream(tmp / "file") << "x";
+        RunController controller;
+        RunPanel panel(&controller);
+        auto* start = panel.findChild<QPushButton*>(QStringLiteral("start"));
+        panel.form()->setConfig(parity::test::tinyRunConfig(tmp / "data", tmp / "file", 1));
+        QVERIFY(!start->isEnabled());
+        QVERIFY2(start->toolTip().contains(QStringLiteral("save_dir: %1 is a file").arg(q(tmp / "file"))),
+                 qPrintable(start->toolTip()));
+        QVERIFY(panel.form()->problems().join(' ').contains(QStringLiteral("is a file, not a directory")));
+        panel.form()->setConfig(parity::test::tinyRunConfig(tmp / "data", tmp / "save", 1));
+        QTRY_VERIFY_WITH_TIMEOUT(start->isEnabled(), 10000);
+    }
+
     // Issue 13, items 1 and 2: Start never resumes behind the user's back.
     // When the run's directory holds a run, it asks; it offers Resume only
     // with the run's own settings, and a run's record only ever describes

@@ -10,24 +10,37 @@
 #include <c10/core/InferenceMode.h>
 
 #include <chrono>
+#include <functional>
 
 namespace parity::serving {
 
 namespace {
 
-template <class Fn>
-std::vector<double> timeCalls(int repetitions, Fn&& fn)
+/// One stage's call and where its times go.
+struct TimedStage {
+    std::vector<double>* ms;
+    std::function<void(int)> call;
+};
+
+// The stages timed in rounds, one call of each per round, after 10 rounds
+// of warm-up (first calls allocate). Timed one stage after another, a burst
+// of other work on the machine fell on whichever stage was being timed: a
+// workbench measurement beside a build put the parity model at 2.8x the base
+// model (the same network) and ParM overloaded at 30% load. In rounds, such
+// a burst slows every stage alike.
+void timeRounds(int repetitions, const std::vector<TimedStage>& stages)
 {
-    for (int i = 0; i < std::min(10, repetitions); ++i) // warm-up: first calls allocate
-        fn(i);
-    std::vector<double> ms;
-    ms.reserve(size_t(repetitions));
-    for (int i = 0; i < repetitions; ++i) {
-        const auto t0 = std::chrono::steady_clock::now();
-        fn(i);
-        ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
-    }
-    return ms;
+    for (int i = 0; i < std::min(10, repetitions); ++i)
+        for (const TimedStage& s : stages)
+            s.call(i);
+    for (const TimedStage& s : stages)
+        s.ms->reserve(size_t(repetitions));
+    for (int i = 0; i < repetitions; ++i)
+        for (const TimedStage& s : stages) {
+            const auto t0 = std::chrono::steady_clock::now();
+            s.call(i);
+            s.ms->push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+        }
 }
 
 ServiceDistribution distributionAt(const nlohmann::json& j, const std::string& key, const std::string& path)
@@ -101,16 +114,11 @@ MeasuredRun measureRun(const std::string& runDir, int repetitions, int threads, 
     c10::InferenceMode inference;
     const at::Tensor& inputs = models.inputs;
     Network& base = *parts.base;
-    const std::vector<double> baseMs = timeCalls(repetitions,
-                                                 [&](int i) { (void)base.forward(inputs.narrow(0, i % k, 1)); });
     const at::Tensor baseOut = base.forward(inputs.narrow(0, 0, k)).reshape({1, k, -1});
-
     const at::Tensor queries = models.codeInputs.narrow(0, 0, k).reshape({1, k, -1});
-    at::Tensor coded;
-    const std::vector<double> encoderMs = timeCalls(repetitions, [&](int) { coded = parts.encoder->forward(queries); });
+    const at::Tensor coded = parts.encoder->forward(queries);
     const int64_t outputs = coded.size(1);
     Network& parity = *parts.parities.front();
-    const std::vector<double> parityMs = timeCalls(repetitions, [&](int) { (void)parity.forward(coded.select(1, 0)); });
     std::vector<at::Tensor> each;
     for (int64_t j = 0; j < outputs; ++j)
         each.push_back(models.codedModel(j).forward(coded.select(1, j)).reshape({1, 1, -1}));
@@ -122,9 +130,11 @@ MeasuredRun measureRun(const std::string& runDir, int repetitions, int threads, 
             missing.push_back(u);
     }
     Decoder& decoder = *parts.decoder;
-    const std::vector<double> decoderMs = timeCalls(repetitions, [&](int) {
-        (void)decoder.reconstruct(baseOut, parityOut, missing);
-    });
+    std::vector<double> baseMs, encoderMs, parityMs, decoderMs;
+    timeRounds(repetitions, {{&baseMs, [&](int i) { (void)base.forward(inputs.narrow(0, i % k, 1)); }},
+                             {&encoderMs, [&](int) { (void)parts.encoder->forward(queries); }},
+                             {&parityMs, [&](int) { (void)parity.forward(coded.select(1, 0)); }},
+                             {&decoderMs, [&](int) { (void)decoder.reconstruct(baseOut, parityOut, missing); }}});
 
     run.times.base = ServiceDistribution(baseMs, "base model");
     run.times.parity = ServiceDistribution(parityMs, run.berrut ? "base model on a coded query" : "parity model");

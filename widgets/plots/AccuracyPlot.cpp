@@ -150,13 +150,15 @@ void AccuracyPlot::addSeries(const QString& split, const QString& kind, bool top
 
 void AccuracyPlot::noteErased(const EpochSummary& summary)
 {
-    static const QRegularExpression erasedKey(QStringLiteral("^(?:reconstruction|overall)_top\\d+_e(\\d+)$"));
+    // A top-n accuracy measured with another number of missing predictions
+    // than one ("overall_top1_e2"; the core's own reading of the suffix).
     std::set<int> found;
     for (const auto& [split, metrics] : summary.splits)
         for (const auto& [key, value] : metrics.accuracy) {
-            const auto match = erasedKey.match(QString::fromStdString(key));
-            if (match.hasMatch())
-                found.insert(match.captured(1).toInt());
+            const auto [plain, erased] = parity::splitErasedMetricName(key);
+            if (plain.size() != key.size()
+                && (plain.rfind("reconstruction_top", 0) == 0 || plain.rfind("overall_top", 0) == 0))
+                found.insert(erased);
         }
     bool added = false;
     for (const int e : found) {

@@ -4,6 +4,7 @@
 #include "common/FlowLayout.h"
 #include "events/MetricNames.h"
 
+#include "plots/LegendList.h"
 #include "plots/PlotInteractor.h"
 #include "plots/QcpInclude.h"
 #include "plots/SplitColours.h"
@@ -14,6 +15,7 @@
 #include <QHBoxLayout>
 #include <QRegularExpression>
 
+#include <algorithm>
 #include <cmath>
 
 namespace parity::gui {
@@ -120,12 +122,18 @@ AccuracyPlot::AccuracyPlot(QWidget* parent)
             .arg(value, 0, 'f', 4)
             .arg(100.0 * value, 0, 'f', 2);
     });
+    // The legend is a list beside the axes: a Berrut or r = 2 run has 18
+    // curves of top-1 alone, which QCustomPlot's own legend squeezed into an
+    // unreadable block at 1280x800.
+    useLegendList();
     // A series shown again from outside the legend must still obey the filters.
     // (No legend rebuild here: this runs inside the legend's click signal.)
     connect(interactor(), &PlotInteractor::userHiddenChanged, this, [this](QCPAbstractPlottable* plottable, bool) {
         for (const Series& s : m_series)
-            if (s.graph == plottable)
+            if (s.graph == plottable) {
                 s.graph->setVisible(passesFilters(s) && !interactor()->isUserHidden(s.graph));
+                legendList()->syncGraph(s.graph);
+            }
     });
 
     refreshTopNCombo();
@@ -197,6 +205,7 @@ void AccuracyPlot::noteErased(const EpochSummary& summary)
 
 void AccuracyPlot::resetErased()
 {
+    const bool removing = m_erased.size() > 1;
     for (auto it = m_series.begin(); it != m_series.end();) {
         if (it->erased == 1) {
             ++it;
@@ -217,6 +226,8 @@ void AccuracyPlot::resetErased()
     m_erasedBox->hide();
     for (const Series& s : m_series)
         s.graph->setName(nameOf(s));
+    if (removing)
+        applyFilters(); // the legend's rows of the removed series go
 }
 
 void AccuracyPlot::addPoint(const Series& series, const EpochSummary& summary)
@@ -424,20 +435,30 @@ bool AccuracyPlot::passesFilters(const Series& series) const
 
 void AccuracyPlot::applyFilters()
 {
-    // The legend lists only what the filters let through, in a fixed order;
-    // series hidden by a legend click stay listed, greyed.
+    // The legend lists only what the filters let through, in a fixed order:
+    // by e (a Berrut run's e = 0 first), then split, kind and metric. Series
+    // hidden by a legend click stay listed, unchecked and greyed. QCustomPlot's
+    // own legend (for image exports) lists the same.
+    std::vector<const Series*> ordered;
+    for (const Series& s : m_series)
+        ordered.push_back(&s);
+    std::stable_sort(ordered.begin(), ordered.end(),
+                     [](const Series* a, const Series* b) { return a->erased < b->erased; });
     QCPLegend* legend = customPlot()->legend;
     legend->clearItems();
-    for (const Series& s : m_series) {
-        const bool on = passesFilters(s);
-        const bool userHidden = interactor()->isUserHidden(s.graph);
-        s.graph->setVisible(on && !userHidden);
+    QList<QCPGraph*> listed;
+    for (const Series* s : ordered) {
+        const bool on = passesFilters(*s);
+        const bool userHidden = interactor()->isUserHidden(s->graph);
+        s->graph->setVisible(on && !userHidden);
         if (!on)
             continue;
-        s.graph->addToLegend(legend);
+        listed << s->graph;
+        s->graph->addToLegend(legend);
         if (userHidden)
-            legend->itemWithPlottable(s.graph)->setTextColor(kHiddenText);
+            legend->itemWithPlottable(s->graph)->setTextColor(kHiddenText);
     }
+    legendList()->setGraphs(listed);
     for (const BaseLine& b : m_baseLines) {
         const bool on = isShown(kBase) && (!kSplits.contains(b.split) || isShown(b.split));
         b.line->setVisible(on);

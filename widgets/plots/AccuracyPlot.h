@@ -18,7 +18,8 @@ namespace parity::gui {
 /// The base model's accuracies are horizontal reference lines labelled
 /// "base test 0.8947": the ceiling for overall accuracy.
 /// Toolbar check boxes choose the splits, kinds and metrics in the plot and
-/// the legend (whose entries then hide/show single series on click).
+/// the legend, a list beside the axes (LegendList) that scrolls when its rows
+/// outgrow the height; a row's box hides or shows its single series.
 ///
 /// A run scored with several numbers e of missing predictions (r > 1 or a
 /// Berrut code; keys "<kind>_top<n>_e<e>", docs/CODES.md) gets one curve per

@@ -56,7 +56,7 @@ LegendList::LegendList(QCustomPlot* plot, QWidget* parent)
     m_list->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     m_list->setFrameShape(QFrame::NoFrame);
     m_list->viewport()->setAutoFillBackground(false);
-    m_list->setToolTip(tr("Uncheck a run to hide its curve"));
+    m_list->setToolTip(tr("Uncheck a row to hide its curve"));
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 4, 0, 0);
     layout->setSpacing(2);
@@ -108,19 +108,29 @@ QString LegendList::sharedPrefix(const QStringList& names)
 
 void LegendList::refresh(int runs)
 {
+    QList<QCPGraph*> graphs;
+    for (int i = 0; i < m_plot->graphCount(); ++i)
+        graphs << m_plot->graph(i);
+    setGraphs(graphs, runs < 0 ? int(graphs.size()) : runs);
+}
+
+void LegendList::setGraphs(const QList<QCPGraph*>& graphs, int runs)
+{
     const QSignalBlocker block(m_list);
     const int scrolled = m_list->verticalScrollBar()->value();
     m_list->clear();
+    m_graphs.clear();
+    for (QCPGraph* graph : graphs)
+        m_graphs << graph;
     QStringList names; // of the runs: what follows them (baselines) has names of its own
-    for (int i = 0; i < m_plot->graphCount() && (runs < 0 || i < runs); ++i)
-        names << m_plot->graph(i)->name();
+    for (int i = 0; i < graphs.size() && i < runs; ++i)
+        names << graphs[i]->name();
     const QString shared = sharedPrefix(names);
     m_shared->setText(shared.isEmpty() ? QString() : tr("All runs: %1").arg(shared.chopped(kSeparator.size())));
     m_shared->setVisible(!shared.isEmpty());
     const QFontMetrics metrics(m_list->font());
     m_textWidth = 0;
-    for (int i = 0; i < m_plot->graphCount(); ++i) {
-        const QCPGraph* graph = m_plot->graph(i);
+    for (const QCPGraph* graph : graphs) {
         QString text = graph->name();
         if (!shared.isEmpty() && text.startsWith(shared))
             text = text.mid(shared.size());
@@ -128,20 +138,29 @@ void LegendList::refresh(int runs)
         item->setToolTip(graph->name());
         item->setFlags(Qt::ItemIsEnabled | Qt::ItemIsUserCheckable);
         m_textWidth = qMax(m_textWidth, metrics.horizontalAdvance(text));
-        syncRow(i);
+        syncGraph(graph);
     }
     m_list->verticalScrollBar()->setValue(scrolled);
-    setVisible(m_plot->graphCount() > 0);
+    setVisible(!graphs.isEmpty());
     updateGeometry();
 }
 
 void LegendList::syncRow(int index)
 {
-    if (index < 0 || index >= rowCount() || index >= m_plot->graphCount())
+    if (index >= 0 && index < m_plot->graphCount())
+        syncGraph(m_plot->graph(index));
+}
+
+void LegendList::syncGraph(const QCPGraph* graph)
+{
+    int row = 0;
+    while (row < m_graphs.size() && m_graphs[row] != graph)
+        ++row;
+    if (!graph || row >= m_graphs.size() || row >= rowCount())
         return;
     const QSignalBlocker block(m_list);
-    const bool drawn = m_plot->graph(index)->visible();
-    QListWidgetItem* item = m_list->item(index);
+    const bool drawn = graph->visible();
+    QListWidgetItem* item = m_list->item(row);
     item->setCheckState(drawn ? Qt::Checked : Qt::Unchecked);
     item->setForeground(palette().color(drawn ? QPalette::Active : QPalette::Disabled, QPalette::Text));
 }
@@ -171,8 +190,16 @@ QSize LegendList::minimumSizeHint() const { return {minimumWidth(), 60}; }
 void LegendList::onItemChanged(QListWidgetItem* item)
 {
     const int row = m_list->row(item);
-    if (row >= 0 && row < m_plot->graphCount())
-        Q_EMIT visibilityToggled(row, item->checkState() == Qt::Checked);
+    if (row < 0 || row >= m_graphs.size())
+        return;
+    QCPGraph* graph = m_graphs[row];
+    if (!graph)
+        return;
+    const bool visible = item->checkState() == Qt::Checked;
+    for (int i = 0; i < m_plot->graphCount(); ++i)
+        if (m_plot->graph(i) == graph)
+            Q_EMIT visibilityToggled(i, visible);
+    Q_EMIT graphToggled(graph, visible);
 }
 
 } // namespace parity::gui

@@ -1,9 +1,11 @@
 #pragma once
 // A plot's legend as a list beside it, for plots that overlay many runs.
+#include <QPointer>
 #include <QString>
 #include <QWidget>
 
 class QCustomPlot;
+class QCPGraph;
 class QLabel;
 class QListWidget;
 class QListWidgetItem;
@@ -20,7 +22,8 @@ namespace parity::gui {
 /// tooltip, and the leading " · " parts that every run name shares
 /// ("fashion-mnist · base-mlp") are said once above the rows instead of on
 /// each. Made for a plot, it takes the plot's own legend off the screen
-/// (detachLegend). A click on a row's box or name toggles it (Space on the current
+/// (detachLegend). It lists every graph of the plot (refresh) or the ones a
+/// plot's filters let through (setGraphs). A click on a row's box or name toggles it (Space on the current
 /// row too). The list takes at most two fifths of its parent's width. The
 /// plot's own legend is kept for image exports (savePlotWithLegend).
 class LegendList : public QWidget {
@@ -32,8 +35,14 @@ public:
     /// (the list keeps its scroll position). The first `runs` graphs (all
     /// when negative) are the runs whose shared parts are said once.
     void refresh(int runs = -1);
-    /// Re-reads whether graph `index` is drawn, for a change made elsewhere.
+    /// Rebuilds the rows from `graphs` only, in that order (a plot whose
+    /// filters leave some graphs out of its legend); the first `runs` of them
+    /// are the runs whose shared parts are said once.
+    void setGraphs(const QList<QCPGraph*>& graphs, int runs = 0);
+    /// Re-reads whether graph `index` (of the plot) is drawn, for a change made elsewhere.
     void syncRow(int index);
+    /// The same for `graph`; nothing if it has no row.
+    void syncGraph(const QCPGraph* graph);
 
     int rowCount() const;
     /// The text a row shows (the graph's name less the shared parts).
@@ -55,13 +64,16 @@ protected:
     bool eventFilter(QObject* watched, QEvent* event) override;
 
 Q_SIGNALS:
-    /// The user checked or unchecked the row of graph `index`.
+    /// The user checked or unchecked the row of graph `index` (of the plot) ...
     void visibilityToggled(int index, bool visible);
+    /// ... which is `graph`.
+    void graphToggled(QCPGraph* graph, bool visible);
 
 private:
     void onItemChanged(QListWidgetItem* item);
 
     QCustomPlot* m_plot = nullptr;
+    QList<QPointer<QCPGraph>> m_graphs; // the graph of each row (null once the plot removed it)
     QLabel* m_shared = nullptr;
     QListWidget* m_list = nullptr;
     int m_textWidth = 0;     // the widest row's text, for sizeHint

@@ -1,5 +1,6 @@
 #include "plots/LivePlot.h"
 
+#include "plots/LegendList.h"
 #include "plots/PlotExport.h"
 #include "plots/PlotGraphs.h"
 #include "plots/PlotInteractor.h"
@@ -9,6 +10,7 @@
 #include "common/FlowLayout.h"
 #include "common/PlotLegend.h"
 
+#include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
 #include <QVBoxLayout>
@@ -21,13 +23,17 @@ LivePlot::LivePlot(QWidget* parent)
     , m_throttle(new RedrawThrottle(m_plot, this))
     , m_interactor(new PlotInteractor(m_plot, m_throttle, this))
     , m_toolbar(new FlowLayout)
+    , m_plotRow(new QHBoxLayout)
 {
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(2);
     m_toolbar->setContentsMargins(4, 2, 4, 0);
     layout->addLayout(m_toolbar);
-    layout->addWidget(m_plot, 1);
+    m_plotRow->setContentsMargins(0, 0, 0, 0);
+    m_plotRow->setSpacing(0);
+    m_plotRow->addWidget(m_plot, 1);
+    layout->addLayout(m_plotRow, 1);
 
     m_plot->setMinimumSize(320, 200);
     m_plot->legend->setVisible(true);
@@ -61,6 +67,24 @@ void LivePlot::finishToolbar()
     m_readoutLabel->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
     connect(m_interactor, &PlotInteractor::readoutChanged, m_readoutLabel, &QLabel::setText);
     m_toolbar->addWidget(m_readoutLabel);
+}
+
+LegendList* LivePlot::useLegendList()
+{
+    if (m_legendList)
+        return m_legendList;
+    m_legendList = new LegendList(m_plot, this); // takes the plot's own legend off the screen
+    m_legendList->hide();                        // until the subclass lists its series
+    m_plotRow->addWidget(m_legendList);
+    connect(m_legendList, &LegendList::graphToggled, this,
+            [this](QCPGraph* graph, bool visible) { m_interactor->setUserHidden(graph, !visible); });
+    // The row follows (a subclass that keeps a series off by its own rules
+    // syncs the row again after it).
+    connect(m_interactor, &PlotInteractor::userHiddenChanged, this, [this](QCPAbstractPlottable* plottable, bool) {
+        if (auto* graph = qobject_cast<QCPGraph*>(plottable))
+            m_legendList->syncGraph(graph);
+    });
+    return m_legendList;
 }
 
 void LivePlot::setEmptyNote(const QString& text) { m_emptyNote = addEmptyNote(m_plot, text); }
@@ -113,7 +137,7 @@ bool LivePlot::exportImage(const QString& path, QString* error)
     updateEmptyNote();
     if (m_follow)
         fitAxes();
-    return savePlot(m_plot, path, error);
+    return m_legendList ? savePlotWithLegend(m_plot, path, error) : savePlot(m_plot, path, error);
 }
 
 QStringList LivePlot::seriesNames() const

@@ -11,11 +11,13 @@ class QCustomPlot;
 class QCPGraph;
 class QCPItemText;
 class QCPTextElement;
+class QHBoxLayout;
 class QLabel;
 
 namespace parity::gui {
 
 class FlowLayout;
+class LegendList;
 class PlotInteractor;
 class RedrawThrottle;
 
@@ -45,7 +47,11 @@ public:
     PlotInteractor* interactor() const { return m_interactor; }
     int redrawCount() const;
 
-    /// PNG or PDF by suffix (savePlot), without the hover read-out.
+    /// The legend beside the plot when it is a list (useLegendList), else nullptr.
+    LegendList* legendList() const { return m_legendList; }
+
+    /// PNG or PDF by suffix (savePlot), without the hover read-out; with the
+    /// legend beside the axes when the screen shows it as a list.
     bool exportImage(const QString& path, QString* error = nullptr);
     /// A line above the axes naming the run (e.g. its RunConfig::shortTitle()).
     void setTitle(const QString& title);
@@ -91,6 +97,13 @@ protected:
     void dataChanged();
     /// Adds "Reset view" and the read-out label; call once the subclass's controls are in.
     void finishToolbar();
+    /// Shows the legend as a LegendList right of the plot instead of
+    /// QCustomPlot's own column, for plots with more entries than their
+    /// height holds (the list scrolls). Unchecking a row hides its series as
+    /// a legend click does (PlotInteractor::setUserHidden); the subclass says
+    /// which series are listed (LegendList::setGraphs or refresh). Call once,
+    /// by the constructor.
+    LegendList* useLegendList();
     /// The note for empty axes (see emptyNote()); set once, by the constructor.
     void setEmptyNote(const QString& text);
 
@@ -102,6 +115,8 @@ private:
     RedrawThrottle* m_throttle;
     PlotInteractor* m_interactor;
     FlowLayout* m_toolbar;
+    QHBoxLayout* m_plotRow;
+    LegendList* m_legendList = nullptr;
     QCPTextElement* m_title = nullptr;
     QLabel* m_readoutLabel = nullptr;
     QCPItemText* m_emptyNote = nullptr;

@@ -1,4 +1,6 @@
 #include "plots/AccuracyPlot.h"
+#include "plots/LegendList.h"
+#include "plots/PlotInteractor.h"
 #include "plots/QcpInclude.h"
 #include "plots/RedrawThrottle.h"
 
@@ -6,10 +8,14 @@
 #include <QComboBox>
 #include <QElapsedTimer>
 #include <QImage>
+#include <QListWidget>
+#include <QScrollBar>
+#include <QStyleOptionViewItem>
 #include <QTemporaryDir>
 #include <QtTest>
 
 using parity::gui::AccuracyPlot;
+using parity::gui::LegendList;
 
 namespace {
 
@@ -60,6 +66,27 @@ parity::EpochSummary twoErasuresEpoch(int index)
     return e;
 }
 
+/// A Berrut run's epoch (k = 2, r = 2): scored with e = 0, 1 and 2 missing
+/// predictions, "<key>_e0" and "<key>_e2" beside the plain e = 1 keys.
+parity::EpochSummary berrutEpoch(int index)
+{
+    parity::EpochSummary e = twoErasuresEpoch(index);
+    for (auto& [split, metrics] : e.splits)
+        for (const std::string kind : {"reconstruction", "overall"})
+            for (const int n : {1, 2})
+                metrics.accuracy[kind + "_top" + std::to_string(n) + "_e0"] = 0.95;
+    return e;
+}
+
+/// The row of `name` in the plot's legend list, -1 if none.
+int rowOf(const AccuracyPlot& plot, const QString& name)
+{
+    for (int row = 0; row < plot.legendList()->rowCount(); ++row)
+        if (plot.legendList()->rowText(row) == name)
+            return row;
+    return -1;
+}
+
 std::vector<parity::BaseAccuracy> bases() { return {{"train", 900, 1000}, {"test", 8947, 10000}}; }
 
 } // namespace
@@ -83,6 +110,7 @@ private Q_SLOTS:
     void exportImage_data();
     void exportImage();
     void theLegendCoversNoData();
+    void eighteenCurvesStayReadable();
     void aBaseLabelNearTheTopStaysInside();
     void oneCurvePerErasedCount();
     void erasedFilterHidesItsCurves();
@@ -246,19 +274,76 @@ void AccuracyPlotTest::theLegendCoversNoData()
     plot.setBaseAccuracies(bases());
     plot.redrawNow();
     QCustomPlot* qcp = plot.customPlot();
-    QVERIFY(qcp->legend->visible());
-    QVERIFY(qcp->legend->itemCount() > 0);
-    const QRect legend = qcp->legend->outerRect();
-    const QRect axes = qcp->axisRect()->rect();
-    QVERIFY2(!legend.intersects(axes), qPrintable(QStringLiteral("legend %1,%2 %3x%4 over axes %5,%6 %7x%8")
-                                                      .arg(legend.x())
-                                                      .arg(legend.y())
-                                                      .arg(legend.width())
-                                                      .arg(legend.height())
-                                                      .arg(axes.x())
-                                                      .arg(axes.y())
-                                                      .arg(axes.width())
-                                                      .arg(axes.height())));
+    LegendList* legend = plot.legendList();
+    QVERIFY(legend);
+    QVERIFY(legend->isVisible());
+    QCOMPARE(legend->rowCount(), 6);
+    QVERIFY(!qcp->legend->visible()); // kept for image exports only
+    QVERIFY2(legend->geometry().left() >= qcp->geometry().right(),
+             qPrintable(QStringLiteral("legend from x %1, plot to %2").arg(legend->x()).arg(qcp->geometry().right())));
+    // The axes take the plot's whole width: no column is kept for a legend in it.
+    QVERIFY2(qcp->axisRect()->rect().right() > qcp->width() - 40,
+             qPrintable(QStringLiteral("axes end at %1 of %2").arg(qcp->axisRect()->rect().right()).arg(qcp->width())));
+}
+
+// Found at 1280x800: a Berrut run with k = 2, r = 2 has 18 curves of top-1
+// alone (3 splits x 2 kinds x e = 0, 1, 2); QCustomPlot's own legend pressed
+// them into the plot's 260 px, rows over rows. The list keeps every row
+// whole and scrolls, in the order of e, and leaves the axes their share.
+void AccuracyPlotTest::eighteenCurvesStayReadable()
+{
+    AccuracyPlot plot;
+    plot.resize(940, 300); // the Accuracy tab at 1280x800
+    plot.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&plot));
+    for (int e = 0; e < 2; ++e)
+        plot.addEpoch(berrutEpoch(e));
+    plot.redrawNow();
+    QCOMPARE(plot.erasedCounts(), (std::vector<int>{0, 1, 2}));
+    LegendList* legend = plot.legendList();
+    QCOMPARE(legend->rowCount(), 18);
+    QCOMPARE(legend->rowText(0), QStringLiteral("train reconstruction top-1 e=0"));
+    QCOMPARE(legend->rowText(6), QStringLiteral("train reconstruction top-1 e=1"));
+    QCOMPARE(legend->rowText(17), QStringLiteral("test overall top-1 e=2"));
+    QTRY_VERIFY2(plot.customPlot()->width() >= 940 * 3 / 5 - 10,
+                 qPrintable(QString::number(plot.customPlot()->width())));
+    QListWidget* list = legend->list();
+    // More rows than height: it scrolls.
+    QTRY_VERIFY2(list->verticalScrollBar()->maximum() > 0,
+                 qPrintable(
+                     QStringLiteral("list %1 px high, rows %2 px").arg(list->height()).arg(list->sizeHintForRow(0))));
+    const int textHeight = list->fontMetrics().height();
+    for (int i = 0; i < list->count(); ++i) {
+        list->scrollToItem(list->item(i));
+        const QRect rect = list->visualItemRect(list->item(i));
+        QVERIFY2(rect.height() >= textHeight, qPrintable(QStringLiteral("row %1: %2 px").arg(i).arg(rect.height())));
+        QVERIFY2(list->viewport()->rect().contains(rect), qPrintable(QStringLiteral("row %1 out of view").arg(i)));
+    }
+    // The names are whole at this width (none elided): each fits the text
+    // rect the style gives it beside the box and the icon.
+    for (int i = 0; i < list->count(); ++i) {
+        QStyleOptionViewItem option;
+        option.initFrom(list->viewport());
+        option.rect = list->visualItemRect(list->item(i));
+        option.features = QStyleOptionViewItem::HasCheckIndicator | QStyleOptionViewItem::HasDisplay
+                          | QStyleOptionViewItem::HasDecoration;
+        option.decorationSize = list->iconSize();
+        option.text = list->item(i)->text();
+        const QRect text = list->style()->subElementRect(QStyle::SE_ItemViewItemText, &option, list);
+        const int needed = list->fontMetrics().horizontalAdvance(option.text);
+        QVERIFY2(needed <= text.width(),
+                 qPrintable(QStringLiteral("row %1: %2 px of text in %3 px").arg(i).arg(needed).arg(text.width())));
+    }
+
+    // A filter takes its rows out; the top-n curves come in after their top-1.
+    plot.setShown("e=0", false);
+    QCOMPARE(legend->rowCount(), 12);
+    QCOMPARE(legend->rowText(0), QStringLiteral("train reconstruction top-1 e=1"));
+    // Cleared, the rows of the other e go with their curves.
+    plot.clear();
+    plot.addEpoch(epoch(0));
+    QCOMPARE(legend->rowCount(), 6);
+    QCOMPARE(legend->rowText(0), QStringLiteral("train reconstruction top-1"));
 }
 
 void AccuracyPlotTest::floodIsThrottled()
@@ -432,24 +517,34 @@ void AccuracyPlotTest::legendClickTogglesSeries()
     plot.show();
     QVERIFY(QTest::qWaitForWindowExposed(&plot));
     plot.addEpoch(epoch(0));
-    plot.customPlot()->replot();
     QCPGraph* graph = plot.series("test overall top-1");
-    QCPPlottableLegendItem* item = plot.customPlot()->legend->itemWithPlottable(graph);
-    QVERIFY(item);
-    QTest::mouseClick(plot.customPlot(), Qt::LeftButton, {}, item->rect().center());
+    QListWidget* list = plot.legendList()->list();
+    const auto clickRow = [&](const QString& name) {
+        const int row = rowOf(plot, name);
+        QVERIFY2(row >= 0, qPrintable(name));
+        const QRect rect = list->visualItemRect(list->item(row));
+        QTest::mouseClick(list->viewport(), Qt::LeftButton, {}, QPoint(rect.right() - 10, rect.center().y()));
+    };
+    clickRow("test overall top-1");
     QVERIFY(!graph->visible());
-    QCOMPARE(item->textColor(), QColor(160, 160, 160));
+    QVERIFY(!plot.legendList()->isRowChecked(rowOf(plot, "test overall top-1")));
+    QVERIFY(plot.interactor()->isUserHidden(graph));
+    // The image export's legend greys it too.
+    QCOMPARE(plot.customPlot()->legend->itemWithPlottable(graph)->textColor(), QColor(160, 160, 160));
 
-    // Hidden by the legend stays hidden (and greyed) across a filter change.
+    // Hidden by the legend stays hidden (and unchecked) across a filter change.
     plot.setShown("val", false);
-    item = plot.customPlot()->legend->itemWithPlottable(graph);
-    QVERIFY(item);
+    QCOMPARE(plot.legendList()->rowCount(), 4);
     QVERIFY(!graph->visible());
-    QCOMPARE(item->textColor(), QColor(160, 160, 160));
+    QVERIFY(!plot.legendList()->isRowChecked(rowOf(plot, "test overall top-1")));
+    QVERIFY(plot.legendList()->isRowChecked(rowOf(plot, "test reconstruction top-1")));
 
-    plot.customPlot()->replot();
-    QTest::mouseClick(plot.customPlot(), Qt::LeftButton, {}, item->rect().center());
+    clickRow("test overall top-1");
     QVERIFY(graph->visible());
+    QVERIFY(plot.legendList()->isRowChecked(rowOf(plot, "test overall top-1")));
+    // Shown or hidden from outside the list (LivePlot::setSeriesVisible), the row follows.
+    QVERIFY(plot.setSeriesVisible("train reconstruction top-1", false));
+    QVERIFY(!plot.legendList()->isRowChecked(rowOf(plot, "train reconstruction top-1")));
 }
 
 void AccuracyPlotTest::showRecord()
@@ -541,7 +636,11 @@ void AccuracyPlotTest::exportImage()
         return;
     }
     if (fileName.endsWith(".png")) {
-        QVERIFY(!QImage(path).isNull());
+        // The legend, a list on the screen, is beside the axes in the image.
+        const QImage image(path);
+        QVERIFY(!image.isNull());
+        QVERIFY2(image.width() > qMax(plot.customPlot()->width(), 480) + 100,
+                 qPrintable(QStringLiteral("%1 px wide").arg(image.width())));
     } else {
         QFile file(path);
         QVERIFY(file.open(QIODevice::ReadOnly));

@@ -3,6 +3,7 @@
 #include "common/PlotLegend.h"
 
 #include "inspector/InspectedImageConversion.h"
+#include "plots/PlotGraphs.h"
 #include "plots/QcpInclude.h"
 
 #include <QPainter>
@@ -62,6 +63,7 @@ PositionPanel::PositionPanel(QWidget* parent)
     // Room for the rotated class names under the bars; at 1280x800 the first
     // row of charts fits without a scroll (260: the names stay whole).
     m_plot->setMinimumSize(320, 260);
+    letWheelScrollPast(m_plot); // the bars do not zoom: the page scrolls on
 
     m_base = new QCPBars(m_plot->xAxis, m_plot->yAxis);
     m_reconstructed = new QCPBars(m_plot->xAxis, m_plot->yAxis);

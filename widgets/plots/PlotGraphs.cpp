@@ -2,6 +2,9 @@
 
 #include "plots/QcpInclude.h"
 
+#include <QAbstractScrollArea>
+#include <QCoreApplication>
+
 namespace parity::gui {
 
 QCPGraph* graphNamed(const QCustomPlot* plot, const QString& name)
@@ -102,5 +105,38 @@ void showEmptyNoteWhileEmpty(QCustomPlot* plot, QCPItemText* note)
 }
 
 QString shownEmptyNote(const QCPItemText* note) { return note && note->visible() ? note->text() : QString(); }
+
+namespace {
+
+// Hands a wheel event over the plot to the nearest scroll area holding it,
+// as if the pointer were over that area's empty viewport. (Ignoring it was
+// not enough: under X11 Qt 6.4 did not pass it on to the parents.)
+class WheelPasser : public QObject {
+public:
+    explicit WheelPasser(QCustomPlot* plot)
+        : QObject(plot)
+        , m_plot(plot)
+    {
+    }
+    bool eventFilter(QObject*, QEvent* event) override
+    {
+        if (event->type() != QEvent::Wheel)
+            return false;
+        for (QWidget* w = m_plot->parentWidget(); w; w = w->parentWidget())
+            if (auto* area = qobject_cast<QAbstractScrollArea*>(w)) {
+                QCoreApplication::sendEvent(area->viewport(), event);
+                return true;
+            }
+        event->ignore();
+        return true;
+    }
+
+private:
+    QCustomPlot* m_plot;
+};
+
+} // namespace
+
+void letWheelScrollPast(QCustomPlot* plot) { plot->installEventFilter(new WheelPasser(plot)); }
 
 } // namespace parity::gui

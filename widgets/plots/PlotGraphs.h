@@ -44,4 +44,10 @@ void showEmptyNoteWhileEmpty(QCustomPlot* plot, QCPItemText* note);
 /// The note's text while it is shown, else "".
 QString shownEmptyNote(const QCPItemText* note);
 
+/// For a plot that does not zoom: the mouse wheel over it scrolls the nearest
+/// scroll area that holds it instead of stopping there. QCustomPlot accepts every
+/// wheel event, zooming or not, so a page of bar charts would not scroll
+/// while the pointer was over one of them.
+void letWheelScrollPast(QCustomPlot* plot);
+
 } // namespace parity::gui

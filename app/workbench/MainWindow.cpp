@@ -566,7 +566,10 @@ QString MainWindow::testTable(const parity::RunSummary& s)
                      .arg(cell("overall_top" + std::to_string(n)));
     for (const auto& key : others)
         table += QStringLiteral("  %1 %2\n").arg(QString::fromStdString(key), -25).arg(cell(key));
-    table += QStringLiteral("  %1 %2").arg(QStringLiteral("loss"), -10).arg(m.loss, 0, 'g', 6);
+    if (m.hasLoss()) // a run that trains nothing (Berrut) has none
+        table += QStringLiteral("  %1 %2").arg(QStringLiteral("loss"), -10).arg(m.loss, 0, 'g', 6);
+    else
+        table.chop(1); // the last row's newline
     return table;
 }
 

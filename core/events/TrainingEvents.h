@@ -1,4 +1,5 @@
 #pragma once
+#include <cmath>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -10,7 +11,11 @@ namespace parity {
 /// them across threads.
 
 struct SplitMetrics {
+    /// The split's mean loss; NaN where the run computes none: a run that
+    /// trains nothing (a Berrut code) has no loss to report, and its records
+    /// say "nan" rather than a 0 that was never measured.
     double loss = 0;
+    bool hasLoss() const { return !std::isnan(loss); }
     /// "reconstruction_top1", "overall_top5", ... for n <= number of classes.
     std::map<std::string, double> accuracy;
     double value(const std::string& metric) const; ///< "loss" or an accuracy key
@@ -22,8 +27,8 @@ struct BatchStats {
     std::string split; ///< "train", "val", "test"
     int64_t batch = 0; ///< 1-based within the split
     int64_t batches = 0;
-    double batchLoss = 0;
-    double runningLoss = 0;
+    double batchLoss = 0;      ///< NaN where the run computes no loss (SplitMetrics::loss)
+    double runningLoss = 0;    ///< NaN likewise
     double runningTop1 = 0;    ///< overall top-1 so far this split (localization: localization accuracy)
     double runningTop5 = 0;    ///< overall top-5 (localization: reconstruction accuracy)
     bool localization = false; ///< the two above are a localization run's accuracies

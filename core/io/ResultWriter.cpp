@@ -209,7 +209,8 @@ void ResultWriter::appendTextFiles(const SplitResult& s)
 {
     for (const auto& n : allAccuracyNames())
         appendLine(fs::path(m_runDir) / runfiles::metricFile(s.split, n), pythonFloatRepr(s.metrics.value(n)));
-    appendLine(fs::path(m_runDir) / runfiles::metricFile(s.split, "loss"), pythonFloatRepr(s.metrics.loss));
+    if (s.metrics.hasLoss()) // a run that trains nothing has no loss file (metrics.csv says nan)
+        appendLine(fs::path(m_runDir) / runfiles::metricFile(s.split, "loss"), pythonFloatRepr(s.metrics.loss));
 }
 
 void ResultWriter::writeRunJson(const nlohmann::json& info) const

@@ -1,5 +1,6 @@
 #include "training/ProgressLine.h"
 
+#include <cmath>
 #include <cstdio>
 
 namespace parity {
@@ -25,10 +26,15 @@ std::string progressLine(const BatchStats& s)
     const double batchesPerSecond = s.elapsedSeconds > 0 ? double(s.batch) / s.elapsedSeconds : 0;
     char head[160];
     std::snprintf(head, sizeof head,
-                  s.localization ? "Epoch %d. %s. Loc=%.4f, Rec=%.4f, Loss=%.4f: %3d%%|"
-                                 : "Epoch %d. %s. Top-1=%.4f, Top-5=%.4f, Loss=%.4f: %3d%%|",
-                  s.epoch, s.split.c_str(), s.runningTop1, s.runningTop5, s.runningLoss, percent);
+                  s.localization ? "Epoch %d. %s. Loc=%.4f, Rec=%.4f" : "Epoch %d. %s. Top-1=%.4f, Top-5=%.4f", s.epoch,
+                  s.split.c_str(), s.runningTop1, s.runningTop5);
     std::string line = head;
+    if (!std::isnan(s.runningLoss)) { // a run that trains nothing has no loss
+        std::snprintf(head, sizeof head, ", Loss=%.4f", s.runningLoss);
+        line += head;
+    }
+    std::snprintf(head, sizeof head, ": %3d%%|", percent);
+    line += head;
     line += std::string(size_t(filled), '#') + std::string(size_t(kBarWidth - filled), ' ');
     char tail[160];
     std::snprintf(tail, sizeof tail, "| %lld/%lld [%s<%s, %.2fit/s, %.0f groups/s]", (long long)s.batch,

@@ -66,7 +66,9 @@ nlohmann::json erasedMetricsJson(const SplitMetrics& m, int erased)
 
 nlohmann::json metricsJson(const SplitMetrics& m)
 {
-    nlohmann::json j = {{"loss", m.loss}};
+    nlohmann::json j = nlohmann::json::object();
+    if (m.hasLoss())
+        j["loss"] = m.loss;
     for (const auto& [key, value] : m.accuracy)
         j[key] = value;
     return j;
@@ -299,7 +301,8 @@ void Trainer::runOnlyTest(const Checkpoint& checkpoint)
     std::string line = "Test after epoch " + std::to_string(checkpoint.epoch + 1) + ":";
     for (const auto& [key, value] : test.metrics.accuracy)
         line += " " + key + "=" + pythonFloatRepr(value);
-    line += " loss=" + pythonFloatRepr(test.metrics.loss);
+    if (test.metrics.hasLoss())
+        line += " loss=" + pythonFloatRepr(test.metrics.loss);
     emit(line);
     nlohmann::json j = {{"checkpoint", m_options.continueFrom},
                         {"epoch", checkpoint.epoch},
@@ -428,10 +431,12 @@ SplitResult Trainer::runSplit(const SplitPlan& split, int epoch, bool train)
                         opt->step();
                 tOptimizer += lap(t);
             }
-            lossValue = decoded.loss.item<double>();
+            // A run that trains nothing (Berrut) optimises no loss: none is reported.
+            lossValue = m_config.trainsNothing() ? std::numeric_limits<double>::quiet_NaN()
+                                                 : decoded.loss.item<double>();
         }
 
-        if (!std::isfinite(lossValue))
+        if (!std::isfinite(lossValue) && !m_config.trainsNothing())
             throw Error("the " + split.name + " loss became " + pythonFloatRepr(lossValue) + " in epoch "
                         + std::to_string(epoch) + ", batch " + std::to_string(bi + 1)
                         + "; stopped (the best checkpoint is kept). Try a lower learning rate.");

@@ -162,8 +162,8 @@ void ComparePlot::rebuildGraphs()
             const auto s = e.splits.find(splitName);
             if (s == e.splits.end())
                 continue;
-            if (metricName != "loss" && !s->second.accuracy.count(metricName))
-                continue;
+            if (metricName == "loss" ? !s->second.hasLoss() : !s->second.accuracy.count(metricName))
+                continue;      // e.g. a Berrut run, which computes no loss
             xs << e.epoch + 1; // epochs count from 1, as the result files' lines (issue 13, item 9)
             ys << s->second.value(metricName);
         }

@@ -89,6 +89,14 @@ LegendList* LivePlot::useLegendList()
 
 void LivePlot::setEmptyNote(const QString& text) { m_emptyNote = addEmptyNote(m_plot, text); }
 
+void LivePlot::setEmptyNoteText(const QString& text)
+{
+    if (!m_emptyNote || m_emptyNote->text() == text)
+        return;
+    m_emptyNote->setText(text);
+    m_throttle->request();
+}
+
 QString LivePlot::emptyNote() const { return shownEmptyNote(m_emptyNote); }
 
 void LivePlot::updateEmptyNote() { showEmptyNoteWhileEmpty(m_plot, m_emptyNote); }

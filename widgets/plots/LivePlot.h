@@ -104,8 +104,10 @@ protected:
     /// which series are listed (LegendList::setGraphs or refresh). Call once,
     /// by the constructor.
     LegendList* useLegendList();
-    /// The note for empty axes (see emptyNote()); set once, by the constructor.
+    /// The note for empty axes (see emptyNote()); set once, by the constructor ...
     void setEmptyNote(const QString& text);
+    /// ... and its text changed later, for a run that will draw nothing here.
+    void setEmptyNoteText(const QString& text);
 
 private:
     /// Shows the empty note exactly while no series has a point.

@@ -21,6 +21,17 @@ constexpr int kBatchSeries = 0;
 
 QString LossPlot::epochSeriesName(const QString& split) { return split + QStringLiteral(" loss"); }
 
+QString LossPlot::emptyText()
+{
+    return tr("No batch yet.\nThe loss is drawn batch by batch\nas a run trains, or open a run\nfrom the Runs tab.");
+}
+
+QString LossPlot::noLossText()
+{
+    return tr("No loss: this run trains nothing.\nA Berrut code's workers run the\nbase model as it is; its "
+              "accuracies\nare in the plot below.");
+}
+
 LossPlot::LossPlot(QWidget* parent)
     : LivePlot(parent)
     , m_smoothingSlider(new QSlider(Qt::Horizontal, this))
@@ -50,8 +61,7 @@ LossPlot::LossPlot(QWidget* parent)
     toolbar()->addWidget(m_smoothingLabel);
     toolbar()->addWidget(m_logCheck);
     finishToolbar();
-    setEmptyNote(
-        tr("No batch yet.\nThe loss is drawn batch by batch\nas a run trains, or open a run\nfrom the Runs tab."));
+    setEmptyNote(emptyText());
 
     interactor()->setFormatter([](const QCPGraph* graph, double key, double value) {
         // Per-batch points sit at fractional epochs; per-epoch ones at whole numbers.
@@ -127,6 +137,10 @@ void LossPlot::addBatch(const BatchStats& stats)
         return;
     const double fraction = stats.batches > 0 ? double(stats.batch) / double(stats.batches) : 0.0;
     const double x = stats.epoch + fraction;
+    if (std::isnan(stats.batchLoss)) {
+        noteNoLoss(); // nothing to draw, and the axes say why
+        return;
+    }
     append(m_series[kBatchSeries], x, stats.batchLoss);
     append(m_series[kBatchSeries + 1], x, stats.runningLoss);
     dataChanged();
@@ -135,9 +149,21 @@ void LossPlot::addBatch(const BatchStats& stats)
 void LossPlot::addEpoch(const EpochSummary& summary)
 {
     for (const auto& [split, metrics] : summary.splits)
-        if (Series* s = find(epochSeriesName(QString::fromStdString(split))))
-            append(*s, summary.epoch + 1, metrics.loss);
+        if (Series* s = find(epochSeriesName(QString::fromStdString(split)))) {
+            if (metrics.hasLoss())
+                append(*s, summary.epoch + 1, metrics.loss);
+            else
+                noteNoLoss();
+        }
     dataChanged();
+}
+
+void LossPlot::noteNoLoss()
+{
+    if (m_noLoss)
+        return;
+    m_noLoss = true;
+    setEmptyNoteText(noLossText());
 }
 
 void LossPlot::showRecord(const RunRecord& record)
@@ -157,6 +183,8 @@ void LossPlot::clear()
         s.graph->data()->clear();
     }
     m_emaStarted = false;
+    m_noLoss = false;
+    setEmptyNoteText(emptyText());
     resetView();
 }
 

@@ -17,6 +17,8 @@ namespace parity::gui {
 /// end of an epoch's batches and its epoch point line up.
 /// Batches of other splits are ignored (their epoch loss is plotted).
 /// Toolbar: smoothing (EMA over the batch loss), log scale, reset view.
+/// A run that trains nothing (a Berrut code) computes no loss (NaN): nothing
+/// is drawn, and the note on the empty axes says why (noLossText).
 class LossPlot : public LivePlot {
     Q_OBJECT
 public:
@@ -24,6 +26,10 @@ public:
     static constexpr const char* kRunningLoss = "train running loss";
     /// Name of the per-epoch series of `split` ("train loss", ...).
     static QString epochSeriesName(const QString& split);
+    /// The empty axes' note before any batch ...
+    static QString emptyText();
+    /// ... and for a run that computes no loss.
+    static QString noLossText();
 
     explicit LossPlot(QWidget* parent = nullptr);
     ~LossPlot() override;
@@ -45,6 +51,7 @@ protected:
     void fitAxes() override;
 
 private:
+    void noteNoLoss();
     /// The values as they came, so smoothing and log scale can be redone.
     struct Series {
         QCPGraph* graph = nullptr;
@@ -69,6 +76,7 @@ private:
     bool m_logScale = false;
     double m_ema = 0;
     bool m_emaStarted = false;
+    bool m_noLoss = false; ///< the run computes no loss (NaN: it trains nothing)
 };
 
 } // namespace parity::gui

@@ -6,6 +6,8 @@
 #include <QProgressBar>
 #include <QVBoxLayout>
 
+#include <cmath>
+
 namespace parity::gui {
 
 ProgressPanel::ProgressPanel(QWidget* parent)
@@ -72,9 +74,11 @@ void ProgressPanel::refresh()
         const double left = (m_numEpochs - s.epoch - inEpoch) * m_epochSeconds;
         eta = QString::fromStdString(parity::formatClock(left));
     }
-    m_label->setText(tr("%1 groups/s · loss %2 · top-1 %3 · %4 left")
+    // A run that trains nothing (Berrut) computes no loss (NaN): none is shown.
+    const QString loss = std::isnan(s.runningLoss) ? QString() : tr(" · loss %1").arg(s.runningLoss, 0, 'g', 5);
+    m_label->setText(tr("%1 groups/s%2 · top-1 %3 · %4 left")
                          .arg(s.groupsPerSecond, 0, 'f', 0)
-                         .arg(s.runningLoss, 0, 'g', 5)
+                         .arg(loss)
                          .arg(s.runningTop1, 0, 'f', 4)
                          .arg(eta));
 }

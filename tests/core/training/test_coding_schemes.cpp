@@ -257,6 +257,18 @@ TEST(CodingSchemes, BerrutEvaluatesOnceWithZeroEpochsAndTrainsNothing)
     const Checkpoint c = Checkpoint::load(dir + "/current.pth");
     EXPECT_FALSE(c.tensors.count("parity_model"));
     EXPECT_FALSE(c.tensors.count("opt"));
+    // ... and no loss was computed, so none is recorded: metrics.csv says nan
+    // (it said 0.0), there is no <split>_loss.txt, and the loss reads back
+    // as absent.
+    const auto csv = linesOf(dir + "/metrics.csv");
+    ASSERT_GT(csv.size(), 1u);
+    EXPECT_EQ(csv[0].rfind("epoch,split,erased,loss,", 0), 0u) << csv[0];
+    for (size_t i = 1; i < csv.size(); ++i)
+        EXPECT_NE(csv[i].find(",nan,"), std::string::npos) << csv[i];
+    for (const char* split : {"train", "val", "test"})
+        EXPECT_FALSE(fs::exists(dir + "/" + split + "_loss.txt")) << split;
+    for (const auto& [split, metrics] : run.epochs.back().splits)
+        EXPECT_FALSE(metrics.hasLoss()) << split;
 }
 
 TEST(CodingSchemes, ManyPatternsAreSampledOnceFromTheSeed)

@@ -11,6 +11,7 @@
 #include <QtTest>
 
 #include <cmath>
+#include <limits>
 
 using parity::gui::LossPlot;
 
@@ -61,6 +62,7 @@ private Q_SLOTS:
     void showRecordShowsEpochs();
     void clearEmpties();
     void emptyAxesSaySo();
+    void aRunWithoutALossSaysSo();
     void hoverReadout();
     void userZoomStopsFollowing();
     void exportImage_data();
@@ -261,6 +263,34 @@ void LossPlotTest::clearEmpties()
 // An empty plot said nothing and spanned epochs 0 to 5 (QCustomPlot's
 // default) beside an accuracy plot at epoch 1: it now says what will appear
 // and spans one epoch, until the first point and again after clear().
+// A Berrut run trains nothing and computes no loss (NaN). The plot drew a
+// flat line at 0 on axes from -4e-5 to 4e-5; now it draws nothing and says why.
+void LossPlotTest::aRunWithoutALossSaysSo()
+{
+    LossPlot plot;
+    plot.resize(800, 400);
+    plot.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&plot));
+    const double none = std::numeric_limits<double>::quiet_NaN();
+    parity::BatchStats b = batch(0, 1, 10, none);
+    b.runningLoss = none;
+    plot.addBatch(b);
+    plot.addEpoch(epoch(0, none, none, none));
+    plot.redrawNow();
+    for (const QString& name : plot.seriesNames())
+        QCOMPARE(plot.pointCount(name), 0);
+    QVERIFY2(plot.emptyNote().startsWith("No loss: this run trains nothing."), qPrintable(plot.emptyNote()));
+    QCOMPARE(plot.customPlot()->yAxis->range(), QCPRange(0, 1));
+    // A run loaded after it has its loss again, and the first note comes back with clear().
+    plot.clear();
+    plot.redrawNow();
+    QVERIFY2(plot.emptyNote().startsWith("No batch yet."), qPrintable(plot.emptyNote()));
+    plot.addEpoch(epoch(0, 1.5, 1.6, 1.7));
+    plot.redrawNow();
+    QCOMPARE(plot.pointCount("val loss"), 1);
+    QCOMPARE(plot.emptyNote(), QString());
+}
+
 void LossPlotTest::emptyAxesSaySo()
 {
     LossPlot plot;

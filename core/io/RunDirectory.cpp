@@ -491,13 +491,16 @@ void RunDirectory::readOriginalTextFiles(RunContents* run) const
     for (size_t e = 0; e < epochCount; ++e) {
         EpochSummary summary;
         summary.epoch = int(e);
-        for (const auto& [split, metrics] : values)
+        for (const auto& [split, metrics] : values) {
+            // No <split>_loss.txt (a run that trains nothing writes none): no loss.
+            summary.splits[split].loss = std::numeric_limits<double>::quiet_NaN();
             for (const auto& [metric, column] : metrics) {
                 if (metric == "loss")
                     summary.splits[split].loss = column[e];
                 else
                     summary.splits[split].accuracy[metric] = column[e];
             }
+        }
         run->epochs.push_back(summary);
     }
 }

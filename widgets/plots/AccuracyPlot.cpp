@@ -340,7 +340,7 @@ void AccuracyPlot::rebuildTopN()
         for (const EpochSummary& epoch : m_epochs)
             addPoint(s, epoch);
     }
-    interactor()->hideReadout();
+    applyFilters(); // the legend's rows say the new n (they hold the names as listed)
 }
 
 void AccuracyPlot::setBaseAccuracies(const std::vector<BaseAccuracy>& accuracies)

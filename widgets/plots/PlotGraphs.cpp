@@ -4,6 +4,7 @@
 
 #include <QAbstractScrollArea>
 #include <QCoreApplication>
+#include <QWheelEvent>
 
 namespace parity::gui {
 
@@ -124,7 +125,13 @@ public:
             return false;
         for (QWidget* w = m_plot->parentWidget(); w; w = w->parentWidget())
             if (auto* area = qobject_cast<QAbstractScrollArea*>(w)) {
-                QCoreApplication::sendEvent(area->viewport(), event);
+                const auto* wheel = static_cast<QWheelEvent*>(event);
+                QWidget* viewport = area->viewport();
+                QWheelEvent there(viewport->mapFromGlobal(wheel->globalPosition()), wheel->globalPosition(),
+                                  wheel->pixelDelta(), wheel->angleDelta(), wheel->buttons(), wheel->modifiers(),
+                                  wheel->phase(), wheel->inverted(), wheel->source(), wheel->pointingDevice());
+                QCoreApplication::sendEvent(viewport, &there);
+                event->setAccepted(there.isAccepted());
                 return true;
             }
         event->ignore();

@@ -177,6 +177,8 @@ TEST(RunDirectory, OriginalLayoutAndBrokenFilesAreClearErrors)
     ASSERT_EQ(run.epochs.size(), 2u);
     EXPECT_EQ(run.epochs[1].splits.at("train").loss, 1.25);
     EXPECT_EQ(run.bestValReconstructionTop1, 0.75);
+    // A split without a loss file has no loss (a run that trains nothing), not 0.
+    EXPECT_FALSE(run.epochs[1].splits.at("val").hasLoss());
 
     std::ofstream(dir + "/train_loss.txt") << "1.5\nabc\n";
     std::string error = errorOf([&] { RunDirectory(dir).read(); });

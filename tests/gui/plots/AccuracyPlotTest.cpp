@@ -421,9 +421,14 @@ void AccuracyPlotTest::topNChoices()
     QCOMPARE(combo->count(), 3);
     QCOMPARE(combo->currentText(), QStringLiteral("5"));
 
+    plot.setShown("top-n", true);
+    QVERIFY(rowOf(plot, "val overall top-5") >= 0);
     combo->setCurrentIndex(combo->findText("10"));
     QCOMPARE(plot.topN(), 10);
     QCOMPARE(plot.pointCount("val overall top-5"), -1); // renamed
+    // ... in the legend's rows too (they hold the names as listed).
+    QCOMPARE(rowOf(plot, "val overall top-5"), -1);
+    QVERIFY(rowOf(plot, "val overall top-10") >= 0);
     QCOMPARE(plot.pointCount("val overall top-10"), 1);
     QCOMPARE(plot.series("val overall top-10")->data()->at(0)->value, accuracyOf("val", "overall", 10, 0));
     plot.addEpoch(epoch(1));

@@ -231,8 +231,7 @@ struct ReconstructionInspector::Impl {
         cache.parity = decoded.parityQuery.reshape({groups, decoded.parityQuery.size(1), -1}).contiguous();
         cache.parityOutput = decoded.parityOutput.contiguous();
         cache.baseRows = baseOut;
-        cache.loss = config.trainsNothing() ? std::numeric_limits<double>::quiet_NaN() // no loss (Berrut)
-                                            : decoded.loss.item<double>();
+        cache.loss = decoded.loss.item<double>(); // NaN for a run that trains nothing
         cache.hits.assign(size_t(n), 0);
         SplitScorer(*dataset, set).add(cache.reconstructed, idx, n, baseOut, cache.loss, cache.hits.data());
         return cache;

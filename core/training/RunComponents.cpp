@@ -13,6 +13,7 @@
 #include <torch/utils.h>
 
 #include <algorithm>
+#include <limits>
 #include <filesystem>
 #include <optional>
 #include <utility>
@@ -341,7 +342,9 @@ DecodedBatch RunComponents::decode(const at::Tensor& queries, const at::Tensor& 
         out.parityOutput = at::cat(each, 1);
     }
     if (m_config.trainsNothing()) {
-        out.loss = at::zeros({}, at::kFloat);
+        // Nothing is optimised (Berrut), so there is no loss: NaN says so to
+        // every reader (SplitMetrics::hasLoss), where a 0 claimed a measurement.
+        out.loss = at::full({}, std::numeric_limits<float>::quiet_NaN(), at::kFloat);
     } else if (!m_config.trainDecoder) {
         // MSE summed over the r parities, each against its combination of the base outputs.
         if (m_config.r == 1) {

@@ -431,12 +431,10 @@ SplitResult Trainer::runSplit(const SplitPlan& split, int epoch, bool train)
                         opt->step();
                 tOptimizer += lap(t);
             }
-            // A run that trains nothing (Berrut) optimises no loss: none is reported.
-            lossValue = m_config.trainsNothing() ? std::numeric_limits<double>::quiet_NaN()
-                                                 : decoded.loss.item<double>();
+            lossValue = decoded.loss.item<double>(); // NaN for a run that trains nothing (no loss)
         }
 
-        if (!std::isfinite(lossValue) && !m_config.trainsNothing())
+        if (!std::isfinite(lossValue) && !m_config.trainsNothing()) // its NaN is no divergence
             throw Error("the " + split.name + " loss became " + pythonFloatRepr(lossValue) + " in epoch "
                         + std::to_string(epoch) + ", batch " + std::to_string(bi + 1)
                         + "; stopped (the best checkpoint is kept). Try a lower learning rate.");

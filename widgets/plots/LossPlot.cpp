@@ -158,13 +158,7 @@ void LossPlot::addEpoch(const EpochSummary& summary)
     dataChanged();
 }
 
-void LossPlot::noteNoLoss()
-{
-    if (m_noLoss)
-        return;
-    m_noLoss = true;
-    setEmptyNoteText(noLossText());
-}
+void LossPlot::noteNoLoss() { setEmptyNoteText(noLossText()); }
 
 void LossPlot::showRecord(const RunRecord& record)
 {
@@ -183,7 +177,6 @@ void LossPlot::clear()
         s.graph->data()->clear();
     }
     m_emaStarted = false;
-    m_noLoss = false;
     setEmptyNoteText(emptyText());
     resetView();
 }

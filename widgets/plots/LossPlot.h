@@ -76,7 +76,6 @@ private:
     bool m_logScale = false;
     double m_ema = 0;
     bool m_emaStarted = false;
-    bool m_noLoss = false; ///< the run computes no loss (NaN: it trains nothing)
 };
 
 } // namespace parity::gui

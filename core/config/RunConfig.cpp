@@ -131,8 +131,10 @@ std::string RunConfig::shortTitle() const
 {
     const char* dot = " \u00b7 ";
     return dataset + dot + model + dot + "k=" + std::to_string(k) + (r != 1 ? " r=" + std::to_string(r) : "") + dot
-           + shortName(encoderClass, "Encoder") + "/" + shortName(decoderClass, "Decoder") + dot
-           + shortName(lossClass, "Loss");
+           + shortName(encoderClass, "Encoder") + "/"
+           + shortName(decoderClass, "Decoder")
+           // A code that trains nothing (Berrut) uses no loss: a title that named one would say it did.
+           + (trainsNothing() ? "" : dot + shortName(lossClass, "Loss"));
 }
 
 nlohmann::json RunConfig::toJson() const

@@ -183,7 +183,8 @@ void ComparePlot::resetView()
 {
     // Fitted by hand: QCustomPlot's rescale makes odd ranges for a single
     // point (a one-epoch run).
-    QCPRange keys(0, 1), values(0, 1);
+    // Without a run: around epoch 1, the first there is (epochs count from 1).
+    QCPRange keys(1, 1), values(0, 1);
     visibleDataRange(m_plot, &keys, &values);
     const double margin = values.size() > 0 ? 0.05 * values.size() : qMax(0.05, 0.05 * qAbs(values.lower));
     m_plot->xAxis->setRange(keys.lower - 0.5, keys.upper + 0.5);

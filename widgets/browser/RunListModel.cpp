@@ -481,9 +481,12 @@ QVariant RunListModel::headerData(int section, Qt::Orientation orientation, int 
     // Short titles, so that the table fits at 1280x800 with the Job column;
     // the tooltip says what a short one means.
     if (role == Qt::ToolTipRole && section == BestValColumn)
-        return tr("The best validation reconstruction top-1 of the run's epochs: how often the prediction the "
-                  "decoder rebuilds for an unavailable query agrees with the base model's own (the same top "
-                  "class; boxes: IoU >= 0.75 with the base model's box)");
+        return tr(
+            "The best validation reconstruction top-1 of the run's epochs: how often the prediction the "
+            "decoder rebuilds for an unavailable query agrees with the base model's own (the same top "
+            "class; boxes: IoU >= 0.75 with the base model's box). Where a run measures several numbers of missing "
+            "predictions (r > 1, a Berrut code), this is the figure with one missing (e = 1), as the "
+            "original's files keep it");
     if (role == Qt::ToolTipRole && section == UpdatedColumn)
         return tr("When the run last wrote its record, in this computer's time");
     if (role != Qt::DisplayRole)

@@ -560,8 +560,25 @@ void ExperimentForm::deriveTrainFlags()
                                          : tr("%1 has nothing to learn").arg(m_decoder->currentText()));
     m_trainParity->setToolTip(tr("Train the parity model (off: it stays a copy of the base model, the learned "
                                  "mode of docs/BEHAVIOUR.md §5)"));
-    // Only a parity model that is not trained has statistics to keep.
-    m_freezeParityBn->setEnabled(!m_trainParity->isChecked());
+    // A code that trains nothing (Berrut) computes no loss and takes no
+    // step: the fields only training reads are greyed out and say why.
+    const bool trainsNothing = !encLearns && !decLearns && !m_trainParity->isChecked();
+    const QString idle = tr("Nothing is trained (%1 and %2 have nothing to learn, the parity model is the base model)")
+                             .arg(m_encoder->currentText(), m_decoder->currentText());
+    m_loss->setEnabled(!trainsNothing);
+    m_loss->setToolTip(trainsNothing ? tr("%1: no loss is computed. Its name still names the run's folder.").arg(idle)
+                                     : QString());
+    for (QDoubleSpinBox* s : {m_lr, m_weightDecay}) {
+        s->setEnabled(!trainsNothing);
+        s->setToolTip(trainsNothing ? tr("%1: no optimiser step is taken.").arg(idle) : QString());
+    }
+    m_epochs->setToolTip(trainsNothing ? tr("%1: each epoch evaluates the code once more, over that epoch's group "
+                                            "order; 0 evaluates once.")
+                                             .arg(idle)
+                                       : QString());
+    // Only a parity model that is not trained has statistics to keep, and
+    // only one that is run in training mode on the train split.
+    m_freezeParityBn->setEnabled(!m_trainParity->isChecked() && !trainsNothing);
 }
 
 parity::RunConfig ExperimentForm::withChoice(const parity::RunConfig& base, const QString& field,

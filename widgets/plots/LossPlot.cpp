@@ -158,7 +158,12 @@ void LossPlot::addEpoch(const EpochSummary& summary)
     dataChanged();
 }
 
-void LossPlot::noteNoLoss() { setEmptyNoteText(noLossText()); }
+void LossPlot::noteNoLoss()
+{
+    setEmptyNoteText(noLossText());
+    // Its series stay empty for good: a legend of them would list lines that never come.
+    customPlot()->legend->setVisible(false);
+}
 
 void LossPlot::showRecord(const RunRecord& record)
 {
@@ -178,6 +183,7 @@ void LossPlot::clear()
     }
     m_emaStarted = false;
     setEmptyNoteText(emptyText());
+    customPlot()->legend->setVisible(true);
     resetView();
 }
 

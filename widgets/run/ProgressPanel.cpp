@@ -21,6 +21,10 @@ ProgressPanel::ProgressPanel(QWidget* parent)
     m_bar->setTextVisible(true);
     m_label->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_label->setWordWrap(true); // a long message wraps; it never widens the panel
+    // Two lines are kept for it, as long as the running line is in the narrow
+    // panel: the buttons and the queue above do not move as the text changes.
+    m_label->setAlignment(Qt::AlignLeft | Qt::AlignTop);
+    m_label->setMinimumHeight(2 * m_label->fontMetrics().lineSpacing());
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_bar);

@@ -592,6 +592,13 @@ TEST(RunConfig, ShortTitleNamesTheRunsChoices)
         "enc_dec_types": [["coders.mlp.MLPEncoder", "coders.mlp.MLPDecoder"]]})");
     const RunConfig learned = SweepConfig::fromJson(j, "t.json").runs().front();
     EXPECT_EQ(learned.shortTitle(), "mnist \u00b7 base-mlp \u00b7 k=4 \u00b7 MLP/MLP \u00b7 CE");
+    // A Berrut code trains nothing, so no loss is named.
+    j["enc_dec_types"] = json::array({json::array({"coders.berrut.BerrutEncoder", "coders.berrut.BerrutDecoder"})});
+    j["train_encoder"] = j["train_decoder"] = j["train_parity_model"] = false;
+    j["ec_r"] = {2};
+    j["losses"] = {"torch.nn.MSELoss"};
+    const RunConfig berrut = SweepConfig::fromJson(j, "t.json").runs().front();
+    EXPECT_EQ(berrut.shortTitle(), "mnist \u00b7 base-mlp \u00b7 k=4 r=2 \u00b7 Berrut/Berrut");
 }
 
 // Issue 13, item 11: paths in a config file are relative to its folder;

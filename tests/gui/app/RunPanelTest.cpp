@@ -4,6 +4,7 @@
 #include "RunController.h"
 #include "RunPanel.h"
 #include "form/ExperimentForm.h"
+#include "run/ProgressPanel.h"
 #include "slurm/SlurmSubmitDialog.h"
 #include "slurm/SlurmSweep.h"
 
@@ -129,6 +130,32 @@ private Q_SLOTS:
         panel.form()->findChild<QSpinBox*>(QStringLiteral("num_epoch"))->setValue(4);
         QCOMPARE(controller.queue()->entry(1).request.config.numEpochs, 4);
         QCOMPARE(controller.queue()->entry(0).request.config.numEpochs, 1);
+    }
+
+    // Walkthrough: Start and the queue moved up a line when the status under
+    // them grew from "Idle" to the running line, and back at the end.
+    void theButtonsStayPutAsTheStatusChanges()
+    {
+        RunController controller;
+        RunPanel panel(&controller);
+        panel.resize(340, 700); // the narrow panel of 1280x800
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        auto* start = panel.findChild<QPushButton*>(QStringLiteral("start"));
+        auto* queue = panel.findChild<QListView*>(QStringLiteral("queue"));
+        auto* text = panel.progress()->findChild<QLabel*>(QStringLiteral("progress_text"));
+        QCoreApplication::processEvents();
+        const QPoint startAt = start->mapTo(&panel, QPoint(0, 0));
+        const int queueHeight = queue->height();
+        for (const QString& status :
+             {QStringLiteral("21807 groups/s · loss 0.0012345 · top-1 0.9289 · 00:01:23 left"),
+              QStringLiteral("Finished. The settings were edited since."), QStringLiteral("Idle")}) {
+            panel.progress()->showIdle(status);
+            QCoreApplication::processEvents();
+            QVERIFY2(text->heightForWidth(text->width()) <= text->height(), qPrintable(status)); // all of it shown
+            QCOMPARE(start->mapTo(&panel, QPoint(0, 0)), startAt);
+            QCOMPARE(queue->height(), queueHeight);
+        }
     }
 
     void aBadConfigChangesNothing()

@@ -195,6 +195,9 @@ private Q_SLOTS:
         QCOMPARE(plot.graphCount(), 0);
         QVERIFY(!plot.plot()->legend->visible()); // issue 13, item 12: no empty legend
         plot.resetView();
+        // No epoch 0 or below on the empty axes: epochs count from 1.
+        QCOMPARE(plot.plot()->xAxis->range(), QCPRange(0.5, 1.5));
+        QCOMPARE(plot.plot()->yAxis->range().lower, -0.05);
     }
 };
 

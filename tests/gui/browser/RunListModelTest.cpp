@@ -346,6 +346,10 @@ private Q_SLOTS:
         QVERIFY(model.headerData(RunListModel::BestValColumn, Qt::Horizontal, Qt::ToolTipRole)
                     .toString()
                     .contains("reconstruction top-1"));
+        // Which of several erased counts it is (a Berrut or r = 2 run has e = 0, 1, 2).
+        QVERIFY(model.headerData(RunListModel::BestValColumn, Qt::Horizontal, Qt::ToolTipRole)
+                    .toString()
+                    .contains("(e = 1)"));
     }
 
     // Issue 16, item 4: runs submitted to Slurm show their task's state in

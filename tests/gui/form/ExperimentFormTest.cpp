@@ -172,11 +172,27 @@ private Q_SLOTS:
         parity::RunConfig c = form.config();
         QCOMPARE(c.decoderClass, kBerrutDec.toStdString());
         QVERIFY(!c.trainParityModel && !c.trainEncoder && !c.trainDecoder);
+        // What only training reads is greyed out and says why; the loss
+        // keeps its value (it names the run's folder).
+        const QStringList trainingOnly{QStringLiteral("loss"), QStringLiteral("lr"), QStringLiteral("weight_decay"),
+                                       QStringLiteral("freeze_parity_bn")};
+        for (const QString& name : trainingOnly) {
+            auto* field = form.findChild<QWidget*>(name);
+            QVERIFY2(field && !field->isEnabled(), qPrintable(name));
+        }
+        QVERIFY(form.findChild<QWidget*>(QStringLiteral("loss"))->toolTip().contains(QStringLiteral("no loss")));
+        QVERIFY(
+            form.findChild<QWidget*>(QStringLiteral("lr"))->toolTip().contains(QStringLiteral("Nothing is trained")));
+        QVERIFY(form.findChild<QWidget*>(QStringLiteral("num_epoch"))->isEnabled());
 
         encoder->setCurrentIndex(encoder->findData(kAdd));
         QCOMPARE(decoder->currentData().toString(), kSub);
         QVERIFY(parity->isChecked());
         QVERIFY(form.isValid());
+        for (const QString& name : {QStringLiteral("loss"), QStringLiteral("lr"), QStringLiteral("weight_decay")}) {
+            auto* field = form.findChild<QWidget*>(name);
+            QVERIFY2(field->isEnabled() && field->toolTip().isEmpty(), qPrintable(name));
+        }
 
         decoder->setCurrentIndex(decoder->findData(kBerrutDec));
         QCOMPARE(encoder->currentData().toString(), kBerrutEnc);

@@ -281,10 +281,12 @@ void LossPlotTest::aRunWithoutALossSaysSo()
         QCOMPARE(plot.pointCount(name), 0);
     QVERIFY2(plot.emptyNote().startsWith("No loss: this run trains nothing."), qPrintable(plot.emptyNote()));
     QCOMPARE(plot.customPlot()->yAxis->range(), QCPRange(0, 1));
+    QVERIFY2(!plot.customPlot()->legend->visible(), "a legend of series that never come");
     // A run loaded after it has its loss again, and the first note comes back with clear().
     plot.clear();
     plot.redrawNow();
     QVERIFY2(plot.emptyNote().startsWith("No batch yet."), qPrintable(plot.emptyNote()));
+    QVERIFY(plot.customPlot()->legend->visible());
     plot.addEpoch(epoch(0, 1.5, 1.6, 1.7));
     plot.redrawNow();
     QCOMPARE(plot.pointCount("val loss"), 1);

@@ -1,5 +1,6 @@
 #include "MainWindow.h"
 #include "ScriptedSession.h"
+#include "common/ToolTips.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -15,6 +16,7 @@ int main(int argc, char** argv)
     QApplication::setApplicationDisplayName(QStringLiteral("Parity Workbench"));
     QApplication::setApplicationVersion(QStringLiteral(PARITY_VERSION));
     QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/parity-workbench.png")));
+    parity::gui::wrapLongToolTips(&app);
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Train parity models: configure, run, watch, inspect, compare."));

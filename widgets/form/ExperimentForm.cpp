@@ -220,10 +220,7 @@ void ExperimentForm::build()
     m_valSize->setSpecialValueText(tr("none (localization)"));
     // Short: a checkbox's text sets the narrow form's minimum width.
     m_freezeParityBn = named(new QCheckBox(tr("frozen: base model's statistics")), "freeze_parity_bn");
-    m_freezeParityBn->setToolTip(
-        tr("When the parity model is not trained, the original still runs it in training mode on the train split: "
-           "BatchNorm uses batch statistics and updates its running statistics (the default here too). Tick to keep "
-           "it in eval mode with the base model's statistics (docs/DIFFERENCES.md)."));
+    m_freezeParityBn->setToolTip(freezeParityBnToolTip());
     m_seed = named(new SeedSpinBox, "seed"); // 0 to 2^64 - 1, as the config file takes it
     m_threads = named(new QSpinBox, "threads");
     m_threads->setRange(0, 1024);
@@ -579,6 +576,16 @@ void ExperimentForm::deriveTrainFlags()
     // Only a parity model that is not trained has statistics to keep, and
     // only one that is run in training mode on the train split.
     m_freezeParityBn->setEnabled(!m_trainParity->isChecked() && !trainsNothing);
+    m_freezeParityBn->setToolTip(trainsNothing
+                                     ? tr("%1: the base model runs in eval mode with its own statistics.").arg(idle)
+                                     : freezeParityBnToolTip());
+}
+
+QString ExperimentForm::freezeParityBnToolTip()
+{
+    return tr("When the parity model is not trained, the original still runs it in training mode on the train split: "
+              "BatchNorm uses batch statistics and updates its running statistics (the default here too). Tick to keep "
+              "it in eval mode with the base model's statistics (docs/DIFFERENCES.md).");
 }
 
 parity::RunConfig ExperimentForm::withChoice(const parity::RunConfig& base, const QString& field,

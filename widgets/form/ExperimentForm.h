@@ -71,6 +71,7 @@ private:
     void onEdited();
     void refreshRules();
     void deriveTrainFlags();
+    static QString freezeParityBnToolTip();
     /// After the user chose an encoder (or a decoder): the Berrut pair's
     /// other half follows, and the parity model's training with it.
     void followBerrutPair(bool encoderChosen);

@@ -1,5 +1,6 @@
 #include "plots/LossPlot.h"
 #include "common/FlowLayout.h"
+#include "common/PlotLegend.h"
 
 #include "plots/PlotInteractor.h"
 #include "plots/QcpInclude.h"
@@ -161,8 +162,12 @@ void LossPlot::addEpoch(const EpochSummary& summary)
 void LossPlot::noteNoLoss()
 {
     setEmptyNoteText(noLossText());
-    // Its series stay empty for good: a legend of them would list lines that never come.
-    customPlot()->legend->setVisible(false);
+    // Its series stay empty for good: a legend of them would list lines that
+    // never come. Out of the layout too, or its column stays an empty strip.
+    QCustomPlot* plot = customPlot();
+    if (plot->legend->layout())
+        detachLegend(plot);
+    plot->legend->setVisible(false);
 }
 
 void LossPlot::showRecord(const RunRecord& record)
@@ -183,6 +188,8 @@ void LossPlot::clear()
     }
     m_emaStarted = false;
     setEmptyNoteText(emptyText());
+    if (!customPlot()->legend->layout())
+        placeLegendBeside(customPlot());
     customPlot()->legend->setVisible(true);
     resetView();
 }

@@ -3,6 +3,7 @@
 #include "form/ExperimentForm.h"
 
 #include "common/SeedSpinBox.h"
+#include "common/ToolTips.h"
 
 #include "support/TinyDataset.h"
 
@@ -19,6 +20,8 @@
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QTest>
+#include <QTextDocument>
+#include <QToolTip>
 
 using parity::gui::ExperimentForm;
 
@@ -184,6 +187,9 @@ private Q_SLOTS:
         QVERIFY(
             form.findChild<QWidget*>(QStringLiteral("lr"))->toolTip().contains(QStringLiteral("Nothing is trained")));
         QVERIFY(form.findChild<QWidget*>(QStringLiteral("num_epoch"))->isEnabled());
+        QVERIFY(form.findChild<QWidget*>(QStringLiteral("freeze_parity_bn"))
+                    ->toolTip()
+                    .contains(QStringLiteral("Nothing is trained")));
 
         encoder->setCurrentIndex(encoder->findData(kAdd));
         QCOMPARE(decoder->currentData().toString(), kSub);
@@ -202,6 +208,41 @@ private Q_SLOTS:
         QCOMPARE(encoder->currentData().toString(), kAdd);
         QVERIFY(parity->isChecked());
         QVERIFY(form.isValid());
+    }
+
+    // Walkthrough: a field's long tooltip was one line of ~1700 px at
+    // 1920x1080. The workbench wraps it; a short one is shown as it is.
+    void aLongToolTipIsShownWrapped()
+    {
+        parity::gui::wrapLongToolTips(QCoreApplication::instance());
+        parity::gui::wrapLongToolTips(QCoreApplication::instance()); // once is enough, twice does no harm
+        ExperimentForm form;
+        form.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&form));
+        auto tipFor = [](QWidget* w) {
+            QToolTip::hideText();
+            QHelpEvent help(QEvent::ToolTip, QPoint(2, 2), w->mapToGlobal(QPoint(2, 2)));
+            QCoreApplication::sendEvent(w, &help);
+            return QToolTip::text();
+        };
+        auto* bn = form.findChild<QWidget*>(QStringLiteral("freeze_parity_bn"));
+        QVERIFY(bn->toolTip().size() > 200);
+        QCOMPARE(tipFor(bn), parity::gui::wrappedToolTip(bn->toolTip()));
+        QVERIFY(Qt::mightBeRichText(QToolTip::text()));
+        QWidget* label = nullptr;
+        for (QWidget* w : QApplication::topLevelWidgets())
+            if (w->objectName() == QLatin1String("qtooltip_label") && w->isVisible())
+                label = w;
+        QVERIFY(label);
+        const int chars = label->width() / label->fontMetrics().averageCharWidth();
+        QVERIFY2(chars > 40 && chars < 90,
+                 qPrintable(QString::number(chars)));                 // neither a narrow column nor a wide line
+        QVERIFY(label->height() > 2 * label->fontMetrics().height()); // wrapped: several lines
+        auto* batch = form.findChild<QWidget*>(QStringLiteral("batch_size"));
+        QCOMPARE(tipFor(batch), batch->toolTip());
+        QVERIFY(
+            parity::gui::wrappedToolTip(QStringLiteral("a < b\nc")).contains(QStringLiteral(">a &lt; b<br>c</td>")));
+        QToolTip::hideText();
     }
 
     void choiceRules()

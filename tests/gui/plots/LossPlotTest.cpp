@@ -274,9 +274,14 @@ void LossPlotTest::aRunWithoutALossSaysSo()
     const double none = std::numeric_limits<double>::quiet_NaN();
     parity::BatchStats b = batch(0, 1, 10, none);
     b.runningLoss = none;
+    plot.redrawNow();
+    const int axesWidth = plot.customPlot()->axisRect()->width();
     plot.addBatch(b);
     plot.addEpoch(epoch(0, none, none, none));
     plot.redrawNow();
+    // The legend's column goes with it: no empty strip beside the axes.
+    QVERIFY2(plot.customPlot()->axisRect()->width() > axesWidth + 60,
+             qPrintable(QStringLiteral("%1 -> %2 px").arg(axesWidth).arg(plot.customPlot()->axisRect()->width())));
     for (const QString& name : plot.seriesNames())
         QCOMPARE(plot.pointCount(name), 0);
     QVERIFY2(plot.emptyNote().startsWith("No loss: this run trains nothing."), qPrintable(plot.emptyNote()));
@@ -287,6 +292,7 @@ void LossPlotTest::aRunWithoutALossSaysSo()
     plot.redrawNow();
     QVERIFY2(plot.emptyNote().startsWith("No batch yet."), qPrintable(plot.emptyNote()));
     QVERIFY(plot.customPlot()->legend->visible());
+    QCOMPARE(plot.customPlot()->axisRect()->width(), axesWidth);
     plot.addEpoch(epoch(0, 1.5, 1.6, 1.7));
     plot.redrawNow();
     QCOMPARE(plot.pointCount("val loss"), 1);

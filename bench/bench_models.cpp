@@ -82,11 +82,43 @@ public:
     double trainSeconds = 0;
     int64_t trainGroups = 0;
     std::map<std::string, double> phases; ///< where the training pass spent its time
+    /// Where the start-up went: each stage the Trainer reports, from its
+    /// first to its last report, and the base model's accuracies.
+    struct Stage {
+        std::string name;
+        double from = 0, to = 0;
+    };
+    std::vector<Stage> stages;
 
+    double now() const { return std::chrono::duration<double>(Clock::now() - start).count(); }
+    void progress(const std::string& stage, int64_t, int64_t) override
+    {
+        // "Preparing train split" etc. are one stage; a Reading stage reports 0/1 and 1/1.
+        const std::string name = stage.rfind("Preparing", 0) == 0 ? "preparing" : stage;
+        if (stages.empty() || stages.back().name != name)
+            stages.push_back({name, now(), now()});
+        stages.back().to = now();
+    }
+    void baseModelEvaluated(const std::vector<parity::BaseAccuracy>&) override
+    {
+        stages.push_back({"base accuracies", now(), now()});
+    }
     void batchFinished(const parity::BatchStats& s) override
     {
         if (startup < 0)
-            startup = std::chrono::duration<double>(Clock::now() - start).count() - s.elapsedSeconds;
+            startup = now() - s.elapsedSeconds;
+    }
+    /// "read 0.00-0.41, preparing 0.52-3.01, ..., first batch 3.20" (seconds from the Trainer's start).
+    std::string startupParts() const
+    {
+        std::string out;
+        char buf[96];
+        for (const Stage& st : stages) {
+            std::snprintf(buf, sizeof buf, "%s %.2f-%.2f, ", st.name.c_str(), st.from, st.to);
+            out += buf;
+        }
+        std::snprintf(buf, sizeof buf, "first batch %.2f", startup);
+        return out + buf;
     }
     void splitFinished(const parity::SplitResult& r) override
     {
@@ -270,6 +302,7 @@ OurRun runOurs(const Case& c, const fs::path& root, const std::string& weights, 
                 "%.0f MB written\n",
                 label.c_str(), (long long)timing.trainGroups, timing.trainSeconds, phases.c_str(), (long long)c.samples,
                 timing.startup, double(written) / 1e6);
+    std::printf("    start-up (s from the Trainer's start): %s\n", timing.startupParts().c_str());
     std::fflush(stdout);
     return {double(timing.trainGroups) / timing.trainSeconds, double(c.samples) / timing.startup, timing.trainGroups};
 }

@@ -25,6 +25,10 @@ if [ "${PARITY_SKIP_CORE_ONLY:-0}" != 1 ]; then
     # PARITY_CORE_ONLY_TESTS=all builds and runs the whole core suite again
     # (the Slurm tests, a cluster each, still left out).
     core_tests=${PARITY_CORE_ONLY_TESTS:-programs}
+    if [ "$core_tests" != all ] && [ "$core_tests" != programs ]; then
+        echo "test.sh: PARITY_CORE_ONLY_TESTS must be all or programs, not '$core_tests'" >&2
+        exit 2
+    fi
     parity_build build-core -DPARITY_BUILD_GUI=OFF -DPARITY_BUILD_TESTS=ON -DPARITY_BUILD_BENCH=OFF \
                             -DPARITY_CORE_TESTS="$core_tests" -DPARITY_WERROR="$werror"
     if grep -q '^Qt6_DIR:' build-core/CMakeCache.txt; then

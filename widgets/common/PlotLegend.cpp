@@ -24,9 +24,14 @@ void placeLegendBeside(QCustomPlot* plot)
     takeFromAxes(plot);
     QCPLayoutGrid* layout = plot->plotLayout();
     const int column = layout->columnCount();
+    // Beside the axes: below a title row (LivePlot::setTitle) when there is one.
+    int row = 0;
+    for (int r = 0; r < layout->rowCount(); ++r)
+        if (layout->element(r, 0) == plot->axisRect())
+            row = r;
     // A sub-grid keeps the legend at the top of its column instead of stretched over it.
     auto* side = new QCPLayoutGrid;
-    layout->addElement(0, column, side);
+    layout->addElement(row, column, side);
     side->addElement(0, 0, plot->legend);
     auto* filler = new QCPLayoutElement(plot);
     side->addElement(1, 0, filler);

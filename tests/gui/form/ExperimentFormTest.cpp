@@ -20,6 +20,10 @@
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QTest>
+#include <QHelpEvent>
+#include <QHeaderView>
+#include <QTableView>
+#include <QStandardItemModel>
 #include <QTextDocument>
 #include <QToolTip>
 
@@ -240,8 +244,38 @@ private Q_SLOTS:
         QVERIFY(label->height() > 2 * label->fontMetrics().height()); // wrapped: several lines
         auto* batch = form.findChild<QWidget*>(QStringLiteral("batch_size"));
         QCOMPARE(tipFor(batch), batch->toolTip());
-        QVERIFY(
-            parity::gui::wrappedToolTip(QStringLiteral("a < b\nc")).contains(QStringLiteral(">a &lt; b<br>c</td>")));
+        // Many short lines (the status bar's machine report) are left as they are.
+        const QString report = QStringLiteral("BLAS      OpenBLAS 0.3.21\nkernel    SkylakeX\n").repeated(8);
+        batch->setToolTip(report);
+        QCOMPARE(tipFor(batch), report);
+        // Escaped; line breaks and runs of spaces kept.
+        const QString cell = parity::gui::wrappedToolTip(QStringLiteral("a <  b\nc"));
+        QVERIFY2(cell.contains(QStringLiteral(">a &lt;  b\nc</td>")) && cell.contains(QStringLiteral("pre-wrap")),
+                 qPrintable(cell));
+
+        // An item view's and a header's tooltips come from the model: wrapped too.
+        const QString longTip =
+            QStringLiteral("The best validation reconstruction top-1 of the run's epochs; ").repeated(4);
+        QStandardItemModel model(2, 2);
+        model.setItem(0, 0, new QStandardItem(QStringLiteral("cell")));
+        model.item(0, 0)->setToolTip(longTip);
+        model.setHeaderData(1, Qt::Horizontal, longTip, Qt::ToolTipRole);
+        QTableView table;
+        table.setModel(&model);
+        table.resize(400, 200);
+        table.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&table));
+        auto tipAt = [](QWidget* viewport, const QPoint& at) {
+            QToolTip::hideText();
+            QHelpEvent help(QEvent::ToolTip, at, viewport->mapToGlobal(at));
+            QCoreApplication::sendEvent(viewport, &help);
+            return QToolTip::text();
+        };
+        QCOMPARE(tipAt(table.viewport(), table.visualRect(model.index(0, 0)).center()),
+                 parity::gui::wrappedToolTip(longTip));
+        QHeaderView* header = table.horizontalHeader();
+        QCOMPARE(tipAt(header->viewport(), QPoint(header->sectionViewportPosition(1) + 5, 5)),
+                 parity::gui::wrappedToolTip(longTip));
         QToolTip::hideText();
     }
 

@@ -293,6 +293,21 @@ void LossPlotTest::aRunWithoutALossSaysSo()
     QVERIFY2(plot.emptyNote().startsWith("No batch yet."), qPrintable(plot.emptyNote()));
     QVERIFY(plot.customPlot()->legend->visible());
     QCOMPARE(plot.customPlot()->axisRect()->width(), axesWidth);
+    // With a title (the Monitor page's) the legend comes back beside the
+    // axes, not beside the title above them (review of 455d856).
+    plot.setTitle(QStringLiteral("mnist · base-mlp · k=2 r=2 · Berrut/Berrut"));
+    plot.addEpoch(epoch(0, none, none, none));
+    plot.clear();
+    plot.redrawNow();
+    const QRect axes = plot.customPlot()->axisRect()->outerRect();
+    const QRect legend = plot.customPlot()->legend->outerRect();
+    QVERIFY2(legend.top() >= axes.top() && legend.left() >= axes.right(),
+             qPrintable(QStringLiteral("legend at %1,%2; axes %3..%4 from %5")
+                            .arg(legend.left())
+                            .arg(legend.top())
+                            .arg(axes.left())
+                            .arg(axes.right())
+                            .arg(axes.top())));
     plot.addEpoch(epoch(0, 1.5, 1.6, 1.7));
     plot.redrawNow();
     QCOMPARE(plot.pointCount("val loss"), 1);

@@ -559,7 +559,7 @@ void ExperimentForm::deriveTrainFlags()
                                  "mode of docs/BEHAVIOUR.md §5)"));
     // A code that trains nothing (Berrut) computes no loss and takes no
     // step: the fields only training reads are greyed out and say why.
-    const bool trainsNothing = !encLearns && !decLearns && !m_trainParity->isChecked();
+    const bool trainsNothing = config().trainsNothing(); // the core's rule, on the boxes just set
     const QString idle = tr("Nothing is trained (%1 and %2 have nothing to learn, the parity model is the base model)")
                              .arg(m_encoder->currentText(), m_decoder->currentText());
     m_loss->setEnabled(!trainsNothing);

@@ -91,7 +91,7 @@ MainWindow::MainWindow(QWidget* parent)
         m_lastEnd = tr("Failed: %1").arg(message.section(QLatin1Char('\n'), 0, 0));
     });
     connect(m_controller, &RunController::runStarted, this, [this](int, const QString& dir) {
-        statusBar()->showMessage(tr("Running: %1").arg(dir));
+        showStatus(tr("Running: %1").arg(dir));
         m_tabs->setCurrentWidget(m_monitor);
     });
     connect(m_controller, &RunController::runFinished, this, [this](const parity::RunSummary& s) {
@@ -106,7 +106,7 @@ MainWindow::MainWindow(QWidget* parent)
         m_runs->refresh();
     });
     connect(m_controller, &RunController::queueFinished, this, [this](bool ok) {
-        statusBar()->showMessage(ok ? tr("Finished") : m_lastEnd, 10000);
+        showStatus(ok ? tr("Finished") : m_lastEnd, 10000);
         if (m_closeRequested)
             close();
     });
@@ -151,8 +151,19 @@ MainWindow::MainWindow(QWidget* parent)
     buildMenus();
     restoreSettings();
     updateTitle();
-    statusBar()->showMessage(tr("Ready"));
+    showStatus(tr("Ready"));
     showMachine();
+}
+
+void MainWindow::showStatus(const QString& text, int timeoutMs)
+{
+    QStatusBar* bar = statusBar();
+    // The message gets what the permanent machine line leaves, less the
+    // size grip's and the frames' few pixels.
+    const int room = bar->width() - (m_machineLabel->isVisible() ? m_machineLabel->width() : 0) - 40;
+    const QString shown = room > 80 ? bar->fontMetrics().elidedText(text, Qt::ElideMiddle, room) : text;
+    bar->setToolTip(shown != text ? text : QString());
+    bar->showMessage(shown, timeoutMs);
 }
 
 void MainWindow::showMachine()
@@ -160,6 +171,10 @@ void MainWindow::showMachine()
     m_machineLabel->setObjectName(QStringLiteral("machineLabel"));
     m_machineLabel->setText(QString::fromStdString(blas::startupReport().blas.summary()));
     statusBar()->addPermanentWidget(m_machineLabel);
+    connect(statusBar(), &QStatusBar::messageChanged, this, [this](const QString& message) {
+        if (message.isEmpty())
+            statusBar()->setToolTip(QString());
+    });
     const std::string warning = blas::startupReport().warning;
     if (!warning.empty())
         m_log->appendError(tr("This machine computes slower than it could: %1").arg(QString::fromStdString(warning)));
@@ -337,7 +352,7 @@ void MainWindow::setInteractive(bool interactive)
 void MainWindow::reportError(const QString& message)
 {
     m_log->appendError(message);
-    statusBar()->showMessage(message.section(QLatin1Char('\n'), 0, 0), 15000);
+    showStatus(message.section(QLatin1Char('\n'), 0, 0), 15000);
     if (!m_interactive) {
         std::fprintf(stderr, "error: %s\n", message.toLocal8Bit().constData());
         return;
@@ -355,8 +370,7 @@ void MainWindow::reportSlurmSubmission(const SlurmSubmission& s)
                        .arg(runs, s.sweepDir, s.script)
                  : tr("Submitted %1 to Slurm as job %2; the sweep's files are in %3.").arg(runs, s.jobId, s.sweepDir);
     m_log->appendMessage(text);
-    statusBar()->showMessage(s.dryRun ? tr("Wrote %1").arg(s.script) : tr("Submitted Slurm job %1").arg(s.jobId),
-                             10000);
+    showStatus(s.dryRun ? tr("Wrote %1").arg(s.script) : tr("Submitted Slurm job %1").arg(s.jobId), 10000);
     // The Runs tab follows the sweep's tasks from now on.
     m_runs->setSaveDir(s.saveDir);
     m_runs->refresh(); // the save directory may be new: scan it, and ask Slurm
@@ -398,7 +412,7 @@ void MainWindow::saveConfigDialog(bool askPath)
     if (!m_runPanel->saveConfig(path, &error))
         reportError(error);
     else
-        statusBar()->showMessage(tr("Saved %1").arg(path), 5000);
+        showStatus(tr("Saved %1").arg(path), 5000);
 }
 
 std::vector<RunRecord> MainWindow::runsToExport(QString* error) const
@@ -432,9 +446,9 @@ bool MainWindow::exportMetricsTo(const QString& path, QString* error)
     const bool json = QFileInfo(path).suffix().compare(QLatin1String("json"), Qt::CaseInsensitive) == 0;
     if (!(json ? writeMetricsJson(records, path, error) : writeMetricsCsv(records, path, error)))
         return false;
-    statusBar()->showMessage(records.size() == 1 ? tr("Exported %1").arg(path)
-                                                 : tr("Exported %1 runs to %2").arg(records.size()).arg(path),
-                             5000);
+    showStatus(records.size() == 1 ? tr("Exported %1").arg(path)
+                                   : tr("Exported %1 runs to %2").arg(records.size()).arg(path),
+               5000);
     return true;
 }
 
@@ -468,7 +482,7 @@ void MainWindow::exportPlot()
     if (!ok)
         reportError(error);
     else
-        statusBar()->showMessage(tr("Exported %1").arg(path), 5000);
+        showStatus(tr("Exported %1").arg(path), 5000);
 }
 
 void MainWindow::exportInspector()
@@ -626,7 +640,7 @@ void MainWindow::closeEvent(QCloseEvent* event)
         // Finish the current batch, keep the checkpoint, then close.
         m_closeRequested = true;
         m_log->appendMessage(tr("Closing: stopping the run after the current batch…"));
-        statusBar()->showMessage(tr("Closing: the run stops after the current batch; its checkpoint is kept"));
+        showStatus(tr("Closing: the run stops after the current batch; its checkpoint is kept"));
         m_controller->stop();
         event->ignore();
         return;

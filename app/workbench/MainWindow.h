@@ -62,6 +62,11 @@ public:
     /// Runs tab when it is shown, else the Training tab's run, read back from
     /// their directories; CSV unless `path` ends in .json.
     bool exportMetricsTo(const QString& path, QString* error);
+    /// Shows `text` in the status bar (for `timeoutMs`, 0: until the next),
+    /// elided in the middle to the room the machine line leaves, so that a
+    /// path keeps its run's own folders at its end; the whole text is then
+    /// the status bar's tooltip.
+    void showStatus(const QString& text, int timeoutMs = 0);
     /// Help > Getting started: the key concepts and the steps of a first run.
     static QString gettingStartedText();
 

@@ -36,6 +36,14 @@ MonitorPage::MonitorPage(RunController* controller, QWidget* parent)
     layout->addWidget(split);
 
     connect(controller, &RunController::runStarted, this, &MonitorPage::onRunStarted);
+    // Before the first run, the loss plot says whether the runs on the form
+    // will draw a loss at all (a Berrut code trains nothing).
+    RunQueueModel* queue = controller->queue();
+    connect(queue, &QAbstractItemModel::modelReset, this, &MonitorPage::onQueueChanged);
+    connect(queue, &QAbstractItemModel::dataChanged, this, &MonitorPage::onQueueChanged);
+    connect(queue, &QAbstractItemModel::rowsInserted, this, &MonitorPage::onQueueChanged);
+    connect(queue, &QAbstractItemModel::rowsRemoved, this, &MonitorPage::onQueueChanged);
+    onQueueChanged();
     connect(controller, &RunController::baseModelEvaluated, this,
             [this](const std::vector<parity::BaseAccuracy>& accuracies) {
                 m_record.baseAccuracies = accuracies;
@@ -85,6 +93,19 @@ void MonitorPage::onRunStarted()
         }
     }
     replotNow(); // the previous run's curves go now, not at the first batch (issue 13, item 12)
+}
+
+void MonitorPage::onQueueChanged()
+{
+    // Only while nothing has been shown: a run shown (live, finished or
+    // opened) keeps its plots whatever the form says now.
+    if (!m_record.runDir.isEmpty() || m_controller->isBusy())
+        return;
+    const RunQueueModel* queue = m_controller->queue();
+    bool none = queue->size() > 0;
+    for (int i = 0; i < queue->size() && none; ++i)
+        none = queue->entry(i).request.config.trainsNothing();
+    m_loss->expectNoLoss(none);
 }
 
 void MonitorPage::setTitles(const QString& title)

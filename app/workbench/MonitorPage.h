@@ -39,6 +39,7 @@ public:
 
 private:
     void onRunStarted();
+    void onQueueChanged();
     void setTitles(const QString& title);
 
     RunController* m_controller;

@@ -259,9 +259,14 @@ std::string ExistingRun::whyNotResumable() const
             text += (i ? "; " : "") + differences[i];
         return text;
     }
-    if (wantedEpochs <= epochsCompleted)
-        return "it has completed " + std::to_string(epochsCompleted) + " of the " + std::to_string(wantedEpochs)
-               + " epochs asked for (raise Epochs to continue it)";
+    if (wantedEpochs <= epochsCompleted) {
+        const std::string done = "it has completed " + std::to_string(epochsCompleted) + " of the "
+                                 + std::to_string(wantedEpochs) + " epochs asked for";
+        return done
+               + (wantedTrainsNothing ? " and trains nothing (as with a Berrut code): more epochs "
+                                        "would only evaluate it again"
+                                      : " (raise Epochs to continue it)");
+    }
     return "";
 }
 
@@ -269,6 +274,7 @@ ExistingRun RunDirectory::existingRun(const RunConfig& wanted) const
 {
     ExistingRun existing;
     existing.wantedEpochs = wanted.numEpochs;
+    existing.wantedTrainsNothing = wanted.trainsNothing();
     existing.checkpoint = checkpoint(CheckpointKind::Current);
     existing.hasCheckpoint = hasCheckpoint(CheckpointKind::Current);
     std::error_code ec;

@@ -90,6 +90,9 @@ struct ExistingRun {
     std::vector<std::string> differences;
     /// The wanted run's epochs.
     int wantedEpochs = 0;
+    /// The wanted run trains nothing (RunConfig::trainsNothing, a Berrut
+    /// code): more epochs would only evaluate the same code again.
+    bool wantedTrainsNothing = false;
 
     /// "" when the wanted run can continue this one from current.pth, else
     /// why not, in a user's words.

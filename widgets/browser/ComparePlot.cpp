@@ -14,6 +14,8 @@
 #include <QPushButton>
 #include <QVBoxLayout>
 
+#include <initializer_list>
+
 namespace parity::gui {
 
 ComparePlot::ComparePlot(QWidget* parent)
@@ -23,8 +25,10 @@ ComparePlot::ComparePlot(QWidget* parent)
     , m_plot(new QCustomPlot(this))
     , m_legend(new LegendList(m_plot, this))
 {
-    auto* reset = new QPushButton(tr("Reset view"), this);
-    auto* exportButton = new QPushButton(tr("Export image..."), this);
+    m_reset = new QPushButton(tr("Reset view"), this);
+    m_exportButton = new QPushButton(tr("Export image..."), this);
+    QPushButton* reset = m_reset;
+    QPushButton* exportButton = m_exportButton;
     auto* bar = new QHBoxLayout;
     bar->addWidget(new QLabel(tr("Split:"), this));
     bar->addWidget(m_split);
@@ -61,8 +65,17 @@ ComparePlot::ComparePlot(QWidget* parent)
     connect(reset, &QPushButton::clicked, this, &ComparePlot::resetView);
     connect(exportButton, &QPushButton::clicked, this, &ComparePlot::onExportClicked);
     connect(m_legend, &LegendList::visibilityToggled, this, &ComparePlot::setGraphVisible);
+    m_emptyNote = addEmptyNote(m_plot, noRunsText());
     fillChoosers();
+    rebuildGraphs();
 }
+
+QString ComparePlot::noRunsText()
+{
+    return tr("No runs compared yet.\nSelect runs in the list above\nand press Compare.");
+}
+
+QString ComparePlot::emptyNote() const { return shownEmptyNote(m_emptyNote); }
 
 QString ComparePlot::metricLabel(const QString& metric)
 {
@@ -83,6 +96,10 @@ void ComparePlot::fillChoosers()
 {
     QStringList splits;
     QStringList metrics{QStringLiteral("loss")};
+    // Without runs, the curve they will be compared by (not "loss", the
+    // only metric every run has), greyed out.
+    if (m_records.empty() && !metrics.contains(m_wantedMetric))
+        metrics << m_wantedMetric;
     for (const auto& r : m_records) {
         for (const auto& s : r.splitNames())
             if (!splits.contains(s))
@@ -106,6 +123,9 @@ void ComparePlot::fillChoosers()
     m_split->setCurrentIndex(s >= 0 ? s : 0);
     const int m = m_metric->findData(m_wantedMetric);
     m_metric->setCurrentIndex(m >= 0 ? m : 0);
+    const bool any = !m_records.empty();
+    for (QWidget* w : std::initializer_list<QWidget*>{m_split, m_metric, m_reset, m_exportButton})
+        w->setEnabled(any);
 }
 
 void ComparePlot::onChooserChanged()
@@ -176,6 +196,14 @@ void ComparePlot::rebuildGraphs()
     }
     m_plot->yAxis->setLabel(QStringLiteral("%1 %2").arg(split(), metricLabel(currentMetric())));
     m_legend->refresh(); // no empty legend box (issue 13, item 12): hidden without runs
+    // Runs chosen but none has this curve (e.g. the loss of a Berrut run,
+    // which trains nothing): say so rather than leave the axes blank.
+    m_emptyNote->setText(m_records.empty() ? noRunsText()
+                                           : (m_records.size() == 1 ? tr("No %1 %2 in the compared run.")
+                                                                    : tr("No %1 %2 in the compared runs."))
+                                                     .arg(split(), metricLabel(currentMetric()))
+                                                 + tr("\nChoose another split or metric above."));
+    showEmptyNoteWhileEmpty(m_plot, m_emptyNote);
     resetView();
 }
 

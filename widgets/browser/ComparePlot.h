@@ -9,7 +9,9 @@
 #include <vector>
 
 class QComboBox;
+class QCPItemText;
 class QCustomPlot;
+class QPushButton;
 
 namespace parity::gui {
 
@@ -46,6 +48,10 @@ public:
 
     /// "reconstruction_top5" -> "reconstruction top-5".
     static QString metricLabel(const QString& metric);
+    /// The note on the empty axes ("" while a curve has a point): which runs
+    /// to choose, or that the chosen ones lack this split and metric.
+    QString emptyNote() const;
+    static QString noRunsText();
 
 public Q_SLOTS:
     void resetView();
@@ -66,6 +72,9 @@ private:
     QComboBox* m_metric = nullptr;
     QCustomPlot* m_plot = nullptr;
     LegendList* m_legend = nullptr;
+    QCPItemText* m_emptyNote = nullptr;
+    QPushButton* m_reset = nullptr;
+    QPushButton* m_exportButton = nullptr;
 };
 
 } // namespace parity::gui

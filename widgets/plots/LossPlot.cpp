@@ -33,6 +33,12 @@ QString LossPlot::noLossText()
               "accuracies\nare in the plot below.");
 }
 
+QString LossPlot::noLossToComeText()
+{
+    return tr("No loss to come: the run on the form\ntrains nothing. A Berrut code's workers\nrun the base model as it "
+              "is; its\naccuracies will be in the plot below.");
+}
+
 LossPlot::LossPlot(QWidget* parent)
     : LivePlot(parent)
     , m_smoothingSlider(new QSlider(Qt::Horizontal, this))
@@ -159,9 +165,9 @@ void LossPlot::addEpoch(const EpochSummary& summary)
     dataChanged();
 }
 
-void LossPlot::noteNoLoss()
+void LossPlot::noteNoLoss(const QString& text)
 {
-    setEmptyNoteText(noLossText());
+    setEmptyNoteText(text);
     // Its series stay empty for good: a legend of them would list lines that
     // never come. Out of the layout too, or its column stays an empty strip.
     QCustomPlot* plot = customPlot();
@@ -176,6 +182,25 @@ void LossPlot::showRecord(const RunRecord& record)
     for (const EpochSummary& epoch : record.epochs)
         addEpoch(epoch);
     resetView();
+}
+
+bool LossPlot::holdsData() const
+{
+    for (const Series& s : m_series)
+        if (!s.keys.isEmpty())
+            return true;
+    return false;
+}
+
+void LossPlot::expectNoLoss(bool none)
+{
+    if (holdsData())
+        return;
+    if (none)
+        noteNoLoss(noLossToComeText());
+    else
+        clear();
+    redrawNow();
 }
 
 void LossPlot::clear()

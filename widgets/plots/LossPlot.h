@@ -28,8 +28,10 @@ public:
     static QString epochSeriesName(const QString& split);
     /// The empty axes' note before any batch ...
     static QString emptyText();
-    /// ... and for a run that computes no loss.
+    /// ... and for a run that computes no loss ...
     static QString noLossText();
+    /// ... and, before Start, for runs to come that will compute none.
+    static QString noLossToComeText();
 
     explicit LossPlot(QWidget* parent = nullptr);
     ~LossPlot() override;
@@ -39,6 +41,10 @@ public:
     /// Per-epoch losses only (a record has no batches).
     void showRecord(const RunRecord& record) override;
     void clear() override;
+    /// Before a run: whether the runs about to start all train nothing. The
+    /// empty axes then say that no loss will come, without a legend of loss
+    /// series; a plot that holds data is left as it is.
+    void expectNoLoss(bool none);
 
     /// EMA weight of the previous smoothed value in percent, 0 (raw) .. 99.
     void setSmoothing(int percent);
@@ -51,7 +57,8 @@ protected:
     void fitAxes() override;
 
 private:
-    void noteNoLoss();
+    void noteNoLoss(const QString& text = noLossText());
+    bool holdsData() const;
     /// The values as they came, so smoothing and log scale can be redone.
     struct Series {
         QCPGraph* graph = nullptr;

@@ -220,6 +220,22 @@ TEST_F(RunDirectoryTest, AnExistingRunResumesOnlyWithItsOwnSettingsAndMoreEpochs
     EXPECT_TRUE(same.differences.empty());
     EXPECT_FALSE(same.resumable());
     EXPECT_NE(same.whyNotResumable().find("completed 5 of the 5 epochs"), std::string::npos) << same.whyNotResumable();
+    EXPECT_NE(same.whyNotResumable().find("raise Epochs"), std::string::npos) << same.whyNotResumable();
+    EXPECT_FALSE(same.wantedTrainsNothing);
+    // A run that trains nothing (Berrut) is not told to raise Epochs: more
+    // epochs would only evaluate the same code again.
+    RunConfig untrained = *s_config;
+    untrained.trainEncoder = untrained.trainParityModel = untrained.trainDecoder = false;
+    ASSERT_TRUE(untrained.trainsNothing());
+    const ExistingRun berrut = dir.existingRun(untrained);
+    EXPECT_TRUE(berrut.wantedTrainsNothing);
+    ASSERT_FALSE(berrut.differences.empty()); // train_parity_model differs, so it is not resumable either way
+    ExistingRun finished = berrut;
+    finished.differences.clear();
+    EXPECT_EQ(finished.whyNotResumable().find("raise Epochs"), std::string::npos) << finished.whyNotResumable();
+    EXPECT_NE(finished.whyNotResumable().find("completed 5 of the 5 epochs asked for and trains nothing"),
+              std::string::npos)
+        << finished.whyNotResumable();
 
     RunConfig more = *s_config;
     more.numEpochs = 7;

@@ -132,6 +132,49 @@ private Q_SLOTS:
         QCOMPARE(window.runsPage()->browser()->model()->rowCount(), 1);
     }
 
+    // Walkthrough leftover: before Start, a form that trains nothing (a
+    // Berrut code) showed "No batch yet" and a legend of five loss series
+    // that never come. The empty loss plot now says no loss will come; a
+    // form that trains brings the first note back; a run shown keeps its
+    // plots whatever the form says.
+    void aFormThatTrainsNothingSaysNoLossWillCome()
+    {
+        parity::test::TempDir tmp;
+        const std::string config = tinyConfigFile(tmp, 1);
+        MainWindow window;
+        window.setInteractive(false);
+        window.show();
+        QVERIFY(window.openConfig(QString::fromStdString(config)));
+        LossPlot* loss = window.monitorPage()->lossPlot();
+        QVERIFY2(loss->emptyNote().startsWith(QStringLiteral("No batch yet.")), qPrintable(loss->emptyNote()));
+        QVERIFY(loss->customPlot()->legend->visible());
+
+        const parity::RunConfig trained = window.runPanel()->form()->config();
+        auto berrut = trained;
+        berrut.encoder = berrut.encoderClass = "coders.berrut.BerrutEncoder";
+        berrut.decoder = berrut.decoderClass = "coders.berrut.BerrutDecoder";
+        berrut.trainParityModel = false;
+        berrut.numEpochs = 0;
+        window.runPanel()->form()->setConfig(berrut);
+        QVERIFY(window.runPanel()->form()->config().trainsNothing());
+        QVERIFY2(loss->emptyNote().startsWith(QStringLiteral("No loss to come")), qPrintable(loss->emptyNote()));
+        QVERIFY2(!loss->customPlot()->legend->visible(), "a legend of loss series that never come");
+
+        window.runPanel()->form()->setConfig(trained);
+        QVERIFY2(loss->emptyNote().startsWith(QStringLiteral("No batch yet.")), qPrintable(loss->emptyNote()));
+        QVERIFY(loss->customPlot()->legend->visible());
+
+        // After a run the plots show that run; editing the form changes nothing there.
+        QSignalSpy done(window.controller(), &RunController::queueFinished);
+        QVERIFY(window.runPanel()->start());
+        QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, 120000);
+        const int points = loss->pointCount(LossPlot::kBatchLoss);
+        QVERIFY(points > 0);
+        window.runPanel()->form()->setConfig(berrut);
+        QCOMPARE(loss->pointCount(LossPlot::kBatchLoss), points);
+        QVERIFY(loss->customPlot()->legend->visible());
+    }
+
     void closingDuringARunStopsItAndKeepsTheCheckpoint()
     {
         parity::test::TempDir tmp;

@@ -4,7 +4,10 @@
 #include "plots/LegendList.h"
 #include "plots/QcpInclude.h"
 
+#include <QComboBox>
 #include <QListWidget>
+
+#include <limits>
 
 #include <QTemporaryDir>
 #include <QtTest>
@@ -198,6 +201,41 @@ private Q_SLOTS:
         // No epoch 0 or below on the empty axes: epochs count from 1.
         QCOMPARE(plot.plot()->xAxis->range(), QCPRange(0.5, 1.5));
         QCOMPARE(plot.plot()->yAxis->range().lower, -0.05);
+    }
+
+    // Walkthrough leftover: with no run compared, the plot offered only
+    // "loss" and said nothing. It says how to compare runs, keeps the curve
+    // runs are compared by (val reconstruction top-1) and greys its choosers.
+    // Runs that lack the chosen curve (a Berrut run's loss) say so too.
+    void theEmptyPlotSaysWhatToDo()
+    {
+        ComparePlot plot;
+        QCOMPARE(plot.emptyNote(), ComparePlot::noRunsText());
+        QCOMPARE(plot.split(), QStringLiteral("val"));
+        QCOMPARE(plot.currentMetric(), QStringLiteral("reconstruction_top1"));
+        const auto combos = plot.findChildren<QComboBox*>();
+        QCOMPARE(combos.size(), 2);
+        for (const QComboBox* combo : combos)
+            QVERIFY(!combo->isEnabled());
+
+        plot.setRecords({makeRecord("run A", 3, 0.0)});
+        QCOMPARE(plot.emptyNote(), QString());
+        for (const QComboBox* combo : combos)
+            QVERIFY(combo->isEnabled());
+
+        RunRecord berrut = makeRecord("berrut", 2, 0.0);
+        for (auto& e : berrut.epochs)
+            for (auto& [split, metrics] : e.splits)
+                metrics.loss = std::numeric_limits<double>::quiet_NaN();
+        plot.setRecords({berrut});
+        QVERIFY(plot.setMetric(QStringLiteral("val"), QStringLiteral("loss")));
+        QVERIFY2(plot.emptyNote().startsWith(QStringLiteral("No val loss in the compared run.")),
+                 qPrintable(plot.emptyNote()));
+        QVERIFY(plot.setMetric(QStringLiteral("val"), QStringLiteral("overall_top1")));
+        QCOMPARE(plot.emptyNote(), QString());
+
+        plot.setRecords({});
+        QCOMPARE(plot.emptyNote(), ComparePlot::noRunsText());
     }
 };
 

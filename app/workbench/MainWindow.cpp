@@ -157,13 +157,36 @@ MainWindow::MainWindow(QWidget* parent)
 
 void MainWindow::showStatus(const QString& text, int timeoutMs)
 {
+    m_statusText = text;
+    m_statusDeadline = timeoutMs > 0 ? QDeadlineTimer(timeoutMs) : QDeadlineTimer(QDeadlineTimer::Forever);
+    fitStatus();
+}
+
+void MainWindow::fitStatus()
+{
     QStatusBar* bar = statusBar();
+    if (m_statusDeadline.hasExpired()) {
+        bar->clearMessage();
+        return;
+    }
     // The message gets what the permanent machine line leaves, less the
-    // size grip's and the frames' few pixels.
-    const int room = bar->width() - (m_machineLabel->isVisible() ? m_machineLabel->width() : 0) - 40;
-    const QString shown = room > 80 ? bar->fontMetrics().elidedText(text, Qt::ElideMiddle, room) : text;
-    bar->setToolTip(shown != text ? text : QString());
-    bar->showMessage(shown, timeoutMs);
+    // size grip's and the frames' few pixels; a narrow window still shows
+    // both ends of it.
+    const int room = std::max(80, bar->width() - (m_machineLabel->isVisible() ? m_machineLabel->width() : 0) - 40);
+    const QString shown = bar->fontMetrics().elidedText(m_statusText, Qt::ElideMiddle, room);
+    bar->setToolTip(shown != m_statusText ? m_statusText : QString());
+    const qint64 left = m_statusDeadline.remainingTime(); // -1: forever
+    bar->showMessage(shown, left < 0 ? 0 : int(std::max<qint64>(left, 1)));
+}
+
+bool MainWindow::eventFilter(QObject* watched, QEvent* event)
+{
+    // The room for the message changes with the window's width and with the
+    // machine line's text (its GEMM rate comes later, off the GUI thread).
+    if (event->type() == QEvent::Resize && (watched == statusBar() || watched == m_machineLabel)
+        && !m_statusText.isEmpty() && !statusBar()->currentMessage().isEmpty())
+        fitStatus();
+    return QMainWindow::eventFilter(watched, event);
 }
 
 void MainWindow::showMachine()
@@ -172,9 +195,13 @@ void MainWindow::showMachine()
     m_machineLabel->setText(QString::fromStdString(blas::startupReport().blas.summary()));
     statusBar()->addPermanentWidget(m_machineLabel);
     connect(statusBar(), &QStatusBar::messageChanged, this, [this](const QString& message) {
-        if (message.isEmpty())
+        if (message.isEmpty()) { // its time is up, or a widget's status tip took its place
+            m_statusText.clear();
             statusBar()->setToolTip(QString());
+        }
     });
+    statusBar()->installEventFilter(this);
+    m_machineLabel->installEventFilter(this);
     const std::string warning = blas::startupReport().warning;
     if (!warning.empty())
         m_log->appendError(tr("This machine computes slower than it could: %1").arg(QString::fromStdString(warning)));

@@ -1,6 +1,7 @@
 #pragma once
 #include "common/RunRecord.h"
 
+#include <QDeadlineTimer>
 #include <QMainWindow>
 
 #include <vector>
@@ -64,14 +65,15 @@ public:
     bool exportMetricsTo(const QString& path, QString* error);
     /// Shows `text` in the status bar (for `timeoutMs`, 0: until the next),
     /// elided in the middle to the room the machine line leaves, so that a
-    /// path keeps its run's own folders at its end; the whole text is then
-    /// the status bar's tooltip.
+    /// path keeps its run's own folders at its end, and elided afresh when
+    /// that room changes; the whole text is then the status bar's tooltip.
     void showStatus(const QString& text, int timeoutMs = 0);
     /// Help > Getting started: the key concepts and the steps of a first run.
     static QString gettingStartedText();
 
 protected:
     void closeEvent(QCloseEvent* event) override;
+    bool eventFilter(QObject* watched, QEvent* event) override;
 
 private:
     void buildMenus();
@@ -92,6 +94,9 @@ private:
     void exportInspector();
     void updateTitle();
     void showMachine();
+    /// Shows m_statusText elided to the status bar's room, for what is left
+    /// of its time.
+    void fitStatus();
 
     RunController* m_controller;
     RunPanel* m_runPanel;
@@ -104,6 +109,8 @@ private:
     QDockWidget* m_runDock;
     QDockWidget* m_logDock;
     QLabel* m_machineLabel;
+    QString m_statusText;            ///< the status message, whole ("" when none)
+    QDeadlineTimer m_statusDeadline; ///< when it goes
     QString m_machineText;
     bool m_interactive = true;
     QString m_lastEnd; ///< how the last run that did not finish ended, for the status bar

@@ -75,6 +75,8 @@ void MonitorPage::onRunStarted()
     m_record.config = QJsonDocument::fromJson(QByteArray::fromStdString(config.toJson().dump())).object();
     m_record.title = QString::fromStdString(config.shortTitle());
     m_loss->clear();
+    if (config.trainsNothing()) // said now, not at its first batch (after the data and the base model)
+        m_loss->noteNoLoss();
     m_accuracy->clear();
     m_served->setRecords({});
     setTitles(QString::fromStdString(config.shortTitle()));

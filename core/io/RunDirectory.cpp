@@ -259,14 +259,15 @@ std::string ExistingRun::whyNotResumable() const
             text += (i ? "; " : "") + differences[i];
         return text;
     }
-    if (wantedEpochs <= epochsCompleted) {
-        const std::string done = "it has completed " + std::to_string(epochsCompleted) + " of the "
-                                 + std::to_string(wantedEpochs) + " epochs asked for";
-        return done
-               + (wantedTrainsNothing ? " and trains nothing (as with a Berrut code): more epochs "
-                                        "would only evaluate it again"
+    // A run that trains nothing evaluates at least once (Epochs 0 included),
+    // and each further epoch evaluates it over that epoch's group order.
+    const int asked = wantedTrainsNothing ? std::max(wantedEpochs, 1) : wantedEpochs;
+    if (asked <= epochsCompleted)
+        return "it has completed " + std::to_string(epochsCompleted) + " of the " + std::to_string(asked)
+               + (asked == 1 ? " epoch" : " epochs") + " asked for"
+               + (wantedTrainsNothing ? std::string(wantedEpochs == 0 ? " (Epochs 0 evaluates once)" : "")
+                                            + "; it trains nothing: raise Epochs to evaluate it over more group orders"
                                       : " (raise Epochs to continue it)");
-    }
     return "";
 }
 

@@ -91,7 +91,8 @@ struct ExistingRun {
     /// The wanted run's epochs.
     int wantedEpochs = 0;
     /// The wanted run trains nothing (RunConfig::trainsNothing, a Berrut
-    /// code): more epochs would only evaluate the same code again.
+    /// code): it evaluates at least once (Epochs 0 too), and each further
+    /// epoch evaluates it over that epoch's group order.
     bool wantedTrainsNothing = false;
 
     /// "" when the wanted run can continue this one from current.pth, else

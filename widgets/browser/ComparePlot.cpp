@@ -197,12 +197,21 @@ void ComparePlot::rebuildGraphs()
     m_plot->yAxis->setLabel(QStringLiteral("%1 %2").arg(split(), metricLabel(currentMetric())));
     m_legend->refresh(); // no empty legend box (issue 13, item 12): hidden without runs
     // Runs chosen but none has this curve (e.g. the loss of a Berrut run,
-    // which trains nothing): say so rather than leave the axes blank.
-    m_emptyNote->setText(m_records.empty() ? noRunsText()
-                                           : (m_records.size() == 1 ? tr("No %1 %2 in the compared run.")
-                                                                    : tr("No %1 %2 in the compared runs."))
-                                                     .arg(split(), metricLabel(currentMetric()))
-                                                 + tr("\nChoose another split or metric above."));
+    // which trains nothing), or none has an epoch yet (running, failed
+    // before its first, a Slurm task just started): say so rather than
+    // leave the axes blank.
+    bool anyEpoch = false;
+    for (const RunRecord& r : m_records)
+        anyEpoch = anyEpoch || !r.epochs.empty();
+    const bool one = m_records.size() == 1;
+    QString note = noRunsText();
+    if (!m_records.empty() && !anyEpoch)
+        note = one ? tr("The compared run has no epoch yet.") : tr("The compared runs have no epoch yet.");
+    else if (!m_records.empty())
+        note = (one ? tr("No %1 %2 in the compared run.\nChoose another split or metric above.")
+                    : tr("No %1 %2 in the compared runs.\nChoose another split or metric above."))
+                   .arg(split(), metricLabel(currentMetric()));
+    m_emptyNote->setText(note);
     showEmptyNoteWhileEmpty(m_plot, m_emptyNote);
     resetView();
 }

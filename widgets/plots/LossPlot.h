@@ -53,11 +53,14 @@ public:
     void setLogScale(bool on);
     bool logScale() const { return m_logScale; }
 
+    /// Says on the empty axes that the run shown computes no loss (`text`),
+    /// without the legend of series that never come.
+    void noteNoLoss(const QString& text = noLossText());
+
 protected:
     void fitAxes() override;
 
 private:
-    void noteNoLoss(const QString& text = noLossText());
     bool holdsData() const;
     /// The values as they came, so smoothing and log scale can be redone.
     struct Series {

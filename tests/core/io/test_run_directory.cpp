@@ -222,8 +222,9 @@ TEST_F(RunDirectoryTest, AnExistingRunResumesOnlyWithItsOwnSettingsAndMoreEpochs
     EXPECT_NE(same.whyNotResumable().find("completed 5 of the 5 epochs"), std::string::npos) << same.whyNotResumable();
     EXPECT_NE(same.whyNotResumable().find("raise Epochs"), std::string::npos) << same.whyNotResumable();
     EXPECT_FALSE(same.wantedTrainsNothing);
-    // A run that trains nothing (Berrut) is not told to raise Epochs: more
-    // epochs would only evaluate the same code again.
+    // A run that trains nothing (Berrut) evaluates at least once, Epochs 0
+    // included (not "1 of the 0 epochs"), and more epochs evaluate it over
+    // more group orders.
     RunConfig untrained = *s_config;
     untrained.trainEncoder = untrained.trainParityModel = untrained.trainDecoder = false;
     ASSERT_TRUE(untrained.trainsNothing());
@@ -232,10 +233,14 @@ TEST_F(RunDirectoryTest, AnExistingRunResumesOnlyWithItsOwnSettingsAndMoreEpochs
     ASSERT_FALSE(berrut.differences.empty()); // train_parity_model differs, so it is not resumable either way
     ExistingRun finished = berrut;
     finished.differences.clear();
-    EXPECT_EQ(finished.whyNotResumable().find("raise Epochs"), std::string::npos) << finished.whyNotResumable();
-    EXPECT_NE(finished.whyNotResumable().find("completed 5 of the 5 epochs asked for and trains nothing"),
-              std::string::npos)
-        << finished.whyNotResumable();
+    EXPECT_EQ(finished.whyNotResumable(), "it has completed 5 of the 5 epochs asked for; it trains nothing: raise "
+                                          "Epochs to evaluate it over more group orders");
+    finished.epochsCompleted = 1;
+    finished.wantedEpochs = 0;
+    EXPECT_EQ(finished.whyNotResumable(), "it has completed 1 of the 1 epoch asked for (Epochs 0 evaluates once); it "
+                                          "trains nothing: raise Epochs to evaluate it over more group orders");
+    finished.wantedEpochs = 2;
+    EXPECT_TRUE(finished.resumable()) << finished.whyNotResumable();
 
     RunConfig more = *s_config;
     more.numEpochs = 7;

@@ -279,8 +279,6 @@ private Q_SLOTS:
         QVERIFY(inView(header));
     }
 
-    // The first start uses more of a large screen (1400x900 on 1920x1080 left
-    // a third of it unused), not more than a small one.
     // Walkthrough leftover: at 1280x800 "Running: <run directory>" was cut
     // at the machine line, so the run's own folders (encoder, decoder) were
     // the part lost. Now it is elided in the middle and whole in a tooltip.
@@ -304,6 +302,23 @@ private Q_SLOTS:
                                 .arg(bar->fontMetrics().horizontalAdvance(shown))
                                 .arg(room)));
         QCOMPARE(bar->toolTip(), text);
+        // Elided afresh when the room changes (review of 07cc4d0): whole in a
+        // wider window, elided again in a narrower one.
+        start.window.resize(1900, 800);
+        QTRY_COMPARE(bar->currentMessage(), text);
+        QCOMPARE(bar->toolTip(), QString());
+        start.window.resize(1280, 800);
+        QTRY_COMPARE(bar->currentMessage(), shown);
+        QCOMPARE(bar->toolTip(), text);
+        // A message with a time goes after it, its tooltip too, also when
+        // elided again on the way.
+        start.window.showStatus(text, 300);
+        start.window.resize(1270, 800);
+        QTRY_COMPARE(bar->currentMessage(), QString());
+        QCOMPARE(bar->toolTip(), QString());
+        start.window.resize(1280, 800);
+        QApplication::processEvents();
+        QCOMPARE(bar->currentMessage(), QString());
         // A short one is shown as it is, and the tooltip goes with the message.
         start.window.showStatus(QStringLiteral("Finished"));
         QCOMPARE(bar->currentMessage(), QStringLiteral("Finished"));
@@ -313,6 +328,8 @@ private Q_SLOTS:
         QCOMPARE(bar->toolTip(), QString());
     }
 
+    // The first start uses more of a large screen (1400x900 on 1920x1080 left
+    // a third of it unused), not more than a small one.
     void theFirstStartSizeFollowsTheScreen()
     {
         QCOMPARE(MainWindow::firstStartSize(QSize(1280, 800)), QSize(1400, 900)); // fitToScreen shrinks it

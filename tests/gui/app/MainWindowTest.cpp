@@ -164,15 +164,25 @@ private Q_SLOTS:
         QVERIFY2(loss->emptyNote().startsWith(QStringLiteral("No batch yet.")), qPrintable(loss->emptyNote()));
         QVERIFY(loss->customPlot()->legend->visible());
 
-        // After a run the plots show that run; editing the form changes nothing there.
+        // Started, it says so at once, not at its first batch (after the
+        // data and the base model: review of 07cc4d0).
+        window.runPanel()->form()->setConfig(berrut);
+        QString noteAtStart;
+        bool legendAtStart = true;
+        connect(window.controller(), &RunController::runStarted, &window, [&] {
+            noteAtStart = loss->emptyNote();
+            legendAtStart = loss->customPlot()->legend->visible();
+        });
         QSignalSpy done(window.controller(), &RunController::queueFinished);
         QVERIFY(window.runPanel()->start());
         QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, 120000);
-        const int points = loss->pointCount(LossPlot::kBatchLoss);
-        QVERIFY(points > 0);
-        window.runPanel()->form()->setConfig(berrut);
-        QCOMPARE(loss->pointCount(LossPlot::kBatchLoss), points);
-        QVERIFY(loss->customPlot()->legend->visible());
+        QVERIFY2(noteAtStart.startsWith(QStringLiteral("No loss: this run trains nothing.")), qPrintable(noteAtStart));
+        QVERIFY(!legendAtStart);
+        // After a run the plots show that run; editing the form changes nothing there.
+        window.runPanel()->form()->setConfig(trained);
+        QVERIFY2(loss->emptyNote().startsWith(QStringLiteral("No loss: this run trains nothing.")),
+                 qPrintable(loss->emptyNote()));
+        QVERIFY(!loss->customPlot()->legend->visible());
     }
 
     void closingDuringARunStopsItAndKeepsTheCheckpoint()

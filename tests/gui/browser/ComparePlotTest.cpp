@@ -6,6 +6,7 @@
 
 #include <QComboBox>
 #include <QListWidget>
+#include <QPushButton>
 
 #include <limits>
 
@@ -213,15 +214,22 @@ private Q_SLOTS:
         QCOMPARE(plot.emptyNote(), ComparePlot::noRunsText());
         QCOMPARE(plot.split(), QStringLiteral("val"));
         QCOMPARE(plot.currentMetric(), QStringLiteral("reconstruction_top1"));
-        const auto combos = plot.findChildren<QComboBox*>();
-        QCOMPARE(combos.size(), 2);
-        for (const QComboBox* combo : combos)
-            QVERIFY(!combo->isEnabled());
+        QList<QWidget*> choosers;
+        for (QComboBox* combo : plot.findChildren<QComboBox*>())
+            choosers << combo;
+        for (QPushButton* button : plot.findChildren<QPushButton*>())
+            choosers << button; // Reset view, Export image...
+        QCOMPARE(choosers.size(), 4);
+        for (const QWidget* w : choosers)
+            QVERIFY(!w->isEnabled());
 
         plot.setRecords({makeRecord("run A", 3, 0.0)});
         QCOMPARE(plot.emptyNote(), QString());
-        for (const QComboBox* combo : combos)
-            QVERIFY(combo->isEnabled());
+        for (const QWidget* w : choosers)
+            QVERIFY(w->isEnabled());
+        // A run with no epoch yet (running, or failed before its first).
+        plot.setRecords({makeRecord("run A", 0, 0.0), makeRecord("run B", 0, 0.0)});
+        QCOMPARE(plot.emptyNote(), QStringLiteral("The compared runs have no epoch yet."));
 
         RunRecord berrut = makeRecord("berrut", 2, 0.0);
         for (auto& e : berrut.epochs)

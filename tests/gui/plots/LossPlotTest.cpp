@@ -266,32 +266,6 @@ void LossPlotTest::clearEmpties()
 // and spans one epoch, until the first point and again after clear().
 // A Berrut run trains nothing and computes no loss (NaN). The plot drew a
 // flat line at 0 on axes from -4e-5 to 4e-5; now it draws nothing and says why.
-// Before Start (MonitorPage::onQueueChanged): runs that will train nothing
-// are announced on the empty axes, without the legend; a plot with data is
-// not touched.
-void LossPlotTest::runsToComeWithoutALossSaySo()
-{
-    LossPlot plot;
-    plot.resize(800, 400);
-    plot.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&plot));
-    plot.redrawNow();
-    const int axesWidth = plot.customPlot()->axisRect()->width();
-    plot.expectNoLoss(true);
-    QVERIFY2(plot.emptyNote().startsWith("No loss to come"), qPrintable(plot.emptyNote()));
-    QVERIFY(!plot.customPlot()->legend->visible());
-    QVERIFY(plot.customPlot()->axisRect()->width() > axesWidth + 60);
-    plot.expectNoLoss(false);
-    QVERIFY2(plot.emptyNote().startsWith("No batch yet."), qPrintable(plot.emptyNote()));
-    QVERIFY(plot.customPlot()->legend->visible());
-    QCOMPARE(plot.customPlot()->axisRect()->width(), axesWidth);
-
-    plot.addBatch(batch(0, 1, 10, 0.5));
-    plot.expectNoLoss(true);
-    QCOMPARE(plot.pointCount(LossPlot::kBatchLoss), 1);
-    QVERIFY(plot.customPlot()->legend->visible());
-}
-
 void LossPlotTest::aRunWithoutALossSaysSo()
 {
     LossPlot plot;
@@ -339,6 +313,32 @@ void LossPlotTest::aRunWithoutALossSaysSo()
     plot.redrawNow();
     QCOMPARE(plot.pointCount("val loss"), 1);
     QCOMPARE(plot.emptyNote(), QString());
+}
+
+// Before Start (MonitorPage::onQueueChanged): runs that will train nothing
+// are announced on the empty axes, without the legend; a plot with data is
+// not touched.
+void LossPlotTest::runsToComeWithoutALossSaySo()
+{
+    LossPlot plot;
+    plot.resize(800, 400);
+    plot.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&plot));
+    plot.redrawNow();
+    const int axesWidth = plot.customPlot()->axisRect()->width();
+    plot.expectNoLoss(true);
+    QVERIFY2(plot.emptyNote().startsWith("No loss to come"), qPrintable(plot.emptyNote()));
+    QVERIFY(!plot.customPlot()->legend->visible());
+    QVERIFY(plot.customPlot()->axisRect()->width() > axesWidth + 60);
+    plot.expectNoLoss(false);
+    QVERIFY2(plot.emptyNote().startsWith("No batch yet."), qPrintable(plot.emptyNote()));
+    QVERIFY(plot.customPlot()->legend->visible());
+    QCOMPARE(plot.customPlot()->axisRect()->width(), axesWidth);
+
+    plot.addBatch(batch(0, 1, 10, 0.5));
+    plot.expectNoLoss(true);
+    QCOMPARE(plot.pointCount(LossPlot::kBatchLoss), 1);
+    QVERIFY(plot.customPlot()->legend->visible());
 }
 
 void LossPlotTest::emptyAxesSaySo()

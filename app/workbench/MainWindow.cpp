@@ -175,6 +175,7 @@ void MainWindow::fitStatus()
     const int room = std::max(80, bar->width() - (m_machineLabel->isVisible() ? m_machineLabel->width() : 0) - 40);
     const QString shown = bar->fontMetrics().elidedText(m_statusText, Qt::ElideMiddle, room);
     bar->setToolTip(shown != m_statusText ? m_statusText : QString());
+    m_statusShown = shown;
     const qint64 left = m_statusDeadline.remainingTime(); // -1: forever
     bar->showMessage(shown, left < 0 ? 0 : int(std::max<qint64>(left, 1)));
 }
@@ -183,8 +184,10 @@ bool MainWindow::eventFilter(QObject* watched, QEvent* event)
 {
     // The room for the message changes with the window's width and with the
     // machine line's text (its GEMM rate comes later, off the GUI thread).
+    // Only while ours is shown: a status tip or another message in its place
+    // is not covered by the old text again.
     if (event->type() == QEvent::Resize && (watched == statusBar() || watched == m_machineLabel)
-        && !m_statusText.isEmpty() && !statusBar()->currentMessage().isEmpty())
+        && !m_statusText.isEmpty() && statusBar()->currentMessage() == m_statusShown)
         fitStatus();
     return QMainWindow::eventFilter(watched, event);
 }

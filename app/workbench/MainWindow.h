@@ -110,6 +110,7 @@ private:
     QDockWidget* m_logDock;
     QLabel* m_machineLabel;
     QString m_statusText;            ///< the status message, whole ("" when none)
+    QString m_statusShown;           ///< ... as shown, elided
     QDeadlineTimer m_statusDeadline; ///< when it goes
     QString m_machineText;
     bool m_interactive = true;

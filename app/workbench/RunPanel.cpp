@@ -404,22 +404,22 @@ RunPanel::askAboutExistingRuns(const std::vector<RunController::Existing>& runs)
         box.setText(tr("%1 holds %2.")
                         .arg(QString::fromStdString(parity::RunDirectory::of(e.config).path()), describeRun(e.run)));
         QString details = e.run.resumable()
-                              ? (e.run.epochsCompleted + 1 == e.run.wantedEpochs
-                                     ? tr("Resume runs its epoch %1 with the same settings.").arg(e.run.wantedEpochs)
+                              ? (e.run.epochsCompleted + 1 == e.run.epochsAsked()
+                                     ? tr("Resume runs its epoch %1 with the same settings.").arg(e.run.epochsAsked())
                                      : tr("Resume continues it from epoch %1 to epoch %2 with the same settings.")
                                            .arg(e.run.epochsCompleted + 1)
-                                           .arg(e.run.wantedEpochs))
+                                           .arg(e.run.epochsAsked()))
                               : tr("It cannot be resumed: %1.").arg(QString::fromStdString(e.run.whyNotResumable()));
         box.setInformativeText(details + QStringLiteral("\n\n") + fresh);
         resumeLabel = e.run.resumable()
-                          ? tr("Resume (epoch %1 of %2)").arg(e.run.epochsCompleted + 1).arg(e.run.wantedEpochs)
+                          ? tr("Resume (epoch %1 of %2)").arg(e.run.epochsCompleted + 1).arg(e.run.epochsAsked())
                           : tr("Resume");
     } else {
         QStringList lines;
         for (const auto& e : runs) {
             const QString why =
                 e.run.resumable()
-                    ? tr("can resume at epoch %1 of %2").arg(e.run.epochsCompleted + 1).arg(e.run.wantedEpochs)
+                    ? tr("can resume at epoch %1 of %2").arg(e.run.epochsCompleted + 1).arg(e.run.epochsAsked())
                     : tr("cannot resume: %1").arg(QString::fromStdString(e.run.whyNotResumable()));
             lines << tr("Run %1 (%2): %3; %4")
                          .arg(e.row + 1)

@@ -261,7 +261,7 @@ std::string ExistingRun::whyNotResumable() const
     }
     // A run that trains nothing evaluates at least once (Epochs 0 included),
     // and each further epoch evaluates it over that epoch's group order.
-    const int asked = wantedTrainsNothing ? std::max(wantedEpochs, 1) : wantedEpochs;
+    const int asked = epochsAsked();
     if (asked <= epochsCompleted)
         return "it has completed " + std::to_string(epochsCompleted) + " of the " + std::to_string(asked)
                + (asked == 1 ? " epoch" : " epochs") + " asked for"

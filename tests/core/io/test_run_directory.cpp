@@ -222,6 +222,7 @@ TEST_F(RunDirectoryTest, AnExistingRunResumesOnlyWithItsOwnSettingsAndMoreEpochs
     EXPECT_NE(same.whyNotResumable().find("completed 5 of the 5 epochs"), std::string::npos) << same.whyNotResumable();
     EXPECT_NE(same.whyNotResumable().find("raise Epochs"), std::string::npos) << same.whyNotResumable();
     EXPECT_FALSE(same.wantedTrainsNothing);
+    EXPECT_EQ(same.epochsAsked(), 5);
     // A run that trains nothing (Berrut) evaluates at least once, Epochs 0
     // included (not "1 of the 0 epochs"), and more epochs evaluate it over
     // more group orders.
@@ -237,6 +238,7 @@ TEST_F(RunDirectoryTest, AnExistingRunResumesOnlyWithItsOwnSettingsAndMoreEpochs
                                           "Epochs to evaluate it over more group orders");
     finished.epochsCompleted = 1;
     finished.wantedEpochs = 0;
+    EXPECT_EQ(finished.epochsAsked(), 1); // what the Resume button and its text count to
     EXPECT_EQ(finished.whyNotResumable(), "it has completed 1 of the 1 epoch asked for (Epochs 0 evaluates once); it "
                                           "trains nothing: raise Epochs to evaluate it over more group orders");
     finished.wantedEpochs = 2;

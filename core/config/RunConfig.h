@@ -7,6 +7,10 @@
 
 namespace parity {
 
+/// The epochs a run has in all: `numEpochs`, and at least 1 for a run that
+/// trains nothing (a Berrut code with num_epoch 0 still evaluates once).
+inline int epochsToRun(int numEpochs, bool trainsNothing) { return trainsNothing && numEpochs < 1 ? 1 : numEpochs; }
+
 /// Where base models trained here are cached when a run names no models_dir:
 /// $XDG_DATA_HOME/parity-workbench/models, else ~/.local/share/parity-workbench/models.
 std::string defaultModelsDir();
@@ -60,6 +64,8 @@ struct RunConfig {
     std::string header() const;
     /// A training-free code (Berrut): nothing is trained, num_epoch may be 0.
     bool trainsNothing() const;
+    /// parity::epochsToRun(numEpochs, trainsNothing()).
+    int epochsToRun() const { return parity::epochsToRun(numEpochs, trainsNothing()); }
 
     /// A short title for plots, exports and lists, e.g.
     /// "fashion-mnist · base-mlp · k=2 · Add/Sub · MSE".

@@ -6,7 +6,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include <algorithm>
 #include <map>
 #include <optional>
 #include <string>
@@ -99,9 +98,9 @@ struct ExistingRun {
     /// "" when the wanted run can continue this one from current.pth, else
     /// why not, in a user's words.
     std::string whyNotResumable() const;
-    /// The epochs the wanted run will have run in all: wantedEpochs, and at
-    /// least 1 for a run that trains nothing (Epochs 0 evaluates once).
-    int epochsAsked() const { return wantedTrainsNothing ? std::max(wantedEpochs, 1) : wantedEpochs; }
+    /// The epochs the wanted run will have run in all (parity::epochsToRun:
+    /// at least 1 for a run that trains nothing).
+    int epochsAsked() const { return epochsToRun(wantedEpochs, wantedTrainsNothing); }
     bool resumable() const { return present && whyNotResumable().empty(); }
 };
 

@@ -39,9 +39,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// A training-free code (Berrut) with num_epoch 0 still evaluates once.
-int epochsToRun(const RunConfig& c) { return c.trainsNothing() ? std::max(c.numEpochs, 1) : c.numEpochs; }
-
 double secondsSince(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 
 std::vector<at::Tensor> parametersOf(torch::nn::Module& m)
@@ -233,7 +230,7 @@ RunSummary Trainer::run()
         m_summary.epochsCompleted = m_startEpoch;
         m_results->writeRunJson(runInfo("running"));
 
-        const int epochs = epochsToRun(m_config);
+        const int epochs = m_config.epochsToRun();
         for (int epoch = m_startEpoch; epoch < epochs; ++epoch) {
             const auto t0 = Clock::now();
             std::vector<SplitResult> splits;
@@ -523,7 +520,7 @@ void Trainer::writeServedAccuracy(const SplitMetrics& test)
 
 void Trainer::saveCheckpoints(int epoch, bool improved)
 {
-    const int epochs = epochsToRun(m_config);
+    const int epochs = m_config.epochsToRun();
     const bool cycle = epoch % m_options.checkpointCycle == 0 || epoch + 1 == epochs;
     if (!cycle && !improved)
         return;

@@ -27,8 +27,6 @@ ComparePlot::ComparePlot(QWidget* parent)
 {
     m_reset = new QPushButton(tr("Reset view"), this);
     m_exportButton = new QPushButton(tr("Export image..."), this);
-    QPushButton* reset = m_reset;
-    QPushButton* exportButton = m_exportButton;
     auto* bar = new QHBoxLayout;
     bar->addWidget(new QLabel(tr("Split:"), this));
     bar->addWidget(m_split);
@@ -38,8 +36,8 @@ ComparePlot::ComparePlot(QWidget* parent)
     m_metric->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     m_split->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     bar->addStretch(1);
-    bar->addWidget(reset);
-    bar->addWidget(exportButton);
+    bar->addWidget(m_reset);
+    bar->addWidget(m_exportButton);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addLayout(bar);
@@ -62,8 +60,8 @@ ComparePlot::ComparePlot(QWidget* parent)
 
     connect(m_split, &QComboBox::currentIndexChanged, this, &ComparePlot::onChooserChanged);
     connect(m_metric, &QComboBox::currentIndexChanged, this, &ComparePlot::onChooserChanged);
-    connect(reset, &QPushButton::clicked, this, &ComparePlot::resetView);
-    connect(exportButton, &QPushButton::clicked, this, &ComparePlot::onExportClicked);
+    connect(m_reset, &QPushButton::clicked, this, &ComparePlot::resetView);
+    connect(m_exportButton, &QPushButton::clicked, this, &ComparePlot::onExportClicked);
     connect(m_legend, &LegendList::visibilityToggled, this, &ComparePlot::setGraphVisible);
     m_emptyNote = addEmptyNote(m_plot, noRunsText());
     fillChoosers();

@@ -194,7 +194,8 @@ bool LossPlot::holdsData() const
 
 void LossPlot::expectNoLoss(bool none)
 {
-    if (holdsData())
+    // Called at every edit of the form: redrawn only when the note changes.
+    if (holdsData() || emptyNote() == (none ? noLossToComeText() : emptyText()))
         return;
     if (none)
         noteNoLoss(noLossToComeText());

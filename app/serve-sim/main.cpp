@@ -105,6 +105,7 @@ struct Options {
     std::optional<int64_t> queries;
     bool live = false;
     int trials = 5;
+    bool trialsGiven = false; // --live serves once
     uint64_t seed = 1;
     int instances = 12;
     std::optional<int> k;
@@ -151,9 +152,10 @@ Options parse(int argc, char** argv)
             o.trace = v;
         else if (a == "--queries")
             o.queries = integer(a, v);
-        else if (a == "--trials")
+        else if (a == "--trials") {
             o.trials = int(integer(a, v, kMostCount));
-        else if (a == "--seed")
+            o.trialsGiven = true;
+        } else if (a == "--seed")
             o.seed = uint64_t(integer(a, v));
         else if (a == "--instances")
             o.instances = int(integer(a, v, kMostCount));
@@ -203,6 +205,8 @@ Options parse(int argc, char** argv)
         usageError("--threads takes at least 1");
     if (o.live && !o.serviceFile.empty())
         usageError("--live serves the run's own models: it takes no --service-file");
+    if (o.live && o.trialsGiven)
+        usageError("--live serves each strategy once: it takes no --trials");
     return o;
 }
 
@@ -261,6 +265,56 @@ nlohmann::json latencyJson(const StrategyResult& r)
             {"reconstructed", r.reconstructedFraction}};
 }
 
+// The queries one trial serves: the trace's arrivals, else --queries.
+int64_t queriesOf(const SimulationOptions& sim)
+{
+    return sim.arrivalsMs.empty() ? sim.queries : int64_t(sim.arrivalsMs.size());
+}
+
+const char* tailName(Interference::Tail tail)
+{
+    switch (tail) {
+    case Interference::Tail::ShiftedExponential:
+        return "exp";
+    case Interference::Tail::Pareto:
+        return "pareto";
+    case Interference::Tail::None:
+        break;
+    }
+    return "none";
+}
+
+// What a record's results were served or simulated with, as they ran.
+nlohmann::json settingsJson(const Options& o, const SimulationOptions& sim, int trials)
+{
+    const bool traced = !sim.arrivalsMs.empty();
+    const Interference& f = sim.interference;
+    return {{"base_instances", sim.baseInstances},
+            {"k", sim.k},
+            {"r", sim.r},
+            {"arrivals", traced ? o.trace : "poisson"},
+            {"rate_per_s", traced ? nlohmann::json() : nlohmann::json(sim.rate)},
+            {"queries", queriesOf(sim)},
+            {"trials", trials},
+            {"seed", sim.seed},
+            {"balancing", sim.balancing == Balancing::RoundRobin ? "round-robin" : "shared-queue"},
+            {"slow_fraction", f.slowFraction},
+            {"slowdown", f.slowdown},
+            {"slow_period_ms", f.slowPeriodMs},
+            {"tail", tailName(f.tail)},
+            {"tail_parameter", f.tail == Interference::Tail::None ? nlohmann::json() : nlohmann::json(f.tailParameter)},
+            {"failure_fraction", f.failureFraction},
+            {"failure_period_ms", f.failurePeriodMs}};
+}
+
+// A load, or "unknown" for traced arrivals that span no time.
+std::string loadText(double load)
+{
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.2f", load);
+    return std::isnan(load) ? "unknown" : buf;
+}
+
 // --live: every strategy served for real, and the simulator's figures on the
 // service times the live workers observed beside them.
 int serveLiveMode(const Options& o, const MeasuredRun& run, const SimulationOptions& sim)
@@ -295,17 +349,7 @@ int serveLiveMode(const Options& o, const MeasuredRun& run, const SimulationOpti
                                        {"run_dir", fs::absolute(o.runDir).string()},
                                        {"checkpoint", models.checkpoint},
                                        {"config", run.config.toJson()},
-                                       {"served",
-                                        {{"base_instances", sim.baseInstances},
-                                         {"k", sim.k},
-                                         {"r", sim.r},
-                                         {"rate_per_s",
-                                          sim.arrivalsMs.empty() ? nlohmann::json(sim.rate) : nlohmann::json()},
-                                         {"queries", sim.queries},
-                                         {"seed", sim.seed},
-                                         {"slow_fraction", sim.interference.slowFraction},
-                                         {"slowdown", sim.interference.slowdown},
-                                         {"slow_period_ms", sim.interference.slowPeriodMs}}},
+                                       {"served", settingsJson(o, sim, 1)},
                                        {"results", results}};
         writeFileAtomically((fs::path(o.out) / "serving.json").string(), record.dump(2) + "\n");
         std::fprintf(stderr, "wrote %s/serving.json\n", o.out.c_str());
@@ -346,10 +390,13 @@ int main(int argc, char** argv)
         sim.interference.failurePeriodMs = o.failurePeriodMs;
         adoptRunCode(run, sim);
         const RunAccuracy accuracy = accuracyOf(o.runDir, c.k, sim.k);
-        // Every strategy's options are checked before any line is printed.
+        // Every strategy's options are checked before any line is printed;
+        // live, also what serving the run for real refuses (its own k and r).
         for (const Strategy s : strategiesFor(run.berrut)) {
             try {
                 checkOptions(s, run.times, sim);
+                if (o.live)
+                    checkLive(s, c.k, c.r, sim);
             } catch (const Error& e) {
                 const std::string what = e.what();
                 throw Error(!o.serviceFile.empty() && what.rfind("service times", 0) == 0
@@ -365,12 +412,13 @@ int main(int argc, char** argv)
                      summary(run.times.parity).c_str(), summary(run.times.encoder).c_str(),
                      summary(run.times.decoder).c_str());
         std::fprintf(stderr,
-                     "simulated: %d base instances, k=%d, %s, %s arrivals%s, %lld queries x %d trials, slowed %.3g of "
+                     "%s: %d base instances, k=%d, %s, %s arrivals%s, %lld queries x %d trial%s, slowed %.3g of "
                      "the instances %.3gx for %.4g ms periods\n",
-                     sim.baseInstances, sim.k, o.balancing == Balancing::RoundRobin ? "round-robin" : "shared queue",
+                     o.live ? "served" : "simulated", sim.baseInstances, sim.k,
+                     o.balancing == Balancing::RoundRobin ? "round-robin" : "shared queue",
                      sim.arrivalsMs.empty() ? "Poisson" : "traced",
                      sim.arrivalsMs.empty() ? (" at " + ms(sim.rate) + " queries/s").c_str() : "",
-                     (long long)(sim.arrivalsMs.empty() ? sim.queries : int64_t(sim.arrivalsMs.size())), o.trials,
+                     (long long)queriesOf(sim), o.live ? 1 : o.trials, o.live || o.trials == 1 ? "" : "s",
                      sim.interference.slowFraction, sim.interference.slowdown, sim.interference.slowPeriodMs);
 
         if (o.live)
@@ -385,10 +433,10 @@ int main(int argc, char** argv)
                         ms(est("median").mean).c_str(), ms(est("mean").mean).c_str(), ms(est("p99").mean).c_str(),
                         ms(est("p99.5").mean).c_str(), ms(est("p99.9").mean).c_str());
             std::fprintf(stderr,
-                         "  %-14s %2d instances  p99.9 %s ± %s ms  median %s ± %s  reconstructed %.4f  load %.2f%s\n",
+                         "  %-14s %2d instances  p99.9 %s ± %s ms  median %s ± %s  reconstructed %.4f  load %s%s\n",
                          last.strategy.c_str(), last.instances, ms(est("p99.9").mean).c_str(),
                          ms(est("p99.9").halfWidth).c_str(), ms(est("median").mean).c_str(),
-                         ms(est("median").halfWidth).c_str(), est("reconstructed").mean, last.load,
+                         ms(est("median").halfWidth).c_str(), est("reconstructed").mean, loadText(last.load).c_str(),
                          summary.hasAccuracy() ? ("  served accuracy " + std::to_string(est("accuracy").mean)).c_str()
                                                : "");
             if (last.load >= 1.0)
@@ -403,30 +451,16 @@ int main(int argc, char** argv)
         if (!o.out.empty()) {
             std::error_code ec;
             fs::create_directories(o.out, ec);
-            nlohmann::json record = {
-                {"run_dir", fs::absolute(o.runDir).string()},
-                {"checkpoint", run.checkpoint},
-                {"config", c.toJson()},
-                {"simulated",
-                 {{"base_instances", sim.baseInstances},
-                  {"k", sim.k},
-                  {"r", sim.r},
-                  {"arrivals", sim.arrivalsMs.empty() ? "poisson" : o.trace},
-                  {"rate_per_s", sim.arrivalsMs.empty() ? nlohmann::json(sim.rate) : nlohmann::json()},
-                  {"queries", sim.queries},
-                  {"trials", o.trials},
-                  {"seed", o.seed},
-                  {"balancing", o.balancing == Balancing::RoundRobin ? "round-robin" : "shared-queue"},
-                  {"slow_fraction", sim.interference.slowFraction},
-                  {"slowdown", sim.interference.slowdown},
-                  {"slow_period_ms", sim.interference.slowPeriodMs},
-                  {"failure_fraction", sim.interference.failureFraction},
-                  {"failure_period_ms", sim.interference.failurePeriodMs}}},
-                {"measured", o.serviceFile.empty()
-                                 ? nlohmann::json({{"threads", o.threads}, {"repetitions", o.repetitions}})
-                                 : nlohmann::json({{"service_file", o.serviceFile}})},
-                {"service_times", serviceTimesJson(run.times)},
-                {"results", results}};
+            nlohmann::json record = {{"run_dir", fs::absolute(o.runDir).string()},
+                                     {"checkpoint", run.checkpoint},
+                                     {"config", c.toJson()},
+                                     {"simulated", settingsJson(o, sim, o.trials)},
+                                     {"measured",
+                                      o.serviceFile.empty()
+                                          ? nlohmann::json({{"threads", o.threads}, {"repetitions", o.repetitions}})
+                                          : nlohmann::json({{"service_file", o.serviceFile}})},
+                                     {"service_times", serviceTimesJson(run.times)},
+                                     {"results", results}};
             writeFileAtomically((fs::path(o.out) / "serving.json").string(), record.dump(2) + "\n");
             writeFileAtomically((fs::path(o.out) / "serving.csv").string(), csv);
             std::fprintf(stderr, "wrote %s/serving.json and serving.csv\n", o.out.c_str());

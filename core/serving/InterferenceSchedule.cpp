@@ -1,8 +1,11 @@
 #include "serving/InterferenceSchedule.h"
 
+#include "util/Error.h"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <sstream>
 
 namespace parity::serving {
 
@@ -67,7 +70,16 @@ double InterferenceSchedule::failurePeriodEnd(double ms) const
 
 int64_t InterferenceSchedule::periodOf(double ms, double periodMs)
 {
-    return int64_t(std::floor(std::max(0.0, ms) / periodMs)); // time before 0 is in period 0
+    const double period = std::floor(std::max(0.0, ms) / periodMs); // time before 0 is in period 0
+    // Past 2^53 neighbouring periods are the same double, and past 2^63 the
+    // index overflows (a service would start before its query arrived).
+    if (!(period < 0x1.0p53)) {
+        std::ostringstream why;
+        why << "slow-period / failure-period: " << periodMs << " ms is too short for a simulated time of " << ms
+            << " ms (more than 2^53 periods): take a longer period";
+        throw Error(why.str());
+    }
+    return int64_t(period);
 }
 
 double InterferenceSchedule::periodStart(int64_t period, double periodMs)

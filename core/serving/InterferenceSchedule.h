@@ -42,7 +42,9 @@ public:
     /// The period of length `periodMs` holding `ms` (0 for times before 0),
     /// and where period `period` starts: period x periodMs, nudged up when
     /// rounding would put it in the period before (periodOf(periodStart(p))
-    /// == p, so stepping from period to period always moves on).
+    /// == p, so stepping from period to period always moves on). Throws
+    /// parity::Error when `ms` lies more than 2^53 periods on (a period far
+    /// too short for the time simulated).
     static int64_t periodOf(double ms, double periodMs);
     static double periodStart(int64_t period, double periodMs);
 

@@ -527,25 +527,35 @@ void checkFits(const ServedModels& models, Strategy strategy, const SimulationOp
         throw Error("strategy parm: " + models.checkpoint + " is a Berrut run (its strategy is berrut)");
     if (strategy == Strategy::Berrut && !models.berrut)
         throw Error("strategy berrut: " + models.checkpoint + " is not a Berrut run");
-    if ((strategy == Strategy::Parity || strategy == Strategy::Berrut) && (o.k != c.k || o.r != c.r))
-        throw Error("k, r: " + std::to_string(o.k) + ", " + std::to_string(o.r) + ": the live "
-                    + strategyName(strategy, o.r) + " strategy serves the run's own code, k = " + std::to_string(c.k)
-                    + ", r = " + std::to_string(c.r));
+    checkLive(strategy, c.k, c.r, o);
 }
 
-// simulate()'s option checks; the service times are what the live run measures.
+// simulate()'s option checks (the service times are what the live run
+// measures), and a thread per instance this process can start.
 void checkLiveOptions(Strategy strategy, const SimulationOptions& o)
 {
     const ServiceDistribution measuredLater = ServiceDistribution::constant(1);
     checkOptions(strategy, {measuredLater, measuredLater, measuredLater, measuredLater}, o);
+    if (instancesOf(strategy, o) > kMostLiveInstances)
+        throw Error("instances: " + std::to_string(o.baseInstances) + ": the live " + strategyName(strategy, o.r)
+                    + " strategy would start " + std::to_string(instancesOf(strategy, o)) + " worker threads, at most "
+                    + std::to_string(kMostLiveInstances));
 }
 
 } // namespace
 
+void checkLive(Strategy strategy, int runK, int runR, const SimulationOptions& o)
+{
+    checkLiveOptions(strategy, o);
+    if ((strategy == Strategy::Parity || strategy == Strategy::Berrut) && (o.k != runK || o.r != runR))
+        throw Error("k, r: " + std::to_string(o.k) + ", " + std::to_string(o.r) + ": the live "
+                    + strategyName(strategy, o.r) + " strategy serves the run's own code, k = " + std::to_string(runK)
+                    + ", r = " + std::to_string(runR));
+}
+
 LiveResult serveLive(const ServedModels& models, Strategy strategy, const SimulationOptions& options,
                      TrainingObserver* observer)
 {
-    checkLiveOptions(strategy, options);
     checkFits(models, strategy, options);
     return LiveCluster(models, strategy, options, observer).run();
 }

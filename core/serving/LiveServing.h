@@ -56,6 +56,15 @@ LiveResult serveLive(const std::string& runDir, Strategy strategy, const Simulat
 LiveResult serveLive(const ServedModels& models, Strategy strategy, const SimulationOptions& options,
                      TrainingObserver* observer = nullptr);
 
+/// The most worker threads (instances of a strategy) one live run starts.
+inline constexpr int kMostLiveInstances = 1024;
+
+/// What serveLive refuses of `strategy` on a run whose code is k = `runK`,
+/// r = `runR`, checked before anything is loaded or served: simulate()'s
+/// option checks, more than kMostLiveInstances workers, and another k or r
+/// than the run's for a coded strategy. Throws parity::Error.
+void checkLive(Strategy strategy, int runK, int runR, const SimulationOptions& options);
+
 /// The ServedModels sample count serveLive loads: queries cycle over this
 /// many test samples.
 inline constexpr int64_t kLiveSamples = 64;

@@ -127,8 +127,9 @@ void checkOptions(Strategy strategy, const ServiceTimes& times, const Simulation
                     + " base-model instances: a group's queries would share instances");
     if (o.r < 1 || o.r > 8)
         throw Error("r: " + std::to_string(o.r) + ": 1 to 8 parities per group");
-    if (o.queries < 1 && o.arrivalsMs.empty())
-        throw Error("queries: " + std::to_string(o.queries) + ": at least 1 query");
+    if (o.arrivalsMs.empty() && (o.queries < 1 || o.queries > kMostQueries))
+        throw Error("queries: " + std::to_string(o.queries) + ": 1 to " + std::to_string(kMostQueries)
+                    + " queries per trial");
     if (o.arrivalsMs.empty() && !positiveFinite(o.rate))
         throw Error("rate: " + std::to_string(o.rate) + ": queries per second must be a positive number");
     for (size_t i = 0; i < o.arrivalsMs.size(); ++i)
@@ -268,8 +269,13 @@ StrategyResult summarize(Strategy strategy, const ServiceTimes& times, const Sim
     const int k = o.k;
     const int r = o.r;
     const int extra = parityInstances(o);
-    const double span = n > 1 ? std::max(arrivals.back() - arrivals.front(), 1e-9) : 1.0;
-    const double perMs = n > 1 ? double(n - 1) / span : o.rate / 1000.0;
+    // The arrival rate: the arrivals' own, (n - 1) per their span; a single
+    // Poisson arrival, the rate asked for. A trace whose arrivals span no
+    // time (one arrival, or all at once) has no rate, and no load (NaN).
+    const double span = n > 1 ? arrivals.back() - arrivals.front() : 0.0;
+    const double perMs = span > 0               ? double(n - 1) / span
+                         : o.arrivalsMs.empty() ? o.rate / 1000.0
+                                                : std::numeric_limits<double>::quiet_NaN();
     const double factor = meanFactor(o.interference);
 
     StrategyResult res;

@@ -78,6 +78,10 @@ enum class Strategy {
 /// "none", "replication", "parm" (r = 1) or "parm-r<r>", "berrut", "replicate-all".
 std::string strategyName(Strategy s, int r);
 
+/// The most Poisson queries one trial simulates: each holds its arrival,
+/// answer, decoding and latency (some 40 bytes), so 10^8 take ~4 GB.
+inline constexpr int64_t kMostQueries = 100000000;
+
 struct SimulationOptions {
     int baseInstances = 12; ///< m
     int k = 2;
@@ -86,7 +90,7 @@ struct SimulationOptions {
     /// non-decreasing) when not empty.
     double rate = 100;
     std::vector<double> arrivalsMs;
-    int64_t queries = 100000;
+    int64_t queries = 100000; ///< at most kMostQueries
     uint64_t seed = 1;
     Balancing balancing = Balancing::RoundRobin;
     Interference interference;
@@ -114,7 +118,8 @@ struct StrategyResult {
     /// outputs missing when it decoded (ParM: base predictions; Berrut:
     /// workers): weighs the run's accuracy with e missing.
     std::vector<int64_t> decodedByErased;
-    /// Offered load of the busiest pool: arrival rate x mean service / instances.
+    /// Offered load of the busiest pool: arrival rate x mean service /
+    /// instances. NaN for traced arrivals that span no time (no rate).
     double load = 0;
     /// Mean latency of the last tenth of the queries minus that of the first
     /// tenth: large and growing with --queries when the load is 1 or more.

@@ -66,6 +66,12 @@ Estimate TrialSummary::estimate(const std::string& key) const
     return it == trials.end() ? Estimate{} : estimateOf(it->second);
 }
 
+bool TrialSummary::hasAccuracy() const
+{
+    const auto it = trials.find("accuracy");
+    return trialCount > 0 && it != trials.end() && it->second.size() == size_t(trialCount);
+}
+
 TrialSummary runTrials(Strategy strategy, const ServiceTimes& times, const SimulationOptions& options, int trials,
                        const RunAccuracy& accuracy, bool keepLatencies, const std::function<bool()>& cancelled)
 {

@@ -44,12 +44,16 @@ double defaultSlowPeriodMs(const ServiceTimes& times);
 struct TrialSummary {
     StrategyResult last; ///< the last trial (its latencies when kept)
     /// Per trial: "median", "mean", "p99", "p99.5", "p99.9" (ms),
-    /// "reconstructed" and, when known, "accuracy".
+    /// "reconstructed" and, for the trials where it is known, "accuracy".
     std::map<std::string, std::vector<double>> trials;
     int trialCount = 0;
 
     Estimate estimate(const std::string& key) const;
-    bool hasAccuracy() const { return trials.count("accuracy") > 0; }
+    /// The served accuracy is known for every trial. A trial that decoded
+    /// queries with a number of missing outputs the run has no accuracy for
+    /// has none, and a mean over the other trials (those that happened to
+    /// decode fewer) would not be the strategy's.
+    bool hasAccuracy() const;
 };
 
 /// Runs `trials` trials of one strategy. `cancelled` is asked between

@@ -136,7 +136,7 @@ void ServingView::buildControls()
     m_failureFraction = numberBox(0, 0.99, 0, 3, 0.01);
     m_failureFraction->setToolTip(tr("Instances down at a time; their queued work waits until they are back"));
     m_failurePeriod = numberBox(0.001, 1e8, 1000, 1, 100);
-    m_queries = countBox(100, 100000000, 100000);
+    m_queries = countBox(100, int(kMostQueries), 100000);
     m_trials = countBox(1, 1000, 5);
     m_trials->setToolTip(tr("Repetitions with seeds seed, seed+1, ...: the table's ± is their 95% confidence "
                             "interval"));

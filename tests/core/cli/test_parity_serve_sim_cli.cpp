@@ -125,6 +125,12 @@ TEST_F(ParityServeSimCli, BadInputIsRefusedWithItsReason)
     r = serveSim(runDir() + " --trace " + *s_tmp / "trace.txt" + " --trials 1 --repetitions 5", true);
     EXPECT_EQ(r.exitCode, 0) << r.output;
     EXPECT_EQ(r.output.rfind("none 3 ", 0), 0u) << r.output;
+    // Arrivals all at once have no rate, so no load and no overload warning.
+    std::ofstream(*s_tmp / "burst.txt") << "5\n5\n5\n5\n";
+    r = serveSim(runDir() + " --trace " + *s_tmp / "burst.txt" + " --trials 1 --repetitions 5");
+    EXPECT_EQ(r.exitCode, 0) << r.output;
+    EXPECT_NE(r.output.find("load unknown"), std::string::npos) << r.output;
+    EXPECT_EQ(r.output.find("queues grow without bound"), std::string::npos) << r.output;
     std::ofstream(*s_tmp / "unsorted.txt") << "0\n2\n\n1\n";
     r = serveSim(runDir() + " --trace " + *s_tmp / "unsorted.txt" + " --repetitions 5");
     EXPECT_EQ(r.exitCode, 1);
@@ -141,6 +147,27 @@ TEST_F(ParityServeSimCli, BadInputIsRefusedWithItsReason)
     r = serveSim(runDir() + " --service-file " + *s_tmp / "bad-times.json");
     EXPECT_EQ(r.exitCode, 1);
     EXPECT_NE(r.output.find("bad-times.json: 'base_ms' holds \"slow\""), std::string::npos) << r.output;
+}
+
+// serving.json says what ran: the trace's own query count (not --queries'
+// default), the tail, the balancing.
+TEST_F(ParityServeSimCli, TheRecordDescribesWhatRan)
+{
+    const std::string out = *s_tmp / "traced";
+    std::ofstream(*s_tmp / "five.txt") << "0\n1\n2\n3\n4\n";
+    const Result r = serveSim(runDir() + " --trace " + *s_tmp / "five.txt"
+                                  + " --tail pareto:3 --balancing shared --trials 2 --repetitions 5 --out " + out,
+                              true);
+    ASSERT_EQ(r.exitCode, 0) << r.output;
+    std::ifstream in(out + "/serving.json");
+    const nlohmann::json settings = nlohmann::json::parse(in)["simulated"];
+    EXPECT_EQ(settings["arrivals"], *s_tmp / "five.txt");
+    EXPECT_TRUE(settings["rate_per_s"].is_null());
+    EXPECT_EQ(settings["queries"], 5);
+    EXPECT_EQ(settings["trials"], 2);
+    EXPECT_EQ(settings["tail"], "pareto");
+    EXPECT_EQ(settings["tail_parameter"], 3.0);
+    EXPECT_EQ(settings["balancing"], "shared-queue");
 }
 
 // --seed chooses the trials' seeds: the same seed, the same lines; another
@@ -175,7 +202,24 @@ TEST_F(ParityServeSimCli, LiveServesEveryStrategy)
     EXPECT_EQ(record["results"][2]["live"]["queries"], 200);
     EXPECT_GT(record["results"][2]["simulated_on_observed_times"]["p99_ms"].get<double>(), 0);
 
-    const Result refused = serveSim(runDir() + " --live --service-file x.json");
+    const nlohmann::json& served = record["served"];
+    EXPECT_EQ(served["queries"], 200);
+    EXPECT_EQ(served["trials"], 1);
+    EXPECT_EQ(served["arrivals"], "poisson");
+    EXPECT_EQ(served["tail"], "none");
+    EXPECT_EQ(served["balancing"], "round-robin");
+    EXPECT_EQ(served["failure_fraction"], 0.0);
+
+    Result refused = serveSim(runDir() + " --live --service-file x.json");
     EXPECT_EQ(refused.exitCode, 2);
     EXPECT_NE(refused.output.find("--live serves the run's own models"), std::string::npos) << refused.output;
+    refused = serveSim(runDir() + " --live --trials 3");
+    EXPECT_EQ(refused.exitCode, 2);
+    EXPECT_NE(refused.output.find("--live serves each strategy once: it takes no --trials"), std::string::npos)
+        << refused.output;
+    // Another k than the run's: refused before any strategy is served.
+    refused = serveSim(runDir() + " --live --k 1 --queries 50 --instances 2 --repetitions 5");
+    EXPECT_EQ(refused.exitCode, 1);
+    EXPECT_NE(refused.output.find("serves the run's own code, k = 2"), std::string::npos) << refused.output;
+    EXPECT_EQ(refused.output.find("Serving live"), std::string::npos) << refused.output;
 }

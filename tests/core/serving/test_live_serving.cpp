@@ -161,6 +161,18 @@ TEST_F(LiveServing, RefusesWhatItCannotServe)
     o.k = 3;
     EXPECT_NE(test::errorOf([&] { serveLive(runDir(), Strategy::Parity, o); }).find("serves the run's own code, k = 2"),
               std::string::npos);
+    // The same rules before anything is loaded (parity-serve-sim --live
+    // checks every strategy before it serves the first).
+    EXPECT_NE(test::errorOf([&] { checkLive(Strategy::Parity, 2, 1, o); }).find("serves the run's own code, k = 2"),
+              std::string::npos);
+    EXPECT_NO_THROW(checkLive(Strategy::None, 2, 1, o));
+    o = options();
+    o.baseInstances = 600; // replicate-all: 1200 worker threads
+    EXPECT_NO_THROW(checkLive(Strategy::None, 2, 1, o));
+    EXPECT_NE(test::errorOf([&] {
+                  checkLive(Strategy::ReplicateAll, 2, 1, o);
+              }).find("instances: 600: the live replicate-all strategy would start 1200 worker threads, at most 1024"),
+              std::string::npos);
 }
 
 // Replication, replicate-all and a shared queue with failures run through the

@@ -3,9 +3,11 @@
 #include "support/ErrorOf.h"
 
 #include "serving/ServingSimulator.h"
+#include "serving/ServingStudy.h"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 
@@ -190,6 +192,25 @@ TEST(ServingSimulator, ParityCutsTheTailUnderInterference)
     EXPECT_EQ(parm.instances, replication.instances);
 }
 
+// The load rests on the arrivals' own rate; traced arrivals that span no
+// time have none, and no overload is claimed for them.
+TEST(ServingSimulator, ALoadNeedsArrivalsThatSpanTime)
+{
+    const ServiceTimes times = constantTimes(4, 4, 1, 1);
+    SimulationOptions o;
+    o.baseInstances = 2;
+    o.arrivalsMs = {0, 0, 0, 0};
+    EXPECT_TRUE(std::isnan(simulate(Strategy::None, times, o).load));
+    o.arrivalsMs = {7};
+    EXPECT_TRUE(std::isnan(simulate(Strategy::None, times, o).load));
+    o.arrivalsMs = {0, 2, 4}; // one per 2 ms on 2 instances of 4 ms
+    EXPECT_DOUBLE_EQ(simulate(Strategy::None, times, o).load, 1.0);
+    o.arrivalsMs.clear();
+    o.queries = 1; // a single Poisson arrival: the rate asked for
+    o.rate = 250;
+    EXPECT_DOUBLE_EQ(simulate(Strategy::None, times, o).load, 0.5);
+}
+
 // Offered more than it can serve, the simulation still ends, says the load
 // is above 1 and shows the queue growing.
 TEST(ServingSimulator, OverloadShowsTheQueueGrowing)
@@ -233,6 +254,13 @@ TEST(ServingSimulator, BadOptionsAreRefusedNamingTheOption)
     o.k = 31;
     EXPECT_NE(errorOf(o).find("k: 31 with r = 1: a ParM group has at most 31 outputs"), std::string::npos);
     o = {};
+    o.queries = kMostQueries + 1; // refused before anything is allocated
+    EXPECT_NE(errorOf(o).find("queries: 100000001: 1 to 100000000 queries per trial"), std::string::npos);
+    o = {};
+    o.interference.failureFraction = 0.5;
+    o.interference.failurePeriodMs = 1e-300; // 2^63 periods and more: refused, never an overflowed index
+    EXPECT_NE(errorOf(o, Strategy::None).find("failure-period: 1e-300 ms is too short"), std::string::npos);
+    o = {};
     o.decodable = {1, 0};
     EXPECT_NE(errorOf(o).find("decodability table: 2 entries"), std::string::npos);
     ServiceTimes baseOnly;
@@ -257,4 +285,43 @@ TEST(ServingSimulator, PercentilesAndConfidenceIntervals)
     EXPECT_DOUBLE_EQ(e.mean, 2);
     EXPECT_NEAR(e.halfWidth, 4.303 / std::sqrt(3.0), 1e-12);
     EXPECT_EQ(estimateOf({5}).halfWidth, 0);
+}
+
+// The served accuracy of several trials is a mean over all of them or none:
+// at another k than the run's no decoded accuracy is known, so a trial that
+// rebuilt a query has none, and the trials that rebuilt nothing (scored at
+// the base accuracy) must not stand for the strategy on their own.
+TEST(ServingStudy, ServedAccuracyIsKnownForEveryTrialOrNotAtAll)
+{
+    const ServiceTimes times = constantTimes(5, 1, 0.05, 0.05);
+    SimulationOptions o;
+    o.baseInstances = 2;
+    o.k = 2;
+    o.rate = 100;
+    o.queries = 2; // one group: some seeds slow one of its instances, some none
+    o.interference.slowFraction = 0.5;
+    o.interference.slowdown = 10;
+    const int trials = 16;
+
+    RunAccuracy baseOnly;
+    baseOnly.base = 0.9;
+    const TrialSummary unknown = runTrials(Strategy::Parity, times, o, trials, baseOnly);
+    const std::vector<double>& rebuilt = unknown.trials.at("reconstructed");
+    ASSERT_EQ(rebuilt.size(), size_t(trials));
+    ASSERT_TRUE(std::count(rebuilt.begin(), rebuilt.end(), 0.0) > 0) << "no trial without a reconstruction";
+    ASSERT_TRUE(std::count(rebuilt.begin(), rebuilt.end(), 0.0) < trials) << "no trial with a reconstruction";
+    EXPECT_FALSE(unknown.hasAccuracy());
+    EXPECT_TRUE(summaryJson(unknown)["served_accuracy"].is_null());
+    EXPECT_EQ(summaryCsvRow(unknown).back(), '\n');
+    EXPECT_EQ(summaryCsvRow(unknown).substr(summaryCsvRow(unknown).size() - 2), ",\n"); // an empty last column
+
+    RunAccuracy known = baseOnly;
+    known.decoded[1] = 0.5;
+    const TrialSummary all = runTrials(Strategy::Parity, times, o, trials, known);
+    ASSERT_TRUE(all.hasAccuracy());
+    double sum = 0;
+    for (const double fraction : all.trials.at("reconstructed"))
+        sum += fraction * 0.5 + (1 - fraction) * 0.9;
+    EXPECT_NEAR(all.estimate("accuracy").mean, sum / trials, 1e-12);
+    EXPECT_NEAR(summaryJson(all)["served_accuracy"].get<double>(), sum / trials, 1e-12);
 }

@@ -60,6 +60,18 @@ extern "C" void onStopSignal(int signal)
     g_cancel.cancel();
 }
 
+/// The Slurm task this process runs in: "<array job>_<task>" in a job array
+/// (a sweep's task), the job id in another job, "" outside Slurm.
+std::string slurmTaskOfThisProcess()
+{
+    const auto env = [](const char* name) {
+        const char* v = std::getenv(name);
+        return std::string(v ? v : "");
+    };
+    const std::string arrayJob = env("SLURM_ARRAY_JOB_ID"), task = env("SLURM_ARRAY_TASK_ID");
+    return !arrayJob.empty() && !task.empty() ? arrayJob + "_" + task : env("SLURM_JOB_ID");
+}
+
 /// After the time-limit warning a Slurm task puts itself back in the queue:
 /// the requeued task resumes from current.pth (--resume-if-exists).
 void requeueThisSlurmTask()
@@ -208,6 +220,7 @@ int main(int argc, char** argv)
             const RunConfig& run = sweep.runs()[index];
             TrainerOptions trainerOptions;
             trainerOptions.continueFrom = options.continueFrom;
+            trainerOptions.slurmTask = slurmTaskOfThisProcess();
             if (options.resumeIfExists) {
                 const RunDirectory dir = RunDirectory::of(run);
                 if (dir.hasCheckpoint(CheckpointKind::Current))

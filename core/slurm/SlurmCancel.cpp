@@ -5,7 +5,6 @@
 
 #include "slurm/Squeue.h"
 
-#include "io/RunDirectory.h"
 #include "util/Error.h"
 #include "util/Process.h"
 #include "util/Text.h"
@@ -25,17 +24,6 @@ namespace parity::slurm {
 namespace fs = std::filesystem;
 
 namespace {
-
-/// run.json's "status" in `runDir` ("" when there is none or it cannot be read).
-std::string recordedStatus(const std::string& runDir)
-{
-    try {
-        const RunDirectory dir(runDir);
-        return fs::exists(dir.runJson()) ? dir.readRunJson().value("status", "") : "";
-    } catch (const std::exception&) {
-        return "";
-    }
-}
 
 /// The tasks of the sweep's array that Slurm lists (waiting, running,
 /// ending); empty when it no longer knows the job; nullopt when squeue
@@ -92,7 +80,7 @@ std::string recordCancelled(const Sweep& s, const std::set<int>& indices)
         for (SweepRun& run : now.runs) {
             if (!indices.count(run.index) || !run.cancelled.empty())
                 continue;
-            const std::string recorded = recordedStatus(run.runDir);
+            const std::string recorded = readRunRecord(run, s.jobId).status;
             if (recorded == "finished" || recorded == "failed")
                 continue;
             run.cancelled = at;

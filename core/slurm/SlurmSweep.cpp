@@ -15,6 +15,7 @@
 #include <map>
 #include <regex>
 #include <cctype>
+#include <cstring>
 #include <sstream>
 
 namespace parity::slurm {
@@ -37,6 +38,36 @@ std::string shellQuoted(const std::string& s)
     for (char c : s)
         out += c == '\'' ? std::string("'\\''") : std::string(1, c);
     return out + "'";
+}
+
+/// A #SBATCH value as sbatch reads its script's lines (src/sbatch/opt.c):
+/// whitespace and an unquoted '#' end a word, quotes group and vanish, a
+/// backslash escapes the next character. Plain values stay as they are;
+/// others go in double quotes, a backslash before each backslash and quote.
+std::string directiveValue(const std::string& v)
+{
+    const bool plain = !v.empty() && std::all_of(v.begin(), v.end(), [](unsigned char c) {
+        return std::isalnum(c) || (c != 0 && std::strchr("/._:,=@+%-", c) != nullptr);
+    });
+    if (plain)
+        return v;
+    std::string out = "\"";
+    for (const char c : v) {
+        if (c == '\\' || c == '"')
+            out += '\\';
+        out += c;
+    }
+    return out + "\"";
+}
+
+/// A name made of letters, digits, '.', '_' and '-' only (the others become
+/// '_'): a sweep's id names its directory and its Slurm job.
+std::string plainName(std::string name)
+{
+    for (char& c : name)
+        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' && c != '-')
+            c = '_';
+    return name;
 }
 
 bool hasSpaceOrControl(const std::string& s)
@@ -175,6 +206,46 @@ SubmitOptions SubmitOptions::fromJson(const nlohmann::json& j)
 
 namespace {
 
+/// Why the sweep cannot take the sbatch option `arg` ("" when it can).
+/// sbatch reads long options by any unambiguous start ("--out" is
+/// --output), so a start of a refused name is refused too.
+std::string refusedSbatchOption(const std::string& arg)
+{
+    struct Refused {
+        const char* longName;
+        char shortName;
+        const char* why;
+    };
+    static const char* const setHere = "is set by the sweep itself";
+    static const Refused refused[] = {
+        {"--array", 'a', setHere},
+        {"--output", 'o', setHere},
+        {"--error", 'e', "would part the task's errors from its log, which the sweep's status shows"},
+        {"--chdir", 'D', setHere},
+        {"--open-mode", 0, setHere},
+        {"--requeue", 0, setHere},
+        {"--no-requeue", 0, "would keep a task that hit its time limit from coming back where it stopped"},
+        {"--signal", 0, setHere},
+        {"--parsable", 0, setHere},
+        {"--wait", 'W', "would hold the submission until every task has ended: the sweep follows its tasks itself"},
+        {"--clusters", 'M',
+         "would submit to another cluster than the one squeue, sacct and scancel ask: submit from that cluster"},
+    };
+    if (arg.rfind("--", 0) == 0) {
+        const std::string name = arg.substr(0, arg.find_first_of("= \t"));
+        if (name.size() > 2)
+            for (const Refused& r : refused)
+                if (std::string(r.longName).rfind(name, 0) == 0)
+                    return r.why;
+        return "";
+    }
+    if (arg.size() >= 2)
+        for (const Refused& r : refused)
+            if (r.shortName && arg[1] == r.shortName)
+                return r.why;
+    return "";
+}
+
 void checkOptions(const SubmitOptions& o)
 {
     std::vector<std::string> problems;
@@ -204,8 +275,8 @@ void checkOptions(const SubmitOptions& o)
             problems.push_back("sbatch argument '" + a + "' is not an option (it must start with '-')");
         else if (a.find_first_of("\r\n") != std::string::npos)
             problems.push_back("sbatch argument '" + a + "' holds a line break");
-        else if (a.rfind("--array", 0) == 0 || a.rfind("--output", 0) == 0 || a.rfind("--chdir", 0) == 0)
-            problems.push_back("sbatch argument '" + a + "' is set by the sweep itself");
+        else if (const std::string why = refusedSbatchOption(a); !why.empty())
+            problems.push_back("sbatch argument '" + a + "' " + why);
     }
     if (!problems.empty()) {
         std::string text = "invalid Slurm options:";
@@ -316,30 +387,35 @@ std::string batchScript(const Sweep& s, const std::string& parityTrain)
         << "# one array task per run (runs/<task>.json). Written by "
         << (s.writtenBy.empty() ? std::string("parity-train --slurm") : s.writtenBy) << " on " << s.created << ".\n"
         << "# Submit by hand with: sbatch " << s.scriptPath() << "\n"
-        << "#SBATCH --job-name=parity-" << s.id << "\n"
+        << "#SBATCH --job-name=" << directiveValue("parity-" + s.id) << "\n"
         << "#SBATCH --array=0-" << (n - 1);
     if (o.maxParallel > 0)
         out << "%" << o.maxParallel;
+    // In the log's name '%' starts a pattern (%A: the job, %a: the task);
+    // the directory's own are written %%.
+    std::string logDir = (fs::path(s.dir) / "logs").string();
+    for (size_t at = logDir.find('%'); at != std::string::npos; at = logDir.find('%', at + 2))
+        logDir.insert(at, 1, '%');
     out << "\n"
-        << "#SBATCH --output=" << (fs::path(s.dir) / "logs" / "%A_%a.out").string() << "\n"
+        << "#SBATCH --output=" << directiveValue(logDir + "/%A_%a.out") << "\n"
         << "#SBATCH --open-mode=append\n"
         // Preemption or a warning before the time limit: the task stops at a
         // batch boundary and comes back where its current.pth left off.
         << "#SBATCH --requeue\n"
         << "#SBATCH --signal=B:USR1@" << o.signalSeconds << "\n"
-        << "#SBATCH --chdir=" << s.dir << "\n";
+        << "#SBATCH --chdir=" << directiveValue(s.dir) << "\n";
     if (!o.partition.empty())
-        out << "#SBATCH --partition=" << o.partition << "\n";
+        out << "#SBATCH --partition=" << directiveValue(o.partition) << "\n";
     if (!o.time.empty())
-        out << "#SBATCH --time=" << o.time << "\n";
+        out << "#SBATCH --time=" << directiveValue(o.time) << "\n";
     if (o.cpusPerTask > 0)
         out << "#SBATCH --cpus-per-task=" << o.cpusPerTask << "\n";
     if (!o.gpus.empty())
-        out << "#SBATCH --gpus=" << o.gpus << "\n";
+        out << "#SBATCH --gpus=" << directiveValue(o.gpus) << "\n";
     if (!o.mem.empty())
-        out << "#SBATCH --mem=" << o.mem << "\n";
+        out << "#SBATCH --mem=" << directiveValue(o.mem) << "\n";
     if (!o.account.empty())
-        out << "#SBATCH --account=" << o.account << "\n";
+        out << "#SBATCH --account=" << directiveValue(o.account) << "\n";
     for (const auto& a : o.extraArgs)
         out << "#SBATCH " << a << "\n";
     out << "\n"
@@ -366,6 +442,25 @@ Sweep writeSweep(const SweepConfig& config, const std::string& configPath, const
     if (config.runs().empty())
         throw Error(configPath + ": the sweep has no runs (a sweep axis is an empty list): nothing to submit");
     checkOptions(options);
+    const std::string where = configPath.empty() ? std::string("the sweep") : configPath;
+    // The tasks run side by side: two writing to one directory would move
+    // each other's files away and mix their result files.
+    std::map<std::string, size_t> runDirs;
+    for (size_t i = 0; i < config.runs().size(); ++i) {
+        const auto [first, fresh] = runDirs.emplace(absoluteRunDir(config.runs()[i]), i);
+        if (!fresh)
+            throw Error(where + ": runs " + std::to_string(first->second) + " and " + std::to_string(i)
+                        + " both write to " + first->first
+                        + ": a sweep's tasks run side by side, so each run needs a directory of its own (is a "
+                          "value listed twice?)");
+    }
+    const std::string absoluteSave = fs::absolute(saveDir).lexically_normal().string();
+    if (absoluteSave.find_first_of("\r\n\\") != std::string::npos)
+        throw Error("save_dir: " + saveDir
+                    + ": a Slurm sweep cannot be written under a path holding a line break or a backslash (a "
+                      "backslash in a log's name turns Slurm's %A_%a patterns off)");
+    if (configPath.find_first_of("\r\n") != std::string::npos)
+        throw Error(where + ": a configuration path holding a line break cannot be named in a batch script");
     if (parityTrain.empty() || !fs::exists(parityTrain))
         throw Error("the parity-train executable the tasks would run was not found ('" + parityTrain + "')");
 
@@ -381,7 +476,8 @@ Sweep writeSweep(const SweepConfig& config, const std::string& configPath, const
         throw Error("cannot create " + slurmDir.string() + " (in the save directory " + saveDir
                     + "): " + (ec ? ec.message() : std::string("not a directory")));
     const std::string stem = configPath.empty() ? config.runs().front().dataset : fs::path(configPath).stem().string();
-    const std::string base = (stem.empty() ? std::string("sweep") : stem) + "-" + localTimeText("%Y%m%d-%H%M%S");
+    const std::string base = plainName(stem.empty() ? std::string("sweep") : stem) + "-"
+                             + localTimeText("%Y%m%d-%H%M%S");
     fs::path dir;
     for (int attempt = 1;; ++attempt) {
         s.id = attempt == 1 ? base : base + "-" + std::to_string(attempt);
@@ -437,16 +533,26 @@ void submit(Sweep& s)
                     "submitted, in "
                     + s.dir + "; submit it later with: sbatch " + s.scriptPath());
     const ProcessResult r = runProcess({sbatch, "--parsable", s.scriptPath()});
-    std::string jobId = trimmed(r.out);
-    if (const auto semi = jobId.find(';'); semi != std::string::npos)
-        jobId = jobId.substr(0, semi); // "<job>;<cluster>"
-    const bool numeric = !jobId.empty() && std::all_of(jobId.begin(), jobId.end(), ::isdigit);
-    if (!r.ok() || !numeric) {
+    // --parsable prints "<job>" or "<job>;<cluster>" on a line of its own; a
+    // site's wrapper of sbatch may print more around it.
+    std::string jobId;
+    std::istringstream lines(r.out);
+    for (std::string line; std::getline(lines, line);) {
+        line = trimmed(line.substr(0, line.find(';')));
+        if (!line.empty() && std::all_of(line.begin(), line.end(), ::isdigit))
+            jobId = line;
+    }
+    if (jobId.empty() && !r.ok()) {
         std::error_code ec;
         fs::remove_all(s.dir, ec);
         throw Error("sbatch refused the sweep: " + r.message() + "\nNothing was submitted; " + s.dir
                     + (ec ? " could not be removed (" + ec.message() + ")" : std::string(" was removed")));
     }
+    if (jobId.empty()) // it went through, but which job it is cannot be told: the sweep stays
+        throw Error("sbatch took the sweep but printed no job id (\"" + trimmed(r.out)
+                    + "\"): find the job with "
+                      "squeue --me and cancel it with scancel if it is not wanted; the sweep stays in "
+                    + s.dir);
     s.jobId = jobId;
     s.submitted = localTimeText();
     try {
@@ -556,7 +662,37 @@ TaskTable parseSacct(const std::string& text, const std::string& jobId)
     return out;
 }
 
-RunStatus statusOf(const SweepRun& run, const std::optional<TaskInfo>& task, const std::string& logPath)
+RunRecord readRunRecord(const SweepRun& run, const std::string& jobId)
+{
+    RunRecord record;
+    const RunDirectory dir(run.runDir);
+    if (!fs::exists(dir.runJson()))
+        return record;
+    try {
+        const nlohmann::json j = dir.readRunJson();
+        const std::string task = j.contains("slurm_task") && j["slurm_task"].is_string()
+                                     ? j["slurm_task"].get<std::string>()
+                                     : std::string();
+        const std::string own = jobId + "_" + std::to_string(run.index);
+        if (!jobId.empty() && task != own) {
+            record.foreign = dir.runJson() + " was written by "
+                             + (task.empty() ? std::string("a run outside Slurm") : "Slurm task " + task)
+                             + ", not by task " + own;
+            return record;
+        }
+        record.status = j.value("status", "");
+        if (j.contains("epochs_completed") && j["epochs_completed"].is_number_integer())
+            record.epochsCompleted = j["epochs_completed"].get<int>();
+        if (j.contains("error") && j["error"].is_string())
+            record.error = j["error"].get<std::string>();
+    } catch (const std::exception& e) {
+        record.error = e.what();
+    }
+    return record;
+}
+
+RunStatus statusOf(const SweepRun& run, const std::optional<TaskInfo>& task, const std::string& logPath,
+                   const std::string& jobId)
 {
     RunStatus st;
     st.index = run.index;
@@ -564,20 +700,12 @@ RunStatus statusOf(const SweepRun& run, const std::optional<TaskInfo>& task, con
     st.runDir = run.runDir;
     st.epochs = run.epochs;
     st.logPath = logPath;
-    std::string recorded; // run.json's status
+    const RunRecord record = readRunRecord(run, jobId);
+    const std::string& recorded = record.status;
+    st.epochsCompleted = record.epochsCompleted;
+    st.error = record.error;
     const RunDirectory dir(run.runDir);
-    if (fs::exists(dir.runJson())) {
-        try {
-            const nlohmann::json j = dir.readRunJson();
-            recorded = j.value("status", "");
-            if (j.contains("epochs_completed") && j["epochs_completed"].is_number_integer())
-                st.epochsCompleted = j["epochs_completed"].get<int>();
-            if (j.contains("error") && j["error"].is_string())
-                st.error = j["error"].get<std::string>();
-        } catch (const std::exception& e) {
-            st.error = e.what();
-        }
-    }
+    const std::string noRecord = record.foreign.empty() ? dir.runJson() + " does not exist" : record.foreign;
     using State = RunStatus::State;
     if (task) {
         st.slurmState = task->state;
@@ -596,8 +724,8 @@ RunStatus statusOf(const SweepRun& run, const std::optional<TaskInfo>& task, con
                 st.state = State::Done;
             } else {
                 st.state = State::Failed;
-                st.reason = "the task ended, but " + dir.runJson()
-                            + (recorded.empty() ? " does not exist" : " says \"" + recorded + "\"");
+                st.reason = "the task ended, but "
+                            + (recorded.empty() ? noRecord : dir.runJson() + " says \"" + recorded + "\"");
             }
         } else if (s == "CANCELLED") {
             st.state = recorded == "finished" ? State::Done : State::Cancelled;
@@ -617,7 +745,7 @@ RunStatus statusOf(const SweepRun& run, const std::optional<TaskInfo>& task, con
         st.state = State::Stopped;
     } else {
         st.state = State::Unknown;
-        st.reason = recorded.empty() ? "Slurm does not know the task and it wrote no run directory"
+        st.reason = recorded.empty() ? "Slurm does not know the task and " + noRecord
                                      : "run.json says \"" + recorded
                                            + "\" but Slurm no longer knows the task (killed without a record?)";
     }
@@ -634,6 +762,7 @@ SweepStatus readStatus(const std::string& dir)
     const Sweep& s = status.sweep;
     std::map<int, TaskInfo> tasks;
     bool schedulerAnswered = false;
+    bool askFailed = false; // a command ran and failed, other than for a job it no longer knows
     if (!s.jobId.empty()) {
         // sacct first (finished tasks, with accounting), then scontrol (every
         // task it still holds, with restarts), then squeue (the live state).
@@ -652,6 +781,7 @@ SweepStatus readStatus(const std::string& dir)
                 schedulerAnswered = true;
             } else if (r.message().find("Invalid job id") == std::string::npos) {
                 status.notes.push_back("scontrol show job " + s.jobId + ": " + r.message());
+                askFailed = true;
             }
         }
         if (!findOnPath("squeue").empty()) {
@@ -661,10 +791,12 @@ SweepStatus readStatus(const std::string& dir)
                 schedulerAnswered = true;
             } else if (r.message().find("Invalid job id") == std::string::npos) {
                 status.notes.push_back("squeue -j " + s.jobId + ": " + r.message());
+                askFailed = true;
             }
         } else {
             status.notes.push_back("squeue was not found on PATH: states come from the run directories only");
         }
+        status.schedulerUnreachable = !schedulerAnswered && askFailed;
         if (!schedulerAnswered && status.notes.empty())
             status.notes.push_back("Slurm no longer knows job " + s.jobId
                                    + ": states come from the run directories only");
@@ -673,10 +805,23 @@ SweepStatus readStatus(const std::string& dir)
     }
     for (const auto& run : s.runs) {
         const auto it = tasks.find(run.index);
-        status.runs.push_back(statusOf(run, it == tasks.end() ? std::nullopt : std::optional<TaskInfo>(it->second),
-                                       s.logPath(run.index)));
+        RunStatus st = statusOf(run, it == tasks.end() ? std::nullopt : std::optional<TaskInfo>(it->second),
+                                s.logPath(run.index), s.jobId);
+        if (status.schedulerUnreachable && st.state == RunStatus::State::Unknown) {
+            st.reason = "the scheduler could not be asked: not known for now";
+            st.logTail.clear();
+        }
+        status.runs.push_back(std::move(st));
     }
     return status;
+}
+
+bool SweepStatus::followed() const
+{
+    return std::any_of(runs.begin(), runs.end(), [&](const RunStatus& r) {
+        return r.state == RunStatus::State::Pending || r.state == RunStatus::State::Running
+               || (schedulerUnreachable && r.state == RunStatus::State::Unknown);
+    });
 }
 
 std::string statusText(const SweepStatus& status)

@@ -83,9 +83,12 @@ Sweep writeSweep(const SweepConfig& sweep, const std::string& configPath, const 
 /// The batch script of `sweep` (what submit.sbatch holds).
 std::string batchScript(const Sweep& sweep, const std::string& parityTrain);
 
-/// Submits a written sweep with sbatch and records the job id in sweep.json.
-/// On failure the sweep's directory is removed (nothing half-submitted is
-/// left) and parity::Error says what sbatch said and that it was removed.
+/// Submits a written sweep with sbatch and records the job id in sweep.json
+/// (sbatch's last line that is a job id). When sbatch fails without one the
+/// sweep's directory is removed (nothing half-submitted is left) and
+/// parity::Error says what sbatch said and that it was removed; when it
+/// succeeds without one, the directory stays (a job may be running from it)
+/// and parity::Error says how to find it.
 void submit(Sweep& sweep);
 
 /// The state of one run, from the scheduler and the run directory.
@@ -111,6 +114,13 @@ struct SweepStatus {
     Sweep sweep;
     std::vector<RunStatus> runs;
     std::vector<std::string> notes; ///< e.g. "squeue failed: ..."
+    /// The scheduler was asked and could not answer (squeue and scontrol
+    /// failed, a controller restarting, a timeout; notes say how): runs
+    /// without a final record of their own are Unknown for now, not ended.
+    bool schedulerUnreachable = false;
+    /// Worth asking again: a task waits or runs, or the scheduler could not
+    /// say whether one does.
+    bool followed() const;
 };
 
 /// What the scheduler says of each task of an array, keyed by task index.
@@ -128,9 +138,26 @@ TaskTable parseSqueue(const std::string& text);
 TaskTable parseScontrol(const std::string& text, const std::string& jobId);
 TaskTable parseSacct(const std::string& text, const std::string& jobId);
 
+/// What a run directory's run.json says, as one of a sweep's runs reads it.
+struct RunRecord {
+    std::string status; ///< "running", "finished", ...; "" when there is no record of this run's task
+    int epochsCompleted = 0;
+    std::string error;   ///< run.json's error, or why it could not be read
+    std::string foreign; ///< non-empty: run.json was written by another run, and whose it is
+};
+
+/// Reads `run`'s run.json. For a submitted sweep (`jobId` not empty) only a
+/// record written by the run's own task counts (run.json's "slurm_task" is
+/// `jobId`_index): one left in the same directory by an earlier sweep or a
+/// run outside Slurm says nothing of this task, whose own run may have failed
+/// before writing any (another configuration for the same directory).
+RunRecord readRunRecord(const SweepRun& run, const std::string& jobId);
+
 /// Combines what the scheduler says of a task (none when it no longer knows
-/// it) with what the run directory says.
-RunStatus statusOf(const SweepRun& run, const std::optional<TaskInfo>& task, const std::string& logPath);
+/// it) with what the run directory says (readRunRecord, with the sweep's
+/// `jobId`).
+RunStatus statusOf(const SweepRun& run, const std::optional<TaskInfo>& task, const std::string& logPath,
+                   const std::string& jobId);
 
 /// Asks squeue, scontrol and (when accounting works) sacct, and reads every
 /// run directory. Throws parity::Error when `dir` is not a sweep directory.

@@ -619,6 +619,8 @@ nlohmann::json Trainer::runInfo(const std::string& status) const
                          {"every_position_decoded", m_parts->decoder->decodesEveryPosition()},
                          {"sets", sets}};
     }
+    if (!m_options.slurmTask.empty())
+        j["slurm_task"] = m_options.slurmTask;
     if (m_defaultPrediction)
         j["default_prediction"] = {{"class", m_defaultPrediction->label},
                                    {"test_accuracy", m_defaultPrediction->testAccuracy}};

@@ -39,6 +39,10 @@ struct TrainerOptions {
     /// pools, this one) runs at this nice value, all but the process's main
     /// thread (the workbench's GUI stays responsive).
     int niceness = 0;
+    /// The Slurm task running this run ("<array job>_<task>", or the job id
+    /// outside an array; "" elsewhere), recorded in run.json as
+    /// "slurm_task": a sweep's status accepts a record only from its own task.
+    std::string slurmTask;
 };
 
 /// One run of docs/BEHAVIOUR.md §3: base model, dataset preparation, then per epoch a

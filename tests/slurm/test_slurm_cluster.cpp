@@ -60,9 +60,9 @@ bool allIn(const slurm::SweepStatus& s, slurm::RunStatus::State state)
     return std::all_of(s.runs.begin(), s.runs.end(), [&](const auto& r) { return r.state == state; });
 }
 
-std::string submittedSweep(const TempDir& tmp)
+std::string submittedSweep(const std::string& saveDir)
 {
-    const auto dirs = slurm::sweepDirs(tmp / "save");
+    const auto dirs = slurm::sweepDirs(saveDir);
     return dirs.size() == 1 ? dirs.front() : std::string();
 }
 
@@ -76,9 +76,12 @@ TEST(SlurmCluster, EveryRunOfASweepFinishesAsAnArrayTask)
     SlurmCluster cluster(tmp / "cluster");
     ASSERT_CLUSTER_UP(cluster);
     writeConfig(tmp, "[2, 3, 4, 5]", 2, 400);
-    const auto [rc, out] = cli(tmp / "c.json " + tmp / "save --slurm --max-parallel 2 --cpus-per-task 1");
+    // A save directory with what sbatch reads in its own way in #SBATCH
+    // lines: a space ends a word, '#' starts a comment, '%' a log pattern.
+    const std::string save = tmp / "ML runs #1 100%";
+    const auto [rc, out] = cli(tmp / "c.json '" + save + "' --slurm --max-parallel 2 --cpus-per-task 1");
     ASSERT_EQ(rc, 0) << out;
-    const std::string dir = submittedSweep(tmp);
+    const std::string dir = submittedSweep(save);
     ASSERT_FALSE(dir.empty()) << out;
     const slurm::Sweep sweep = slurm::Sweep::read(dir);
     ASSERT_FALSE(sweep.jobId.empty());
@@ -101,6 +104,7 @@ TEST(SlurmCluster, EveryRunOfASweepFinishesAsAnArrayTask)
         EXPECT_EQ(run.epochsCompleted, 2);
         const auto record = nlohmann::json::parse(readFile(run.runDir + "/run.json"));
         EXPECT_EQ(record["status"], "finished");
+        EXPECT_EQ(record["slurm_task"], sweep.jobId + "_" + std::to_string(run.index)); // its own task wrote it
         EXPECT_EQ(parity::test::linesOf(run.runDir + "/test_reconstruction_top1.txt").size(), 2u);
         // The task's log, as Slurm wrote it.
         const std::string log = readFile(sweep.logPath(run.index));
@@ -108,7 +112,7 @@ TEST(SlurmCluster, EveryRunOfASweepFinishesAsAnArrayTask)
             << log;
         EXPECT_TRUE(contains(log, "Results: " + run.runDir)) << log;
     }
-    const auto [statusRc, text] = cli("--slurm-status " + dir);
+    const auto [statusRc, text] = cli("--slurm-status '" + dir + "'");
     EXPECT_EQ(statusRc, 0) << text;
     EXPECT_TRUE(contains(text, "Summary: 4 done")) << text;
 }
@@ -130,7 +134,7 @@ std::string interruptAndResume(const std::string& interrupt)
     writeConfig(tmp, "[2]", epochs, 2000);
     const auto [rc, out] = cli(tmp / "c.json " + tmp / "save --slurm --cpus-per-task 1");
     EXPECT_EQ(rc, 0) << out;
-    const std::string dir = submittedSweep(tmp);
+    const std::string dir = submittedSweep(tmp / "save");
     if (dir.empty())
         return {};
     const slurm::Sweep sweep = slurm::Sweep::read(dir);
@@ -227,7 +231,7 @@ TEST(SlurmCluster, AnUnknownPartitionIsRefusedAndACancelledTaskSaysSo)
     // (parity-train), tasks 2 and 3 in one scancel (the workbench's way), then the sweep.
     const auto [rc, out] = cli(tmp / "c.json " + tmp / "save --slurm --max-parallel 1");
     ASSERT_EQ(rc, 0) << out;
-    const std::string dir = submittedSweep(tmp);
+    const std::string dir = submittedSweep(tmp / "save");
     slurm::SweepStatus status;
     ASSERT_TRUE(waitForStatus(
         dir, 120,

@@ -1,7 +1,6 @@
 #include "slurm/SlurmJobTracker.h"
 
 #include "common/RunAsync.h"
-#include "slurm/JobText.h"
 
 #include <QStringList>
 #include <QTimer>
@@ -30,8 +29,7 @@ SlurmJobTracker::readSweeps(const QString& saveDir, const std::vector<parity::sl
         return sweeps;
     for (const std::string& dir : parity::slurm::sweepDirs(saveDir.toStdString())) {
         const auto before = std::find_if(known.begin(), known.end(), [&](const auto& s) { return s.sweep.dir == dir; });
-        if (!everything && before != known.end()
-            && std::none_of(before->runs.begin(), before->runs.end(), jobtext::isActive)) {
+        if (!everything && before != known.end() && !before->followed()) {
             sweeps.push_back(*before); // every task had ended: Slurm has nothing new to say
             continue;
         }
@@ -79,9 +77,8 @@ void SlurmJobTracker::setActive(bool active)
 
 bool SlurmJobTracker::hasActiveTasks() const
 {
-    return std::any_of(m_sweeps.begin(), m_sweeps.end(), [](const parity::slurm::SweepStatus& s) {
-        return std::any_of(s.runs.begin(), s.runs.end(), jobtext::isActive);
-    });
+    return std::any_of(m_sweeps.begin(), m_sweeps.end(),
+                       [](const parity::slurm::SweepStatus& s) { return s.followed(); });
 }
 
 void SlurmJobTracker::refresh()

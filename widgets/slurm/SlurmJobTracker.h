@@ -61,7 +61,8 @@ public:
     bool isReading() const { return m_reading; }
     /// A cancelTasks() is under way.
     bool isCancelling() const { return m_cancelling; }
-    /// Some task of some sweep is pending or running.
+    /// Some task of some sweep is pending or running, or the scheduler could
+    /// not say whether one is (SweepStatus::followed).
     bool hasActiveTasks() const;
     /// The submitted sweeps, oldest first, as last read.
     const std::vector<parity::slurm::SweepStatus>& sweeps() const { return m_sweeps; }

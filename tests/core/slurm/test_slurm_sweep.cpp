@@ -17,8 +17,10 @@
 #include <fstream>
 #include <functional>
 #include <spawn.h>
+#include <sstream>
 #include <sys/wait.h>
 #include <thread>
+#include <tuple>
 #include <unistd.h>
 
 extern char** environ;
@@ -48,6 +50,73 @@ std::string readFile(const std::string& path)
 }
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+/// The first word of a #SBATCH line's rest as sbatch reads it
+/// (src/sbatch/opt.c, _get_argument): whitespace or an unquoted '#' ends
+/// it, quotes group and are dropped, a backslash escapes the next character.
+std::string sbatchWord(const std::string& text)
+{
+    std::string word;
+    char quote = 0;
+    bool escaped = false;
+    for (const char c : text) {
+        if (escaped) {
+            word += c;
+            escaped = false;
+        } else if (c == '\\') {
+            escaped = true;
+        } else if (quote) {
+            if (c == quote)
+                quote = 0;
+            else
+                word += c;
+        } else if (c == '"' || c == '\'') {
+            quote = c;
+        } else if (c == '#' || std::isspace(static_cast<unsigned char>(c))) {
+            break;
+        } else {
+            word += c;
+        }
+    }
+    return word;
+}
+
+/// What sbatch takes `option` to be in `script`: "--chdir=/a b" gives "/a b".
+std::string sbatchValue(const std::string& script, const std::string& option)
+{
+    std::istringstream lines(script);
+    for (std::string line; std::getline(lines, line);)
+        if (line.rfind("#SBATCH " + option + "=", 0) == 0)
+            return sbatchWord(line.substr(8 + option.size() + 1));
+    return "(no " + option + ")";
+}
+
+/// Run `index` of a sweep, 5 epochs, in tmp/run (made, empty).
+slurm::SweepRun runOfFiveEpochs(const TempDir& tmp, int index)
+{
+    fs::create_directories(tmp / "run");
+    return slurm::SweepRun{index, "mnist base-mlp 2 mse add sub", tmp / "run", 5, ""};
+}
+
+/// A run.json in `run`'s directory saying it finished, written by Slurm task `task`.
+void recordFinished(const slurm::SweepRun& run, const std::string& task)
+{
+    fs::create_directories(run.runDir);
+    std::ofstream(run.runDir + "/run.json") << nlohmann::json{
+        {"format", "parity-workbench-run"},
+        {"version", 1},
+        {"status", "finished"},
+        {"slurm_task", task}}.dump();
+}
+
+/// Puts `first` (stand-ins of Slurm's commands) in front of PATH while it lives.
+struct PathGuard {
+    std::string saved = std::getenv("PATH") ? std::getenv("PATH") : "/usr/bin:/bin";
+    explicit PathGuard(const std::string& first) { ::setenv("PATH", (first + ":" + saved).c_str(), 1); }
+    ~PathGuard() { ::setenv("PATH", saved.c_str(), 1); }
+    PathGuard(const PathGuard&) = delete;
+    PathGuard& operator=(const PathGuard&) = delete;
+};
 
 } // namespace
 
@@ -211,17 +280,11 @@ TEST(SlurmSweep, ACancellationIsRecordedForTheTasksItCancelled)
     std::ofstream(refuse) << "none";
     for (const char* tool : {"/squeue", "/scancel"})
         fs::permissions(bin + tool, fs::perms::owner_all);
-    struct PathGuard {
-        std::string saved = std::getenv("PATH") ? std::getenv("PATH") : "/usr/bin:/bin";
-        explicit PathGuard(const std::string& first) { ::setenv("PATH", (first + ":" + saved).c_str(), 1); }
-        ~PathGuard() { ::setenv("PATH", saved.c_str(), 1); }
-    } path(bin);
+    const PathGuard path(bin);
 
     // Task 0 had finished: Slurm no longer lists it, and its run says so.
     std::ofstream(listed) << "1|PENDING|JobArrayTaskLimit\n2|PENDING|JobArrayTaskLimit\n3|PENDING|JobArrayTaskLimit\n";
-    fs::create_directories(sweep.runs[0].runDir);
-    std::ofstream(sweep.runs[0].runDir + "/run.json")
-        << nlohmann::json{{"format", "parity-workbench-run"}, {"version", 1}, {"status", "finished"}}.dump();
+    recordFinished(sweep.runs[0], "4242_0");
     EXPECT_EQ(slurm::cancelTasks(sweep, {0, 1}), "");
     auto now = slurm::Sweep::read(sweep.dir);
     EXPECT_EQ(now.runs[0].cancelled, "");
@@ -252,13 +315,170 @@ TEST(SlurmSweep, ACancellationIsRecordedForTheTasksItCancelled)
     EXPECT_EQ(now.jobId, "4242");
     EXPECT_EQ(readFile(calls), "4242_0 4242_1\n4242_2 4242_3\n4242\n");
     // Slurm no longer lists task 2: the record says what became of it.
-    EXPECT_EQ(slurm::statusOf(now.runs[2], std::nullopt, "").state, slurm::RunStatus::State::Cancelled);
+    EXPECT_EQ(slurm::statusOf(now.runs[2], std::nullopt, "", now.jobId).state, slurm::RunStatus::State::Cancelled);
 
     // A record that cannot be written is said, not swallowed: the tasks are cancelled all the same.
     std::ofstream(listed) << "1|RUNNING|None\n";
     std::ofstream(sweep.dir + "/sweep.json") << "{ damaged";
     const std::string note = slurm::cancelTasks(sweep, {1});
     EXPECT_TRUE(contains(note, "Slurm cancelled them, but " + sweep.dir + "/sweep.json could not record it")) << note;
+}
+
+// A scheduler that cannot answer (its controller restarting, a timeout) is
+// not one that has forgotten the job: runs without a final record of their
+// own stay Unknown "for now", and the sweep is still worth following.
+// squeue, scontrol and sacct are stand-ins on PATH that print `answer`.
+TEST(SlurmSweep, ASchedulerThatCannotAnswerIsAskedAgain)
+{
+    TempDir tmp;
+    writeFourRunConfig(tmp);
+    const auto config = parity::SweepConfig::load(tmp / "c.json", {{"save_dir", tmp / "save"}});
+    slurm::Sweep sweep = slurm::writeSweep(config, tmp / "c.json", tmp / "save", {}, PARITY_TRAIN_EXE, "a test");
+    sweep.jobId = "4242";
+    sweep.write();
+    const std::string bin = tmp / "bin", answer = tmp / "answer";
+    fs::create_directories(bin);
+    for (const char* tool : {"/squeue", "/scontrol", "/sacct"}) {
+        std::ofstream(bin + tool) << "#!/bin/sh\ncat '" << answer << "' >&2\nexit 1\n";
+        fs::permissions(bin + tool, fs::perms::owner_all);
+    }
+    const PathGuard path(bin);
+    recordFinished(sweep.runs[0], "4242_0");
+
+    std::ofstream(answer) << "slurm_load_jobs error: Socket timed out on send/recv operation\n";
+    slurm::SweepStatus status = slurm::readStatus(sweep.dir);
+    EXPECT_TRUE(status.schedulerUnreachable);
+    EXPECT_TRUE(status.followed());
+    EXPECT_EQ(status.runs[0].state, slurm::RunStatus::State::Done); // its own record says so
+    EXPECT_EQ(status.runs[1].state, slurm::RunStatus::State::Unknown);
+    EXPECT_EQ(status.runs[1].reason, "the scheduler could not be asked: not known for now");
+    EXPECT_TRUE(contains(slurm::statusText(status), "Socket timed out")) << slurm::statusText(status);
+
+    std::ofstream(answer) << "slurm_load_jobs error: Invalid job id specified\n";
+    status = slurm::readStatus(sweep.dir);
+    EXPECT_FALSE(status.schedulerUnreachable);
+    EXPECT_FALSE(status.followed());
+    EXPECT_EQ(status.runs[1].state, slurm::RunStatus::State::Unknown);
+    EXPECT_TRUE(contains(status.runs[1].reason, "Slurm does not know the task")) << status.runs[1].reason;
+}
+
+// Paths with what sbatch reads in its own way in #SBATCH lines (a space
+// ends the word, '#' starts a comment, a quote groups, '%' starts a log
+// pattern) reach sbatch as they are; the sweep's id, its directory's and
+// its job's name, is plain.
+TEST(SlurmSweep, TheScriptSaysPathsAsSbatchReadsThem)
+{
+    TempDir tmp;
+    writeFourRunConfig(tmp);
+    fs::copy_file(tmp / "c.json", tmp / "my sweep's #1.json");
+    const std::string save = tmp / "ML runs #1 \"x\" o'y 100%";
+    const auto config = parity::SweepConfig::load(tmp / "my sweep's #1.json", {{"save_dir", save}});
+    slurm::SubmitOptions options;
+    options.account = "a#b";
+    const slurm::Sweep sweep = slurm::writeSweep(config, tmp / "my sweep's #1.json", save, options, PARITY_TRAIN_EXE,
+                                                 "a test");
+    EXPECT_EQ(sweep.id.rfind("my_sweep_s__1-", 0), 0u) << sweep.id;
+    const std::string script = readFile(sweep.scriptPath());
+    EXPECT_EQ(sbatchValue(script, "--chdir"), sweep.dir) << script;
+    std::string pattern = sweep.dir + "/logs/%A_%a.out";
+    pattern.insert(pattern.find("100%") + 3, "%"); // Slurm's %% for the directory's own '%'
+    EXPECT_EQ(sbatchValue(script, "--output"), pattern) << script;
+    EXPECT_EQ(sbatchValue(script, "--job-name"), "parity-" + sweep.id) << script;
+    EXPECT_EQ(sbatchValue(script, "--account"), "a#b") << script;
+    EXPECT_EQ(sbatchValue(script, "--array"), "0-3") << script;
+    // The shell line runs the tasks' configuration from there (bash's quoting: '\\'' for a quote).
+    EXPECT_TRUE(contains(script, "o'\\''y 100%/slurm/" + sweep.id + "/sweep-config.json'")) << script;
+
+    // A backslash would turn Slurm's log patterns off: refused by name.
+    try {
+        (void)slurm::writeSweep(config, tmp / "c.json", tmp / "a\\b", {}, PARITY_TRAIN_EXE, "a test");
+        ADD_FAILURE() << "a save directory with a backslash must be refused";
+    } catch (const parity::Error& e) {
+        EXPECT_TRUE(contains(e.what(), "save_dir: " + tmp / "a\\b"
+                                           + ": a Slurm sweep cannot be written under a "
+                                             "path holding a line break or a backslash"))
+            << e.what();
+    }
+    EXPECT_FALSE(fs::exists(tmp / "a\\b/slurm"));
+}
+
+// Two runs writing to one directory would run side by side in it: refused
+// before anything is written, naming both.
+TEST(SlurmSweep, TwoRunsOfOneDirectoryAreRefused)
+{
+    TempDir tmp;
+    writeFourRunConfig(tmp);
+    std::ofstream(tmp / "twice.json") << R"({"num_epoch": 1, "k_vals": [2, 3, 2],
+      "enc_dec_types": [["add", "sub"]], "datasets": ["mnist"], "models": ["base-mlp"], "losses": ["mse"],
+      "data_dir": "data"})";
+    const auto r = runCommand(cli(tmp / "twice.json " + tmp / "save --slurm-dry-run"));
+    EXPECT_EQ(r.exitCode, 1);
+    EXPECT_TRUE(contains(r.output, tmp / "twice.json" + ": runs 0 and 2 both write to " + tmp.path()
+                                       + "/save/mnist/base-mlp/k2/mse/add/sub: a sweep's tasks run side by side"))
+        << r.output;
+    EXPECT_TRUE(slurm::sweepDirs(tmp / "save").empty());
+}
+
+// sbatch options the sweep sets or follows itself are refused in any
+// spelling sbatch takes: short, long, or a long one's start.
+TEST(SlurmSweep, SbatchOptionsThatWouldUndoTheSweepAreRefused)
+{
+    TempDir tmp;
+    writeFourRunConfig(tmp);
+    for (const std::string arg :
+         {"-o x", "-ox", "--out=x", "-e x", "--error=x", "-D /tmp", "-a 0-1", "--wait", "-W", "-M other",
+          "--clusters=other", "--no-requeue", "--open-mode=truncate", "--parsable"}) {
+        const auto r = runCommand(cli(tmp / "c.json " + tmp / "save --slurm-dry-run '--sbatch-arg=" + arg + "'"));
+        EXPECT_EQ(r.exitCode, 1) << arg << ": " << r.output;
+        EXPECT_TRUE(contains(r.output, "sbatch argument '" + arg + "' ")) << arg << ": " << r.output;
+    }
+    for (const std::string arg : {"--qos=low", "-A acct", "--nodes=1", "--wait-all-nodes=1", "--exclusive"}) {
+        const auto r = runCommand(cli(tmp / "c.json " + tmp / "ok --slurm-dry-run '--sbatch-arg=" + arg + "'"));
+        EXPECT_EQ(r.exitCode, 0) << arg << ": " << r.output;
+    }
+    EXPECT_TRUE(slurm::sweepDirs(tmp / "save").empty());
+}
+
+// What sbatch prints decides whether the sweep was submitted: its job id
+// (a site's wrapper may print more around it), even with a failed exit
+// status; without one a failure removes the sweep, a success keeps it.
+TEST(SlurmSweep, TheJobIdIsReadFromWhatSbatchPrints)
+{
+    TempDir tmp;
+    writeFourRunConfig(tmp);
+    const auto config = parity::SweepConfig::load(tmp / "c.json", {{"save_dir", tmp / "save"}});
+    const std::string bin = tmp / "bin", says = tmp / "says", rc = tmp / "rc";
+    fs::create_directories(bin);
+    std::ofstream(bin + "/sbatch") << "#!/bin/sh\ncat '" << says << "'\nexit $(cat '" << rc << "')\n";
+    fs::permissions(bin + "/sbatch", fs::perms::owner_all);
+    const PathGuard path(bin);
+    auto submitted = [&](const std::string& output, int status) {
+        std::ofstream(says) << output;
+        std::ofstream(rc) << status;
+        slurm::Sweep sweep = slurm::writeSweep(config, tmp / "c.json", tmp / "save", {}, PARITY_TRAIN_EXE, "t");
+        std::string error;
+        try {
+            slurm::submit(sweep);
+        } catch (const parity::Error& e) {
+            error = e.what();
+        }
+        return std::make_tuple(sweep, error, fs::exists(sweep.dir));
+    };
+    auto [banner, bannerError, bannerKept] = submitted("Welcome to the cluster.\nJob 7 of quota\n4242\n", 0);
+    EXPECT_EQ(bannerError, "");
+    EXPECT_EQ(banner.jobId, "4242");
+    EXPECT_EQ(slurm::Sweep::read(banner.dir).jobId, "4242");
+    auto [clustered, clusteredError, clusteredKept] = submitted("4343;main\n", 1);
+    EXPECT_EQ(clusteredError, "");
+    EXPECT_EQ(clustered.jobId, "4343");
+    auto [refused, refusedError, refusedKept] = submitted("sbatch: error: invalid partition\n", 1);
+    EXPECT_TRUE(contains(refusedError, "sbatch refused the sweep")) << refusedError;
+    EXPECT_FALSE(refusedKept);
+    auto [silent, silentError, silentKept] = submitted("queued\n", 0);
+    EXPECT_TRUE(contains(silentError, "sbatch took the sweep but printed no job id (\"queued\")")) << silentError;
+    EXPECT_TRUE(silentKept);
+    (void)bannerKept;
+    (void)clusteredKept;
 }
 
 TEST(SlurmSweep, OnlyRunTrainsThatRunAlone)
@@ -313,37 +533,34 @@ TEST(SlurmSweep, ParsesWhatTheSchedulerPrints)
 TEST(SlurmSweep, TellsARunsStateFromTheSchedulerAndItsDirectory)
 {
     TempDir tmp;
-    const std::string runDir = tmp / "run";
-    fs::create_directories(runDir);
-    slurm::SweepRun run{0, "mnist base-mlp 2 mse add sub", runDir, 5, ""};
+    slurm::SweepRun run = runOfFiveEpochs(tmp, 0);
+    const std::string runDir = run.runDir;
     using State = slurm::RunStatus::State;
     auto record = [&](const std::string& status, int epochs) {
-        std::ofstream(runDir + "/run.json") << nlohmann::json{
-            {"format", "parity-workbench-run"},
-            {"version", 1},
-            {"status", status},
-            {"epochs_completed", epochs},
-            {"error", "disk full"}}.dump();
+        std::ofstream(runDir + "/run.json")
+            << nlohmann::json{{"format", "parity-workbench-run"}, {"version", 1},         {"status", status},
+                              {"epochs_completed", epochs},       {"error", "disk full"}, {"slurm_task", "4242_0"}}
+                   .dump();
     };
     std::ofstream(tmp / "log") << "line 1\nprogress\rprogress 2\r\nparity-train: error: disk full\n";
     slurm::TaskInfo task;
     task.state = "RUNNING";
     record("running", 2);
-    auto st = slurm::statusOf(run, task, tmp / "log");
+    auto st = slurm::statusOf(run, task, tmp / "log", "4242");
     EXPECT_EQ(st.state, State::Running);
     EXPECT_EQ(st.epochsCompleted, 2);
     task.state = "COMPLETED";
     record("finished", 5);
-    EXPECT_EQ(slurm::statusOf(run, task, tmp / "log").state, State::Done);
+    EXPECT_EQ(slurm::statusOf(run, task, tmp / "log", "4242").state, State::Done);
     // Slurm says completed, the run directory disagrees: failed, and why.
     record("running", 3);
-    st = slurm::statusOf(run, task, tmp / "log");
+    st = slurm::statusOf(run, task, tmp / "log", "4242");
     EXPECT_EQ(st.state, State::Failed);
     EXPECT_TRUE(contains(st.reason, "says \"running\"")) << st.reason;
     task.state = "FAILED";
     task.exitCode = "1:0";
     record("failed", 3);
-    st = slurm::statusOf(run, task, tmp / "log");
+    st = slurm::statusOf(run, task, tmp / "log", "4242");
     EXPECT_EQ(st.state, State::Failed);
     EXPECT_EQ(st.reason, "FAILED, exit 1:0");
     EXPECT_EQ(st.error, "disk full");
@@ -352,26 +569,73 @@ TEST(SlurmSweep, TellsARunsStateFromTheSchedulerAndItsDirectory)
     task.state = "PENDING";
     task.reason = "BeginTime";
     task.restarts = 1;
-    st = slurm::statusOf(run, task, tmp / "log");
+    st = slurm::statusOf(run, task, tmp / "log", "4242");
     EXPECT_EQ(st.state, State::Pending);
     EXPECT_EQ(st.restarts, 1);
     // Slurm has forgotten the task: the run directory decides.
     record("finished", 5);
-    EXPECT_EQ(slurm::statusOf(run, std::nullopt, "").state, State::Done);
+    EXPECT_EQ(slurm::statusOf(run, std::nullopt, "", "4242").state, State::Done);
     record("stopped", 2);
-    EXPECT_EQ(slurm::statusOf(run, std::nullopt, "").state, State::Stopped);
+    EXPECT_EQ(slurm::statusOf(run, std::nullopt, "", "4242").state, State::Stopped);
     fs::remove(runDir + "/run.json");
-    EXPECT_EQ(slurm::statusOf(run, std::nullopt, "").state, State::Unknown);
+    EXPECT_EQ(slurm::statusOf(run, std::nullopt, "", "4242").state, State::Unknown);
     // A waiting task of an array is forgotten as soon as it is cancelled:
     // the sweep's record of the cancellation says what became of it.
     run.cancelled = "2026-12-02T07:05:40+0000";
-    st = slurm::statusOf(run, std::nullopt, "");
+    st = slurm::statusOf(run, std::nullopt, "", "4242");
     EXPECT_EQ(st.state, State::Cancelled);
     EXPECT_EQ(st.reason, "cancelled 2026-12-02T07:05:40+0000; Slurm no longer lists the task");
     record("stopped", 2); // cancelled while it ran
-    EXPECT_EQ(slurm::statusOf(run, std::nullopt, "").state, State::Cancelled);
+    EXPECT_EQ(slurm::statusOf(run, std::nullopt, "", "4242").state, State::Cancelled);
     record("finished", 5); // it had finished: that stands
-    EXPECT_EQ(slurm::statusOf(run, std::nullopt, "").state, State::Done);
+    EXPECT_EQ(slurm::statusOf(run, std::nullopt, "", "4242").state, State::Done);
+}
+
+// A run directory that an earlier sweep (or a run outside Slurm) finished
+// says nothing of this sweep's task for it: resubmitted with another
+// configuration for the same directory, the task fails before writing a
+// record of its own, and must not read as done with the old results.
+TEST(SlurmSweep, ARecordOfAnotherRunIsNotThisTasks)
+{
+    TempDir tmp;
+    slurm::SweepRun run = runOfFiveEpochs(tmp, 3);
+    const std::string runDir = run.runDir;
+    using State = slurm::RunStatus::State;
+    auto record = [&](const nlohmann::json& task) {
+        nlohmann::json j{{"format", "parity-workbench-run"},
+                         {"version", 1},
+                         {"status", "finished"},
+                         {"epochs_completed", 5}};
+        if (!task.is_null())
+            j["slurm_task"] = task;
+        std::ofstream(runDir + "/run.json") << j.dump();
+    };
+    slurm::TaskInfo failed;
+    failed.state = "FAILED";
+    failed.exitCode = "1:0";
+    record("17_3"); // an earlier sweep's task 3
+    auto st = slurm::statusOf(run, failed, "", "4242");
+    EXPECT_EQ(st.state, State::Failed);
+    EXPECT_EQ(st.epochsCompleted, 0);
+    EXPECT_EQ(st.reason, "FAILED, exit 1:0");
+    slurm::TaskInfo completed;
+    completed.state = "COMPLETED";
+    st = slurm::statusOf(run, completed, "", "4242");
+    EXPECT_EQ(st.state, State::Failed);
+    EXPECT_EQ(st.reason,
+              "the task ended, but " + runDir + "/run.json was written by Slurm task 17_3, not by task 4242_3");
+    record(nullptr); // a run outside Slurm
+    st = slurm::statusOf(run, std::nullopt, "", "4242");
+    EXPECT_EQ(st.state, State::Unknown);
+    EXPECT_EQ(st.reason, "Slurm does not know the task and " + runDir
+                             + "/run.json was written by a run outside Slurm, not by task 4242_3");
+    EXPECT_EQ(slurm::readRunRecord(run, "4242").status, "");
+    record("4242_3"); // its own
+    EXPECT_EQ(slurm::statusOf(run, failed, "", "4242").state, State::Done);
+    EXPECT_EQ(slurm::readRunRecord(run, "4242").epochsCompleted, 5);
+    // A sweep written but not submitted has no task to ask for.
+    record("17_3");
+    EXPECT_EQ(slurm::readRunRecord(run, "").status, "finished");
 }
 
 namespace {

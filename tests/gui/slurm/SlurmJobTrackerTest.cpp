@@ -98,6 +98,36 @@ private Q_SLOTS:
         QTRY_COMPARE(slurm.reads.load(), reads + 1);
     }
 
+    // A scheduler that could not be asked once (a controller restarting, a
+    // timeout) leaves running tasks Unknown for that read: the tracker asks
+    // again instead of taking them for ended.
+    void keepsAskingWhileTheSchedulerCannotSay()
+    {
+        FakeSlurm slurm;
+        SweepStatus unreachable = sweepOf("/s/a", {RunStatus::State::Done, RunStatus::State::Unknown});
+        unreachable.schedulerUnreachable = true;
+        slurm.set({unreachable});
+        SlurmJobTracker tracker;
+        tracker.setReader(slurm.reader());
+        tracker.setInterval(50);
+        tracker.setSaveDir(QStringLiteral("/s"));
+        tracker.setActive(true);
+        QTRY_VERIFY_WITH_TIMEOUT(slurm.reads.load() >= 3, 5000);
+        QVERIFY(tracker.hasActiveTasks());
+        // The scheduler answers again: the task is running, then it ends.
+        slurm.set({sweepOf("/s/a", {RunStatus::State::Done, RunStatus::State::Running})});
+        QTRY_COMPARE_WITH_TIMEOUT(tracker.sweeps().at(0).runs.at(1).state, RunStatus::State::Running, 5000);
+        slurm.set({sweepOf("/s/a", {RunStatus::State::Done, RunStatus::State::Done})});
+        QTRY_VERIFY_WITH_TIMEOUT(!tracker.hasActiveTasks(), 5000);
+        // Unknown with a scheduler that did answer (it has forgotten the
+        // task): nothing more will come, and the polling stops.
+        slurm.set({sweepOf("/s/a", {RunStatus::State::Unknown})});
+        tracker.refresh();
+        QTRY_VERIFY(!tracker.isReading());
+        QTRY_COMPARE(tracker.sweeps().at(0).runs.at(0).state, RunStatus::State::Unknown);
+        QVERIFY(!tracker.hasActiveTasks());
+    }
+
     void stopsWhenHidden()
     {
         FakeSlurm slurm;

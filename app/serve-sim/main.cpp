@@ -205,8 +205,8 @@ Options parse(int argc, char** argv)
         usageError("--threads takes at least 1");
     if (o.live && !o.serviceFile.empty())
         usageError("--live serves the run's own models: it takes no --service-file");
-    if (o.live && o.trialsGiven)
-        usageError("--live serves each strategy once: it takes no --trials");
+    if (o.live && o.trialsGiven && o.trials != 1)
+        usageError("--live serves each strategy once: it takes no --trials but 1");
     return o;
 }
 
@@ -307,12 +307,13 @@ nlohmann::json settingsJson(const Options& o, const SimulationOptions& sim, int 
             {"failure_period_ms", f.failurePeriodMs}};
 }
 
-// A load, or "unknown" for traced arrivals that span no time.
+// A load; a traced burst (arrivals all at once) has no bound, a single
+// traced arrival no rate.
 std::string loadText(double load)
 {
     char buf[32];
     std::snprintf(buf, sizeof buf, "%.2f", load);
-    return std::isnan(load) ? "unknown" : buf;
+    return std::isnan(load) ? "unknown" : std::isinf(load) ? "unbounded (arrivals all at once)" : buf;
 }
 
 // --live: every strategy served for real, and the simulator's figures on the
@@ -441,10 +442,11 @@ int main(int argc, char** argv)
                                                : "");
             if (last.load >= 1.0)
                 std::fprintf(stderr,
-                             "  warning: %s: the offered load is %.2f of its capacity: queues grow without bound "
+                             "  warning: %s: the offered load is %s of its capacity: queues grow without bound "
                              "(the last tenth of the queries waited %s ms longer than the first tenth); its "
-                             "latencies grow with --queries\n",
-                             last.strategy.c_str(), last.load, ms(last.queueGrowthMs).c_str());
+                             "latencies grow with %s\n",
+                             last.strategy.c_str(), loadText(last.load).c_str(), ms(last.queueGrowthMs).c_str(),
+                             sim.arrivalsMs.empty() ? "--queries" : "the queries of the trace");
             results.push_back(summaryJson(summary));
             csv += summaryCsvRow(summary);
         }

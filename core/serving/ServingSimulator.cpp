@@ -8,6 +8,7 @@
 #include <cmath>
 #include <functional>
 #include <limits>
+#include <sstream>
 #include <numeric>
 #include <queue>
 
@@ -149,6 +150,22 @@ void checkOptions(Strategy strategy, const ServiceTimes& times, const Simulation
         throw Error("failure-fraction: must be at least 0 and below 1");
     if (!positiveFinite(f.failurePeriodMs))
         throw Error("failure-period: must be a positive number of milliseconds");
+    // Periods are numbered (InterferenceSchedule::periodOf): past 2^52 of
+    // them in the time simulated (the trace's, or about queries / rate for
+    // Poisson arrivals, twice for their spread) neighbouring ones blur.
+    const double horizonMs = o.arrivalsMs.empty() ? 2.0 * double(o.queries) / o.rate * 1000.0 : o.arrivalsMs.back();
+    const auto checkPeriod = [&](const char* name, double periodMs) {
+        if (!(horizonMs / periodMs < 0x1.0p52)) {
+            std::ostringstream why;
+            why << name << ": " << periodMs << " ms is too short for the " << horizonMs
+                << " ms the arrivals span (more than 2^52 periods)";
+            throw Error(why.str());
+        }
+    };
+    if (f.slowFraction > 0)
+        checkPeriod("slow-period", f.slowPeriodMs);
+    if (f.failureFraction > 0)
+        checkPeriod("failure-period", f.failurePeriodMs);
     if (times.base.empty())
         throw Error("service times: none for the base model");
     if ((strategy == Strategy::Parity || strategy == Strategy::Berrut)
@@ -270,10 +287,11 @@ StrategyResult summarize(Strategy strategy, const ServiceTimes& times, const Sim
     const int r = o.r;
     const int extra = parityInstances(o);
     // The arrival rate: the arrivals' own, (n - 1) per their span; a single
-    // Poisson arrival, the rate asked for. A trace whose arrivals span no
-    // time (one arrival, or all at once) has no rate, and no load (NaN).
+    // Poisson arrival, the rate asked for. Traced arrivals all at once have
+    // an unbounded rate (load +inf), a single traced one none (NaN).
     const double span = n > 1 ? arrivals.back() - arrivals.front() : 0.0;
     const double perMs = span > 0               ? double(n - 1) / span
+                         : n > 1                ? std::numeric_limits<double>::infinity()
                          : o.arrivalsMs.empty() ? o.rate / 1000.0
                                                 : std::numeric_limits<double>::quiet_NaN();
     const double factor = meanFactor(o.interference);

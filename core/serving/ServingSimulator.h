@@ -119,7 +119,8 @@ struct StrategyResult {
     /// workers): weighs the run's accuracy with e missing.
     std::vector<int64_t> decodedByErased;
     /// Offered load of the busiest pool: arrival rate x mean service /
-    /// instances. NaN for traced arrivals that span no time (no rate).
+    /// instances. +inf for traced arrivals all at once, NaN for a single
+    /// traced arrival (no rate); null in JSON, an empty cell in CSV.
     double load = 0;
     /// Mean latency of the last tenth of the queries minus that of the first
     /// tenth: large and growing with --queries when the load is 1 or more.

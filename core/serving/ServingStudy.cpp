@@ -4,6 +4,7 @@
 #include "io/ResultWriter.h"
 #include "io/RunDirectory.h"
 
+#include <cmath>
 #include <sstream>
 
 namespace parity::serving {
@@ -113,7 +114,8 @@ std::string summaryCsvRow(const TrialSummary& s)
         const Estimate e = s.estimate(key);
         csv << ',' << pythonFloatRepr(e.mean) << ',' << pythonFloatRepr(e.halfWidth);
     }
-    csv << ',' << pythonFloatRepr(s.estimate("reconstructed").mean) << ',' << pythonFloatRepr(s.last.load) << ','
+    csv << ',' << pythonFloatRepr(s.estimate("reconstructed").mean) << ','
+        << (std::isfinite(s.last.load) ? pythonFloatRepr(s.last.load) : std::string()) << ','
         << (s.hasAccuracy() ? pythonFloatRepr(s.estimate("accuracy").mean) : std::string()) << '\n';
     return csv.str();
 }

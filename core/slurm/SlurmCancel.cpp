@@ -80,7 +80,7 @@ std::string recordCancelled(const Sweep& s, const std::set<int>& indices)
         for (SweepRun& run : now.runs) {
             if (!indices.count(run.index) || !run.cancelled.empty())
                 continue;
-            const std::string recorded = readRunRecord(run, s.jobId).status;
+            const std::string recorded = readRunRecord(run, now.taskOf(run.index)).status;
             if (recorded == "finished" || recorded == "failed")
                 continue;
             run.cancelled = at;

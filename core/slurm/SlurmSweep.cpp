@@ -60,6 +60,16 @@ std::string directiveValue(const std::string& v)
     return out + "\"";
 }
 
+/// An --sbatch-arg as its #SBATCH line holds it: "--name=value" with the
+/// value as sbatch reads it back (directiveValue); any other form as given.
+std::string extraDirective(const std::string& arg)
+{
+    const size_t eq = arg.find('=');
+    if (arg.rfind("--", 0) != 0 || eq == std::string::npos)
+        return arg;
+    return arg.substr(0, eq + 1) + directiveValue(arg.substr(eq + 1));
+}
+
 /// A name made of letters, digits, '.', '_' and '-' only (the others become
 /// '_'): a sweep's id names its directory and its Slurm job.
 std::string plainName(std::string name)
@@ -275,8 +285,14 @@ void checkOptions(const SubmitOptions& o)
             problems.push_back("sbatch argument '" + a + "' is not an option (it must start with '-')");
         else if (a.find_first_of("\r\n") != std::string::npos)
             problems.push_back("sbatch argument '" + a + "' holds a line break");
-        else if (const std::string why = refusedSbatchOption(a); !why.empty())
-            problems.push_back("sbatch argument '" + a + "' " + why);
+        else
+            // Every option sbatch will read in the line, not only the first.
+            for (const std::string& word : sbatchWords(extraDirective(a)))
+                if (const std::string why = word.size() > 1 && word.front() == '-' ? refusedSbatchOption(word) : "";
+                    !why.empty()) {
+                    problems.push_back("sbatch argument '" + a + "' " + why);
+                    break;
+                }
     }
     if (!problems.empty()) {
         std::string text = "invalid Slurm options:";
@@ -314,7 +330,7 @@ nlohmann::json sweepJson(const Sweep& s)
         if (!s.runs[i].cancelled.empty())
             runs[i]["cancelled"] = s.runs[i].cancelled;
     return {{"format", kFormat},
-            {"version", 1},
+            {"version", s.version},
             {"id", s.id},
             {"written_by", s.writtenBy},
             {"config", s.configPath},
@@ -357,6 +373,7 @@ Sweep Sweep::read(const std::string& dirPath)
     s.writtenBy = text("written_by");
     s.jobId = text("job_id");
     s.submitted = text("submitted");
+    s.version = j.contains("version") && j["version"].is_number_integer() ? j["version"].get<int>() : 1;
     if (j.contains("options") && j["options"].is_object())
         s.options = SubmitOptions::fromJson(j["options"]);
     if (!j.contains("runs") || !j["runs"].is_array())
@@ -374,6 +391,43 @@ Sweep Sweep::read(const std::string& dirPath)
         s.runs.push_back(run);
     }
     return s;
+}
+
+std::vector<std::string> sbatchWords(const std::string& text)
+{
+    std::vector<std::string> words;
+    std::string word;
+    bool inWord = false, escaped = false;
+    char quote = 0;
+    for (const char c : text) {
+        if (escaped) {
+            word += c;
+            escaped = false;
+        } else if (c == '\\') {
+            escaped = inWord = true;
+        } else if (quote) {
+            if (c == quote)
+                quote = 0;
+            else
+                word += c;
+        } else if (c == '"' || c == '\'') {
+            quote = c;
+            inWord = true;
+        } else if (c == '#' || std::isspace(static_cast<unsigned char>(c))) {
+            if (inWord)
+                words.push_back(word);
+            word.clear();
+            inWord = false;
+            if (c == '#')
+                return words;
+        } else {
+            word += c;
+            inWord = true;
+        }
+    }
+    if (inWord)
+        words.push_back(word);
+    return words;
 }
 
 std::string batchScript(const Sweep& s, const std::string& parityTrain)
@@ -417,7 +471,7 @@ std::string batchScript(const Sweep& s, const std::string& parityTrain)
     if (!o.account.empty())
         out << "#SBATCH --account=" << directiveValue(o.account) << "\n";
     for (const auto& a : o.extraArgs)
-        out << "#SBATCH " << a << "\n";
+        out << "#SBATCH " << extraDirective(a) << "\n";
     out << "\n"
         // sbatch hands the submitting shell's environment over: a BLAS
         // kernel the launcher chose for the submitting machine is not the
@@ -459,6 +513,12 @@ Sweep writeSweep(const SweepConfig& config, const std::string& configPath, const
         throw Error("save_dir: " + saveDir
                     + ": a Slurm sweep cannot be written under a path holding a line break or a backslash (a "
                       "backslash in a log's name turns Slurm's %A_%a patterns off)");
+    std::string lowered = absoluteSave;
+    std::transform(lowered.begin(), lowered.end(), lowered.begin(), [](unsigned char c) { return std::tolower(c); });
+    if (lowered.find("hetjob") != std::string::npos || lowered.find("packjob") != std::string::npos)
+        throw Error("save_dir: " + saveDir
+                    + ": a Slurm sweep cannot be written under a path holding 'hetjob' or 'packjob' (sbatch takes "
+                      "either word in a #SBATCH line for the start of another job)");
     if (configPath.find_first_of("\r\n") != std::string::npos)
         throw Error(where + ": a configuration path holding a line break cannot be named in a batch script");
     if (parityTrain.empty() || !fs::exists(parityTrain))
@@ -662,7 +722,12 @@ TaskTable parseSacct(const std::string& text, const std::string& jobId)
     return out;
 }
 
-RunRecord readRunRecord(const SweepRun& run, const std::string& jobId)
+std::string Sweep::taskOf(int index) const
+{
+    return jobId.empty() || version < 2 ? std::string() : jobId + "_" + std::to_string(index);
+}
+
+RunRecord readRunRecord(const SweepRun& run, const std::string& ownTask)
 {
     RunRecord record;
     const RunDirectory dir(run.runDir);
@@ -673,11 +738,10 @@ RunRecord readRunRecord(const SweepRun& run, const std::string& jobId)
         const std::string task = j.contains("slurm_task") && j["slurm_task"].is_string()
                                      ? j["slurm_task"].get<std::string>()
                                      : std::string();
-        const std::string own = jobId + "_" + std::to_string(run.index);
-        if (!jobId.empty() && task != own) {
+        if (!ownTask.empty() && task != ownTask) {
             record.foreign = dir.runJson() + " was written by "
-                             + (task.empty() ? std::string("a run outside Slurm") : "Slurm task " + task)
-                             + ", not by task " + own;
+                             + (task.empty() ? std::string("a run that names no Slurm task") : "Slurm task " + task)
+                             + ", not by task " + ownTask;
             return record;
         }
         record.status = j.value("status", "");
@@ -692,7 +756,7 @@ RunRecord readRunRecord(const SweepRun& run, const std::string& jobId)
 }
 
 RunStatus statusOf(const SweepRun& run, const std::optional<TaskInfo>& task, const std::string& logPath,
-                   const std::string& jobId)
+                   const std::string& ownTask)
 {
     RunStatus st;
     st.index = run.index;
@@ -700,7 +764,7 @@ RunStatus statusOf(const SweepRun& run, const std::optional<TaskInfo>& task, con
     st.runDir = run.runDir;
     st.epochs = run.epochs;
     st.logPath = logPath;
-    const RunRecord record = readRunRecord(run, jobId);
+    const RunRecord record = readRunRecord(run, ownTask);
     const std::string& recorded = record.status;
     st.epochsCompleted = record.epochsCompleted;
     st.error = record.error;
@@ -806,8 +870,12 @@ SweepStatus readStatus(const std::string& dir)
     for (const auto& run : s.runs) {
         const auto it = tasks.find(run.index);
         RunStatus st = statusOf(run, it == tasks.end() ? std::nullopt : std::optional<TaskInfo>(it->second),
-                                s.logPath(run.index), s.jobId);
-        if (status.schedulerUnreachable && st.state == RunStatus::State::Unknown) {
+                                s.logPath(run.index), s.taskOf(run.index));
+        // Stopped may be requeued and waiting: with no word from the
+        // scheduler, neither is known for now.
+        if (status.schedulerUnreachable
+            && (st.state == RunStatus::State::Unknown || st.state == RunStatus::State::Stopped)) {
+            st.state = RunStatus::State::Unknown;
             st.reason = "the scheduler could not be asked: not known for now";
             st.logTail.clear();
         }

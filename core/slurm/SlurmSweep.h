@@ -60,9 +60,16 @@ struct Sweep {
     SubmitOptions options;
     std::string jobId; ///< "" until submitted
     std::string submitted;
+    /// sweep.json's version: 2 since its tasks record themselves in run.json
+    /// ("slurm_task"); a sweep written before (1) has tasks that did not.
+    int version = 2;
 
     std::string scriptPath() const;
     std::string logPath(int index) const; ///< needs jobId; "" before
+    /// The Slurm task of run `index` as its run.json names it
+    /// ("<job>_<index>"); "" before submission and for a version-1 sweep,
+    /// whose tasks did not record themselves.
+    std::string taskOf(int index) const;
     /// Reads `dir`/sweep.json; throws parity::Error naming the file and the problem.
     static Sweep read(const std::string& dir);
     /// Writes `dir`/sweep.json atomically (a reader sees the old file or the
@@ -79,6 +86,11 @@ struct Sweep {
 Sweep writeSweep(const SweepConfig& sweep, const std::string& configPath, const std::string& saveDir,
                  const SubmitOptions& options, const std::string& parityTrain,
                  const std::string& writtenBy = "parity-train --slurm");
+
+/// The words sbatch reads in the rest of a #SBATCH line (its tokenizer,
+/// src/sbatch/opt.c): whitespace ends a word, an unquoted '#' the line;
+/// quotes group and vanish; a backslash escapes the next character.
+std::vector<std::string> sbatchWords(const std::string& text);
 
 /// The batch script of `sweep` (what submit.sbatch holds).
 std::string batchScript(const Sweep& sweep, const std::string& parityTrain);
@@ -146,18 +158,18 @@ struct RunRecord {
     std::string foreign; ///< non-empty: run.json was written by another run, and whose it is
 };
 
-/// Reads `run`'s run.json. For a submitted sweep (`jobId` not empty) only a
-/// record written by the run's own task counts (run.json's "slurm_task" is
-/// `jobId`_index): one left in the same directory by an earlier sweep or a
-/// run outside Slurm says nothing of this task, whose own run may have failed
-/// before writing any (another configuration for the same directory).
-RunRecord readRunRecord(const SweepRun& run, const std::string& jobId);
+/// Reads `run`'s run.json. With `ownTask` (Sweep::taskOf) only a record
+/// written by the run's own task counts (run.json's "slurm_task" is
+/// `ownTask`): one left in the same directory by an earlier sweep or a run
+/// outside Slurm says nothing of this task, whose own run may have failed
+/// before writing any (another configuration for the same directory). An
+/// empty `ownTask` takes any record.
+RunRecord readRunRecord(const SweepRun& run, const std::string& ownTask);
 
 /// Combines what the scheduler says of a task (none when it no longer knows
-/// it) with what the run directory says (readRunRecord, with the sweep's
-/// `jobId`).
+/// it) with what the run directory says (readRunRecord with `ownTask`).
 RunStatus statusOf(const SweepRun& run, const std::optional<TaskInfo>& task, const std::string& logPath,
-                   const std::string& jobId);
+                   const std::string& ownTask);
 
 /// Asks squeue, scontrol and (when accounting works) sacct, and reads every
 /// run directory. Throws parity::Error when `dir` is not a sweep directory.

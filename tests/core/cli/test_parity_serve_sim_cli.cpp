@@ -125,9 +125,14 @@ TEST_F(ParityServeSimCli, BadInputIsRefusedWithItsReason)
     r = serveSim(runDir() + " --trace " + *s_tmp / "trace.txt" + " --trials 1 --repetitions 5", true);
     EXPECT_EQ(r.exitCode, 0) << r.output;
     EXPECT_EQ(r.output.rfind("none 3 ", 0), 0u) << r.output;
-    // Arrivals all at once have no rate, so no load and no overload warning.
+    // Arrivals all at once: an unbounded load; a single arrival: no rate, no load.
     std::ofstream(*s_tmp / "burst.txt") << "5\n5\n5\n5\n";
     r = serveSim(runDir() + " --trace " + *s_tmp / "burst.txt" + " --trials 1 --repetitions 5");
+    EXPECT_EQ(r.exitCode, 0) << r.output;
+    EXPECT_NE(r.output.find("load unbounded (arrivals all at once)"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("latencies grow with the queries of the trace"), std::string::npos) << r.output;
+    std::ofstream(*s_tmp / "one.txt") << "5\n";
+    r = serveSim(runDir() + " --trace " + *s_tmp / "one.txt" + " --trials 1 --repetitions 5");
     EXPECT_EQ(r.exitCode, 0) << r.output;
     EXPECT_NE(r.output.find("load unknown"), std::string::npos) << r.output;
     EXPECT_EQ(r.output.find("queues grow without bound"), std::string::npos) << r.output;
@@ -215,7 +220,7 @@ TEST_F(ParityServeSimCli, LiveServesEveryStrategy)
     EXPECT_NE(refused.output.find("--live serves the run's own models"), std::string::npos) << refused.output;
     refused = serveSim(runDir() + " --live --trials 3");
     EXPECT_EQ(refused.exitCode, 2);
-    EXPECT_NE(refused.output.find("--live serves each strategy once: it takes no --trials"), std::string::npos)
+    EXPECT_NE(refused.output.find("--live serves each strategy once: it takes no --trials but 1"), std::string::npos)
         << refused.output;
     // Another k than the run's: refused before any strategy is served.
     refused = serveSim(runDir() + " --live --k 1 --queries 50 --instances 2 --repetitions 5");

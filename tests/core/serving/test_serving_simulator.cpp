@@ -200,7 +200,7 @@ TEST(ServingSimulator, ALoadNeedsArrivalsThatSpanTime)
     SimulationOptions o;
     o.baseInstances = 2;
     o.arrivalsMs = {0, 0, 0, 0};
-    EXPECT_TRUE(std::isnan(simulate(Strategy::None, times, o).load));
+    EXPECT_TRUE(std::isinf(simulate(Strategy::None, times, o).load));
     o.arrivalsMs = {7};
     EXPECT_TRUE(std::isnan(simulate(Strategy::None, times, o).load));
     o.arrivalsMs = {0, 2, 4}; // one per 2 ms on 2 instances of 4 ms

@@ -51,43 +51,13 @@ std::string readFile(const std::string& path)
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
-/// The first word of a #SBATCH line's rest as sbatch reads it
-/// (src/sbatch/opt.c, _get_argument): whitespace or an unquoted '#' ends
-/// it, quotes group and are dropped, a backslash escapes the next character.
-std::string sbatchWord(const std::string& text)
-{
-    std::string word;
-    char quote = 0;
-    bool escaped = false;
-    for (const char c : text) {
-        if (escaped) {
-            word += c;
-            escaped = false;
-        } else if (c == '\\') {
-            escaped = true;
-        } else if (quote) {
-            if (c == quote)
-                quote = 0;
-            else
-                word += c;
-        } else if (c == '"' || c == '\'') {
-            quote = c;
-        } else if (c == '#' || std::isspace(static_cast<unsigned char>(c))) {
-            break;
-        } else {
-            word += c;
-        }
-    }
-    return word;
-}
-
 /// What sbatch takes `option` to be in `script`: "--chdir=/a b" gives "/a b".
 std::string sbatchValue(const std::string& script, const std::string& option)
 {
     std::istringstream lines(script);
     for (std::string line; std::getline(lines, line);)
         if (line.rfind("#SBATCH " + option + "=", 0) == 0)
-            return sbatchWord(line.substr(8 + option.size() + 1));
+            return slurm::sbatchWords(line.substr(8)).at(0).substr(option.size() + 1);
     return "(no " + option + ")";
 }
 
@@ -315,7 +285,7 @@ TEST(SlurmSweep, ACancellationIsRecordedForTheTasksItCancelled)
     EXPECT_EQ(now.jobId, "4242");
     EXPECT_EQ(readFile(calls), "4242_0 4242_1\n4242_2 4242_3\n4242\n");
     // Slurm no longer lists task 2: the record says what became of it.
-    EXPECT_EQ(slurm::statusOf(now.runs[2], std::nullopt, "", now.jobId).state, slurm::RunStatus::State::Cancelled);
+    EXPECT_EQ(slurm::statusOf(now.runs[2], std::nullopt, "", now.taskOf(2)).state, slurm::RunStatus::State::Cancelled);
 
     // A record that cannot be written is said, not swallowed: the tasks are cancelled all the same.
     std::ofstream(listed) << "1|RUNNING|None\n";
@@ -354,12 +324,53 @@ TEST(SlurmSweep, ASchedulerThatCannotAnswerIsAskedAgain)
     EXPECT_EQ(status.runs[1].reason, "the scheduler could not be asked: not known for now");
     EXPECT_TRUE(contains(slurm::statusText(status), "Socket timed out")) << slurm::statusText(status);
 
+    // A stopped task may be requeued and waiting: not known for now either.
+    fs::create_directories(sweep.runs[2].runDir);
+    std::ofstream(sweep.runs[2].runDir + "/run.json") << nlohmann::json{
+        {"format", "parity-workbench-run"},
+        {"version", 1},
+        {"status", "stopped"},
+        {"slurm_task", "4242_2"}}.dump();
+    status = slurm::readStatus(sweep.dir);
+    EXPECT_EQ(status.runs[2].state, slurm::RunStatus::State::Unknown);
+
     std::ofstream(answer) << "slurm_load_jobs error: Invalid job id specified\n";
     status = slurm::readStatus(sweep.dir);
+    EXPECT_EQ(status.runs[2].state, slurm::RunStatus::State::Stopped);
     EXPECT_FALSE(status.schedulerUnreachable);
     EXPECT_FALSE(status.followed());
     EXPECT_EQ(status.runs[1].state, slurm::RunStatus::State::Unknown);
     EXPECT_TRUE(contains(status.runs[1].reason, "Slurm does not know the task")) << status.runs[1].reason;
+
+    // A sweep submitted before its tasks recorded themselves (no "version"
+    // 2 in sweep.json): their records count as they are.
+    auto j = nlohmann::json::parse(readFile(sweep.dir + "/sweep.json"));
+    EXPECT_EQ(j["version"], 2);
+    j.erase("version");
+    std::ofstream(sweep.dir + "/sweep.json") << j.dump(2);
+    fs::create_directories(sweep.runs[1].runDir);
+    std::ofstream(sweep.runs[1].runDir + "/run.json")
+        << nlohmann::json{{"format", "parity-workbench-run"}, {"version", 1}, {"status", "finished"}}.dump();
+    status = slurm::readStatus(sweep.dir);
+    EXPECT_EQ(status.sweep.version, 1);
+    EXPECT_EQ(status.runs[1].state, slurm::RunStatus::State::Done);
+}
+
+// sbatch's reading of a #SBATCH line (src/sbatch/opt.c, _get_argument),
+// which the tests below read the script with.
+TEST(SlurmSweep, ReadsADirectiveAsSbatchDoes)
+{
+    using Words = std::vector<std::string>;
+    EXPECT_EQ(slurm::sbatchWords("--qos=low"), Words{"--qos=low"});
+    EXPECT_EQ(slurm::sbatchWords("  -p gpu   -o x "), (Words{"-p", "gpu", "-o", "x"}));
+    EXPECT_EQ(slurm::sbatchWords("--chdir=/a b"), (Words{"--chdir=/a", "b"}));
+    EXPECT_EQ(slurm::sbatchWords("--chdir=\"/a b\""), Words{"--chdir=/a b"});
+    EXPECT_EQ(slurm::sbatchWords("--chdir='/a \"b\"'"), Words{"--chdir=/a \"b\""});
+    EXPECT_EQ(slurm::sbatchWords("--chdir=\"/a \\\"b\\\\\""), Words{"--chdir=/a \"b\\"});
+    EXPECT_EQ(slurm::sbatchWords("--comment=run#2 -o x"), Words{"--comment=run"}); // the rest is a comment
+    EXPECT_EQ(slurm::sbatchWords("--comment=\"run #2\" -o x"), (Words{"--comment=run #2", "-o", "x"}));
+    EXPECT_EQ(slurm::sbatchWords("--x=\"\""), Words{"--x="});
+    EXPECT_EQ(slurm::sbatchWords(""), Words{});
 }
 
 // Paths with what sbatch reads in its own way in #SBATCH lines (a space
@@ -375,6 +386,7 @@ TEST(SlurmSweep, TheScriptSaysPathsAsSbatchReadsThem)
     const auto config = parity::SweepConfig::load(tmp / "my sweep's #1.json", {{"save_dir", save}});
     slurm::SubmitOptions options;
     options.account = "a#b";
+    options.extraArgs = {"--comment=my run #2"};
     const slurm::Sweep sweep = slurm::writeSweep(config, tmp / "my sweep's #1.json", save, options, PARITY_TRAIN_EXE,
                                                  "a test");
     EXPECT_EQ(sweep.id.rfind("my_sweep_s__1-", 0), 0u) << sweep.id;
@@ -385,6 +397,7 @@ TEST(SlurmSweep, TheScriptSaysPathsAsSbatchReadsThem)
     EXPECT_EQ(sbatchValue(script, "--output"), pattern) << script;
     EXPECT_EQ(sbatchValue(script, "--job-name"), "parity-" + sweep.id) << script;
     EXPECT_EQ(sbatchValue(script, "--account"), "a#b") << script;
+    EXPECT_EQ(sbatchValue(script, "--comment"), "my run #2") << script;
     EXPECT_EQ(sbatchValue(script, "--array"), "0-3") << script;
     // The shell line runs the tasks' configuration from there (bash's quoting: '\\'' for a quote).
     EXPECT_TRUE(contains(script, "o'\\''y 100%/slurm/" + sweep.id + "/sweep-config.json'")) << script;
@@ -427,7 +440,7 @@ TEST(SlurmSweep, SbatchOptionsThatWouldUndoTheSweepAreRefused)
     writeFourRunConfig(tmp);
     for (const std::string arg :
          {"-o x", "-ox", "--out=x", "-e x", "--error=x", "-D /tmp", "-a 0-1", "--wait", "-W", "-M other",
-          "--clusters=other", "--no-requeue", "--open-mode=truncate", "--parsable"}) {
+          "--clusters=other", "--no-requeue", "--open-mode=truncate", "--parsable", "-p gpu -o /tmp/x"}) {
         const auto r = runCommand(cli(tmp / "c.json " + tmp / "save --slurm-dry-run '--sbatch-arg=" + arg + "'"));
         EXPECT_EQ(r.exitCode, 1) << arg << ": " << r.output;
         EXPECT_TRUE(contains(r.output, "sbatch argument '" + arg + "' ")) << arg << ": " << r.output;
@@ -546,21 +559,21 @@ TEST(SlurmSweep, TellsARunsStateFromTheSchedulerAndItsDirectory)
     slurm::TaskInfo task;
     task.state = "RUNNING";
     record("running", 2);
-    auto st = slurm::statusOf(run, task, tmp / "log", "4242");
+    auto st = slurm::statusOf(run, task, tmp / "log", "4242_0");
     EXPECT_EQ(st.state, State::Running);
     EXPECT_EQ(st.epochsCompleted, 2);
     task.state = "COMPLETED";
     record("finished", 5);
-    EXPECT_EQ(slurm::statusOf(run, task, tmp / "log", "4242").state, State::Done);
+    EXPECT_EQ(slurm::statusOf(run, task, tmp / "log", "4242_0").state, State::Done);
     // Slurm says completed, the run directory disagrees: failed, and why.
     record("running", 3);
-    st = slurm::statusOf(run, task, tmp / "log", "4242");
+    st = slurm::statusOf(run, task, tmp / "log", "4242_0");
     EXPECT_EQ(st.state, State::Failed);
     EXPECT_TRUE(contains(st.reason, "says \"running\"")) << st.reason;
     task.state = "FAILED";
     task.exitCode = "1:0";
     record("failed", 3);
-    st = slurm::statusOf(run, task, tmp / "log", "4242");
+    st = slurm::statusOf(run, task, tmp / "log", "4242_0");
     EXPECT_EQ(st.state, State::Failed);
     EXPECT_EQ(st.reason, "FAILED, exit 1:0");
     EXPECT_EQ(st.error, "disk full");
@@ -569,26 +582,26 @@ TEST(SlurmSweep, TellsARunsStateFromTheSchedulerAndItsDirectory)
     task.state = "PENDING";
     task.reason = "BeginTime";
     task.restarts = 1;
-    st = slurm::statusOf(run, task, tmp / "log", "4242");
+    st = slurm::statusOf(run, task, tmp / "log", "4242_0");
     EXPECT_EQ(st.state, State::Pending);
     EXPECT_EQ(st.restarts, 1);
     // Slurm has forgotten the task: the run directory decides.
     record("finished", 5);
-    EXPECT_EQ(slurm::statusOf(run, std::nullopt, "", "4242").state, State::Done);
+    EXPECT_EQ(slurm::statusOf(run, std::nullopt, "", "4242_0").state, State::Done);
     record("stopped", 2);
-    EXPECT_EQ(slurm::statusOf(run, std::nullopt, "", "4242").state, State::Stopped);
+    EXPECT_EQ(slurm::statusOf(run, std::nullopt, "", "4242_0").state, State::Stopped);
     fs::remove(runDir + "/run.json");
-    EXPECT_EQ(slurm::statusOf(run, std::nullopt, "", "4242").state, State::Unknown);
+    EXPECT_EQ(slurm::statusOf(run, std::nullopt, "", "4242_0").state, State::Unknown);
     // A waiting task of an array is forgotten as soon as it is cancelled:
     // the sweep's record of the cancellation says what became of it.
     run.cancelled = "2026-12-02T07:05:40+0000";
-    st = slurm::statusOf(run, std::nullopt, "", "4242");
+    st = slurm::statusOf(run, std::nullopt, "", "4242_0");
     EXPECT_EQ(st.state, State::Cancelled);
     EXPECT_EQ(st.reason, "cancelled 2026-12-02T07:05:40+0000; Slurm no longer lists the task");
     record("stopped", 2); // cancelled while it ran
-    EXPECT_EQ(slurm::statusOf(run, std::nullopt, "", "4242").state, State::Cancelled);
+    EXPECT_EQ(slurm::statusOf(run, std::nullopt, "", "4242_0").state, State::Cancelled);
     record("finished", 5); // it had finished: that stands
-    EXPECT_EQ(slurm::statusOf(run, std::nullopt, "", "4242").state, State::Done);
+    EXPECT_EQ(slurm::statusOf(run, std::nullopt, "", "4242_0").state, State::Done);
 }
 
 // A run directory that an earlier sweep (or a run outside Slurm) finished
@@ -614,26 +627,36 @@ TEST(SlurmSweep, ARecordOfAnotherRunIsNotThisTasks)
     failed.state = "FAILED";
     failed.exitCode = "1:0";
     record("17_3"); // an earlier sweep's task 3
-    auto st = slurm::statusOf(run, failed, "", "4242");
+    auto st = slurm::statusOf(run, failed, "", "4242_3");
     EXPECT_EQ(st.state, State::Failed);
     EXPECT_EQ(st.epochsCompleted, 0);
     EXPECT_EQ(st.reason, "FAILED, exit 1:0");
     slurm::TaskInfo completed;
     completed.state = "COMPLETED";
-    st = slurm::statusOf(run, completed, "", "4242");
+    st = slurm::statusOf(run, completed, "", "4242_3");
     EXPECT_EQ(st.state, State::Failed);
     EXPECT_EQ(st.reason,
               "the task ended, but " + runDir + "/run.json was written by Slurm task 17_3, not by task 4242_3");
-    record(nullptr); // a run outside Slurm
-    st = slurm::statusOf(run, std::nullopt, "", "4242");
+    record(nullptr); // a run outside Slurm (or an older parity-train)
+    st = slurm::statusOf(run, std::nullopt, "", "4242_3");
     EXPECT_EQ(st.state, State::Unknown);
     EXPECT_EQ(st.reason, "Slurm does not know the task and " + runDir
-                             + "/run.json was written by a run outside Slurm, not by task 4242_3");
-    EXPECT_EQ(slurm::readRunRecord(run, "4242").status, "");
+                             + "/run.json was written by a run that names no Slurm task, not by task 4242_3");
+    EXPECT_EQ(slurm::readRunRecord(run, "4242_3").status, "");
     record("4242_3"); // its own
-    EXPECT_EQ(slurm::statusOf(run, failed, "", "4242").state, State::Done);
-    EXPECT_EQ(slurm::readRunRecord(run, "4242").epochsCompleted, 5);
-    // A sweep written but not submitted has no task to ask for.
+    EXPECT_EQ(slurm::statusOf(run, failed, "", "4242_3").state, State::Done);
+    EXPECT_EQ(slurm::readRunRecord(run, "4242_3").epochsCompleted, 5);
+    // A sweep written but not submitted has no task to ask for, and the
+    // tasks of a sweep written before they recorded themselves (sweep.json
+    // version 1) named none.
+    slurm::Sweep sweep;
+    sweep.jobId = "4242";
+    EXPECT_EQ(sweep.taskOf(3), "4242_3");
+    sweep.version = 1;
+    EXPECT_EQ(sweep.taskOf(3), "");
+    sweep.version = 2;
+    sweep.jobId = "";
+    EXPECT_EQ(sweep.taskOf(3), "");
     record("17_3");
     EXPECT_EQ(slurm::readRunRecord(run, "").status, "finished");
 }

@@ -281,13 +281,18 @@ void ServingViewTest::anotherKHasNoKnownAccuracy()
     view.setRunDir(m_run);
     makeQuick(view);
     spin(view, "serving_k")->setValue(3);
+    // Far below capacity whatever a loaded machine measures: k = 3 leaves
+    // ParM 4 parity instances for 12, and at the automatic 30% a parity
+    // model timed 3x slower than the base model overloads them (a warning
+    // this test is not about).
+    view.findChild<QDoubleSpinBox*>(QStringLiteral("serving_rate"))->setValue(100);
     QSignalSpy finished(&view, &ServingView::finished);
     QVERIFY(view.simulate());
     QVERIFY(finished.wait(kTimeoutMs));
     QCOMPARE(finished.takeFirst().at(0).toBool(), true);
     QCOMPARE(view.outcome()->options.k, 3);
     QVERIFY(view.note().contains(QStringLiteral("not known for k = 3")));
-    QVERIFY(view.warning().isEmpty());
+    QVERIFY2(view.warning().isEmpty(), qPrintable(view.warning()));
     // Strategies that only serve the base model's predictions keep its
     // accuracy; ParM's rebuilt predictions have none known for k = 3.
     const QString base = view.table()->item(0, 9)->text();

@@ -19,6 +19,9 @@
 
 namespace parity::slurm {
 
+/// The record of a sweep in its directory (Sweep::read, sweepDirs).
+inline constexpr const char* kSweepJson = "sweep.json";
+
 /// The sbatch options a sweep is submitted with. Empty / 0: left to Slurm.
 struct SubmitOptions {
     std::string partition;
